@@ -1,0 +1,305 @@
+// The embedding engine: loads a model folder into an onnxruntime session and turns texts into
+// vectors. It runs on whichever thread creates it; the runtime puts it in a worker thread so the
+// caller's thread never waits on inference.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import ort from 'onnxruntime-node';
+import { ModelError } from '../errors.ts';
+import { loadManifest, type ModelManifest } from '../model/manifest.ts';
+import { fingerprintModel, type Quantization } from '../model/fingerprint.ts';
+import { conciseProviderError, providerLibraryExists, providerPlan, type ProviderAttempt } from './providers.ts';
+import { ModelTokenizer, type EmbeddingPurpose, type EncodedText } from './tokenization.ts';
+import type { RuntimeInfo, Truncation, WorkerConfiguration } from './worker-protocol.ts';
+
+/** ONNX files a quantization may use, in order of preference (Hugging Face export names). */
+const ONNX_FILES: Record<Quantization, string[]> = {
+  fp32: ['onnx/model.onnx', 'model.onnx'],
+  int8: ['onnx/model_quantized.onnx', 'onnx/model_int8.onnx', 'onnx/model_uint8.onnx', 'model_quantized.onnx'],
+};
+
+/** Graph inputs the engine knows how to fill. */
+const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids']);
+
+/** Output names to try, in order, when the manifest was inferred and its guess is not in the graph. */
+const OUTPUT_PREFERENCE: { name: string; pooling?: 'none' }[] = [
+  { name: 'sentence_embedding', pooling: 'none' },
+  { name: 'last_hidden_state' },
+  { name: 'token_embeddings' },
+];
+
+/** Splits texts into batches of similar length so little padding is computed. */
+export function planBatches(lengths: readonly number[], maxBatchSize: number, maxBatchTokens: number): number[][] {
+  const order = lengths.map((_, index) => index).sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+  const batches: number[][] = [];
+  let current: number[] = [];
+  for (const index of order) {
+    // Sorted ascending, so the new text is the longest and sets the padded length.
+    const paddedTokens = (current.length + 1) * lengths[index]!;
+    if (current.length > 0 && (current.length >= maxBatchSize || paddedTokens > maxBatchTokens)) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(index);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+export interface EmbedResult {
+  /** Row-major: text i's vector is `vectors.subarray(i * dimensions, (i + 1) * dimensions)`. */
+  vectors: Float32Array;
+  truncations: Truncation[];
+}
+
+export class EmbeddingEngine {
+  readonly info: RuntimeInfo;
+  readonly tokenizer: ModelTokenizer;
+  private readonly session: ort.InferenceSession;
+  private readonly configuration: WorkerConfiguration;
+  private readonly inputTypes: Map<string, string>;
+
+  private constructor(
+    info: RuntimeInfo,
+    tokenizer: ModelTokenizer,
+    session: ort.InferenceSession,
+    configuration: WorkerConfiguration,
+  ) {
+    this.info = info;
+    this.tokenizer = tokenizer;
+    this.session = session;
+    this.configuration = configuration;
+    this.inputTypes = new Map(
+      session.inputMetadata.map((metadata) => [metadata.name, metadata.isTensor ? metadata.type : 'int64']),
+    );
+  }
+
+  /** Loads, checks and warms up a model. Throws a `ModelError` whose message names the fix. */
+  static async load(configuration: WorkerConfiguration, log: (message: string) => void = () => {}): Promise<EmbeddingEngine> {
+    const started = performance.now();
+    const { modelDirectory, quantization } = configuration;
+    if (!existsSync(modelDirectory)) {
+      throw new ModelError('model-missing', `The model folder ${modelDirectory} does not exist. Build the offline models with \`npm run models\`, download the model again, or pick another model in settings.`);
+    }
+    const loaded = loadManifest(modelDirectory, configuration.modelId);
+    let manifest = loaded.manifest;
+    const onnxFile = ONNX_FILES[quantization].find((candidate) => existsSync(path.join(modelDirectory, candidate)));
+    if (!onnxFile) {
+      throw new ModelError('model-missing', `${modelDirectory} has no ${quantization} ONNX file (looked for ${ONNX_FILES[quantization].join(', ')}). Download the model again or choose another quantization.`);
+    }
+    const tokenizer = ModelTokenizer.load(modelDirectory, manifest);
+    const fingerprintFiles: Record<string, string> = {
+      onnx: path.join(modelDirectory, onnxFile),
+      'tokenizer.json': path.join(modelDirectory, 'tokenizer.json'),
+    };
+    const tokenizerConfig = path.join(modelDirectory, 'tokenizer_config.json');
+    if (existsSync(tokenizerConfig)) fingerprintFiles['tokenizer_config.json'] = tokenizerConfig;
+
+    const { session, provider, attempts } = await createSession(path.join(modelDirectory, onnxFile), configuration, log);
+    try {
+      manifest = resolveOutput(manifest, session, loaded.origin === 'inferred');
+      checkInputs(session);
+      const { id: fingerprint, fileHashes } = await fingerprintModel({ manifest, quantization, files: fingerprintFiles });
+      const gpuAllowed = configuration.device !== 'cpu';
+      const info: RuntimeInfo = {
+        manifest,
+        fingerprint,
+        fileHashes,
+        quantization,
+        onnxFile,
+        provider,
+        providerAttempts: attempts,
+        cpuFallbackReason:
+          gpuAllowed && provider === 'cpu'
+            ? `no GPU provider worked: ${attempts.map((attempt) => `${attempt.provider}: ${attempt.error}`).join('; ') || 'none available'}`
+            : undefined,
+        threads: configuration.threads,
+        loadMilliseconds: 0,
+      };
+      const engine = new EmbeddingEngine(info, tokenizer, session, configuration);
+      // One real inference checks what metadata cannot (dimensions behind symbolic shapes, output rank)
+      // and pays the first-run cost now rather than on the user's first search.
+      await engine.embed(['hello world'], 'query');
+      info.loadMilliseconds = performance.now() - started;
+      return engine;
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+  }
+
+  /** Embeds texts; vectors come back in input order. `isCancelled` is checked between batches. */
+  async embed(texts: readonly string[], purpose: EmbeddingPurpose, isCancelled: () => boolean = () => false): Promise<EmbedResult> {
+    const { manifest } = this.info;
+    const encoded: EncodedText[] = texts.map((text, index) => {
+      try {
+        return this.tokenizer.encode(text, purpose);
+      } catch (error) {
+        if (error instanceof ModelError && error.reason === 'empty-input') {
+          throw new ModelError('empty-input', `Text ${index + 1} of ${texts.length} is empty; there is nothing to embed.`);
+        }
+        throw error;
+      }
+    });
+    const vectors = new Float32Array(texts.length * manifest.dimensions);
+    const batches = planBatches(
+      encoded.map((item) => item.ids.length),
+      this.configuration.maxBatchSize,
+      this.configuration.maxBatchTokens,
+    );
+    for (const batch of batches) {
+      if (isCancelled()) throw new DOMException('The operation was aborted.', 'AbortError');
+      const pooled = await this.runBatch(batch.map((index) => encoded[index]!.ids));
+      batch.forEach((textIndex, row) => {
+        vectors.set(pooled.subarray(row * manifest.dimensions, (row + 1) * manifest.dimensions), textIndex * manifest.dimensions);
+      });
+    }
+    const truncations: Truncation[] = [];
+    encoded.forEach((item, index) => {
+      if (item.truncated) truncations.push({ index, tokens: item.fullLength, keptTokens: item.ids.length });
+    });
+    return { vectors, truncations };
+  }
+
+  /** Runs one padded batch and returns its pooled (and, if asked, normalised) vectors, row-major. */
+  private async runBatch(sequences: number[][]): Promise<Float32Array> {
+    const { manifest } = this.info;
+    const batchSize = sequences.length;
+    const length = Math.max(...sequences.map((ids) => ids.length));
+    const feeds: Record<string, ort.Tensor> = {};
+    const mask = new Float32Array(batchSize * length);
+    const fill = (name: string, valueAt: (row: number, position: number) => number) => {
+      const type = this.inputTypes.get(name) === 'int32' ? 'int32' : 'int64';
+      const data = type === 'int32' ? new Int32Array(batchSize * length) : new BigInt64Array(batchSize * length);
+      for (let row = 0; row < batchSize; row++) {
+        for (let position = 0; position < length; position++) {
+          const value = valueAt(row, position);
+          if (data instanceof BigInt64Array) data[row * length + position] = BigInt(value);
+          else data[row * length + position] = value;
+        }
+      }
+      feeds[name] = new ort.Tensor(type, data, [batchSize, length]);
+    };
+    sequences.forEach((ids, row) => mask.fill(1, row * length, row * length + ids.length));
+    for (const name of this.session.inputNames) {
+      if (name === 'input_ids') fill(name, (row, position) => sequences[row]![position] ?? 0);
+      else if (name === 'attention_mask') fill(name, (row, position) => mask[row * length + position]!);
+      else if (name === 'token_type_ids') fill(name, () => 0);
+      else if (name === 'position_ids') fill(name, (_row, position) => position);
+    }
+
+    const results = await this.session.run(feeds);
+    const output = results[manifest.output]!;
+    try {
+      return poolAndNormalize(output, mask, batchSize, length, manifest);
+    } finally {
+      for (const tensor of Object.values(results)) tensor.dispose();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function poolAndNormalize(output: ort.Tensor, mask: Float32Array, batchSize: number, length: number, manifest: ModelManifest): Float32Array {
+  const data = output.data as Float32Array;
+  const dims = output.dims;
+  const dimensions = dims[dims.length - 1]!;
+  if (dimensions !== manifest.dimensions) {
+    throw new ModelError('manifest-mismatch', `The manifest says ${manifest.dimensions} dimensions but the graph's output "${manifest.output}" has ${dimensions}. Correct "dimensions" in the manifest.`);
+  }
+  const expectedRank = manifest.pooling === 'none' ? 2 : 3;
+  if (dims.length !== expectedRank) {
+    throw new ModelError('manifest-mismatch', `Output "${manifest.output}" has shape [${dims.join(', ')}], but pooling "${manifest.pooling}" needs ${expectedRank === 2 ? 'one vector per input' : 'one vector per token'}. Correct "pooling" or "output" in the manifest.`);
+  }
+  const pooled = new Float32Array(batchSize * dimensions);
+  for (let row = 0; row < batchSize; row++) {
+    const target = pooled.subarray(row * dimensions, (row + 1) * dimensions);
+    if (manifest.pooling === 'none') {
+      target.set(data.subarray(row * dimensions, (row + 1) * dimensions));
+    } else if (manifest.pooling === 'cls') {
+      target.set(data.subarray(row * length * dimensions, row * length * dimensions + dimensions));
+    } else {
+      let count = 0;
+      for (let position = 0; position < length; position++) {
+        if (mask[row * length + position] === 0) continue;
+        count += 1;
+        const offset = (row * length + position) * dimensions;
+        for (let dimension = 0; dimension < dimensions; dimension++) target[dimension]! += data[offset + dimension]!;
+      }
+      for (let dimension = 0; dimension < dimensions; dimension++) target[dimension]! /= Math.max(count, 1);
+    }
+    if (manifest.normalize) normalizeInPlace(target);
+  }
+  return pooled;
+}
+
+/** Scales a vector to unit length (a zero vector stays zero). */
+export function normalizeInPlace(vector: Float32Array): void {
+  let sum = 0;
+  for (let index = 0; index < vector.length; index++) sum += vector[index]! * vector[index]!;
+  const norm = Math.sqrt(sum);
+  if (norm > 0) for (let index = 0; index < vector.length; index++) vector[index]! /= norm;
+}
+
+async function createSession(
+  onnxPath: string,
+  configuration: WorkerConfiguration,
+  log: (message: string) => void,
+): Promise<{ session: ort.InferenceSession; provider: string; attempts: ProviderAttempt[] }> {
+  const supported = new Set(ort.listSupportedBackends().map((backend) => backend.name));
+  const plan = providerPlan(configuration.device, process.platform, supported, (provider) => providerLibraryExists(provider));
+  const attempts: ProviderAttempt[] = [...plan.skipped];
+  for (const provider of plan.providers) {
+    try {
+      const session = await ort.InferenceSession.create(onnxPath, {
+        executionProviders: [provider],
+        intraOpNumThreads: configuration.threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      if (provider === 'cpu' && configuration.device !== 'cpu') {
+        log(`Embedding on the CPU: ${attempts.map((attempt) => `${attempt.provider}: ${attempt.error}`).join('; ') || 'no GPU provider available'}`);
+      }
+      return { session, provider, attempts };
+    } catch (error) {
+      const message = conciseProviderError((error as Error).message);
+      if (provider === 'cpu') throw classifySessionError(onnxPath, message, error);
+      attempts.push({ provider, error: message });
+      log(`The ${provider} provider failed, trying the next one: ${message}`);
+    }
+  }
+  throw new ModelError('runtime-failed', 'No execution provider could load the model.');
+}
+
+function classifySessionError(onnxPath: string, message: string, cause: unknown): ModelError {
+  // onnxruntime reports every load failure as a plain Error; a CPU session only fails to load on a
+  // file that is not a valid graph, which is what the user needs to hear.
+  return new ModelError(
+    'model-corrupt',
+    `${onnxPath} could not be loaded by onnxruntime (${message}). The file is damaged or not an ONNX model: download or rebuild the model.`,
+    { cause },
+  );
+}
+
+function resolveOutput(manifest: ModelManifest, session: ort.InferenceSession, inferred: boolean): ModelManifest {
+  const outputs = session.outputNames;
+  if (outputs.includes(manifest.output)) return manifest;
+  if (inferred) {
+    for (const preference of OUTPUT_PREFERENCE) {
+      if (outputs.includes(preference.name)) {
+        return { ...manifest, output: preference.name, pooling: preference.pooling ?? manifest.pooling };
+      }
+    }
+  }
+  throw new ModelError('manifest-mismatch', `The manifest names output "${manifest.output}" but the graph's outputs are ${outputs.map((name) => `"${name}"`).join(', ')}. Correct "output" in the manifest.`);
+}
+
+function checkInputs(session: ort.InferenceSession): void {
+  const unknown = session.inputNames.filter((name) => !KNOWN_INPUTS.has(name));
+  if (unknown.length > 0 || !session.inputNames.includes('input_ids')) {
+    throw new ModelError('manifest-mismatch', `The graph's inputs are ${session.inputNames.join(', ')}; the runtime fills input_ids, attention_mask, token_type_ids and position_ids. This model needs a custom export.`);
+  }
+}

@@ -1,0 +1,68 @@
+// Messages between the embedding runtime (caller's thread) and its worker thread.
+import type { ModelErrorReason } from '../errors.ts';
+import type { ModelManifest } from '../model/manifest.ts';
+import type { Quantization } from '../model/fingerprint.ts';
+import type { DeviceSetting, ExecutionProvider, ProviderAttempt } from './providers.ts';
+import type { EmbeddingPurpose } from './tokenization.ts';
+
+/** What the worker is started with. */
+export interface WorkerConfiguration {
+  modelDirectory: string;
+  /** The Hugging Face repository id, when the folder came from the Hub; helps infer a manifest. */
+  modelId?: string;
+  quantization: Quantization;
+  device: DeviceSetting;
+  /** Threads onnxruntime may use for one inference (intra-op). */
+  threads: number;
+  /** Most texts per inference call. */
+  maxBatchSize: number;
+  /** Most padded tokens (batch size × longest input) per inference call. */
+  maxBatchTokens: number;
+}
+
+/** What a loaded model is and how it runs. */
+export interface RuntimeInfo {
+  manifest: ModelManifest;
+  fingerprint: string;
+  fileHashes: Record<string, string>;
+  quantization: Quantization;
+  /** The ONNX file in use, relative to the model folder. */
+  onnxFile: string;
+  /** The execution provider actually running the model. */
+  provider: ExecutionProvider;
+  /** GPU providers that were skipped or failed before `provider` was chosen. */
+  providerAttempts: ProviderAttempt[];
+  /** Why the model runs on the CPU although a GPU was allowed; undefined when it runs on a GPU or the CPU was asked for. */
+  cpuFallbackReason?: string;
+  threads: number;
+  /** Milliseconds to hash, load, check and warm up the model. */
+  loadMilliseconds: number;
+}
+
+/** One input that did not fit the model's window and was cut. */
+export interface Truncation {
+  /** Index of the text in the request. */
+  index: number;
+  /** Tokens the whole text has. */
+  tokens: number;
+  /** Tokens the model saw. */
+  keptTokens: number;
+}
+
+export interface SerializedError {
+  reason: ModelErrorReason | 'aborted';
+  message: string;
+}
+
+export type RequestToWorker =
+  | { type: 'embed'; requestId: number; texts: string[]; purpose: EmbeddingPurpose }
+  | { type: 'count'; requestId: number; texts: string[] }
+  | { type: 'cancel'; requestId: number };
+
+export type MessageFromWorker =
+  | { type: 'ready'; info: RuntimeInfo }
+  | { type: 'load-failed'; error: SerializedError }
+  | { type: 'embedded'; requestId: number; vectors: Float32Array; truncations: Truncation[] }
+  | { type: 'counted'; requestId: number; counts: number[] }
+  | { type: 'failed'; requestId: number; error: SerializedError }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };

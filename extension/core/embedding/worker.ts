@@ -1,0 +1,71 @@
+// The embedding worker thread: owns one EmbeddingEngine and answers the runtime's requests. Queries
+// go ahead of documents so a search stays fast while indexing keeps the worker busy.
+import { parentPort, workerData } from 'node:worker_threads';
+import { isModelError } from '../errors.ts';
+import { EmbeddingEngine } from './engine.ts';
+import type { MessageFromWorker, RequestToWorker, SerializedError, WorkerConfiguration } from './worker-protocol.ts';
+
+type WorkRequest = Exclude<RequestToWorker, { type: 'cancel' }>;
+
+const port = parentPort!;
+const post = (message: MessageFromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const serialize = (error: unknown): SerializedError =>
+  isModelError(error)
+    ? { reason: error.reason, message: error.message }
+    : error instanceof Error && error.name === 'AbortError'
+      ? { reason: 'aborted', message: error.message }
+      : { reason: 'runtime-failed', message: error instanceof Error ? error.message : String(error) };
+
+const queue: WorkRequest[] = [];
+const cancelled = new Set<number>();
+let engine: EmbeddingEngine | undefined;
+let working = false;
+
+function enqueue(request: WorkRequest): void {
+  // A query overtakes every queued document request; requests of one kind keep their order.
+  const isQuery = request.type === 'embed' && request.purpose === 'query';
+  const position = isQuery ? queue.findIndex((queued) => !(queued.type === 'embed' && queued.purpose === 'query')) : -1;
+  if (position === -1) queue.push(request);
+  else queue.splice(position, 0, request);
+}
+
+async function drain(): Promise<void> {
+  if (working || !engine) return;
+  working = true;
+  try {
+    for (let request = queue.shift(); request; request = queue.shift()) {
+      const { requestId } = request;
+      if (cancelled.delete(requestId)) continue;
+      try {
+        if (request.type === 'count') {
+          post({ type: 'counted', requestId, counts: request.texts.map((text) => engine!.tokenizer.countTokens(text)) });
+        } else {
+          const result = await engine.embed(request.texts, request.purpose, () => cancelled.has(requestId));
+          post({ type: 'embedded', requestId, vectors: result.vectors, truncations: result.truncations }, [result.vectors.buffer as ArrayBuffer]);
+        }
+      } catch (error) {
+        post({ type: 'failed', requestId, error: serialize(error) });
+      }
+      cancelled.delete(requestId);
+    }
+  } finally {
+    working = false;
+  }
+}
+
+port.on('message', (message: RequestToWorker) => {
+  if (message.type === 'cancel') {
+    cancelled.add(message.requestId);
+    return;
+  }
+  enqueue(message);
+  void drain();
+});
+
+try {
+  engine = await EmbeddingEngine.load(workerData as WorkerConfiguration, (message) => post({ type: 'log', level: 'info', message }));
+  post({ type: 'ready', info: engine.info });
+  void drain();
+} catch (error) {
+  post({ type: 'load-failed', error: serialize(error) });
+}
