@@ -37,3 +37,61 @@ export function abortError(signal?: AbortSignal): Error {
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';
 }
+
+/** Why the index database could not be used. */
+export type StoreErrorReason =
+  | 'schema-too-new'
+  | 'migration-failed'
+  | 'corrupt'
+  | 'locked'
+  | 'disk-full'
+  | 'read-only'
+  | 'cannot-open'
+  | 'space-missing';
+
+/** The index database is unusable or an operation on it failed in a way the user can act on. */
+export class StoreError extends Error {
+  readonly reason: StoreErrorReason;
+
+  constructor(reason: StoreErrorReason, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.reason = reason;
+  }
+}
+
+export function isStoreError(error: unknown): error is StoreError {
+  return error instanceof Error && error.name === 'StoreError' && 'reason' in error;
+}
+
+/**
+ * Maps a SQLite error to a StoreError by its result code (better-sqlite3 sets `code`, e.g.
+ * `SQLITE_FULL`), never by message text. Other errors are returned unchanged.
+ */
+export function classifySqliteError(error: unknown, databasePath: string): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
+  const primary = code.split('_').slice(0, 2).join('_');
+  const where = `the index database ${databasePath}`;
+  switch (primary) {
+    case 'SQLITE_FULL':
+      return new StoreError('disk-full', `The disk holding ${where} is full. Free some space; the index keeps what it had.`, { cause: error });
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return new StoreError('locked', `${capitalize(where)} is locked by another process. Close the other window or command using it, or try again.`, { cause: error });
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return new StoreError('corrupt', `${capitalize(where)} is damaged. Rebuild the index.`, { cause: error });
+    case 'SQLITE_READONLY':
+    case 'SQLITE_PERM':
+      return new StoreError('read-only', `${capitalize(where)} cannot be written (read-only file or folder). Check its permissions or choose another storage folder.`, { cause: error });
+    case 'SQLITE_CANTOPEN':
+      return new StoreError('cannot-open', `${capitalize(where)} cannot be opened. Check that its folder exists and is writable.`, { cause: error });
+    default:
+      return error;
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -50,7 +50,7 @@ describe('glove-100d', () => {
       const { vectors } = await runtime.embed(TEXTS, 'document');
       const { vectors: quantizedVectors } = await quantized.embed(TEXTS, 'document');
       for (const [index, text] of TEXTS.entries()) {
-        const words = tokenizer.tokenize(text).filter((token) => token !== '[UNK]');
+        const words = tokenizer.tokenize(text).filter((token: string) => token !== '[UNK]');
         assert.ok(words.length > 0, text);
         const mean = new Float64Array(100);
         for (const word of words) source.vectors[word]!.slice(0, 100).forEach((value, dimension) => (mean[dimension]! += value / words.length));

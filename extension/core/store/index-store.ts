@@ -1,0 +1,625 @@
+// The index store: one SQLite database per indexed folder (better-sqlite3, WAL mode) holding files,
+// chunk sets, a lexical FTS5 index and vectors in sqlite-vec `vec0` tables, one table per vector
+// space. Every write that must stay consistent (a file's chunks with its lexical rows; vectors with
+// their tags; removals with the vectors nobody references any more) is one transaction, so a process
+// killed at any point leaves a database the next run can continue from.
+import { createHash } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import type { Chunk } from '../chunking/types.ts';
+import { StoreError, classifySqliteError } from '../errors.ts';
+import { lexicalText } from '../search/lexical.ts';
+import { migrate } from './schema.ts';
+
+/** A file as the store records it. */
+export interface FileRecord {
+  path: string;
+  contentHash: string;
+  size: number;
+  mtimeMs: number;
+  language: string;
+}
+
+export interface StoredFile extends FileRecord {
+  id: number;
+  /** Chunker fingerprints that have chunked this content. */
+  chunkers: Set<string>;
+}
+
+/** A chunk row, with the file path joined in. */
+export interface StoredChunk {
+  id: number;
+  path: string;
+  chunker: string;
+  contentHash: string;
+  startLine: number;
+  endLine: number;
+  language: string;
+  kind: string;
+  symbol: string | undefined;
+  scope: string[];
+  signature: string | undefined;
+  docComment: string | undefined;
+  part: { index: number; count: number } | undefined;
+  text: string;
+}
+
+/** How vectors of a space are stored. Issue-level options (int8, binary, truncation) extend this. */
+export type StorageKind = 'float32';
+
+export interface VectorSpaceDefinition {
+  modelFingerprint: string;
+  chunker: string;
+  storage: StorageKind;
+  dimensions: number;
+  modelId: string;
+  /** Anything worth keeping about how the vectors were made (manifest, quantization, file hashes). */
+  details: Record<string, unknown>;
+}
+
+export type VectorSpaceState = 'building' | 'active' | 'retired';
+
+export interface VectorSpace extends VectorSpaceDefinition {
+  id: string;
+  tableName: string;
+  state: VectorSpaceState;
+  createdAt: number;
+}
+
+export interface NearestNeighbour {
+  embeddingId: number;
+  contentHash: string;
+  /** Cosine similarity, 1 = same direction. */
+  similarity: number;
+}
+
+export interface LexicalMatch {
+  chunkId: number;
+  /** FTS5 bm25(): lower is better; negated here so higher is better. */
+  score: number;
+}
+
+export interface SkipRecord {
+  reason: string;
+  count: number;
+  examples: string[];
+}
+
+export interface StoreStatistics {
+  files: number;
+  chunks: number;
+  /** Per vector space: vectors stored and chunk contents still without a vector. */
+  spaces: { id: string; modelId: string; state: VectorSpaceState; vectors: number; missing: number }[];
+  databaseBytes: number;
+}
+
+/** The id of a vector space: a hash of everything that makes its vectors what they are. */
+export function vectorSpaceId(definition: Pick<VectorSpaceDefinition, 'modelFingerprint' | 'chunker' | 'storage'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([definition.modelFingerprint, definition.chunker, definition.storage]))
+    .digest('hex')
+    .slice(0, 24);
+}
+
+/** The content hash of a chunk: what is embedded, minus the path (so renames and copies reuse vectors). */
+export function chunkContentHash(chunk: Pick<Chunk, 'language' | 'scope' | 'signature' | 'text' | 'kind'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([chunk.language, chunk.kind, chunk.scope, chunk.signature ?? null, chunk.text]))
+    .digest('hex');
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Milliseconds to wait for another writer before failing with `locked`. */
+  busyTimeoutMs?: number;
+}
+
+interface ChunkRow {
+  id: number;
+  path: string;
+  chunker: string;
+  content_hash: string;
+  start_line: number;
+  end_line: number;
+  language: string;
+  kind: string;
+  symbol: string | null;
+  scope: string;
+  signature: string | null;
+  doc_comment: string | null;
+  part_index: number | null;
+  part_count: number | null;
+  text: string;
+}
+
+interface SpaceRow {
+  id: string;
+  model_fingerprint: string;
+  chunker: string;
+  storage: string;
+  dimensions: number;
+  model_id: string;
+  table_name: string;
+  details: string;
+  state: VectorSpaceState;
+  created_at: number;
+}
+
+const CHUNK_COLUMNS = `c.id, f.path, c.chunker, c.content_hash, c.start_line, c.end_line, c.language, c.kind, c.symbol,
+  c.scope, c.signature, c.doc_comment, c.part_index, c.part_count, c.text`;
+
+function toStoredChunk(row: ChunkRow): StoredChunk {
+  return {
+    id: row.id,
+    path: row.path,
+    chunker: row.chunker,
+    contentHash: row.content_hash,
+    startLine: row.start_line,
+    endLine: row.end_line,
+    language: row.language,
+    kind: row.kind,
+    symbol: row.symbol ?? undefined,
+    scope: JSON.parse(row.scope) as string[],
+    signature: row.signature ?? undefined,
+    docComment: row.doc_comment ?? undefined,
+    part: row.part_index === null ? undefined : { index: row.part_index, count: row.part_count! },
+    text: row.text,
+  };
+}
+
+function toSpace(row: SpaceRow): VectorSpace {
+  return {
+    id: row.id,
+    modelFingerprint: row.model_fingerprint,
+    chunker: row.chunker,
+    storage: row.storage as StorageKind,
+    dimensions: row.dimensions,
+    modelId: row.model_id,
+    tableName: row.table_name,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    state: row.state,
+    createdAt: row.created_at,
+  };
+}
+
+/** Float32 vector as the bytes sqlite-vec reads. */
+function vectorBytes(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+export class IndexStore {
+  readonly path: string;
+  private readonly database: Database.Database;
+
+  private constructor(databasePath: string, database: Database.Database) {
+    this.path = databasePath;
+    this.database = database;
+  }
+
+  /** Opens (creating if needed) and migrates an index database. Errors are `StoreError`s with a next step. */
+  static open(databasePath: string, options: OpenOptions = {}): IndexStore {
+    let database: Database.Database | undefined;
+    try {
+      if (!options.readonly) mkdirSync(path.dirname(databasePath), { recursive: true });
+      database = new Database(databasePath, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      sqliteVec.load(database);
+      database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      if (!options.readonly) {
+        database.pragma('journal_mode = WAL');
+        // NORMAL in WAL mode: a power loss may drop the last commits but never corrupts the file.
+        database.pragma('synchronous = NORMAL');
+      }
+      // Memory-mapped reads make vec0 scans several times faster (better-sqlite3 caps this at 2 GiB).
+      database.pragma('mmap_size = 2147483648');
+      database.pragma('foreign_keys = ON');
+      // Reading the schema version touches the file header: a file that is not a database fails here.
+      database.pragma('user_version', { simple: true });
+      if (!options.readonly) migrate(database);
+      return new IndexStore(databasePath, database);
+    } catch (error) {
+      database?.close();
+      throw classifySqliteError(error, databasePath);
+    }
+  }
+
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+
+  /** Runs `work` in one transaction (IMMEDIATE, so two writers queue instead of deadlocking). */
+  transaction<T>(work: () => T): T {
+    try {
+      return this.database.transaction(work).immediate();
+    } catch (error) {
+      throw classifySqliteError(error, this.path);
+    }
+  }
+
+  private run<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw classifySqliteError(error, this.path);
+    }
+  }
+
+  // ---- meta ----
+
+  getMeta(key: string): string | undefined {
+    return this.run(() => (this.database.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.run(() => this.database.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
+  }
+
+  // ---- files and chunks ----
+
+  /** Every file the index knows, by path. */
+  files(): Map<string, StoredFile> {
+    return this.run(() => {
+      const files = new Map<string, StoredFile>();
+      const rows = this.database.prepare('SELECT id, path, content_hash, size, mtime_ms, language FROM files').all() as {
+        id: number; path: string; content_hash: string; size: number; mtime_ms: number; language: string;
+      }[];
+      for (const row of rows) {
+        files.set(row.path, { id: row.id, path: row.path, contentHash: row.content_hash, size: row.size, mtimeMs: row.mtime_ms, language: row.language, chunkers: new Set() });
+      }
+      const byId = new Map([...files.values()].map((file) => [file.id, file]));
+      for (const { file_id, chunker } of this.database.prepare('SELECT file_id, chunker FROM file_chunkings').all() as { file_id: number; chunker: string }[]) {
+        byId.get(file_id)?.chunkers.add(chunker);
+      }
+      return files;
+    });
+  }
+
+  /** Records a file whose content is unchanged but whose size or mtime moved (a touch, a checkout). */
+  touchFile(filePath: string, size: number, mtimeMs: number): void {
+    this.run(() => this.database.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?').run(size, mtimeMs, filePath));
+  }
+
+  /**
+   * Replaces a file's record and its chunks for the given chunkers, in one transaction. Chunk sets of
+   * other chunkers are dropped when the content changed (they describe old content). Vectors no chunk
+   * references any more are removed in the same transaction.
+   */
+  replaceFile(file: FileRecord, chunkSets: Map<string, readonly Chunk[]>): void {
+    this.transaction(() => {
+      const existing = this.database.prepare('SELECT id, content_hash FROM files WHERE path = ?').get(file.path) as { id: number; content_hash: string } | undefined;
+      let fileId: number;
+      if (existing) {
+        fileId = existing.id;
+        this.database.prepare('UPDATE files SET content_hash = ?, size = ?, mtime_ms = ?, language = ? WHERE id = ?').run(file.contentHash, file.size, file.mtimeMs, file.language, fileId);
+        const contentChanged = existing.content_hash !== file.contentHash;
+        const chunkersToDrop = contentChanged
+          ? (this.database.prepare('SELECT chunker FROM file_chunkings WHERE file_id = ?').all(fileId) as { chunker: string }[]).map((row) => row.chunker)
+          : [...chunkSets.keys()];
+        for (const chunker of new Set([...chunkersToDrop, ...chunkSets.keys()])) this.deleteChunks(fileId, chunker);
+      } else {
+        fileId = Number(this.database.prepare('INSERT INTO files (path, content_hash, size, mtime_ms, language) VALUES (?, ?, ?, ?, ?)').run(file.path, file.contentHash, file.size, file.mtimeMs, file.language).lastInsertRowid);
+      }
+      const insertChunk = this.database.prepare(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const insertLexical = this.database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
+      const pathWords = lexicalText(file.path);
+      for (const [chunker, chunks] of chunkSets) {
+        chunks.forEach((chunk, ordinal) => {
+          const id = insertChunk.run(
+            fileId, chunker, ordinal, chunkContentHash(chunk), chunk.startLine, chunk.endLine, chunk.language, chunk.kind,
+            chunk.symbol ?? null, JSON.stringify(chunk.scope), chunk.signature ?? null, chunk.docComment ?? null,
+            chunk.part?.index ?? null, chunk.part?.count ?? null, chunk.text,
+          ).lastInsertRowid;
+          insertLexical.run(id, pathWords, lexicalText([...chunk.scope, chunk.symbol ?? ''].join(' ')), lexicalText(chunk.text));
+        });
+        this.database.prepare('INSERT OR IGNORE INTO file_chunkings (file_id, chunker) VALUES (?, ?)').run(fileId, chunker);
+      }
+    });
+  }
+
+  /** Removes files, their chunks, lexical rows and the vectors nobody references any more, in one transaction. */
+  deleteFiles(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    this.transaction(() => {
+      const select = this.database.prepare('SELECT id FROM files WHERE path = ?');
+      for (const filePath of paths) {
+        const row = select.get(filePath) as { id: number } | undefined;
+        if (!row) continue;
+        const chunkers = (this.database.prepare('SELECT DISTINCT chunker FROM chunks WHERE file_id = ?').all(row.id) as { chunker: string }[]).map((entry) => entry.chunker);
+        for (const chunker of chunkers) this.deleteChunks(row.id, chunker);
+        this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ?').run(row.id);
+        this.database.prepare('DELETE FROM files WHERE id = ?').run(row.id);
+      }
+    });
+  }
+
+  /** Deletes one chunk set of a file and collects the vectors left without a chunk. Call inside a transaction. */
+  private deleteChunks(fileId: number, chunker: string): void {
+    const doomed = this.database.prepare('SELECT id, content_hash FROM chunks WHERE file_id = ? AND chunker = ?').all(fileId, chunker) as { id: number; content_hash: string }[];
+    if (doomed.length === 0) {
+      this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
+      return;
+    }
+    const deleteLexical = this.database.prepare('DELETE FROM chunks_lexical WHERE rowid = ?');
+    for (const chunk of doomed) deleteLexical.run(chunk.id);
+    this.database.prepare('DELETE FROM chunks WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
+    this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
+    const stillUsed = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
+    const orphans = [...new Set(doomed.map((chunk) => chunk.content_hash))].filter((hash) => !stillUsed.get(chunker, hash));
+    if (orphans.length === 0) return;
+    for (const space of this.vectorSpaces().filter((candidate) => candidate.chunker === chunker)) {
+      const find = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
+      const deleteVector = this.database.prepare(`DELETE FROM "${space.tableName}" WHERE rowid = ?`);
+      const deleteTag = this.database.prepare('DELETE FROM embeddings WHERE id = ?');
+      for (const hash of orphans) {
+        const embedding = find.get(space.id, hash) as { id: number } | undefined;
+        if (!embedding) continue;
+        deleteVector.run(BigInt(embedding.id));
+        deleteTag.run(embedding.id);
+      }
+    }
+  }
+
+  /** Chunks by id, with paths; missing ids are left out. */
+  chunksById(ids: readonly number[]): Map<number, StoredChunk> {
+    return this.run(() => {
+      const statement = this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id = ?`);
+      const chunks = new Map<number, StoredChunk>();
+      for (const id of ids) {
+        const row = statement.get(id) as ChunkRow | undefined;
+        if (row) chunks.set(id, toStoredChunk(row));
+      }
+      return chunks;
+    });
+  }
+
+  /** The chunks of one chunker whose content has a given hash (duplicates share a hash). */
+  chunksByContentHash(chunker: string, hashes: readonly string[]): Map<string, StoredChunk[]> {
+    return this.run(() => {
+      const statement = this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.chunker = ? AND c.content_hash = ? ORDER BY f.path, c.start_line`);
+      const result = new Map<string, StoredChunk[]>();
+      for (const hash of hashes) result.set(hash, (statement.all(chunker, hash) as ChunkRow[]).map(toStoredChunk));
+      return result;
+    });
+  }
+
+  /** The chunks of a file for a chunker, in file order. */
+  chunksOfFile(filePath: string, chunker: string): StoredChunk[] {
+    return this.run(() =>
+      (this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.path = ? AND c.chunker = ? ORDER BY c.ordinal`).all(filePath, chunker) as ChunkRow[]).map(toStoredChunk),
+    );
+  }
+
+  // ---- vector spaces and vectors ----
+
+  /** Creates the space (and its vec0 table) if it does not exist; returns it either way. */
+  ensureVectorSpace(definition: VectorSpaceDefinition, state: VectorSpaceState = 'building'): VectorSpace {
+    const id = vectorSpaceId(definition);
+    return this.transaction(() => {
+      const existing = this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow | undefined;
+      if (existing) return toSpace(existing);
+      const tableName = `vectors_${id}`;
+      this.database.exec(`CREATE VIRTUAL TABLE "${tableName}" USING vec0(embedding float[${definition.dimensions}] distance_metric=cosine)`);
+      this.database
+        .prepare('INSERT INTO vector_spaces (id, model_fingerprint, chunker, storage, dimensions, model_id, table_name, details, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(id, definition.modelFingerprint, definition.chunker, definition.storage, definition.dimensions, definition.modelId, tableName, JSON.stringify(definition.details), state, Date.now());
+      return toSpace(this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow);
+    });
+  }
+
+  vectorSpaces(): VectorSpace[] {
+    return this.run(() => (this.database.prepare('SELECT * FROM vector_spaces ORDER BY created_at').all() as SpaceRow[]).map(toSpace));
+  }
+
+  vectorSpace(id: string): VectorSpace {
+    const row = this.run(() => this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow | undefined);
+    if (!row) throw new StoreError('space-missing', `The index has no vector space ${id}. Re-index the folder.`);
+    return toSpace(row);
+  }
+
+  /** The space searches read, if any. */
+  activeSpace(): VectorSpace | undefined {
+    const row = this.run(() => this.database.prepare("SELECT * FROM vector_spaces WHERE state = 'active'").get() as SpaceRow | undefined);
+    return row ? toSpace(row) : undefined;
+  }
+
+  /** Makes one space the active one (the previous active one becomes retired), atomically. */
+  activateSpace(id: string): void {
+    this.transaction(() => {
+      this.vectorSpace(id);
+      this.database.prepare("UPDATE vector_spaces SET state = 'retired' WHERE state = 'active' AND id != ?").run(id);
+      this.database.prepare("UPDATE vector_spaces SET state = 'active' WHERE id = ?").run(id);
+    });
+  }
+
+  /** Drops a space, its vec0 table and its tags, in one transaction. */
+  dropSpace(id: string): void {
+    this.transaction(() => {
+      const space = this.vectorSpace(id);
+      this.database.prepare('DELETE FROM embeddings WHERE space_id = ?').run(id);
+      this.database.exec(`DROP TABLE "${space.tableName}"`);
+      this.database.prepare('DELETE FROM vector_spaces WHERE id = ?').run(id);
+    });
+  }
+
+  /**
+   * Chunk contents of the space's chunker that have no vector in the space yet, with one chunk each to
+   * embed them from. This is what "resume" means: whatever a killed run did not finish is still here.
+   */
+  missingEmbeddings(space: VectorSpace, limit: number): StoredChunk[] {
+    return this.run(() =>
+      (this.database
+        .prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id
+          WHERE c.id IN (
+            SELECT MIN(c2.id) FROM chunks c2
+            WHERE c2.chunker = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.space_id = ? AND e.content_hash = c2.content_hash)
+            GROUP BY c2.content_hash
+            LIMIT ?
+          )`)
+        .all(space.chunker, space.id, limit) as ChunkRow[]).map(toStoredChunk),
+    );
+  }
+
+  /** How many distinct chunk contents still lack a vector in the space. */
+  countMissingEmbeddings(space: VectorSpace): number {
+    return this.run(() =>
+      (this.database
+        .prepare(`SELECT COUNT(DISTINCT c.content_hash) AS missing FROM chunks c
+          WHERE c.chunker = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.space_id = ? AND e.content_hash = c.content_hash)`)
+        .get(space.chunker, space.id) as { missing: number }).missing,
+    );
+  }
+
+  /**
+   * Stores vectors for chunk contents, each tagged with the space, in one transaction. A content no
+   * chunk references any more (its file changed meanwhile) or that already has a vector is skipped,
+   * so this never creates an orphan or a duplicate.
+   */
+  insertEmbeddings(space: VectorSpace, items: readonly { contentHash: string; vector: Float32Array }[]): number {
+    return this.transaction(() => {
+      const referenced = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
+      const tag = this.database.prepare('INSERT OR IGNORE INTO embeddings (space_id, content_hash) VALUES (?, ?)');
+      const insertVector = this.database.prepare(`INSERT INTO "${space.tableName}" (rowid, embedding) VALUES (?, ?)`);
+      let inserted = 0;
+      for (const item of items) {
+        if (item.vector.length !== space.dimensions) {
+          throw new StoreError('space-missing', `A ${item.vector.length}-dimensional vector cannot go into space ${space.id} of ${space.dimensions} dimensions.`);
+        }
+        if (!referenced.get(space.chunker, item.contentHash)) continue;
+        const result = tag.run(space.id, item.contentHash);
+        if (result.changes === 0) continue;
+        insertVector.run(BigInt(result.lastInsertRowid), vectorBytes(item.vector));
+        inserted += 1;
+      }
+      return inserted;
+    });
+  }
+
+  /** The k nearest stored vectors of one space to a query vector (exact cosine search). */
+  nearest(space: VectorSpace, query: Float32Array, k: number): NearestNeighbour[] {
+    if (query.length !== space.dimensions) {
+      throw new StoreError('space-missing', `The query vector has ${query.length} dimensions; space ${space.id} has ${space.dimensions}.`);
+    }
+    return this.run(() => {
+      // The KNN runs on the vec0 table alone (sqlite-vec needs MATCH and k on it), then joins the tags.
+      const rows = this.database
+        .prepare(`WITH knn AS (SELECT rowid AS id, distance FROM "${space.tableName}" WHERE embedding MATCH ? AND k = ?)
+          SELECT knn.id AS id, knn.distance AS distance, e.content_hash AS content_hash
+          FROM knn JOIN embeddings e ON e.id = knn.id
+          WHERE e.space_id = ?
+          ORDER BY knn.distance`)
+        .all(vectorBytes(query), Math.min(k, 4096), space.id) as { id: number; distance: number; content_hash: string }[];
+      return rows.map((row) => ({ embeddingId: row.id, contentHash: row.content_hash, similarity: 1 - row.distance }));
+    });
+  }
+
+  /** The stored vector of each content hash in a space (for rescoring and "find similar"). */
+  vectorsByContentHash(space: VectorSpace, hashes: readonly string[]): Map<string, Float32Array> {
+    return this.run(() => {
+      const statement = this.database.prepare(`SELECT v.embedding AS embedding FROM embeddings e JOIN "${space.tableName}" v ON v.rowid = e.id WHERE e.space_id = ? AND e.content_hash = ?`);
+      const vectors = new Map<string, Float32Array>();
+      for (const hash of hashes) {
+        const row = statement.get(space.id, hash) as { embedding: Buffer } | undefined;
+        if (row) vectors.set(hash, new Float32Array(row.embedding.buffer.slice(row.embedding.byteOffset, row.embedding.byteOffset + row.embedding.byteLength)));
+      }
+      return vectors;
+    });
+  }
+
+  /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
+  lexical(chunker: string, matchExpression: string, limit: number): LexicalMatch[] {
+    return this.run(() => {
+      const rows = this.database
+        .prepare(`SELECT l.rowid AS id, bm25(chunks_lexical, 1.0, 4.0, 1.0) AS rank
+          FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid
+          WHERE chunks_lexical MATCH ? AND c.chunker = ?
+          ORDER BY rank LIMIT ?`)
+        .all(matchExpression, chunker, limit) as { id: number; rank: number }[];
+      return rows.map((row) => ({ chunkId: row.id, score: -row.rank }));
+    });
+  }
+
+  // ---- skips and statistics ----
+
+  replaceSkips(skips: readonly SkipRecord[]): void {
+    this.transaction(() => {
+      this.database.prepare('DELETE FROM skips').run();
+      const insert = this.database.prepare('INSERT INTO skips (reason, count, examples) VALUES (?, ?, ?)');
+      for (const skip of skips) insert.run(skip.reason, skip.count, JSON.stringify(skip.examples));
+    });
+  }
+
+  skips(): SkipRecord[] {
+    return this.run(() =>
+      (this.database.prepare('SELECT reason, count, examples FROM skips ORDER BY count DESC').all() as { reason: string; count: number; examples: string }[]).map((row) => ({
+        reason: row.reason,
+        count: row.count,
+        examples: JSON.parse(row.examples) as string[],
+      })),
+    );
+  }
+
+  statistics(chunker?: string): StoreStatistics {
+    return this.run(() => {
+      const files = (this.database.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n;
+      const chunks = chunker
+        ? (this.database.prepare('SELECT COUNT(*) AS n FROM chunks WHERE chunker = ?').get(chunker) as { n: number }).n
+        : (this.database.prepare('SELECT COUNT(*) AS n FROM chunks').get() as { n: number }).n;
+      const spaces = this.vectorSpaces().map((space) => ({
+        id: space.id,
+        modelId: space.modelId,
+        state: space.state,
+        vectors: (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n,
+        missing: this.countMissingEmbeddings(space),
+      }));
+      return { files, chunks, spaces, databaseBytes: this.databaseBytes() };
+    });
+  }
+
+  /** Bytes on disk: the database file and its write-ahead log. */
+  databaseBytes(): number {
+    let total = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        total += statSync(this.path + suffix).size;
+      } catch {
+        // The WAL may not exist.
+      }
+    }
+    return total;
+  }
+
+  /** Full integrity check plus the store's own invariants; returns the problems found (empty = healthy). */
+  checkIntegrity(): string[] {
+    return this.run(() => {
+      const problems: string[] = [];
+      const sqliteResult = this.database.pragma('integrity_check') as { integrity_check: string }[];
+      if (sqliteResult.length !== 1 || sqliteResult[0]!.integrity_check !== 'ok') problems.push(...sqliteResult.map((row) => `sqlite: ${row.integrity_check}`));
+      const known = new Set(this.vectorSpaces().map((space) => space.id));
+      const unknownTags = (this.database.prepare('SELECT DISTINCT space_id FROM embeddings').all() as { space_id: string }[]).filter((row) => !known.has(row.space_id));
+      for (const row of unknownTags) problems.push(`vectors tagged with unknown space ${row.space_id}`);
+      for (const space of this.vectorSpaces()) {
+        const tags = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
+        const vectors = (this.database.prepare(`SELECT COUNT(*) AS n FROM "${space.tableName}"`).get() as { n: number }).n;
+        if (tags !== vectors) problems.push(`space ${space.id}: ${tags} tags but ${vectors} vectors`);
+        const orphans = (this.database
+          .prepare('SELECT COUNT(*) AS n FROM embeddings e WHERE e.space_id = ? AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.chunker = ? AND c.content_hash = e.content_hash)')
+          .get(space.id, space.chunker) as { n: number }).n;
+        if (orphans > 0) problems.push(`space ${space.id}: ${orphans} vectors no chunk references`);
+        const untagged = (this.database
+          .prepare(`SELECT COUNT(*) AS n FROM "${space.tableName}" v WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.id = v.rowid AND e.space_id = ?)`)
+          .get(space.id) as { n: number }).n;
+        if (untagged > 0) problems.push(`space ${space.id}: ${untagged} vectors without a tag of this space`);
+      }
+      const duplicates = (this.database.prepare('SELECT COUNT(*) AS n FROM (SELECT file_id, chunker, ordinal FROM chunks GROUP BY file_id, chunker, ordinal HAVING COUNT(*) > 1)').get() as { n: number }).n;
+      if (duplicates > 0) problems.push(`${duplicates} duplicated chunk positions`);
+      const lexicalRows = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks_lexical').get() as { n: number }).n;
+      const chunkRows = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks').get() as { n: number }).n;
+      if (lexicalRows !== chunkRows) problems.push(`${chunkRows} chunks but ${lexicalRows} lexical rows`);
+      const chunksWithoutFile = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id)').get() as { n: number }).n;
+      if (chunksWithoutFile > 0) problems.push(`${chunksWithoutFile} chunks of deleted files`);
+      return problems;
+    });
+  }
+}

@@ -1,0 +1,135 @@
+// The index database schema and its migrations. `PRAGMA user_version` is the schema version; each
+// migration runs in its own transaction and bumps the version only if every statement succeeded, so a
+// failed step leaves the database at the version it had. Fixture databases of every released version
+// live in test/fixtures/store and are opened by the tests.
+import type { Database } from 'better-sqlite3';
+import { StoreError } from '../errors.ts';
+
+export interface Migration {
+  /** The version the database has after this migration. */
+  version: number;
+  description: string;
+  up: (database: Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'files, chunk sets per chunker, lexical index, vector spaces and embeddings',
+    up: (database) => {
+      database.exec(`
+        CREATE TABLE meta (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+
+        -- One row per indexed file, as last seen on disk.
+        CREATE TABLE files (
+          id INTEGER PRIMARY KEY,
+          path TEXT NOT NULL UNIQUE,
+          content_hash TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          mtime_ms REAL NOT NULL,
+          language TEXT NOT NULL
+        ) STRICT;
+
+        -- Which chunker has chunked which file's current content. A file's chunks for a chunker are
+        -- written in the same transaction as this row, so its presence means "complete".
+        CREATE TABLE file_chunkings (
+          file_id INTEGER NOT NULL REFERENCES files(id),
+          chunker TEXT NOT NULL,
+          PRIMARY KEY (file_id, chunker)
+        ) STRICT, WITHOUT ROWID;
+
+        -- Chunks, one set per chunker fingerprint. content_hash identifies what is embedded, so equal
+        -- chunks (duplicates, renamed files) share one vector per vector space.
+        CREATE TABLE chunks (
+          id INTEGER PRIMARY KEY,
+          file_id INTEGER NOT NULL REFERENCES files(id),
+          chunker TEXT NOT NULL,
+          ordinal INTEGER NOT NULL,
+          content_hash TEXT NOT NULL,
+          start_line INTEGER NOT NULL,
+          end_line INTEGER NOT NULL,
+          language TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          symbol TEXT,
+          scope TEXT NOT NULL,
+          signature TEXT,
+          doc_comment TEXT,
+          part_index INTEGER,
+          part_count INTEGER,
+          text TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX chunks_by_file ON chunks(file_id, chunker);
+        CREATE INDEX chunks_by_hash ON chunks(chunker, content_hash);
+
+        -- Lexical index over identifier-split words; rowid = chunks.id.
+        CREATE VIRTUAL TABLE chunks_lexical USING fts5(
+          path, symbol, body,
+          content = '', contentless_delete = 1,
+          tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        -- A vector space: one model fingerprint, one chunker, one storage option. Its vectors live in
+        -- their own vec0 table (table_name), so a query can only ever read one space.
+        CREATE TABLE vector_spaces (
+          id TEXT PRIMARY KEY,
+          model_fingerprint TEXT NOT NULL,
+          chunker TEXT NOT NULL,
+          storage TEXT NOT NULL,
+          dimensions INTEGER NOT NULL,
+          model_id TEXT NOT NULL,
+          table_name TEXT NOT NULL UNIQUE,
+          details TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('building', 'active', 'retired')),
+          created_at INTEGER NOT NULL
+        ) STRICT;
+
+        -- Every stored vector has a row here tagging it with its space; the vec0 row has the same id.
+        CREATE TABLE embeddings (
+          id INTEGER PRIMARY KEY,
+          space_id TEXT NOT NULL REFERENCES vector_spaces(id),
+          content_hash TEXT NOT NULL,
+          UNIQUE (space_id, content_hash)
+        ) STRICT;
+
+        -- Files the last walk skipped, by reason, with a few example paths.
+        CREATE TABLE skips (
+          reason TEXT PRIMARY KEY,
+          count INTEGER NOT NULL,
+          examples TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Brings a database to SCHEMA_VERSION, one transactional step at a time. */
+export function migrate(database: Database): void {
+  const current = database.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new StoreError(
+      'schema-too-new',
+      `The index was written by a newer version of Semantic Code Search (schema ${current}, this version reads up to ${SCHEMA_VERSION}). Update the extension, or rebuild the index.`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    try {
+      database.transaction(() => {
+        migration.up(database);
+        database.pragma(`user_version = ${migration.version}`);
+      })();
+    } catch (error) {
+      throw new StoreError(
+        'migration-failed',
+        `Upgrading the index to schema ${migration.version} (${migration.description}) failed: ${(error as Error).message}. The index is unchanged at schema ${current}; rebuild it if this persists.`,
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Chunk } from '../../../extension/core/chunking/types.ts';
+import { IndexStore, type VectorSpaceDefinition } from '../../../extension/core/store/index-store.ts';
+
+export function temporaryDatabasePath(): string {
+  return path.join(mkdtempSync(path.join(os.tmpdir(), 'semsearch-store-')), 'index.db');
+}
+
+export function openTemporaryStore(): IndexStore {
+  return IndexStore.open(temporaryDatabasePath());
+}
+
+export function makeChunk(overrides: Partial<Chunk> & Pick<Chunk, 'text'>): Chunk {
+  const lines = overrides.text.split('\n').length;
+  return {
+    path: 'src/example.ts',
+    language: 'typescript',
+    kind: 'function',
+    symbol: undefined,
+    scope: [],
+    signature: undefined,
+    startLine: 1,
+    endLine: lines,
+    docComment: undefined,
+    part: undefined,
+    ...overrides,
+  };
+}
+
+export function spaceDefinition(overrides: Partial<VectorSpaceDefinition> = {}): VectorSpaceDefinition {
+  return { modelFingerprint: 'model-a', chunker: 'chunker-1', storage: 'float32', dimensions: 4, modelId: 'test-model', details: {}, ...overrides };
+}
+
+/** A unit vector pointing mostly along one axis. */
+export function unitVector(dimensions: number, axis: number, noise = 0.1): Float32Array {
+  const vector = new Float32Array(dimensions).fill(noise);
+  vector[axis % dimensions] = 1;
+  const norm = Math.hypot(...vector);
+  return vector.map((value) => value / norm);
+}

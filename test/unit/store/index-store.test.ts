@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { isStoreError } from '../../../extension/core/errors.ts';
+import { IndexStore, chunkContentHash } from '../../../extension/core/store/index-store.ts';
+import { SCHEMA_VERSION } from '../../../extension/core/store/schema.ts';
+import { lexicalQuery } from '../../../extension/core/search/lexical.ts';
+import { makeChunk, openTemporaryStore, spaceDefinition, temporaryDatabasePath, unitVector } from './helpers.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'store');
+const file = (filePath: string, contentHash = `hash-of-${filePath}`) => ({ path: filePath, contentHash, size: 10, mtimeMs: 1, language: 'typescript' });
+
+test('a new database is at the current schema version, in WAL mode', () => {
+  const store = openTemporaryStore();
+  const raw = new Database(store.path, { readonly: true });
+  assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+  raw.close();
+  store.close();
+});
+
+test('chunks are stored per file and found lexically by identifier parts', () => {
+  const store = openTemporaryStore();
+  store.replaceFile(file('src/library.ts'), new Map([['chunker-1', [
+    makeChunk({ text: 'function parseHTTPHeader(line) {\n  return line.split(":");\n}', symbol: 'parseHTTPHeader' }),
+    makeChunk({ text: 'function drawCircle(ctx) {\n  ctx.arc();\n}', symbol: 'drawCircle', startLine: 5, endLine: 7 }),
+  ]]]));
+  const matches = store.lexical('chunker-1', lexicalQuery('parse http header')!, 10);
+  assert.equal(matches.length, 1);
+  assert.equal(store.chunksById([matches[0]!.chunkId]).get(matches[0]!.chunkId)!.symbol, 'parseHTTPHeader');
+  const exact = store.lexical('chunker-1', lexicalQuery('parseHTTPHeader')!, 10);
+  assert.equal(store.chunksById([exact[0]!.chunkId]).get(exact[0]!.chunkId)!.symbol, 'parseHTTPHeader');
+  assert.equal(store.lexical('chunker-2', lexicalQuery('parse')!, 10).length, 0, 'another chunker sees nothing');
+  assert.deepEqual(store.checkIntegrity(), []);
+  store.close();
+});
+
+test('nearest neighbours come from one vector space only, best first', () => {
+  const store = openTemporaryStore();
+  const chunks = [0, 1, 2].map((axis) => makeChunk({ text: `function f${axis}() {}`, startLine: axis * 3 + 1, endLine: axis * 3 + 1 }));
+  store.replaceFile(file('a.ts'), new Map([['chunker-1', chunks]]));
+  const small = store.ensureVectorSpace(spaceDefinition());
+  const large = store.ensureVectorSpace(spaceDefinition({ modelFingerprint: 'model-b', dimensions: 8 }));
+  assert.notEqual(small.tableName, large.tableName);
+  store.insertEmbeddings(small, chunks.map((chunk, axis) => ({ contentHash: chunkContentHash(chunk), vector: unitVector(4, axis) })));
+  store.insertEmbeddings(large, chunks.slice(0, 1).map((chunk) => ({ contentHash: chunkContentHash(chunk), vector: unitVector(8, 5) })));
+  const hits = store.nearest(small, unitVector(4, 2), 10);
+  assert.equal(hits.length, 3);
+  assert.equal(hits[0]!.contentHash, chunkContentHash(chunks[2]!));
+  assert.ok(hits[0]!.similarity > hits[1]!.similarity);
+  assert.equal(store.nearest(large, unitVector(8, 5), 10).length, 1);
+  assert.throws(() => store.nearest(large, unitVector(4, 0), 10), (error: unknown) => isStoreError(error));
+  assert.equal(store.countMissingEmbeddings(large), 2);
+  assert.deepEqual(store.checkIntegrity(), []);
+  store.close();
+});
+
+test('duplicate chunks share one vector, which goes when the last copy goes', () => {
+  const store = openTemporaryStore();
+  const chunk = makeChunk({ text: 'export const answer = 42;', kind: 'statements' });
+  store.replaceFile(file('one.ts'), new Map([['chunker-1', [chunk]]]));
+  store.replaceFile(file('copy.ts'), new Map([['chunker-1', [chunk]]]));
+  const space = store.ensureVectorSpace(spaceDefinition());
+  assert.equal(store.missingEmbeddings(space, 10).length, 1, 'one content, one vector to compute');
+  assert.equal(store.insertEmbeddings(space, [{ contentHash: chunkContentHash(chunk), vector: unitVector(4, 0) }]), 1);
+  assert.equal(store.insertEmbeddings(space, [{ contentHash: chunkContentHash(chunk), vector: unitVector(4, 0) }]), 0, 'no duplicate vector');
+  store.deleteFiles(['one.ts']);
+  assert.equal(store.statistics().spaces[0]!.vectors, 1);
+  store.deleteFiles(['copy.ts']);
+  assert.equal(store.statistics().spaces[0]!.vectors, 0);
+  assert.deepEqual(store.checkIntegrity(), []);
+  store.close();
+});
+
+test('changing a file replaces its chunks and drops vectors of content that is gone', () => {
+  const store = openTemporaryStore();
+  const before = makeChunk({ text: 'function old() {}' });
+  const after = makeChunk({ text: 'function renamed() {}' });
+  store.replaceFile(file('a.ts', 'v1'), new Map([['chunker-1', [before]]]));
+  const space = store.ensureVectorSpace(spaceDefinition());
+  store.insertEmbeddings(space, [{ contentHash: chunkContentHash(before), vector: unitVector(4, 1) }]);
+  store.replaceFile(file('a.ts', 'v2'), new Map([['chunker-1', [after]]]));
+  assert.equal(store.statistics().spaces[0]!.vectors, 0);
+  assert.equal(store.countMissingEmbeddings(space), 1);
+  // A vector computed for content that vanished meanwhile is not stored.
+  assert.equal(store.insertEmbeddings(space, [{ contentHash: chunkContentHash(before), vector: unitVector(4, 1) }]), 0);
+  assert.deepEqual(store.checkIntegrity(), []);
+  store.close();
+});
+
+test('one space is active at a time; activation is atomic', () => {
+  const store = openTemporaryStore();
+  const first = store.ensureVectorSpace(spaceDefinition(), 'active');
+  const second = store.ensureVectorSpace(spaceDefinition({ modelFingerprint: 'model-b' }));
+  assert.equal(store.activeSpace()!.id, first.id);
+  store.activateSpace(second.id);
+  assert.equal(store.activeSpace()!.id, second.id);
+  assert.equal(store.vectorSpace(first.id).state, 'retired');
+  store.dropSpace(first.id);
+  assert.equal(store.vectorSpaces().length, 1);
+  store.close();
+});
+
+test('a database from a newer version is refused with a clear next step', () => {
+  const databasePath = temporaryDatabasePath();
+  IndexStore.open(databasePath).close();
+  const raw = new Database(databasePath);
+  raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+  raw.close();
+  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'schema-too-new' && /Update the extension/.test(error.message));
+});
+
+test('a file that is not a database is reported as corrupt', () => {
+  const databasePath = temporaryDatabasePath();
+  writeFileSync(databasePath, Buffer.alloc(8192, 7));
+  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'corrupt');
+});
+
+test('a failed migration leaves the database at its old version, with nothing half-created', () => {
+  const databasePath = temporaryDatabasePath();
+  const raw = new Database(databasePath);
+  // A table the first migration also creates makes it fail part-way.
+  raw.exec('CREATE TABLE skips (x)');
+  raw.close();
+  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'migration-failed' && /unchanged at schema 0/.test(error.message));
+  const after = new Database(databasePath, { readonly: true });
+  assert.equal(after.pragma('user_version', { simple: true }), 0);
+  assert.equal(after.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('files', 'chunks', 'meta')").get().n, 0);
+  after.close();
+});
+
+test('the released schema v1 fixture opens, reads and searches with this code', () => {
+  const databasePath = temporaryDatabasePath();
+  copyFileSync(path.join(FIXTURES, 'schema-v1.db'), databasePath);
+  const store = IndexStore.open(databasePath);
+  assert.deepEqual(store.checkIntegrity(), []);
+  const space = store.activeSpace()!;
+  assert.equal(space.dimensions, 4);
+  const files = store.files();
+  assert.deepEqual([...files.keys()].sort(), ['docs/guide.md', 'src/http.ts']);
+  const [hit] = store.nearest(space, unitVector(4, 0), 1);
+  const [chunk] = store.chunksByContentHash(space.chunker, [hit!.contentHash]).get(hit!.contentHash)!;
+  assert.equal(chunk!.symbol, 'parseHeader');
+  assert.equal(store.lexical(space.chunker, lexicalQuery('install guide')!, 5).length, 1);
+  store.close();
+});
