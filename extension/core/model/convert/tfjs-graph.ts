@@ -1,6 +1,6 @@
 // Reads a TensorFlow.js graph model (`model.json` + weight shards) and translates its TensorFlow ops
 // into ONNX nodes, one TF op at a time, keeping TF's semantics rather than pattern-matching layers.
-// Design choices (see README.md in this folder):
+// Design choices:
 // - Every TF integer tensor (int32 or int64) becomes ONNX int64: ONNX wants int64 for shapes, axes,
 //   GatherND/ScatterND indices and Reshape targets, and the values here never overflow int32 anyway.
 // - Constants stay constants until an op needs them at run time, so small TF constants that become
@@ -26,7 +26,7 @@ export class TfjsConversionError extends Error {
 
 /** True when `error` is a `TfjsConversionError`. */
 export function isTfjsConversionError(error: unknown): error is TfjsConversionError {
-  return error instanceof TfjsConversionError;
+  return error instanceof Error && error.name === 'TfjsConversionError' && 'reason' in error;
 }
 
 /** An attribute of a TF node as TF.js's `model.json` stores it (a protobuf `AttrValue` as JSON). */
@@ -364,7 +364,7 @@ class Translator {
     }
   }
 
-  private result(node: TfNode, name: string, kind: ElementKind, shape: StaticDim[] | undefined): TranslatedValue {
+  private result(name: string, kind: ElementKind, shape: StaticDim[] | undefined): TranslatedValue {
     return { name, kind, shape };
   }
 
@@ -377,13 +377,13 @@ class Translator {
       this.expectInputs(node, inputs, 2);
       const [a, b] = inputs as [TranslatedValue, TranslatedValue];
       const name = this.emit(binary.onnx, [this.materialize(a), this.materialize(b)], {}, out);
-      return [this.result(node, name, binary.result ?? a.kind, broadcastShapes(a.shape, b.shape))];
+      return [this.result(name, binary.result ?? a.kind, broadcastShapes(a.shape, b.shape))];
     }
     const unary = UNARY_OPS[node.op];
     if (unary) {
       this.expectInputs(node, inputs, 1);
       const x = inputs[0]!;
-      return [this.result(node, this.emit(unary, [this.materialize(x)], {}, out), x.kind, x.shape)];
+      return [this.result(this.emit(unary, [this.materialize(x)], {}, out), x.kind, x.shape)];
     }
     const reduce = REDUCE_OPS[node.op];
     if (reduce) return [this.reduce(node, inputs, reduce)];
@@ -402,12 +402,12 @@ class Translator {
       case 'Square': {
         this.expectInputs(node, inputs, 1);
         const x = this.materialize(inputs[0]!);
-        return [this.result(node, this.emit('Mul', [x, x], {}, out), inputs[0]!.kind, inputs[0]!.shape)];
+        return [this.result(this.emit('Mul', [x, x], {}, out), inputs[0]!.kind, inputs[0]!.shape)];
       }
       case 'Rsqrt': {
         this.expectInputs(node, inputs, 1);
         const root = this.emit('Sqrt', [this.materialize(inputs[0]!)]);
-        return [this.result(node, this.emit('Reciprocal', [root], {}, out), 'float', inputs[0]!.shape)];
+        return [this.result(this.emit('Reciprocal', [root], {}, out), 'float', inputs[0]!.shape)];
       }
       case 'BiasAdd': {
         this.expectInputs(node, inputs, 2);
@@ -415,14 +415,14 @@ class Translator {
         if (format !== 'NHWC') this.unsupported(node, `data_format ${format}`);
         const [x, bias] = inputs as [TranslatedValue, TranslatedValue];
         const name = this.emit('Add', [this.materialize(x), this.materialize(bias)], {}, out);
-        return [this.result(node, name, x.kind, broadcastShapes(x.shape, bias.shape))];
+        return [this.result(name, x.kind, broadcastShapes(x.shape, bias.shape))];
       }
       case 'Cast':
         return [this.cast(node, inputs)];
       case 'Shape': {
         this.expectInputs(node, inputs, 1);
         const x = inputs[0]!;
-        return [this.result(node, this.emit('Shape', [this.materialize(x)], {}, out), 'int', [x.shape ? x.shape.length : null])];
+        return [this.result(this.emit('Shape', [this.materialize(x)], {}, out), 'int', [x.shape ? x.shape.length : null])];
       }
       case 'Reshape':
         return [this.reshape(node, inputs)];
@@ -464,7 +464,7 @@ class Translator {
       case 'Softmax': {
         this.expectInputs(node, inputs, 1);
         const x = inputs[0]!;
-        return [this.result(node, this.emit('Softmax', [this.materialize(x)], { axis: attr.int(-1) }, out), 'float', x.shape)];
+        return [this.result(this.emit('Softmax', [this.materialize(x)], { axis: attr.int(-1) }, out), 'float', x.shape)];
       }
       default:
         return this.unsupported(node, 'this TF op is not supported by the converter');
@@ -487,7 +487,7 @@ class Translator {
     // int32 <-> int64 is the same ONNX type here, so the cast disappears.
     if (target === x.kind) return x;
     const name = this.emit('Cast', [this.materialize(x)], { to: attr.int(onnxType(target)) }, node.name);
-    return this.result(node, name, target, x.shape);
+    return this.result(name, target, x.shape);
   }
 
   private reduce(node: TfNode, inputs: TranslatedValue[], onnxOp: string): TranslatedValue {
@@ -502,7 +502,7 @@ class Translator {
     const shape = x.shape
       ? x.shape.flatMap((dim, axis) => (axes.includes(axis) ? (keepDims ? [1] : []) : [dim]))
       : undefined;
-    return this.result(node, name, x.kind, shape);
+    return this.result(name, x.kind, shape);
   }
 
   private reshape(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -520,7 +520,7 @@ class Translator {
     }
     // allowzero=1: a 0 in a TF shape means an empty dimension, not "copy the input's dimension".
     const name = this.emit('Reshape', [this.materialize(x), this.materialize(target)], { allowzero: attr.int(1) }, node.name);
-    return this.result(node, name, x.kind, shape);
+    return this.result(name, x.kind, shape);
   }
 
   private expandDims(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -532,7 +532,7 @@ class Translator {
     const axis = normalizeAxis(dim!, outputRank, node.name);
     const name = this.emit('Unsqueeze', [this.materialize(x), this.int64([axis])], {}, node.name);
     const shape = x.shape ? [...x.shape.slice(0, axis), 1, ...x.shape.slice(axis)] : undefined;
-    return this.result(node, name, x.kind, shape);
+    return this.result(name, x.kind, shape);
   }
 
   private squeeze(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -543,11 +543,11 @@ class Translator {
       if (!x.shape || x.shape.includes(null)) this.unsupported(node, 'squeezing every size-1 dimension of a tensor with unknown dimensions');
       const axes = x.shape.flatMap((dim, axis) => (dim === 1 ? [axis] : []));
       const name = this.emit('Squeeze', [this.materialize(x), this.int64(axes)], {}, node.name);
-      return this.result(node, name, x.kind, x.shape.filter((dim) => dim !== 1));
+      return this.result(name, x.kind, x.shape.filter((dim) => dim !== 1));
     }
     const axes = dims.map((axis) => normalizeAxis(axis, x.shape?.length, node.name));
     const name = this.emit('Squeeze', [this.materialize(x), this.int64(axes)], {}, node.name);
-    return this.result(node, name, x.kind, x.shape?.filter((_, axis) => !axes.includes(axis)));
+    return this.result(name, x.kind, x.shape?.filter((_, axis) => !axes.includes(axis)));
   }
 
   private transpose(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -555,7 +555,7 @@ class Translator {
     const [x, permValue] = inputs as [TranslatedValue, TranslatedValue];
     const perm = this.constantInts(permValue, node, 'perm');
     const name = this.emit('Transpose', [this.materialize(x)], { perm: attr.ints(perm) }, node.name);
-    return this.result(node, name, x.kind, x.shape ? perm.map((axis) => x.shape![axis]!) : undefined);
+    return this.result(name, x.kind, x.shape ? perm.map((axis) => x.shape![axis]!) : undefined);
   }
 
   private concat(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -573,7 +573,7 @@ class Translator {
         return sizes.includes(null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0);
       });
     }
-    return this.result(node, name, parts[0]!.kind, shape);
+    return this.result(name, parts[0]!.kind, shape);
   }
 
   private pack(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -586,7 +586,7 @@ class Translator {
     const expanded = inputs.map((input) => this.emit('Unsqueeze', [this.materialize(input), axes]));
     const name = this.emit('Concat', expanded, { axis: attr.int(axis) }, node.name);
     const shape = first.shape ? [...first.shape.slice(0, axis), count, ...first.shape.slice(axis)] : undefined;
-    return this.result(node, name, first.kind, shape);
+    return this.result(name, first.kind, shape);
   }
 
   private gather(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -599,7 +599,7 @@ class Translator {
       params.shape && indices.shape
         ? [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)]
         : undefined;
-    return this.result(node, name, params.kind, shape);
+    return this.result(name, params.kind, shape);
   }
 
   private gatherNd(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -611,7 +611,7 @@ class Translator {
       params.shape && indices.shape && typeof depth === 'number'
         ? [...indices.shape.slice(0, -1), ...params.shape.slice(depth)]
         : undefined;
-    return this.result(node, name, params.kind, shape);
+    return this.result(name, params.kind, shape);
   }
 
   /** TF ScatterNd adds updates that share an index into zeros: ScatterND(zeros, reduction='add'). */
@@ -626,7 +626,7 @@ class Translator {
       { reduction: attr.string('add') },
       node.name,
     );
-    return this.result(node, name, updates.kind, this.shapeFromVector(shapeValue));
+    return this.result(name, updates.kind, this.shapeFromVector(shapeValue));
   }
 
   /** TF SparseToDense: default_value everywhere, then the sparse values at their indices. */
@@ -646,7 +646,7 @@ class Translator {
     }
     const filled = this.emit('Expand', [this.materialize(defaultValue), this.materialize(outputShape)]);
     const name = this.emit('ScatterND', [filled, indicesName, valuesName], {}, node.name);
-    return this.result(node, name, values.kind, this.shapeFromVector(outputShape));
+    return this.result(name, values.kind, this.shapeFromVector(outputShape));
   }
 
   /** TF Where with one input lists the coordinates of true elements, like ONNX NonZero transposed. */
@@ -654,7 +654,7 @@ class Translator {
     if (inputs.length === 3) {
       const [condition, a, b] = inputs as [TranslatedValue, TranslatedValue, TranslatedValue];
       const name = this.emit('Where', [this.materialize(condition), this.materialize(a), this.materialize(b)], {}, node.name);
-      return this.result(node, name, a.kind, broadcastShapes(condition.shape, broadcastShapes(a.shape, b.shape)));
+      return this.result(name, a.kind, broadcastShapes(condition.shape, broadcastShapes(a.shape, b.shape)));
     }
     this.expectInputs(node, inputs, 1);
     const condition = inputs[0]!;
@@ -662,7 +662,7 @@ class Translator {
     if (condition.kind !== 'bool') conditionName = this.emit('Cast', [conditionName], { to: attr.int(DataType.BOOL) });
     const coordinates = this.emit('NonZero', [conditionName]);
     const name = this.emit('Transpose', [coordinates], { perm: attr.ints([1, 0]) }, node.name);
-    return this.result(node, name, 'int', [null, condition.shape ? condition.shape.length : null]);
+    return this.result(name, 'int', [null, condition.shape ? condition.shape.length : null]);
   }
 
   private stridedSlice(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -765,7 +765,7 @@ class Translator {
       }
       for (let rest = axis; rest < x.shape.length; rest++) shape.push(x.shape[rest]!);
     }
-    return this.result(node, current, x.kind, shape);
+    return this.result(current, x.kind, shape);
   }
 
   /** TF Slice(x, begin, size): size -1 means "to the end". */
@@ -780,7 +780,7 @@ class Translator {
     const shape = x.shape?.map((dim, index) =>
       index >= begin.length ? dim : size[index] === -1 ? (dim === null ? null : dim - begin[index]!) : size[index]!,
     );
-    return this.result(node, name, x.kind, shape);
+    return this.result(name, x.kind, shape);
   }
 
   private splitV(node: TfNode, inputs: TranslatedValue[]): TranslatedValue[] {
@@ -788,16 +788,30 @@ class Translator {
     const [x, sizesValue, axisValue] = inputs as [TranslatedValue, TranslatedValue, TranslatedValue];
     const sizes = this.constantInts(sizesValue, node, 'size_splits');
     const axis = normalizeAxis(this.constantInts(axisValue, node, 'axis')[0]!, x.shape?.length, node.name);
-    if (sizes.includes(-1)) {
-      const dim = x.shape?.[axis];
-      if (typeof dim !== 'number') this.unsupported(node, 'a -1 split size on a dimension unknown at conversion time');
-      const rest = sizes.filter((size) => size !== -1).reduce((a, b) => a + b, 0);
-      sizes[sizes.indexOf(-1)] = dim - rest;
+    const inferred = sizes.indexOf(-1);
+    if (sizes.filter((size) => size === -1).length > 1) this.unsupported(node, 'more than one -1 split size');
+    const known = sizes.filter((size) => size !== -1).reduce((a, b) => a + b, 0);
+    const dim = x.shape?.[axis];
+    let sizesName: string;
+    if (inferred === -1) {
+      sizesName = this.int64(sizes);
+    } else if (typeof dim === 'number') {
+      sizes[inferred] = dim - known;
+      sizesName = this.int64(sizes);
+    } else {
+      // The -1 part is whatever the other parts leave of the axis, known only at run time.
+      const length = this.emit('Slice', [this.emit('Shape', [this.materialize(x)]), this.int64([axis]), this.int64([axis + 1])]);
+      const rest = this.emit('Sub', [length, this.int64([known])]);
+      const parts = [];
+      if (inferred > 0) parts.push(this.int64(sizes.slice(0, inferred)));
+      parts.push(rest);
+      if (inferred < sizes.length - 1) parts.push(this.int64(sizes.slice(inferred + 1)));
+      sizesName = this.emit('Concat', parts, { axis: attr.int(0) });
     }
     const names = sizes.map((_, index) => (index === 0 ? node.name : `${node.name}:${index}`));
-    this.builder.nodeWithOutputs('Split', [this.materialize(x), this.int64(sizes)], sizes.length, { axis: attr.int(axis) }, names);
+    this.builder.nodeWithOutputs('Split', [this.materialize(x), sizesName], sizes.length, { axis: attr.int(axis) }, names);
     return names.map((name, index) =>
-      this.result(node, name, x.kind, x.shape?.map((dim, d) => (d === axis ? sizes[index]! : dim))),
+      this.result(name, x.kind, x.shape?.map((d, a) => (a === axis ? (sizes[index] === -1 ? null : sizes[index]!) : d))),
     );
   }
 
@@ -805,7 +819,7 @@ class Translator {
     this.expectInputs(node, inputs, 3);
     const [start, limit, delta] = inputs as [TranslatedValue, TranslatedValue, TranslatedValue];
     const name = this.emit('Range', [this.materialize(start), this.materialize(limit), this.materialize(delta)], {}, node.name);
-    return this.result(node, name, start.kind, [null]);
+    return this.result(name, start.kind, [null]);
   }
 
   private matMul(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -817,7 +831,7 @@ class Translator {
       b = b.constant && b.kind === 'float' ? transposeConstant(b, `${b.constantName ?? 'weight'}/transposed`) : this.transposeLastTwo(b, node);
     }
     const name = this.emit('MatMul', [this.materialize(a), this.materialize(b)], {}, node.name);
-    return this.result(node, name, a.kind, a.shape && b.shape ? [a.shape[0]!, b.shape[1]!] : undefined);
+    return this.result(name, a.kind, a.shape && b.shape ? [a.shape[0]!, b.shape[1]!] : undefined);
   }
 
   private batchMatMul(node: TfNode, inputs: TranslatedValue[]): TranslatedValue {
@@ -830,7 +844,7 @@ class Translator {
     if (a.shape && b.shape && a.shape.length >= 2 && b.shape.length >= 2) {
       shape = [...(broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2)) ?? []), a.shape.at(-2)!, b.shape.at(-1)!];
     }
-    return this.result(node, name, a.kind, shape);
+    return this.result(name, a.kind, shape);
   }
 
   /** A 1x1, stride-1 NHWC Conv2D is a MatMul over the channel axis with the kernel as [Cin, Cout]. */
@@ -858,7 +872,7 @@ class Translator {
       constantName: `${kernel.constantName ?? 'kernel'}/matrix`,
     };
     const name = this.emit('MatMul', [this.materialize(x), this.materialize(matrix)], {}, node.name);
-    return this.result(node, name, 'float', x.shape ? [...x.shape.slice(0, -1), outChannels] : undefined);
+    return this.result(name, 'float', x.shape ? [...x.shape.slice(0, -1), outChannels] : undefined);
   }
 
   private transposeLastTwo(value: TranslatedValue, node: TfNode): TranslatedValue {

@@ -1,6 +1,13 @@
 // Builds a Hugging Face `tokenizer.json` (Unigram model) from a SentencePiece vocabulary given as
 // `[piece, score]` pairs, reproducing the TF.js Universal Sentence Encoder tokenizer: NFKC, a `▁` in
-// front, every space turned into `▁`, then Viterbi over the whole string (no pre-tokenizer).
+// front, every space turned into `▁`, then Viterbi over the whole string.
+//
+// One quirk of that reference is reproduced on purpose: its Viterbi treats a best score of exactly 0
+// as "no path yet", so a path made only of zero-score pieces is always replaced by the next candidate.
+// The only zero-score pieces a path can start with are `▁:`, `▁:)`, `▁:(` and `▁:-)` (null scores in
+// vocab.json), so for text starting with `▁:` the reference always emits `▁` on its own. A Split
+// pre-tokenizer that isolates that leading `▁` gives the same tokens. Ties between segmentations of
+// equal score are still broken differently (the reference prefers the shorter last piece).
 
 /** A SentencePiece vocabulary: the index is the token id; a `null` score counts as 0. */
 export type SentencePieceVocabulary = ReadonlyArray<readonly [string, number | null]>;
@@ -40,10 +47,36 @@ export function buildUnigramTokenizerJson(vocabulary: SentencePieceVocabulary, o
         { type: 'Replace', pattern: { String: ' ' }, content: SPACE_MARKER },
       ],
     },
-    pre_tokenizer: null,
+    pre_tokenizer: leadingSplit(vocab),
     post_processor: null,
     decoder: { type: 'Metaspace', replacement: SPACE_MARKER, prepend_scheme: 'always', split: true },
     model: { type: 'Unigram', unk_id: options.unkId, vocab, byte_fallback: false },
+  };
+}
+
+/**
+ * The pre-tokenizer that isolates a leading `▁` before characters whose `▁`-pieces all score 0
+ * (see the file comment), or `null` when the vocabulary has none.
+ */
+function leadingSplit(vocab: [string, number][]): object | null {
+  const characters = new Set<string>();
+  for (const [piece, score] of vocab) {
+    const [marker, next] = [...piece];
+    if (marker === SPACE_MARKER && next !== undefined && score === 0) characters.add(next);
+  }
+  // The emulation is exact only if every piece starting with `▁` + that character scores 0.
+  for (const [piece, score] of vocab) {
+    const [marker, next] = [...piece];
+    if (marker === SPACE_MARKER && next !== undefined && characters.has(next) && score !== 0) characters.delete(next);
+  }
+  if (characters.size === 0) return null;
+  const escaped = [...characters].sort().map((character) => character.replace(/[\\^\]\-[]/g, '\\$&'));
+  return {
+    type: 'Split',
+    // \A is the start of the text (Oniguruma and the JS port); `^` would also match after newlines.
+    pattern: { Regex: `\\A${SPACE_MARKER}(?=[${escaped.join('')}])` },
+    behavior: 'Isolated',
+    invert: false,
   };
 }
 
