@@ -102,6 +102,7 @@ export class EmbeddingEngine {
       const { id: fingerprint, fileHashes } = await fingerprintModel({ manifest, quantization, files: fingerprintFiles });
       const gpuAllowed = configuration.device !== 'cpu';
       const info: RuntimeInfo = {
+        modelDirectory: path.resolve(modelDirectory),
         manifest,
         fingerprint,
         fileHashes,

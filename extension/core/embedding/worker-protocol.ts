@@ -22,6 +22,8 @@ export interface WorkerConfiguration {
 
 /** What a loaded model is and how it runs. */
 export interface RuntimeInfo {
+  /** The model folder (absolute). */
+  modelDirectory: string;
   manifest: ModelManifest;
   fingerprint: string;
   fileHashes: Record<string, string>;

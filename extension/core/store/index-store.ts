@@ -116,6 +116,13 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** What removing a chunk needs to know about it. */
+interface OldChunk {
+  id: number;
+  content_hash: string;
+  chunker: string;
+}
+
 interface ChunkRow {
   id: number;
   path: string;
@@ -255,6 +262,15 @@ export class IndexStore {
     this.run(() => this.database.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
   }
 
+  /** Whether the last index run left the space with a vector for every chunk. */
+  isSpaceComplete(spaceId: string): boolean {
+    return this.getMeta(`complete:${spaceId}`) === '1';
+  }
+
+  setSpaceComplete(spaceId: string, complete: boolean): void {
+    this.setMeta(`complete:${spaceId}`, complete ? '1' : '0');
+  }
+
   // ---- files and chunks ----
 
   /** Every file the index knows, by path. */
@@ -285,18 +301,23 @@ export class IndexStore {
    * other chunkers are dropped when the content changed (they describe old content). Vectors no chunk
    * references any more are removed in the same transaction.
    */
-  replaceFile(file: FileRecord, chunkSets: Map<string, readonly Chunk[]>): void {
-    this.transaction(() => {
+  replaceFile(file: FileRecord, chunkSets: Map<string, readonly Chunk[]>): { id: number; contentHash: string }[] {
+    return this.transaction(() => {
+      const inserted: { id: number; contentHash: string }[] = [];
       const existing = this.database.prepare('SELECT id, content_hash FROM files WHERE path = ?').get(file.path) as { id: number; content_hash: string } | undefined;
       let fileId: number;
+      let replaced: OldChunk[] = [];
       if (existing) {
         fileId = existing.id;
         this.database.prepare('UPDATE files SET content_hash = ?, size = ?, mtime_ms = ?, language = ? WHERE id = ?').run(file.contentHash, file.size, file.mtimeMs, file.language, fileId);
+        // New content outdates every chunk set of the file; the same content only the sets being replaced.
         const contentChanged = existing.content_hash !== file.contentHash;
-        const chunkersToDrop = contentChanged
-          ? (this.database.prepare('SELECT chunker FROM file_chunkings WHERE file_id = ?').all(fileId) as { chunker: string }[]).map((row) => row.chunker)
-          : [...chunkSets.keys()];
-        for (const chunker of new Set([...chunkersToDrop, ...chunkSets.keys()])) this.deleteChunks(fileId, chunker);
+        replaced = (this.database.prepare('SELECT id, content_hash, chunker FROM chunks WHERE file_id = ?').all(fileId) as OldChunk[]).filter(
+          (chunk) => contentChanged || chunkSets.has(chunk.chunker),
+        );
+        for (const chunker of new Set([...replaced.map((chunk) => chunk.chunker), ...chunkSets.keys()])) {
+          this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
+        }
       } else {
         fileId = Number(this.database.prepare('INSERT INTO files (path, content_hash, size, mtime_ms, language) VALUES (?, ?, ?, ?, ?)').run(file.path, file.contentHash, file.size, file.mtimeMs, file.language).lastInsertRowid);
       }
@@ -306,15 +327,20 @@ export class IndexStore {
       const pathWords = lexicalText(file.path);
       for (const [chunker, chunks] of chunkSets) {
         chunks.forEach((chunk, ordinal) => {
-          const id = insertChunk.run(
-            fileId, chunker, ordinal, chunkContentHash(chunk), chunk.startLine, chunk.endLine, chunk.language, chunk.kind,
+          const contentHash = chunkContentHash(chunk);
+          const id = Number(insertChunk.run(
+            fileId, chunker, ordinal, contentHash, chunk.startLine, chunk.endLine, chunk.language, chunk.kind,
             chunk.symbol ?? null, JSON.stringify(chunk.scope), chunk.signature ?? null, chunk.docComment ?? null,
             chunk.part?.index ?? null, chunk.part?.count ?? null, chunk.text,
-          ).lastInsertRowid;
+          ).lastInsertRowid);
           insertLexical.run(id, pathWords, lexicalText([...chunk.scope, chunk.symbol ?? ''].join(' ')), lexicalText(chunk.text));
+          inserted.push({ id, contentHash });
         });
         this.database.prepare('INSERT OR IGNORE INTO file_chunkings (file_id, chunker) VALUES (?, ?)').run(fileId, chunker);
       }
+      // The old chunks go after the new ones are in, so content both share keeps its vector.
+      this.removeChunks(replaced);
+      return inserted;
     });
   }
 
@@ -326,36 +352,34 @@ export class IndexStore {
       for (const filePath of paths) {
         const row = select.get(filePath) as { id: number } | undefined;
         if (!row) continue;
-        const chunkers = (this.database.prepare('SELECT DISTINCT chunker FROM chunks WHERE file_id = ?').all(row.id) as { chunker: string }[]).map((entry) => entry.chunker);
-        for (const chunker of chunkers) this.deleteChunks(row.id, chunker);
+        this.removeChunks(this.database.prepare('SELECT id, content_hash, chunker FROM chunks WHERE file_id = ?').all(row.id) as OldChunk[]);
         this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ?').run(row.id);
         this.database.prepare('DELETE FROM files WHERE id = ?').run(row.id);
       }
     });
   }
 
-  /** Deletes one chunk set of a file and collects the vectors left without a chunk. Call inside a transaction. */
-  private deleteChunks(fileId: number, chunker: string): void {
-    const doomed = this.database.prepare('SELECT id, content_hash FROM chunks WHERE file_id = ? AND chunker = ?').all(fileId, chunker) as { id: number; content_hash: string }[];
-    if (doomed.length === 0) {
-      this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
-      return;
-    }
+  /** Deletes chunks with their lexical rows, then the vectors no chunk references any more. Call inside a transaction. */
+  private removeChunks(chunks: readonly OldChunk[]): void {
+    if (chunks.length === 0) return;
     const deleteLexical = this.database.prepare('DELETE FROM chunks_lexical WHERE rowid = ?');
-    for (const chunk of doomed) deleteLexical.run(chunk.id);
-    this.database.prepare('DELETE FROM chunks WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
-    this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
+    const deleteChunk = this.database.prepare('DELETE FROM chunks WHERE id = ?');
+    for (const chunk of chunks) {
+      deleteLexical.run(chunk.id);
+      deleteChunk.run(chunk.id);
+    }
     const stillUsed = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
-    const orphans = [...new Set(doomed.map((chunk) => chunk.content_hash))].filter((hash) => !stillUsed.get(chunker, hash));
-    if (orphans.length === 0) return;
-    for (const space of this.vectorSpaces().filter((candidate) => candidate.chunker === chunker)) {
-      const find = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
-      const deleteVector = this.database.prepare(`DELETE FROM "${space.tableName}" WHERE rowid = ?`);
-      const deleteTag = this.database.prepare('DELETE FROM embeddings WHERE id = ?');
-      for (const hash of orphans) {
+    const spaces = this.vectorSpaces();
+    const find = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
+    const deleteTag = this.database.prepare('DELETE FROM embeddings WHERE id = ?');
+    const orphans = new Map(chunks.map((chunk) => [`${chunk.chunker}\n${chunk.content_hash}`, chunk]));
+    for (const { chunker, content_hash: hash } of orphans.values()) {
+      if (stillUsed.get(chunker, hash)) continue;
+      for (const space of spaces) {
+        if (space.chunker !== chunker) continue;
         const embedding = find.get(space.id, hash) as { id: number } | undefined;
         if (!embedding) continue;
-        deleteVector.run(BigInt(embedding.id));
+        this.database.prepare(`DELETE FROM "${space.tableName}" WHERE rowid = ?`).run(BigInt(embedding.id));
         deleteTag.run(embedding.id);
       }
     }
@@ -443,22 +467,23 @@ export class IndexStore {
     });
   }
 
-  /**
-   * Chunk contents of the space's chunker that have no vector in the space yet, with one chunk each to
-   * embed them from. This is what "resume" means: whatever a killed run did not finish is still here.
-   */
-  missingEmbeddings(space: VectorSpace, limit: number): StoredChunk[] {
+  /** Every chunk content of the space's chunker without a vector, with one chunk id to embed it from. */
+  missingVectorContents(space: VectorSpace): { contentHash: string; chunkId: number }[] {
     return this.run(() =>
       (this.database
-        .prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id
-          WHERE c.id IN (
-            SELECT MIN(c2.id) FROM chunks c2
-            WHERE c2.chunker = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.space_id = ? AND e.content_hash = c2.content_hash)
-            GROUP BY c2.content_hash
-            LIMIT ?
-          )`)
-        .all(space.chunker, space.id, limit) as ChunkRow[]).map(toStoredChunk),
+        .prepare(`SELECT c.content_hash AS content_hash, MIN(c.id) AS id FROM chunks c
+          WHERE c.chunker = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.space_id = ? AND e.content_hash = c.content_hash)
+          GROUP BY c.content_hash`)
+        .all(space.chunker, space.id) as { content_hash: string; id: number }[]).map((row) => ({ contentHash: row.content_hash, chunkId: row.id })),
     );
+  }
+
+  /** The given contents that have no vector in the space. */
+  contentsWithoutVector(space: VectorSpace, hashes: readonly string[]): string[] {
+    return this.run(() => {
+      const statement = this.database.prepare('SELECT 1 FROM embeddings WHERE space_id = ? AND content_hash = ?');
+      return [...new Set(hashes)].filter((hash) => !statement.get(space.id, hash));
+    });
   }
 
   /** How many distinct chunk contents still lack a vector in the space. */

@@ -63,7 +63,7 @@ test('duplicate chunks share one vector, which goes when the last copy goes', ()
   store.replaceFile(file('one.ts'), new Map([['chunker-1', [chunk]]]));
   store.replaceFile(file('copy.ts'), new Map([['chunker-1', [chunk]]]));
   const space = store.ensureVectorSpace(spaceDefinition());
-  assert.equal(store.missingEmbeddings(space, 10).length, 1, 'one content, one vector to compute');
+  assert.equal(store.missingVectorContents(space).length, 1, 'one content, one vector to compute');
   assert.equal(store.insertEmbeddings(space, [{ contentHash: chunkContentHash(chunk), vector: unitVector(4, 0) }]), 1);
   assert.equal(store.insertEmbeddings(space, [{ contentHash: chunkContentHash(chunk), vector: unitVector(4, 0) }]), 0, 'no duplicate vector');
   store.deleteFiles(['one.ts']);
@@ -127,7 +127,7 @@ test('a failed migration leaves the database at its old version, with nothing ha
   assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'migration-failed' && /unchanged at schema 0/.test(error.message));
   const after = new Database(databasePath, { readonly: true });
   assert.equal(after.pragma('user_version', { simple: true }), 0);
-  assert.equal(after.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('files', 'chunks', 'meta')").get().n, 0);
+  assert.equal((after.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('files', 'chunks', 'meta')").get() as { n: number }).n, 0);
   after.close();
 });
 

@@ -1,0 +1,378 @@
+// semsearch: index folders and search them by meaning from a terminal.
+//
+//   semsearch index [DIR...] [--db PATH] [--model NAME|PATH] [--quantization fp32|int8] [--device auto|cpu|gpu]
+//   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--mode M] [--json]
+//   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
+//   semsearch status [--dir DIR | --db PATH] [--json]
+//   semsearch watch [DIR] [--db PATH]
+//
+// Errors are one line on stderr and a non-zero exit code: 2 for a usage mistake, 1 for anything else.
+import { createReadStream, createWriteStream, existsSync, watch, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isModelError, isStoreError } from '../core/errors.ts';
+import { FolderIndex, defaultDatabasePath, type FolderIndexOptions } from '../core/folder-index.ts';
+import type { IndexProgress, IndexResult } from '../core/indexing/indexer.ts';
+import type { DeviceSetting } from '../core/embedding/providers.ts';
+import type { Quantization } from '../core/model/fingerprint.ts';
+import type { SearchHit, SearchMode } from '../core/search/search.ts';
+import { IndexStore } from '../core/store/index-store.ts';
+import { ProgressLine } from './progress.ts';
+
+const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
+const DEFAULT_MODEL = 'use-lite';
+const DEFAULT_QUANTIZATION: Quantization = 'int8';
+
+/** A mistake in how the command was called: shown with a hint and exit code 2. */
+class UsageError extends Error {}
+
+const COMMON_OPTIONS = {
+  db: { type: 'string' },
+  dir: { type: 'string' },
+  model: { type: 'string' },
+  quantization: { type: 'string' },
+  device: { type: 'string' },
+  threads: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  'max-file-bytes': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', short: 'v', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+const USAGE = `semsearch — search code and docs by meaning, locally
+
+  semsearch index [DIR...] [--db PATH] [--model NAME|PATH] [--quantization fp32|int8]
+                  [--device auto|cpu|gpu] [--threads N] [--include GLOB]... [--exclude GLOB]...
+  semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB]
+                  [--mode hybrid|dense|lexical] [--json]
+  semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
+  semsearch status [--dir DIR | --db PATH] [--json]
+  semsearch watch [DIR] [--db PATH]
+
+Every command takes --verbose (-v) to log more, --json where it prints results.
+Models: use-lite (default, int8), glove-100d, or the path of a Hugging Face model folder.
+The index of a folder lives under your cache directory unless --db says where.`;
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function parse(argv: string[], extra: ParseArgsConfig['options'] = {}): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, allowPositionals: true, strict: true });
+    return { values: values as Values, positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function integerOption(values: Values, name: string, fallback: number | undefined): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number (got "${String(raw)}")`);
+  return value;
+}
+
+function choice<T extends string>(values: Values, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${String(raw)}")`);
+  return raw as T;
+}
+
+/** An offline model name or a model folder. */
+function resolveModelDirectory(model: string): string {
+  const offline = path.join(OFFLINE_MODELS_DIRECTORY, model);
+  if (!model.includes('/') && !model.includes(path.sep) && existsSync(offline)) return offline;
+  if (existsSync(model)) return path.resolve(model);
+  if (!model.includes('/')) {
+    throw new UsageError(`unknown model "${model}": the offline models are use-lite and glove-100d (run \`npm run models\` if they are missing), or give a model folder's path`);
+  }
+  throw new UsageError(`model folder ${model} does not exist`);
+}
+
+/** The folder and database a search/status/watch command reads. */
+function locateIndex(values: Values, positionalDirectory?: string): { root: string; databasePath: string } {
+  const directory = (values.dir as string | undefined) ?? positionalDirectory;
+  if (values.db) {
+    const databasePath = path.resolve(values.db as string);
+    if (!existsSync(databasePath)) throw new UsageError(`no index at ${databasePath}; create it with \`semsearch index DIR --db ${values.db as string}\``);
+    if (directory) return { root: path.resolve(directory), databasePath };
+    const store = IndexStore.open(databasePath, { readonly: true });
+    const root = store.getMeta('root');
+    store.close();
+    if (!root) throw new UsageError(`${databasePath} does not say which folder it indexes; pass --dir`);
+    return { root, databasePath };
+  }
+  const root = path.resolve(directory ?? '.');
+  const databasePath = defaultDatabasePath(root);
+  if (!existsSync(databasePath)) throw new UsageError(`${root} has not been indexed yet; run \`semsearch index ${directory ?? '.'}\` first`);
+  return { root, databasePath };
+}
+
+/**
+ * The model a command should load: the one named on the command line, or else the one the index's
+ * active space was built with (so a search embeds queries in the same vector space).
+ */
+function modelOptions(values: Values, databasePath: string | undefined): Pick<FolderIndexOptions, 'modelDirectory' | 'quantization' | 'device' | 'threads'> {
+  let modelDirectory = values.model ? resolveModelDirectory(values.model as string) : undefined;
+  let quantization = values.quantization as Quantization | undefined;
+  if (!modelDirectory && databasePath && existsSync(databasePath)) {
+    const store = IndexStore.open(databasePath, { readonly: true });
+    const details = store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
+    store.close();
+    if (details?.modelDirectory && existsSync(details.modelDirectory)) {
+      modelDirectory = details.modelDirectory;
+      quantization ??= details.quantization;
+    }
+  }
+  return {
+    modelDirectory: modelDirectory ?? resolveModelDirectory(DEFAULT_MODEL),
+    quantization: choice<Quantization>({ quantization }, 'quantization', ['fp32', 'int8'], DEFAULT_QUANTIZATION),
+    device: choice(values, 'device', ['auto', 'cpu', 'gpu'], 'auto') as DeviceSetting,
+    threads: integerOption(values, 'threads', undefined),
+  };
+}
+
+function discoveryOptions(values: Values): FolderIndexOptions['discovery'] {
+  return {
+    include: (values.include as string[] | undefined) ?? [],
+    exclude: (values.exclude as string[] | undefined) ?? [],
+    maxFileBytes: integerOption(values, 'max-file-bytes', undefined),
+  };
+}
+
+async function openFolderIndex(values: Values, root: string, databasePath: string): Promise<FolderIndex> {
+  const log = (level: 'info' | 'warn', message: string) => {
+    if (level === 'warn' || values.verbose) process.stderr.write(`semsearch: ${message}\n`);
+  };
+  return FolderIndex.open({ root, databasePath, ...modelOptions(values, databasePath), discovery: discoveryOptions(values), log });
+}
+
+/** Stops the operation on Ctrl-C; a second Ctrl-C exits at once. */
+function interruptible(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nsemsearch: stopping (the index keeps what is done; run again to continue)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
+
+async function commandIndex(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  const directories = positionals.length > 0 ? positionals : ['.'];
+  if (values.db && directories.length > 1) throw new UsageError('--db names one index; give one DIR with it (each folder has its own index)');
+  const signal = interruptible();
+  const results: (IndexResult & { root: string; databasePath: string })[] = [];
+  for (const directory of directories) {
+    const root = path.resolve(directory);
+    if (!existsSync(root)) throw new UsageError(`folder ${directory} does not exist`);
+    const databasePath = values.db ? path.resolve(values.db as string) : defaultDatabasePath(root);
+    const index = await openFolderIndex(values, root, databasePath);
+    const progress = new ProgressLine(process.stderr, !values.json);
+    try {
+      if (index.runtime.info.cpuFallbackReason && values.device === 'gpu') process.stderr.write(`semsearch: running on the CPU: ${index.runtime.info.cpuFallbackReason}\n`);
+      const result = await index.index({ signal, onProgress: (update: IndexProgress) => progress.update(directory, update) });
+      progress.done();
+      results.push({ ...result, root, databasePath });
+      if (!values.json) {
+        const seconds = (result.milliseconds / 1000).toFixed(1);
+        process.stdout.write(
+          `${directory}: ${result.filesScanned} files (${result.filesIndexed} indexed, ${result.filesUnchanged} unchanged, ${result.filesRemoved} removed), ` +
+            `${result.chunksEmbedded} chunks embedded in ${seconds} s with ${index.runtime.info.manifest.id} (${index.runtime.info.quantization}, ${index.runtime.info.provider})\n`,
+        );
+        const skipped = result.skips?.skippedTotal ?? 0;
+        if (skipped > 0) process.stdout.write(`  skipped ${skipped}: ${Object.entries(result.skips!.skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${count} ${reason}`).join(', ')}\n`);
+        for (const failure of result.failures) process.stdout.write(`  could not index ${failure.path}: ${failure.error}\n`);
+        if (result.truncations.length > 0) process.stdout.write(`  ${result.truncations.length} chunks were longer than the model's window and were cut\n`);
+      }
+    } finally {
+      progress.done();
+      await index.close();
+    }
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(results.map(({ space, skips, ...rest }) => ({ ...rest, space: { id: space.id, modelId: space.modelId }, skips: skips?.skipped })), null, 2)}\n`);
+}
+
+function hitJson(hit: SearchHit) {
+  return { path: hit.path, start_line: hit.startLine, end_line: hit.endLine, score: hit.scores.fused, dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, symbol: hit.symbol ?? null, language: hit.language };
+}
+
+function printHits(hits: SearchHit[]): void {
+  hits.forEach((hit, index) => {
+    const where = `${hit.path}:${hit.startLine}-${hit.endLine}`;
+    const name = hit.symbol ? `  ${[...hit.scope, hit.symbol].join('.')}` : '';
+    const dense = hit.scores.dense === undefined ? '' : ` dense ${hit.scores.dense.toFixed(3)}`;
+    process.stdout.write(`${String(index + 1).padStart(2)}. ${where}${name}   (${hit.language}${dense})\n`);
+    const preview = hit.snippet.split('\n').filter((line) => line.trim() !== '').slice(0, 3);
+    for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
+  });
+}
+
+async function commandSearch(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv, {
+    k: { type: 'string' },
+    lang: { type: 'string', multiple: true },
+    path: { type: 'string' },
+    mode: { type: 'string' },
+    batch: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const k = integerOption(values, 'k', 10)!;
+  const mode = choice(values, 'mode', ['hybrid', 'dense', 'lexical'], 'hybrid') as SearchMode;
+  const searchOptions = { k, mode, languages: values.lang as string[] | undefined, pathGlob: values.path as string | undefined };
+  if (!values.batch && positionals.length !== 1) throw new UsageError('give one QUERY (in quotes), or --batch FILE');
+  const { root, databasePath } = locateIndex(values);
+  const index = await openFolderIndex(values, root, databasePath);
+  try {
+    if (values.batch) {
+      const batchPath = values.batch as string;
+      if (!existsSync(batchPath)) throw new UsageError(`batch file ${batchPath} does not exist`);
+      const output: WriteStream | NodeJS.WriteStream = values.out ? createWriteStream(values.out as string) : process.stdout;
+      const lines = createInterface({ input: createReadStream(batchPath), crlfDelay: Infinity });
+      let lineNumber = 0;
+      for await (const line of lines) {
+        lineNumber += 1;
+        if (line.trim() === '') continue;
+        let entry: { id?: unknown; query?: unknown };
+        try {
+          entry = JSON.parse(line) as { id?: unknown; query?: unknown };
+        } catch {
+          throw new UsageError(`${batchPath}:${lineNumber} is not JSON`);
+        }
+        if (typeof entry.query !== 'string' || entry.id === undefined) throw new UsageError(`${batchPath}:${lineNumber} needs "id" and a string "query"`);
+        const response = await index.search(entry.query, searchOptions);
+        output.write(`${JSON.stringify({ id: entry.id, results: response.hits.map(hitJson) })}\n`);
+      }
+      if (output !== process.stdout) await new Promise<void>((resolve) => (output as WriteStream).end(resolve));
+      return;
+    }
+    const response = await index.search(positionals[0]!, searchOptions);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ query: positionals[0], partial: response.partial, denseUnavailable: response.denseUnavailable ?? null, milliseconds: response.milliseconds, results: response.hits.map(hitJson) }, null, 2)}\n`);
+      return;
+    }
+    if (response.partial) process.stderr.write('semsearch: the index is partial (still being built, or interrupted): results cover what is indexed so far\n');
+    if (response.denseUnavailable) process.stderr.write(`semsearch: lexical results only: ${response.denseUnavailable}\n`);
+    if (response.hits.length === 0) process.stdout.write('no results\n');
+    printHits(response.hits);
+  } finally {
+    await index.close();
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+async function commandStatus(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  const { root, databasePath } = locateIndex(values, positionals[0]);
+  const index = await openFolderIndex(values, root, databasePath);
+  try {
+    const status = index.status();
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      return;
+    }
+    const lines = [
+      `folder     ${status.root}`,
+      `database   ${status.databasePath} (${formatBytes(status.databaseBytes)})`,
+      `files      ${status.files}`,
+      `chunks     ${status.chunks}`,
+      `model      ${status.model.id} (${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
+      `device     ${status.model.provider}${status.model.cpuFallbackReason ? ` (CPU fallback: ${status.model.cpuFallbackReason})` : ''}`,
+      `active     ${status.activeSpace ? `${status.activeSpace.modelId}, space ${status.activeSpace.id}${status.activeSpace.complete ? '' : ' (partial)'}` : 'none (not indexed yet)'}`,
+      ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors, ${space.missing} missing`),
+      `skipped    ${status.skips.length === 0 ? 'nothing' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await index.close();
+  }
+}
+
+async function commandWatch(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  const root = path.resolve((values.dir as string | undefined) ?? positionals[0] ?? '.');
+  const databasePath = values.db ? path.resolve(values.db as string) : defaultDatabasePath(root);
+  const index = await openFolderIndex(values, root, databasePath);
+  const signal = interruptible();
+  const first = await index.index({ signal });
+  process.stdout.write(`watching ${root} (${first.filesScanned} files indexed); Ctrl-C to stop\n`);
+  const changed = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    const paths = [...changed];
+    changed.clear();
+    try {
+      const result = await index.update(paths, { signal });
+      if (result.filesIndexed + result.filesRemoved > 0) {
+        process.stdout.write(`updated ${result.filesIndexed} file(s), removed ${result.filesRemoved}, ${result.chunksEmbedded} chunks embedded in ${result.milliseconds.toFixed(0)} ms\n`);
+      }
+    } catch (error) {
+      if (!signal.aborted) process.stderr.write(`semsearch: update failed: ${(error as Error).message}\n`);
+    }
+  };
+  const watcher = watch(root, { recursive: true }, (_event, filename) => {
+    if (!filename) return;
+    const relative = filename.split(path.sep).join('/');
+    if (relative.split('/').some((part) => part === '.git' || part === 'node_modules')) return;
+    if (relative.endsWith('.gitignore') || relative.endsWith('.semanticsearchignore')) index.indexer.invalidateIgnoreRules(path.join(root, filename));
+    changed.add(relative);
+    clearTimeout(timer);
+    // Editors save in bursts (temp file, rename, touch): wait for the burst to end.
+    timer = setTimeout(() => void flush(), 150);
+  });
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  watcher.close();
+  clearTimeout(timer);
+  await index.close();
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'index':
+        await commandIndex(rest);
+        return 0;
+      case 'search':
+        await commandSearch(rest);
+        return 0;
+      case 'status':
+        await commandStatus(rest);
+        return 0;
+      case 'watch':
+        await commandWatch(rest);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"; the commands are index, search, status and watch`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`semsearch: ${error.message}\n(see \`semsearch --help\`)\n`);
+      return 2;
+    }
+    if (error instanceof Error && error.name === 'AbortError') return 130;
+    if (isModelError(error) || isStoreError(error)) {
+      process.stderr.write(`semsearch: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`semsearch: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,149 @@
+// One indexed folder with everything it needs wired together: the store, the embedding runtime, the
+// chunker (measuring chunks with the model's own tokenizer), the indexer and the searcher. The CLI and
+// the extension's index worker both use this, so both index and search the same way.
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createChunker } from './chunking/chunker.ts';
+import type { Chunker, ChunkerLogger } from './chunking/types.ts';
+import type { DiscoveryOptions } from './discovery/types.ts';
+import { EmbeddingRuntime, type RuntimeOptions } from './embedding/runtime.ts';
+import { ModelTokenizer } from './embedding/tokenization.ts';
+import { Indexer, type IndexResult, type RunOptions } from './indexing/indexer.ts';
+import { Searcher, type SearchOptions, type SearchResponse } from './search/search.ts';
+import { IndexStore, type StoreStatistics } from './store/index-store.ts';
+
+export interface ChunkingSettings {
+  /** Chunks longer than this many lines are split even when they fit the model's window. */
+  maxChunkLines?: number;
+  /** Tokens shared by consecutive pieces of a split chunk. Default: an eighth of the window, at most 32. */
+  overlapTokens?: number;
+}
+
+export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
+  /** The folder to index. */
+  root: string;
+  /** Where the index lives; default `defaultDatabasePath(root)`, outside the folder. */
+  databasePath?: string;
+  discovery?: Omit<DiscoveryOptions, 'signal' | 'onSkip'>;
+  chunking?: ChunkingSettings;
+  /** Folder with the tree-sitter wasm files, for a bundled build. */
+  wasmDirectory?: string;
+  /** Log lines: `info` for what is worth knowing (the device chosen), `warn` for what went wrong. */
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+/** What `status()` reports. */
+export interface FolderIndexStatus extends StoreStatistics {
+  root: string;
+  databasePath: string;
+  model: { id: string; fingerprint: string; quantization: string; dimensions: number; provider: string; cpuFallbackReason: string | undefined };
+  activeSpace: { id: string; modelId: string; complete: boolean } | undefined;
+  skips: { reason: string; count: number; examples: string[] }[];
+}
+
+/** The user's cache folder for this platform. */
+export function cacheDirectory(): string {
+  if (process.platform === 'win32') return process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches');
+  return process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+}
+
+/** The default index location for a folder: under the user's cache, named after the folder and a hash of its real path. */
+export function defaultDatabasePath(root: string): string {
+  let resolved = path.resolve(root);
+  try {
+    resolved = realpathSync(resolved);
+  } catch {
+    // A folder that does not exist yet still gets a stable name.
+  }
+  const hash = createHash('sha256').update(resolved).digest('hex').slice(0, 16);
+  const name = path.basename(resolved).replace(/[^\w.-]+/g, '_') || 'root';
+  return path.join(cacheDirectory(), 'semantic-code-search', 'indexes', `${name}-${hash}`, 'index.db');
+}
+
+export class FolderIndex {
+  readonly root: string;
+  readonly store: IndexStore;
+  readonly runtime: EmbeddingRuntime;
+  readonly chunker: Chunker;
+  readonly indexer: Indexer;
+  readonly searcher: Searcher;
+
+  private constructor(root: string, store: IndexStore, runtime: EmbeddingRuntime, chunker: Chunker, indexer: Indexer) {
+    this.root = root;
+    this.store = store;
+    this.runtime = runtime;
+    this.chunker = chunker;
+    this.indexer = indexer;
+    this.searcher = new Searcher(store, runtime);
+  }
+
+  static async open(options: FolderIndexOptions): Promise<FolderIndex> {
+    const root = path.resolve(options.root);
+    const store = IndexStore.open(options.databasePath ?? defaultDatabasePath(root));
+    let runtime: EmbeddingRuntime | undefined;
+    try {
+      store.setMeta('root', root);
+      runtime = await EmbeddingRuntime.load({ ...options, log: options.log });
+      const { manifest, fileHashes } = runtime.info;
+      const tokenizer = ModelTokenizer.load(options.modelDirectory, manifest);
+      const logger: ChunkerLogger = { warn: (message) => options.log?.('warn', message) };
+      const chunker = createChunker({
+        maxTokens: manifest.maxTokens,
+        overlapTokens: options.chunking?.overlapTokens ?? Math.min(32, Math.floor(manifest.maxTokens / 8)),
+        countTokens: (text) => tokenizer.countTokens(text),
+        maxChunkLines: options.chunking?.maxChunkLines,
+        wasmDirectory: options.wasmDirectory,
+        logger,
+      });
+      // Chunk boundaries depend on the tokenizer that measures them, so it is part of the chunk set's name.
+      const measuredChunker: Chunker = { ...chunker, fingerprint: `${chunker.fingerprint};tokenizer=${(fileHashes['tokenizer.json'] ?? '').slice(0, 16)}` };
+      const indexer = new Indexer({ root, store, embedder: runtime, chunker: measuredChunker, discovery: options.discovery, log: (message) => options.log?.('warn', message) });
+      return new FolderIndex(root, store, runtime, measuredChunker, indexer);
+    } catch (error) {
+      await runtime?.dispose();
+      store.close();
+      throw error;
+    }
+  }
+
+  index(run?: RunOptions): Promise<IndexResult> {
+    return this.indexer.indexAll(run);
+  }
+
+  update(relativePaths: readonly string[], run?: RunOptions): Promise<IndexResult> {
+    return this.indexer.updatePaths(relativePaths, run);
+  }
+
+  search(query: string, options?: SearchOptions): Promise<SearchResponse> {
+    return this.searcher.search(query, options);
+  }
+
+  status(): FolderIndexStatus {
+    const info = this.runtime.info;
+    const active = this.store.activeSpace();
+    return {
+      ...this.store.statistics(this.chunker.fingerprint),
+      root: this.root,
+      databasePath: this.store.path,
+      model: {
+        id: info.manifest.id,
+        fingerprint: info.fingerprint,
+        quantization: info.quantization,
+        dimensions: info.manifest.dimensions,
+        provider: info.provider,
+        cpuFallbackReason: info.cpuFallbackReason,
+      },
+      activeSpace: active ? { id: active.id, modelId: active.modelId, complete: this.store.isSpaceComplete(active.id) } : undefined,
+      skips: this.store.skips(),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.chunker.dispose();
+    await this.runtime.dispose();
+    this.store.close();
+  }
+}

@@ -1,0 +1,424 @@
+// The indexer keeps one folder's index in step with the disk: it walks the folder, chunks new and
+// changed files, embeds every chunk content that has no vector in the target space yet, and removes
+// what is gone. See README.md in this folder for the algorithm and its guarantees.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { embeddingText } from '../chunking/embedding-text.ts';
+import type { Chunk, Chunker } from '../chunking/types.ts';
+import { decodeSample } from '../discovery/content.ts';
+import { FileClassifier } from '../discovery/classify.ts';
+import { discoverFiles } from '../discovery/walk.ts';
+import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary } from '../discovery/types.ts';
+import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
+import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
+import { abortError, isAbortError } from '../errors.ts';
+import type { IndexStore, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
+
+/** What the indexer needs from an embedding model (the EmbeddingRuntime, or a fake in tests). */
+export interface Embedder {
+  readonly info: Pick<RuntimeInfo, 'fingerprint' | 'manifest' | 'quantization' | 'fileHashes' | 'modelDirectory'>;
+  embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<{ vectors: Float32Array[]; truncations: Truncation[] }>;
+}
+
+export type IndexPhase = 'scanning' | 'indexing' | 'removing' | 'done';
+
+/** A snapshot of a running index operation, for progress bars and the status bar. */
+export interface IndexProgress {
+  phase: IndexPhase;
+  /** Files the walk has looked at. */
+  filesScanned: number;
+  /** New or changed files found so far, and how many of them are done. */
+  filesToIndex: number;
+  filesIndexed: number;
+  filesRemoved: number;
+  /** Chunk contents that need a vector (known so far), and how many have one now. */
+  chunksToEmbed: number;
+  chunksEmbedded: number;
+  /** Vectors per second since the operation started. */
+  embeddingsPerSecond: number;
+  /** Rough time left, once there is a rate to go by. */
+  secondsRemaining: number | undefined;
+}
+
+export interface IndexResult {
+  space: VectorSpace;
+  /** True when this run made the target space the one searches read. */
+  activated: boolean;
+  filesScanned: number;
+  filesIndexed: number;
+  filesUnchanged: number;
+  filesRemoved: number;
+  /** Files that could not be read or chunked, with why; they are retried next time. */
+  failures: { path: string; error: string }[];
+  chunksEmbedded: number;
+  /** Chunks longer than the model's window; they were cut, and are listed so nothing is cut silently. */
+  truncations: { path: string; startLine: number; tokens: number; keptTokens: number }[];
+  skips: DiscoverySummary | undefined;
+  milliseconds: number;
+}
+
+export interface IndexerOptions {
+  /** The folder being indexed (absolute). Stored paths are relative to it. */
+  root: string;
+  store: IndexStore;
+  embedder: Embedder;
+  chunker: Chunker;
+  discovery?: Omit<DiscoveryOptions, 'signal' | 'onSkip'>;
+  /** Texts per embedding request. */
+  embeddingBatchSize?: number;
+  log?: (message: string) => void;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: IndexProgress) => void;
+}
+
+interface PendingContent {
+  contentHash: string;
+  chunkId: number;
+}
+
+/** The vector space an embedder and chunker produce, with float32 storage. */
+export function vectorSpaceFor(embedder: Embedder, chunker: Chunker): VectorSpaceDefinition {
+  const { manifest, fingerprint, quantization, fileHashes, modelDirectory } = embedder.info;
+  return {
+    modelFingerprint: fingerprint,
+    chunker: chunker.fingerprint,
+    storage: 'float32',
+    dimensions: manifest.dimensions,
+    modelId: manifest.id,
+    details: { manifest, quantization, fileHashes, modelDirectory },
+  };
+}
+
+/** sha256 of a file's bytes. */
+function contentHashOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class Indexer {
+  readonly root: string;
+  private readonly options: IndexerOptions;
+  private readonly classifier: FileClassifier;
+  /** Operations run one at a time, in the order they were asked for, so no update is lost or interleaved. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: IndexerOptions) {
+    this.options = options;
+    this.root = options.root;
+    this.classifier = new FileClassifier(options.discovery);
+  }
+
+  /** The space this indexer fills (created on first use). */
+  targetSpace(): VectorSpace {
+    return this.options.store.ensureVectorSpace(vectorSpaceFor(this.options.embedder, this.options.chunker));
+  }
+
+  /** Brings the whole folder up to date. Safe to interrupt at any point: the next run resumes. */
+  indexAll(run: RunOptions = {}): Promise<IndexResult> {
+    return this.serialize(() => new IndexRun(this.options, this.classifier, run).indexAll());
+  }
+
+  /** Updates the given paths (files or folders, relative to the root; created, changed, deleted or renamed). */
+  updatePaths(relativePaths: readonly string[], run: RunOptions = {}): Promise<IndexResult> {
+    return this.serialize(() => new IndexRun(this.options, this.classifier, run).updatePaths(relativePaths));
+  }
+
+  /** Forgets parsed ignore rules after an ignore file changed. */
+  invalidateIgnoreRules(absolutePath: string): void {
+    this.classifier.invalidate(absolutePath);
+  }
+
+  private serialize<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(operation, operation);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** One index operation: its counters, its queue of contents to embed, its embedding loop. */
+class IndexRun {
+  private readonly options: IndexerOptions;
+  private readonly classifier: FileClassifier;
+  private readonly signal: AbortSignal | undefined;
+  private readonly onProgress: ((progress: IndexProgress) => void) | undefined;
+  private readonly started = performance.now();
+  private readonly space: VectorSpace;
+  private readonly pending: PendingContent[] = [];
+  private readonly queuedHashes = new Set<string>();
+  private readonly progress: IndexProgress = {
+    phase: 'scanning',
+    filesScanned: 0,
+    filesToIndex: 0,
+    filesIndexed: 0,
+    filesRemoved: 0,
+    chunksToEmbed: 0,
+    chunksEmbedded: 0,
+    embeddingsPerSecond: 0,
+    secondsRemaining: undefined,
+  };
+  private readonly result: Omit<IndexResult, 'space' | 'activated' | 'milliseconds'> = {
+    filesScanned: 0,
+    filesIndexed: 0,
+    filesUnchanged: 0,
+    filesRemoved: 0,
+    failures: [],
+    chunksEmbedded: 0,
+    truncations: [],
+    skips: undefined,
+  };
+  private lastReport = 0;
+  private wakeEmbedder: (() => void) | undefined;
+  private producing = true;
+  private embedLoop: Promise<void> | undefined;
+
+  constructor(options: IndexerOptions, classifier: FileClassifier, run: RunOptions) {
+    this.options = options;
+    this.classifier = classifier;
+    this.signal = run.signal;
+    this.onProgress = run.onProgress;
+    const { store } = options;
+    this.space = store.ensureVectorSpace(vectorSpaceFor(options.embedder, options.chunker));
+    // The first index of a folder is searchable while it fills; a later model change keeps the old
+    // space serving until the new one is complete.
+    if (!store.activeSpace()) store.activateSpace(this.space.id);
+    store.setSpaceComplete(this.space.id, false);
+  }
+
+  async indexAll(): Promise<IndexResult> {
+    const { store, root } = this.options;
+    const stored = store.files();
+    this.startEmbedding({ resume: true });
+    try {
+      // Scan first (cheap), so progress can say "n of N files".
+      const walk = discoverFiles([root], { ...this.options.discovery, signal: this.signal });
+      const changed: DiscoveredFile[] = [];
+      const seen = new Set<string>();
+      for await (const file of walk) {
+        seen.add(file.relativePath);
+        this.progress.filesScanned += 1;
+        const known = stored.get(file.relativePath);
+        if (known && known.size === file.size && known.mtimeMs === file.mtimeMs && known.chunkers.has(this.space.chunker)) {
+          this.result.filesUnchanged += 1;
+        } else {
+          changed.push(file);
+          this.progress.filesToIndex += 1;
+        }
+        this.report();
+      }
+      this.result.filesScanned = this.progress.filesScanned;
+      this.result.skips = walk.summary();
+      store.replaceSkips(
+        Object.entries(this.result.skips.skipped)
+          .filter(([, count]) => count > 0)
+          .map(([reason, count]) => ({ reason, count, examples: (this.result.skips!.examples[reason as keyof DiscoverySummary['examples']] ?? []).map((skip) => skip.relativePath) })),
+      );
+
+      this.progress.phase = 'indexing';
+      for (const file of changed) await this.indexFile(file, stored.get(file.relativePath));
+      // Removals come last, so a file renamed during this run finds its chunks' vectors still there.
+      this.progress.phase = 'removing';
+      const removed = [...stored.keys()].filter((relativePath) => !seen.has(relativePath));
+      this.removeFiles(removed);
+      return await this.finish();
+    } catch (error) {
+      await this.stopEmbedding();
+      throw error;
+    }
+  }
+
+  async updatePaths(relativePaths: readonly string[]): Promise<IndexResult> {
+    const { store, root } = this.options;
+    const stored = store.files();
+    // Contents an interrupted run left without vectors are picked up by the next full run, not here:
+    // finding them scans every chunk, and an update must be quick.
+    this.startEmbedding({ resume: false });
+    try {
+      this.progress.phase = 'indexing';
+      const removed: string[] = [];
+      for (const relativePath of new Set(relativePaths)) {
+        this.signal?.throwIfAborted();
+        const classification = await this.classifier.classify(root, relativePath, this.signal);
+        if (classification.kind === 'index') {
+          await this.indexFile(classification.file, stored.get(relativePath));
+        } else if (classification.kind === 'folder') {
+          const walk = discoverFiles([{ root, folder: classification.relativePath }], { ...this.options.discovery, ignoreCache: this.classifier.ignoreCache, signal: this.signal });
+          const seen = new Set<string>();
+          for await (const file of walk) {
+            seen.add(file.relativePath);
+            const known = stored.get(file.relativePath);
+            if (!(known && known.size === file.size && known.mtimeMs === file.mtimeMs && known.chunkers.has(this.space.chunker))) await this.indexFile(file, known);
+          }
+          const prefix = classification.relativePath === '' ? '' : `${classification.relativePath}/`;
+          removed.push(...[...stored.keys()].filter((candidate) => candidate.startsWith(prefix) && !seen.has(candidate)));
+        } else {
+          // Gone or no longer indexable: the path itself, or everything under it if it was a folder.
+          const prefix = `${relativePath}/`;
+          removed.push(...[...stored.keys()].filter((candidate) => candidate === relativePath || candidate.startsWith(prefix)));
+        }
+      }
+      this.progress.phase = 'removing';
+      this.removeFiles(removed);
+      return await this.finish();
+    } catch (error) {
+      await this.stopEmbedding();
+      throw error;
+    }
+  }
+
+  /** Reads, hashes and (if its content changed) chunks one file, then queues its new contents for embedding. */
+  private async indexFile(file: DiscoveredFile, known: StoredFile | undefined): Promise<void> {
+    this.signal?.throwIfAborted();
+    const { store, chunker } = this.options;
+    try {
+      const bytes = await readFile(file.absolutePath);
+      const contentHash = contentHashOf(bytes);
+      if (known && known.contentHash === contentHash && known.chunkers.has(this.space.chunker)) {
+        store.touchFile(file.relativePath, file.size, file.mtimeMs);
+      } else {
+        const text = decodeSample(bytes);
+        const chunks: Chunk[] = await chunker.chunkFile(file.relativePath, text, this.signal);
+        const inserted = store.replaceFile(
+          { path: file.relativePath, contentHash, size: bytes.length, mtimeMs: file.mtimeMs, language: chunks[0]?.language ?? 'text' },
+          new Map([[this.space.chunker, chunks]]),
+        );
+        const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash));
+        const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
+        for (const chunk of fresh) if (missing.has(chunk.contentHash)) this.enqueue({ contentHash: chunk.contentHash, chunkId: chunk.id });
+      }
+      this.result.filesIndexed += 1;
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      this.result.failures.push({ path: file.relativePath, error: (error as Error).message });
+      this.options.log?.(`Could not index ${file.relativePath}: ${(error as Error).message}`);
+    }
+    this.progress.filesIndexed += 1;
+    this.report();
+    await this.waitForRoom();
+  }
+
+  private removeFiles(relativePaths: readonly string[]): void {
+    if (relativePaths.length === 0) return;
+    this.options.store.deleteFiles(relativePaths);
+    this.result.filesRemoved += relativePaths.length;
+    this.progress.filesRemoved += relativePaths.length;
+    this.report();
+  }
+
+  // ---- the embedding loop ----
+
+  private enqueue(item: PendingContent): void {
+    if (this.queuedHashes.has(item.contentHash)) return;
+    this.queuedHashes.add(item.contentHash);
+    this.pending.push(item);
+    this.progress.chunksToEmbed += 1;
+    this.wakeEmbedder?.();
+  }
+
+  /** Starts the loop; when resuming, first queues every content an earlier run left without a vector. */
+  private startEmbedding({ resume }: { resume: boolean }): void {
+    if (resume) for (const item of this.options.store.missingVectorContents(this.space)) this.enqueue(item);
+    this.embedLoop = this.embedUntilDone();
+    // Failures surface from finish(); this keeps an early failure from being reported as unhandled.
+    this.embedLoop.catch(() => undefined);
+  }
+
+  /** Back-pressure: chunking waits while the embedder is far behind, so memory stays bounded. */
+  private async waitForRoom(): Promise<void> {
+    const limit = (this.options.embeddingBatchSize ?? 32) * 8;
+    while (this.pending.length > limit && this.embedLoop) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      this.signal?.throwIfAborted();
+    }
+  }
+
+  private async embedUntilDone(): Promise<void> {
+    const batchSize = this.options.embeddingBatchSize ?? 32;
+    const { store, embedder } = this.options;
+    // Two requests in flight keep the worker busy while this thread stores the previous batch.
+    const inFlight: Promise<void>[] = [];
+    for (;;) {
+      if (this.signal?.aborted) throw abortError(this.signal);
+      if (this.pending.length === 0) {
+        if (inFlight.length > 0) {
+          await inFlight.shift();
+          continue;
+        }
+        if (!this.producing) return;
+        await new Promise<void>((resolve) => (this.wakeEmbedder = resolve));
+        this.wakeEmbedder = undefined;
+        continue;
+      }
+      // Wait for a full batch while files are still being chunked, unless the worker would go idle.
+      if (this.pending.length < batchSize && this.producing && inFlight.length > 0) {
+        await inFlight.shift();
+        continue;
+      }
+      const batch = this.pending.splice(0, batchSize);
+      const chunks = store.chunksById(batch.map((item) => item.chunkId));
+      // A chunk deleted since it was queued (its file changed again) needs no vector.
+      const live = batch.filter((item) => chunks.has(item.chunkId));
+      for (const item of batch) if (!chunks.has(item.chunkId)) this.queuedHashes.delete(item.contentHash);
+      this.progress.chunksToEmbed -= batch.length - live.length;
+      if (live.length === 0) continue;
+      const texts = live.map((item) => embeddingText(chunks.get(item.chunkId)!));
+      const request = embedder.embed(texts, 'document', this.signal).then(({ vectors, truncations }) => {
+        store.insertEmbeddings(this.space, live.map((item, index) => ({ contentHash: item.contentHash, vector: vectors[index]! })));
+        // Only now may a later file queue the same content again (it will find the vector stored).
+        for (const item of live) this.queuedHashes.delete(item.contentHash);
+        for (const truncation of truncations) {
+          const chunk = chunks.get(live[truncation.index]!.chunkId)!;
+          this.result.truncations.push({ path: chunk.path, startLine: chunk.startLine, tokens: truncation.tokens, keptTokens: truncation.keptTokens });
+        }
+        this.progress.chunksEmbedded += live.length;
+        this.result.chunksEmbedded += live.length;
+        this.report();
+      });
+      inFlight.push(request);
+      if (inFlight.length >= 2) await inFlight.shift();
+    }
+  }
+
+  private async stopEmbedding(): Promise<void> {
+    this.producing = false;
+    this.wakeEmbedder?.();
+    await this.embedLoop?.catch(() => undefined);
+    this.embedLoop = undefined;
+  }
+
+  private async finish(): Promise<IndexResult> {
+    this.producing = false;
+    this.wakeEmbedder?.();
+    await this.embedLoop;
+    this.embedLoop = undefined;
+    const { store } = this.options;
+    let activated = false;
+    const complete = store.countMissingEmbeddings(this.space) === 0;
+    store.setSpaceComplete(this.space.id, complete);
+    if (complete && store.activeSpace()?.id !== this.space.id) {
+      store.activateSpace(this.space.id);
+      activated = true;
+    }
+    this.progress.phase = 'done';
+    this.report(true);
+    return { ...this.result, space: store.vectorSpace(this.space.id), activated, milliseconds: performance.now() - this.started };
+  }
+
+  private report(force = false): void {
+    if (!this.onProgress) return;
+    const now = performance.now();
+    if (!force && now - this.lastReport < 100) return;
+    this.lastReport = now;
+    const seconds = (now - this.started) / 1000;
+    const rate = this.progress.chunksEmbedded / Math.max(seconds, 1e-3);
+    this.progress.embeddingsPerSecond = rate;
+    const remainingChunks = this.progress.chunksToEmbed - this.progress.chunksEmbedded;
+    // Files not chunked yet will add roughly as many contents per file as the ones done so far.
+    const perFile = this.progress.filesIndexed > 0 ? this.progress.chunksToEmbed / this.progress.filesIndexed : 0;
+    const unchunked = (this.progress.filesToIndex - this.progress.filesIndexed) * perFile;
+    this.progress.secondsRemaining = rate > 0 && this.progress.chunksEmbedded > 0 ? (remainingChunks + unchunked) / rate : undefined;
+    this.onProgress({ ...this.progress });
+  }
+}

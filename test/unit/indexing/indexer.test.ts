@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { FolderIndex } from '../../../extension/core/folder-index.ts';
+import type { IndexProgress } from '../../../extension/core/indexing/indexer.ts';
+import { offlineModel } from '../../helpers/models.ts';
+import { temporaryDatabasePath } from '../store/helpers.ts';
+import { BASE_FILES, writeCorpus } from './corpus.ts';
+
+async function openIndex(root: string, databasePath = temporaryDatabasePath(), model: 'glove-100d' | 'use-lite' = 'glove-100d') {
+  return FolderIndex.open({ root, databasePath, modelDirectory: offlineModel(model), quantization: 'fp32', device: 'cpu', threads: 1 });
+}
+
+describe('indexer', () => {
+  let root: string;
+  let index: FolderIndex;
+  before(async () => {
+    root = writeCorpus();
+    index = await openIndex(root);
+  });
+  after(async () => {
+    await index.close();
+  });
+
+  test('a first run indexes every indexable file, reports progress and ends complete', async () => {
+    const updates: IndexProgress[] = [];
+    const result = await index.index({ onProgress: (progress) => updates.push(progress) });
+    // Three sources, the guide and the .gitignore itself; the ignored build output and the .env secret are skipped.
+    assert.equal(result.filesIndexed, 5);
+    assert.equal(result.skips!.skipped.ignored, 1);
+    assert.equal(result.skips!.skipped.secret, 1);
+    assert.ok(result.chunksEmbedded > 0);
+    assert.deepEqual(result.failures, []);
+    assert.equal(updates.at(-1)!.phase, 'done');
+    assert.equal(updates.at(-1)!.chunksEmbedded, result.chunksEmbedded);
+    const status = index.status();
+    assert.equal(status.files, 5);
+    assert.equal(status.activeSpace!.complete, true);
+    assert.equal(status.spaces[0]!.missing, 0);
+    assert.deepEqual(index.store.checkIntegrity(), []);
+  });
+
+  test('a second run over an unchanged folder embeds nothing', async () => {
+    const result = await index.index();
+    assert.equal(result.filesUnchanged, 5);
+    assert.equal(result.filesIndexed, 0);
+    assert.equal(result.chunksEmbedded, 0);
+  });
+
+  test('search finds a function from a description, and the filters apply', async () => {
+    const response = await index.search('sort users by their age', { k: 3 });
+    assert.equal(response.partial, false);
+    assert.equal(response.denseUnavailable, undefined);
+    assert.equal(response.hits[0]!.path, 'src/users.go');
+    const hit = response.hits[0]!;
+    assert.ok(hit.scores.dense !== undefined && hit.scores.lexical !== undefined && hit.scores.fused > 0);
+    const onlyMarkdown = await index.search('sort users by their age', { k: 3, languages: ['markdown'] });
+    assert.ok(onlyMarkdown.hits.every((candidate) => candidate.language === 'markdown'));
+    const onlyPython = await index.search('area', { k: 5, pathGlob: '**/*.py' });
+    assert.ok(onlyPython.hits.length > 0 && onlyPython.hits.every((candidate) => candidate.path.endsWith('.py')));
+  });
+
+  test('an edited file is re-chunked and only its new content is embedded', async () => {
+    writeFileSync(path.join(root, 'src/files.ts'), `${BASE_FILES['src/files.ts']}\n/** Deletes a temporary directory recursively. */\nexport function removeTemporaryDirectory(directory: string): void {\n  rmSync(directory, { recursive: true });\n}\n`);
+    const result = await index.update(['src/files.ts']);
+    assert.equal(result.filesIndexed, 1);
+    assert.equal(result.chunksEmbedded, 1, 'only the new function is new content');
+    const response = await index.search('removeTemporaryDirectory', { k: 1, mode: 'lexical' });
+    assert.equal(response.hits[0]!.path, 'src/files.ts');
+    assert.deepEqual(index.store.checkIntegrity(), []);
+  });
+
+  test('a renamed or copied file reuses its vectors', async () => {
+    renameSync(path.join(root, 'src/geometry.py'), path.join(root, 'src/shapes.py'));
+    const renamed = await index.update(['src/geometry.py', 'src/shapes.py']);
+    assert.equal(renamed.filesIndexed, 1);
+    assert.equal(renamed.filesRemoved, 1);
+    assert.equal(renamed.chunksEmbedded, 0, 'no content changed, so nothing is embedded again');
+    copyFileSync(path.join(root, 'src/users.go'), path.join(root, 'src/users_copy.go'));
+    const copied = await index.index();
+    assert.equal(copied.filesIndexed, 1);
+    assert.equal(copied.chunksEmbedded, 0);
+    const paths = new Set((await index.search('SortUsersByAge', { k: 5, mode: 'lexical' })).hits.map((hit) => hit.path));
+    assert.ok(paths.has('src/users.go') && paths.has('src/users_copy.go'));
+    assert.deepEqual(index.store.checkIntegrity(), []);
+  });
+
+  test('deleted files and folders leave the index with their vectors', async () => {
+    const before = index.status().spaces[0]!.vectors;
+    rmSync(path.join(root, 'docs'), { recursive: true });
+    const result = await index.update(['docs']);
+    assert.equal(result.filesRemoved, 1);
+    const after = index.status();
+    assert.equal(after.files, 5);
+    assert.ok(after.spaces[0]!.vectors < before, 'vectors only the guide had are gone');
+    assert.equal((await index.search('installation npm package', { k: 5 })).hits.filter((hit) => hit.path.startsWith('docs/')).length, 0);
+    assert.deepEqual(index.store.checkIntegrity(), []);
+  });
+
+  test('an aborted run throws AbortError and the next run finishes the job', async () => {
+    const controller = new AbortController();
+    for (let module = 0; module < 30; module++) writeFileSync(path.join(root, `src/extra${module}.ts`), `export function extra${module}(value: number): number {\n  return value * ${module};\n}\n`);
+    const run = index.index({ signal: controller.signal, onProgress: (progress) => progress.filesIndexed >= 3 && controller.abort() });
+    await assert.rejects(run, { name: 'AbortError' });
+    assert.deepEqual(index.store.checkIntegrity(), []);
+    const resumed = await index.index();
+    assert.ok(resumed.filesIndexed > 0 && resumed.filesIndexed < 30, `resumed ${resumed.filesIndexed} files`);
+    assert.equal(index.status().files, 35);
+    assert.equal(index.status().activeSpace!.complete, true);
+    assert.deepEqual(index.store.checkIntegrity(), []);
+  });
+});
+
+test('a model change builds a new vector space while the old one keeps serving, then switches', async () => {
+  const root = writeCorpus();
+  const databasePath = temporaryDatabasePath();
+  const first = await openIndex(root, databasePath, 'glove-100d');
+  await first.index();
+  const oldSpace = first.store.activeSpace()!;
+  await first.close();
+
+  const second = await openIndex(root, databasePath, 'use-lite');
+  try {
+    const during = await second.search('sort users by age');
+    assert.equal(during.space!.id, oldSpace.id, 'searches read the old space until the new one is complete');
+    assert.match(during.denseUnavailable ?? '', /another model/);
+    const result = await second.index();
+    assert.equal(result.activated, true);
+    assert.notEqual(second.store.activeSpace()!.id, oldSpace.id);
+    assert.equal(second.store.vectorSpace(oldSpace.id).state, 'retired');
+    const after = await second.search('sort users by age');
+    assert.equal(after.denseUnavailable, undefined);
+    assert.equal(after.hits[0]!.path, 'src/users.go');
+    assert.deepEqual(second.store.checkIntegrity(), []);
+  } finally {
+    await second.close();
+  }
+});
