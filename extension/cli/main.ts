@@ -305,10 +305,9 @@ async function commandWatch(argv: string[]): Promise<void> {
   const databasePath = values.db ? path.resolve(values.db as string) : defaultDatabasePath(root);
   const index = await openFolderIndex(values, root, databasePath);
   const signal = interruptible();
-  const first = await index.index({ signal });
-  process.stdout.write(`watching ${root} (${first.filesScanned} files indexed); Ctrl-C to stop\n`);
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  let ready = false;
   const flush = async () => {
     const paths = [...changed];
     changed.clear();
@@ -321,6 +320,8 @@ async function commandWatch(argv: string[]): Promise<void> {
       if (!signal.aborted) process.stderr.write(`semsearch: update failed: ${(error as Error).message}\n`);
     }
   };
+  // Watch before the first full run, so nothing that changes during it is missed: those paths are
+  // updated once it is done (the indexer runs one operation at a time).
   const watcher = watch(root, { recursive: true }, (_event, filename) => {
     if (!filename) return;
     const relative = filename.split(path.sep).join('/');
@@ -329,8 +330,12 @@ async function commandWatch(argv: string[]): Promise<void> {
     changed.add(relative);
     clearTimeout(timer);
     // Editors save in bursts (temp file, rename, touch): wait for the burst to end.
-    timer = setTimeout(() => void flush(), 150);
+    if (ready) timer = setTimeout(() => void flush(), 150);
   });
+  const first = await index.index({ signal });
+  ready = true;
+  if (changed.size > 0) await flush();
+  process.stdout.write(`watching ${root} (${first.filesScanned} files indexed); Ctrl-C to stop\n`);
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   watcher.close();
   clearTimeout(timer);

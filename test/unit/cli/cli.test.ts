@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, test } from 'node:test';
+import { writeCorpus } from '../indexing/corpus.ts';
+
+const BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'semsearch.js');
+// A private cache folder, so default index locations never touch the real user's.
+const CACHE = mkdtempSync(path.join(os.tmpdir(), 'semsearch-cache-'));
+const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
+
+function semsearch(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('semsearch CLI', () => {
+  const root = writeCorpus();
+  const glove = ['--model', 'glove-100d', '--quantization', 'fp32'];
+
+  test('index, then search a function by describing it', () => {
+    const indexed = semsearch('index', root, ...glove);
+    assert.equal(indexed.code, 0, indexed.stderr);
+    assert.match(indexed.stdout, /5 files \(5 indexed, 0 unchanged, 0 removed\)/);
+    assert.match(indexed.stdout, /skipped 2: 1 ignored, 1 secret/);
+    const found = semsearch('search', 'sort users by their age', '--dir', root, '--k', '3');
+    assert.equal(found.code, 0, found.stderr);
+    assert.match(found.stdout.split('\n')[0]!, /src\/users\.go:\d+-\d+/);
+  });
+
+  test('search --json gives paths, 1-based line ranges and the three scores', () => {
+    const found = semsearch('search', 'area of a circle', '--dir', root, '--k', '2', '--json');
+    assert.equal(found.code, 0, found.stderr);
+    const output = JSON.parse(found.stdout) as { partial: boolean; results: { path: string; start_line: number; end_line: number; score: number; dense: number | null; lexical: number | null }[] };
+    assert.equal(output.partial, false);
+    assert.ok(output.results.length > 0 && output.results.length <= 2);
+    for (const result of output.results) {
+      assert.ok(result.start_line >= 1 && result.end_line >= result.start_line);
+      assert.ok(result.score > 0);
+    }
+    assert.equal(output.results[0]!.path, 'src/geometry.py');
+  });
+
+  test('--lang and --path filter the results', () => {
+    const markdown = JSON.parse(semsearch('search', 'install', '--dir', root, '--lang', 'markdown', '--json').stdout) as { results: { path: string }[] };
+    assert.ok(markdown.results.length > 0 && markdown.results.every((result) => result.path.endsWith('.md')));
+    const python = JSON.parse(semsearch('search', 'area', '--dir', root, '--path', 'src/**/*.py', '--json').stdout) as { results: { path: string }[] };
+    assert.ok(python.results.length > 0 && python.results.every((result) => result.path.endsWith('.py')));
+  });
+
+  test('search --batch reads {id, query} lines and writes the scorer format', () => {
+    const batch = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-')), 'queries.jsonl');
+    writeFileSync(batch, `${JSON.stringify({ id: 'q1', query: 'sort users by age' })}\n\n${JSON.stringify({ id: 7, query: 'installation' })}\n`);
+    const out = `${batch}.out`;
+    const result = semsearch('search', '--batch', batch, '--dir', root, '--k', '4', '--out', out);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; results: { path: string; start_line: number; end_line: number; score: number }[] });
+    assert.deepEqual(lines.map((line) => line.id), ['q1', 7]);
+    for (const line of lines) {
+      assert.ok(line.results.length > 0 && line.results.length <= 4);
+      for (const hit of line.results) assert.deepEqual(Object.keys(hit).slice(0, 4), ['path', 'start_line', 'end_line', 'score']);
+    }
+  });
+
+  test('status --json reports files, chunks, skips, model, fingerprint, device and size', () => {
+    const result = semsearch('status', root, '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const status = JSON.parse(result.stdout) as { files: number; chunks: number; databaseBytes: number; model: { id: string; fingerprint: string; provider: string }; skips: { reason: string; count: number }[] };
+    assert.equal(status.files, 5);
+    assert.ok(status.chunks > 5);
+    assert.ok(status.databaseBytes > 0);
+    assert.equal(status.model.id, 'glove-100d');
+    assert.match(status.model.fingerprint, /^[0-9a-f]{32}$/);
+    assert.ok(status.model.provider.length > 0);
+    assert.deepEqual(status.skips.map((skip) => skip.reason).sort(), ['ignored', 'secret']);
+    assert.ok(status.databaseBytes > 0);
+  });
+
+  test('mistakes give one clear line and a non-zero exit code', () => {
+    const cases: [string[], RegExp][] = [
+      [['frobnicate'], /unknown command "frobnicate"/],
+      [['search', 'x', '--dir', mkdtempSync(path.join(os.tmpdir(), 'empty-'))], /has not been indexed yet; run `semsearch index/],
+      [['search', 'x', '--dir', root, '--k', 'ten'], /--k must be a positive whole number/],
+      [['index', root, '--model', 'no-such-model'], /unknown model "no-such-model"/],
+      [['index', root, '--quantization', 'int4'], /--quantization must be one of fp32, int8/],
+      [['index', path.join(root, 'missing')], /does not exist/],
+      [['search', '--batch', '/nonexistent.jsonl', '--dir', root], /batch file .* does not exist/],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = semsearch(...args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, pattern);
+    }
+  });
+
+  test('watch keeps the index current as files change', async () => {
+    const watched = writeCorpus();
+    const child = spawn(process.execPath, [BIN, 'watch', watched, ...glove], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = createInterface({ input: child.stdout });
+    const nextLine = (pattern: RegExp) =>
+      new Promise<string>((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error(`no line matching ${pattern}`)), 20_000);
+        lines.on('line', (line) => {
+          if (pattern.test(line)) {
+            clearTimeout(timeout);
+            resolve(line);
+          }
+        });
+      });
+    try {
+      await nextLine(/^watching /);
+      writeFileSync(path.join(watched, 'src/retry.ts'), '/** Retries a failed network request with exponential backoff. */\nexport async function retryWithBackoff(request: () => Promise<Response>) {\n  return request();\n}\n');
+      await nextLine(/^updated 1 file/);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+    const found = JSON.parse(semsearch('search', 'retryWithBackoff', '--dir', watched, '--json', '--mode', 'lexical').stdout) as { results: { path: string }[] };
+    assert.equal(found.results[0]!.path, 'src/retry.ts');
+  });
+});
