@@ -1,0 +1,180 @@
+// The chunker: picks the strategy for a file (syntax, Markdown sections, line windows), makes sure every line
+// lands in a chunk, and fits every chunk into the embedding window.
+
+import { abortError } from '../errors.ts';
+import { isBlank, rowLines, sourceText, type Draft, type SourceText } from './draft.ts';
+import { ChunkingError } from './errors.ts';
+import { GrammarLoader, directoryLocator, nodeModulesLocator } from './grammars.ts';
+import { isSyntaxLanguage, languageForFile } from './languages.ts';
+import { markdownDrafts } from './markdown.ts';
+import { rulesFor } from './rules.ts';
+import { splitDraft, type WindowOptions } from './split.ts';
+import { syntaxDrafts } from './syntax.ts';
+import type { Chunk, Chunker, ChunkerOptions, LanguageId, SyntaxLanguageId } from './types.ts';
+
+/**
+ * Version of the chunk boundaries and of `embeddingText`. Bump it whenever either changes: it is part of the
+ * index fingerprint, so a bump re-chunks and re-embeds every file.
+ */
+export const CHUNKER_VERSION = '1';
+
+const defaults = {
+  maxChunkLines: 150,
+  minChunkLines: 3,
+  windowLines: 60,
+  parseTimeoutMs: 5000,
+};
+
+function validate(options: ChunkerOptions): void {
+  const problems: string[] = [];
+  const isCount = (value: number | undefined, minimum: number): boolean =>
+    value === undefined || (Number.isInteger(value) && value >= minimum);
+  if (!isCount(options.maxTokens, 8)) problems.push('maxTokens must be an integer of at least 8');
+  if (!isCount(options.overlapTokens, 0) || options.overlapTokens * 2 > options.maxTokens) {
+    problems.push('overlapTokens must be an integer from 0 to half of maxTokens');
+  }
+  if (typeof options.countTokens !== 'function') problems.push('countTokens must be a function');
+  if (!isCount(options.maxChunkLines, 1)) problems.push('maxChunkLines must be a positive integer');
+  if (!isCount(options.minChunkLines, 1)) problems.push('minChunkLines must be a positive integer');
+  if (!isCount(options.windowLines, 1)) problems.push('windowLines must be a positive integer');
+  if (options.parseTimeoutMs !== undefined && !(options.parseTimeoutMs > 0)) problems.push('parseTimeoutMs must be positive');
+  if (problems.length > 0) throw new ChunkingError('invalid-options', `Invalid chunker options: ${problems.join('; ')}.`);
+}
+
+/** Every non-blank line not in any draft (a grammar rule gap) goes into a statements draft of its own. */
+function coverRemainingLines(drafts: Draft[], lines: readonly string[]): Draft[] {
+  const covered = new Uint8Array(lines.length);
+  for (const draft of drafts) for (const line of draft.lines) if (!line.elided) covered[line.row] = 1;
+  const extra: Draft[] = [];
+  let row = 0;
+  while (row < lines.length) {
+    if (covered[row] === 1 || isBlank(lines[row]!)) {
+      row++;
+      continue;
+    }
+    const start = row;
+    let end = row;
+    while (row < lines.length && covered[row] !== 1) {
+      if (!isBlank(lines[row]!)) end = row;
+      row++;
+    }
+    extra.push(plainDraft('statements', rowLines(lines, start, end)));
+  }
+  if (extra.length === 0) return drafts;
+  return [...drafts, ...extra];
+}
+
+function firstRow(draft: Draft): number {
+  return (draft.lines.find((line) => !isBlank(line.text)) ?? draft.lines[0])?.row ?? 0;
+}
+
+function plainDraft(kind: Draft['kind'], lines: Draft['lines']): Draft {
+  return { kind, symbol: undefined, scope: [], signature: undefined, docComment: undefined, lines };
+}
+
+function windowDraft(lines: readonly string[]): Draft {
+  return plainDraft('window', rowLines(lines, 0, lines.length - 1));
+}
+
+/** Creates a chunker. Cheap: the tree-sitter runtime and grammars load on first use. */
+export function createChunker(options: ChunkerOptions): Chunker {
+  validate(options);
+  const settings = {
+    maxChunkLines: options.maxChunkLines ?? defaults.maxChunkLines,
+    minChunkLines: options.minChunkLines ?? defaults.minChunkLines,
+    windowLines: options.windowLines ?? defaults.windowLines,
+    parseTimeoutMs: options.parseTimeoutMs ?? defaults.parseTimeoutMs,
+  };
+  const loader = new GrammarLoader(
+    options.wasmDirectory === undefined ? nodeModulesLocator() : directoryLocator(options.wasmDirectory),
+  );
+  const warn = (message: string): void => options.logger?.warn(message);
+  const languagesWithoutGrammar = new Set<SyntaxLanguageId>(); // warned about once, not once per file
+  let disposed = false;
+
+  async function syntaxOrWindows(
+    language: SyntaxLanguageId,
+    path: string,
+    source: SourceText,
+    signal: AbortSignal | undefined,
+  ): Promise<Draft[]> {
+    let grammar;
+    let treeSitter;
+    try {
+      grammar = await loader.language(language);
+      treeSitter = await loader.runtime();
+    } catch (error) {
+      if (!languagesWithoutGrammar.has(language)) {
+        languagesWithoutGrammar.add(language);
+        warn(
+          `Could not load the ${language} grammar (${String(error)}); ${language} files are chunked by line ` +
+            `windows, starting with ${path}. Check that the wasm files from wasmFiles() are in place.`,
+        );
+      }
+      return [windowDraft(source.lines)];
+    }
+    signal?.throwIfAborted();
+    const deadline = performance.now() + settings.parseTimeoutMs;
+    const tree = loader.parse(treeSitter, grammar, source.text, {
+      progressCallback: () => signal?.aborted === true || performance.now() > deadline,
+    });
+    if (tree === null) {
+      if (signal?.aborted === true) throw abortError(signal);
+      warn(`Parsing ${path} took longer than ${settings.parseTimeoutMs} ms; it is chunked by line windows.`);
+      return [windowDraft(source.lines)];
+    }
+    try {
+      return syntaxDrafts(tree.rootNode, rulesFor(language), source.text, source.lines, settings);
+    } catch (error) {
+      warn(`Could not chunk ${path} along its syntax (${String(error)}); it is chunked by line windows.`);
+      return [windowDraft(source.lines)];
+    } finally {
+      tree.delete();
+    }
+  }
+
+  async function draftsFor(
+    language: LanguageId,
+    path: string,
+    source: SourceText,
+    signal: AbortSignal | undefined,
+  ): Promise<Draft[]> {
+    if (language === 'markdown') return markdownDrafts(source.lines);
+    if (isSyntaxLanguage(language)) return syntaxOrWindows(language, path, source, signal);
+    return [windowDraft(source.lines)];
+  }
+
+  return {
+    fingerprint:
+      `chunker-${CHUNKER_VERSION};maxTokens=${options.maxTokens};overlapTokens=${options.overlapTokens};` +
+      `maxChunkLines=${settings.maxChunkLines};minChunkLines=${settings.minChunkLines};windowLines=${settings.windowLines}`,
+
+    async chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]> {
+      if (disposed) throw new ChunkingError('disposed', 'The chunker was disposed; create a new one.');
+      signal?.throwIfAborted();
+      const source = sourceText(text);
+      if (source.lines.every(isBlank)) return [];
+      const language = languageForFile(path, source.text);
+      const drafts = coverRemainingLines(await draftsFor(language, path, source, signal), source.lines);
+      signal?.throwIfAborted();
+      const ordered = drafts.map((draft, order) => ({ draft, order }));
+      ordered.sort((a, b) => firstRow(a.draft) - firstRow(b.draft) || a.order - b.order);
+      const chunks: Chunk[] = [];
+      for (const { draft } of ordered) {
+        const window: WindowOptions = {
+          maxTokens: options.maxTokens,
+          overlapTokens: options.overlapTokens,
+          countTokens: options.countTokens,
+          maxLines: draft.kind === 'window' ? settings.windowLines : settings.maxChunkLines,
+        };
+        chunks.push(...splitDraft(draft, { path, language }, window));
+      }
+      return chunks;
+    },
+
+    dispose(): void {
+      disposed = true;
+      loader.dispose();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// Syntax-aware chunking: the public surface of this folder. Importing it loads nothing heavy; the tree-sitter
+// runtime and grammars load on a chunker's first file.
+
+export { CHUNKER_VERSION, createChunker } from './chunker.ts';
+export { embeddingText, type EmbeddingTextInput } from './embedding-text.ts';
+export { ChunkingError, isChunkingError, type ChunkingErrorReason } from './errors.ts';
+export { languageForFile, languageForPath, wasmFiles, type WasmFile } from './languages.ts';
+export type {
+  Chunk,
+  ChunkKind,
+  ChunkPart,
+  Chunker,
+  ChunkerLogger,
+  ChunkerOptions,
+  LanguageId,
+  SyntaxLanguageId,
+} from './types.ts';

@@ -1,0 +1,111 @@
+// Public types of the chunker. Pure data: no tree-sitter types leak out of this folder.
+
+/** Languages the chunker knows. `markdown` is split by headings, `text` by line windows, the rest by syntax. */
+export type LanguageId =
+  | 'typescript'
+  | 'tsx'
+  | 'javascript'
+  | 'python'
+  | 'go'
+  | 'rust'
+  | 'java'
+  | 'c'
+  | 'cpp'
+  | 'csharp'
+  | 'ruby'
+  | 'php'
+  | 'markdown'
+  | 'text';
+
+/** Languages chunked along a tree-sitter syntax tree. */
+export type SyntaxLanguageId = Exclude<LanguageId, 'markdown' | 'text'>;
+
+/**
+ * What a chunk holds.
+ * - `function`, `method`: one function; `method` when it belongs to a class, impl, trait, module or receiver type.
+ * - `class`: a class, struct, record, union or trait-like mixin: its header and fields/small members; big methods
+ *   are chunks of their own and appear in the class chunk as their signature followed by `...`.
+ * - `interface`, `enum`, `type`, `impl`: the same for interfaces/traits, enums, type aliases and Rust impl blocks.
+ * - `statements`: consecutive top-level statements (imports, constants, small functions, comments) grouped together.
+ * - `section`: a Markdown section, from its heading to the next heading.
+ * - `window`: a run of lines of a file without a grammar (or whose parse failed).
+ */
+export type ChunkKind =
+  | 'function'
+  | 'method'
+  | 'class'
+  | 'interface'
+  | 'enum'
+  | 'type'
+  | 'impl'
+  | 'statements'
+  | 'section'
+  | 'window';
+
+/** Position of a piece of a chunk that was split to fit the embedding window (`index` is 0-based). */
+export interface ChunkPart {
+  index: number;
+  count: number;
+}
+
+/** One unit of indexing: a piece of a file, with the context needed to embed and to show it. */
+export interface Chunk {
+  /** Path relative to the workspace folder, with '/' separators, as given by the caller. */
+  path: string;
+  language: LanguageId;
+  kind: ChunkKind;
+  /** Name of the function, class, section…; undefined for statements and windows. */
+  symbol: string | undefined;
+  /** Enclosing names, outermost first: classes, namespaces, modules, impl types; for Markdown the heading chain, own heading included. */
+  scope: string[];
+  /** The declaration up to its body, on one line (e.g. `def parse(self, data: bytes) -> Header:`). */
+  signature: string | undefined;
+  /** First line, 1-based. */
+  startLine: number;
+  /** Last line, 1-based, inclusive. */
+  endLine: number;
+  /** The source text ('\n' line endings); for class-like chunks, big members are reduced to their signature. */
+  text: string;
+  /** The comment block directly above the declaration, dedented; it is also inside `text`. */
+  docComment: string | undefined;
+  /** Set when the chunk was split to fit the window; every piece keeps symbol, scope and signature. */
+  part: ChunkPart | undefined;
+}
+
+/** Where warnings go (a grammar that failed to load, a parse that timed out); the caller decides how to log. */
+export interface ChunkerLogger {
+  warn(message: string): void;
+}
+
+/** Options of `createChunker`. Only the three window options are required. */
+export interface ChunkerOptions {
+  /** Largest `countTokens(embeddingText(chunk))` allowed; longer chunks are split with overlap. */
+  maxTokens: number;
+  /** Tokens repeated at the start of the next piece of a split chunk. */
+  overlapTokens: number;
+  /** The embedding model's token counter (tests may pass a whitespace or character counter). */
+  countTokens: (text: string) => number;
+  /** Chunks longer than this many lines are split even when they fit the window. Default 150. */
+  maxChunkLines?: number;
+  /** Functions shorter than this many lines join the neighbouring statements group (or stay in their class). Default 3. */
+  minChunkLines?: number;
+  /** Lines per window for files without a grammar. Default 60. */
+  windowLines?: number;
+  /**
+   * Folder holding every file of `wasmFiles()` side by side (for a bundled extension). Default: each file is
+   * resolved from node_modules.
+   */
+  wasmDirectory?: string;
+  /** A parse that runs longer than this falls back to line windows. Default 5000 ms. */
+  parseTimeoutMs?: number;
+  logger?: ChunkerLogger;
+}
+
+/** A chunker keeps its parser and loaded grammars between files; dispose it when done. */
+export interface Chunker {
+  /** CHUNKER_VERSION plus the options that move chunk boundaries; part of the index fingerprint. */
+  readonly fingerprint: string;
+  /** Chunks of one file, in line order. Rejects with the signal's reason when aborted. */
+  chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]>;
+  dispose(): void;
+}

@@ -1,0 +1,102 @@
+// Markdown chunking: one section per ATX heading, outside code fences and front matter.
+
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createChunker, type Chunk } from '../../../extension/core/chunking/index.ts';
+import { assertEveryLineCovered, assertPartsConsistent, countWords } from './helpers.ts';
+
+function outline(chunks: readonly Chunk[]): string[] {
+  return chunks.map(
+    (chunk) => `${chunk.startLine}-${chunk.endLine} ${chunk.symbol ?? '(preamble)'} [${chunk.scope.join(' > ')}]`,
+  );
+}
+
+describe('markdown sections', () => {
+  const chunker = createChunker({ maxTokens: 512, overlapTokens: 16, countTokens: countWords });
+  after(() => chunker.dispose());
+
+  it('runs a section from its heading to the next heading of any level, with the heading chain as scope', async () => {
+    const text = [
+      'Intro text.', //                    1
+      '# Guide', //                        2
+      'Guide text.', //                    3
+      '## Install', //                     4
+      'Install text.', //                  5
+      '### Linux', //                      6
+      'Linux text.', //                    7
+      '## Usage', //                       8
+      'Usage text.', //                    9
+      '# Reference', //                    10
+      'Reference text.', //                11
+    ].join('\n');
+    const chunks = await chunker.chunkFile('docs/guide.md', text);
+    assert.deepEqual(outline(chunks), [
+      '1-1 (preamble) []',
+      '2-3 Guide [Guide]',
+      '4-5 Install [Guide > Install]',
+      '6-7 Linux [Guide > Install > Linux]',
+      '8-9 Usage [Guide > Usage]',
+      '10-11 Reference [Reference]',
+    ]);
+    assert.ok(chunks.every((chunk) => chunk.kind === 'section' && chunk.language === 'markdown'));
+    assert.equal(chunks[2]!.signature, '## Install');
+    assertEveryLineCovered(chunks, text);
+  });
+
+  it('ignores headings inside fenced code blocks and front matter', async () => {
+    const text = [
+      '---',
+      '# yaml comment',
+      '---',
+      '# Real',
+      '```python',
+      '# a comment, not a heading',
+      '```',
+      '~~~~',
+      '## not a heading',
+      '~~~', // too short to close a four-tilde fence
+      '## still not a heading',
+      '~~~~~',
+      '## Second',
+      'text',
+    ].join('\n');
+    const chunks = await chunker.chunkFile('README.md', text);
+    assert.deepEqual(outline(chunks), ['1-3 (preamble) []', '4-12 Real [Real]', '13-14 Second [Real > Second]']);
+  });
+
+  it('reads heading text like CommonMark: closing hashes dropped, a space required, at most three spaces of indent', async () => {
+    const text = ['## Settings ##', 'a', '#hashtag', '   ### Indented', 'b', '    # code block', 'c'].join('\n');
+    const chunks = await chunker.chunkFile('notes.markdown', text);
+    assert.deepEqual(outline(chunks), ['1-3 Settings [Settings]', '4-7 Indented [Settings > Indented]']);
+  });
+
+  it('merges a heading without text into its first subsection, but not into a sibling', async () => {
+    const text = ['# API', '', '## Client', 'Client text.', '## Empty', '## Server', 'Server text.'].join('\n');
+    const chunks = await chunker.chunkFile('api.md', text);
+    assert.deepEqual(outline(chunks), [
+      '1-4 Client [API > Client]',
+      '5-5 Empty [API > Empty]',
+      '6-7 Server [API > Server]',
+    ]);
+  });
+
+  it('splits a long section into parts that keep its heading', async () => {
+    const paragraphs = Array.from({ length: 80 }, (_, index) => `Paragraph ${index} explains one more detail of the setup.`);
+    const text = ['# Setup', ...paragraphs].join('\n');
+    const small = createChunker({ maxTokens: 120, overlapTokens: 20, countTokens: countWords });
+    try {
+      const chunks = await small.chunkFile('setup.md', text);
+      assert.ok(chunks.length > 3);
+      assertPartsConsistent(chunks);
+      assert.ok(chunks.every((chunk) => chunk.symbol === 'Setup' && chunk.signature === '# Setup'));
+      assertEveryLineCovered(chunks, text);
+    } finally {
+      small.dispose();
+    }
+  });
+
+  it('gives a file without headings one section', async () => {
+    const chunks = await chunker.chunkFile('CHANGELOG.md', 'Just some notes.\n\nMore notes.\n');
+    assert.deepEqual(outline(chunks), ['1-3 (preamble) []']);
+  });
+});
