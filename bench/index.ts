@@ -1,0 +1,166 @@
+// bench/index: indexing throughput on a real repository, the bare ONNX session on the same chunks,
+// time from a one-file edit to searchable, query latency at 10k / 100k / 1M stored chunks, bytes per
+// chunk on disk, and peak memory.
+//
+//   node bench/index.ts [--corpus DIR] [--model use-lite] [--quantization int8] [--sizes 10000,100000,1000000]
+//
+// The corpus defaults to ../shared/eval/sets/code-gin/corpus-stripped (the Gin web framework).
+// Query latency uses synthetic chunks and vectors (random words, clustered unit vectors) in a real
+// store, with a real query embedding from the model.
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { embeddingText } from '../extension/core/chunking/embedding-text.ts';
+import type { Chunk } from '../extension/core/chunking/types.ts';
+import { FolderIndex } from '../extension/core/folder-index.ts';
+import type { Quantization } from '../extension/core/model/fingerprint.ts';
+import { Searcher } from '../extension/core/search/search.ts';
+import { IndexStore, chunkContentHash } from '../extension/core/store/index-store.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const { values: options } = parseArgs({
+  options: {
+    corpus: { type: 'string', default: path.resolve(ROOT, '..', 'shared', 'eval', 'sets', 'code-gin', 'corpus-stripped') },
+    model: { type: 'string', default: 'use-lite' },
+    quantization: { type: 'string', default: 'int8' },
+    threads: { type: 'string', default: '2' },
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    queries: { type: 'string', default: '50' },
+  },
+});
+const modelDirectory = path.join(ROOT, 'models', options.model);
+const quantization = options.quantization as Quantization;
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-'));
+
+function percentile(values: number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function measureIndexing() {
+  if (!existsSync(options.corpus)) throw new Error(`corpus ${options.corpus} not found; pass --corpus`);
+  // A private copy, so the edit test can write to it.
+  const corpus = path.join(scratch, 'corpus');
+  cpSync(options.corpus, corpus, { recursive: true });
+  const databasePath = path.join(scratch, 'index.db');
+  const index = await FolderIndex.open({ root: corpus, databasePath, modelDirectory, quantization, device: 'cpu', threads: Number(options.threads) });
+  const started = performance.now();
+  const result = await index.index();
+  const seconds = (performance.now() - started) / 1000;
+  const status = index.status();
+
+  // The bare session on exactly the texts the indexer embedded, in the same batch size. Asking for the
+  // contents missing from a space that does not exist lists every distinct content once.
+  const space = index.store.activeSpace()!;
+  const texts = index.store.missingVectorContents({ ...space, id: 'none' }).map(({ chunkId }) => embeddingText(index.store.chunksById([chunkId]).get(chunkId)!));
+  const bareStarted = performance.now();
+  for (let start = 0; start < texts.length; start += 32) await index.runtime.embed(texts.slice(start, start + 32), 'document');
+  const bareSeconds = (performance.now() - bareStarted) / 1000;
+
+  // One-file edits: append a function to a file, update, and search for it.
+  const sources = [...index.store.files().keys()].filter((file) => file.endsWith('.go')).slice(0, 20);
+  const editLatencies: number[] = [];
+  for (const [number, file] of sources.entries()) {
+    const absolute = path.join(corpus, file);
+    writeFileSync(absolute, `${readFileSync(absolute, 'utf8')}\n// benchEdit${number} reports the edit number ${number}.\nfunc benchEdit${number}() int { return ${number} }\n`);
+    const editStarted = performance.now();
+    await index.update([file]);
+    const response = await index.search(`benchEdit${number}`, { k: 1, mode: 'lexical' });
+    if (response.hits[0]?.path !== file) throw new Error(`edit ${number} not found after update`);
+    editLatencies.push(performance.now() - editStarted);
+  }
+  await index.close();
+  return {
+    files: result.filesIndexed,
+    chunks: result.chunksEmbedded,
+    seconds,
+    filesPerSecond: result.filesIndexed / seconds,
+    chunksPerSecond: result.chunksEmbedded / seconds,
+    bareChunksPerSecond: texts.length / bareSeconds,
+    bytesPerChunk: status.databaseBytes / status.chunks,
+    editP50: percentile(editLatencies, 0.5),
+    editP95: percentile(editLatencies, 0.95),
+  };
+}
+
+/** Deterministic pseudo-random numbers. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function measureQueries(size: number) {
+  const databasePath = path.join(scratch, `synthetic-${size}.db`);
+  const store = IndexStore.open(databasePath);
+  const index = await FolderIndex.open({ root: scratch, databasePath: path.join(scratch, 'model-only.db'), modelDirectory, quantization, device: 'cpu', threads: Number(options.threads) });
+  const { dimensions } = index.runtime.info.manifest;
+  const space = store.ensureVectorSpace({ modelFingerprint: index.runtime.info.fingerprint, chunker: 'synthetic', storage: 'float32', dimensions, modelId: 'synthetic', details: {} }, 'active');
+  store.setSpaceComplete(space.id, true);
+  const next = random(size);
+  const words = 'parse render validate fetch store compress encrypt sort merge format header invoice user image record message token report session address request response cache queue retry timeout buffer stream socket file path config'.split(' ');
+  const centroids = Array.from({ length: 64 }, () => Float32Array.from({ length: dimensions }, () => next() * 2 - 1));
+  const perFile = 200;
+  const buildStarted = performance.now();
+  for (let file = 0; file * perFile < size; file++) {
+    const chunks: Chunk[] = [];
+    for (let index = 0; index < perFile && file * perFile + index < size; index++) {
+      const text = Array.from({ length: 30 }, () => words[Math.floor(next() * words.length)]).join(' ') + ` id${file}x${index}`;
+      chunks.push({ path: `f${file}.ts`, language: 'typescript', kind: 'function', symbol: `f${index}`, scope: [], signature: undefined, startLine: index * 10 + 1, endLine: index * 10 + 9, text, docComment: undefined, part: undefined });
+    }
+    store.replaceFile({ path: `f${file}.ts`, contentHash: `h${file}`, size: 1, mtimeMs: 1, language: 'typescript' }, new Map([['synthetic', chunks]]));
+    store.insertEmbeddings(space, chunks.map((chunk) => {
+      const centroid = centroids[Math.floor(next() * centroids.length)]!;
+      const vector = centroid.map((value) => value + (next() - 0.5) * 0.8);
+      const norm = Math.hypot(...vector);
+      return { contentHash: chunkContentHash(chunk), vector: vector.map((value) => value / norm) };
+    }));
+  }
+  const buildSeconds = (performance.now() - buildStarted) / 1000;
+  const searcher = new Searcher(store, index.runtime);
+  const queries = Array.from({ length: Number(options.queries) }, (_, number) => `${words[number % words.length]} the ${words[(number * 7) % words.length]} quickly`);
+  await searcher.search('warm up', { k: 10 });
+  const totals: number[] = [];
+  const dense: number[] = [];
+  for (const query of queries) {
+    const response = await searcher.search(query, { k: 10 });
+    totals.push(response.milliseconds.total);
+    dense.push(response.milliseconds.dense);
+  }
+  const bytes = statSync(databasePath).size;
+  await index.close();
+  store.close();
+  rmSync(databasePath, { force: true });
+  return { size, buildSeconds, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95), denseP50: percentile(dense, 0.5), denseP95: percentile(dense, 0.95), bytesPerChunk: bytes / size };
+}
+
+try {
+  const indexing = await measureIndexing();
+  console.log(`bench/index: ${options.model} (${quantization}), ${options.threads} threads, corpus ${path.relative(process.cwd(), options.corpus)}\n`);
+  console.log('| indexing | value |');
+  console.log('|---|---|');
+  console.log(`| files / chunks embedded | ${indexing.files} / ${indexing.chunks} in ${indexing.seconds.toFixed(1)} s |`);
+  console.log(`| files/s | ${indexing.filesPerSecond.toFixed(1)} |`);
+  console.log(`| chunks/s end to end | ${indexing.chunksPerSecond.toFixed(1)} |`);
+  console.log(`| chunks/s bare session (same chunks, batch 32) | ${indexing.bareChunksPerSecond.toFixed(1)} |`);
+  console.log(`| end to end / bare | ${((indexing.chunksPerSecond / indexing.bareChunksPerSecond) * 100).toFixed(0)}% |`);
+  console.log(`| one-file edit to searchable, p50 / p95 | ${ms(indexing.editP50)} / ${ms(indexing.editP95)} |`);
+  console.log(`| bytes per chunk on disk (real index) | ${indexing.bytesPerChunk.toFixed(0)} |`);
+  console.log('\n| stored chunks | build s | query p50 | query p95 | dense part p50 / p95 | bytes/chunk |');
+  console.log('|---|---|---|---|---|---|');
+  for (const size of options.sizes.split(',').map(Number)) {
+    const row = await measureQueries(size);
+    console.log(`| ${row.size.toLocaleString('en')} | ${row.buildSeconds.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.denseP50)} / ${ms(row.denseP95)} | ${row.bytesPerChunk.toFixed(0)} |`);
+  }
+  console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process, embedding worker included)`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
