@@ -63,6 +63,23 @@ export function defaultDatabasePath(root: string): string {
   return path.join(cacheDirectory(), 'semantic-code-search', 'indexes', `${name}-${hash}`, 'index.db');
 }
 
+/**
+ * Caches a function of a string. The chunker measures code line by line, and lines repeat a lot
+ * (`}`, `return err`, imports), so this saves most of the tokenizer's work on the indexing thread.
+ */
+function memoized(compute: (text: string) => number, capacity: number): (text: string) => number {
+  const cache = new Map<string, number>();
+  return (text) => {
+    const known = cache.get(text);
+    if (known !== undefined) return known;
+    const value = compute(text);
+    // Dropping everything at capacity is cruder than an LRU but costs nothing per call.
+    if (cache.size >= capacity) cache.clear();
+    cache.set(text, value);
+    return value;
+  };
+}
+
 export class FolderIndex {
   readonly root: string;
   readonly store: IndexStore;
@@ -89,11 +106,12 @@ export class FolderIndex {
       runtime = await EmbeddingRuntime.load({ ...options, log: options.log });
       const { manifest, fileHashes } = runtime.info;
       const tokenizer = ModelTokenizer.load(options.modelDirectory, manifest);
+      const countTokens = memoized((text: string) => tokenizer.countTokens(text), 50_000);
       const logger: ChunkerLogger = { warn: (message) => options.log?.('warn', message) };
       const chunker = createChunker({
         maxTokens: manifest.maxTokens,
         overlapTokens: options.chunking?.overlapTokens ?? Math.min(32, Math.floor(manifest.maxTokens / 8)),
-        countTokens: (text) => tokenizer.countTokens(text),
+        countTokens,
         maxChunkLines: options.chunking?.maxChunkLines,
         wasmDirectory: options.wasmDirectory,
         logger,
