@@ -30,6 +30,10 @@ export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
   chunking?: ChunkingSettings;
   /** Folder with the tree-sitter wasm files, for a bundled build. */
   wasmDirectory?: string;
+  /** A runtime already loaded (shared by the folders of a workspace); the index then leaves it running on close. */
+  runtime?: EmbeddingRuntime;
+  /** The key results of this folder carry (`SearchHit.folder`), e.g. its workspace folder URI. */
+  folderKey?: string;
   /** Log lines: `info` for what is worth knowing (the device chosen), `warn` for what went wrong. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -87,25 +91,27 @@ export class FolderIndex {
   readonly chunker: Chunker;
   readonly indexer: Indexer;
   readonly searcher: Searcher;
+  private readonly ownsRuntime: boolean;
 
-  private constructor(root: string, store: IndexStore, runtime: EmbeddingRuntime, chunker: Chunker, indexer: Indexer) {
+  private constructor(root: string, store: IndexStore, runtime: EmbeddingRuntime, chunker: Chunker, indexer: Indexer, ownsRuntime: boolean, folderKey: string) {
     this.root = root;
     this.store = store;
     this.runtime = runtime;
     this.chunker = chunker;
     this.indexer = indexer;
-    this.searcher = new Searcher(store, runtime);
+    this.ownsRuntime = ownsRuntime;
+    this.searcher = new Searcher(store, runtime, folderKey);
   }
 
   static async open(options: FolderIndexOptions): Promise<FolderIndex> {
     const root = path.resolve(options.root);
     const store = IndexStore.open(options.databasePath ?? defaultDatabasePath(root));
-    let runtime: EmbeddingRuntime | undefined;
+    let runtime = options.runtime;
     try {
       store.setMeta('root', root);
-      runtime = await EmbeddingRuntime.load({ ...options, log: options.log });
+      runtime ??= await EmbeddingRuntime.load({ ...options, log: options.log });
       const { manifest, fileHashes } = runtime.info;
-      const tokenizer = ModelTokenizer.load(options.modelDirectory, manifest);
+      const tokenizer = ModelTokenizer.load(runtime.info.modelDirectory, manifest);
       const countTokens = memoized((text: string) => tokenizer.countTokens(text), 50_000);
       const logger: ChunkerLogger = { warn: (message) => options.log?.('warn', message) };
       const chunker = createChunker({
@@ -119,9 +125,9 @@ export class FolderIndex {
       // Chunk boundaries depend on the tokenizer that measures them, so it is part of the chunk set's name.
       const measuredChunker: Chunker = { ...chunker, fingerprint: `${chunker.fingerprint};tokenizer=${(fileHashes['tokenizer.json'] ?? '').slice(0, 16)}` };
       const indexer = new Indexer({ root, store, embedder: runtime, chunker: measuredChunker, discovery: options.discovery, log: (message) => options.log?.('warn', message) });
-      return new FolderIndex(root, store, runtime, measuredChunker, indexer);
+      return new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '');
     } catch (error) {
-      await runtime?.dispose();
+      if (options.runtime === undefined) await runtime?.dispose();
       store.close();
       throw error;
     }
@@ -161,7 +167,7 @@ export class FolderIndex {
 
   async close(): Promise<void> {
     this.chunker.dispose();
-    await this.runtime.dispose();
+    if (this.ownsRuntime) await this.runtime.dispose();
     this.store.close();
   }
 }

@@ -41,6 +41,8 @@ export interface SearchScores {
 }
 
 export interface SearchHit {
+  /** Which indexed folder the hit is in (the key given to its Searcher; '' when there is one folder). */
+  folder: string;
   path: string;
   /** 1-based, inclusive; the union of the merged chunks' ranges. */
   startLine: number;
@@ -62,92 +64,102 @@ export interface SearchHit {
 
 export interface SearchResponse {
   hits: SearchHit[];
-  /** True when the index is still being built or some chunks have no vector yet. */
+  /** True when an index is still being built or some chunks have no vector yet. */
   partial: boolean;
-  /** Why the dense list was not used, if it was not (no index yet, a different model). */
+  /** Why the dense list was not used for some folder, if it was not (no index yet, a different model). */
   denseUnavailable: string | undefined;
-  space: Pick<VectorSpace, 'id' | 'modelId'> | undefined;
+  /** The vector space each folder's dense list came from. */
+  spaces: (Pick<VectorSpace, 'id' | 'modelId'> & { folder: string })[];
   milliseconds: { embedding: number; dense: number; lexical: number; total: number };
 }
 
+/** One folder's candidates before fusion. */
+export interface FolderCandidates {
+  folder: string;
+  dense: { chunk: StoredChunk; similarity: number }[];
+  lexical: { chunk: StoredChunk; score: number }[];
+  partial: boolean;
+  denseUnavailable: string | undefined;
+  space: VectorSpace | undefined;
+  milliseconds: { dense: number; lexical: number };
+}
+
 interface Candidate {
+  folder: string;
   chunk: StoredChunk;
   dense: number | undefined;
-  denseRank: number | undefined;
   lexical: number | undefined;
-  lexicalRank: number | undefined;
   fused: number;
 }
 
+/** Searches one indexed folder. Several folders are searched together with `searchAcross`. */
 export class Searcher {
+  readonly folder: string;
   private readonly store: IndexStore;
   private readonly embedder: QueryEmbedder | undefined;
 
-  constructor(store: IndexStore, embedder: QueryEmbedder | undefined) {
+  constructor(store: IndexStore, embedder: QueryEmbedder | undefined, folder = '') {
     this.store = store;
     this.embedder = embedder;
+    this.folder = folder;
   }
 
-  async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-    const started = performance.now();
-    const k = options.k ?? 10;
-    const mode = options.mode ?? 'hybrid';
-    const candidates = options.candidates ?? Math.max(50, k * 5);
+  search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    return searchAcross([this], this.embedder, query, options);
+  }
+
+  /** Why this folder cannot be searched by meaning with the loaded model, if it cannot. */
+  denseProblem(): string | undefined {
     const space = this.store.activeSpace();
-    const accepts = chunkFilter(options);
-    const timings = { embedding: 0, dense: 0, lexical: 0, total: 0 };
-
-    let denseUnavailable: string | undefined;
-    let denseList: { chunk: StoredChunk; similarity: number }[] = [];
-    if (mode !== 'lexical') {
-      denseUnavailable = this.denseProblem(space);
-      if (!denseUnavailable) {
-        const embedStarted = performance.now();
-        const [vector] = (await this.embedder!.embed([query], 'query', options.signal)).vectors;
-        timings.embedding = performance.now() - embedStarted;
-        options.signal?.throwIfAborted();
-        const denseStarted = performance.now();
-        denseList = this.denseCandidates(space!, vector!, candidates, accepts);
-        timings.dense = performance.now() - denseStarted;
-      }
-    }
-
-    let lexicalList: { chunk: StoredChunk; score: number }[] = [];
-    const chunker = space?.chunker;
-    const expression = lexicalQuery(query);
-    if (mode !== 'dense' && chunker && expression) {
-      const lexicalStarted = performance.now();
-      lexicalList = this.lexicalCandidates(chunker, expression, candidates, accepts);
-      timings.lexical = performance.now() - lexicalStarted;
-    }
-
-    const fused = fuse(denseList, lexicalList, options.weights ?? { dense: 1, lexical: 1 }, options.rrfK ?? 60);
-    const hits = mergeOverlapping(fused).slice(0, k);
-    timings.total = performance.now() - started;
-    return {
-      hits,
-      partial: space === undefined || !this.store.isSpaceComplete(space.id),
-      denseUnavailable: mode === 'lexical' ? undefined : denseUnavailable,
-      space: space ? { id: space.id, modelId: space.modelId } : undefined,
-      milliseconds: timings,
-    };
-  }
-
-  /** Chunks most similar to a given vector (for "find similar"), excluding the given chunk ids. */
-  similarToVector(vector: Float32Array, k: number, exclude: ReadonlySet<number> = new Set(), options: Pick<SearchOptions, 'languages' | 'pathGlob'> = {}): { chunk: StoredChunk; similarity: number }[] {
-    const space = this.store.activeSpace();
-    if (!space) return [];
-    const accepts = chunkFilter(options);
-    return this.denseCandidates(space, vector, k + exclude.size, (chunk) => accepts(chunk) && !exclude.has(chunk.id)).slice(0, k);
-  }
-
-  private denseProblem(space: VectorSpace | undefined): string | undefined {
     if (!this.embedder) return 'no embedding model is loaded';
     if (!space) return 'the folder has not been indexed yet';
     if (space.modelFingerprint !== this.embedder.info.fingerprint) {
       return `the index was built with another model (${space.modelId}); re-index to search by meaning with the current one`;
     }
     return undefined;
+  }
+
+  /** The dense and lexical candidates of this folder; `queryVector` is undefined when dense search is off. */
+  candidates(query: string, queryVector: Float32Array | undefined, options: SearchOptions): FolderCandidates {
+    const k = options.k ?? 10;
+    const wanted = options.candidates ?? Math.max(50, k * 5);
+    const mode = options.mode ?? 'hybrid';
+    const space = this.store.activeSpace();
+    const accepts = chunkFilter(options);
+    const result: FolderCandidates = {
+      folder: this.folder,
+      dense: [],
+      lexical: [],
+      partial: space === undefined || !this.store.isSpaceComplete(space.id),
+      denseUnavailable: mode === 'lexical' ? undefined : this.denseProblem(),
+      space,
+      milliseconds: { dense: 0, lexical: 0 },
+    };
+    if (mode !== 'lexical' && !result.denseUnavailable && queryVector) {
+      const started = performance.now();
+      result.dense = this.denseCandidates(space!, queryVector, wanted, accepts);
+      result.milliseconds.dense = performance.now() - started;
+    }
+    const expression = lexicalQuery(query);
+    if (mode !== 'dense' && space && expression) {
+      const started = performance.now();
+      result.lexical = this.lexicalCandidates(space.chunker, expression, wanted, accepts);
+      result.milliseconds.lexical = performance.now() - started;
+    }
+    return result;
+  }
+
+  /** Chunks most similar to a given vector (for "find similar"), excluding the given chunk ids. */
+  similarToVector(
+    vector: Float32Array,
+    k: number,
+    exclude: ReadonlySet<number> = new Set(),
+    options: Pick<SearchOptions, 'languages' | 'pathGlob'> = {},
+  ): { chunk: StoredChunk; similarity: number }[] {
+    const space = this.store.activeSpace();
+    if (!space || this.denseProblem()) return [];
+    const accepts = chunkFilter(options);
+    return this.denseCandidates(space, vector, k + exclude.size, (chunk) => accepts(chunk) && !exclude.has(chunk.id)).slice(0, k);
   }
 
   /** Nearest contents, expanded to their chunks and filtered; fetches more when filters remove too many. */
@@ -178,6 +190,45 @@ export class Searcher {
   }
 }
 
+/**
+ * Searches several folders with one global ranking: the query is embedded once, each folder gives its
+ * candidates, the dense lists are merged by similarity and the lexical lists by BM25 score, then fused.
+ */
+export async function searchAcross(
+  searchers: readonly Searcher[],
+  embedder: QueryEmbedder | undefined,
+  query: string,
+  options: SearchOptions = {},
+): Promise<SearchResponse> {
+  const started = performance.now();
+  const mode = options.mode ?? 'hybrid';
+  const timings = { embedding: 0, dense: 0, lexical: 0, total: 0 };
+  let queryVector: Float32Array | undefined;
+  if (mode !== 'lexical' && embedder && searchers.some((searcher) => !searcher.denseProblem())) {
+    const embedStarted = performance.now();
+    queryVector = (await embedder.embed([query], 'query', options.signal)).vectors[0];
+    timings.embedding = performance.now() - embedStarted;
+  }
+  options.signal?.throwIfAborted();
+  const perFolder = searchers.map((searcher) => searcher.candidates(query, queryVector, options));
+  for (const folder of perFolder) {
+    timings.dense += folder.milliseconds.dense;
+    timings.lexical += folder.milliseconds.lexical;
+  }
+  const dense = perFolder.flatMap((folder) => folder.dense.map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.similarity - a.similarity);
+  const lexical = perFolder.flatMap((folder) => folder.lexical.map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.score - a.score);
+  const fused = fuse(dense, lexical, options.weights ?? { dense: 1, lexical: 1 }, options.rrfK ?? 60);
+  const hits = mergeOverlapping(fused).slice(0, options.k ?? 10);
+  timings.total = performance.now() - started;
+  return {
+    hits,
+    partial: perFolder.some((folder) => folder.partial),
+    denseUnavailable: perFolder.map((folder) => folder.denseUnavailable).find((problem) => problem !== undefined),
+    spaces: perFolder.flatMap((folder) => (folder.space ? [{ folder: folder.folder, id: folder.space.id, modelId: folder.space.modelId }] : [])),
+    milliseconds: timings,
+  };
+}
+
 function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob'>): (chunk: StoredChunk) => boolean {
   const languages = options.languages && options.languages.length > 0 ? new Set(options.languages) : undefined;
   const matchesPath = options.pathGlob ? picomatch(options.pathGlob, { dot: true }) : undefined;
@@ -186,34 +237,40 @@ function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob'>): (c
 
 /** Reciprocal rank fusion: each list adds weight / (rrfK + rank) for the chunks it ranked. */
 export function fuse(
-  dense: readonly { chunk: StoredChunk; similarity: number }[],
-  lexical: readonly { chunk: StoredChunk; score: number }[],
+  dense: readonly { folder: string; chunk: StoredChunk; similarity: number }[],
+  lexical: readonly { folder: string; chunk: StoredChunk; score: number }[],
   weights: { dense: number; lexical: number },
   rrfK: number,
 ): Candidate[] {
-  const byId = new Map<number, Candidate>();
-  const entry = (chunk: StoredChunk): Candidate => {
-    let candidate = byId.get(chunk.id);
+  const byKey = new Map<string, Candidate>();
+  const entry = (folder: string, chunk: StoredChunk): Candidate => {
+    const key = `${folder}\n${chunk.id}`;
+    let candidate = byKey.get(key);
     if (!candidate) {
-      candidate = { chunk, dense: undefined, denseRank: undefined, lexical: undefined, lexicalRank: undefined, fused: 0 };
-      byId.set(chunk.id, candidate);
+      candidate = { folder, chunk, dense: undefined, lexical: undefined, fused: 0 };
+      byKey.set(key, candidate);
     }
     return candidate;
   };
-  dense.forEach(({ chunk, similarity }, index) => {
-    const candidate = entry(chunk);
+  dense.forEach(({ folder, chunk, similarity }, index) => {
+    const candidate = entry(folder, chunk);
     candidate.dense = similarity;
-    candidate.denseRank = index + 1;
     candidate.fused += weights.dense / (rrfK + index + 1);
   });
-  lexical.forEach(({ chunk, score }, index) => {
-    const candidate = entry(chunk);
+  lexical.forEach(({ folder, chunk, score }, index) => {
+    const candidate = entry(folder, chunk);
     candidate.lexical = score;
-    candidate.lexicalRank = index + 1;
     candidate.fused += weights.lexical / (rrfK + index + 1);
   });
   // Ties (a chunk at the same rank in one list each) break by the dense score, then by position.
-  return [...byId.values()].sort((a, b) => b.fused - a.fused || (b.dense ?? -2) - (a.dense ?? -2) || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine);
+  return [...byKey.values()].sort(
+    (a, b) =>
+      b.fused - a.fused ||
+      (b.dense ?? -2) - (a.dense ?? -2) ||
+      a.folder.localeCompare(b.folder) ||
+      a.chunk.path.localeCompare(b.chunk.path) ||
+      a.chunk.startLine - b.chunk.startLine,
+  );
 }
 
 /**
@@ -239,9 +296,11 @@ export function mergeOverlapping(candidates: readonly Candidate[]): SearchHit[] 
   const hitsByPath = new Map<string, SearchHit[]>();
   for (const candidate of candidates) {
     const { chunk } = candidate;
-    const sameFile = hitsByPath.get(chunk.path) ?? [];
-    hitsByPath.set(chunk.path, sameFile);
+    const fileKey = `${candidate.folder}\n${chunk.path}`;
+    const sameFile = hitsByPath.get(fileKey) ?? [];
+    hitsByPath.set(fileKey, sameFile);
     const piece: SearchHit = {
+      folder: candidate.folder,
       path: chunk.path,
       startLine: chunk.startLine,
       endLine: chunk.endLine,

@@ -565,6 +565,11 @@ export class IndexStore {
     });
   }
 
+  /** The languages that have chunks, sorted. */
+  languages(): string[] {
+    return this.run(() => (this.database.prepare('SELECT DISTINCT language FROM chunks ORDER BY language').all() as { language: string }[]).map((row) => row.language));
+  }
+
   // ---- skips and statistics ----
 
   replaceSkips(skips: readonly SkipRecord[]): void {

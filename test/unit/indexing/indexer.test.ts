@@ -123,7 +123,7 @@ test('a model change builds a new vector space while the old one keeps serving, 
   const second = await openIndex(root, databasePath, 'use-lite');
   try {
     const during = await second.search('sort users by age');
-    assert.equal(during.space!.id, oldSpace.id, 'searches read the old space until the new one is complete');
+    assert.equal(during.spaces[0]!.id, oldSpace.id, 'searches read the old space until the new one is complete');
     assert.match(during.denseUnavailable ?? '', /another model/);
     const result = await second.index();
     assert.equal(result.activated, true);

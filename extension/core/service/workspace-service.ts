@@ -1,0 +1,474 @@
+// The workspace service: every indexed folder of a workspace behind one interface, for the extension's
+// index worker (and its tests, in plain Node). It shares one embedding runtime between folders, loads
+// it on first need, runs one index operation per folder at a time, pauses and resumes, and searches
+// all folders with one global ranking.
+import { rmSync } from 'node:fs';
+import { embeddingText } from '../chunking/embedding-text.ts';
+import { EmbeddingRuntime } from '../embedding/runtime.ts';
+import type { DeviceSetting } from '../embedding/providers.ts';
+import { isAbortError, isModelError, isStoreError } from '../errors.ts';
+import { FolderIndex, type ChunkingSettings, type FolderIndexStatus } from '../folder-index.ts';
+import type { IndexProgress, IndexResult } from '../indexing/indexer.ts';
+import type { DiscoveryOptions } from '../discovery/types.ts';
+import type { Quantization } from '../model/fingerprint.ts';
+import { searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
+
+/** Everything the service is told by the settings. */
+export interface ServiceSettings {
+  modelDirectory: string;
+  modelId?: string;
+  quantization: Quantization;
+  device: DeviceSetting;
+  /** 0 = as many as the machine has cores. */
+  threads: number;
+  discovery: Pick<DiscoveryOptions, 'include' | 'exclude' | 'maxFileBytes' | 'useGitIgnore'>;
+  chunking: ChunkingSettings;
+  search: { k: number; mode: SearchMode; weights: { dense: number; lexical: number } };
+  /** For a bundled build: where the embedding worker script and the tree-sitter wasm files are. */
+  embeddingWorkerScript?: string;
+  wasmDirectory?: string;
+}
+
+/** One folder to index. */
+export interface FolderSpec {
+  /** A stable key, e.g. the workspace folder's URI. */
+  key: string;
+  name: string;
+  /** File system path of the folder. */
+  root: string;
+  databasePath: string;
+}
+
+export type FolderPhase = 'idle' | 'loading' | 'indexing' | 'ready' | 'partial' | 'paused' | 'error';
+
+/** A failure the user can act on, without the stack. */
+export interface ServiceError {
+  kind: 'model' | 'store' | 'other';
+  reason: string;
+  message: string;
+}
+
+export interface FolderState {
+  key: string;
+  name: string;
+  phase: FolderPhase;
+  progress: IndexProgress | undefined;
+  error: ServiceError | undefined;
+  lastRun: { filesIndexed: number; filesRemoved: number; chunksEmbedded: number; milliseconds: number; truncations: number; failures: number } | undefined;
+}
+
+export interface ModelState {
+  id: string;
+  displayName: string;
+  fingerprint: string;
+  quantization: Quantization;
+  dimensions: number;
+  provider: string;
+  cpuFallbackReason: string | undefined;
+}
+
+export interface ServiceState {
+  folders: FolderState[];
+  model: ModelState | undefined;
+  modelError: ServiceError | undefined;
+  paused: boolean;
+}
+
+export interface ServiceEvents {
+  onState(state: ServiceState): void;
+  onProgress(folder: string, progress: IndexProgress): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+export interface SimilarRequest {
+  folder: string;
+  /** Path relative to the folder. */
+  path: string;
+  text: string;
+  startLine: number;
+  endLine: number;
+  k: number;
+}
+
+interface FolderEntry {
+  spec: FolderSpec;
+  index: FolderIndex | undefined;
+  opening: Promise<FolderIndex> | undefined;
+  run: { controller: AbortController; done: Promise<void> } | undefined;
+  state: FolderState;
+}
+
+/** Turns any error into what the user sees: typed errors keep their reason, others become `other`. */
+export function describeError(error: unknown): ServiceError {
+  if (isModelError(error)) return { kind: 'model', reason: error.reason, message: error.message };
+  if (isStoreError(error)) return { kind: 'store', reason: error.reason, message: error.message };
+  return { kind: 'other', reason: 'unexpected', message: error instanceof Error ? error.message : String(error) };
+}
+
+export class WorkspaceService {
+  private readonly events: ServiceEvents;
+  private settings: ServiceSettings | undefined;
+  private readonly folders = new Map<string, FolderEntry>();
+  private runtime: EmbeddingRuntime | undefined;
+  private runtimeLoading: Promise<EmbeddingRuntime> | undefined;
+  private modelError: ServiceError | undefined;
+  private paused = false;
+  private disposed = false;
+
+  constructor(events: ServiceEvents) {
+    this.events = events;
+  }
+
+  /**
+   * Applies settings and the folder list. Loads nothing: the model and indexes open on first use.
+   * A change of model settings drops the loaded model; a change of discovery or chunking settings
+   * reopens the folders (a new chunker means a new vector space, built while the old one serves).
+   */
+  async configure(settings: ServiceSettings, folders: readonly FolderSpec[]): Promise<void> {
+    const previous = this.settings;
+    this.settings = settings;
+    const modelChanged = !previous || runtimeKey(previous) !== runtimeKey(settings);
+    const folderOptionsChanged = !previous || JSON.stringify([previous.discovery, previous.chunking]) !== JSON.stringify([settings.discovery, settings.chunking]);
+    const wanted = new Map(folders.map((folder) => [folder.key, folder]));
+    for (const [key, entry] of this.folders) {
+      if (!wanted.has(key) || wanted.get(key)!.databasePath !== entry.spec.databasePath || modelChanged || folderOptionsChanged) {
+        await this.closeFolder(entry);
+        if (!wanted.has(key)) this.folders.delete(key);
+      }
+    }
+    if (modelChanged && (this.runtime || this.runtimeLoading)) {
+      const runtime = this.runtime ?? (await this.runtimeLoading?.catch(() => undefined));
+      this.runtime = undefined;
+      this.runtimeLoading = undefined;
+      await runtime?.dispose();
+    }
+    if (modelChanged) this.modelError = undefined;
+    for (const spec of folders) {
+      const existing = this.folders.get(spec.key);
+      if (existing) existing.spec = spec;
+      else this.folders.set(spec.key, { spec, index: undefined, opening: undefined, run: undefined, state: emptyState(spec) });
+    }
+    this.emitState();
+  }
+
+  /** Indexes the given folders (all by default). Resolves when done; a running operation is joined. */
+  async index(keys?: readonly string[]): Promise<void> {
+    if (this.paused) return;
+    await Promise.all(this.entries(keys).map((entry) => this.startRun(entry, (index, run) => index.index(run))));
+  }
+
+  /** Deletes the folders' indexes and indexes them again from scratch. */
+  async rebuild(keys?: readonly string[]): Promise<void> {
+    await this.clear(keys);
+    await this.index(keys);
+  }
+
+  /** Updates changed paths; while paused they are picked up by the full run on resume. */
+  async update(key: string, paths: readonly string[]): Promise<void> {
+    const entry = this.folders.get(key);
+    if (!entry || this.paused || paths.length === 0) return;
+    // A full run in progress sees the files as it reaches them; updates queue behind it in the indexer.
+    const index = await this.openFolder(entry).catch(() => undefined);
+    if (!index) return;
+    try {
+      const result = await index.update(paths);
+      this.finishRun(entry, result, index);
+    } catch (error) {
+      this.failFolder(entry, error);
+    }
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const entry of this.folders.values()) {
+      entry.run?.controller.abort();
+      entry.state.phase = 'paused';
+      entry.state.progress = undefined;
+    }
+    this.emitState();
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    for (const entry of this.folders.values()) if (entry.state.phase === 'paused') entry.state.phase = 'idle';
+    this.emitState();
+    await this.index();
+  }
+
+  /** Stops work on the folders and deletes their index databases. */
+  async clear(keys?: readonly string[]): Promise<void> {
+    for (const entry of this.entries(keys)) {
+      await this.closeFolder(entry);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(entry.spec.databasePath + suffix, { force: true });
+      entry.state = emptyState(entry.spec);
+    }
+    this.emitState();
+  }
+
+  /** Searches every folder with one ranking. Folders that fail to open are left out (their state says why). */
+  async search(query: string, options: { k?: number; languages?: string[]; pathGlob?: string; mode?: SearchMode }, signal?: AbortSignal): Promise<SearchResponse> {
+    const settings = this.requireSettings();
+    const runtime = await this.loadRuntime().catch(() => undefined);
+    const indexes = (await Promise.all([...this.folders.values()].map((entry) => this.openFolder(entry).catch(() => undefined)))).filter(
+      (index): index is FolderIndex => index !== undefined,
+    );
+    return searchAcross(indexes.map((index) => index.searcher), runtime, query, {
+      k: options.k ?? settings.search.k,
+      mode: options.mode ?? settings.search.mode,
+      weights: settings.search.weights,
+      languages: options.languages,
+      pathGlob: options.pathGlob,
+      signal,
+    });
+  }
+
+  /** Chunks most similar to a piece of code (a selection), across folders, the selection itself excluded. */
+  async similar(request: SimilarRequest, signal?: AbortSignal): Promise<SearchHit[]> {
+    const runtime = await this.loadRuntime();
+    // Embedded like a chunk (same header, same purpose), so it lands in the chunks' neighbourhood.
+    const [vector] = (await runtime.embed([embeddingText({ path: request.path, scope: [], signature: undefined, part: undefined, text: request.text })], 'document', signal)).vectors;
+    signal?.throwIfAborted();
+    const candidates: SearchHit[] = [];
+    for (const entry of this.folders.values()) {
+      const index = await this.openFolder(entry).catch(() => undefined);
+      if (!index) continue;
+      const exclude = new Set(
+        entry.spec.key === request.folder
+          ? index.store.chunksOfFile(request.path, index.chunker.fingerprint).filter((chunk) => chunk.startLine <= request.endLine && chunk.endLine >= request.startLine).map((chunk) => chunk.id)
+          : [],
+      );
+      for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k, exclude)) {
+        candidates.push({
+          folder: entry.spec.key,
+          path: chunk.path,
+          startLine: chunk.startLine,
+          endLine: chunk.endLine,
+          language: chunk.language,
+          kind: chunk.kind,
+          symbol: chunk.symbol,
+          scope: chunk.scope,
+          signature: chunk.signature,
+          snippet: chunk.text,
+          snippetStartLine: chunk.startLine,
+          scores: { dense: similarity, lexical: undefined, fused: similarity },
+          chunkIds: [chunk.id],
+          splitOf: undefined,
+        });
+      }
+    }
+    return candidates.sort((a, b) => b.scores.fused - a.scores.fused).slice(0, request.k);
+  }
+
+  /** Languages present in the indexes, for the panel's filter. */
+  async languages(): Promise<string[]> {
+    const all = new Set<string>();
+    for (const entry of this.folders.values()) {
+      if (!entry.index) continue;
+      for (const language of entry.index.store.languages()) all.add(language);
+    }
+    return [...all].sort();
+  }
+
+  /** Detailed status of every folder that is open (files, chunks, skips, spaces, database size). */
+  details(): { key: string; name: string; status: FolderIndexStatus | undefined; state: FolderState }[] {
+    return [...this.folders.values()].map((entry) => ({ key: entry.spec.key, name: entry.spec.name, status: entry.index?.status(), state: entry.state }));
+  }
+
+  state(): ServiceState {
+    const info = this.runtime?.info;
+    return {
+      folders: [...this.folders.values()].map((entry) => ({ ...entry.state })),
+      model: info && {
+        id: info.manifest.id,
+        displayName: info.manifest.displayName,
+        fingerprint: info.fingerprint,
+        quantization: info.quantization,
+        dimensions: info.manifest.dimensions,
+        provider: info.provider,
+        cpuFallbackReason: info.cpuFallbackReason,
+      },
+      modelError: this.modelError,
+      paused: this.paused,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const entry of this.folders.values()) await this.closeFolder(entry);
+    const runtime = this.runtime ?? (await this.runtimeLoading?.catch(() => undefined));
+    await runtime?.dispose();
+  }
+
+  // ---- internals ----
+
+  private requireSettings(): ServiceSettings {
+    if (!this.settings) throw new Error('The workspace service has no settings yet.');
+    return this.settings;
+  }
+
+  private entries(keys?: readonly string[]): FolderEntry[] {
+    return keys ? keys.flatMap((key) => (this.folders.has(key) ? [this.folders.get(key)!] : [])) : [...this.folders.values()];
+  }
+
+  private loadRuntime(): Promise<EmbeddingRuntime> {
+    if (this.runtime) return Promise.resolve(this.runtime);
+    if (!this.runtimeLoading) {
+      const settings = this.requireSettings();
+      const loading = EmbeddingRuntime.load({
+        modelDirectory: settings.modelDirectory,
+        modelId: settings.modelId,
+        quantization: settings.quantization,
+        device: settings.device,
+        threads: settings.threads > 0 ? settings.threads : undefined,
+        workerScript: settings.embeddingWorkerScript,
+        log: (level, message) => this.events.log(level, message),
+      });
+      this.runtimeLoading = loading;
+      loading.then(
+        (runtime) => {
+          if (this.runtimeLoading !== loading) return;
+          this.runtime = runtime;
+          this.modelError = undefined;
+          this.emitState();
+        },
+        (error: unknown) => {
+          if (this.runtimeLoading !== loading) return;
+          this.runtimeLoading = undefined;
+          this.modelError = describeError(error);
+          this.events.log('warn', `The model could not be loaded: ${this.modelError.message}`);
+          this.emitState();
+        },
+      );
+    }
+    return this.runtimeLoading;
+  }
+
+  private openFolder(entry: FolderEntry): Promise<FolderIndex> {
+    if (entry.index) return Promise.resolve(entry.index);
+    if (!entry.opening) {
+      const settings = this.requireSettings();
+      const opening = this.loadRuntime().then((runtime) =>
+        FolderIndex.open({
+          root: entry.spec.root,
+          databasePath: entry.spec.databasePath,
+          modelDirectory: runtime.info.modelDirectory,
+          runtime,
+          folderKey: entry.spec.key,
+          discovery: settings.discovery,
+          chunking: settings.chunking,
+          wasmDirectory: settings.wasmDirectory,
+          log: (level, message) => this.events.log(level, message),
+        }),
+      );
+      entry.opening = opening;
+      opening.then(
+        (index) => {
+          if (entry.opening !== opening) return void index.close();
+          entry.index = index;
+          entry.opening = undefined;
+          if (entry.state.phase === 'error') entry.state.error = undefined;
+          this.refreshPhase(entry);
+          this.emitState();
+        },
+        (error: unknown) => {
+          if (entry.opening !== opening) return;
+          entry.opening = undefined;
+          this.failFolder(entry, error);
+        },
+      );
+    }
+    return entry.opening;
+  }
+
+  private async closeFolder(entry: FolderEntry): Promise<void> {
+    entry.run?.controller.abort();
+    await entry.run?.done;
+    const opening = entry.opening;
+    entry.opening = undefined;
+    const index = entry.index ?? (await opening?.catch(() => undefined));
+    entry.index = undefined;
+    await index?.close();
+  }
+
+  private startRun(entry: FolderEntry, operation: (index: FolderIndex, run: { signal: AbortSignal; onProgress: (progress: IndexProgress) => void }) => Promise<IndexResult>): Promise<void> {
+    if (entry.run) return entry.run.done;
+    const controller = new AbortController();
+    entry.state.phase = 'loading';
+    entry.state.error = undefined;
+    this.emitState();
+    const done = (async () => {
+      try {
+        const index = await this.openFolder(entry);
+        controller.signal.throwIfAborted();
+        entry.state.phase = 'indexing';
+        this.emitState();
+        const result = await operation(index, {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            entry.state.progress = progress;
+            this.events.onProgress(entry.spec.key, progress);
+          },
+        });
+        this.finishRun(entry, result, index);
+      } catch (error) {
+        if (isAbortError(error) || controller.signal.aborted) {
+          entry.state.phase = this.paused ? 'paused' : 'partial';
+          entry.state.progress = undefined;
+          this.emitState();
+        } else {
+          this.failFolder(entry, error);
+        }
+      } finally {
+        entry.run = undefined;
+      }
+    })();
+    entry.run = { controller, done };
+    return done;
+  }
+
+  private finishRun(entry: FolderEntry, result: IndexResult, index: FolderIndex): void {
+    entry.state.lastRun = {
+      filesIndexed: result.filesIndexed,
+      filesRemoved: result.filesRemoved,
+      chunksEmbedded: result.chunksEmbedded,
+      milliseconds: result.milliseconds,
+      truncations: result.truncations.length,
+      failures: result.failures.length,
+    };
+    entry.state.progress = undefined;
+    entry.state.error = undefined;
+    if (!this.paused) entry.state.phase = completeness(index);
+    this.emitState();
+  }
+
+  /** After a folder opens: its phase says how complete its index is, unless a run or a pause says more. */
+  private refreshPhase(entry: FolderEntry): void {
+    if (entry.run || this.paused || !entry.index) return;
+    entry.state.phase = completeness(entry.index);
+  }
+
+  private failFolder(entry: FolderEntry, error: unknown): void {
+    entry.state.phase = 'error';
+    entry.state.progress = undefined;
+    entry.state.error = describeError(error);
+    this.events.log('warn', `${entry.spec.name}: ${entry.state.error.message}`);
+    this.emitState();
+  }
+
+  private emitState(): void {
+    if (!this.disposed) this.events.onState(this.state());
+  }
+}
+
+function completeness(index: FolderIndex): FolderPhase {
+  const active = index.store.activeSpace();
+  return !active ? 'idle' : index.store.isSpaceComplete(active.id) ? 'ready' : 'partial';
+}
+
+function runtimeKey(settings: ServiceSettings): string {
+  return JSON.stringify([settings.modelDirectory, settings.modelId ?? null, settings.quantization, settings.device, settings.threads]);
+}
+
+function emptyState(spec: FolderSpec): FolderState {
+  return { key: spec.key, name: spec.name, phase: 'idle', progress: undefined, error: undefined, lastRun: undefined };
+}

@@ -1,0 +1,49 @@
+// Messages between the extension host and its index worker thread (extension/worker/index-worker.ts).
+// Requests carry an id; the worker answers each with one `response`, and sends events as they happen.
+import type { IndexProgress } from '../core/indexing/indexer.ts';
+import type { SearchHit, SearchMode, SearchResponse } from '../core/search/search.ts';
+import type { FolderIndexStatus } from '../core/folder-index.ts';
+import type { FolderSpec, FolderState, ServiceError, ServiceSettings, ServiceState, SimilarRequest } from '../core/service/workspace-service.ts';
+
+export interface SearchRequestOptions {
+  k?: number;
+  languages?: string[];
+  pathGlob?: string;
+  mode?: SearchMode;
+}
+
+/** Request kinds and what each one answers with. */
+export interface WorkerRequests {
+  configure: { params: { settings: ServiceSettings; folders: FolderSpec[] }; result: null };
+  index: { params: { folders?: string[] }; result: null };
+  rebuild: { params: { folders?: string[] }; result: null };
+  update: { params: { folder: string; paths: string[] }; result: null };
+  pause: { params: Record<string, never>; result: null };
+  resume: { params: Record<string, never>; result: null };
+  clear: { params: { folders?: string[] }; result: null };
+  search: { params: { query: string; options: SearchRequestOptions }; result: SearchResponse };
+  similar: { params: SimilarRequest; result: SearchHit[] };
+  languages: { params: Record<string, never>; result: string[] };
+  details: { params: Record<string, never>; result: { key: string; name: string; status: FolderIndexStatus | undefined; state: FolderState }[] };
+}
+
+export type WorkerRequestType = keyof WorkerRequests;
+
+export type HostToWorker =
+  | { [K in WorkerRequestType]: { type: 'request'; id: number; kind: K; params: WorkerRequests[K]['params'] } }[WorkerRequestType]
+  | { type: 'cancel'; id: number };
+
+export type WorkerToHost =
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: ServiceError | { kind: 'aborted'; reason: 'aborted'; message: string } }
+  | { type: 'state'; state: ServiceState }
+  | { type: 'progress'; folder: string; progress: IndexProgress }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };
+
+/** What the host passes to the worker when it starts it. */
+export interface IndexWorkerData {
+  /** The bundled embedding worker script. */
+  embeddingWorkerScript: string;
+  /** Folder with the tree-sitter wasm files. */
+  wasmDirectory: string;
+}
