@@ -17,7 +17,7 @@ import { IndexStore, type StoreStatistics } from './store/index-store.ts';
 export interface ChunkingSettings {
   /** Chunks longer than this many lines are split even when they fit the model's window. */
   maxChunkLines?: number;
-  /** Tokens shared by consecutive pieces of a split chunk. Default: an eighth of the window, at most 32. */
+  /** Tokens shared by consecutive pieces of a split chunk. Default: an eighth of the window, at most 32; never more than a quarter. */
   overlapTokens?: number;
 }
 
@@ -116,7 +116,8 @@ export class FolderIndex {
       const logger: ChunkerLogger = { warn: (message) => options.log?.('warn', message) };
       const chunker = createChunker({
         maxTokens: manifest.maxTokens,
-        overlapTokens: options.chunking?.overlapTokens ?? Math.min(32, Math.floor(manifest.maxTokens / 8)),
+        // The overlap may not eat the window: at most a quarter of it, whatever the setting says.
+        overlapTokens: Math.min(options.chunking?.overlapTokens ?? Math.min(32, Math.floor(manifest.maxTokens / 8)), Math.floor(manifest.maxTokens / 4)),
         countTokens,
         maxChunkLines: options.chunking?.maxChunkLines,
         wasmDirectory: options.wasmDirectory,

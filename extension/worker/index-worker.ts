@@ -26,10 +26,10 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
       );
       return null;
     case 'index':
-      await service.index(message.params.folders);
+      await service.index(message.params.folders, signal);
       return null;
     case 'rebuild':
-      await service.rebuild(message.params.folders);
+      await service.rebuild(message.params.folders, signal);
       return null;
     case 'update':
       await service.update(message.params.folder, message.params.paths);

@@ -151,16 +151,28 @@ export class WorkspaceService {
     this.emitState();
   }
 
-  /** Indexes the given folders (all by default). Resolves when done; a running operation is joined. */
-  async index(keys?: readonly string[]): Promise<void> {
+  /**
+   * Indexes the given folders (all by default). Resolves when done; a running operation is joined.
+   * Aborting `signal` stops the runs (what they finished stays; the next run continues).
+   */
+  async index(keys?: readonly string[], signal?: AbortSignal): Promise<void> {
     if (this.paused) return;
-    await Promise.all(this.entries(keys).map((entry) => this.startRun(entry, (index, run) => index.index(run))));
+    const entries = this.entries(keys);
+    const runs = entries.map((entry) => this.startRun(entry, (index, run) => index.index(run)));
+    const stop = () => entries.forEach((entry) => entry.run?.controller.abort());
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await Promise.all(runs);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    signal?.throwIfAborted();
   }
 
   /** Deletes the folders' indexes and indexes them again from scratch. */
-  async rebuild(keys?: readonly string[]): Promise<void> {
+  async rebuild(keys?: readonly string[], signal?: AbortSignal): Promise<void> {
     await this.clear(keys);
-    await this.index(keys);
+    await this.index(keys, signal);
   }
 
   /** Updates changed paths; while paused they are picked up by the full run on resume. */
