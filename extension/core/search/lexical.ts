@@ -39,15 +39,36 @@ export function lexicalText(text: string): string {
   return lexicalWords(text).join(' ');
 }
 
-/**
- * An FTS5 MATCH expression for a user query: any of its words (BM25 ranks documents matching more and
- * rarer words first), stop words dropped unless nothing else is left. Undefined when the query has no words.
- */
-export function lexicalQuery(query: string): string | undefined {
+/** The words of a user query worth matching: stop words dropped unless nothing else is left. */
+export function queryWords(query: string): string[] {
   const words = [...new Set(lexicalWords(query))];
   const meaningful = words.filter((word) => !QUERY_STOP_WORDS.has(word));
-  const chosen = meaningful.length > 0 ? meaningful : words;
-  if (chosen.length === 0) return undefined;
+  return meaningful.length > 0 ? meaningful : words;
+}
+
+/** Indexes smaller than this are fast whatever the query; no word is dropped for being common. */
+const COMMON_WORD_MIN_CHUNKS = 20_000;
+/** A word in more than this share of the chunks adds little to BM25 (its idf is near zero) but costs a long posting list. */
+const COMMON_WORD_SHARE = 0.2;
+
+/**
+ * Drops words that occur in most chunks of a large index, keeping at least the rarest word: their
+ * posting lists are what makes an OR query slow, and their BM25 weight is close to nothing.
+ */
+export function withoutNearUniversalWords(words: readonly string[], frequencies: ReadonlyMap<string, number>, chunkCount: number): string[] {
+  if (chunkCount < COMMON_WORD_MIN_CHUNKS || words.length <= 1) return [...words];
+  const kept = words.filter((word) => (frequencies.get(word) ?? 0) <= chunkCount * COMMON_WORD_SHARE);
+  if (kept.length > 0) return kept;
+  const rarest = [...words].sort((a, b) => (frequencies.get(a) ?? 0) - (frequencies.get(b) ?? 0))[0]!;
+  return [rarest];
+}
+
+/**
+ * An FTS5 MATCH expression matching any of the words (BM25 ranks documents matching more and rarer
+ * words first). Undefined when there are no words.
+ */
+export function lexicalQuery(words: readonly string[]): string | undefined {
+  if (words.length === 0) return undefined;
   // Words are letters and digits only, so quoting cannot be broken out of.
-  return chosen.map((word) => `"${word}"`).join(' OR ');
+  return words.map((word) => `"${word}"`).join(' OR ');
 }

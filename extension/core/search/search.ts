@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
-import { lexicalQuery } from './lexical.ts';
+import { lexicalQuery, queryWords, withoutNearUniversalWords } from './lexical.ts';
 
 /** What search needs from an embedding model: its fingerprint (to match the index) and query vectors. */
 export interface QueryEmbedder {
@@ -140,10 +140,12 @@ export class Searcher {
       result.dense = this.denseCandidates(space!, queryVector, wanted, accepts);
       result.milliseconds.dense = performance.now() - started;
     }
-    const expression = lexicalQuery(query);
-    if (mode !== 'dense' && space && expression) {
+    if (mode !== 'dense' && space) {
       const started = performance.now();
-      result.lexical = this.lexicalCandidates(space.chunker, expression, wanted, accepts);
+      const words = queryWords(query);
+      const { frequencies, chunkBound } = this.store.lexicalDocumentFrequencies(words);
+      const expression = lexicalQuery(withoutNearUniversalWords(words, frequencies, chunkBound));
+      if (expression) result.lexical = this.lexicalCandidates(space.chunker, expression, wanted, accepts);
       result.milliseconds.lexical = performance.now() - started;
     }
     return result;

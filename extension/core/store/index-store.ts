@@ -570,6 +570,23 @@ export class IndexStore {
     return this.run(() => (this.database.prepare('SELECT DISTINCT language FROM chunks ORDER BY language').all() as { language: string }[]).map((row) => row.language));
   }
 
+  /**
+   * How many chunks contain each word (across chunk sets), and an upper bound of the chunk count
+   * (the largest chunk id: no scan needed). Unknown words are left out.
+   */
+  lexicalDocumentFrequencies(words: readonly string[]): { frequencies: Map<string, number>; chunkBound: number } {
+    return this.run(() => {
+      const statement = this.database.prepare('SELECT doc FROM chunks_lexical_terms WHERE term = ?');
+      const frequencies = new Map<string, number>();
+      for (const word of words) {
+        const row = statement.get(word) as { doc: number } | undefined;
+        if (row) frequencies.set(word, row.doc);
+      }
+      const chunkBound = (this.database.prepare('SELECT COALESCE(MAX(id), 0) AS bound FROM chunks').get() as { bound: number }).bound;
+      return { frequencies, chunkBound };
+    });
+  }
+
   // ---- skips and statistics ----
 
   replaceSkips(skips: readonly SkipRecord[]): void {

@@ -103,6 +103,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'document frequencies of lexical terms (to skip near-universal words in queries)',
+    up: (database) => {
+      database.exec(`CREATE VIRTUAL TABLE chunks_lexical_terms USING fts5vocab(chunks_lexical, 'row');`);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

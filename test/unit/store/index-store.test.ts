@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { isStoreError } from '../../../extension/core/errors.ts';
 import { IndexStore, chunkContentHash } from '../../../extension/core/store/index-store.ts';
 import { SCHEMA_VERSION } from '../../../extension/core/store/schema.ts';
-import { lexicalQuery } from '../../../extension/core/search/lexical.ts';
+import { lexicalQuery, queryWords } from '../../../extension/core/search/lexical.ts';
 import { makeChunk, openTemporaryStore, spaceDefinition, temporaryDatabasePath, unitVector } from './helpers.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'store');
@@ -27,12 +27,12 @@ test('chunks are stored per file and found lexically by identifier parts', () =>
     makeChunk({ text: 'function parseHTTPHeader(line) {\n  return line.split(":");\n}', symbol: 'parseHTTPHeader' }),
     makeChunk({ text: 'function drawCircle(ctx) {\n  ctx.arc();\n}', symbol: 'drawCircle', startLine: 5, endLine: 7 }),
   ]]]));
-  const matches = store.lexical('chunker-1', lexicalQuery('parse http header')!, 10);
+  const matches = store.lexical('chunker-1', lexicalQuery(queryWords('parse http header'))!, 10);
   assert.equal(matches.length, 1);
   assert.equal(store.chunksById([matches[0]!.chunkId]).get(matches[0]!.chunkId)!.symbol, 'parseHTTPHeader');
-  const exact = store.lexical('chunker-1', lexicalQuery('parseHTTPHeader')!, 10);
+  const exact = store.lexical('chunker-1', lexicalQuery(queryWords('parseHTTPHeader'))!, 10);
   assert.equal(store.chunksById([exact[0]!.chunkId]).get(exact[0]!.chunkId)!.symbol, 'parseHTTPHeader');
-  assert.equal(store.lexical('chunker-2', lexicalQuery('parse')!, 10).length, 0, 'another chunker sees nothing');
+  assert.equal(store.lexical('chunker-2', lexicalQuery(queryWords('parse'))!, 10).length, 0, 'another chunker sees nothing');
   assert.deepEqual(store.checkIntegrity(), []);
   store.close();
 });
@@ -143,6 +143,21 @@ test('the released schema v1 fixture opens, reads and searches with this code', 
   const [hit] = store.nearest(space, unitVector(4, 0), 1);
   const [chunk] = store.chunksByContentHash(space.chunker, [hit!.contentHash]).get(hit!.contentHash)!;
   assert.equal(chunk!.symbol, 'parseHeader');
-  assert.equal(store.lexical(space.chunker, lexicalQuery('install guide')!, 5).length, 1);
+  assert.equal(store.lexical(space.chunker, lexicalQuery(queryWords('install guide'))!, 5).length, 1);
   store.close();
+});
+
+test('every released schema fixture opens and is migrated to the current version', () => {
+  for (const version of [1, 2]) {
+    const databasePath = temporaryDatabasePath();
+    copyFileSync(path.join(FIXTURES, `schema-v${version}.db`), databasePath);
+    IndexStore.open(databasePath).close();
+    const raw = new Database(databasePath, { readonly: true });
+    assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION, `fixture v${version}`);
+    raw.close();
+    const store = IndexStore.open(databasePath);
+    assert.deepEqual(store.checkIntegrity(), []);
+    assert.ok(store.lexicalDocumentFrequencies(['install']).frequencies.get('install')! >= 1, `fixture v${version}: term frequencies work after migration`);
+    store.close();
+  }
 });
