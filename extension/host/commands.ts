@@ -1,0 +1,158 @@
+// The extension's commands, one small function each, registered in one place.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { WorkerRequestError } from './index-client.ts';
+import type { Controller } from './controller.ts';
+import { showQuickSearch } from './quick-search.ts';
+import { toPanelResults } from './results.ts';
+import type { PanelResult } from '../protocol/panel-protocol.ts';
+
+/** The results panel, as the commands use it. */
+export interface PanelHost {
+  show(query?: string, results?: PanelResult[]): void;
+}
+
+const isCancellation = (error: unknown) => error instanceof WorkerRequestError && error.kind === 'aborted';
+
+function search(controller: Controller, panel: PanelHost, initialQuery?: string): Promise<void> {
+  if (controller.folders.length === 0) {
+    void vscode.window.showInformationMessage('Semantic Search needs an open folder. Open a folder or workspace, then search.');
+    return Promise.resolve();
+  }
+  void controller.ensureConfigured();
+  return showQuickSearch({
+    title: 'Semantic Search',
+    placeholder: 'Describe the code or docs you are looking for, e.g. "retry a failed request"',
+    multiRoot: controller.folders.length > 1,
+    initialQuery,
+    search: async (query, token) => {
+      const response = await controller.search(query, {}, token);
+      return { results: response.results, notice: response.notice };
+    },
+    open: (result, preview) => controller.openResult(result, preview),
+    showInPanel: (query, results) => panel.show(query, results),
+  });
+}
+
+async function findSimilar(controller: Controller, panel: PanelHost): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage('Select some code in an editor, then run Find Similar to Selection.');
+    return;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri);
+  if (!folder) {
+    void vscode.window.showInformationMessage('Find Similar works on files inside an open workspace folder.');
+    return;
+  }
+  // No selection: the current line's block stands in (the lines around the cursor up to blank lines).
+  let selection: vscode.Range = editor.selection;
+  if (editor.selection.isEmpty) {
+    const document = editor.document;
+    let start = editor.selection.active.line;
+    let end = start;
+    while (start > 0 && !document.lineAt(start - 1).isEmptyOrWhitespace) start -= 1;
+    while (end < document.lineCount - 1 && !document.lineAt(end + 1).isEmptyOrWhitespace) end += 1;
+    selection = new vscode.Range(start, 0, end, document.lineAt(end).text.length);
+  }
+  const text = editor.document.getText(selection);
+  if (text.trim() === '') {
+    void vscode.window.showInformationMessage('The selection is empty. Select some code to find code like it.');
+    return;
+  }
+  await controller.ensureConfigured();
+  const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath).split(path.sep).join('/');
+  const hits = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Finding similar code' }, () =>
+    controller.client.request('similar', { folder: folder.uri.toString(), path: relative, text, startLine: selection.start.line + 1, endLine: selection.end.line + 1, k: 20 }),
+  );
+  const results = toPanelResults(hits, controller.folderNames);
+  if (results.length === 0) {
+    void vscode.window.showInformationMessage('No similar code found. Is the workspace indexed? (Semantic Search: Index Workspace)');
+    return;
+  }
+  await showQuickSearch({
+    title: `Similar to ${relative}:${selection.start.line + 1}-${selection.end.line + 1}`,
+    placeholder: 'Code similar to the selection, most similar first',
+    multiRoot: controller.folders.length > 1,
+    initialResults: results,
+    search: async () => ({ results, notice: undefined }),
+    open: (result, preview) => controller.openResult(result, preview),
+    showInPanel: (_query, shown) => panel.show('', shown),
+  });
+}
+
+async function clearIndex(controller: Controller): Promise<void> {
+  const choice = await vscode.window.showWarningMessage('Delete the semantic index of every workspace folder? Searching needs a new index afterwards.', { modal: true }, 'Delete Index');
+  if (choice !== 'Delete Index') return;
+  await controller.ensureConfigured();
+  await controller.client.request('clear', {});
+  void vscode.window.showInformationMessage('The semantic index was deleted. Run "Semantic Search: Index Workspace" to build it again.');
+}
+
+async function showStatus(controller: Controller): Promise<void> {
+  await controller.ensureConfigured();
+  const details = await controller.client.request('details', {});
+  const state = controller.state;
+  const lines = ['# Semantic Search status', ''];
+  if (state?.model) {
+    lines.push(`- **Model**: ${state.model.displayName} (\`${state.model.id}\`, ${state.model.quantization}, ${state.model.dimensions} dimensions)`);
+    lines.push(`- **Model fingerprint**: \`${state.model.fingerprint}\``);
+    lines.push(`- **Device**: ${state.model.provider}${state.model.cpuFallbackReason ? ` (CPU fallback: ${state.model.cpuFallbackReason})` : ''}`);
+  } else {
+    lines.push(`- **Model**: ${state?.modelError ? `not loaded: ${state.modelError.message}` : 'not loaded yet (loads on first search or index)'}`);
+  }
+  lines.push(`- **Indexing**: ${state?.paused ? 'paused' : 'running when needed'}`, '');
+  for (const folder of details) {
+    lines.push(`## ${folder.name}`, '', `- **State**: ${folder.state.phase}${folder.state.error ? ` — ${folder.state.error.message}` : ''}`);
+    const status = folder.status;
+    if (status) {
+      lines.push(
+        `- **Files**: ${status.files}`,
+        `- **Chunks**: ${status.chunks}`,
+        `- **Database**: ${status.databasePath} (${(status.databaseBytes / 1024 / 1024).toFixed(1)} MiB)`,
+        `- **Active vector space**: ${status.activeSpace ? `${status.activeSpace.modelId} \`${status.activeSpace.id}\`${status.activeSpace.complete ? '' : ' (partial)'}` : 'none'}`,
+        ...status.spaces.map((space) => `  - \`${space.id}\` ${space.modelId} [${space.state}]: ${space.vectors} vectors, ${space.missing} missing`),
+        `- **Skipped files**: ${status.skips.length === 0 ? 'none' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
+      );
+    }
+    if (folder.state.lastRun) {
+      const run = folder.state.lastRun;
+      lines.push(`- **Last run**: ${run.filesIndexed} files indexed, ${run.filesRemoved} removed, ${run.chunksEmbedded} chunks embedded in ${(run.milliseconds / 1000).toFixed(1)} s${run.failures ? `, ${run.failures} files failed` : ''}${run.truncations ? `, ${run.truncations} chunks cut to the window` : ''}`);
+    }
+    lines.push('');
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
+  await vscode.window.showTextDocument(document, { preview: true });
+}
+
+/** Registers every command; returns their disposables. */
+export function registerCommands(controller: Controller, panel: PanelHost): vscode.Disposable[] {
+  const guard = (name: string, run: () => Promise<unknown>) => async () => {
+    try {
+      await run();
+    } catch (error) {
+      if (isCancellation(error)) return;
+      controller.log.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      const choice = await vscode.window.showErrorMessage(`Semantic Search: ${name} failed: ${error instanceof Error ? error.message : String(error)}`, 'Open Log');
+      if (choice === 'Open Log') controller.log.show();
+    }
+  };
+  return [
+    vscode.commands.registerCommand('semanticSearch.search', (query?: unknown) => guard('search', () => search(controller, panel, typeof query === 'string' ? query : undefined))()),
+    vscode.commands.registerCommand('semanticSearch.findSimilar', guard('Find Similar', () => findSimilar(controller, panel))),
+    vscode.commands.registerCommand('semanticSearch.showPanel', guard('Show Panel', async () => panel.show())),
+    vscode.commands.registerCommand('semanticSearch.indexWorkspace', guard('Index Workspace', () => controller.runIndex('index', true))),
+    vscode.commands.registerCommand('semanticSearch.rebuildIndex', guard('Rebuild Index', () => controller.runIndex('rebuild', true))),
+    vscode.commands.registerCommand('semanticSearch.pauseIndexing', guard('Pause Indexing', async () => {
+      await controller.ensureConfigured();
+      await controller.client.request('pause', {});
+    })),
+    vscode.commands.registerCommand('semanticSearch.resumeIndexing', guard('Resume Indexing', async () => {
+      await controller.ensureConfigured();
+      await controller.client.request('resume', {});
+    })),
+    vscode.commands.registerCommand('semanticSearch.clearIndex', guard('Clear Index', () => clearIndex(controller))),
+    vscode.commands.registerCommand('semanticSearch.showStatus', guard('Show Index Status', () => showStatus(controller))),
+    vscode.commands.registerCommand('semanticSearch.showLog', () => controller.log.show()),
+  ];
+}

@@ -1,0 +1,105 @@
+// A typed snapshot of the extension's settings, and the list of keys whose change means the index
+// must be rebuilt. Handlers treat "no event" as "everything changed" and run once at start-up.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { DeviceSetting } from '../core/embedding/providers.ts';
+import type { Quantization } from '../core/model/fingerprint.ts';
+import type { SearchMode } from '../core/search/search.ts';
+
+export const SECTION = 'semanticSearch';
+
+/** The offline models that ship with the extension. */
+export const BUNDLED_MODELS = ['use-lite', 'glove-100d'] as const;
+
+export interface Settings {
+  model: {
+    /** A bundled model name, or `custom` to use `path`. */
+    name: string;
+    /** A Hugging Face model folder on disk (used when name is `custom`). */
+    path: string;
+    /** Whether `path` came from the workspace's own settings (ignored in an untrusted workspace). */
+    pathFromWorkspace: boolean;
+    quantization: Quantization;
+    device: DeviceSetting;
+    threads: number;
+  };
+  indexing: {
+    autoIndex: boolean;
+    include: string[];
+    exclude: string[];
+    maxFileSize: number;
+    useGitIgnore: boolean;
+  };
+  chunking: { maxLines: number; overlapTokens: number };
+  search: { resultCount: number; mode: SearchMode; denseWeight: number; lexicalWeight: number };
+}
+
+/** Settings whose change invalidates the index (a new vector space is built while the old one serves). */
+export const REINDEX_KEYS = [
+  'model.name',
+  'model.path',
+  'model.quantization',
+  'chunking.maxLines',
+  'chunking.overlapTokens',
+  'indexing.include',
+  'indexing.exclude',
+  'indexing.maxFileSize',
+  'indexing.useGitIgnore',
+] as const;
+
+/** Settings that only restart the model (same vectors, another way to compute them). */
+export const RELOAD_MODEL_KEYS = ['model.device', 'model.threads'] as const;
+
+export function readSettings(): Settings {
+  const configuration = vscode.workspace.getConfiguration(SECTION);
+  const pathInspection = configuration.inspect<string>('model.path');
+  return {
+    model: {
+      name: configuration.get<string>('model.name', 'use-lite'),
+      path: configuration.get<string>('model.path', ''),
+      pathFromWorkspace: Boolean(pathInspection?.workspaceValue || pathInspection?.workspaceFolderValue),
+      quantization: configuration.get<Quantization>('model.quantization', 'int8'),
+      device: configuration.get<DeviceSetting>('model.device', 'auto'),
+      threads: configuration.get<number>('model.threads', 0),
+    },
+    indexing: {
+      autoIndex: configuration.get<boolean>('indexing.autoIndex', true),
+      include: configuration.get<string[]>('indexing.include', []),
+      exclude: configuration.get<string[]>('indexing.exclude', []),
+      maxFileSize: configuration.get<number>('indexing.maxFileSize', 1_048_576),
+      useGitIgnore: configuration.get<boolean>('indexing.useGitIgnore', true),
+    },
+    chunking: {
+      maxLines: configuration.get<number>('chunking.maxLines', 150),
+      overlapTokens: configuration.get<number>('chunking.overlapTokens', 16),
+    },
+    search: {
+      resultCount: configuration.get<number>('search.resultCount', 20),
+      mode: configuration.get<SearchMode>('search.mode', 'hybrid'),
+      denseWeight: configuration.get<number>('search.denseWeight', 1),
+      lexicalWeight: configuration.get<number>('search.lexicalWeight', 1),
+    },
+  };
+}
+
+/** Whether a configuration change touches any of the given keys (all keys when there is no event). */
+export function affects(event: vscode.ConfigurationChangeEvent | undefined, keys: readonly string[]): boolean {
+  return event === undefined || keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+}
+
+/** The model folder the settings select, or why none can be used. */
+export function resolveModelDirectory(settings: Settings, extensionPath: string, trusted: boolean): { directory: string } | { problem: string } {
+  if (settings.model.name === 'custom') {
+    // VS Code already hides a restricted setting's workspace value in an untrusted workspace; saying so
+    // explains why the configured folder is not used.
+    if (settings.model.pathFromWorkspace && !trusted) {
+      return { problem: 'This workspace is not trusted, so the model folder its settings name (semanticSearch.model.path) is not loaded. Trust the workspace, or set the model in your user settings.' };
+    }
+    if (!settings.model.path) return { problem: 'The model is set to "custom" but semanticSearch.model.path is empty. Set it to a Hugging Face model folder.' };
+    return { directory: settings.model.path };
+  }
+  if (!(BUNDLED_MODELS as readonly string[]).includes(settings.model.name)) {
+    return { problem: `Unknown model "${settings.model.name}". Choose one of ${BUNDLED_MODELS.join(', ')} or "custom".` };
+  }
+  return { directory: path.join(extensionPath, 'models', settings.model.name) };
+}

@@ -1,0 +1,261 @@
+// The extension's state and wiring: settings → index worker, worker events → status bar and
+// notifications, file events → incremental updates. Commands (commands.ts) act through it.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { FolderSpec, ServiceError, ServiceSettings, ServiceState } from '../core/service/workspace-service.ts';
+import type { SearchRequestOptions } from '../protocol/worker-protocol.ts';
+import type { IndexState, PanelResult } from '../protocol/panel-protocol.ts';
+import { REINDEX_KEYS, RELOAD_MODEL_KEYS, affects, readSettings, resolveModelDirectory, type Settings } from './configuration.ts';
+import { IndexClient, WorkerRequestError } from './index-client.ts';
+import { toPanelResults } from './results.ts';
+import { StatusBar } from './status-bar.ts';
+import { overallPhase } from './status-text.ts';
+import { resolveInsideFolder } from './workspace-paths.ts';
+
+/** Paths changed at once beyond which a full run is cheaper than updating them one by one (a branch switch). */
+const FULL_RUN_THRESHOLD = 500;
+const FILE_EVENT_DELAY_MS = 300;
+
+export class Controller implements vscode.Disposable {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly client: IndexClient;
+  readonly statusBar: StatusBar;
+  private settings: Settings;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pendingPaths = new Map<string, Set<string>>();
+  private fileEventTimer: NodeJS.Timeout | undefined;
+  private readonly notified = new Set<string>();
+  private configured: Promise<void> | undefined;
+  private readonly indexStatusEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the index state changes (the panel shows it). */
+  readonly onDidChangeIndexStatus = this.indexStatusEmitter.event;
+
+  constructor(context: vscode.ExtensionContext) {
+    this.context = context;
+    this.log = vscode.window.createOutputChannel('Semantic Search', { log: true });
+    const dist = path.join(context.extensionPath, 'dist');
+    this.client = new IndexClient(path.join(dist, 'index-worker.mjs'), {
+      embeddingWorkerScript: path.join(dist, 'embedding-worker.mjs'),
+      wasmDirectory: path.join(dist, 'wasm'),
+    });
+    this.statusBar = new StatusBar('semanticSearch.showStatus');
+    this.settings = readSettings();
+    this.disposables.push(
+      this.log,
+      this.client,
+      this.statusBar,
+      this.indexStatusEmitter,
+      this.client.onDidChangeState((state) => this.onState(state)),
+      this.client.onProgress(({ folder, progress }) => this.statusBar.updateProgress(folder, progress)),
+      this.client.onLog(({ level, message }) => (level === 'warn' ? this.log.warn(message) : this.log.info(message))),
+      this.client.onDidCrash((reason) => {
+        this.log.error(reason);
+        void this.notify('worker-crash', `Semantic Search's index worker stopped: ${reason} It restarts on the next search.`, ['Open Log']);
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => this.onConfigurationChanged(event)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reconfigure(true)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reconfigure(true)),
+    );
+    this.watchFiles();
+  }
+
+  /** Sends settings and folders to the worker (starting it). Further calls wait for the same configuration. */
+  ensureConfigured(): Promise<void> {
+    this.configured ??= this.reconfigure(false);
+    return this.configured;
+  }
+
+  get folders(): readonly vscode.WorkspaceFolder[] {
+    return vscode.workspace.workspaceFolders ?? [];
+  }
+
+  get folderNames(): Map<string, string> {
+    return new Map(this.folders.map((folder) => [folder.uri.toString(), folder.name]));
+  }
+
+  get state(): ServiceState | undefined {
+    return this.client.state;
+  }
+
+  /** Index every folder, or rebuild them, with a cancellable progress notification. */
+  async runIndex(kind: 'index' | 'rebuild', withNotification: boolean): Promise<void> {
+    await this.ensureConfigured();
+    const run = (token?: vscode.CancellationToken) =>
+      this.client.request(kind, {}, token).catch((error: unknown) => {
+        if (error instanceof WorkerRequestError && error.kind === 'aborted') return null;
+        throw error;
+      });
+    if (!withNotification) {
+      await run();
+      return;
+    }
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: kind === 'rebuild' ? 'Rebuilding the semantic index' : 'Indexing for semantic search', cancellable: true },
+      async (progress, token) => {
+        let reported = 0;
+        const subscription = this.client.onProgress(({ progress: update }) => {
+          const total = update.filesToIndex + update.chunksToEmbed;
+          const done = update.filesIndexed + update.chunksEmbedded;
+          const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+          progress.report({
+            increment: Math.max(0, percent - reported),
+            message: update.phase === 'scanning' ? `scanning ${update.filesScanned} files` : `${update.filesIndexed}/${update.filesToIndex} files, ${update.chunksEmbedded}/${update.chunksToEmbed} chunks`,
+          });
+          reported = Math.max(reported, percent);
+        });
+        try {
+          await run(token);
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  }
+
+  /** Searches every folder; results in rank order, for the QuickPick and the panel. */
+  async search(query: string, options: SearchRequestOptions, token?: vscode.CancellationToken): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined; milliseconds: number }> {
+    await this.ensureConfigured();
+    const response = await this.client.request('search', { query, options: { k: this.settings.search.resultCount, ...options } }, token);
+    const notices = [response.partial ? 'partial index: results cover what is indexed so far' : undefined, response.denseUnavailable ? `matching words only (${response.denseUnavailable})` : undefined].filter(Boolean);
+    return { results: toPanelResults(response.hits, this.folderNames), partial: response.partial, notice: notices.length > 0 ? notices.join('; ') : undefined, milliseconds: response.milliseconds.total };
+  }
+
+  /** Opens a result at its range, refusing any path outside its workspace folder. */
+  async openResult(result: Pick<PanelResult, 'folder' | 'path' | 'startLine' | 'endLine'>, preview: boolean): Promise<void> {
+    const folder = this.folders.find((candidate) => candidate.uri.toString() === result.folder);
+    if (!folder) {
+      this.log.warn(`Refused to open ${result.path}: ${result.folder} is not a workspace folder.`);
+      return;
+    }
+    const resolved = await resolveInsideFolder(folder.uri.fsPath, result.path);
+    if (!resolved.ok) {
+      this.log.warn(`Refused to open ${JSON.stringify(result.path)}: ${resolved.reason}.`);
+      return;
+    }
+    const range = new vscode.Range(result.startLine - 1, 0, result.endLine - 1, 0);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(resolved.path));
+    const editor = await vscode.window.showTextDocument(document, { preview, preserveFocus: preview, selection: new vscode.Range(range.start, range.start) });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** The state the panel shows: one word, a sentence, and the languages to filter by. */
+  async indexStatus(): Promise<{ state: IndexState; text: string; languages: string[] }> {
+    const state = this.client.state;
+    const languages = this.client.started ? await this.client.request('languages', {}).catch(() => []) : [];
+    if (!state || state.folders.length === 0) return { state: 'idle', text: 'Not indexed yet', languages };
+    const phase = state.paused ? 'paused' : overallPhase(state.folders.map((folder) => folder.phase));
+    const mapped: IndexState = phase === 'loading' ? 'indexing' : phase;
+    const model = state.model ? ` · ${state.model.displayName} on ${state.model.provider}` : '';
+    return { state: mapped, text: `${mapped}${model}`, languages };
+  }
+
+  /** Shows an error once per distinct message, with actions; returns the action picked. */
+  async notify(key: string, message: string, actions: string[]): Promise<string | undefined> {
+    if (this.notified.has(`${key}:${message}`)) return undefined;
+    this.notified.add(`${key}:${message}`);
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    if (choice === 'Open Log') this.log.show();
+    if (choice === 'Change Model Setting') void vscode.commands.executeCommand('workbench.action.openSettings', 'semanticSearch.model');
+    if (choice === 'Rebuild Index') void vscode.commands.executeCommand('semanticSearch.rebuildIndex');
+    if (choice === 'Retry') void this.runIndex('index', false);
+    return choice;
+  }
+
+  private serviceSettings(): ServiceSettings | { problem: string } {
+    const model = resolveModelDirectory(this.settings, this.context.extensionPath, vscode.workspace.isTrusted);
+    if ('problem' in model) return model;
+    const { settings } = this;
+    return {
+      modelDirectory: model.directory,
+      quantization: settings.model.quantization,
+      device: settings.model.device,
+      threads: settings.model.threads,
+      discovery: { include: settings.indexing.include, exclude: settings.indexing.exclude, maxFileBytes: settings.indexing.maxFileSize, useGitIgnore: settings.indexing.useGitIgnore },
+      chunking: { maxChunkLines: settings.chunking.maxLines, overlapTokens: settings.chunking.overlapTokens },
+      search: { k: settings.search.resultCount, mode: settings.search.mode, weights: { dense: settings.search.denseWeight, lexical: settings.search.lexicalWeight } },
+    };
+  }
+
+  /** One index per workspace folder, in the extension's global storage (never inside the folder). */
+  private folderSpecs(): FolderSpec[] {
+    return this.folders.map((folder) => {
+      const key = folder.uri.toString();
+      const id = createHash('sha256').update(key).digest('hex').slice(0, 16);
+      return { key, name: folder.name, root: folder.uri.fsPath, databasePath: path.join(this.context.globalStorageUri.fsPath, 'indexes', `${folder.name.replace(/[^\w.-]+/g, '_')}-${id}`, 'index.db') };
+    });
+  }
+
+  private async reconfigure(reindex: boolean): Promise<void> {
+    const settings = this.serviceSettings();
+    if ('problem' in settings) {
+      this.log.warn(settings.problem);
+      this.statusBar.showMessage('$(warning) Semantic Search', settings.problem);
+      void this.notify('settings', settings.problem, ['Change Model Setting']);
+      return;
+    }
+    await this.client.request('configure', { settings, folders: this.folderSpecs() });
+    if (reindex && this.settings.indexing.autoIndex) void this.runIndex('index', false).catch((error: unknown) => this.log.error(String(error)));
+  }
+
+  private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
+    if (!event.affectsConfiguration('semanticSearch')) return;
+    this.settings = readSettings();
+    // Search settings apply on the next query; anything else goes to the worker now, and settings that
+    // change the vectors start a new index (the old one keeps answering until the new one is complete).
+    const reindex = affects(event, REINDEX_KEYS) || affects(event, RELOAD_MODEL_KEYS);
+    if (!this.client.started) {
+      this.configured = undefined;
+      return;
+    }
+    this.configured = this.reconfigure(reindex);
+  }
+
+  private onState(state: ServiceState): void {
+    this.statusBar.update(state);
+    this.indexStatusEmitter.fire();
+    void vscode.commands.executeCommand('setContext', 'semanticSearch.paused', state.paused);
+    if (state.modelError) this.reportError(state.modelError, undefined);
+    for (const folder of state.folders) if (folder.error) this.reportError(folder.error, folder.name);
+  }
+
+  private reportError(error: ServiceError, folderName: string | undefined): void {
+    const where = folderName ? `${folderName}: ` : '';
+    this.log.error(`${where}${error.message}`);
+    const actions = error.kind === 'model' ? ['Change Model Setting', 'Open Log'] : error.reason === 'corrupt' ? ['Rebuild Index', 'Open Log'] : error.reason === 'locked' ? ['Retry', 'Open Log'] : ['Open Log'];
+    void this.notify(error.reason, `Semantic Search: ${where}${error.message}`, actions);
+  }
+
+  private watchFiles(): void {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    const onEvent = (uri: vscode.Uri) => {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder || !this.client.started) return;
+      const relative = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
+      if (relative === '' || relative.startsWith('..') || relative.split('/').includes('.git')) return;
+      const key = folder.uri.toString();
+      const paths = this.pendingPaths.get(key) ?? new Set<string>();
+      paths.add(relative);
+      this.pendingPaths.set(key, paths);
+      clearTimeout(this.fileEventTimer);
+      this.fileEventTimer = setTimeout(() => this.flushFileEvents(), FILE_EVENT_DELAY_MS);
+    };
+    this.disposables.push(watcher, watcher.onDidCreate(onEvent), watcher.onDidChange(onEvent), watcher.onDidDelete(onEvent));
+  }
+
+  private flushFileEvents(): void {
+    for (const [folder, paths] of this.pendingPaths) {
+      const list = [...paths];
+      // A branch switch touches many files at once: one full run is faster than many updates.
+      const request = list.length > FULL_RUN_THRESHOLD ? this.client.request('index', { folders: [folder] }) : this.client.request('update', { folder, paths: list });
+      request.catch((error: unknown) => this.log.warn(`Updating the index failed: ${String(error)}`));
+    }
+    this.pendingPaths.clear();
+  }
+
+  dispose(): void {
+    clearTimeout(this.fileEventTimer);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

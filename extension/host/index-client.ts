@@ -1,0 +1,143 @@
+// The extension host's side of the index worker: starts the worker on first use, sends typed
+// requests, turns VS Code cancellation into cancel messages, and re-emits the worker's events.
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { IndexProgress } from '../core/indexing/indexer.ts';
+import type { ServiceError, ServiceState } from '../core/service/workspace-service.ts';
+import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../protocol/worker-protocol.ts';
+
+/** A request the worker answered with an error; `kind`/`reason` say what failed. */
+export class WorkerRequestError extends Error {
+  readonly kind: ServiceError['kind'] | 'aborted' | 'worker';
+  readonly reason: string;
+
+  constructor(kind: WorkerRequestError['kind'], reason: string, message: string) {
+    super(message);
+    this.name = kind === 'aborted' ? 'AbortError' : 'WorkerRequestError';
+    this.kind = kind;
+    this.reason = reason;
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export class IndexClient implements vscode.Disposable {
+  private readonly scriptPath: string;
+  private readonly workerData: IndexWorkerData;
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly stateEmitter = new vscode.EventEmitter<ServiceState>();
+  private readonly progressEmitter = new vscode.EventEmitter<{ folder: string; progress: IndexProgress }>();
+  private readonly logEmitter = new vscode.EventEmitter<{ level: 'info' | 'warn'; message: string }>();
+  private readonly crashEmitter = new vscode.EventEmitter<string>();
+  /** The worker's latest state. */
+  state: ServiceState | undefined;
+  /** The last configuration sent; a worker restarted after a crash gets it first. */
+  private configuration: WorkerRequests['configure']['params'] | undefined;
+
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly onProgress = this.progressEmitter.event;
+  readonly onLog = this.logEmitter.event;
+  /** The worker stopped unexpectedly; it restarts on the next request. */
+  readonly onDidCrash = this.crashEmitter.event;
+
+  constructor(scriptPath: string, workerData: IndexWorkerData) {
+    this.scriptPath = scriptPath;
+    this.workerData = workerData;
+  }
+
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
+
+  request<K extends WorkerRequestType>(kind: K, params: WorkerRequests[K]['params'], token?: vscode.CancellationToken): Promise<WorkerRequests[K]['result']> {
+    if (kind === 'configure') this.configuration = params as WorkerRequests['configure']['params'];
+    const worker = this.ensureWorker(kind === 'configure');
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (token?.isCancellationRequested) {
+        reject(new WorkerRequestError('aborted', 'aborted', 'cancelled'));
+        return;
+      }
+      const subscription = token?.onCancellationRequested(() => {
+        worker.postMessage({ type: 'cancel', id } satisfies HostToWorker);
+      });
+      this.pending.set(id, {
+        resolve: (value) => {
+          subscription?.dispose();
+          resolve(value as WorkerRequests[K]['result']);
+        },
+        reject: (error) => {
+          subscription?.dispose();
+          reject(error);
+        },
+      });
+      worker.postMessage({ type: 'request', id, kind, params } as HostToWorker);
+    });
+  }
+
+  private ensureWorker(configuring: boolean): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.scriptPath, { workerData: this.workerData });
+    worker.on('message', (message: WorkerToHost) => this.onMessage(message));
+    worker.on('error', (error) => this.onExit(`The index worker failed: ${error.message}`));
+    worker.on('exit', (code) => this.onExit(`The index worker stopped (exit code ${code}).`));
+    // The worker must not keep a closing extension host alive.
+    worker.unref();
+    this.worker = worker;
+    if (this.configuration && !configuring) {
+      // Messages are handled in order, so the restarted worker is configured before the request.
+      const id = this.nextId++;
+      this.pending.set(id, { resolve: () => undefined, reject: () => undefined });
+      worker.postMessage({ type: 'request', id, kind: 'configure', params: this.configuration } satisfies HostToWorker);
+    }
+    return worker;
+  }
+
+  private onMessage(message: WorkerToHost): void {
+    switch (message.type) {
+      case 'response': {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        if (message.ok) pending.resolve(message.result);
+        else pending.reject(new WorkerRequestError(message.error.kind, message.error.reason, message.error.message));
+        return;
+      }
+      case 'state':
+        this.state = message.state;
+        this.stateEmitter.fire(message.state);
+        return;
+      case 'progress':
+        this.progressEmitter.fire({ folder: message.folder, progress: message.progress });
+        return;
+      case 'log':
+        this.logEmitter.fire({ level: message.level, message: message.message });
+        return;
+    }
+  }
+
+  private onExit(reason: string): void {
+    if (!this.worker) return;
+    this.worker = undefined;
+    for (const pending of this.pending.values()) pending.reject(new WorkerRequestError('worker', 'worker-stopped', reason));
+    this.pending.clear();
+    this.crashEmitter.fire(reason);
+  }
+
+  dispose(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const pending of this.pending.values()) pending.reject(new WorkerRequestError('aborted', 'aborted', 'The extension is shutting down.'));
+    this.pending.clear();
+    void worker?.terminate();
+    this.stateEmitter.dispose();
+    this.progressEmitter.dispose();
+    this.logEmitter.dispose();
+    this.crashEmitter.dispose();
+  }
+}

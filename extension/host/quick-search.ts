@@ -1,0 +1,130 @@
+// The live search QuickPick: results update as the user types (debounced; the search in flight is
+// cancelled on each keystroke), the highlighted result is previewed in the editor, Enter opens it at
+// its range, and a button sends the results to the panel.
+import * as vscode from 'vscode';
+import type { PanelResult } from '../protocol/panel-protocol.ts';
+import { quickPickText } from './results.ts';
+
+interface ResultItem extends vscode.QuickPickItem {
+  result: PanelResult;
+}
+
+export interface QuickSearchOptions {
+  title: string;
+  placeholder: string;
+  /** Runs a search; rejects with an AbortError-named error when cancelled. */
+  search: (query: string, token: vscode.CancellationToken) => Promise<{ results: PanelResult[]; notice: string | undefined }>;
+  /** Opens a result's range (in preview when `preview`). */
+  open: (result: PanelResult, preview: boolean) => Promise<void>;
+  /** Sends the query and its results to the results panel. */
+  showInPanel: (query: string, results: PanelResult[]) => void;
+  multiRoot: boolean;
+  /** Starts with this query (and searches it at once). */
+  initialQuery?: string;
+  /** Results to show without searching (e.g. "find similar"). */
+  initialResults?: PanelResult[];
+  debounceMs?: number;
+}
+
+const PANEL_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('list-flat'), tooltip: 'Show the results in the Semantic Search panel' };
+
+/** Shows the QuickPick; resolves when it closes. */
+export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
+  const quickPick = vscode.window.createQuickPick<ResultItem>();
+  quickPick.title = options.title;
+  quickPick.placeholder = options.placeholder;
+  // Our ranking is the order; the QuickPick's own fuzzy filter must not hide or reorder results.
+  quickPick.matchOnDescription = false;
+  quickPick.matchOnDetail = false;
+  (quickPick as vscode.QuickPick<ResultItem> & { sortByLabel?: boolean }).sortByLabel = false;
+  quickPick.buttons = [PANEL_BUTTON];
+  const previousEditor = vscode.window.activeTextEditor;
+  let accepted = false;
+  let inFlight: vscode.CancellationTokenSource | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let previewTimer: NodeJS.Timeout | undefined;
+  let current: PanelResult[] = [];
+  const disposables: vscode.Disposable[] = [];
+
+  const setResults = (results: PanelResult[]) => {
+    current = results;
+    quickPick.items = results.map((result) => ({ ...quickPickText(result, options.multiRoot), alwaysShow: true, result }));
+  };
+
+  const runSearch = async (query: string) => {
+    inFlight?.cancel();
+    inFlight?.dispose();
+    if (query.trim() === '') {
+      quickPick.busy = false;
+      setResults([]);
+      return;
+    }
+    const source = new vscode.CancellationTokenSource();
+    inFlight = source;
+    quickPick.busy = true;
+    try {
+      const { results, notice } = await options.search(query, source.token);
+      if (source.token.isCancellationRequested) return;
+      setResults(results);
+      quickPick.title = notice ? `${options.title} — ${notice}` : options.title;
+    } catch (error) {
+      if (source.token.isCancellationRequested || (error instanceof Error && error.name === 'AbortError')) return;
+      quickPick.title = `${options.title} — ${(error as Error).message}`;
+      setResults([]);
+    } finally {
+      if (inFlight === source) quickPick.busy = false;
+    }
+  };
+
+  disposables.push(
+    quickPick.onDidChangeValue((value) => {
+      clearTimeout(debounce);
+      // Cancel at once, so a slow search never answers a query that is no longer typed.
+      inFlight?.cancel();
+      debounce = setTimeout(() => void runSearch(value), options.debounceMs ?? 120);
+    }),
+    quickPick.onDidChangeActive((items) => {
+      const item = items[0];
+      clearTimeout(previewTimer);
+      if (!item) return;
+      // A short delay so arrowing through the list does not open every file on the way.
+      previewTimer = setTimeout(() => void options.open(item.result, true).catch(() => undefined), 150);
+    }),
+    quickPick.onDidAccept(async () => {
+      const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+      if (!item) return;
+      accepted = true;
+      clearTimeout(previewTimer);
+      quickPick.hide();
+      await options.open(item.result, false);
+    }),
+    quickPick.onDidTriggerButton((button) => {
+      if (button !== PANEL_BUTTON) return;
+      accepted = true;
+      quickPick.hide();
+      options.showInPanel(quickPick.value, current);
+    }),
+  );
+
+  return new Promise<void>((resolve) => {
+    disposables.push(
+      quickPick.onDidHide(() => {
+        clearTimeout(debounce);
+        clearTimeout(previewTimer);
+        inFlight?.cancel();
+        inFlight?.dispose();
+        for (const disposable of disposables) disposable.dispose();
+        quickPick.dispose();
+        // Escape after previewing returns to where the user was.
+        if (!accepted && previousEditor) void vscode.window.showTextDocument(previousEditor.document, { selection: previousEditor.selection, viewColumn: previousEditor.viewColumn });
+        resolve();
+      }),
+    );
+    if (options.initialResults) setResults(options.initialResults);
+    if (options.initialQuery) {
+      quickPick.value = options.initialQuery;
+      if (!options.initialResults) void runSearch(options.initialQuery);
+    }
+    quickPick.show();
+  });
+}

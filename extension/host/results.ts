@@ -1,0 +1,53 @@
+// Search hits as the panel and the QuickPick show them. Free of the vscode module (tested in Node).
+import type { SearchHit } from '../core/search/search.ts';
+import type { PanelResult } from '../protocol/panel-protocol.ts';
+
+/** Converts hits for the panel; `folderNames` maps a folder key (URI string) to its display name. */
+export function toPanelResults(hits: readonly SearchHit[], folderNames: ReadonlyMap<string, string>): PanelResult[] {
+  return hits.map((hit) => ({
+    folder: hit.folder,
+    folderName: folderNames.get(hit.folder) ?? '',
+    path: hit.path,
+    startLine: hit.startLine,
+    endLine: hit.endLine,
+    language: hit.language,
+    kind: hit.kind,
+    symbol: hit.symbol ?? null,
+    scope: hit.scope,
+    snippet: hit.snippet,
+    snippetStartLine: hit.snippetStartLine,
+    scores: { dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, fused: hit.scores.fused },
+  }));
+}
+
+/** The codicon for a chunk kind. */
+export function kindIcon(kind: string): string {
+  switch (kind) {
+    case 'function':
+      return 'symbol-function';
+    case 'method':
+      return 'symbol-method';
+    case 'class':
+      return 'symbol-class';
+    case 'interface':
+      return 'symbol-interface';
+    case 'enum':
+      return 'symbol-enum';
+    case 'type':
+    case 'impl':
+      return 'symbol-struct';
+    case 'section':
+      return 'markdown';
+    default:
+      return 'symbol-file';
+  }
+}
+
+/** What a QuickPick row shows for a result. */
+export function quickPickText(result: PanelResult, multiRoot: boolean): { label: string; description: string; detail: string } {
+  const name = result.symbol ? [...result.scope.filter((part) => part !== result.symbol), result.symbol].join(' › ') : result.path.split('/').pop()!;
+  const where = `${multiRoot && result.folderName ? `${result.folderName} › ` : ''}${result.path}:${result.startLine}`;
+  const firstLine = result.snippet.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  const score = result.scores.dense !== null ? ` · ${result.scores.dense.toFixed(2)}` : '';
+  return { label: `$(${kindIcon(result.kind)}) ${name}`, description: `${where}${score}`, detail: firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine };
+}

@@ -1,0 +1,21 @@
+// Status texts, kept free of the vscode module so they are tested in plain Node.
+import type { IndexProgress } from '../core/indexing/indexer.ts';
+import type { FolderPhase } from '../core/service/workspace-service.ts';
+
+/** The one word that sums up several folders: the most pressing phase wins. */
+export function overallPhase(phases: readonly FolderPhase[]): FolderPhase {
+  for (const phase of ['error', 'indexing', 'loading', 'paused', 'partial', 'ready'] as const) if (phases.includes(phase)) return phase;
+  return 'idle';
+}
+
+/** "n/N (p%)" over every folder being indexed; files first, then chunks still to embed. */
+export function progressSummary(progress: readonly IndexProgress[]): string {
+  const done = progress.reduce((sum, entry) => sum + entry.filesIndexed + entry.chunksEmbedded, 0);
+  const total = progress.reduce((sum, entry) => sum + entry.filesToIndex + entry.chunksToEmbed, 0);
+  const files = progress.reduce((sum, entry) => sum + entry.filesIndexed, 0);
+  const fileTotal = progress.reduce((sum, entry) => sum + entry.filesToIndex, 0);
+  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+  if (progress.every((entry) => entry.phase === 'scanning')) return `scanning ${progress.reduce((sum, entry) => sum + entry.filesScanned, 0)} files`;
+  return `${files}/${fileTotal} (${percent}%)`;
+}
+
