@@ -1,15 +1,11 @@
 // A typed snapshot of the extension's settings, and the list of keys whose change means the index
 // must be rebuilt. Handlers treat "no event" as "everything changed" and run once at start-up.
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/embedding/providers.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { SearchMode } from '../core/search/search.ts';
 
 export const SECTION = 'semanticSearch';
-
-/** The offline models that ship with the extension. */
-export const BUNDLED_MODELS = ['use-lite', 'glove-100d'] as const;
 
 export interface Settings {
   model: {
@@ -85,21 +81,4 @@ export function readSettings(): Settings {
 /** Whether a configuration change touches any of the given keys (all keys when there is no event). */
 export function affects(event: vscode.ConfigurationChangeEvent | undefined, keys: readonly string[]): boolean {
   return event === undefined || keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
-}
-
-/** The model folder the settings select, or why none can be used. */
-export function resolveModelDirectory(settings: Settings, extensionPath: string, trusted: boolean): { directory: string } | { problem: string } {
-  if (settings.model.name === 'custom') {
-    // VS Code already hides a restricted setting's workspace value in an untrusted workspace; saying so
-    // explains why the configured folder is not used.
-    if (settings.model.pathFromWorkspace && !trusted) {
-      return { problem: 'This workspace is not trusted, so the model folder its settings name (semanticSearch.model.path) is not loaded. Trust the workspace, or set the model in your user settings.' };
-    }
-    if (!settings.model.path) return { problem: 'The model is set to "custom" but semanticSearch.model.path is empty. Set it to a Hugging Face model folder.' };
-    return { directory: settings.model.path };
-  }
-  if (!(BUNDLED_MODELS as readonly string[]).includes(settings.model.name)) {
-    return { problem: `Unknown model "${settings.model.name}". Choose one of ${BUNDLED_MODELS.join(', ')} or "custom".` };
-  }
-  return { directory: path.join(extensionPath, 'models', settings.model.name) };
 }

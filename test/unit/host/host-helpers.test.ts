@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { IndexProgress } from '../../../extension/core/indexing/indexer.ts';
+import type { SearchHit } from '../../../extension/core/search/search.ts';
+import { resolveModelDirectory } from '../../../extension/host/model-choice.ts';
+import { kindIcon, quickPickText, toPanelResults } from '../../../extension/host/results.ts';
+import { overallPhase, progressSummary } from '../../../extension/host/status-text.ts';
+import { parseResult } from '../../../extension/protocol/panel-protocol.ts';
+
+const progress = (overrides: Partial<IndexProgress>): IndexProgress => ({
+  phase: 'indexing', filesScanned: 0, filesToIndex: 0, filesIndexed: 0, filesRemoved: 0, chunksToEmbed: 0, chunksEmbedded: 0, embeddingsPerSecond: 0, secondsRemaining: undefined, ...overrides,
+});
+
+test('the status bar sums up several folders by the most pressing phase', () => {
+  assert.equal(overallPhase(['ready', 'indexing', 'partial']), 'indexing');
+  assert.equal(overallPhase(['ready', 'error']), 'error');
+  assert.equal(overallPhase(['ready', 'ready']), 'ready');
+  assert.equal(overallPhase([]), 'idle');
+});
+
+test('progress reads n/N files with a percentage over files and chunks', () => {
+  assert.equal(progressSummary([progress({ filesIndexed: 10, filesToIndex: 40, chunksEmbedded: 30, chunksToEmbed: 60 })]), '10/40 (40%)');
+  assert.equal(progressSummary([progress({ filesIndexed: 5, filesToIndex: 10 }), progress({ filesIndexed: 5, filesToIndex: 10 })]), '10/20 (50%)');
+  assert.equal(progressSummary([progress({ phase: 'scanning', filesScanned: 321 })]), 'scanning 321 files');
+});
+
+test('search hits become valid panel results and readable QuickPick rows', () => {
+  const hit: SearchHit = {
+    folder: 'file:///work/app', path: 'src/<script>alert(1)</script>.ts', startLine: 3, endLine: 9, language: 'typescript', kind: 'method',
+    symbol: 'parse', scope: ['Parser', 'parse'], signature: 'parse()', snippet: '\n  parse(input) {\n    return input;\n  }', snippetStartLine: 3,
+    scores: { dense: 0.8123, lexical: undefined, fused: 0.03 }, chunkIds: [1], splitOf: undefined,
+  };
+  const [result] = toPanelResults([hit], new Map([['file:///work/app', 'app']]));
+  assert.ok(parseResult(result), 'the protocol accepts what the host sends');
+  assert.equal(result!.folderName, 'app');
+  assert.equal(result!.scores.lexical, null);
+  const row = quickPickText(result!, true);
+  assert.equal(row.label, '$(symbol-method) Parser › parse');
+  assert.equal(row.description, 'app › src/<script>alert(1)</script>.ts:3 · 0.81');
+  assert.equal(row.detail, 'parse(input) {');
+  assert.equal(kindIcon('section'), 'markdown');
+});
+
+test('the model setting picks a bundled folder, or a custom folder unless an untrusted workspace names it', () => {
+  const settings = (name: string, path = '', pathFromWorkspace = false) => ({ model: { name, path, pathFromWorkspace } });
+  assert.deepEqual(resolveModelDirectory(settings('glove-100d'), '/ext', true), { directory: '/ext/models/glove-100d' });
+  assert.deepEqual(resolveModelDirectory(settings('custom', '/models/bge'), '/ext', false), { directory: '/models/bge' }, 'a user setting is fine untrusted');
+  assert.match((resolveModelDirectory(settings('custom', '/evil', true), '/ext', false) as { problem: string }).problem, /not trusted/);
+  assert.deepEqual(resolveModelDirectory(settings('custom', '/evil', true), '/ext', true), { directory: '/evil' });
+  assert.match((resolveModelDirectory(settings('custom'), '/ext', true) as { problem: string }).problem, /empty/);
+  assert.match((resolveModelDirectory(settings('gpt-5'), '/ext', true) as { problem: string }).problem, /Unknown model/);
+});
