@@ -1,0 +1,399 @@
+// The host side of the results panel: owns the one `WebviewPanel`, builds its HTML (strict CSP, a
+// fresh nonce per load, assets only from dist/webview), runs the searches the panel asks for through
+// an injected search function (cancelling the one in flight), and opens results in an editor after
+// checking that the path stays inside a workspace folder. Every message from the webview is checked
+// with `parseFromPanel`; messages to it are checked with `parseToPanel` before they are posted.
+
+import crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import { isAbortError } from '../core/errors.ts';
+import {
+  MAX_LANGUAGES, MAX_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, parseFromPanel, parseToPanel,
+} from '../protocol/panel-protocol.ts';
+import type { HostToPanel, IndexState, PanelFilters, PanelResult, PanelToHost } from '../protocol/panel-protocol.ts';
+import { resolveInsideFolder } from './workspace-paths.ts';
+
+/** The panel's view type (also the serializer's and the `onWebviewPanel:` activation event's). */
+export const RESULTS_VIEW_TYPE = 'semanticSearch.results';
+const TITLE = 'Semantic Search';
+
+/** The index status as the panel's status line shows it. */
+export interface PanelIndexStatus {
+  state: IndexState;
+  /** One line, e.g. "1,204 files indexed" or "Indexing 310 of 1,204 files". */
+  text: string;
+  /** The languages the index holds chunks of (the language filter offers these). */
+  languages: string[];
+}
+
+/** What a search gives the panel. */
+export interface PanelSearchOutcome {
+  results: PanelResult[];
+  partial: boolean;
+  /** A line for the status bar (e.g. "matching words only"); none when null or absent. */
+  notice?: string | null;
+  milliseconds: number;
+}
+
+/** Runs one search; rejects with an AbortError (or resolves, ignored) once `signal` aborts. */
+export type PanelSearch = (query: string, filters: PanelFilters, signal: AbortSignal) => Promise<PanelSearchOutcome>;
+
+/** Where the panel reports what it refused or what failed. */
+export interface PanelLogger {
+  warn(message: string): void;
+}
+
+export interface ResultsPanelOptions {
+  /** The extension's root: assets are loaded from `dist/webview` under it, and from nowhere else. */
+  extensionUri: vscode.Uri;
+  search: PanelSearch;
+  /** The current index status; read when the panel (re)loads and whenever `onDidChangeIndexStatus` fires. */
+  indexStatus(): PanelIndexStatus | PromiseLike<PanelIndexStatus>;
+  onDidChangeIndexStatus: vscode.Event<unknown>;
+  logger: PanelLogger;
+}
+
+const EMPTY_FILTERS: PanelFilters = { languages: [], pathGlob: '' };
+
+/** The results panel: at most one webview panel, created on `show` or restored after a window reload. */
+export class ResultsPanel implements vscode.Disposable {
+  private readonly options: ResultsPanelOptions;
+  private readonly disposables: vscode.Disposable[] = [];
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  /** Whether the webview's script has said `ready` since it last (re)loaded; messages before that would be lost. */
+  private ready = false;
+  /** A `show` waiting for the webview to be ready. */
+  private pendingShow: Extract<HostToPanel, { type: 'show' }> | undefined;
+  private inFlight: AbortController | undefined;
+  /** The filters of the panel's last search: a `show` with only a query keeps them. */
+  private lastFilters: PanelFilters = EMPTY_FILTERS;
+  /** Increases with every `open`, so a slow open does not override a later one. */
+  private openSequence = 0;
+  /** Increases with every index status read, so a slow read does not override a later one. */
+  private statusSequence = 0;
+  private disposed = false;
+
+  constructor(options: ResultsPanelOptions) {
+    this.options = options;
+    this.disposables.push(options.onDidChangeIndexStatus(() => this.postIndexStatus()));
+  }
+
+  /** Whether the panel exists (possibly hidden). */
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /**
+   * Reveals the panel, creating it if needed. With a query, the panel shows it: with `results` as
+   * they are (e.g. the QuickPick's "show in panel"), or else it searches for it.
+   */
+  show(query?: string, results?: PanelResult[], filters?: PanelFilters): void {
+    if (this.disposed) return;
+    if (this.panel) {
+      this.panel.reveal(this.panel.viewColumn, false);
+    } else {
+      const panel = vscode.window.createWebviewPanel(
+        RESULTS_VIEW_TYPE,
+        TITLE,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        { ...this.webviewOptions(), retainContextWhenHidden: false, enableFindWidget: true },
+      );
+      this.attach(panel);
+    }
+    if (query !== undefined) {
+      this.pendingShow = {
+        type: 'show',
+        query: query.slice(0, MAX_QUERY_LENGTH),
+        // Results handed over were found without filters; a bare query keeps the panel's own.
+        filters: filters ?? (results ? EMPTY_FILTERS : this.lastFilters),
+        results: results ? fitResults(results) : null,
+      };
+      this.flushPendingShow();
+    }
+  }
+
+  /** Takes over a panel VS Code restored after a window reload (see `registerResultsPanelSerializer`). */
+  restore(webviewPanel: vscode.WebviewPanel): void {
+    if (this.disposed || this.panel) {
+      // One results panel at a time: a second restored one would only compete for the same searches.
+      webviewPanel.dispose();
+      return;
+    }
+    webviewPanel.webview.options = this.webviewOptions();
+    this.attach(webviewPanel);
+  }
+
+  /** Sends the index status to the panel: the given one, or the provider's current one. */
+  postIndexStatus(status?: PanelIndexStatus): void {
+    // Not read for a panel that cannot receive it: `ready` asks again.
+    if (!this.panel || !this.ready) return;
+    const sequence = ++this.statusSequence;
+    if (status) {
+      this.postStatus(status);
+      return;
+    }
+    let current: PanelIndexStatus | PromiseLike<PanelIndexStatus>;
+    try {
+      current = this.options.indexStatus();
+    } catch (error) {
+      this.options.logger.warn(`Results panel: could not read the index status: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    Promise.resolve(current).then(
+      (resolved) => {
+        if (sequence === this.statusSequence) this.postStatus(resolved);
+      },
+      (error: unknown) => this.options.logger.warn(`Results panel: could not read the index status: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.panel?.dispose();
+    this.detach();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private postStatus(status: PanelIndexStatus): void {
+    this.post({
+      type: 'indexStatus',
+      state: status.state,
+      text: status.text.slice(0, 1000),
+      languages: status.languages.filter((language) => language.length <= 50).slice(0, MAX_LANGUAGES),
+    });
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.panelDisposables.push(
+      panel.onDidDispose(() => {
+        if (this.panel === panel) this.detach();
+      }),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        // A hidden webview is torn down (retainContextWhenHidden is off) and reloads when shown: stop
+        // posting until it says `ready` again, and drop the search it was waiting for (it remembers
+        // that its results are stale and searches again).
+        if (!webviewPanel.visible) {
+          this.ready = false;
+          this.abortSearch();
+        }
+      }),
+    );
+    panel.webview.html = panelHtml(panel.webview, this.options.extensionUri, crypto.randomBytes(16).toString('base64'));
+  }
+
+  private detach(): void {
+    this.abortSearch();
+    for (const disposable of this.panelDisposables.splice(0)) disposable.dispose();
+    this.panel = undefined;
+    this.ready = false;
+    this.pendingShow = undefined;
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseFromPanel(raw);
+    if (!message) {
+      this.options.logger.warn(`Results panel: dropped an invalid message from the webview (${describeMessage(raw)}).`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        // A (re)loaded page has no request in flight: anything still running answers a page that is gone.
+        this.abortSearch();
+        this.postIndexStatus();
+        this.flushPendingShow();
+        return;
+      case 'search':
+        void this.runSearch(message);
+        return;
+      case 'open':
+        void this.open(message);
+        return;
+    }
+  }
+
+  private flushPendingShow(): void {
+    if (!this.pendingShow || !this.ready) return;
+    const show = this.pendingShow;
+    this.pendingShow = undefined;
+    this.post(show);
+  }
+
+  private abortSearch(): void {
+    this.inFlight?.abort();
+    this.inFlight = undefined;
+  }
+
+  private async runSearch({ requestId, query, filters }: Extract<PanelToHost, { type: 'search' }>): Promise<void> {
+    this.lastFilters = filters;
+    this.abortSearch();
+    const controller = new AbortController();
+    this.inFlight = controller;
+    if (query.trim() === '') {
+      this.inFlight = undefined;
+      this.post({ type: 'results', requestId, query, results: [], partial: false, notice: null, milliseconds: 0 });
+      return;
+    }
+    this.post({ type: 'searching', requestId, query });
+    try {
+      const outcome = await this.options.search(query, filters, controller.signal);
+      if (controller.signal.aborted) return;
+      const results = fitResults(outcome.results);
+      const notice = outcome.notice ? outcome.notice.slice(0, 2000) : null;
+      const milliseconds = Number.isFinite(outcome.milliseconds) && outcome.milliseconds >= 0 ? outcome.milliseconds : 0;
+      if (!this.post({ type: 'results', requestId, query, results, partial: outcome.partial, notice, milliseconds })) {
+        this.post({ type: 'searchFailed', requestId, message: 'The results could not be shown: they do not fit the panel protocol. See the Semantic Search log.' });
+      }
+    } catch (error) {
+      if (controller.signal.aborted || isAbortError(error)) return;
+      const text = error instanceof Error ? error.message : String(error);
+      this.options.logger.warn(`Results panel: search failed: ${text}`);
+      this.post({ type: 'searchFailed', requestId, message: text.slice(0, 2000) || 'The search failed.' });
+    } finally {
+      if (this.inFlight === controller) this.inFlight = undefined;
+    }
+  }
+
+  /**
+   * Posts a message if the webview is ready; returns false when it was invalid (logged) so callers
+   * can fall back. A message to a webview that is not ready is dropped: `ready` re-sends what matters.
+   */
+  private post(message: HostToPanel): boolean {
+    if (!parseToPanel(message)) {
+      this.options.logger.warn(`Results panel: did not post an invalid '${message.type}' message.`);
+      return false;
+    }
+    const panel = this.panel;
+    if (!panel || !this.ready) return true;
+    panel.webview.postMessage(message).then(undefined, (error: unknown) => {
+      this.options.logger.warn(`Results panel: posting '${message.type}' failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return true;
+  }
+
+  private async open({ folder, path, startLine, endLine, preview }: Extract<PanelToHost, { type: 'open' }>): Promise<void> {
+    const sequence = ++this.openSequence;
+    const workspaceFolder = (vscode.workspace.workspaceFolders ?? []).find((candidate) => candidate.uri.toString() === folder);
+    if (!workspaceFolder) {
+      this.options.logger.warn(`Results panel: refused to open ${JSON.stringify(path.slice(0, 200))}: ${JSON.stringify(folder.slice(0, 200))} is not a workspace folder.`);
+      return;
+    }
+    if (workspaceFolder.uri.scheme !== 'file') {
+      this.options.logger.warn(`Results panel: refused to open ${JSON.stringify(path.slice(0, 200))}: workspace folder ${workspaceFolder.name} is not on the local file system.`);
+      return;
+    }
+    const resolved = await resolveInsideFolder(workspaceFolder.uri.fsPath, path);
+    if (!resolved.ok) {
+      this.options.logger.warn(`Results panel: refused to open ${JSON.stringify(path.slice(0, 200))} in ${workspaceFolder.name}: ${resolved.reason}.`);
+      return;
+    }
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(resolved.path));
+      if (sequence !== this.openSequence || this.disposed) return;
+      const lastLine = Math.max(document.lineCount - 1, 0);
+      const start = new vscode.Position(Math.min(startLine - 1, lastLine), 0);
+      const range = new vscode.Range(start, document.lineAt(Math.min(endLine - 1, lastLine)).range.end);
+      const editor = await vscode.window.showTextDocument(document, {
+        viewColumn: this.editorColumn(),
+        preview,
+        preserveFocus: preview,
+        selection: new vscode.Range(start, start),
+      });
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.options.logger.warn(`Results panel: could not open ${path}: ${text}`);
+      if (!preview) void vscode.window.showErrorMessage(`Semantic Search could not open ${path}: ${text}`);
+    }
+  }
+
+  /** A column other than the panel's, so opening a result never covers the panel (which would reload it). */
+  private editorColumn(): vscode.ViewColumn {
+    const panelColumn = this.panel?.viewColumn;
+    const other = vscode.window.visibleTextEditors.find((editor) => editor.viewColumn !== undefined && editor.viewColumn !== panelColumn);
+    return other?.viewColumn ?? vscode.ViewColumn.Beside;
+  }
+}
+
+/** Registers the serializer that hands panels VS Code restores after a window reload to `resultsPanel`. */
+export function registerResultsPanelSerializer(resultsPanel: ResultsPanel): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+    // The webview restores its own state (getState); the host only wires the panel up again.
+    deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel) => resultsPanel.restore(webviewPanel),
+  });
+}
+
+/** The panel's page: no data, only the assets, under a CSP that allows scripts with this load's nonce alone. */
+export function panelHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, extensionUri: vscode.Uri, nonce: string): string {
+  const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', ...segments)).toString();
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)};">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttribute(asset('codicons', 'codicon.css'))}">
+<link rel="stylesheet" href="${escapeAttribute(asset('panel.css'))}">
+<title>${TITLE}</title>
+</head>
+<body>
+<script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(asset('panel.js'))}"></script>
+</body>
+</html>
+`;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Clips search results to what the protocol accepts, so one odd chunk cannot get the whole answer refused. */
+export function fitResults(results: readonly PanelResult[]): PanelResult[] {
+  return results.slice(0, MAX_RESULTS).map((result) => {
+    const startLine = Math.max(1, Math.trunc(result.startLine) || 1);
+    const finiteOrNull = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);
+    return {
+      folder: result.folder,
+      folderName: result.folderName.slice(0, 1000),
+      path: result.path,
+      startLine,
+      endLine: Math.max(startLine, Math.trunc(result.endLine) || startLine),
+      language: result.language.slice(0, 50),
+      kind: result.kind.slice(0, 50),
+      symbol: result.symbol === null ? null : result.symbol.slice(0, 1000),
+      scope: result.scope.slice(0, 100).map((entry) => entry.slice(0, 1000)),
+      snippet: result.snippet.slice(0, MAX_SNIPPET_LENGTH),
+      snippetStartLine: Math.max(1, Math.trunc(result.snippetStartLine) || 1),
+      scores: { dense: finiteOrNull(result.scores.dense), lexical: finiteOrNull(result.scores.lexical), fused: finiteOrNull(result.scores.fused) ?? 0 },
+    };
+  });
+}
+
+/** A short description of a message for the log, without echoing its (untrusted, possibly huge) contents. */
+function describeMessage(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null) return typeof raw;
+  const type = (raw as { type?: unknown }).type;
+  return typeof type === 'string' ? `type ${JSON.stringify(type.slice(0, 40))}` : 'no type';
+}

@@ -1,0 +1,420 @@
+// The host side of the panel against a fake `vscode` module (./fake-vscode.ts), mapped in with
+// `module.registerHooks` before results-panel.ts is imported. node:test runs each file in its own
+// process, so the mapping does not leak into other tests.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { registerHooks } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type * as vscodeTypes from 'vscode';
+import type { PanelFilters, PanelResult } from '../../../extension/protocol/panel-protocol.ts';
+import * as fake from './fake-vscode.ts';
+
+const fakeUrl = new URL('./fake-vscode.ts', import.meta.url).href;
+registerHooks({
+  resolve: (specifier, context, nextResolve) => (specifier === 'vscode' ? { url: fakeUrl, shortCircuit: true } : nextResolve(specifier, context)),
+});
+const { ResultsPanel, registerResultsPanelSerializer, panelHtml, fitResults, RESULTS_VIEW_TYPE } = await import('../../../extension/host/results-panel.ts');
+type ResultsPanelOptions = ConstructorParameters<typeof ResultsPanel>[0];
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+function result(overrides: Partial<PanelResult> = {}): PanelResult {
+  return {
+    folder: 'file:///work/repo', folderName: 'repo', path: 'src/a.ts', startLine: 2, endLine: 3, language: 'typescript', kind: 'function',
+    symbol: 'f', scope: [], snippet: 'x', snippetStartLine: 2, scores: { dense: 0.5, lexical: null, fused: 0.03 }, ...overrides,
+  };
+}
+
+interface Call {
+  query: string;
+  filters: PanelFilters;
+  signal: AbortSignal;
+  resolve(outcome: { results: PanelResult[]; partial: boolean; notice: string | null; milliseconds: number }): void;
+  reject(error: unknown): void;
+}
+
+function setUp(overrides: Partial<ResultsPanelOptions> = {}) {
+  const warnings: string[] = [];
+  const calls: Call[] = [];
+  const statusChanged = new fake.EventEmitter<unknown>();
+  let status = { state: 'ready' as const, text: '12 files indexed', languages: ['python', 'typescript'] };
+  const options = {
+    extensionUri: fake.Uri.file('/ext') as unknown as vscodeTypes.Uri,
+    search: (query: string, filters: PanelFilters, signal: AbortSignal) =>
+      new Promise<{ results: PanelResult[]; partial: boolean; notice: string | null; milliseconds: number }>((resolve, reject) => calls.push({ query, filters, signal, resolve, reject })),
+    indexStatus: () => status,
+    onDidChangeIndexStatus: statusChanged.event as unknown as vscodeTypes.Event<unknown>,
+    logger: { warn: (message: string) => warnings.push(message) },
+    ...overrides,
+  } satisfies ResultsPanelOptions;
+  const panel = new ResultsPanel(options);
+  return {
+    panel, warnings, calls, statusChanged,
+    setStatus: (next: typeof status) => (status = next),
+    webviewPanel: () => {
+      const created = fake.recorded.panels.at(-1);
+      assert.ok(created, 'a webview panel was created');
+      return created;
+    },
+  };
+}
+
+/** Opens the panel and has its page say `ready`; returns the fake webview panel with its posts cleared. */
+async function openReady(setup: ReturnType<typeof setUp>) {
+  setup.panel.show();
+  const webviewPanel = setup.webviewPanel();
+  webviewPanel.send({ type: 'ready' });
+  await flush();
+  webviewPanel.webview.posted.length = 0;
+  return webviewPanel;
+}
+
+beforeEach(() => fake.resetFake());
+
+describe('ResultsPanel: the webview', () => {
+  it('creates one panel with scripts on, no retained context, and only dist/webview as a resource root', () => {
+    const { panel, webviewPanel } = setUp();
+    panel.show();
+    panel.show();
+    assert.equal(fake.recorded.panels.length, 1);
+    const created = webviewPanel();
+    assert.equal(created.viewType, 'semanticSearch.results');
+    assert.equal(RESULTS_VIEW_TYPE, 'semanticSearch.results');
+    assert.equal(created.title, 'Semantic Search');
+    assert.equal(created.revealed, 1, 'the second show reveals it');
+    const options = created.webview.options as { enableScripts: boolean; retainContextWhenHidden: boolean; localResourceRoots: fake.Uri[] };
+    assert.equal(options.enableScripts, true);
+    assert.equal(options.retainContextWhenHidden, false);
+    assert.deepEqual(options.localResourceRoots.map((uri) => uri.path), ['/ext/dist/webview']);
+  });
+
+  it('builds the page with a strict CSP, a nonce per load and no data', () => {
+    const { panel } = setUp();
+    panel.show('<script>alert(1)</script>', [result({ snippet: '<img src=x onerror=alert(1)>' })]);
+    const html = fake.recorded.panels[0]!.webview.html;
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+    const nonce = /<script nonce="([^"]+)" src="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.js"><\/script>/.exec(html)?.[1];
+    assert.ok(nonce && nonce.length >= 16, 'the script carries a nonce');
+    assert.equal(csp, `default-src 'none'; img-src https://csp.example data:; style-src https://csp.example; font-src https://csp.example; script-src 'nonce-${nonce}';`);
+    assert.doesNotMatch(html, /unsafe-inline|unsafe-eval|connect-src|style=/);
+    assert.match(html, /<link rel="stylesheet" href="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.css">/);
+    assert.match(html, /<link rel="stylesheet" href="https:\/\/csp\.example\/ext\/dist\/webview\/codicons\/codicon\.css">/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, no inline code');
+    assert.doesNotMatch(html, /alert|onerror/, 'no query or result text in the page');
+
+    panel.dispose();
+    const second = setUp();
+    second.panel.show();
+    const otherNonce = /<script nonce="([^"]+)"/.exec(fake.recorded.panels[1]!.webview.html)?.[1];
+    assert.notEqual(otherNonce, nonce);
+  });
+
+  it('panelHtml escapes what it puts in attributes', () => {
+    const webview = { cspSource: 'https://a"b', asWebviewUri: (uri: fake.Uri) => ({ toString: () => `https://x${uri.path}"><script>` }) };
+    const html = panelHtml(webview as unknown as vscodeTypes.Webview, fake.Uri.file('/ext') as unknown as vscodeTypes.Uri, 'n0nce');
+    assert.doesNotMatch(html, /"><script>/);
+    assert.match(html, /&quot;&gt;&lt;script&gt;/);
+  });
+
+  it('posts nothing before the page is ready, then the index status and a waiting show', async () => {
+    const { panel, webviewPanel } = setUp();
+    panel.show('retry logic');
+    const created = webviewPanel();
+    panel.postIndexStatus();
+    assert.deepEqual(created.webview.posted, []);
+    created.send({ type: 'ready' });
+    await flush();
+    // In either order: the status may come from an async provider.
+    assert.deepEqual(new Set(created.webview.posted), new Set([
+      { type: 'indexStatus', state: 'ready', text: '12 files indexed', languages: ['python', 'typescript'] },
+      { type: 'show', query: 'retry logic', filters: { languages: [], pathGlob: '' }, results: null },
+    ]));
+  });
+
+  it('hands results over with show, clipped to the protocol\'s limits', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    setup.panel.show('q', Array.from({ length: 600 }, () => result()));
+    const [message] = created.webview.posted as Array<{ type: string; results: PanelResult[] }>;
+    assert.equal(message?.type, 'show');
+    assert.equal(message?.results.length, 500);
+  });
+
+  it('sends the index status when it changes, from a sync or async provider', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    setup.setStatus({ state: 'ready', text: 'done', languages: [] });
+    setup.statusChanged.fire(undefined);
+    await flush();
+    assert.deepEqual(created.webview.posted, [{ type: 'indexStatus', state: 'ready', text: 'done', languages: [] }]);
+
+    fake.resetFake();
+    const asyncSetup = setUp({ indexStatus: async () => ({ state: 'indexing', text: 'Indexing 3 of 9', languages: ['go'] }) });
+    const asyncPanel = await openReady(asyncSetup);
+    asyncSetup.statusChanged.fire(undefined);
+    await flush();
+    assert.deepEqual(asyncPanel.webview.posted, [{ type: 'indexStatus', state: 'indexing', text: 'Indexing 3 of 9', languages: ['go'] }]);
+  });
+
+  it('drops invalid messages and logs them without echoing their contents', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    for (const message of [null, 'ready', { type: 'search', requestId: -1, query: 'q', filters: { languages: [], pathGlob: '' } }, { type: 'open', folder: 'x', path: 'y', startLine: 0, endLine: 1, preview: true }, { type: 'evil<script>' }]) {
+      created.send(message);
+    }
+    await flush();
+    assert.equal(setup.warnings.length, 5);
+    assert.ok(setup.warnings.every((warning) => warning.startsWith('Results panel: dropped an invalid message')));
+    assert.ok(setup.warnings.every((warning) => !warning.includes('<script>') || warning.includes('"evil<script>"')));
+    assert.equal(setup.calls.length, 0);
+    assert.deepEqual(created.webview.posted, []);
+  });
+});
+
+describe('ResultsPanel: searching', () => {
+  const filters = { languages: ['python'], pathGlob: 'src/**' };
+
+  it('posts searching, then the results', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 7, query: 'parse header', filters });
+    assert.equal(setup.calls.length, 1);
+    assert.deepEqual({ query: setup.calls[0]!.query, filters: setup.calls[0]!.filters }, { query: 'parse header', filters });
+    setup.calls[0]!.resolve({ results: [result()], partial: true, notice: 'partial index', milliseconds: 42 });
+    await flush();
+    assert.deepEqual(created.webview.posted, [
+      { type: 'searching', requestId: 7, query: 'parse header' },
+      { type: 'results', requestId: 7, query: 'parse header', results: [result()], partial: true, notice: 'partial index', milliseconds: 42 },
+    ]);
+  });
+
+  it('cancels the search in flight when a new one arrives, and never posts its late results', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 1, query: 'parse', filters });
+    created.send({ type: 'search', requestId: 2, query: 'parse header', filters });
+    const [first, second] = setup.calls;
+    assert.equal(first!.signal.aborted, true);
+    assert.equal(second!.signal.aborted, false);
+    first!.resolve({ results: [result({ path: 'late.ts' })], partial: false, notice: null, milliseconds: 1 });
+    second!.resolve({ results: [result({ path: 'fresh.ts' })], partial: false, notice: null, milliseconds: 1 });
+    await flush();
+    const answers = created.webview.posted.filter((message) => (message as { type: string }).type !== 'searching');
+    assert.deepEqual(answers.map((message) => (message as { requestId: number }).requestId), [2]);
+  });
+
+  it('reports a failure as searchFailed, but not a cancellation', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 1, query: 'a', filters });
+    setup.calls[0]!.reject(new Error('The index database is locked by another process. Close it and retry.'));
+    await flush();
+    created.send({ type: 'search', requestId: 2, query: 'b', filters });
+    created.send({ type: 'search', requestId: 3, query: 'c', filters });
+    setup.calls[1]!.reject(new DOMException('aborted', 'AbortError'));
+    setup.calls[2]!.reject(new DOMException('aborted', 'AbortError'));
+    await flush();
+    const failures = created.webview.posted.filter((message) => (message as { type: string }).type === 'searchFailed');
+    assert.deepEqual(failures, [{ type: 'searchFailed', requestId: 1, message: 'The index database is locked by another process. Close it and retry.' }]);
+    assert.equal(setup.warnings.length, 1);
+  });
+
+  it('answers an empty query without searching', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 4, query: '  ', filters });
+    assert.equal(setup.calls.length, 0);
+    assert.deepEqual(created.webview.posted, [{ type: 'results', requestId: 4, query: '  ', results: [], partial: false, notice: null, milliseconds: 0 }]);
+  });
+
+  it('clips results that do not fit the protocol instead of losing the whole answer', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 1, query: 'q', filters });
+    const odd = result({ snippet: 'x'.repeat(200_000), startLine: 9, endLine: 3, scores: { dense: Number.NaN, lexical: Number.POSITIVE_INFINITY, fused: Number.NaN }, kind: 'k'.repeat(80) });
+    setup.calls[0]!.resolve({ results: [odd], partial: false, notice: null, milliseconds: Number.NaN });
+    await flush();
+    const answer = created.webview.posted.at(-1) as { type: string; results: PanelResult[]; milliseconds: number };
+    assert.equal(answer.type, 'results');
+    assert.equal(answer.results[0]!.snippet.length, 100_000);
+    assert.deepEqual([answer.results[0]!.startLine, answer.results[0]!.endLine], [9, 9]);
+    assert.deepEqual(answer.results[0]!.scores, { dense: null, lexical: null, fused: 0 });
+    assert.equal(answer.milliseconds, 0);
+  });
+
+  it('stops posting while hidden, cancels the search in flight, and aborts again on a fresh ready', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 1, query: 'q', filters });
+    created.setVisible(false);
+    assert.equal(setup.calls[0]!.signal.aborted, true);
+    setup.panel.postIndexStatus();
+    assert.deepEqual(created.webview.posted, [{ type: 'searching', requestId: 1, query: 'q' }]);
+
+    created.setVisible(true);
+    created.send({ type: 'ready' });
+    created.send({ type: 'search', requestId: 1, query: 'q', filters });
+    created.send({ type: 'ready' });
+    assert.equal(setup.calls[1]!.signal.aborted, true, 'a reloaded page has nothing in flight');
+  });
+
+  it('remembers the last filters for a show with only a query', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 1, query: 'q', filters });
+    setup.panel.show('other');
+    assert.deepEqual(created.webview.posted.at(-1), { type: 'show', query: 'other', filters, results: null });
+  });
+});
+
+describe('ResultsPanel: opening results', () => {
+  let root: string;
+  let workspace: string;
+
+  before(() => {
+    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'results-panel-')));
+    workspace = path.join(root, 'repo');
+    fs.mkdirSync(path.join(workspace, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'src', 'a.ts'), 'line 1\nline 2\nline 3\nline 4\n');
+    fs.writeFileSync(path.join(root, 'secret.txt'), 'secret\n');
+    if (process.platform !== 'win32') fs.symlinkSync(path.join(root, 'secret.txt'), path.join(workspace, 'src', 'link.txt'));
+  });
+
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function withWorkspace() {
+    const folderUri = fake.Uri.file(workspace);
+    fake.workspace.workspaceFolders = [{ uri: folderUri, name: 'repo', index: 0 }];
+    return folderUri.toString();
+  }
+
+  /** Sends an `open` and waits until it has had an effect: an editor, a warning or an error message. */
+  async function open(setup: ReturnType<typeof setUp>, created: fake.FakeWebviewPanel, message: Record<string, unknown>) {
+    const effects = () => fake.recorded.shown.length + fake.recorded.errors.length + setup.warnings.length;
+    const before = effects();
+    created.send({ type: 'open', startLine: 2, endLine: 3, preview: false, ...message });
+    const deadline = Date.now() + 5000;
+    // The path check and the file read go through the file system's thread pool, hence polling.
+    while (effects() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    // A failed open that is a preview only logs; a failed non-preview open both logs and shows an error.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  it('opens a result in another column at its range', async () => {
+    const folder = withWorkspace();
+    const setup = setUp();
+    const created = await openReady(setup);
+    await open(setup, created, { folder, path: 'src/a.ts', preview: false });
+    assert.equal(fake.recorded.shown.length, 1);
+    const shown = fake.recorded.shown[0]!;
+    assert.equal(shown.path, path.join(workspace, 'src', 'a.ts'));
+    assert.equal(shown.options.preview, false);
+    assert.equal(shown.options.preserveFocus, false);
+    assert.equal(shown.options.viewColumn, fake.ViewColumn.Beside);
+    assert.deepEqual([shown.options.selection?.start.line, shown.options.selection?.end.line], [1, 1]);
+    assert.deepEqual([shown.revealed[0]?.start.line, shown.revealed[0]?.end.line, shown.revealed[0]?.end.character], [1, 2, 6]);
+  });
+
+  it('previews without taking focus, in a column other than the panel\'s, and clamps lines past the end', async () => {
+    const folder = withWorkspace();
+    const setup = setUp();
+    const created = await openReady(setup);
+    fake.window.visibleTextEditors = [{ viewColumn: created.viewColumn }, { viewColumn: 1 }];
+    try {
+      await open(setup, created, { folder, path: 'src/a.ts', startLine: 90, endLine: 99, preview: true });
+    } finally {
+      fake.window.visibleTextEditors = [];
+    }
+    const shown = fake.recorded.shown[0]!;
+    assert.equal(shown.options.preview, true);
+    assert.equal(shown.options.preserveFocus, true);
+    assert.equal(shown.options.viewColumn, 1);
+    assert.equal(shown.options.selection?.start.line, 4);
+  });
+
+  it('refuses a folder that is not open and paths that leave it, logging why', async () => {
+    const folder = withWorkspace();
+    const setup = setUp();
+    const created = await openReady(setup);
+    await open(setup, created, { folder: 'file:///etc', path: 'passwd' });
+    await open(setup, created, { folder, path: '../secret.txt' });
+    await open(setup, created, { folder, path: '/etc/passwd' });
+    await open(setup, created, { folder, path: '%2e%2e/secret.txt' });
+    if (process.platform !== 'win32') await open(setup, created, { folder, path: 'src/link.txt' });
+    assert.deepEqual(fake.recorded.shown, []);
+    assert.match(setup.warnings[0]!, /is not a workspace folder/);
+    assert.match(setup.warnings[1]!, /parent-segment/);
+    assert.match(setup.warnings[2]!, /absolute/);
+    assert.match(setup.warnings[3]!, /encoded-traversal/);
+    if (process.platform !== 'win32') assert.match(setup.warnings[4]!, /symlink-outside-folder/);
+  });
+
+  it('tells the user when a file cannot be opened, but not for a preview', async () => {
+    const folder = withWorkspace();
+    const setup = setUp();
+    const created = await openReady(setup);
+    await open(setup, created, { folder, path: 'src/missing.ts', preview: true });
+    assert.deepEqual(fake.recorded.errors, []);
+    await open(setup, created, { folder, path: 'src/missing.ts', preview: false });
+    assert.equal(fake.recorded.errors.length, 1);
+    assert.match(fake.recorded.errors[0]!, /could not open src\/missing\.ts/);
+  });
+});
+
+describe('ResultsPanel: lifetime', () => {
+  it('restores a panel through the serializer, wiring it up again', async () => {
+    const setup = setUp();
+    const registration = registerResultsPanelSerializer(setup.panel);
+    const [entry] = fake.recorded.serializers;
+    assert.equal(entry?.viewType, 'semanticSearch.results');
+    const restored = new fake.FakeWebviewPanel('semanticSearch.results', 'Semantic Search', {}, {});
+    await entry!.serializer.deserializeWebviewPanel(restored, { query: 'q' });
+    const options = restored.webview.options as { enableScripts: boolean; localResourceRoots: fake.Uri[] };
+    assert.equal(options.enableScripts, true);
+    assert.deepEqual(options.localResourceRoots.map((uri) => uri.path), ['/ext/dist/webview']);
+    assert.match(restored.webview.html, /script-src 'nonce-/);
+    assert.equal(setup.panel.isOpen, true);
+    restored.send({ type: 'ready' });
+    await flush();
+    assert.equal((restored.webview.posted[0] as { type: string }).type, 'indexStatus');
+
+    const extra = new fake.FakeWebviewPanel('semanticSearch.results', 'Semantic Search', {}, {});
+    await entry!.serializer.deserializeWebviewPanel(extra, undefined);
+    assert.equal(extra.disposed, true, 'a second restored panel is closed');
+    registration.dispose();
+    assert.equal(fake.recorded.serializers.length, 0);
+  });
+
+  it('forgets a panel the user closed and creates a new one on the next show', () => {
+    const setup = setUp();
+    setup.panel.show();
+    fake.recorded.panels[0]!.dispose();
+    assert.equal(setup.panel.isOpen, false);
+    setup.panel.show();
+    assert.equal(fake.recorded.panels.length, 2);
+  });
+
+  it('disposes the panel, its listeners and its subscription', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    created.send({ type: 'search', requestId: 1, query: 'q', filters: { languages: [], pathGlob: '' } });
+    setup.panel.dispose();
+    assert.equal(created.disposed, true);
+    assert.equal(setup.calls[0]!.signal.aborted, true);
+    assert.equal(setup.statusChanged.listeners.size, 0);
+    assert.equal(created.webview.received.listeners.size, 0);
+    assert.equal(created.disposeEmitter.listeners.size, 0);
+    assert.equal(created.viewStateEmitter.listeners.size, 0);
+    setup.panel.show();
+    assert.equal(fake.recorded.panels.length, 1, 'a disposed panel does not come back');
+  });
+});
+
+describe('fitResults', () => {
+  it('keeps valid results as they are', () => {
+    assert.deepEqual(fitResults([result(), result({ symbol: null, scope: ['A'] })]), [result(), result({ symbol: null, scope: ['A'] })]);
+  });
+});

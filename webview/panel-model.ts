@@ -1,0 +1,604 @@
+// The results panel's logic without the DOM: the session (query, filters, request ids, debouncing,
+// what the host's messages do to the state), grouping results by file, query-word highlighting and
+// display formatting. `panel.ts` renders what this computes; this file runs in Node for unit tests,
+// so it uses no browser or Node globals (timers are injected).
+
+import type { HostToPanel, IndexState, PanelFilters, PanelResult, PanelState, PanelToHost } from '../extension/protocol/panel-protocol.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Timers, debouncing, request ids
+
+/** The two timer functions the model needs (the browser's in the panel, fakes in tests). */
+export interface Timer {
+  setTimeout(callback: () => void, milliseconds: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Runs `callback` once `delay` ms after the last `trigger`; `flush` runs a pending call at once. */
+export class Debouncer {
+  private readonly timer: Timer;
+  private readonly delay: number;
+  private readonly callback: () => void;
+  private handle: unknown = undefined;
+  private scheduled = false;
+
+  constructor(timer: Timer, delay: number, callback: () => void) {
+    this.timer = timer;
+    this.delay = delay;
+    this.callback = callback;
+  }
+
+  /** Whether a call is waiting for its delay. */
+  get pending(): boolean {
+    return this.scheduled;
+  }
+
+  trigger(): void {
+    this.cancel();
+    this.scheduled = true;
+    this.handle = this.timer.setTimeout(() => {
+      this.scheduled = false;
+      this.handle = undefined;
+      this.callback();
+    }, this.delay);
+  }
+
+  /** Runs the pending call now; returns whether there was one. */
+  flush(): boolean {
+    if (!this.scheduled) return false;
+    this.cancel();
+    this.callback();
+    return true;
+  }
+
+  cancel(): void {
+    if (this.scheduled) this.timer.clearTimeout(this.handle);
+    this.scheduled = false;
+    this.handle = undefined;
+  }
+}
+
+/** Hands out increasing request ids; only the latest one is current, so late answers to older requests are dropped. */
+export class RequestTracker {
+  private last = 0;
+
+  next(): number {
+    this.last += 1;
+    return this.last;
+  }
+
+  isCurrent(requestId: number): boolean {
+    return requestId === this.last;
+  }
+
+  /** Makes every id handed out so far stale (the query was cleared, or the host sent results itself). */
+  invalidate(): void {
+    this.last += 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The session
+
+/** The index status as the host last reported it. */
+export interface IndexStatusView {
+  state: IndexState;
+  text: string;
+  languages: string[];
+}
+
+/** What the status line shows about the current search (not persisted: it is re-derived or re-fetched). */
+export interface SearchStatusView {
+  searching: boolean;
+  /** `searchFailed`'s message for the current request. */
+  error: string | null;
+  notice: string | null;
+  partial: boolean;
+  /** How long the search that produced the shown results took; null when they were restored or handed over. */
+  milliseconds: number | null;
+}
+
+export interface SessionOptions {
+  post(message: PanelToHost): void;
+  timer: Timer;
+  /** Called after every change to anything the panel shows. */
+  onDidChange(): void;
+  /** Delay between the last keystroke and the search; default 250 ms. */
+  debounceMilliseconds?: number;
+  /** The state `getState()` returned, already checked with `parsePanelState`. */
+  restored?: PanelState;
+}
+
+/** A fresh panel's state. */
+export function emptyPanelState(): PanelState {
+  return { query: '', filters: { languages: [], pathGlob: '' }, results: [], selectedIndex: -1, searchPending: false };
+}
+
+/** The panel's state machine: what typing, filtering, selecting and the host's messages do. */
+export class PanelSession {
+  private readonly options: SessionOptions;
+  private readonly requests = new RequestTracker();
+  private readonly debouncer: Debouncer;
+  private current: PanelState;
+  private searchStatus: SearchStatusView = { searching: false, error: null, notice: null, partial: false, milliseconds: null };
+  private index: IndexStatusView | null = null;
+  private resultsQuery: string;
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+    this.debouncer = new Debouncer(options.timer, options.debounceMilliseconds ?? 250, () => this.search());
+    this.current = options.restored ? { ...options.restored, searchPending: options.restored.searchPending ?? false } : emptyPanelState();
+    this.resultsQuery = this.current.query;
+  }
+
+  /** The state to persist with `setState` (a `PanelState`). */
+  get state(): PanelState {
+    return this.current;
+  }
+
+  get status(): SearchStatusView {
+    return this.searchStatus;
+  }
+
+  get indexStatus(): IndexStatusView | null {
+    return this.index;
+  }
+
+  /** The query the shown results answer (the query box may be ahead of it): highlights follow this one. */
+  get highlightQuery(): string {
+    return this.resultsQuery;
+  }
+
+  /** Tells the host the panel is listening; searches again if the restored results were stale. */
+  start(): void {
+    this.options.post({ type: 'ready' });
+    if (this.current.searchPending) {
+      if (this.current.query.trim() === '') this.update({ searchPending: false });
+      else this.search();
+    }
+  }
+
+  /** The query box changed: search after the debounce delay (or clear at once when empty). */
+  setQuery(query: string): void {
+    if (query === this.current.query) return;
+    this.current = { ...this.current, query };
+    this.queryOrFiltersChanged(false);
+  }
+
+  /** A filter changed; `immediate` for discrete choices (a checkbox), debounced for typing (the glob). */
+  setFilters(filters: PanelFilters, immediate: boolean): void {
+    if (filtersEqual(filters, this.current.filters)) return;
+    this.current = { ...this.current, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob } };
+    this.queryOrFiltersChanged(immediate);
+  }
+
+  /** Enter in the query box: search now, even if the query has not changed (e.g. to refresh). */
+  searchNow(): void {
+    this.debouncer.cancel();
+    if (this.current.query.trim() === '') {
+      this.clearResults();
+      return;
+    }
+    this.search();
+  }
+
+  /** Selects a result by its index in `state.results` (-1 = none). */
+  select(index: number): void {
+    const selectedIndex = index >= 0 && index < this.current.results.length ? index : -1;
+    if (selectedIndex === this.current.selectedIndex) return;
+    this.update({ selectedIndex });
+  }
+
+  /** Applies a message from the host (already checked with `parseToPanel`); returns false when it was stale and dropped. */
+  receive(message: HostToPanel): boolean {
+    switch (message.type) {
+      case 'searching':
+        if (!this.requests.isCurrent(message.requestId)) return false;
+        this.searchStatus = { ...this.searchStatus, searching: true, error: null };
+        this.options.onDidChange();
+        return true;
+      case 'results':
+        if (!this.requests.isCurrent(message.requestId)) return false;
+        this.searchStatus = { searching: false, error: null, notice: message.notice, partial: message.partial, milliseconds: message.milliseconds };
+        this.resultsQuery = message.query;
+        this.update({ results: message.results, selectedIndex: -1, searchPending: false });
+        return true;
+      case 'searchFailed':
+        if (!this.requests.isCurrent(message.requestId)) return false;
+        this.searchStatus = { ...this.searchStatus, searching: false, error: message.message };
+        this.update({ searchPending: false });
+        return true;
+      case 'show':
+        this.debouncer.cancel();
+        this.current = { ...this.current, query: message.query, filters: message.filters };
+        if (message.results !== null) {
+          // The host brings finished results: whatever this panel still has in flight is older.
+          this.requests.invalidate();
+          this.searchStatus = { searching: false, error: null, notice: null, partial: false, milliseconds: null };
+          this.resultsQuery = message.query;
+          this.update({ results: message.results, selectedIndex: -1, searchPending: false });
+        } else {
+          this.searchNow();
+          this.options.onDidChange();
+        }
+        return true;
+      case 'indexStatus':
+        this.index = { state: message.state, text: message.text, languages: message.languages };
+        this.options.onDidChange();
+        return true;
+    }
+  }
+
+  private queryOrFiltersChanged(immediate: boolean): void {
+    if (this.current.query.trim() === '') {
+      this.debouncer.cancel();
+      this.clearResults();
+      return;
+    }
+    this.current = { ...this.current, searchPending: true };
+    if (immediate) {
+      this.debouncer.cancel();
+      this.search();
+    } else {
+      this.debouncer.trigger();
+      this.options.onDidChange();
+    }
+  }
+
+  private clearResults(): void {
+    this.requests.invalidate();
+    this.searchStatus = { searching: false, error: null, notice: null, partial: false, milliseconds: null };
+    this.resultsQuery = '';
+    this.update({ results: [], selectedIndex: -1, searchPending: false });
+  }
+
+  private search(): void {
+    const requestId = this.requests.next();
+    const { query, filters } = this.current;
+    this.searchStatus = { ...this.searchStatus, searching: true, error: null };
+    this.current = { ...this.current, searchPending: true };
+    this.options.post({ type: 'search', requestId, query, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob } });
+    this.options.onDidChange();
+  }
+
+  private update(change: Partial<PanelState>): void {
+    this.current = { ...this.current, ...change };
+    this.options.onDidChange();
+  }
+}
+
+export function filtersEqual(left: PanelFilters, right: PanelFilters): boolean {
+  return left.pathGlob === right.pathGlob && left.languages.length === right.languages.length && left.languages.every((language, index) => language === right.languages[index]);
+}
+
+/** The languages to offer: those the index has, plus any still selected from before, sorted. */
+export function languageChoices(available: readonly string[], selected: readonly string[]): string[] {
+  return [...new Set([...available, ...selected])].sort((left, right) => left.localeCompare(right));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grouping and navigation
+
+/** The results of one file, in rank order. */
+export interface FileGroup {
+  /** Unique per folder and path. */
+  key: string;
+  folder: string;
+  folderName: string;
+  path: string;
+  /** Indices into the results array. */
+  entries: number[];
+}
+
+/**
+ * Groups results by file. `results` are in rank order, so a file's first result is its best and
+ * groups come out in the order of their best results.
+ */
+export function groupByFile(results: readonly PanelResult[]): FileGroup[] {
+  const groups = new Map<string, FileGroup>();
+  results.forEach((result, index) => {
+    const key = `${result.folder}\u0000${result.path}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, folder: result.folder, folderName: result.folderName, path: result.path, entries: [] };
+      groups.set(key, group);
+    }
+    group.entries.push(index);
+  });
+  return [...groups.values()];
+}
+
+/** Result indices in the order they are displayed (group by group). */
+export function displayOrder(groups: readonly FileGroup[]): number[] {
+  return groups.flatMap((group) => group.entries);
+}
+
+/** Whether results come from more than one workspace folder (then file headers name the folder). */
+export function spansFolders(results: readonly PanelResult[]): boolean {
+  return new Set(results.map((result) => result.folder)).size > 1;
+}
+
+export type SelectionMove = 'next' | 'previous' | 'first' | 'last' | 'pageDown' | 'pageUp';
+
+/**
+ * The result index the selection moves to, walking the display `order`. Stops at both ends (no
+ * wrapping); from no selection, every move lands on the first result.
+ */
+export function moveSelection(order: readonly number[], selectedIndex: number, move: SelectionMove, pageSize = 10): number {
+  if (order.length === 0) return -1;
+  const position = order.indexOf(selectedIndex);
+  if (position === -1) return move === 'last' ? order[order.length - 1]! : order[0]!;
+  const target = {
+    next: position + 1,
+    previous: position - 1,
+    first: 0,
+    last: order.length - 1,
+    pageDown: position + pageSize,
+    pageUp: position - pageSize,
+  }[move];
+  return order[Math.max(0, Math.min(order.length - 1, target))]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Highlighting
+
+const STOP_WORDS = new Set([
+  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'do', 'does', 'for', 'from', 'how', 'i', 'in', 'is', 'it', 'its', 'of', 'on', 'or',
+  'that', 'the', 'this', 'to', 'we', 'what', 'when', 'where', 'which', 'who', 'why', 'with',
+]);
+
+const WORD = /[\p{L}\p{N}_$]+/gu;
+// Splits an identifier into its parts: `parseHTTPHeader` -> parse, HTTP, Header; `utf8_decode` -> utf, 8, decode.
+const SUBWORD = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+|\p{L}+/gu;
+
+/**
+ * The lower-cased words of a query to highlight: each word and, for identifiers, their parts
+ * (`parseHTTPHeader`, `parse_http_header` -> parse, http, header). Stop words and one-letter
+ * words are left out unless nothing else is left.
+ */
+export function queryTerms(query: string): string[] {
+  const terms = new Set<string>();
+  for (const word of query.match(WORD) ?? []) {
+    terms.add(word.toLowerCase());
+    for (const part of word.match(SUBWORD) ?? []) terms.add(part.toLowerCase());
+  }
+  const all = [...terms].filter((term) => /[\p{L}\p{N}]/u.test(term));
+  const meaningful = all.filter((term) => term.length >= 2 && !STOP_WORDS.has(term));
+  if (meaningful.length > 0) return meaningful;
+  const longer = all.filter((term) => term.length >= 2);
+  return longer.length > 0 ? longer : all;
+}
+
+/** A half-open range of UTF-16 offsets. */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+const DIGIT = /\p{N}/u;
+
+/** Whether an identifier part can start at `offset`: after a non-word character, at a lower-to-upper or letter/digit change. */
+function isSubwordStart(text: string, offset: number): boolean {
+  if (offset === 0) return true;
+  const previous = text[offset - 1]!;
+  const current = text[offset]!;
+  if (!LETTER_OR_DIGIT.test(previous)) return true;
+  if (UPPER.test(current) && LOWER.test(previous)) return true;
+  if (DIGIT.test(current) !== DIGIT.test(previous)) return true;
+  // The last capital of an acronym starting a word: the `H` of `HTTPHeader`'s `Header`.
+  return UPPER.test(current) && UPPER.test(previous) && offset + 1 < text.length && LOWER.test(text[offset + 1]!);
+}
+
+/**
+ * Where the terms occur in `text`, case-insensitively, merged and sorted. Terms of up to two
+ * characters count only where an identifier part starts, so `id` marks `userId` but not `middle`.
+ */
+export function highlightRanges(text: string, terms: readonly string[]): TextRange[] {
+  const ranges: TextRange[] = [];
+  for (const term of terms) {
+    if (term.length === 0) continue;
+    const pattern = new RegExp(escapeRegExp(term), 'giu');
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index;
+      if (term.length <= 2 && !isSubwordStart(text, start)) continue;
+      ranges.push({ start, end: start + match[0].length });
+    }
+  }
+  return mergeRanges(ranges);
+}
+
+function mergeRanges(ranges: TextRange[]): TextRange[] {
+  ranges.sort((left, right) => left.start - right.start || left.end - right.end);
+  const merged: TextRange[] = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
+/** A piece of text, marked or not; the panel renders marked pieces in `<mark>`. */
+export interface TextSegment {
+  text: string;
+  highlighted: boolean;
+}
+
+/** Cuts `text` into plain and highlighted pieces along sorted, non-overlapping `ranges`. */
+export function splitHighlights(text: string, ranges: readonly TextRange[]): TextSegment[] {
+  const segments: TextSegment[] = [];
+  let offset = 0;
+  for (const { start, end } of ranges) {
+    const from = Math.max(start, offset);
+    const to = Math.min(end, text.length);
+    if (to <= from) continue;
+    if (from > offset) segments.push({ text: text.slice(offset, from), highlighted: false });
+    segments.push({ text: text.slice(from, to), highlighted: true });
+    offset = to;
+  }
+  if (offset < text.length) segments.push({ text: text.slice(offset), highlighted: false });
+  return segments;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snippets
+
+/** One snippet line as displayed. */
+export interface SnippetLine {
+  /** 1-based line number in the file. */
+  number: number;
+  segments: TextSegment[];
+  /** The line was cut at `maxLineLength`. */
+  clipped: boolean;
+}
+
+export interface SnippetView {
+  lines: SnippetLine[];
+  /** Snippet lines left out above and below the window. */
+  hiddenBefore: number;
+  hiddenAfter: number;
+}
+
+export interface SnippetOptions {
+  maxLines?: number;
+  maxLineLength?: number;
+}
+
+/**
+ * The part of a snippet to show: at most `maxLines` lines, starting at the top unless the first line
+ * with a query word is further down; common indentation removed; words highlighted; long lines cut.
+ */
+export function snippetView(snippet: string, snippetStartLine: number, terms: readonly string[], options: SnippetOptions = {}): SnippetView {
+  const maxLines = options.maxLines ?? 8;
+  const maxLineLength = options.maxLineLength ?? 400;
+  const lines = snippet.split(/\r\n|\r|\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+
+  let first = 0;
+  if (lines.length > maxLines) {
+    const firstMatch = lines.findIndex((line) => highlightRanges(line.slice(0, maxLineLength), terms).length > 0);
+    // Keep one line of context above the first match.
+    if (firstMatch >= maxLines) first = Math.min(firstMatch - 1, lines.length - maxLines);
+  }
+  const shown = lines.slice(first, first + maxLines);
+  const indent = commonIndent(shown);
+  return {
+    lines: shown.map((line, offset) => {
+      const dedented = line.slice(Math.min(indent, leadingWhitespace(line)));
+      const clipped = dedented.length > maxLineLength;
+      const text = clipped ? dedented.slice(0, maxLineLength) : dedented;
+      return { number: snippetStartLine + first + offset, segments: splitHighlights(text, highlightRanges(text, terms)), clipped };
+    }),
+    hiddenBefore: first,
+    hiddenAfter: lines.length - first - shown.length,
+  };
+}
+
+function leadingWhitespace(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+/** The length of the whitespace prefix all non-blank lines share. */
+function commonIndent(lines: readonly string[]): number {
+  let prefix: string | null = null;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const own = line.slice(0, leadingWhitespace(line));
+    if (prefix === null) {
+      prefix = own;
+      continue;
+    }
+    let length = 0;
+    while (length < prefix.length && length < own.length && prefix[length] === own[length]) length++;
+    prefix = prefix.slice(0, length);
+  }
+  return prefix?.length ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+/** A score in at most four significant characters: 0.0328 -> "0.033", 7.25 -> "7.25", 123.4 -> "123". */
+export function formatScore(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude < 1) return value.toFixed(3);
+  if (magnitude < 10) return value.toFixed(2);
+  if (magnitude < 100) return value.toFixed(1);
+  return Math.round(value).toString();
+}
+
+/** "12" or "12–40". */
+export function formatLineRange(startLine: number, endLine: number): string {
+  return startLine === endLine ? `${startLine}` : `${startLine}–${endLine}`;
+}
+
+export function formatMilliseconds(milliseconds: number): string {
+  return milliseconds < 1000 ? `${Math.round(milliseconds)} ms` : `${(milliseconds / 1000).toFixed(1)} s`;
+}
+
+/** What a result is called: its symbol, else its innermost scope, else its kind. */
+export function resultTitle(result: PanelResult): string {
+  return result.symbol ?? result.scope[result.scope.length - 1] ?? result.kind;
+}
+
+/** The sentence a screen reader reads for a result. */
+export function resultLabel(result: PanelResult): string {
+  const lines = result.startLine === result.endLine ? `line ${result.startLine}` : `lines ${result.startLine} to ${result.endLine}`;
+  return `${resultTitle(result)}, ${result.kind}, ${lines}, ${result.path}`;
+}
+
+/** The status line's text about results: "Searching…", "3 results in 12 ms", "No results", or "". */
+export function resultsSummary(state: PanelState, status: SearchStatusView): string {
+  if (status.searching) return 'Searching…';
+  if (state.query.trim() === '' || status.error !== null) return '';
+  const count = state.results.length;
+  const what = count === 0 ? 'No results' : count === 1 ? '1 result' : `${count} results`;
+  return status.milliseconds === null ? what : `${what} in ${formatMilliseconds(status.milliseconds)}`;
+}
+
+/** The notice to show: the host's, or a default one for a partial index. */
+export function noticeText(status: SearchStatusView): string | null {
+  if (status.notice) return status.notice;
+  return status.partial ? 'The index is partial: results may be missing until indexing finishes.' : null;
+}
+
+/** The codicon for an index state. */
+export function indexStateIcon(state: IndexState): string {
+  switch (state) {
+    case 'ready':
+      return 'codicon-pass';
+    case 'indexing':
+      return 'codicon-sync';
+    case 'partial':
+      return 'codicon-warning';
+    case 'paused':
+      return 'codicon-debug-pause';
+    case 'error':
+      return 'codicon-error';
+    case 'idle':
+      return 'codicon-circle-large-outline';
+  }
+}
+
+/** The codicon for a chunk kind (function, class, markdown section, ...). */
+export function kindIcon(kind: string, language: string): string {
+  const normalized = kind.toLowerCase();
+  if (/method/.test(normalized)) return 'codicon-symbol-method';
+  if (/function|arrow|lambda|procedure/.test(normalized)) return 'codicon-symbol-function';
+  if (/constructor/.test(normalized)) return 'codicon-symbol-constructor';
+  if (/class|struct|record/.test(normalized)) return 'codicon-symbol-class';
+  if (/interface|trait|protocol/.test(normalized)) return 'codicon-symbol-interface';
+  if (/enum/.test(normalized)) return 'codicon-symbol-enum';
+  if (/type/.test(normalized)) return 'codicon-symbol-structure';
+  if (/module|namespace|package|impl/.test(normalized)) return 'codicon-symbol-namespace';
+  if (/variable|const|field|property/.test(normalized)) return 'codicon-symbol-variable';
+  if (/section|heading/.test(normalized) || language === 'markdown') return 'codicon-markdown';
+  return 'codicon-symbol-file';
+}

@@ -1,0 +1,417 @@
+// The results panel's DOM: builds the page, renders what `PanelSession` holds and turns input into
+// session calls. Every piece of data is rendered as text (textContent, text nodes, <mark> elements
+// for highlights); nothing from a message is ever parsed as markup. Bundled to dist/webview/panel.js.
+
+import { parsePanelState, parseToPanel } from '../extension/protocol/panel-protocol.ts';
+import type { PanelFilters, PanelResult, PanelState, PanelToHost } from '../extension/protocol/panel-protocol.ts';
+import {
+  Debouncer, displayOrder, formatLineRange, formatScore, groupByFile, highlightRanges, indexStateIcon, kindIcon, languageChoices,
+  moveSelection, noticeText, PanelSession, queryTerms, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
+} from './panel-model.ts';
+import type { FileGroup, SelectionMove, TextSegment, Timer } from './panel-model.ts';
+
+interface VsCodeApi {
+  postMessage(message: PanelToHost): void;
+  getState(): unknown;
+  setState(state: PanelState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** How long the selection rests before the editor previews it, so holding an arrow key does not open every result. */
+const PREVIEW_DELAY_MILLISECONDS = 150;
+
+const browserTimer: Timer = {
+  setTimeout: (callback, milliseconds) => window.setTimeout(callback, milliseconds),
+  clearTimeout: (handle) => window.clearTimeout(handle as number),
+};
+
+// ---------------------------------------------------------------------------------------------
+// DOM helpers: attributes are set one by one, text only through text nodes.
+
+interface ElementOptions {
+  className?: string;
+  testId?: string;
+  attributes?: Record<string, string>;
+  text?: string;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElementOptions = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (options.className) node.className = options.className;
+  if (options.testId) node.setAttribute('data-testid', options.testId);
+  for (const [name, value] of Object.entries(options.attributes ?? {})) node.setAttribute(name, value);
+  if (options.text !== undefined) node.textContent = options.text;
+  node.append(...children);
+  return node;
+}
+
+function icon(name: string, extraClass = ''): HTMLSpanElement {
+  return element('span', { className: `codicon ${name}${extraClass ? ` ${extraClass}` : ''}`, attributes: { 'aria-hidden': 'true' } });
+}
+
+function highlighted(segments: readonly TextSegment[]): Node[] {
+  return segments.map((segment) => (segment.highlighted ? element('mark', { text: segment.text }) : document.createTextNode(segment.text)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+class Panel {
+  private readonly api: VsCodeApi;
+  private readonly session: PanelSession;
+  private readonly preview: Debouncer;
+
+  private readonly queryInput = element('input', {
+    className: 'query-input',
+    testId: 'query',
+    attributes: {
+      type: 'text', id: 'query', placeholder: 'Search code by meaning', 'aria-label': 'Search code by meaning',
+      'aria-controls': 'results', 'aria-describedby': 'status', spellcheck: 'false', autocomplete: 'off',
+    },
+  });
+  private readonly globInput = element('input', {
+    className: 'glob-input',
+    testId: 'path-glob',
+    attributes: { type: 'text', placeholder: 'Files to include, e.g. src/**/*.ts', 'aria-label': 'Files to include (glob)', spellcheck: 'false', autocomplete: 'off' },
+  });
+  private readonly languageSummaryText = element('span', { className: 'language-summary-text', testId: 'language-filter-summary' });
+  private readonly languageList = element('fieldset', { className: 'language-list', testId: 'language-options' });
+  private readonly languageFilter = element('details', { className: 'language-filter', testId: 'language-filter' },
+    element('summary', { className: 'language-summary', attributes: { 'aria-label': 'Filter by language' } }, icon('codicon-filter'), this.languageSummaryText, icon('codicon-chevron-down', 'chevron')),
+    this.languageList,
+  );
+  private readonly statusIndex = element('span', { className: 'status-index', testId: 'status-index' });
+  private readonly statusResults = element('span', { className: 'status-results', testId: 'status-results' });
+  private readonly statusNotice = element('span', { className: 'status-notice', testId: 'status-notice' });
+  private readonly statusError = element('span', { className: 'status-error', testId: 'status-error', attributes: { role: 'alert' } });
+  private readonly status = element('div', { className: 'status', testId: 'status', attributes: { id: 'status', role: 'status', 'aria-live': 'polite' } },
+    this.statusIndex, this.statusResults, this.statusNotice, this.statusError);
+  private readonly resultsList = element('div', {
+    className: 'results',
+    testId: 'results',
+    attributes: { id: 'results', role: 'listbox', tabindex: '0', 'aria-label': 'Search results' },
+  });
+  private readonly emptyState = element('div', { className: 'empty-state', testId: 'empty-state' });
+
+  /** What is on screen, to re-render only what changed. */
+  private renderedResults: readonly PanelResult[] | null = null;
+  private renderedSelection = -1;
+  private renderedLanguages = '';
+  private order: number[] = [];
+
+  constructor(api: VsCodeApi) {
+    this.api = api;
+    const stored = api.getState();
+    const restored = stored === undefined || stored === null ? undefined : parsePanelState(stored);
+    if (stored !== undefined && stored !== null && !restored) console.warn('Semantic Search: the saved panel state is not valid and was discarded.');
+    this.session = new PanelSession({
+      post: (message) => api.postMessage(message),
+      timer: browserTimer,
+      onDidChange: () => this.changed(),
+      restored,
+    });
+    this.preview = new Debouncer(browserTimer, PREVIEW_DELAY_MILLISECONDS, () => this.openSelected(true));
+  }
+
+  start(): void {
+    this.build();
+    window.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const message = parseToPanel(event.data);
+      if (!message) {
+        console.warn('Semantic Search: dropped a message from the host that is not a valid panel message.');
+        return;
+      }
+      this.session.receive(message);
+    });
+    this.queryInput.value = this.session.state.query;
+    this.globInput.value = this.session.state.filters.pathGlob;
+    this.render();
+    this.session.start();
+    this.queryInput.focus();
+  }
+
+  private build(): void {
+    const queryRow = element('div', { className: 'query-row' }, icon('codicon-search', 'query-icon'), this.queryInput);
+    const filters = element('div', { className: 'filters', attributes: { role: 'group', 'aria-label': 'Filters' } }, this.languageFilter, this.globInput);
+    const main = element('main', { className: 'panel' },
+      element('div', { className: 'search-bar', attributes: { role: 'search' } }, queryRow, filters),
+      this.status,
+      this.resultsList,
+      this.emptyState,
+    );
+    document.body.append(main);
+
+    this.queryInput.addEventListener('input', () => this.session.setQuery(this.queryInput.value));
+    this.queryInput.addEventListener('keydown', (event) => this.onQueryKey(event));
+    this.globInput.addEventListener('input', () => this.session.setFilters({ ...this.session.state.filters, pathGlob: this.globInput.value }, false));
+    this.globInput.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        this.session.searchNow();
+      }
+    });
+    this.languageList.addEventListener('change', () => this.languagesChanged());
+    this.languageFilter.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.languageFilter.open) {
+        event.preventDefault();
+        event.stopPropagation();
+        this.languageFilter.open = false;
+        this.languageFilter.querySelector('summary')?.focus();
+      }
+    });
+    document.addEventListener('click', (event) => {
+      if (this.languageFilter.open && event.target instanceof Node && !this.languageFilter.contains(event.target)) this.languageFilter.open = false;
+    });
+    this.resultsList.addEventListener('keydown', (event) => this.onListKey(event));
+    this.resultsList.addEventListener('focus', () => {
+      if (this.session.state.selectedIndex === -1 && this.order.length > 0) this.session.select(this.order[0]!);
+    });
+    this.resultsList.addEventListener('click', (event) => {
+      const option = event.target instanceof Element ? event.target.closest<HTMLElement>('[role="option"]') : null;
+      const index = option ? Number(option.dataset.index) : Number.NaN;
+      if (!Number.isInteger(index)) return;
+      this.preview.cancel();
+      this.session.select(index);
+      this.openSelected(false);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Input
+
+  private onQueryKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      this.session.searchNow();
+    } else if (event.key === 'ArrowDown' && this.order.length > 0) {
+      event.preventDefault();
+      // Select (and so preview) before focusing, so the list's focus handler finds a selection.
+      this.moveTo(this.session.state.selectedIndex === -1 ? this.order[0]! : this.session.state.selectedIndex);
+      this.resultsList.focus();
+    }
+  }
+
+  private onListKey(event: KeyboardEvent): void {
+    const moves: Record<string, SelectionMove> = { ArrowDown: 'next', ArrowUp: 'previous', Home: 'first', End: 'last', PageDown: 'pageDown', PageUp: 'pageUp' };
+    const move = moves[event.key];
+    if (move) {
+      event.preventDefault();
+      const selected = this.session.state.selectedIndex;
+      // Up from the first result goes back to the query, like a combobox.
+      if (move === 'previous' && (selected === this.order[0] || selected === -1)) {
+        this.focusQuery();
+        return;
+      }
+      this.moveTo(moveSelection(this.order, selected, move, this.pageSize()));
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      this.preview.cancel();
+      this.openSelected(false);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      this.focusQuery();
+    } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      // Typing while the list has focus goes on with the query (the key lands in the box once it has focus).
+      this.focusQuery();
+    }
+  }
+
+  private moveTo(index: number): void {
+    if (index === -1) return;
+    const changed = index !== this.session.state.selectedIndex;
+    this.session.select(index);
+    if (changed) this.preview.trigger();
+  }
+
+  private focusQuery(): void {
+    this.preview.cancel();
+    this.queryInput.focus();
+    const end = this.queryInput.value.length;
+    this.queryInput.setSelectionRange(end, end);
+  }
+
+  private pageSize(): number {
+    const option = this.resultsList.querySelector<HTMLElement>('[role="option"]');
+    return option && option.offsetHeight > 0 ? Math.max(1, Math.floor(this.resultsList.clientHeight / option.offsetHeight)) : 5;
+  }
+
+  private languagesChanged(): void {
+    const languages = [...this.languageList.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')].filter((box) => box.checked).map((box) => box.value);
+    const filters: PanelFilters = { languages, pathGlob: this.session.state.filters.pathGlob };
+    this.session.setFilters(filters, true);
+  }
+
+  private openSelected(preview: boolean): void {
+    const { results, selectedIndex } = this.session.state;
+    const result = results[selectedIndex];
+    if (!result) return;
+    this.api.postMessage({ type: 'open', folder: result.folder, path: result.path, startLine: result.startLine, endLine: result.endLine, preview });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rendering
+
+  private changed(): void {
+    this.api.setState(this.session.state);
+    this.render();
+  }
+
+  private render(): void {
+    const state = this.session.state;
+    // A `show` from the host can replace the query and filters: keep the inputs in step without moving the caret needlessly.
+    if (this.queryInput.value !== state.query) this.queryInput.value = state.query;
+    if (this.globInput.value !== state.filters.pathGlob) this.globInput.value = state.filters.pathGlob;
+    this.renderLanguages();
+    this.renderStatus();
+    this.renderResults();
+    this.renderSelection();
+  }
+
+  private renderLanguages(): void {
+    const selected = this.session.state.filters.languages;
+    const choices = languageChoices(this.session.indexStatus?.languages ?? [], selected);
+    const signature = JSON.stringify([choices, selected]);
+    this.languageSummaryText.textContent = selected.length === 0 ? 'All languages' : selected.length <= 2 ? selected.join(', ') : `${selected.length} languages`;
+    if (signature === this.renderedLanguages) return;
+    this.renderedLanguages = signature;
+    const legend = element('legend', { className: 'visually-hidden', text: 'Languages to search' });
+    const boxes = choices.map((language) => {
+      const box = element('input', { testId: 'language-option', attributes: { type: 'checkbox' } });
+      box.value = language;
+      box.checked = selected.includes(language);
+      return element('label', { className: 'language-choice' }, box, document.createTextNode(language));
+    });
+    const none = choices.length === 0 ? [element('p', { className: 'language-none', text: 'No languages indexed yet.' })] : [];
+    this.languageList.replaceChildren(legend, ...boxes, ...none);
+  }
+
+  private renderStatus(): void {
+    const index = this.session.indexStatus;
+    const status = this.session.status;
+    if (index) {
+      this.statusIndex.replaceChildren(icon(indexStateIcon(index.state), index.state === 'indexing' ? 'codicon-modifier-spin' : ''), element('span', { text: index.text }));
+      this.statusIndex.dataset.state = index.state;
+      this.statusIndex.hidden = false;
+    } else {
+      this.statusIndex.replaceChildren();
+      this.statusIndex.hidden = true;
+    }
+    const summary = resultsSummary(this.session.state, status);
+    this.statusResults.replaceChildren(...(status.searching ? [icon('codicon-loading', 'codicon-modifier-spin')] : []), document.createTextNode(summary));
+    this.statusResults.hidden = summary === '';
+    const notice = noticeText(status);
+    this.statusNotice.replaceChildren(...(notice === null ? [] : [icon('codicon-warning'), element('span', { text: notice })]));
+    this.statusNotice.hidden = notice === null;
+    this.statusError.replaceChildren(...(status.error === null ? [] : [icon('codicon-error'), element('span', { text: status.error })]));
+    this.statusError.hidden = status.error === null;
+  }
+
+  private renderResults(): void {
+    const state = this.session.state;
+    if (state.results !== this.renderedResults) {
+      this.renderedResults = state.results;
+      this.renderedSelection = -1;
+      // Highlights follow the query the results answer, not what is being typed meanwhile.
+      const terms = queryTerms(this.session.highlightQuery);
+      const groups = groupByFile(state.results);
+      const showFolders = spansFolders(state.results);
+      this.order = displayOrder(groups);
+      this.resultsList.replaceChildren(...groups.map((group) => this.renderGroup(group, state.results, terms, showFolders)));
+      this.resultsList.hidden = state.results.length === 0;
+    }
+
+    const filtered = state.filters.languages.length > 0 || state.filters.pathGlob.trim() !== '';
+    const text = state.results.length > 0
+      ? ''
+      : state.query.trim() === ''
+        ? 'Type what you are looking for, in words or code: results are found by meaning.'
+        : state.searchPending || this.session.status.error !== null
+          ? ''
+          : `No results for “${state.query}”.${filtered ? ' Try clearing the language or file filters.' : ''}`;
+    if (this.emptyState.textContent !== text) this.emptyState.textContent = text;
+    this.emptyState.hidden = text === '';
+  }
+
+  private renderGroup(group: FileGroup, results: readonly PanelResult[], terms: string[], showFolder: boolean): HTMLElement {
+    const slash = group.path.lastIndexOf('/');
+    // The group's aria-label says all the header does, so screen readers skip the header itself.
+    const header = element('div', { className: 'file-header', testId: 'file-header', attributes: { title: group.path, 'aria-hidden': 'true' } },
+      icon('codicon-file'),
+      element('span', { className: 'file-name', text: group.path.slice(slash + 1) }),
+      element('span', { className: 'file-directory', text: slash > 0 ? group.path.slice(0, slash) : '' }),
+      ...(showFolder ? [element('span', { className: 'file-folder', testId: 'file-folder' }, icon('codicon-folder'), document.createTextNode(group.folderName))] : []),
+      element('span', { className: 'file-count', attributes: { 'aria-label': `${group.entries.length} ${group.entries.length === 1 ? 'result' : 'results'}` }, text: String(group.entries.length) }),
+    );
+    const label = `${showFolder ? `${group.folderName}: ` : ''}${group.path}, ${group.entries.length} ${group.entries.length === 1 ? 'result' : 'results'}`;
+    return element('div', { className: 'file-group', testId: 'file-group', attributes: { role: 'group', 'aria-label': label } },
+      header,
+      ...group.entries.map((index) => this.renderResult(results[index]!, index, terms)),
+    );
+  }
+
+  private renderResult(result: PanelResult, index: number, terms: string[]): HTMLElement {
+    const { scores } = result;
+    const scoreParts = [formatScore(scores.fused)];
+    const scoreTitle = [`fused ${scores.fused}`];
+    if (scores.dense !== null) {
+      scoreParts.push(`d ${formatScore(scores.dense)}`);
+      scoreTitle.push(`dense ${scores.dense}`);
+    }
+    if (scores.lexical !== null) {
+      scoreParts.push(`l ${formatScore(scores.lexical)}`);
+      scoreTitle.push(`lexical ${scores.lexical}`);
+    }
+    // Without a symbol the innermost scope (or the kind) is the title; it is not repeated beside it.
+    const title = resultTitle(result);
+    const scope = result.symbol !== null ? result.scope : result.scope.slice(0, -1);
+    const heading = element('div', { className: 'result-heading' },
+      icon(kindIcon(result.kind, result.language), 'kind-icon'),
+      element('span', { className: 'result-symbol', testId: 'result-symbol' }, ...highlighted(splitHighlights(title, highlightRanges(title, terms)))),
+      ...(scope.length > 0 ? [element('span', { className: 'result-scope', text: scope.join(' › ') })] : []),
+      ...(title !== result.kind ? [element('span', { className: 'result-kind', text: result.kind })] : []),
+      element('span', { className: 'result-lines', testId: 'result-lines', text: `${result.startLine === result.endLine ? 'line' : 'lines'} ${formatLineRange(result.startLine, result.endLine)}` }),
+      element('span', { className: 'result-scores', testId: 'result-scores', attributes: { title: scoreTitle.join(', ') }, text: scoreParts.join(' · ') }),
+    );
+
+    const view = snippetView(result.snippet, result.snippetStartLine, terms);
+    const code = element('code', {},
+      ...view.lines.map((line) => element('span', { className: 'snippet-line' },
+        element('span', { className: 'line-number', attributes: { 'aria-hidden': 'true' }, text: String(line.number) }),
+        element('span', { className: 'line-text' }, ...highlighted(line.segments), ...(line.clipped ? [element('span', { className: 'clipped', text: '…' })] : [])),
+      )),
+    );
+    const more = view.hiddenBefore + view.hiddenAfter;
+    const snippet = element('pre', { className: 'snippet', testId: 'result-snippet' }, code,
+      ...(more > 0 ? [element('span', { className: 'snippet-more', text: `${more} more ${more === 1 ? 'line' : 'lines'}` })] : []));
+
+    return element('div', {
+      className: 'result',
+      testId: 'result',
+      attributes: { id: `result-${index}`, role: 'option', 'aria-selected': 'false', 'aria-label': resultLabel(result), 'data-index': String(index) },
+    }, heading, snippet);
+  }
+
+  private renderSelection(): void {
+    const selectedIndex = this.session.state.selectedIndex;
+    for (const option of this.resultsList.querySelectorAll<HTMLElement>('[role="option"][aria-selected="true"]')) {
+      if (Number(option.dataset.index) !== selectedIndex) {
+        option.setAttribute('aria-selected', 'false');
+        option.classList.remove('selected');
+      }
+    }
+    const selected = selectedIndex >= 0 ? document.getElementById(`result-${selectedIndex}`) : null;
+    if (selected) {
+      selected.setAttribute('aria-selected', 'true');
+      selected.classList.add('selected');
+      this.resultsList.setAttribute('aria-activedescendant', selected.id);
+      // Only when the selection moves: a status update must not yank the list back while the user scrolls.
+      if (selectedIndex !== this.renderedSelection) selected.scrollIntoView({ block: 'nearest' });
+    } else {
+      this.resultsList.removeAttribute('aria-activedescendant');
+    }
+    this.renderedSelection = selectedIndex;
+  }
+}
+
+new Panel(acquireVsCodeApi()).start();
