@@ -2,6 +2,7 @@
 // lengths and batch sizes 1, 8 and 32, with session load time and peak memory.
 //
 //   node bench/embed.ts [--threads N] [--chunks N] [--device cpu|auto|gpu] [--models use-lite,glove-100d]
+//                       [--quantizations fp32,int8]
 //
 // Each configuration runs in its own process so its peak memory is its own. Chunks are 30-line
 // windows of this repository's TypeScript sources: real code, as the indexer would send it.
@@ -21,6 +22,7 @@ const { values: options } = parseArgs({
     chunks: { type: 'string', default: '256' },
     device: { type: 'string', default: 'cpu' },
     models: { type: 'string', default: 'use-lite,glove-100d' },
+    quantizations: { type: 'string', default: 'fp32,int8' },
     one: { type: 'string' },
   },
 });
@@ -105,7 +107,7 @@ if (options.one) {
 } else {
   const rows: Measurement[] = [];
   for (const model of options.models.split(',')) {
-    for (const quantization of ['fp32', 'int8'] as const) {
+    for (const quantization of options.quantizations.split(',') as Quantization[]) {
       const output = execFileSync(
         process.execPath,
         [import.meta.filename, '--one', `${model}:${quantization}`, '--threads', options.threads, '--chunks', options.chunks, '--device', options.device],

@@ -250,7 +250,7 @@ async function createSession(
   log: (message: string) => void,
 ): Promise<{ session: ort.InferenceSession; provider: string; attempts: ProviderAttempt[] }> {
   const supported = new Set(ort.listSupportedBackends().map((backend) => backend.name));
-  const plan = providerPlan(configuration.device, process.platform, supported, (provider) => providerLibraryExists(provider));
+  const plan = providerPlan(configuration.device, process.platform, supported, (provider) => providerLibraryExists(provider), configuration.quantization);
   const attempts: ProviderAttempt[] = [...plan.skipped];
   for (const provider of plan.providers) {
     try {
@@ -260,6 +260,9 @@ async function createSession(
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // Errors only: onnxruntime's warnings (e.g. which nodes a GPU provider leaves to the CPU) are
+        // not actionable for a user and would clutter every terminal and log.
+        logSeverityLevel: 3,
       });
       if (provider === 'cpu' && configuration.device !== 'cpu') {
         log(`Embedding on the CPU: ${attempts.map((attempt) => `${attempt.provider}: ${attempt.error}`).join('; ') || 'no GPU provider available'}`);

@@ -56,12 +56,17 @@ export function providerPlan(
   platform: NodeJS.Platform,
   supported: ReadonlySet<string>,
   libraryExists: (provider: string) => boolean,
+  quantization: 'fp32' | 'int8' = 'fp32',
 ): { providers: ExecutionProvider[]; skipped: ProviderAttempt[] } {
   if (device === 'cpu') return { providers: ['cpu'], skipped: [] };
   const providers: ExecutionProvider[] = [];
   const skipped: ProviderAttempt[] = [];
   for (const provider of GPU_PROVIDERS[platform] ?? ['webgpu']) {
-    if (!supported.has(provider)) {
+    if (device === 'auto' && quantization === 'int8' && provider === 'webgpu') {
+      // Measured on an H200: WebGPU has no kernels for the dynamically quantized operators, so they
+      // run on the CPU with copies in between, 2-6x slower than the CPU alone. `gpu` still tries it.
+      skipped.push({ provider, error: 'int8 models run faster on the CPU than on WebGPU (its quantized operators fall back to the CPU); choose fp32 to use WebGPU' });
+    } else if (!supported.has(provider)) {
       skipped.push({ provider, error: `onnxruntime-node on ${platform} does not include the ${provider} provider` });
     } else if (PROVIDER_LIBRARIES[provider] && !libraryExists(provider)) {
       skipped.push({ provider, error: `the ${provider} provider libraries are not installed (${PROVIDER_LIBRARIES[provider]![platform] ?? provider})` });
