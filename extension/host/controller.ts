@@ -12,7 +12,7 @@ import { IndexClient, WorkerRequestError } from './index-client.ts';
 import { toPanelResults } from './results.ts';
 import { StatusBar } from './status-bar.ts';
 import { overallPhase } from './status-text.ts';
-import { resolveInsideFolder } from './workspace-paths.ts';
+import { openResultLocation, type ResultLocation } from './open-result.ts';
 
 /** Paths changed at once beyond which a full run is cheaper than updating them one by one (a branch switch). */
 const FULL_RUN_THRESHOLD = 500;
@@ -124,21 +124,8 @@ export class Controller implements vscode.Disposable {
   }
 
   /** Opens a result at its range, refusing any path outside its workspace folder. */
-  async openResult(result: Pick<PanelResult, 'folder' | 'path' | 'startLine' | 'endLine'>, preview: boolean): Promise<void> {
-    const folder = this.folders.find((candidate) => candidate.uri.toString() === result.folder);
-    if (!folder) {
-      this.log.warn(`Refused to open ${result.path}: ${result.folder} is not a workspace folder.`);
-      return;
-    }
-    const resolved = await resolveInsideFolder(folder.uri.fsPath, result.path);
-    if (!resolved.ok) {
-      this.log.warn(`Refused to open ${JSON.stringify(result.path)}: ${resolved.reason}.`);
-      return;
-    }
-    const range = new vscode.Range(result.startLine - 1, 0, result.endLine - 1, 0);
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(resolved.path));
-    const editor = await vscode.window.showTextDocument(document, { preview, preserveFocus: preview, selection: new vscode.Range(range.start, range.start) });
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  async openResult(result: ResultLocation, preview: boolean): Promise<void> {
+    await openResultLocation(result, { preview, logger: this.log });
   }
 
   /** The state the panel shows: one word, a sentence, and the languages to filter by. */

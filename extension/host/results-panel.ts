@@ -11,7 +11,7 @@ import {
   MAX_LANGUAGES, MAX_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, parseFromPanel, parseToPanel,
 } from '../protocol/panel-protocol.ts';
 import type { HostToPanel, IndexState, PanelFilters, PanelResult, PanelToHost } from '../protocol/panel-protocol.ts';
-import { resolveInsideFolder } from './workspace-paths.ts';
+import { openResultLocation } from './open-result.ts';
 
 /** The panel's view type (also the serializer's and the `onWebviewPanel:` activation event's). */
 export const RESULTS_VIEW_TYPE = 'semanticSearch.results';
@@ -288,38 +288,10 @@ export class ResultsPanel implements vscode.Disposable {
 
   private async open({ folder, path, startLine, endLine, preview }: Extract<PanelToHost, { type: 'open' }>): Promise<void> {
     const sequence = ++this.openSequence;
-    const workspaceFolder = (vscode.workspace.workspaceFolders ?? []).find((candidate) => candidate.uri.toString() === folder);
-    if (!workspaceFolder) {
-      this.options.logger.warn(`Results panel: refused to open ${JSON.stringify(path.slice(0, 200))}: ${JSON.stringify(folder.slice(0, 200))} is not a workspace folder.`);
-      return;
-    }
-    if (workspaceFolder.uri.scheme !== 'file') {
-      this.options.logger.warn(`Results panel: refused to open ${JSON.stringify(path.slice(0, 200))}: workspace folder ${workspaceFolder.name} is not on the local file system.`);
-      return;
-    }
-    const resolved = await resolveInsideFolder(workspaceFolder.uri.fsPath, path);
-    if (!resolved.ok) {
-      this.options.logger.warn(`Results panel: refused to open ${JSON.stringify(path.slice(0, 200))} in ${workspaceFolder.name}: ${resolved.reason}.`);
-      return;
-    }
-    try {
-      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(resolved.path));
-      if (sequence !== this.openSequence || this.disposed) return;
-      const lastLine = Math.max(document.lineCount - 1, 0);
-      const start = new vscode.Position(Math.min(startLine - 1, lastLine), 0);
-      const range = new vscode.Range(start, document.lineAt(Math.min(endLine - 1, lastLine)).range.end);
-      const editor = await vscode.window.showTextDocument(document, {
-        viewColumn: this.editorColumn(),
-        preview,
-        preserveFocus: preview,
-        selection: new vscode.Range(start, start),
-      });
-      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      this.options.logger.warn(`Results panel: could not open ${path}: ${text}`);
-      if (!preview) void vscode.window.showErrorMessage(`Semantic Search could not open ${path}: ${text}`);
-    }
+    // A later open supersedes this one: skip it if the user has already moved on.
+    await Promise.resolve();
+    if (sequence !== this.openSequence || this.disposed) return;
+    await openResultLocation({ folder, path, startLine, endLine }, { preview, viewColumn: this.editorColumn(), logger: { warn: (message) => this.options.logger.warn(`Results panel: ${message}`) } });
   }
 
   /** A column other than the panel's, so opening a result never covers the panel (which would reload it). */
