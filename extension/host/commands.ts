@@ -81,9 +81,13 @@ async function findSimilar(controller: Controller, panel: PanelHost): Promise<vo
   });
 }
 
-async function clearIndex(controller: Controller): Promise<void> {
-  const choice = await vscode.window.showWarningMessage('Delete the semantic index of every workspace folder? Searching needs a new index afterwards.', { modal: true }, 'Delete Index');
-  if (choice !== 'Delete Index') return;
+async function clearIndex(controller: Controller, options: unknown): Promise<void> {
+  // Called from code (a test, another extension) with { confirmed: true }, it does not ask.
+  const confirmed = typeof options === 'object' && options !== null && (options as { confirmed?: unknown }).confirmed === true;
+  if (!confirmed) {
+    const choice = await vscode.window.showWarningMessage('Delete the semantic index of every workspace folder? Searching needs a new index afterwards.', { modal: true }, 'Delete Index');
+    if (choice !== 'Delete Index') return;
+  }
   await controller.ensureConfigured();
   await controller.client.request('clear', {});
   void vscode.window.showInformationMessage('The semantic index was deleted. Run "Semantic Search: Index Workspace" to build it again.');
@@ -151,7 +155,7 @@ export function registerCommands(controller: Controller, panel: PanelHost): vsco
       await controller.ensureConfigured();
       await controller.client.request('resume', {});
     })),
-    vscode.commands.registerCommand('semanticSearch.clearIndex', guard('Clear Index', () => clearIndex(controller))),
+    vscode.commands.registerCommand('semanticSearch.clearIndex', (options?: unknown) => guard('Clear Index', () => clearIndex(controller, options))()),
     vscode.commands.registerCommand('semanticSearch.showStatus', guard('Show Index Status', () => showStatus(controller))),
     vscode.commands.registerCommand('semanticSearch.showLog', () => controller.log.show()),
   ];

@@ -3,7 +3,10 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands.ts';
 import { Controller } from './controller.ts';
+import type { ServiceState } from '../core/service/workspace-service.ts';
+import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { ResultsPanel, registerResultsPanelSerializer } from './results-panel.ts';
+import { toPanelResults } from './results.ts';
 
 /** The one adapter from a standard AbortSignal (the panel's) to a VS Code cancellation token. */
 function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
@@ -13,7 +16,21 @@ function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
   return source.token;
 }
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension exports to other extensions (and its own integration tests). */
+export interface SemanticSearchApi {
+  /** Searches every workspace folder with one ranking. */
+  search(query: string, options?: { languages?: string[]; pathGlob?: string }): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined }>;
+  /** Code similar to a piece of text found in a file of the workspace. */
+  findSimilar(location: { folder: string; path: string; startLine: number; endLine: number; text: string }, k?: number): Promise<PanelResult[]>;
+  /** Brings the index up to date and resolves when it is. */
+  index(): Promise<void>;
+  /** The index worker's latest state (undefined before it has started). */
+  state(): ServiceState | undefined;
+  /** Fires whenever the state changes. */
+  onDidChangeState: vscode.Event<ServiceState>;
+}
+
+export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
   const controller = new Controller(context);
   const panel = new ResultsPanel({
     extensionUri: context.extensionUri,
@@ -28,6 +45,19 @@ export function activate(context: vscode.ExtensionContext): void {
     const timer = setTimeout(() => void controller.runIndex('index', false).catch((error: unknown) => controller.log.error(String(error))), 2000);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
+  return {
+    search: async (query, options = {}) => {
+      const { results, partial, notice } = await controller.search(query, options);
+      return { results, partial, notice };
+    },
+    findSimilar: async (location, k = 20) => {
+      await controller.ensureConfigured();
+      return toPanelResults(await controller.client.request('similar', { ...location, k }), controller.folderNames);
+    },
+    index: () => controller.runIndex('index', false),
+    state: () => controller.state,
+    onDidChangeState: controller.client.onDidChangeState,
+  };
 }
 
 export function deactivate(): void {
