@@ -25,7 +25,7 @@ import { format } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { build, buildSuites, SUITE_OUTPUT_DIRECTORY } from '../../scripts/build.ts';
 import { packageExtension } from '../../scripts/package.ts';
-import { codeServerEntry, installVsix, isolatedEnvironment, startCodeServer, type CodeServer } from './harness/code-server.ts';
+import { codeServerEntry, createIsolatedFolders, installVsix, isolatedEnvironment, startCodeServer, type CodeServer } from './harness/code-server.ts';
 import type { Journey, JourneyContext, WorkspaceKind } from './harness/journey.ts';
 import { chromiumPath, EXTENSION_ID, launchBrowser, waitForWorkbench, workbenchUrl } from './harness/workbench.ts';
 
@@ -318,7 +318,9 @@ async function main(): Promise<number> {
       extensionPath = path.join(extensionsDirectory, installed);
       timings.push(['install', seconds(phase)]);
     }
-    browser = await launchBrowser();
+    const browserEnvironment = isolatedEnvironment(runDirectory);
+    await createIsolatedFolders(browserEnvironment);
+    browser = await launchBrowser(browserEnvironment);
 
     if (options.layers.has('host')) {
       phase = performance.now();

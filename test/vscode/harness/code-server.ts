@@ -42,7 +42,8 @@ export function isolatedEnvironment(runDirectory: string, extra: Record<string, 
   };
 }
 
-async function createIsolatedFolders(environment: NodeJS.ProcessEnv): Promise<void> {
+/** Creates the folders an isolated environment points at. */
+export async function createIsolatedFolders(environment: NodeJS.ProcessEnv): Promise<void> {
   for (const key of ['HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'TMPDIR']) {
     await mkdir(environment[key]!, { recursive: true });
   }

@@ -13,9 +13,13 @@ export function chromiumPath(): string {
   return executable;
 }
 
-/** Launches headless Chromium (Playwright gives it a fresh temporary profile) with nothing that reaches the network. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches headless Chromium (Playwright gives it a fresh temporary profile) with nothing that reaches the
+ * network. `environment` keeps what Chromium writes outside its profile (crash-report settings under HOME).
+ */
+export async function launchBrowser(environment: NodeJS.ProcessEnv): Promise<Browser> {
   return chromium.launch({
+    env: environment,
     executablePath: chromiumPath(),
     headless: true,
     chromiumSandbox: false,
