@@ -1,0 +1,36 @@
+// The results panel: search from its query box, results grouped by file, filter by language,
+// keyboard navigation, open a result.
+import assert from 'node:assert/strict';
+import { defineJourney } from '../harness/journey.ts';
+import { activeTab, waitForIndexReady } from '../harness/semantic-search.ts';
+import { extensionWebview, runCommand } from '../harness/workbench.ts';
+
+export default defineJourney({
+  name: 'panel',
+  async run({ page, step }) {
+    await waitForIndexReady(page);
+    await runCommand(page, 'Semantic Search: Show Results Panel');
+    const panel = extensionWebview(page);
+    const query = panel.locator('[data-testid="query"]');
+    await query.waitFor({ state: 'visible', timeout: 30_000 });
+    await step('panel-opened');
+    await query.fill('sort users by age');
+    await panel.locator('[data-testid="result"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await step('results-grouped-by-file');
+    assert.ok((await panel.locator('[data-testid="file-group"]').count()) >= 2, 'results from several files');
+    // Only Python.
+    await panel.locator('[data-testid="language-filter-summary"]').click();
+    await panel.locator('[data-testid="language-option"][value="python"]').check();
+    await page.waitForTimeout(1000);
+    await panel.locator('[data-testid="result"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await step('filtered-to-python');
+    const paths = await panel.locator('[data-testid="file-header"]').allInnerTexts();
+    assert.ok(paths.length > 0 && paths.every((text) => text.includes('.py')), `only Python files: ${paths.join(' | ')}`);
+    // Keyboard: into the list, then Enter opens the selected result.
+    await query.focus();
+    await query.press('ArrowDown');
+    await query.press('Enter');
+    await activeTab(page).filter({ hasText: '.py' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await step('result-opened-from-panel');
+  },
+});
