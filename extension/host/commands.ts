@@ -93,7 +93,28 @@ async function clearIndex(controller: Controller, options: unknown): Promise<voi
   void vscode.window.showInformationMessage('The semantic index was deleted. Run "Semantic Search: Index Workspace" to build it again.');
 }
 
-async function showStatus(controller: Controller): Promise<void> {
+/** The status details as a read-only document (no "unsaved changes" when it is closed). */
+class StatusDocument implements vscode.TextDocumentContentProvider {
+  static readonly uri = vscode.Uri.from({ scheme: 'semantic-search', path: '/Semantic Search Status.md' });
+  private content = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(): string {
+    return this.content;
+  }
+
+  set(content: string): void {
+    this.content = content;
+    this.changed.fire(StatusDocument.uri);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+async function showStatus(controller: Controller, statusDocument: StatusDocument): Promise<void> {
   await controller.ensureConfigured();
   const details = await controller.client.request('details', {});
   const state = controller.state;
@@ -125,12 +146,15 @@ async function showStatus(controller: Controller): Promise<void> {
     }
     lines.push('');
   }
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
+  statusDocument.set(lines.join('\n'));
+  const document = await vscode.workspace.openTextDocument(StatusDocument.uri);
+  await vscode.languages.setTextDocumentLanguage(document, 'markdown');
   await vscode.window.showTextDocument(document, { preview: true });
 }
 
 /** Registers every command; returns their disposables. */
 export function registerCommands(controller: Controller, panel: PanelHost): vscode.Disposable[] {
+  const statusDocument = new StatusDocument();
   const guard = (name: string, run: () => Promise<unknown>) => async () => {
     try {
       await run();
@@ -142,6 +166,8 @@ export function registerCommands(controller: Controller, panel: PanelHost): vsco
     }
   };
   return [
+    statusDocument,
+    vscode.workspace.registerTextDocumentContentProvider(StatusDocument.uri.scheme, statusDocument),
     vscode.commands.registerCommand('semanticSearch.search', (query?: unknown) => guard('search', () => search(controller, panel, typeof query === 'string' ? query : undefined))()),
     vscode.commands.registerCommand('semanticSearch.findSimilar', guard('Find Similar', () => findSimilar(controller, panel))),
     vscode.commands.registerCommand('semanticSearch.showPanel', guard('Show Panel', async () => panel.show())),
@@ -156,7 +182,7 @@ export function registerCommands(controller: Controller, panel: PanelHost): vsco
       await controller.client.request('resume', {});
     })),
     vscode.commands.registerCommand('semanticSearch.clearIndex', (options?: unknown) => guard('Clear Index', () => clearIndex(controller, options))()),
-    vscode.commands.registerCommand('semanticSearch.showStatus', guard('Show Index Status', () => showStatus(controller))),
+    vscode.commands.registerCommand('semanticSearch.showStatus', guard('Show Index Status', () => showStatus(controller, statusDocument))),
     vscode.commands.registerCommand('semanticSearch.showLog', () => controller.log.show()),
   ];
 }

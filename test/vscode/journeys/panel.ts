@@ -26,10 +26,13 @@ export default defineJourney({
     await step('filtered-to-python');
     const paths = await panel.locator('[data-testid="file-header"]').allInnerTexts();
     assert.ok(paths.length > 0 && paths.every((text) => text.includes('.py')), `only Python files: ${paths.join(' | ')}`);
-    // Keyboard: into the list, then Enter opens the selected result.
-    await query.focus();
+    // Close the filter, then keyboard: Down from the query box into the list, Down again, Enter opens.
+    await panel.locator('[data-testid="language-filter-summary"]').click();
     await query.press('ArrowDown');
-    await query.press('Enter');
+    const list = panel.locator('[data-testid="results"]');
+    await list.press('ArrowDown');
+    await step('keyboard-selection');
+    await list.press('Enter');
     await activeTab(page).filter({ hasText: '.py' }).waitFor({ state: 'visible', timeout: 15_000 });
     await step('result-opened-from-panel');
   },

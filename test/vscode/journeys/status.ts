@@ -14,7 +14,8 @@ export default defineJourney({
     await step('status-bar-tooltip');
     await statusBarItem(page).click();
     await activeTab(page).waitFor({ state: 'visible', timeout: 15_000 });
-    const text = await page.locator('.editor-group-container.active .view-lines').innerText();
+    // The editor renders spaces as non-breaking spaces.
+    const text = (await page.locator('.editor-group-container.active .view-lines').innerText()).replace(/\u00a0/g, ' ');
     await step('status-details');
     for (const part of ['Semantic Search status', 'Files', 'Chunks', 'Model fingerprint', 'Device']) assert.ok(text.includes(part), `the details show ${part}`);
   },
