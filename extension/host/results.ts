@@ -43,11 +43,16 @@ export function kindIcon(kind: string): string {
   }
 }
 
+/** A line without comment markers and indentation: `/**`, ` * text`, `// text`, `# text` → the text. */
+function meaningfulText(line: string): string {
+  return line.replace(/^\s*(\/\*+|\*\/|\*|\/\/+|#+|\"\"\"|''')?\s*/, '').replace(/\s*\*\/\s*$/, '').trim();
+}
+
 /** What a QuickPick row shows for a result. */
 export function quickPickText(result: PanelResult, multiRoot: boolean): { label: string; description: string; detail: string } {
   const name = result.symbol ? [...result.scope.filter((part) => part !== result.symbol), result.symbol].join(' › ') : result.path.split('/').pop()!;
   const where = `${multiRoot && result.folderName ? `${result.folderName} › ` : ''}${result.path}:${result.startLine}`;
-  const firstLine = result.snippet.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  const firstLine = result.snippet.split('\n').map(meaningfulText).find((line) => line !== '') ?? '';
   const score = result.scores.dense !== null ? ` · ${result.scores.dense.toFixed(2)}` : '';
   return { label: `$(${kindIcon(result.kind)}) ${name}`, description: `${where}${score}`, detail: firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine };
 }

@@ -11,7 +11,8 @@ import { FolderIndex, type ChunkingSettings, type FolderIndexStatus } from '../f
 import type { IndexProgress, IndexResult } from '../indexing/indexer.ts';
 import type { DiscoveryOptions } from '../discovery/types.ts';
 import type { Quantization } from '../model/fingerprint.ts';
-import { searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
+import { fuse, mergeOverlapping, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
+import type { StoredChunk } from '../store/index-store.ts';
 
 /** Everything the service is told by the settings. */
 export interface ServiceSettings {
@@ -240,7 +241,7 @@ export class WorkspaceService {
     // Embedded like a chunk (same header, same purpose), so it lands in the chunks' neighbourhood.
     const [vector] = (await runtime.embed([embeddingText({ path: request.path, scope: [], signature: undefined, part: undefined, text: request.text })], 'document', signal)).vectors;
     signal?.throwIfAborted();
-    const candidates: SearchHit[] = [];
+    const dense: { folder: string; chunk: StoredChunk; similarity: number }[] = [];
     for (const entry of this.folders.values()) {
       const index = await this.openFolder(entry).catch(() => undefined);
       if (!index) continue;
@@ -249,26 +250,11 @@ export class WorkspaceService {
           ? index.store.chunksOfFile(request.path, index.chunker.fingerprint).filter((chunk) => chunk.startLine <= request.endLine && chunk.endLine >= request.startLine).map((chunk) => chunk.id)
           : [],
       );
-      for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k, exclude)) {
-        candidates.push({
-          folder: entry.spec.key,
-          path: chunk.path,
-          startLine: chunk.startLine,
-          endLine: chunk.endLine,
-          language: chunk.language,
-          kind: chunk.kind,
-          symbol: chunk.symbol,
-          scope: chunk.scope,
-          signature: chunk.signature,
-          snippet: chunk.text,
-          snippetStartLine: chunk.startLine,
-          scores: { dense: similarity, lexical: undefined, fused: similarity },
-          chunkIds: [chunk.id],
-          splitOf: undefined,
-        });
-      }
+      for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k * 3, exclude)) dense.push({ folder: entry.spec.key, chunk, similarity });
     }
-    return candidates.sort((a, b) => b.scores.fused - a.scores.fused).slice(0, request.k);
+    // Ranked like a search with only the dense list, so pieces of one split chunk come back as one result.
+    dense.sort((a, b) => b.similarity - a.similarity);
+    return mergeOverlapping(fuse(dense, [], { dense: 1, lexical: 0 }, 60)).slice(0, request.k);
   }
 
   /** Languages present in the indexes, for the panel's filter. */

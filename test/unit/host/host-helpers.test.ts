@@ -39,6 +39,9 @@ test('search hits become valid panel results and readable QuickPick rows', () =>
   assert.equal(row.description, 'app › src/<script>alert(1)</script>.ts:3 · 0.81');
   assert.equal(row.detail, 'parse(input) {');
   assert.equal(kindIcon('section'), 'markdown');
+  const documented = quickPickText({ ...result!, snippet: '/**\n * Whether a failed response is worth another try.\n */\nexport function isRetryable() {}' }, false);
+  assert.equal(documented.detail, 'Whether a failed response is worth another try.', 'comment markers are not shown as the summary');
+  assert.equal(quickPickText({ ...result!, snippet: '# Loads the settings.\ndef load():' }, false).detail, 'Loads the settings.');
 });
 
 test('the model setting picks a bundled folder, or a custom folder unless an untrusted workspace names it', () => {

@@ -65,6 +65,8 @@ describe('workspace service with two folders (multi-root)', () => {
   test('find similar excludes the selection itself', async () => {
     const hits = await service.similar({ folder: 'file:///frontend', path: 'web/circle.ts', text: 'context.arc(0, 0, radius, 0, Math.PI * 2);', startLine: 3, endLine: 3, k: 5 });
     assert.ok(hits.every((hit) => !(hit.folder === 'file:///frontend' && hit.path === 'web/circle.ts')));
+    const overlapping = hits.some((a, i) => hits.some((b, j) => i < j && a.folder === b.folder && a.path === b.path && a.startLine <= b.endLine && b.startLine <= a.endLine));
+    assert.equal(overlapping, false, 'pieces of one chunk come back merged');
   });
 
   test('updates while paused wait for resume, which indexes them', async () => {
