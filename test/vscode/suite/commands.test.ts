@@ -48,9 +48,11 @@ suite('Semantic Search in a real VS Code (one folder)', () => {
     await vscode.workspace.getConfiguration('semanticSearch').update('search.resultCount', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
-  test('activation registers every command', async () => {
+  test('activation registers every command, and reports how long it took', async () => {
     const commands = await vscode.commands.getCommands(true);
     for (const command of COMMANDS) assert.ok(commands.includes(command), `${command} is not registered`);
+    assert.ok(Number.isFinite(api.activationMilliseconds) && api.activationMilliseconds > 0);
+    console.log(`activation took ${api.activationMilliseconds.toFixed(1)} ms; extension host memory after indexing: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB RSS (index and embedding workers included), ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MB host heap`);
   });
 
   test('Index Workspace indexes the folder and the state says ready, with the model and device', async function () {
