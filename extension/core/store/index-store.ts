@@ -66,6 +66,30 @@ export interface VectorSpace extends VectorSpaceDefinition {
   tableName: string;
   state: VectorSpaceState;
   createdAt: number;
+  /** When the space stopped being the active one (kept for rollback until its retention ends). */
+  retiredAt: number | undefined;
+}
+
+export type MigrationState = 'building' | 'ready' | 'cut-over' | 'rolled-back' | 'abandoned';
+
+/** A move from one vector space to another. */
+export interface Migration {
+  id: number;
+  fromSpace: string | undefined;
+  toSpace: string;
+  state: MigrationState;
+  startedAt: number;
+  updatedAt: number;
+  /** The migration report (JSON), once computed. */
+  report: unknown;
+}
+
+export interface Calibration {
+  spaceId: string;
+  name: string;
+  value: number;
+  details: Record<string, unknown>;
+  computedAt: number;
 }
 
 export interface NearestNeighbour {
@@ -152,6 +176,29 @@ interface SpaceRow {
   details: string;
   state: VectorSpaceState;
   created_at: number;
+  retired_at: number | null;
+}
+
+interface MigrationRow {
+  id: number;
+  from_space: string | null;
+  to_space: string;
+  state: MigrationState;
+  started_at: number;
+  updated_at: number;
+  report: string | null;
+}
+
+function toMigration(row: MigrationRow): Migration {
+  return {
+    id: row.id,
+    fromSpace: row.from_space ?? undefined,
+    toSpace: row.to_space,
+    state: row.state,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    report: row.report === null ? undefined : (JSON.parse(row.report) as unknown),
+  };
 }
 
 const CHUNK_COLUMNS = `c.id, f.path, c.chunker, c.content_hash, c.start_line, c.end_line, c.language, c.kind, c.symbol,
@@ -188,6 +235,7 @@ function toSpace(row: SpaceRow): VectorSpace {
     details: JSON.parse(row.details) as Record<string, unknown>,
     state: row.state,
     createdAt: row.created_at,
+    retiredAt: row.retired_at ?? undefined,
   };
 }
 
@@ -452,8 +500,8 @@ export class IndexStore {
   activateSpace(id: string): void {
     this.transaction(() => {
       this.vectorSpace(id);
-      this.database.prepare("UPDATE vector_spaces SET state = 'retired' WHERE state = 'active' AND id != ?").run(id);
-      this.database.prepare("UPDATE vector_spaces SET state = 'active' WHERE id = ?").run(id);
+      this.database.prepare("UPDATE vector_spaces SET state = 'retired', retired_at = ? WHERE state = 'active' AND id != ?").run(Date.now(), id);
+      this.database.prepare("UPDATE vector_spaces SET state = 'active', retired_at = NULL WHERE id = ?").run(id);
     });
   }
 
@@ -463,6 +511,7 @@ export class IndexStore {
       const space = this.vectorSpace(id);
       this.database.prepare('DELETE FROM embeddings WHERE space_id = ?').run(id);
       this.database.exec(`DROP TABLE "${space.tableName}"`);
+      this.database.prepare('DELETE FROM calibrations WHERE space_id = ?').run(id);
       this.database.prepare('DELETE FROM vector_spaces WHERE id = ?').run(id);
     });
   }
@@ -584,6 +633,98 @@ export class IndexStore {
       }
       const chunkBound = (this.database.prepare('SELECT COALESCE(MAX(id), 0) AS bound FROM chunks').get() as { bound: number }).bound;
       return { frequencies, chunkBound };
+    });
+  }
+
+  // ---- migrations, calibrations, canaries ----
+
+  /** Records the start of a migration to `toSpace` (abandoning any unfinished one) and returns it. */
+  startMigration(fromSpace: string | undefined, toSpace: string): Migration {
+    return this.transaction(() => {
+      const now = Date.now();
+      this.database.prepare("UPDATE migrations SET state = 'abandoned', updated_at = ? WHERE state IN ('building', 'ready') AND to_space != ?").run(now, toSpace);
+      const existing = this.database.prepare("SELECT * FROM migrations WHERE to_space = ? AND state IN ('building', 'ready')").get(toSpace) as MigrationRow | undefined;
+      if (existing) return toMigration(existing);
+      const id = Number(this.database.prepare("INSERT INTO migrations (from_space, to_space, state, started_at, updated_at) VALUES (?, ?, 'building', ?, ?)").run(fromSpace ?? null, toSpace, now, now).lastInsertRowid);
+      return toMigration(this.database.prepare('SELECT * FROM migrations WHERE id = ?').get(id) as MigrationRow);
+    });
+  }
+
+  /** The unfinished migration (building or ready for cutover), if any. */
+  pendingMigration(): Migration | undefined {
+    const row = this.run(() => this.database.prepare("SELECT * FROM migrations WHERE state IN ('building', 'ready') ORDER BY id DESC LIMIT 1").get() as MigrationRow | undefined);
+    return row ? toMigration(row) : undefined;
+  }
+
+  /** Every migration, newest first. */
+  migrations(): Migration[] {
+    return this.run(() => (this.database.prepare('SELECT * FROM migrations ORDER BY id DESC').all() as MigrationRow[]).map(toMigration));
+  }
+
+  updateMigration(id: number, state: MigrationState, report?: unknown): void {
+    this.run(() => {
+      if (report === undefined) this.database.prepare('UPDATE migrations SET state = ?, updated_at = ? WHERE id = ?').run(state, Date.now(), id);
+      else this.database.prepare('UPDATE migrations SET state = ?, updated_at = ?, report = ? WHERE id = ?').run(state, Date.now(), JSON.stringify(report), id);
+    });
+  }
+
+  saveCalibration(spaceId: string, name: string, value: number, details: Record<string, unknown>): void {
+    this.run(() =>
+      this.database
+        .prepare('INSERT INTO calibrations (space_id, name, value, details, computed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(space_id, name) DO UPDATE SET value = excluded.value, details = excluded.details, computed_at = excluded.computed_at')
+        .run(spaceId, name, value, JSON.stringify(details), Date.now()),
+    );
+  }
+
+  calibration(spaceId: string, name: string): Calibration | undefined {
+    const row = this.run(() => this.database.prepare('SELECT * FROM calibrations WHERE space_id = ? AND name = ?').get(spaceId, name) as { space_id: string; name: string; value: number; details: string; computed_at: number } | undefined);
+    return row ? { spaceId: row.space_id, name: row.name, value: row.value, details: JSON.parse(row.details) as Record<string, unknown>, computedAt: row.computed_at } : undefined;
+  }
+
+  saveCanaries(modelFingerprint: string, textsHash: string, vectors: readonly Float32Array[]): void {
+    const dimensions = vectors[0]?.length ?? 0;
+    const joined = new Float32Array(vectors.length * dimensions);
+    vectors.forEach((vector, index) => joined.set(vector, index * dimensions));
+    this.run(() =>
+      this.database
+        .prepare('INSERT INTO canaries (model_fingerprint, texts_hash, dimensions, vectors, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(model_fingerprint) DO UPDATE SET texts_hash = excluded.texts_hash, dimensions = excluded.dimensions, vectors = excluded.vectors, created_at = excluded.created_at')
+        .run(modelFingerprint, textsHash, dimensions, vectorBytes(joined), Date.now()),
+    );
+  }
+
+  canaries(modelFingerprint: string): { textsHash: string; vectors: Float32Array[] } | undefined {
+    const row = this.run(() => this.database.prepare('SELECT texts_hash, dimensions, vectors FROM canaries WHERE model_fingerprint = ?').get(modelFingerprint) as { texts_hash: string; dimensions: number; vectors: Buffer } | undefined);
+    if (!row) return undefined;
+    const all = new Float32Array(row.vectors.buffer.slice(row.vectors.byteOffset, row.vectors.byteOffset + row.vectors.byteLength));
+    const vectors: Float32Array[] = [];
+    for (let offset = 0; offset < all.length; offset += row.dimensions) vectors.push(all.slice(offset, offset + row.dimensions));
+    return { textsHash: row.texts_hash, vectors };
+  }
+
+  /**
+   * Up to `limit` chunks of a chunker that have a doc comment, spread over the index (every n-th), in a
+   * stable order: the self-supervised evaluation queries come from them.
+   */
+  chunksWithDocComments(chunker: string, limit: number): StoredChunk[] {
+    return this.run(() => {
+      const total = (this.database.prepare("SELECT COUNT(*) AS n FROM chunks WHERE chunker = ? AND doc_comment IS NOT NULL AND length(doc_comment) >= 20 AND part_index IS NULL").get(chunker) as { n: number }).n;
+      const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
+      return (this.database
+        .prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id
+          WHERE c.chunker = ? AND c.doc_comment IS NOT NULL AND length(c.doc_comment) >= 20 AND c.part_index IS NULL AND c.id % ? = 0
+          ORDER BY f.path, c.start_line LIMIT ?`)
+        .all(chunker, step, limit) as ChunkRow[]).map(toStoredChunk);
+    });
+  }
+
+  /** A sample of stored vectors of a space, spread over it (for score distributions and calibration). */
+  sampleVectors(space: VectorSpace, limit: number): { contentHash: string; vector: Float32Array }[] {
+    return this.run(() => {
+      const total = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
+      const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
+      return (this.database
+        .prepare(`SELECT e.content_hash AS content_hash, v.embedding AS embedding FROM embeddings e JOIN "${space.tableName}" v ON v.rowid = e.id WHERE e.space_id = ? AND e.id % ? = 0 ORDER BY e.id LIMIT ?`)
+        .all(space.id, step, limit) as { content_hash: string; embedding: Buffer }[]).map((row) => ({ contentHash: row.content_hash, vector: new Float32Array(row.embedding.buffer.slice(row.embedding.byteOffset, row.embedding.byteOffset + row.embedding.byteLength)) }));
     });
   }
 

@@ -110,6 +110,45 @@ export const MIGRATIONS: readonly Migration[] = [
       database.exec(`CREATE VIRTUAL TABLE chunks_lexical_terms USING fts5vocab(chunks_lexical, 'row');`);
     },
   },
+  {
+    version: 3,
+    description: 'migrations between vector spaces, calibrated thresholds, canary vectors, retirement times',
+    up: (database) => {
+      database.exec(`
+        -- A model (or chunking, quantization) change: a shadow space built while the active one serves.
+        CREATE TABLE migrations (
+          id INTEGER PRIMARY KEY,
+          from_space TEXT,
+          to_space TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('building', 'ready', 'cut-over', 'rolled-back', 'abandoned')),
+          started_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          report TEXT
+        ) STRICT;
+
+        -- Thresholds calibrated per vector space (never constants whose meaning changes with the model).
+        CREATE TABLE calibrations (
+          space_id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          value REAL NOT NULL,
+          details TEXT NOT NULL,
+          computed_at INTEGER NOT NULL,
+          PRIMARY KEY (space_id, name)
+        ) STRICT;
+
+        -- Fixed canary texts embedded by a model fingerprint, to notice files that change under the same name.
+        CREATE TABLE canaries (
+          model_fingerprint TEXT PRIMARY KEY,
+          texts_hash TEXT NOT NULL,
+          dimensions INTEGER NOT NULL,
+          vectors BLOB NOT NULL,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+
+        ALTER TABLE vector_spaces ADD COLUMN retired_at INTEGER;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

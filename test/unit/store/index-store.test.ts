@@ -148,7 +148,7 @@ test('the released schema v1 fixture opens, reads and searches with this code', 
 });
 
 test('every released schema fixture opens and is migrated to the current version', () => {
-  for (const version of [1, 2]) {
+  for (const version of [1, 2, 3]) {
     const databasePath = temporaryDatabasePath();
     copyFileSync(path.join(FIXTURES, `schema-v${version}.db`), databasePath);
     IndexStore.open(databasePath).close();
@@ -160,4 +160,33 @@ test('every released schema fixture opens and is migrated to the current version
     assert.ok(store.lexicalDocumentFrequencies(['install']).frequencies.get('install')! >= 1, `fixture v${version}: term frequencies work after migration`);
     store.close();
   }
+});
+
+test('migrations, calibrations and canaries are recorded per space', () => {
+  const store = openTemporaryStore();
+  const from = store.ensureVectorSpace(spaceDefinition(), 'active');
+  const to = store.ensureVectorSpace(spaceDefinition({ modelFingerprint: 'model-b' }));
+  const migration = store.startMigration(from.id, to.id);
+  assert.equal(store.startMigration(from.id, to.id).id, migration.id, 'starting again resumes the same migration');
+  assert.equal(store.pendingMigration()!.state, 'building');
+  store.updateMigration(migration.id, 'ready', { coverage: 1 });
+  assert.deepEqual(store.pendingMigration()!.report, { coverage: 1 });
+  const other = store.ensureVectorSpace(spaceDefinition({ modelFingerprint: 'model-c' }));
+  store.startMigration(from.id, other.id);
+  assert.equal(store.migrations().find((entry) => entry.id === migration.id)!.state, 'abandoned', 'a new target abandons the unfinished one');
+  store.activateSpace(to.id);
+  assert.ok(store.vectorSpace(from.id).retiredAt! > 0, 'the old space records when it retired');
+  assert.equal(store.vectorSpace(to.id).retiredAt, undefined);
+
+  store.saveCalibration(to.id, 'similar', 0.62, { method: 'p99 of unrelated pairs' });
+  assert.equal(store.calibration(to.id, 'similar')!.value, 0.62);
+  assert.equal(store.calibration(from.id, 'similar'), undefined, 'calibrations are per space');
+  store.dropSpace(to.id);
+  assert.equal(store.calibration(to.id, 'similar'), undefined, 'dropping a space drops its calibrations');
+
+  store.saveCanaries('model-a', 'texts-v1', [unitVector(4, 0), unitVector(4, 1)]);
+  const canaries = store.canaries('model-a')!;
+  assert.equal(canaries.textsHash, 'texts-v1');
+  assert.deepEqual([...canaries.vectors[1]!], [...unitVector(4, 1)]);
+  store.close();
 });
