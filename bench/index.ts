@@ -17,7 +17,7 @@ import { embeddingText } from '../extension/core/chunking/embedding-text.ts';
 import type { Chunk } from '../extension/core/chunking/types.ts';
 import { FolderIndex } from '../extension/core/folder-index.ts';
 import type { Quantization } from '../extension/core/model/fingerprint.ts';
-import { Searcher } from '../extension/core/search/search.ts';
+import { Searcher, singleEmbedder } from '../extension/core/search/search.ts';
 import { IndexStore, chunkContentHash } from '../extension/core/store/index-store.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -144,7 +144,7 @@ async function measureQueries(size: number) {
     }));
   }
   const buildSeconds = (performance.now() - buildStarted) / 1000;
-  const searcher = new Searcher(store, index.runtime);
+  const searcher = new Searcher(store, singleEmbedder(index.runtime));
   const queries = Array.from({ length: Number(options.queries) }, () => `how to ${zipfWord()} the ${zipfWord()} ${zipfWord()}`);
   await searcher.search('warm up', { k: 10 });
   const totals: number[] = [];

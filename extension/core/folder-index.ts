@@ -11,7 +11,7 @@ import type { DiscoveryOptions } from './discovery/types.ts';
 import { EmbeddingRuntime, type RuntimeOptions } from './embedding/runtime.ts';
 import { ModelTokenizer } from './embedding/tokenization.ts';
 import { Indexer, type IndexResult, type RunOptions } from './indexing/indexer.ts';
-import { Searcher, type SearchOptions, type SearchResponse } from './search/search.ts';
+import { Searcher, type EmbedderResolver, type SearchOptions, type SearchResponse } from './search/search.ts';
 import { IndexStore, type StoreStatistics } from './store/index-store.ts';
 
 export interface ChunkingSettings {
@@ -34,6 +34,11 @@ export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
   runtime?: EmbeddingRuntime;
   /** The key results of this folder carry (`SearchHit.folder`), e.g. its workspace folder URI. */
   folderKey?: string;
+  /**
+   * Models other than `runtime` that may answer queries: during a migration the active space still
+   * belongs to the previous model. Looked up by model fingerprint.
+   */
+  otherEmbedders?: EmbedderResolver;
   /** Log lines: `info` for what is worth knowing (the device chosen), `warn` for what went wrong. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -93,14 +98,23 @@ export class FolderIndex {
   readonly searcher: Searcher;
   private readonly ownsRuntime: boolean;
 
-  private constructor(root: string, store: IndexStore, runtime: EmbeddingRuntime, chunker: Chunker, indexer: Indexer, ownsRuntime: boolean, folderKey: string) {
+  private constructor(
+    root: string,
+    store: IndexStore,
+    runtime: EmbeddingRuntime,
+    chunker: Chunker,
+    indexer: Indexer,
+    ownsRuntime: boolean,
+    folderKey: string,
+    otherEmbedders: EmbedderResolver | undefined,
+  ) {
     this.root = root;
     this.store = store;
     this.runtime = runtime;
     this.chunker = chunker;
     this.indexer = indexer;
     this.ownsRuntime = ownsRuntime;
-    this.searcher = new Searcher(store, runtime, folderKey);
+    this.searcher = new Searcher(store, (fingerprint) => (fingerprint === runtime.info.fingerprint ? runtime : otherEmbedders?.(fingerprint)), folderKey);
   }
 
   static async open(options: FolderIndexOptions): Promise<FolderIndex> {
@@ -126,7 +140,7 @@ export class FolderIndex {
       // Chunk boundaries depend on the tokenizer that measures them, so it is part of the chunk set's name.
       const measuredChunker: Chunker = { ...chunker, fingerprint: `${chunker.fingerprint};tokenizer=${(fileHashes['tokenizer.json'] ?? '').slice(0, 16)}` };
       const indexer = new Indexer({ root, store, embedder: runtime, chunker: measuredChunker, discovery: options.discovery, log: (message) => options.log?.('warn', message) });
-      return new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '');
+      return new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '', options.otherEmbedders);
     } catch (error) {
       if (options.runtime === undefined) await runtime?.dispose();
       store.close();

@@ -12,6 +12,17 @@ export interface QueryEmbedder {
   embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<{ vectors: Float32Array[] }>;
 }
 
+/**
+ * Finds the model that embeds queries for a vector space, by the space's model fingerprint. During a
+ * migration the active space still belongs to the old model, so the old model answers queries.
+ */
+export type EmbedderResolver = (modelFingerprint: string) => QueryEmbedder | undefined | Promise<QueryEmbedder | undefined>;
+
+/** A resolver for one model only. */
+export function singleEmbedder(embedder: QueryEmbedder | undefined): EmbedderResolver {
+  return (fingerprint) => (embedder && embedder.info.fingerprint === fingerprint ? embedder : undefined);
+}
+
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 
 export interface SearchOptions {
@@ -95,32 +106,35 @@ interface Candidate {
 /** Searches one indexed folder. Several folders are searched together with `searchAcross`. */
 export class Searcher {
   readonly folder: string;
-  private readonly store: IndexStore;
-  private readonly embedder: QueryEmbedder | undefined;
+  readonly store: IndexStore;
+  readonly resolveEmbedder: EmbedderResolver;
 
-  constructor(store: IndexStore, embedder: QueryEmbedder | undefined, folder = '') {
+  constructor(store: IndexStore, resolveEmbedder: EmbedderResolver, folder = '') {
     this.store = store;
-    this.embedder = embedder;
+    this.resolveEmbedder = resolveEmbedder;
     this.folder = folder;
   }
 
   search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-    return searchAcross([this], this.embedder, query, options);
+    return searchAcross([this], query, options);
   }
 
-  /** Why this folder cannot be searched by meaning with the loaded model, if it cannot. */
-  denseProblem(): string | undefined {
+  /** The model that embeds queries for the active space, or why there is none. */
+  async queryEmbedder(): Promise<{ embedder: QueryEmbedder; space: VectorSpace } | { problem: string }> {
     const space = this.store.activeSpace();
-    if (!this.embedder) return 'no embedding model is loaded';
-    if (!space) return 'the folder has not been indexed yet';
-    if (space.modelFingerprint !== this.embedder.info.fingerprint) {
-      return `the index was built with another model (${space.modelId}); re-index to search by meaning with the current one`;
+    if (!space) return { problem: 'the folder has not been indexed yet' };
+    const embedder = await this.resolveEmbedder(space.modelFingerprint);
+    if (!embedder || embedder.info.fingerprint !== space.modelFingerprint) {
+      return { problem: `the model the index was built with (${space.modelId}) is not available; re-index to search by meaning with the current one` };
     }
-    return undefined;
+    return { embedder, space };
   }
 
-  /** The dense and lexical candidates of this folder; `queryVector` is undefined when dense search is off. */
-  candidates(query: string, queryVector: Float32Array | undefined, options: SearchOptions): FolderCandidates {
+  /**
+   * The dense and lexical candidates of this folder. `queryVector` must come from the model of the
+   * active space (see `queryEmbedder`); undefined turns dense search off, `denseProblem` says why.
+   */
+  candidates(query: string, queryVector: Float32Array | undefined, options: SearchOptions, denseProblem?: string): FolderCandidates {
     const k = options.k ?? 10;
     const wanted = options.candidates ?? Math.max(50, k * 5);
     const mode = options.mode ?? 'hybrid';
@@ -131,13 +145,14 @@ export class Searcher {
       dense: [],
       lexical: [],
       partial: space === undefined || !this.store.isSpaceComplete(space.id),
-      denseUnavailable: mode === 'lexical' ? undefined : this.denseProblem(),
+      denseUnavailable: mode === 'lexical' ? undefined : denseProblem,
       space,
       milliseconds: { dense: 0, lexical: 0 },
     };
-    if (mode !== 'lexical' && !result.denseUnavailable && queryVector) {
+    if (mode !== 'lexical' && space && queryVector) {
+      if (queryVector.length !== space.dimensions) throw new Error(`A ${queryVector.length}-dimensional query vector cannot search space ${space.id}.`);
       const started = performance.now();
-      result.dense = this.denseCandidates(space!, queryVector, wanted, accepts);
+      result.dense = this.denseCandidates(space, queryVector, wanted, accepts);
       result.milliseconds.dense = performance.now() - started;
     }
     if (mode !== 'dense' && space) {
@@ -159,7 +174,7 @@ export class Searcher {
     options: Pick<SearchOptions, 'languages' | 'pathGlob'> = {},
   ): { chunk: StoredChunk; similarity: number }[] {
     const space = this.store.activeSpace();
-    if (!space || this.denseProblem()) return [];
+    if (!space || space.dimensions !== vector.length) return [];
     const accepts = chunkFilter(options);
     return this.denseCandidates(space, vector, k + exclude.size, (chunk) => accepts(chunk) && !exclude.has(chunk.id)).slice(0, k);
   }
@@ -193,31 +208,50 @@ export class Searcher {
 }
 
 /**
- * Searches several folders with one global ranking: the query is embedded once, each folder gives its
- * candidates, the dense lists are merged by similarity and the lexical lists by BM25 score, then fused.
+ * Searches several folders with one global ranking. The query is embedded once per model among the
+ * folders' active spaces (normally one); each folder's dense list comes from its own space only. When
+ * all folders share one model the dense lists merge by similarity, otherwise by rank (similarities of
+ * two models are not comparable); lexical lists merge by BM25 score; then the two are fused.
  */
-export async function searchAcross(
-  searchers: readonly Searcher[],
-  embedder: QueryEmbedder | undefined,
-  query: string,
-  options: SearchOptions = {},
-): Promise<SearchResponse> {
+export async function searchAcross(searchers: readonly Searcher[], query: string, options: SearchOptions = {}): Promise<SearchResponse> {
   const started = performance.now();
   const mode = options.mode ?? 'hybrid';
   const timings = { embedding: 0, dense: 0, lexical: 0, total: 0 };
-  let queryVector: Float32Array | undefined;
-  if (mode !== 'lexical' && embedder && searchers.some((searcher) => !searcher.denseProblem())) {
-    const embedStarted = performance.now();
-    queryVector = (await embedder.embed([query], 'query', options.signal)).vectors[0];
-    timings.embedding = performance.now() - embedStarted;
+  const vectors = new Map<string, Promise<Float32Array>>();
+  const perFolder: FolderCandidates[] = [];
+  for (const searcher of searchers) {
+    let vector: Float32Array | undefined;
+    let problem: string | undefined;
+    if (mode !== 'lexical') {
+      const resolved = await searcher.queryEmbedder();
+      if ('problem' in resolved) {
+        problem = resolved.problem;
+      } else {
+        const fingerprint = resolved.space.modelFingerprint;
+        if (!vectors.has(fingerprint)) {
+          const embedStarted = performance.now();
+          vectors.set(
+            fingerprint,
+            resolved.embedder.embed([query], 'query', options.signal).then(({ vectors: [first] }) => {
+              timings.embedding += performance.now() - embedStarted;
+              return first!;
+            }),
+          );
+        }
+        vector = await vectors.get(fingerprint)!;
+      }
+    }
+    options.signal?.throwIfAborted();
+    perFolder.push(searcher.candidates(query, vector, options, problem));
   }
-  options.signal?.throwIfAborted();
-  const perFolder = searchers.map((searcher) => searcher.candidates(query, queryVector, options));
   for (const folder of perFolder) {
     timings.dense += folder.milliseconds.dense;
     timings.lexical += folder.milliseconds.lexical;
   }
-  const dense = perFolder.flatMap((folder) => folder.dense.map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.similarity - a.similarity);
+  const models = new Set(perFolder.flatMap((folder) => (folder.space && folder.dense.length > 0 ? [folder.space.modelFingerprint] : [])));
+  const dense = perFolder
+    .flatMap((folder) => folder.dense.map((entry, rank) => ({ folder: folder.folder, rank, ...entry })))
+    .sort((a, b) => (models.size <= 1 ? b.similarity - a.similarity : a.rank - b.rank));
   const lexical = perFolder.flatMap((folder) => folder.lexical.map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.score - a.score);
   const fused = fuse(dense, lexical, options.weights ?? { dense: 1, lexical: 1 }, options.rrfK ?? 60);
   const hits = mergeOverlapping(fused).slice(0, options.k ?? 10);

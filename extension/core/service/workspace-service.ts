@@ -225,7 +225,8 @@ export class WorkspaceService {
     const indexes = (await Promise.all([...this.folders.values()].map((entry) => this.openFolder(entry).catch(() => undefined)))).filter(
       (index): index is FolderIndex => index !== undefined,
     );
-    return searchAcross(indexes.map((index) => index.searcher), runtime, query, {
+    void runtime;
+    return searchAcross(indexes.map((index) => index.searcher), query, {
       k: options.k ?? settings.search.k,
       mode: options.mode ?? settings.search.mode,
       weights: settings.search.weights,
