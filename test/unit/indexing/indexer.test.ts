@@ -124,7 +124,7 @@ test('a model change builds a new vector space while the old one keeps serving, 
   try {
     const during = await second.search('sort users by age');
     assert.equal(during.spaces[0]!.id, oldSpace.id, 'searches read the old space until the new one is complete');
-    assert.match(during.denseUnavailable ?? '', /glove-100d) is not available/, 'without the old model loaded, the old space answers lexically');
+    assert.match(during.denseUnavailable ?? '', /glove-100d\) is not available/, 'without the old model loaded, the old space answers lexically');
     const result = await second.index();
     assert.equal(result.activated, true);
     assert.notEqual(second.store.activeSpace()!.id, oldSpace.id);
