@@ -13,7 +13,8 @@ import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary } from '../disc
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
 import { abortError, isAbortError } from '../errors.ts';
-import type { IndexStore, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
+import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
+import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
 
 /** What the indexer needs from an embedding model (the EmbeddingRuntime, or a fake in tests). */
 export interface Embedder {
@@ -45,6 +46,8 @@ export interface IndexResult {
   space: VectorSpace;
   /** True when this run made the target space the one searches read. */
   activated: boolean;
+  /** The migration this run worked on, when the target space is not (or was not) the active one. */
+  migration: Migration | undefined;
   filesScanned: number;
   filesIndexed: number;
   filesUnchanged: number;
@@ -67,6 +70,13 @@ export interface IndexerOptions {
   discovery?: Omit<DiscoveryOptions, 'signal' | 'onSkip'>;
   /** Texts per embedding request. */
   embeddingBatchSize?: number;
+  /** How long a replaced vector space is kept for rollback (default 7 days). */
+  retentionMs?: number;
+  /**
+   * Asked when a new space is complete while another one is active: true cuts over now, false leaves
+   * the migration "ready" for the user to decide. Without it, complete migrations cut over.
+   */
+  decideCutover?: (migration: Migration, from: VectorSpace, to: VectorSpace) => Promise<boolean>;
   log?: (message: string) => void;
 }
 
@@ -159,7 +169,12 @@ class IndexRun {
     embeddingsPerSecond: 0,
     secondsRemaining: undefined,
   };
-  private readonly result: Omit<IndexResult, 'space' | 'activated' | 'milliseconds'> = {
+  private migration: Migration | undefined;
+  /** Whether the space had every file chunked and embedded before this run began. */
+  private wasComplete = false;
+  /** Set by indexAll once the walk has chunked every file; an update of a few paths proves nothing about the rest. */
+  private coveredEveryFile = false;
+  private readonly result: Omit<IndexResult, 'space' | 'activated' | 'milliseconds' | 'migration'> = {
     filesScanned: 0,
     filesIndexed: 0,
     filesUnchanged: 0,
@@ -181,9 +196,14 @@ class IndexRun {
     this.onProgress = run.onProgress;
     const { store } = options;
     this.space = store.ensureVectorSpace(vectorSpaceFor(options.embedder, options.chunker));
-    // The first index of a folder is searchable while it fills; a later model change keeps the old
-    // space serving until the new one is complete.
+    // The first index of a folder is searchable while it fills; a later model change is a migration:
+    // the old space keeps serving until the new one is complete and cut over.
     if (!store.activeSpace()) store.activateSpace(this.space.id);
+    else this.migration = beginMigration(store, this.space);
+    const dropped = collectGarbage(store, options.retentionMs ?? DEFAULT_RETENTION_DAYS * 86_400_000);
+    for (const space of dropped) options.log?.(`Removed the old index of ${space.modelId} (space ${space.id}): its retention ended or its migration was abandoned.`);
+    // Until this run finishes, chunks it adds may have no vector yet: searches say the index is partial.
+    this.wasComplete = store.isSpaceComplete(this.space.id);
     store.setSpaceComplete(this.space.id, false);
   }
 
@@ -222,6 +242,7 @@ class IndexRun {
       this.progress.phase = 'removing';
       const removed = [...stored.keys()].filter((relativePath) => !seen.has(relativePath));
       this.removeFiles(removed);
+      this.coveredEveryFile = true;
       return await this.finish();
     } catch (error) {
       await this.stopEmbedding();
@@ -395,15 +416,24 @@ class IndexRun {
     this.embedLoop = undefined;
     const { store } = this.options;
     let activated = false;
-    const complete = store.countMissingEmbeddings(this.space) === 0;
+    const complete = (this.coveredEveryFile || this.wasComplete) && store.countMissingEmbeddings(this.space) === 0;
     store.setSpaceComplete(this.space.id, complete);
-    if (complete && store.activeSpace()?.id !== this.space.id) {
-      store.activateSpace(this.space.id);
-      activated = true;
+    const active = store.activeSpace();
+    const pending = store.pendingMigration();
+    if (complete && active && active.id !== this.space.id && pending?.toSpace === this.space.id) {
+      store.updateMigration(pending.id, 'ready');
+      this.report(true);
+      const proceed = (await this.options.decideCutover?.(pending, active, this.space)) ?? true;
+      if (proceed) {
+        this.migration = cutOver(store);
+        activated = true;
+      } else {
+        this.migration = store.pendingMigration();
+      }
     }
     this.progress.phase = 'done';
     this.report(true);
-    return { ...this.result, space: store.vectorSpace(this.space.id), activated, milliseconds: performance.now() - this.started };
+    return { ...this.result, space: store.vectorSpace(this.space.id), activated, migration: this.migration, milliseconds: performance.now() - this.started };
   }
 
   private report(force = false): void {

@@ -134,11 +134,13 @@ export class Searcher {
    * The dense and lexical candidates of this folder. `queryVector` must come from the model of the
    * active space (see `queryEmbedder`); undefined turns dense search off, `denseProblem` says why.
    */
-  candidates(query: string, queryVector: Float32Array | undefined, options: SearchOptions, denseProblem?: string): FolderCandidates {
+  candidates(query: string, queryVector: Float32Array | undefined, options: SearchOptions, denseProblem?: string, pinnedSpace?: VectorSpace): FolderCandidates {
     const k = options.k ?? 10;
     const wanted = options.candidates ?? Math.max(50, k * 5);
     const mode = options.mode ?? 'hybrid';
-    const space = this.store.activeSpace();
+    // The space the query vector was made for; a cutover while the query was being embedded must not
+    // pair that vector with another space.
+    const space = pinnedSpace ?? this.store.activeSpace();
     const accepts = chunkFilter(options);
     const result: FolderCandidates = {
       folder: this.folder,
@@ -222,11 +224,13 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
   for (const searcher of searchers) {
     let vector: Float32Array | undefined;
     let problem: string | undefined;
+    let space: VectorSpace | undefined;
     if (mode !== 'lexical') {
       const resolved = await searcher.queryEmbedder();
       if ('problem' in resolved) {
         problem = resolved.problem;
       } else {
+        space = resolved.space;
         const fingerprint = resolved.space.modelFingerprint;
         if (!vectors.has(fingerprint)) {
           const embedStarted = performance.now();
@@ -242,7 +246,7 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
       }
     }
     options.signal?.throwIfAborted();
-    perFolder.push(searcher.candidates(query, vector, options, problem));
+    perFolder.push(searcher.candidates(query, vector, options, problem, space));
   }
   for (const folder of perFolder) {
     timings.dense += folder.milliseconds.dense;
