@@ -111,6 +111,12 @@ export class WorkspaceService {
   private settings: ServiceSettings | undefined;
   private readonly folders = new Map<string, FolderEntry>();
   private runtime: EmbeddingRuntime | undefined;
+  /**
+   * Models kept to answer queries for spaces that are still active but belong to another model than
+   * the settings' (during a migration), by model fingerprint. Undefined when that model's files no
+   * longer give the fingerprint (they changed under the same name).
+   */
+  private readonly servingRuntimes = new Map<string, Promise<EmbeddingRuntime | undefined>>();
   private runtimeLoading: Promise<EmbeddingRuntime> | undefined;
   private modelError: ServiceError | undefined;
   private paused = false;
@@ -141,7 +147,8 @@ export class WorkspaceService {
       const runtime = this.runtime ?? (await this.runtimeLoading?.catch(() => undefined));
       this.runtime = undefined;
       this.runtimeLoading = undefined;
-      await runtime?.dispose();
+      // The old model keeps answering queries for the spaces it built until they are replaced.
+      if (runtime) this.servingRuntimes.set(runtime.info.fingerprint, Promise.resolve(runtime));
     }
     if (modelChanged) this.modelError = undefined;
     for (const spec of folders) {
@@ -221,11 +228,10 @@ export class WorkspaceService {
   /** Searches every folder with one ranking. Folders that fail to open are left out (their state says why). */
   async search(query: string, options: { k?: number; languages?: string[]; pathGlob?: string; mode?: SearchMode }, signal?: AbortSignal): Promise<SearchResponse> {
     const settings = this.requireSettings();
-    const runtime = await this.loadRuntime().catch(() => undefined);
+    await this.loadRuntime().catch(() => undefined);
     const indexes = (await Promise.all([...this.folders.values()].map((entry) => this.openFolder(entry).catch(() => undefined)))).filter(
       (index): index is FolderIndex => index !== undefined,
     );
-    void runtime;
     return searchAcross(indexes.map((index) => index.searcher), query, {
       k: options.k ?? settings.search.k,
       mode: options.mode ?? settings.search.mode,
@@ -238,17 +244,23 @@ export class WorkspaceService {
 
   /** Chunks most similar to a piece of code (a selection), across folders, the selection itself excluded. */
   async similar(request: SimilarRequest, signal?: AbortSignal): Promise<SearchHit[]> {
-    const runtime = await this.loadRuntime();
-    // Embedded like a chunk (same header, same purpose), so it lands in the chunks' neighbourhood.
-    const [vector] = (await runtime.embed([embeddingText({ path: request.path, scope: [], signature: undefined, part: undefined, text: request.text })], 'document', signal)).vectors;
-    signal?.throwIfAborted();
+    // Embedded like a chunk (same header, same purpose), so it lands in the chunks' neighbourhood, and
+    // by the model of each folder's active space.
+    const text = embeddingText({ path: request.path, scope: [], signature: undefined, part: undefined, text: request.text });
+    const vectors = new Map<string, Float32Array>();
     const dense: { folder: string; chunk: StoredChunk; similarity: number }[] = [];
     for (const entry of this.folders.values()) {
       const index = await this.openFolder(entry).catch(() => undefined);
       if (!index) continue;
+      const resolved = await index.searcher.queryEmbedder();
+      if ('problem' in resolved) continue;
+      const fingerprint = resolved.space.modelFingerprint;
+      if (!vectors.has(fingerprint)) vectors.set(fingerprint, (await resolved.embedder.embed([text], 'document', signal)).vectors[0]!);
+      const vector = vectors.get(fingerprint);
+      signal?.throwIfAborted();
       const exclude = new Set(
         entry.spec.key === request.folder
-          ? index.store.chunksOfFile(request.path, index.chunker.fingerprint).filter((chunk) => chunk.startLine <= request.endLine && chunk.endLine >= request.startLine).map((chunk) => chunk.id)
+          ? index.store.chunksOfFile(request.path, resolved.space.chunker).filter((chunk) => chunk.startLine <= request.endLine && chunk.endLine >= request.startLine).map((chunk) => chunk.id)
           : [],
       );
       for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k * 3, exclude)) dense.push({ folder: entry.spec.key, chunk, similarity });
@@ -296,6 +308,54 @@ export class WorkspaceService {
     for (const entry of this.folders.values()) await this.closeFolder(entry);
     const runtime = this.runtime ?? (await this.runtimeLoading?.catch(() => undefined));
     await runtime?.dispose();
+    for (const serving of this.servingRuntimes.values()) await (await serving)?.dispose();
+    this.servingRuntimes.clear();
+  }
+
+  /**
+   * The model that answers queries for spaces of `fingerprint`: the settings' model, or one kept or
+   * loaded from the space's own record (model folder and quantization) while that space is active.
+   */
+  private servingEmbedder(fingerprint: string): Promise<EmbeddingRuntime | undefined> {
+    if (this.runtime?.info.fingerprint === fingerprint) return Promise.resolve(this.runtime);
+    let serving = this.servingRuntimes.get(fingerprint);
+    if (!serving) {
+      const space = [...this.folders.values()].map((entry) => entry.index?.store.activeSpace()).find((candidate) => candidate?.modelFingerprint === fingerprint);
+      const details = space?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
+      if (!details?.modelDirectory) return Promise.resolve(undefined);
+      const settings = this.requireSettings();
+      serving = EmbeddingRuntime.load({
+        modelDirectory: details.modelDirectory,
+        quantization: details.quantization ?? 'fp32',
+        device: settings.device,
+        threads: settings.threads > 0 ? settings.threads : undefined,
+        workerScript: settings.embeddingWorkerScript,
+      }).then(
+        async (runtime) => {
+          if (runtime.info.fingerprint === fingerprint) return runtime;
+          // Same folder, other bytes: these files can no longer embed queries for that space.
+          this.events.log('warn', `The model files of ${space!.modelId} changed since its index was built; that index can only be searched by words until it is rebuilt.`);
+          await runtime.dispose();
+          return undefined;
+        },
+        () => undefined,
+      );
+      this.servingRuntimes.set(fingerprint, serving);
+    }
+    return serving;
+  }
+
+  /** Disposes kept models no active space needs any more (after a cutover). */
+  private async releaseServingRuntimes(): Promise<void> {
+    const needed = new Set([...this.folders.values()].flatMap((entry) => {
+      const space = entry.index?.store.activeSpace();
+      return space ? [space.modelFingerprint] : [];
+    }));
+    for (const [fingerprint, serving] of this.servingRuntimes) {
+      if (needed.has(fingerprint)) continue;
+      this.servingRuntimes.delete(fingerprint);
+      await (await serving)?.dispose();
+    }
   }
 
   // ---- internals ----
@@ -352,6 +412,7 @@ export class WorkspaceService {
           databasePath: entry.spec.databasePath,
           modelDirectory: runtime.info.modelDirectory,
           runtime,
+          otherEmbedders: (fingerprint) => this.servingEmbedder(fingerprint),
           folderKey: entry.spec.key,
           discovery: settings.discovery,
           chunking: settings.chunking,
@@ -438,6 +499,7 @@ export class WorkspaceService {
     entry.state.error = undefined;
     if (!this.paused) entry.state.phase = completeness(index);
     this.emitState();
+    void this.releaseServingRuntimes();
   }
 
   /** After a folder opens: its phase says how complete its index is, unless a run or a pause says more. */

@@ -106,3 +106,26 @@ test('a model that cannot load is reported with its reason, and lexical search k
     await service.dispose();
   }
 });
+
+test('after a model change the old model keeps answering by meaning until the new index is cut over', async () => {
+  const root = writeCorpus({ 'server/users.go': 'package server\n\n// SortUsersByAge orders users from youngest to oldest.\nfunc SortUsersByAge(users []User) {\n\tsort.Slice(users, func(i, j int) bool { return users[i].Age < users[j].Age })\n}\n' });
+  const folders: FolderSpec[] = [{ key: 'k', name: 'a', root, databasePath: temporaryDatabasePath() }];
+  const { service } = recorder();
+  try {
+    await service.configure(settings(), folders);
+    await service.index();
+    const before = await service.search('sort users by age', {});
+    await service.configure(settings({ modelDirectory: offlineModel('use-lite'), quantization: 'int8' }), folders);
+    const during = await service.search('sort users by age', {});
+    assert.equal(during.denseUnavailable, undefined, 'the old model (kept) still embeds queries for the old space');
+    assert.deepEqual(during.spaces.map((space) => space.id), before.spaces.map((space) => space.id));
+    assert.equal(during.hits[0]!.path, 'server/users.go');
+    await service.index();
+    const after = await service.search('sort users by age', {});
+    assert.notEqual(after.spaces[0]!.id, before.spaces[0]!.id, 'cut over to the new space');
+    assert.equal(after.denseUnavailable, undefined);
+    assert.equal(service.state().model?.id, 'use-lite');
+  } finally {
+    await service.dispose();
+  }
+});
