@@ -5,6 +5,7 @@
 //   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
 //   semsearch status [--dir DIR | --db PATH] [--json]
 //   semsearch watch [DIR] [--db PATH]
+//   semsearch migrate --to MODEL [--quantization Q] [--manual] | --status | --cutover | --rollback  [--dir DIR | --db PATH] [--json]
 //
 // Errors are one line on stderr and a non-zero exit code: 2 for a usage mistake, 1 for anything else.
 import { createReadStream, createWriteStream, existsSync, watch, type WriteStream } from 'node:fs';
@@ -18,6 +19,7 @@ import type { DeviceSetting } from '../core/embedding/providers.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { SearchHit, SearchMode } from '../core/search/search.ts';
 import { IndexStore } from '../core/store/index-store.ts';
+import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
 import { ProgressLine } from './progress.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
@@ -51,6 +53,8 @@ const USAGE = `semsearch — search code and docs by meaning, locally
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
   semsearch status [--dir DIR | --db PATH] [--json]
   semsearch watch [DIR] [--db PATH]
+  semsearch migrate --to MODEL [--quantization fp32|int8] [--manual] [--dir DIR | --db PATH]
+  semsearch migrate --status | --cutover | --rollback [--dir DIR | --db PATH] [--json]
 
 Every command takes --verbose (-v) to log more, --json where it prints results.
 Models: use-lite (default, int8), glove-100d, or the path of a Hugging Face model folder.
@@ -144,11 +148,11 @@ function discoveryOptions(values: Values): FolderIndexOptions['discovery'] {
   };
 }
 
-async function openFolderIndex(values: Values, root: string, databasePath: string): Promise<FolderIndex> {
+async function openFolderIndex(values: Values, root: string, databasePath: string, extra: Partial<FolderIndexOptions> = {}): Promise<FolderIndex> {
   const log = (level: 'info' | 'warn', message: string) => {
     if (level === 'warn' || values.verbose) process.stderr.write(`semsearch: ${message}\n`);
   };
-  return FolderIndex.open({ root, databasePath, ...modelOptions(values, databasePath), discovery: discoveryOptions(values), log });
+  return FolderIndex.open({ root, databasePath, ...modelOptions(values, databasePath), discovery: discoveryOptions(values), log, ...extra });
 }
 
 /** Stops the operation on Ctrl-C; a second Ctrl-C exits at once. */
@@ -342,6 +346,82 @@ async function commandWatch(argv: string[]): Promise<void> {
   await index.close();
 }
 
+function spaceLabel(space: { modelId: string; id: string; details: Record<string, unknown> } | undefined): string {
+  if (!space) return 'none';
+  const quantization = typeof space.details.quantization === 'string' ? `, ${space.details.quantization}` : '';
+  return `${space.modelId}${quantization} (space ${space.id})`;
+}
+
+async function commandMigrate(argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    to: { type: 'string' },
+    manual: { type: 'boolean', default: false },
+    status: { type: 'boolean', default: false },
+    cutover: { type: 'boolean', default: false },
+    rollback: { type: 'boolean', default: false },
+  });
+  const actions = ['to', 'status', 'cutover', 'rollback'].filter((name) => values[name] !== undefined && values[name] !== false);
+  if (actions.length !== 1) throw new UsageError('give exactly one of --to MODEL, --status, --cutover, --rollback');
+  const { root, databasePath } = locateIndex(values);
+
+  if (values.to) {
+    // Building the new space is an index run with the new model; the old space answers until cutover.
+    // --manual builds the new index but leaves the cutover to `migrate --cutover`.
+    const index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, values.manual ? { decideCutover: async () => false } : {});
+    const progress = new ProgressLine(process.stderr, !values.json);
+    try {
+      const result = await index.index({
+        signal: interruptible(),
+        onProgress: (update: IndexProgress) => progress.update(`migrating to ${values.to as string}`, update),
+      });
+      progress.done();
+      const status = migrationStatus(index.store);
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ activated: result.activated, migration: result.migration ?? null, active: status.active?.id ?? null, rollbackTo: status.rollbackTo?.id ?? null, chunksEmbedded: result.chunksEmbedded }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(
+        result.activated
+          ? `cut over to ${spaceLabel(status.active)} after embedding ${result.chunksEmbedded} chunks; roll back with \`semsearch migrate --rollback\`\n`
+          : result.migration?.state === 'ready'
+            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`\n`
+            : `nothing to migrate: ${spaceLabel(status.active)} is already active\n`,
+      );
+    } finally {
+      progress.done();
+      await index.close();
+    }
+    return;
+  }
+
+  const store = IndexStore.open(databasePath);
+  try {
+    if (values.status) {
+      const status = migrationStatus(store);
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ active: status.active ?? null, pending: status.pending ?? null, rollbackTo: status.rollbackTo ?? null, history: status.history }, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `active      ${spaceLabel(status.active)}`,
+        `migration   ${status.pending ? `to ${spaceLabel(status.pending.target)}: ${status.pending.state}, ${status.pending.complete ? 'complete' : `${status.pending.missing} chunk contents still to embed`}` : 'none in progress'}`,
+        `rollback    ${status.rollbackTo ? `to ${spaceLabel(status.rollbackTo)} (retired ${new Date(status.rollbackTo.retiredAt ?? 0).toISOString()})` : 'nothing to roll back to'}`,
+        ...status.history.slice(0, 5).map((migration) => `history     #${migration.id} ${migration.fromSpace ?? '-'} → ${migration.toSpace}: ${migration.state} (${new Date(migration.updatedAt).toISOString()})`),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } else if (values.cutover) {
+      const migration = cutOver(store);
+      process.stdout.write(`cut over to space ${migration.toSpace}; the old one is kept for rollback\n`);
+    } else {
+      const started = performance.now();
+      const { space } = rollBack(store);
+      process.stdout.write(`rolled back to ${spaceLabel(space)} in ${(performance.now() - started).toFixed(0)} ms\n`);
+    }
+  } finally {
+    store.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -358,6 +438,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'watch':
         await commandWatch(rest);
         return 0;
+      case 'migrate':
+        await commandMigrate(rest);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -365,7 +448,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; the commands are index, search, status and watch`);
+        throw new UsageError(`unknown command "${command}"; the commands are index, search, status, watch and migrate`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -373,7 +456,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof Error && error.name === 'AbortError') return 130;
-    if (isModelError(error) || isStoreError(error)) {
+    if (isModelError(error) || isStoreError(error) || isMigrationError(error)) {
       process.stderr.write(`semsearch: ${error.message}\n`);
       return 1;
     }

@@ -10,7 +10,7 @@ import type { Chunker, ChunkerLogger } from './chunking/types.ts';
 import type { DiscoveryOptions } from './discovery/types.ts';
 import { EmbeddingRuntime, type RuntimeOptions } from './embedding/runtime.ts';
 import { ModelTokenizer } from './embedding/tokenization.ts';
-import { Indexer, type IndexResult, type RunOptions } from './indexing/indexer.ts';
+import { Indexer, type IndexResult, type IndexerOptions, type RunOptions } from './indexing/indexer.ts';
 import { Searcher, type EmbedderResolver, type SearchOptions, type SearchResponse } from './search/search.ts';
 import { IndexStore, type StoreStatistics } from './store/index-store.ts';
 
@@ -39,6 +39,10 @@ export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
    * belongs to the previous model. Looked up by model fingerprint.
    */
   otherEmbedders?: EmbedderResolver;
+  /** Whether a complete new space replaces the active one now (see Indexer); default yes. */
+  decideCutover?: IndexerOptions['decideCutover'];
+  /** How long a replaced space is kept for rollback. */
+  retentionMs?: number;
   /** Log lines: `info` for what is worth knowing (the device chosen), `warn` for what went wrong. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -139,7 +143,16 @@ export class FolderIndex {
       });
       // Chunk boundaries depend on the tokenizer that measures them, so it is part of the chunk set's name.
       const measuredChunker: Chunker = { ...chunker, fingerprint: `${chunker.fingerprint};tokenizer=${(fileHashes['tokenizer.json'] ?? '').slice(0, 16)}` };
-      const indexer = new Indexer({ root, store, embedder: runtime, chunker: measuredChunker, discovery: options.discovery, log: (message) => options.log?.('warn', message) });
+      const indexer = new Indexer({
+        root,
+        store,
+        embedder: runtime,
+        chunker: measuredChunker,
+        discovery: options.discovery,
+        decideCutover: options.decideCutover,
+        retentionMs: options.retentionMs,
+        log: (message) => options.log?.('warn', message),
+      });
       return new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '', options.otherEmbedders);
     } catch (error) {
       if (options.runtime === undefined) await runtime?.dispose();

@@ -122,3 +122,32 @@ describe('semsearch CLI', () => {
     assert.equal(found.results[0]!.path, 'src/retry.ts');
   });
 });
+
+describe('semsearch migrate', () => {
+  const root = writeCorpus();
+  const db = path.join(mkdtempSync(path.join(os.tmpdir(), 'migrate-')), 'index.db');
+
+  test('--to builds the new index, cuts over; --rollback and --cutover move between them; --status says where things stand', () => {
+    assert.equal(semsearch('index', root, '--db', db, '--model', 'glove-100d', '--quantization', 'fp32').code, 0);
+    const manual = semsearch('migrate', '--to', 'use-lite', '--manual', '--db', db);
+    assert.equal(manual.code, 0, manual.stderr);
+    assert.match(manual.stdout, /complete and waits for `semsearch migrate --cutover`/);
+    const waiting = JSON.parse(semsearch('migrate', '--status', '--db', db, '--json').stdout) as { active: { modelId: string }; pending: { state: string; complete: boolean } };
+    assert.equal(waiting.active.modelId, 'glove-100d');
+    assert.deepEqual([waiting.pending.state, waiting.pending.complete], ['ready', true]);
+    // Meanwhile searches still use the old model's index (by words here: this process loads no model for it).
+    assert.equal(semsearch('search', 'SortUsersByAge', '--db', db, '--mode', 'lexical', '--json').code, 0);
+    const cutover = semsearch('migrate', '--cutover', '--db', db);
+    assert.equal(cutover.code, 0, cutover.stderr);
+    assert.match(semsearch('migrate', '--status', '--db', db).stdout, /active\s+use-lite/);
+    const rollback = semsearch('migrate', '--rollback', '--db', db);
+    assert.equal(rollback.code, 0, rollback.stderr);
+    assert.match(rollback.stdout, /rolled back to glove-100d/);
+    const again = semsearch('migrate', '--rollback', '--db', db);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /no earlier index to go back to/);
+    const automatic = semsearch('migrate', '--to', 'use-lite', '--db', db);
+    assert.match(automatic.stdout, /cut over to use-lite/);
+    assert.equal(semsearch('migrate', '--cutover', '--rollback', '--db', db).code, 2, 'one action at a time');
+  });
+});
