@@ -13,6 +13,7 @@ import { ModelTokenizer } from './embedding/tokenization.ts';
 import { Indexer, type IndexResult, type IndexerOptions, type RunOptions } from './indexing/indexer.ts';
 import { Searcher, type EmbedderResolver, type SearchOptions, type SearchResponse } from './search/search.ts';
 import { IndexStore, type StoreStatistics } from './store/index-store.ts';
+import { checkCanaries, type CanaryCheck } from './migration/canaries.ts';
 
 export interface ChunkingSettings {
   /** Chunks longer than this many lines are split even when they fit the model's window. */
@@ -100,6 +101,8 @@ export class FolderIndex {
   readonly chunker: Chunker;
   readonly indexer: Indexer;
   readonly searcher: Searcher;
+  /** What re-embedding the canary texts at open said about the model (see migration/canaries.ts). */
+  canaries: CanaryCheck | undefined;
   private readonly ownsRuntime: boolean;
 
   private constructor(
@@ -153,7 +156,12 @@ export class FolderIndex {
         retentionMs: options.retentionMs,
         log: (message) => options.log?.('warn', message),
       });
-      return new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '', options.otherEmbedders);
+      const index = new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '', options.otherEmbedders);
+      index.canaries = await checkCanaries(store, runtime);
+      if (index.canaries.status === 'drifted') {
+        options.log?.('warn', `${runtime.info.manifest.id} now computes other vectors than when this index was built (canary cosine ${index.canaries.minimumCosine.toFixed(4)}): the onnxruntime or the device changed. Rebuild the index so queries and chunks match.`);
+      }
+      return index;
     } catch (error) {
       if (options.runtime === undefined) await runtime?.dispose();
       store.close();
