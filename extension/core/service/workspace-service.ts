@@ -12,7 +12,11 @@ import type { IndexProgress, IndexResult } from '../indexing/indexer.ts';
 import type { DiscoveryOptions } from '../discovery/types.ts';
 import type { Quantization } from '../model/fingerprint.ts';
 import { fuse, mergeOverlapping, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
-import type { StoredChunk } from '../store/index-store.ts';
+import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.ts';
+import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migrationStatus, rollBack } from '../migration/lifecycle.ts';
+import { migrationReport, qualityDropped, type MigrationReport } from '../migration/report.ts';
+import { calibrateThresholds, isCalibrationError, type ThresholdName } from '../migration/calibration.ts';
+import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
 
 /** Everything the service is told by the settings. */
 export interface ServiceSettings {
@@ -25,10 +29,26 @@ export interface ServiceSettings {
   discovery: Pick<DiscoveryOptions, 'include' | 'exclude' | 'maxFileBytes' | 'useGitIgnore'>;
   chunking: ChunkingSettings;
   search: { k: number; mode: SearchMode; weights: { dense: number; lexical: number } };
+  /** How a model change is carried out (defaults: DEFAULT_MIGRATION_SETTINGS). */
+  migration?: MigrationSettings;
   /** For a bundled build: where the embedding worker script and the tree-sitter wasm files are. */
   embeddingWorkerScript?: string;
   wasmDirectory?: string;
 }
+
+export interface MigrationSettings {
+  /** Cut over by itself once the new index is complete and its quality held; otherwise always ask. */
+  autoCutover: boolean;
+  /** Largest drop of MRR@10 on self-supervised queries (absolute, 0..1) that still cuts over by itself. */
+  qualityMargin: number;
+  /** Days the replaced index is kept for rollback. */
+  retentionDays: number;
+}
+
+export const DEFAULT_MIGRATION_SETTINGS: MigrationSettings = { autoCutover: true, qualityMargin: 0.05, retentionDays: DEFAULT_RETENTION_DAYS };
+
+/** Queries remembered for the migration report's overlap (newest last). */
+const RECENT_QUERY_LIMIT = 50;
 
 /** One folder to index. */
 export interface FolderSpec {
@@ -49,12 +69,35 @@ export interface ServiceError {
   message: string;
 }
 
+/** A folder's model change, as the status bar and the report panel show it. */
+export interface FolderMigration {
+  id: number;
+  /**
+   * building: the new index is being built while the old one answers; awaiting-decision: it is
+   * complete but cuts over only when the user says so; cut-over: the new one answers and the old one
+   * is kept for rollback.
+   */
+  phase: 'building' | 'awaiting-decision' | 'cut-over';
+  fromModel: string | undefined;
+  toModel: string;
+  /** Chunk contents the new index still has to embed (0 once complete or cut over). */
+  missing: number;
+  /** Why the cutover waits for the user; undefined when it does not. */
+  decisionReason: string | undefined;
+  canRollBack: boolean;
+  updatedAt: number;
+  hasReport: boolean;
+}
+
 export interface FolderState {
   key: string;
   name: string;
   phase: FolderPhase;
   progress: IndexProgress | undefined;
   error: ServiceError | undefined;
+  migration: FolderMigration | undefined;
+  /** Set when the model computes other vectors than the index was built with (canaries): what to do. */
+  stale: string | undefined;
   lastRun: { filesIndexed: number; filesRemoved: number; chunksEmbedded: number; milliseconds: number; truncations: number; failures: number } | undefined;
 }
 
@@ -118,6 +161,8 @@ export class WorkspaceService {
    */
   private readonly servingRuntimes = new Map<string, Promise<EmbeddingRuntime | undefined>>();
   private runtimeLoading: Promise<EmbeddingRuntime> | undefined;
+  /** Queries searched lately, for the migration report (kept in memory only). */
+  private readonly recentQueries: string[] = [];
   private modelError: ServiceError | undefined;
   private paused = false;
   private disposed = false;
@@ -228,6 +273,7 @@ export class WorkspaceService {
   /** Searches every folder with one ranking. Folders that fail to open are left out (their state says why). */
   async search(query: string, options: { k?: number; languages?: string[]; pathGlob?: string; mode?: SearchMode }, signal?: AbortSignal): Promise<SearchResponse> {
     const settings = this.requireSettings();
+    this.rememberQuery(query);
     await this.loadRuntime().catch(() => undefined);
     const indexes = (await Promise.all([...this.folders.values()].map((entry) => this.openFolder(entry).catch(() => undefined)))).filter(
       (index): index is FolderIndex => index !== undefined,
@@ -263,11 +309,156 @@ export class WorkspaceService {
           ? index.store.chunksOfFile(request.path, resolved.space.chunker).filter((chunk) => chunk.startLine <= request.endLine && chunk.endLine >= request.startLine).map((chunk) => chunk.id)
           : [],
       );
-      for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k * 3, exclude)) dense.push({ folder: entry.spec.key, chunk, similarity });
+      // Only what this model calls similar: its calibrated threshold, not a constant.
+      const threshold = (await this.threshold(entry.spec.key, 'similar', signal)) ?? -1;
+      for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k * 3, exclude)) {
+        if (similarity >= threshold) dense.push({ folder: entry.spec.key, chunk, similarity });
+      }
     }
     // Ranked like a search with only the dense list, so pieces of one split chunk come back as one result.
     dense.sort((a, b) => b.similarity - a.similarity);
     return mergeOverlapping(fuse(dense, [], { dense: 1, lexical: 0 }, 60)).slice(0, request.k);
+  }
+
+  /**
+   * Cuts the folders' pending migrations over now (the new index must be complete). Folders without
+   * one are left alone; throws the first MigrationError when none could be cut over.
+   */
+  async cutOver(keys?: readonly string[]): Promise<string[]> {
+    const done: string[] = [];
+    let refusal: unknown;
+    for (const entry of this.entries(keys)) {
+      const index = await this.openFolder(entry).catch(() => undefined);
+      if (!index?.store.pendingMigration()) continue;
+      try {
+        cutOver(index.store);
+        done.push(entry.spec.key);
+      } catch (error) {
+        if (!isMigrationError(error)) throw error;
+        refusal ??= error;
+      }
+      this.refreshMigration(entry, index);
+    }
+    this.emitState();
+    void this.releaseServingRuntimes();
+    if (done.length === 0) throw refusal ?? new MigrationError('nothing-pending', 'There is no migration to cut over to. Change the model to start one.');
+    return done;
+  }
+
+  /**
+   * Makes the index the last cutover replaced active again, in each folder that has one. Returns the
+   * model each folder went back to, so the caller can set the settings back to it (otherwise the next
+   * index run starts the same migration again).
+   */
+  async rollBack(keys?: readonly string[]): Promise<{ folder: string; modelId: string; modelDirectory: string | undefined; quantization: Quantization | undefined }[]> {
+    const restored: { folder: string; modelId: string; modelDirectory: string | undefined; quantization: Quantization | undefined }[] = [];
+    for (const entry of this.entries(keys)) {
+      entry.run?.controller.abort();
+      await entry.run?.done;
+      const index = await this.openFolder(entry).catch(() => undefined);
+      if (!index) continue;
+      const pending = index.store.pendingMigration();
+      if (pending) {
+        // Rolling back while a new index is built abandons that build: the active index is already the old one.
+        index.store.updateMigration(pending.id, 'abandoned');
+        const active = index.store.activeSpace();
+        if (active) restored.push({ folder: entry.spec.key, modelId: active.modelId, ...spaceModel(active) });
+      } else {
+        try {
+          const { space } = rollBack(index.store);
+          restored.push({ folder: entry.spec.key, modelId: space.modelId, ...spaceModel(space) });
+        } catch (error) {
+          if (!isMigrationError(error)) throw error;
+        }
+      }
+      this.refreshMigration(entry, index);
+      if (!this.paused && !entry.run) entry.state.phase = completeness(index);
+    }
+    this.emitState();
+    if (restored.length === 0) throw new MigrationError('nothing-to-roll-back', 'There is no earlier index to go back to: no cutover happened, or its old index has already been removed.');
+    return restored;
+  }
+
+  /**
+   * The migration report of each folder with a migration in progress or one that can be rolled back:
+   * the saved one, or a fresh one when asked (or when none was saved yet).
+   */
+  async migrationReports(options: { keys?: readonly string[]; refresh?: boolean; signal?: AbortSignal } = {}): Promise<{ folder: string; name: string; report: MigrationReport }[]> {
+    const reports: { folder: string; name: string; report: MigrationReport }[] = [];
+    for (const entry of this.entries(options.keys)) {
+      const index = await this.openFolder(entry).catch(() => undefined);
+      if (!index) continue;
+      const migration = currentMigration(index);
+      if (!migration) continue;
+      let report = migration.report as MigrationReport | undefined;
+      if (!report || options.refresh) {
+        const from = migration.fromSpace ? index.store.vectorSpace(migration.fromSpace) : undefined;
+        report = await this.buildReport(index, from, index.store.vectorSpace(migration.toSpace), options.signal);
+        index.store.updateMigration(migration.id, migration.state, report);
+        this.refreshMigration(entry, index);
+      }
+      reports.push({ folder: entry.spec.key, name: entry.spec.name, report });
+    }
+    this.emitState();
+    return reports;
+  }
+
+  /**
+   * The calibrated value of a threshold in the active index of a folder, calibrating it first when
+   * it never was (the first find-similar or duplicate search after an index is built).
+   */
+  async threshold(key: string, name: ThresholdName, signal?: AbortSignal): Promise<number | undefined> {
+    const entry = this.folders.get(key);
+    const index = entry && (await this.openFolder(entry).catch(() => undefined));
+    const space = index?.store.activeSpace();
+    if (!index || !space) return undefined;
+    const saved = index.store.calibration(space.id, name);
+    if (saved) return saved.value;
+    const embedder = await this.servingEmbedder(space.modelFingerprint);
+    if (!embedder) return undefined;
+    try {
+      const result = await calibrateThresholds(index.store, space, { embedder, signal });
+      return result[name].value;
+    } catch (error) {
+      // Too small an index has no meaningful threshold: the feature then shows unfiltered results.
+      if (isCalibrationError(error)) {
+        this.events.log('info', `${entry.spec.name}: ${error.message}`);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Exact and near-duplicate code in each folder's active index, at the index's calibrated `duplicate` threshold. */
+  async duplicates(options: { keys?: readonly string[]; signal?: AbortSignal; onProgress?: (examined: number, total: number) => void } = {}): Promise<{ folder: string; name: string; result: DuplicatesResult | undefined; problem: string | undefined }[]> {
+    const results: { folder: string; name: string; result: DuplicatesResult | undefined; problem: string | undefined }[] = [];
+    for (const entry of this.entries(options.keys)) {
+      const index = await this.openFolder(entry).catch(() => undefined);
+      const space = index?.store.activeSpace();
+      if (!index || !space) {
+        results.push({ folder: entry.spec.key, name: entry.spec.name, result: undefined, problem: 'not indexed yet' });
+        continue;
+      }
+      const threshold = await this.threshold(entry.spec.key, 'duplicate', options.signal);
+      if (threshold === undefined) {
+        results.push({ folder: entry.spec.key, name: entry.spec.name, result: undefined, problem: 'too little code is indexed to calibrate what counts as a duplicate' });
+        continue;
+      }
+      const result = await findDuplicates(index.store, space, { threshold, signal: options.signal, onProgress: (progress) => options.onProgress?.(progress.examined, progress.total) });
+      results.push({ folder: entry.spec.key, name: entry.spec.name, result, problem: undefined });
+    }
+    return results;
+  }
+
+  /**
+   * The model's files changed on disk (a new download, a replaced file): load it again. A new
+   * fingerprint means a new index built beside the old one (a migration); the same fingerprint is
+   * checked against the canaries when the folders reopen.
+   */
+  async reloadModel(): Promise<void> {
+    const settings = this.requireSettings();
+    this.settings = undefined;
+    await this.configure(settings, [...this.folders.values()].map((entry) => entry.spec));
   }
 
   /** Languages present in the indexes, for the panel's filter. */
@@ -320,7 +511,8 @@ export class WorkspaceService {
     if (this.runtime?.info.fingerprint === fingerprint) return Promise.resolve(this.runtime);
     let serving = this.servingRuntimes.get(fingerprint);
     if (!serving) {
-      const space = [...this.folders.values()].map((entry) => entry.index?.store.activeSpace()).find((candidate) => candidate?.modelFingerprint === fingerprint);
+      // Any space of that model records where its files were: the active one, or a retained one (a report after cutover).
+      const space = [...this.folders.values()].flatMap((entry) => entry.index?.store.vectorSpaces() ?? []).find((candidate) => candidate.modelFingerprint === fingerprint);
       const details = space?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
       if (!details?.modelDirectory) return Promise.resolve(undefined);
       const settings = this.requireSettings();
@@ -351,11 +543,10 @@ export class WorkspaceService {
       const space = entry.index?.store.activeSpace();
       return space ? [space.modelFingerprint] : [];
     }));
-    for (const [fingerprint, serving] of this.servingRuntimes) {
-      if (needed.has(fingerprint)) continue;
-      this.servingRuntimes.delete(fingerprint);
-      await (await serving)?.dispose();
-    }
+    // Chosen and removed at once: a model loaded again while these are disposed (a rollback) is a new entry.
+    const unneeded = [...this.servingRuntimes].filter(([fingerprint]) => !needed.has(fingerprint));
+    for (const [fingerprint] of unneeded) this.servingRuntimes.delete(fingerprint);
+    for (const [, serving] of unneeded) await (await serving)?.dispose();
   }
 
   // ---- internals ----
@@ -406,8 +597,10 @@ export class WorkspaceService {
     if (entry.index) return Promise.resolve(entry.index);
     if (!entry.opening) {
       const settings = this.requireSettings();
-      const opening = this.loadRuntime().then((runtime) =>
-        FolderIndex.open({
+      const migration = settings.migration ?? DEFAULT_MIGRATION_SETTINGS;
+      let opened: FolderIndex | undefined;
+      const opening = this.loadRuntime().then(async (runtime) => {
+        opened = await FolderIndex.open({
           root: entry.spec.root,
           databasePath: entry.spec.databasePath,
           modelDirectory: runtime.info.modelDirectory,
@@ -417,9 +610,12 @@ export class WorkspaceService {
           discovery: settings.discovery,
           chunking: settings.chunking,
           wasmDirectory: settings.wasmDirectory,
+          retentionMs: migration.retentionDays * 86_400_000,
+          decideCutover: (pending, from, to) => this.decideCutover(entry, opened!, pending, from, to),
           log: (level, message) => this.events.log(level, message),
-        }),
-      );
+        });
+        return opened;
+      });
       entry.opening = opening;
       opening.then(
         (index) => {
@@ -427,6 +623,11 @@ export class WorkspaceService {
           entry.index = index;
           entry.opening = undefined;
           if (entry.state.phase === 'error') entry.state.error = undefined;
+          entry.state.stale =
+            index.canaries?.status === 'drifted'
+              ? `The model now computes other vectors than when this index was built (canary similarity ${index.canaries.minimumCosine.toFixed(3)}); searches by meaning may miss. Rebuild the index.`
+              : undefined;
+          this.refreshMigration(entry, index);
           this.refreshPhase(entry);
           this.emitState();
         },
@@ -466,6 +667,11 @@ export class WorkspaceService {
           signal: controller.signal,
           onProgress: (progress) => {
             entry.state.progress = progress;
+            // The run starts a migration when it targets a new space: show it from its first progress.
+            if (entry.state.migration === undefined && index.store.pendingMigration()) {
+              this.refreshMigration(entry, index);
+              this.emitState();
+            }
             this.events.onProgress(entry.spec.key, progress);
           },
         });
@@ -498,6 +704,7 @@ export class WorkspaceService {
     entry.state.progress = undefined;
     entry.state.error = undefined;
     if (!this.paused) entry.state.phase = completeness(index);
+    this.refreshMigration(entry, index);
     this.emitState();
     void this.releaseServingRuntimes();
   }
@@ -506,6 +713,80 @@ export class WorkspaceService {
   private refreshPhase(entry: FolderEntry): void {
     if (entry.run || this.paused || !entry.index) return;
     entry.state.phase = completeness(entry.index);
+  }
+
+  /**
+   * Called by the indexer when a new index is complete: writes the migration report into the
+   * migration's record and says whether to cut over now (quality held and automatic cutover on).
+   */
+  private async decideCutover(entry: FolderEntry, index: FolderIndex, migration: Migration, from: VectorSpace, to: VectorSpace): Promise<boolean> {
+    const settings = this.requireSettings().migration ?? DEFAULT_MIGRATION_SETTINGS;
+    let report: MigrationReport | undefined;
+    try {
+      report = await this.buildReport(index, from, to);
+      index.store.updateMigration(migration.id, 'ready', report);
+    } catch (error) {
+      this.events.log('warn', `${entry.spec.name}: the migration report could not be made (${error instanceof Error ? error.message : String(error)}).`);
+    }
+    const reason = decisionReason(report, settings);
+    if (reason) this.events.log('info', `${entry.spec.name}: the new index of ${to.modelId} is complete; ${reason}`);
+    return reason === undefined;
+  }
+
+  /** Compares `from` (when its model can still be loaded) with `to` on the folder's own code. */
+  private async buildReport(index: FolderIndex, from: VectorSpace | undefined, to: VectorSpace, signal?: AbortSignal): Promise<MigrationReport> {
+    const embedTo = await this.servingEmbedder(to.modelFingerprint);
+    if (!embedTo) throw new MigrationError('nothing-pending', `The model of the new index (${to.modelId}) is not loaded.`);
+    const embedFrom = from ? await this.servingEmbedder(from.modelFingerprint) : undefined;
+    return migrationReport({ store: index.store, from: embedFrom ? from : undefined, to, embedFrom, embedTo, recentQueries: this.recentQueries, signal });
+  }
+
+  /** Recomputes what the folder's state says about its migration, from the database. */
+  private refreshMigration(entry: FolderEntry, index: FolderIndex): void {
+    const status = migrationStatus(index.store);
+    const modelOf = (spaceId: string | undefined) => (spaceId ? index.store.vectorSpaces().find((space) => space.id === spaceId)?.modelId : undefined);
+    const settings = this.settings?.migration ?? DEFAULT_MIGRATION_SETTINGS;
+    const pending = status.pending;
+    if (pending) {
+      const report = pending.report as MigrationReport | undefined;
+      const awaiting = pending.state === 'ready';
+      entry.state.migration = {
+        id: pending.id,
+        phase: awaiting ? 'awaiting-decision' : 'building',
+        fromModel: modelOf(pending.fromSpace),
+        toModel: pending.target.modelId,
+        missing: pending.missing,
+        decisionReason: awaiting ? (decisionReason(report, settings) ?? 'waiting for the cutover') : undefined,
+        canRollBack: status.rollbackTo !== undefined,
+        updatedAt: pending.updatedAt,
+        hasReport: report !== undefined,
+      };
+      return;
+    }
+    const last = status.history.find((migration) => migration.state === 'cut-over');
+    entry.state.migration =
+      last && status.rollbackTo && status.rollbackTo.id === last.fromSpace
+        ? {
+            id: last.id,
+            phase: 'cut-over',
+            fromModel: modelOf(last.fromSpace),
+            toModel: modelOf(last.toSpace) ?? last.toSpace,
+            missing: 0,
+            decisionReason: undefined,
+            canRollBack: true,
+            updatedAt: last.updatedAt,
+            hasReport: last.report !== undefined,
+          }
+        : undefined;
+  }
+
+  private rememberQuery(query: string): void {
+    const trimmed = query.trim();
+    if (trimmed === '') return;
+    const existing = this.recentQueries.indexOf(trimmed);
+    if (existing >= 0) this.recentQueries.splice(existing, 1);
+    this.recentQueries.push(trimmed);
+    if (this.recentQueries.length > RECENT_QUERY_LIMIT) this.recentQueries.shift();
   }
 
   private failFolder(entry: FolderEntry, error: unknown): void {
@@ -521,6 +802,30 @@ export class WorkspaceService {
   }
 }
 
+/** Why a complete new index waits for the user instead of cutting over by itself; undefined when it need not. */
+function decisionReason(report: MigrationReport | undefined, settings: MigrationSettings): string | undefined {
+  if (report && qualityDropped(report, settings.qualityMargin)) {
+    const quality = report.quality!;
+    return `its MRR@10 on ${quality.queries} queries from doc comments fell from ${quality.from!.mrrAt10.toFixed(3)} to ${quality.to.mrrAt10.toFixed(3)}, more than the allowed ${settings.qualityMargin} (semanticSearch.migration.qualityMargin), so it waits for you to cut over or roll back.`;
+  }
+  if (!settings.autoCutover) return 'automatic cutover is off (semanticSearch.migration.autoCutover), so it waits for you to cut over.';
+  return undefined;
+}
+
+/** The migration a report is about: the one in progress, else the last cutover while it can be rolled back. */
+function currentMigration(index: FolderIndex): Migration | undefined {
+  const status = migrationStatus(index.store);
+  if (status.pending) return status.pending;
+  const last = status.history.find((migration) => migration.state === 'cut-over');
+  return last && status.rollbackTo?.id === last.fromSpace ? last : undefined;
+}
+
+/** The model folder and quantization a space was built with (recorded in its details). */
+function spaceModel(space: VectorSpace): { modelDirectory: string | undefined; quantization: Quantization | undefined } {
+  const details = space.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
+  return { modelDirectory: details?.modelDirectory, quantization: details?.quantization };
+}
+
 function completeness(index: FolderIndex): FolderPhase {
   const active = index.store.activeSpace();
   return !active ? 'idle' : index.store.isSpaceComplete(active.id) ? 'ready' : 'partial';
@@ -531,5 +836,5 @@ function runtimeKey(settings: ServiceSettings): string {
 }
 
 function emptyState(spec: FolderSpec): FolderState {
-  return { key: spec.key, name: spec.name, phase: 'idle', progress: undefined, error: undefined, lastRun: undefined };
+  return { key: spec.key, name: spec.name, phase: 'idle', progress: undefined, error: undefined, migration: undefined, stale: undefined, lastRun: undefined };
 }

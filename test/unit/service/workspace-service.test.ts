@@ -6,6 +6,7 @@ import { WorkspaceService, type FolderSpec, type ServiceSettings, type ServiceSt
 import { offlineModel } from '../../helpers/models.ts';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
+import { MIGRATION_FILES } from '../migration/report-corpus.ts';
 
 function settings(overrides: Partial<ServiceSettings> = {}): ServiceSettings {
   return {
@@ -128,4 +129,64 @@ test('after a model change the old model keeps answering by meaning until the ne
   } finally {
     await service.dispose();
   }
+});
+
+describe('a model change through the service: report, decision, cutover, rollback, thresholds', () => {
+  const root = writeCorpus(MIGRATION_FILES);
+  const folders: FolderSpec[] = [{ key: 'k', name: 'project', root, databasePath: temporaryDatabasePath() }];
+  const { service, states } = recorder();
+  after(() => service.dispose());
+  const folderState = () => service.state().folders[0]!;
+
+  test('a quality drop beyond the margin holds the cutover for the user, with the report saved', async () => {
+    await service.configure(settings({ modelDirectory: offlineModel('use-lite'), quantization: 'int8' }), folders);
+    await service.index();
+    assert.equal(folderState().migration, undefined, 'a first index is no migration');
+    await service.search('retry a request when the server is busy', {});
+    // GloVe ranks the doc-comment queries worse than USE: with no margin at all that is a drop.
+    await service.configure(settings({ modelDirectory: offlineModel('glove-100d'), migration: { autoCutover: true, qualityMargin: 0, retentionDays: 7 } }), folders);
+    await service.index();
+    const migration = folderState().migration!;
+    assert.equal(migration.phase, 'awaiting-decision');
+    assert.equal(migration.fromModel, 'use-lite');
+    assert.equal(migration.toModel, 'glove-100d');
+    assert.match(migration.decisionReason!, /MRR@10/);
+    assert.ok(migration.hasReport);
+    const searched = await service.search('retry a request when the server is busy', {});
+    assert.equal(searched.spaces[0]!.modelId, 'use-lite', 'the old index still answers');
+    const [saved] = await service.migrationReports();
+    assert.equal(saved!.report.from?.modelId, 'use-lite');
+    assert.equal(saved!.report.queries.recent, 1, 'the recent query is in the report');
+    assert.ok(states.some((state) => state.folders[0]?.migration?.phase === 'building'), 'the build was visible as building');
+  });
+
+  test('cutover on request switches searches; rollback returns the old model for the settings', async () => {
+    assert.deepEqual(await service.cutOver(), ['k']);
+    assert.equal(folderState().migration?.phase, 'cut-over');
+    assert.equal((await service.search('retry a request when the server is busy', {})).spaces[0]!.modelId, 'glove-100d');
+    const started = performance.now();
+    const [restored] = await service.rollBack();
+    assert.ok(performance.now() - started < 1000, 'rollback takes under a second');
+    assert.equal(restored!.modelId, 'use-lite');
+    assert.equal(restored!.modelDirectory, offlineModel('use-lite'));
+    assert.equal(restored!.quantization, 'int8');
+    assert.equal((await service.search('retry a request when the server is busy', {})).spaces[0]!.modelId, 'use-lite');
+    await assert.rejects(service.cutOver(), /no migration/);
+  });
+
+  test('find similar keeps only what the model calibrated as similar; duplicates use the calibrated threshold', async () => {
+    await service.configure(settings({ modelDirectory: offlineModel('use-lite'), quantization: 'int8' }), folders);
+    await service.index();
+    const similarThreshold = (await service.threshold('k', 'similar'))!;
+    const duplicateThreshold = (await service.threshold('k', 'duplicate'))!;
+    assert.ok(similarThreshold > 0 && similarThreshold < duplicateThreshold && duplicateThreshold < 1, `${similarThreshold} < ${duplicateThreshold}`);
+    const copied = MIGRATION_FILES['src/legacy/text-utils.ts']!;
+    const hits = await service.similar({ folder: 'k', path: 'src/legacy/text-utils.ts', text: copied, startLine: 1, endLine: copied.split('\n').length, k: 10 });
+    assert.ok(hits.length > 0);
+    assert.ok(hits.every((hit) => hit.scores.dense! >= similarThreshold), 'nothing below the calibrated threshold');
+    const [duplicates] = await service.duplicates();
+    assert.equal(duplicates!.result!.threshold, duplicateThreshold);
+    const exact = duplicates!.result!.groups.find((group) => group.kind === 'exact')!;
+    assert.ok(exact.contents[0]!.locations.some((location) => location.path === 'src/legacy/text-utils.ts'));
+  });
 });
