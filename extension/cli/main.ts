@@ -5,7 +5,7 @@
 //   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
 //   semsearch status [--dir DIR | --db PATH] [--json]
 //   semsearch watch [DIR] [--db PATH]
-//   semsearch migrate --to MODEL [--quantization Q] [--manual] | --status | --cutover | --rollback  [--dir DIR | --db PATH] [--json]
+//   semsearch migrate --to MODEL [--quantization Q] [--manual] [--margin M] | --status | --report | --cutover | --rollback  [--dir DIR | --db PATH] [--json]
 //
 // Errors are one line on stderr and a non-zero exit code: 2 for a usage mistake, 1 for anything else.
 import { createReadStream, createWriteStream, existsSync, watch, type WriteStream } from 'node:fs';
@@ -20,6 +20,9 @@ import type { Quantization } from '../core/model/fingerprint.ts';
 import type { SearchHit, SearchMode } from '../core/search/search.ts';
 import { IndexStore } from '../core/store/index-store.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
+import { migrationReport, qualityDropped, type Histogram, type MigrationReport } from '../core/migration/report.ts';
+import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
+import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { ProgressLine } from './progress.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
@@ -53,8 +56,8 @@ const USAGE = `semsearch — search code and docs by meaning, locally
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
   semsearch status [--dir DIR | --db PATH] [--json]
   semsearch watch [DIR] [--db PATH]
-  semsearch migrate --to MODEL [--quantization fp32|int8] [--manual] [--dir DIR | --db PATH]
-  semsearch migrate --status | --cutover | --rollback [--dir DIR | --db PATH] [--json]
+  semsearch migrate --to MODEL [--quantization fp32|int8] [--manual] [--margin 0.05] [--dir DIR | --db PATH]
+  semsearch migrate --status | --report | --cutover | --rollback [--dir DIR | --db PATH] [--json]
 
 Every command takes --verbose (-v) to log more, --json where it prints results.
 Models: use-lite (default, int8), glove-100d, or the path of a Hugging Face model folder.
@@ -352,22 +355,101 @@ function spaceLabel(space: { modelId: string; id: string; details: Record<string
   return `${space.modelId}${quantization} (space ${space.id})`;
 }
 
+/** Loads the model a space was built with (its folder and quantization are recorded with the space). */
+async function loadSpaceModel(space: VectorSpace, values: Values): Promise<EmbeddingRuntime> {
+  const details = space.details as { modelDirectory?: string; quantization?: Quantization };
+  if (!details.modelDirectory) throw new UsageError(`space ${space.id} does not say which model folder built it`);
+  const runtime = await EmbeddingRuntime.load({ modelDirectory: details.modelDirectory, quantization: details.quantization ?? 'fp32', device: (values.device as DeviceSetting | undefined) ?? 'auto', threads: integerOption(values, 'threads', undefined) });
+  if (runtime.info.fingerprint !== space.modelFingerprint) {
+    await runtime.dispose();
+    throw new UsageError(`the files in ${details.modelDirectory} changed since space ${space.id} was built, so its queries cannot be embedded any more`);
+  }
+  return runtime;
+}
+
+/** Builds the report of a migration, loading the models it needs, and saves it with the migration. */
+async function reportOfMigration(store: IndexStore, migration: Migration, values: Values, loaded: EmbeddingRuntime[]): Promise<MigrationReport> {
+  const to = store.vectorSpace(migration.toSpace);
+  const from = migration.fromSpace ? store.vectorSpace(migration.fromSpace) : undefined;
+  const embedTo = loaded.find((runtime) => runtime.info.fingerprint === to.modelFingerprint) ?? (await loadSpaceModel(to, values));
+  if (!loaded.includes(embedTo)) loaded.push(embedTo);
+  let embedFrom = from && loaded.find((runtime) => runtime.info.fingerprint === from.modelFingerprint);
+  if (from && !embedFrom) {
+    embedFrom = await loadSpaceModel(from, values);
+    loaded.push(embedFrom);
+  }
+  const report = await migrationReport({ store, from, to, embedFrom, embedTo, signal: interruptible() });
+  store.updateMigration(migration.id, migration.state, report);
+  return report;
+}
+
+/** A histogram as one line of block characters, for a terminal. */
+function sparkline(histogram: Histogram): string {
+  const blocks = ' ▁▂▃▄▅▆▇█';
+  const first = histogram.counts.findIndex((count) => count > 0);
+  const last = histogram.counts.findLastIndex((count) => count > 0);
+  if (first < 0) return '(empty)';
+  const peak = Math.max(...histogram.counts);
+  const bars = histogram.counts.slice(first, last + 1).map((count) => blocks[Math.ceil((count / peak) * 8)]).join('');
+  return `${histogram.edges[first]!.toFixed(2)} ${bars} ${histogram.edges[last + 1]!.toFixed(2)}`;
+}
+
+function printReport(report: MigrationReport): void {
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const lines = [
+    `migration report: ${report.from ? `${report.from.modelId} (${report.from.dimensions}-d)` : 'nothing'} → ${report.to.modelId} (${report.to.dimensions}-d)`,
+    `coverage        old ${report.coverage.from ? percent(report.coverage.from.shareComplete) : '-'}, new ${percent(report.coverage.to.shareComplete)} (${report.coverage.to.missingContents} contents still to embed)`,
+    `queries         ${report.queries.recent} recent, ${report.queries.selfSupervised} from doc comments`,
+  ];
+  if (report.overlap) lines.push(`top-10 overlap  mean ${percent(report.overlap.mean)}, lowest ${percent(report.overlap.min)}`);
+  if (report.quality) {
+    const from = report.quality.from;
+    lines.push(`Recall@10       old ${from ? from.recallAt10.toFixed(3) : '-'}, new ${report.quality.to.recallAt10.toFixed(3)}`);
+    lines.push(`MRR@10          old ${from ? from.mrrAt10.toFixed(3) : '-'}, new ${report.quality.to.mrrAt10.toFixed(3)}`);
+  }
+  for (const [side, thresholds] of [['old', report.thresholds.from], ['new', report.thresholds.to]] as const) {
+    if (!thresholds) continue;
+    lines.push('unavailable' in thresholds ? `thresholds ${side}  unavailable: ${thresholds.unavailable}` : `thresholds ${side}  similar ${thresholds.similar.value.toFixed(3)}, duplicate ${thresholds.duplicate.value.toFixed(3)}`);
+  }
+  for (const [side, scores] of [['old', report.scores.from], ['new', report.scores.to]] as const) {
+    if (!scores) continue;
+    lines.push(`top scores ${side}  ${sparkline(scores.topScores)}`);
+    lines.push(`unrelated ${side}   ${sparkline(scores.unrelatedPairs)}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function commandMigrate(argv: string[]): Promise<void> {
   const { values } = parse(argv, {
     to: { type: 'string' },
     manual: { type: 'boolean', default: false },
+    margin: { type: 'string' },
     status: { type: 'boolean', default: false },
+    report: { type: 'boolean', default: false },
     cutover: { type: 'boolean', default: false },
     rollback: { type: 'boolean', default: false },
   });
-  const actions = ['to', 'status', 'cutover', 'rollback'].filter((name) => values[name] !== undefined && values[name] !== false);
-  if (actions.length !== 1) throw new UsageError('give exactly one of --to MODEL, --status, --cutover, --rollback');
+  const actions = ['to', 'status', 'report', 'cutover', 'rollback'].filter((name) => values[name] !== undefined && values[name] !== false);
+  if (actions.length !== 1) throw new UsageError('give exactly one of --to MODEL, --status, --report, --cutover, --rollback');
+  const margin = values.margin === undefined ? 0.05 : Number(values.margin);
+  if (!Number.isFinite(margin) || margin < 0 || margin > 1) throw new UsageError('--margin is a drop of MRR@10 between 0 and 1, e.g. 0.05');
   const { root, databasePath } = locateIndex(values);
 
   if (values.to) {
     // Building the new space is an index run with the new model; the old space answers until cutover.
+    // When it is complete the report decides: cut over unless quality fell by more than --margin.
     // --manual builds the new index but leaves the cutover to `migrate --cutover`.
-    const index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, values.manual ? { decideCutover: async () => false } : {});
+    const loaded: EmbeddingRuntime[] = [];
+    let heldBack: MigrationReport | undefined;
+    let index: FolderIndex | undefined;
+    const decideCutover = async (pending: Migration) => {
+      loaded.push(index!.runtime);
+      const report = await reportOfMigration(index!.store, { ...pending, state: 'ready' }, values, loaded);
+      const proceed = !values.manual && !qualityDropped(report, margin);
+      if (!proceed) heldBack = report;
+      return proceed;
+    };
+    index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, { decideCutover });
     const progress = new ProgressLine(process.stderr, !values.json);
     try {
       const result = await index.index({
@@ -377,18 +459,22 @@ async function commandMigrate(argv: string[]): Promise<void> {
       progress.done();
       const status = migrationStatus(index.store);
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ activated: result.activated, migration: result.migration ?? null, active: status.active?.id ?? null, rollbackTo: status.rollbackTo?.id ?? null, chunksEmbedded: result.chunksEmbedded }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ activated: result.activated, migration: result.migration ? { ...result.migration, report: undefined } : null, active: status.active?.id ?? null, rollbackTo: status.rollbackTo?.id ?? null, chunksEmbedded: result.chunksEmbedded }, null, 2)}\n`);
         return;
       }
+      const quality = heldBack?.quality;
       process.stdout.write(
         result.activated
           ? `cut over to ${spaceLabel(status.active)} after embedding ${result.chunksEmbedded} chunks; roll back with \`semsearch migrate --rollback\`\n`
           : result.migration?.state === 'ready'
-            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`\n`
+            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`${
+                !values.manual && quality?.from ? ` (MRR@10 fell from ${quality.from.mrrAt10.toFixed(3)} to ${quality.to.mrrAt10.toFixed(3)}, more than --margin ${margin}; see \`semsearch migrate --report\`)` : ''
+              }\n`
             : `nothing to migrate: ${spaceLabel(status.active)} is already active\n`,
       );
     } finally {
       progress.done();
+      for (const runtime of loaded) if (runtime !== index.runtime) await runtime.dispose();
       await index.close();
     }
     return;
@@ -399,7 +485,8 @@ async function commandMigrate(argv: string[]): Promise<void> {
     if (values.status) {
       const status = migrationStatus(store);
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ active: status.active ?? null, pending: status.pending ?? null, rollbackTo: status.rollbackTo ?? null, history: status.history }, null, 2)}\n`);
+        const withoutReport = <T extends { report: unknown }>(migration: T) => ({ ...migration, report: undefined, hasReport: migration.report !== undefined });
+        process.stdout.write(`${JSON.stringify({ active: status.active ?? null, pending: status.pending ? withoutReport(status.pending) : null, rollbackTo: status.rollbackTo ?? null, history: status.history.map(withoutReport) }, null, 2)}\n`);
         return;
       }
       const lines = [
@@ -409,6 +496,20 @@ async function commandMigrate(argv: string[]): Promise<void> {
         ...status.history.slice(0, 5).map((migration) => `history     #${migration.id} ${migration.fromSpace ?? '-'} → ${migration.toSpace}: ${migration.state} (${new Date(migration.updatedAt).toISOString()})`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
+    } else if (values.report) {
+      // The migration in progress, or else the last cutover (while it can be rolled back).
+      const status = migrationStatus(store);
+      const lastCutover = status.history.find((migration) => migration.state === 'cut-over');
+      const migration = status.pending ?? (lastCutover && status.rollbackTo?.id === lastCutover.fromSpace ? lastCutover : undefined);
+      if (!migration) throw new UsageError('there is no migration to report on; start one with `semsearch migrate --to MODEL --manual`');
+      const loaded: EmbeddingRuntime[] = [];
+      try {
+        const report = await reportOfMigration(store, migration, values, loaded);
+        if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else printReport(report);
+      } finally {
+        for (const runtime of loaded) await runtime.dispose();
+      }
     } else if (values.cutover) {
       const migration = cutOver(store);
       process.stdout.write(`cut over to space ${migration.toSpace}; the old one is kept for rollback\n`);

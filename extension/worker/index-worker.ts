@@ -51,6 +51,17 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
       return service.languages();
     case 'details':
       return service.details();
+    case 'cutOver':
+      return service.cutOver(message.params.folders);
+    case 'rollBack':
+      return service.rollBack(message.params.folders);
+    case 'migrationReports':
+      return service.migrationReports({ keys: message.params.folders, refresh: message.params.refresh, signal });
+    case 'duplicates':
+      return service.duplicates({ keys: message.params.folders, signal });
+    case 'reloadModel':
+      await service.reloadModel();
+      return null;
   }
 }
 

@@ -64,7 +64,7 @@ export type FolderPhase = 'idle' | 'loading' | 'indexing' | 'ready' | 'partial' 
 
 /** A failure the user can act on, without the stack. */
 export interface ServiceError {
-  kind: 'model' | 'store' | 'other';
+  kind: 'model' | 'store' | 'migration' | 'other';
   reason: string;
   message: string;
 }
@@ -146,6 +146,7 @@ interface FolderEntry {
 export function describeError(error: unknown): ServiceError {
   if (isModelError(error)) return { kind: 'model', reason: error.reason, message: error.message };
   if (isStoreError(error)) return { kind: 'store', reason: error.reason, message: error.message };
+  if (isMigrationError(error)) return { kind: 'migration', reason: error.reason, message: error.message };
   return { kind: 'other', reason: 'unexpected', message: error instanceof Error ? error.message : String(error) };
 }
 

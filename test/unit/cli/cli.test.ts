@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { writeCorpus } from '../indexing/corpus.ts';
+import { MIGRATION_FILES } from '../migration/report-corpus.ts';
 
 const BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'semsearch.js');
 // A private cache folder, so default index locations never touch the real user's.
@@ -149,5 +150,28 @@ describe('semsearch migrate', () => {
     const automatic = semsearch('migrate', '--to', 'use-lite', '--db', db);
     assert.match(automatic.stdout, /cut over to use-lite/);
     assert.equal(semsearch('migrate', '--cutover', '--rollback', '--db', db).code, 2, 'one action at a time');
+  });
+
+  test('a quality drop beyond --margin holds the cutover; --report (text and --json) compares the two models', () => {
+    const project = writeCorpus(MIGRATION_FILES);
+    const projectDb = path.join(mkdtempSync(path.join(os.tmpdir(), 'migrate-report-')), 'index.db');
+    assert.equal(semsearch('index', project, '--db', projectDb, '--model', 'use-lite').code, 0);
+    const held = semsearch('migrate', '--to', 'glove-100d', '--quantization', 'fp32', '--margin', '0', '--db', projectDb);
+    assert.equal(held.code, 0, held.stderr);
+    assert.match(held.stdout, /waits for `semsearch migrate --cutover` \(MRR@10 fell from 0\.\d+ to 0\.\d+, more than --margin 0/);
+    const text = semsearch('migrate', '--report', '--db', projectDb);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /use-lite \(512-d\) → glove-100d \(100-d\)/);
+    assert.match(text.stdout, /MRR@10\s+old 0\.\d+, new 0\.\d+/);
+    const report = JSON.parse(semsearch('migrate', '--report', '--db', projectDb, '--json').stdout) as {
+      from: { modelId: string };
+      to: { modelId: string };
+      quality: { from: { mrrAt10: number }; to: { mrrAt10: number } };
+      overlap: { mean: number };
+    };
+    assert.deepEqual([report.from.modelId, report.to.modelId], ['use-lite', 'glove-100d']);
+    assert.ok(report.quality.to.mrrAt10 < report.quality.from.mrrAt10);
+    assert.ok(report.overlap.mean >= 0 && report.overlap.mean <= 1);
+    assert.equal(semsearch('migrate', '--to', 'glove-100d', '--margin', 'lots', '--db', projectDb).code, 2);
   });
 });
