@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import type { FolderPhase, ServiceState } from '../core/service/workspace-service.ts';
-import { overallPhase, progressSummary } from './status-text.ts';
+import { migrationLine, overallPhase, progressSummary } from './status-text.ts';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -55,7 +55,10 @@ export class StatusBar implements vscode.Disposable {
       paused: '$(debug-pause) Indexing paused',
       error: '$(error) Semantic Search',
     };
-    this.item.text = texts[phase];
+    const migrating = state.folders.find((folder) => folder.migration?.phase === 'building')?.migration;
+    const awaiting = state.folders.some((folder) => folder.migration?.phase === 'awaiting-decision');
+    if (phase === 'indexing' && migrating) texts.indexing = `$(sync~spin) Migrating to ${migrating.toModel} ${progressSummary([...this.progress.values()])}`;
+    this.item.text = awaiting && (phase === 'ready' || phase === 'idle') ? '$(git-compare) Semantic Search: new index ready' : texts[phase];
     const errors = state.folders.filter((folder) => folder.error).map((folder) => `${folder.name}: ${folder.error!.message}`);
     if (state.modelError) errors.unshift(state.modelError.message);
     const lines = [
@@ -63,6 +66,8 @@ export class StatusBar implements vscode.Disposable {
       `Model: ${model}`,
       state.model?.cpuFallbackReason ? `CPU fallback: ${state.model.cpuFallbackReason}` : undefined,
       ...state.folders.map((folder) => `${folder.name}: ${folder.phase}`),
+      ...state.folders.map(migrationLine),
+      ...state.folders.map((folder) => (folder.stale ? `${folder.name}: ${folder.stale}` : undefined)),
       ...errors,
       'Click for details.',
     ].filter((line): line is string => line !== undefined);

@@ -1,6 +1,6 @@
 // Status texts, kept free of the vscode module so they are tested in plain Node.
 import type { IndexProgress } from '../core/indexing/indexer.ts';
-import type { FolderPhase } from '../core/service/workspace-service.ts';
+import type { FolderPhase, FolderState } from '../core/service/workspace-service.ts';
 
 /** The one word that sums up several folders: the most pressing phase wins. */
 export function overallPhase(phases: readonly FolderPhase[]): FolderPhase {
@@ -19,3 +19,13 @@ export function progressSummary(progress: readonly IndexProgress[]): string {
   return `${files}/${fileTotal} (${percent}%)`;
 }
 
+
+/** One tooltip line about a folder's model change, or undefined when there is none. */
+export function migrationLine(folder: Pick<FolderState, 'name' | 'migration'>): string | undefined {
+  const migration = folder.migration;
+  if (!migration) return undefined;
+  const models = `${migration.fromModel ?? 'nothing'} → ${migration.toModel}`;
+  if (migration.phase === 'building') return `${folder.name}: building the ${migration.toModel} index (${models}); the old one answers meanwhile`;
+  if (migration.phase === 'awaiting-decision') return `${folder.name}: the ${migration.toModel} index is ready and waits for you (Show Migration Report)`;
+  return `${folder.name}: cut over (${models}); Roll Back is possible`;
+}

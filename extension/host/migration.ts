@@ -1,0 +1,125 @@
+// The migration UI: notifications when a new index is cut over or waits for a decision, the report in
+// the panel, and the Cut Over / Roll Back / Show Migration Report commands. The state and the report
+// come from the index worker; the views are built in migration-view.ts.
+import * as vscode from 'vscode';
+import type { MigrationReport } from '../core/migration/report.ts';
+import type { FolderState, ServiceState } from '../core/service/workspace-service.ts';
+import type { MigrationAction, PanelMigrationView } from '../protocol/panel-protocol.ts';
+import { SECTION } from './configuration.ts';
+import type { Controller } from './controller.ts';
+import { migrationNotices, migrationView, modelSettingFor, type MigrationNotice } from './migration-view.ts';
+
+/** The results panel, as the migration UI uses it. */
+export interface MigrationPanel {
+  /** Opens the panel on the migration view with this content. */
+  showMigration(view: PanelMigrationView): void;
+  /** Replaces the migration view's content if the panel is open, without revealing it. */
+  updateMigration?(view: PanelMigrationView): void;
+}
+
+export class MigrationUi implements vscode.Disposable {
+  private readonly controller: Controller;
+  private readonly panel: MigrationPanel;
+  private readonly reports = new Map<string, MigrationReport>();
+  private previous: FolderState[] | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(controller: Controller, panel: MigrationPanel) {
+    this.controller = controller;
+    this.panel = panel;
+    this.subscription = controller.client.onDidChangeState((state) => this.onState(state));
+  }
+
+  /** The current view (state plus the reports fetched so far). */
+  view(): PanelMigrationView {
+    return migrationView(this.controller.state?.folders ?? [], this.reports);
+  }
+
+  /** Fetches the reports (computing them when none is saved, or when `refresh`) and shows them in the panel. */
+  async showReport(refresh = false): Promise<void> {
+    await this.controller.ensureConfigured();
+    const reports = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Semantic Search: comparing the old and new model on your code', cancellable: true },
+      (_progress, token) => this.controller.client.request('migrationReports', { refresh }, token),
+    );
+    this.reports.clear();
+    for (const { folder, report } of reports) this.reports.set(folder, report);
+    if (reports.length === 0) {
+      void vscode.window.showInformationMessage('Semantic Search: there is no model change to report on. Change semanticSearch.model.name to start one.', 'Change Model Setting').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.model`);
+      });
+    }
+    this.panel.showMigration(this.view());
+  }
+
+  async cutOver(): Promise<void> {
+    await this.controller.ensureConfigured();
+    await this.controller.client.request('cutOver', {});
+    const model = this.controller.state?.folders.find((folder) => folder.migration)?.migration?.toModel;
+    void vscode.window.showInformationMessage(`Semantic Search now answers with ${model ?? 'the new model'}. The old index is kept for rollback.`, 'Roll Back').then((choice) => {
+      if (choice === 'Roll Back') void vscode.commands.executeCommand('semanticSearch.rollBack');
+    });
+  }
+
+  /** Returns to the index the last cutover replaced (or abandons a build) and sets the model settings back to its model. */
+  async rollBack(): Promise<void> {
+    await this.controller.ensureConfigured();
+    const started = performance.now();
+    const restored = await this.controller.client.request('rollBack', {});
+    const milliseconds = performance.now() - started;
+    const first = restored[0];
+    if (first?.modelDirectory) {
+      // Otherwise the next index run would start the same migration again.
+      const values = modelSettingFor(first.modelDirectory, first.quantization, this.controller.context.extensionPath, this.controller.context.globalStorageUri.fsPath);
+      const configuration = vscode.workspace.getConfiguration(SECTION);
+      const inspected = configuration.inspect('model.name');
+      const target = inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      await configuration.update('model.name', values.name, target);
+      if (values.path !== undefined) await configuration.update('model.path', values.path, target);
+      if (values.quantization !== undefined) await configuration.update('model.quantization', values.quantization, target);
+    }
+    void vscode.window.showInformationMessage(`Semantic Search rolled back to ${first?.modelId ?? 'the previous model'} in ${Math.max(1, Math.round(milliseconds))} ms; the model settings were set back to it.`);
+    this.refreshPanel();
+  }
+
+  /** What the panel's migration buttons ask for. */
+  async onAction(action: MigrationAction): Promise<void> {
+    if (action === 'cutOver') await vscode.commands.executeCommand('semanticSearch.cutOver');
+    else if (action === 'rollBack') await vscode.commands.executeCommand('semanticSearch.rollBack');
+    else await this.showReport(true);
+  }
+
+  private onState(state: ServiceState): void {
+    const notices = migrationNotices(this.previous, state.folders);
+    this.previous = state.folders.map((folder) => ({ ...folder }));
+    for (const notice of notices) void this.notify(notice);
+    this.refreshPanel();
+  }
+
+  private refreshPanel(): void {
+    this.panel.updateMigration?.(this.view());
+  }
+
+  private async notify(notice: MigrationNotice): Promise<void> {
+    const where = (this.controller.folders.length > 1 ? ` (${notice.folder})` : '');
+    let choice: string | undefined;
+    if (notice.kind === 'awaiting-decision') {
+      this.controller.log.info(`The new ${notice.toModel} index${where} waits for a decision: ${notice.reason}`);
+      choice = await vscode.window.showWarningMessage(`Semantic Search: the new ${notice.toModel} index${where} is ready, but ${notice.reason}`, 'Show Report', 'Cut Over', 'Roll Back');
+    } else if (notice.kind === 'cut-over') {
+      this.controller.log.info(`Cut over${where} from ${notice.fromModel ?? 'nothing'} to ${notice.toModel}.`);
+      choice = await vscode.window.showInformationMessage(`Semantic Search now answers with ${notice.toModel}${notice.fromModel ? ` instead of ${notice.fromModel}` : ''}${where}. Searches never stopped while it was built.`, 'Show Report', 'Roll Back');
+    } else {
+      this.controller.log.warn(`${notice.folder}: ${notice.message}`);
+      choice = await vscode.window.showWarningMessage(`Semantic Search${where}: ${notice.message}`, 'Rebuild Index');
+    }
+    if (choice === 'Show Report') void vscode.commands.executeCommand('semanticSearch.showMigrationReport');
+    if (choice === 'Cut Over') void vscode.commands.executeCommand('semanticSearch.cutOver');
+    if (choice === 'Roll Back') void vscode.commands.executeCommand('semanticSearch.rollBack');
+    if (choice === 'Rebuild Index') void vscode.commands.executeCommand('semanticSearch.rebuildIndex');
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
