@@ -30,7 +30,11 @@ export const OFFLINE_MODELS: OfflineModel[] = [
 
 const STAMP_FILE = '.build-key';
 
-/** The converter code that shapes a model's bytes: every file under core/model. */
+/**
+ * The converter code that shapes a model's bytes: the converters (convert/), the ONNX writer (onnx/)
+ * and manifest.ts (the manifest's file name and format). The rest of core/model (catalog, downloads,
+ * fingerprints) does not change the bytes, so editing it does not rebuild the models.
+ */
 function converterFiles(): string[] {
   const modelDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const files: string[] = [];
@@ -41,7 +45,8 @@ function converterFiles(): string[] {
       else if (entry.name.endsWith('.ts')) files.push(full);
     }
   };
-  visit(modelDirectory);
+  for (const folder of ['convert', 'onnx']) visit(path.join(modelDirectory, folder));
+  files.push(path.join(modelDirectory, 'manifest.ts'));
   return files;
 }
 
