@@ -2,6 +2,7 @@
 // must be rebuilt. Handlers treat "no event" as "everything changed" and run once at start-up.
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/embedding/providers.ts';
+import { DEFAULT_ENDPOINT } from '../core/model/download.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { SearchMode } from '../core/search/search.ts';
 
@@ -9,7 +10,7 @@ export const SECTION = 'semanticSearch';
 
 export interface Settings {
   model: {
-    /** A bundled model name, or `custom` to use `path`. */
+    /** A catalog id (bundled or Hugging Face), or `custom` to use `path`. */
     name: string;
     /** A Hugging Face model folder on disk (used when name is `custom`). */
     path: string;
@@ -18,6 +19,12 @@ export interface Settings {
     quantization: Quantization;
     device: DeviceSetting;
     threads: number;
+    /** Never download: a Hub model must already be in the extension's storage. */
+    offline: boolean;
+    /** Where Hub models are downloaded from (a user-level setting only). */
+    hubEndpoint: string;
+    /** The Hub revision to download; empty for the catalog's. */
+    revision: string;
   };
   indexing: {
     autoIndex: boolean;
@@ -35,6 +42,8 @@ export const REINDEX_KEYS = [
   'model.name',
   'model.path',
   'model.quantization',
+  // Another commit may bring other weights or tokenizer files (the fingerprint tells; an unchanged one reuses the index).
+  'model.revision',
   'chunking.maxLines',
   'chunking.overlapTokens',
   'indexing.include',
@@ -57,6 +66,9 @@ export function readSettings(): Settings {
       quantization: configuration.get<Quantization>('model.quantization', 'int8'),
       device: configuration.get<DeviceSetting>('model.device', 'auto'),
       threads: configuration.get<number>('model.threads', 0),
+      offline: configuration.get<boolean>('model.offline', false),
+      hubEndpoint: configuration.get<string>('model.hubEndpoint', DEFAULT_ENDPOINT),
+      revision: configuration.get<string>('model.revision', ''),
     },
     indexing: {
       autoIndex: configuration.get<boolean>('indexing.autoIndex', true),

@@ -7,7 +7,7 @@ import type { FolderSpec, ServiceError, ServiceSettings, ServiceState } from '..
 import type { SearchRequestOptions } from '../protocol/worker-protocol.ts';
 import type { IndexState, PanelResult } from '../protocol/panel-protocol.ts';
 import { REINDEX_KEYS, RELOAD_MODEL_KEYS, affects, readSettings, type Settings } from './configuration.ts';
-import { resolveModelDirectory } from './model-choice.ts';
+import { ensureModel, modelNeedsDownload, type EnsuredModel } from './model-download.ts';
 import { IndexClient, WorkerRequestError } from './index-client.ts';
 import { toPanelResults } from './results.ts';
 import { StatusBar } from './status-bar.ts';
@@ -151,12 +151,15 @@ export class Controller implements vscode.Disposable {
     return choice;
   }
 
-  private serviceSettings(): ServiceSettings | { problem: string } {
-    const model = resolveModelDirectory(this.settings, this.context.extensionPath, vscode.workspace.isTrusted);
-    if ('problem' in model) return model;
+  /** The worker's settings for the current settings snapshot; a Hub model not downloaded yet is downloaded first (once the user agrees). */
+  private async serviceSettings(): Promise<ServiceSettings | Extract<EnsuredModel, { problem: string }>> {
+    // Taken before the download: the settings may change while it runs, and the result must match the model.
     const { settings } = this;
+    const model = await ensureModel(settings, { extensionPath: this.context.extensionPath, storageDirectory: this.context.globalStorageUri.fsPath, trusted: vscode.workspace.isTrusted, log: this.log });
+    if ('problem' in model) return model;
     return {
       modelDirectory: model.directory,
+      ...(model.modelId ? { modelId: model.modelId } : {}),
       quantization: settings.model.quantization,
       device: settings.model.device,
       threads: settings.model.threads,
@@ -176,15 +179,28 @@ export class Controller implements vscode.Disposable {
   }
 
   private async reconfigure(reindex: boolean): Promise<void> {
-    const settings = this.serviceSettings();
-    if ('problem' in settings) {
-      this.log.warn(settings.problem);
-      this.statusBar.showMessage('$(warning) Semantic Search', settings.problem);
-      void this.notify('settings', settings.problem, ['Change Model Setting']);
+    const requested = this.settings;
+    const apply = async (settings: ServiceSettings | Extract<EnsuredModel, { problem: string }>, runIndex: boolean): Promise<void> => {
+      // Settings changed while the model was being found or downloaded: the newer reconfiguration applies instead.
+      if (this.settings !== requested) return;
+      if ('problem' in settings) {
+        this.log.warn(settings.problem);
+        this.statusBar.showMessage('$(warning) Semantic Search', settings.problem);
+        if (!settings.shown) void this.notify('settings', settings.problem, ['Change Model Setting']);
+        return;
+      }
+      await this.client.request('configure', { settings, folders: this.folderSpecs() });
+      if (runIndex && this.settings.indexing.autoIndex) void this.runIndex('index', false).catch((error: unknown) => this.log.error(String(error)));
+    };
+    const downloading = modelNeedsDownload(requested, { extensionPath: this.context.extensionPath, storageDirectory: this.context.globalStorageUri.fsPath, trusted: vscode.workspace.isTrusted });
+    const pending = this.serviceSettings();
+    if (downloading && this.client.started) {
+      // A download takes minutes: the worker keeps its configuration meanwhile, so searches go on with the
+      // current model, and the new one is configured and indexed when it arrives.
+      void pending.then((settings) => apply(settings, true)).catch((error: unknown) => this.log.error(`Switching to the downloaded model failed: ${String(error)}`));
       return;
     }
-    await this.client.request('configure', { settings, folders: this.folderSpecs() });
-    if (reindex && this.settings.indexing.autoIndex) void this.runIndex('index', false).catch((error: unknown) => this.log.error(String(error)));
+    await apply(await pending, reindex);
   }
 
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
