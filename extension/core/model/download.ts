@@ -601,7 +601,7 @@ class IdleTimer {
 
 /** The catalog's manifest, its `source` naming where and at which revision the files came from. */
 function sourcedManifest(entry: HubCatalogEntry, record: DownloadRecord): ModelManifest {
-  return { ...entry.manifest, source: `${record.endpoint}/${record.repo} revision ${record.revision} (commit ${record.commit})` };
+  return { ...entry.manifest, source: `${record.endpoint}/${record.repo} revision ${record.revision} (commit ${record.commit})`, revision: record.commit };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

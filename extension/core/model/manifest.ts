@@ -39,6 +39,11 @@ export interface ModelManifest {
   /** For a Matryoshka model, the dimensions it was trained to be truncated to. */
   matryoshkaDimensions?: number[];
   source?: string;
+  /**
+   * The commit the files were downloaded at (Hub models). Part of the fingerprint: vectors record the
+   * revision that made them, so a model updated upstream under the same name is a new vector space.
+   */
+  revision?: string;
   license?: string;
 }
 
@@ -51,6 +56,8 @@ export const VECTOR_AFFECTING_FIELDS = [
   'queryPrefix',
   'documentPrefix',
   'output',
+  // Absent for local and bundled models, and an absent field does not enter the hash.
+  'revision',
 ] as const satisfies readonly (keyof ModelManifest)[];
 
 function invalid(origin: string, problem: string): ModelError {
@@ -97,6 +104,10 @@ export function parseManifest(value: unknown, origin: string): ModelManifest {
     manifest.matryoshkaDimensions = dimensions as number[];
   }
   if (typeof record.source === 'string') manifest.source = record.source;
+  if (record.revision !== undefined) {
+    if (typeof record.revision !== 'string' || record.revision === '') throw invalid(origin, '"revision" must be a non-empty string (the commit the files come from)');
+    manifest.revision = record.revision;
+  }
   if (typeof record.license === 'string') manifest.license = record.license;
   return manifest;
 }

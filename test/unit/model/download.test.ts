@@ -240,6 +240,7 @@ describe('downloading a model from a Hub-like server', () => {
     const written = JSON.parse(readFileSync(path.join(result.directory, MANIFEST_FILE), 'utf8'));
     assert.equal(written.queryPrefix, entry.manifest.queryPrefix);
     assert.match(written.source, new RegExp(`revision main \\(commit ${commitA}\\)`));
+    assert.equal(written.revision, commitA, 'the resolved commit is in the manifest, so in the fingerprint');
     assert.equal(JSON.parse(readFileSync(path.join(result.directory, DOWNLOAD_RECORD_FILE), 'utf8')).commit, commitA);
 
     const last = progress.at(-1)!;

@@ -33,7 +33,7 @@ test('the fingerprint changes with every input that changes vectors, and with no
 
   assert.equal(await fingerprintOf(directory, { ...manifest, displayName: 'Renamed', license: 'other', source: 'x' }), base, 'display fields do not count');
   assert.notEqual(await fingerprintOf(directory, undefined, 'int8'), base, 'quantization counts');
-  for (const change of [{ pooling: 'mean' as const }, { normalize: false }, { maxTokens: 128 }, { queryPrefix: 'q: ' }, { documentPrefix: 'd: ' }, { dimensions: 8 }, { output: 'other' }]) {
+  for (const change of [{ pooling: 'mean' as const }, { normalize: false }, { maxTokens: 128 }, { queryPrefix: 'q: ' }, { documentPrefix: 'd: ' }, { dimensions: 8 }, { output: 'other' }, { revision: '0123abc' }]) {
     assert.notEqual(await fingerprintOf(directory, { ...manifest, ...change }), base, `${JSON.stringify(change)} counts`);
   }
 
