@@ -3,7 +3,7 @@
 // display formatting. `panel.ts` renders what this computes; this file runs in Node for unit tests,
 // so it uses no browser or Node globals (timers are injected).
 
-import type { HostToPanel, IndexState, PanelFilters, PanelResult, PanelState, PanelToHost } from '../extension/protocol/panel-protocol.ts';
+import type { HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Timers, debouncing, request ids
@@ -105,13 +105,15 @@ export interface SessionOptions {
   onDidChange(): void;
   /** Delay between the last keystroke and the search; default 250 ms. */
   debounceMilliseconds?: number;
+  /** How long a migration button waits for the host's answer before it can be pressed again; default 2 minutes. */
+  actionTimeoutMilliseconds?: number;
   /** The state `getState()` returned, already checked with `parsePanelState`. */
   restored?: PanelState;
 }
 
 /** A fresh panel's state. */
 export function emptyPanelState(): PanelState {
-  return { query: '', filters: { languages: [], pathGlob: '' }, results: [], selectedIndex: -1, searchPending: false };
+  return { query: '', filters: { languages: [], pathGlob: '' }, results: [], selectedIndex: -1, searchPending: false, view: 'results' };
 }
 
 /** The panel's state machine: what typing, filtering, selecting and the host's messages do. */
@@ -122,12 +124,18 @@ export class PanelSession {
   private current: PanelState;
   private searchStatus: SearchStatusView = { searching: false, error: null, notice: null, partial: false, milliseconds: null };
   private index: IndexStatusView | null = null;
+  private migrationView: PanelMigrationView | null = null;
+  /** A migration button the host has not answered yet (its next `migration` message answers it). */
+  private pendingAction: MigrationAction | null = null;
+  private pendingActionHandle: unknown = undefined;
   private resultsQuery: string;
 
   constructor(options: SessionOptions) {
     this.options = options;
     this.debouncer = new Debouncer(options.timer, options.debounceMilliseconds ?? 250, () => this.search());
-    this.current = options.restored ? { ...options.restored, searchPending: options.restored.searchPending ?? false } : emptyPanelState();
+    this.current = options.restored
+      ? { ...options.restored, searchPending: options.restored.searchPending ?? false, view: options.restored.view ?? 'results' }
+      : emptyPanelState();
     this.resultsQuery = this.current.query;
   }
 
@@ -142,6 +150,44 @@ export class PanelSession {
 
   get indexStatus(): IndexStatusView | null {
     return this.index;
+  }
+
+  /** The migration view as the host last sent it (not persisted: the host sends it again on `ready`). */
+  get migration(): PanelMigrationView | null {
+    return this.migrationView;
+  }
+
+  /** The view shown. */
+  get view(): PanelView {
+    return this.current.view ?? 'results';
+  }
+
+  /** Whether the view switcher offers the migration view: while a migration is under way, or while it is shown. */
+  get offersMigration(): boolean {
+    return (this.migrationView !== null && this.migrationView.phase !== 'none') || this.view === 'migration';
+  }
+
+  /** Switches views (a tab, or the host's `showView`). */
+  setView(view: PanelView): void {
+    if (view === this.view) return;
+    this.update({ view });
+  }
+
+  /** The migration action sent and not answered yet; the buttons wait for the answer. */
+  get pendingMigrationAction(): MigrationAction | null {
+    return this.pendingAction;
+  }
+
+  /**
+   * A migration view button: asks the host, which decides (the buttons only mirror what it allows).
+   * The buttons wait until the host sends the migration view again, or `actionTimeoutMilliseconds` pass.
+   */
+  migrationAction(action: MigrationAction): void {
+    if (this.pendingAction !== null) return;
+    this.pendingAction = action;
+    this.pendingActionHandle = this.options.timer.setTimeout(() => this.clearPendingAction(), this.options.actionTimeoutMilliseconds ?? 120_000);
+    this.options.post({ type: 'migrationAction', action });
+    this.options.onDidChange();
   }
 
   /** The query the shown results answer (the query box may be ahead of it): highlights follow this one. */
@@ -210,7 +256,8 @@ export class PanelSession {
         return true;
       case 'show':
         this.debouncer.cancel();
-        this.current = { ...this.current, query: message.query, filters: message.filters };
+        // A query handed over is to be seen: the results view comes to the front.
+        this.current = { ...this.current, query: message.query, filters: message.filters, view: 'results' };
         if (message.results !== null) {
           // The host brings finished results: whatever this panel still has in flight is older.
           this.requests.invalidate();
@@ -226,7 +273,24 @@ export class PanelSession {
         this.index = { state: message.state, text: message.text, languages: message.languages };
         this.options.onDidChange();
         return true;
+      case 'migration':
+        this.migrationView = message.view;
+        this.clearPendingAction(false);
+        this.options.onDidChange();
+        return true;
+      case 'showView':
+        if (message.view === this.view) return true;
+        this.update({ view: message.view });
+        return true;
     }
+  }
+
+  private clearPendingAction(notify = true): void {
+    if (this.pendingAction === null) return;
+    this.options.timer.clearTimeout(this.pendingActionHandle);
+    this.pendingAction = null;
+    this.pendingActionHandle = undefined;
+    if (notify) this.options.onDidChange();
   }
 
   private queryOrFiltersChanged(immediate: boolean): void {

@@ -1,9 +1,13 @@
 // The results panel's DOM: builds the page, renders what `PanelSession` holds and turns input into
 // session calls. Every piece of data is rendered as text (textContent, text nodes, <mark> elements
 // for highlights); nothing from a message is ever parsed as markup. Bundled to dist/webview/panel.js.
+// Two views share the page: the search results, and the migration report (migration-view.ts), offered
+// as tabs while a model change is under way.
 
 import { parsePanelState, parseToPanel } from '../extension/protocol/panel-protocol.ts';
-import type { PanelFilters, PanelResult, PanelState, PanelToHost } from '../extension/protocol/panel-protocol.ts';
+import type { PanelFilters, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
+import { element, icon } from './dom.ts';
+import { MigrationView } from './migration-view.ts';
 import {
   Debouncer, displayOrder, formatLineRange, formatScore, groupByFile, highlightRanges, indexStateIcon, kindIcon, languageChoices,
   moveSelection, noticeText, PanelSession, queryTerms, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
@@ -25,30 +29,6 @@ const browserTimer: Timer = {
   setTimeout: (callback, milliseconds) => window.setTimeout(callback, milliseconds),
   clearTimeout: (handle) => window.clearTimeout(handle as number),
 };
-
-// ---------------------------------------------------------------------------------------------
-// DOM helpers: attributes are set one by one, text only through text nodes.
-
-interface ElementOptions {
-  className?: string;
-  testId?: string;
-  attributes?: Record<string, string>;
-  text?: string;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElementOptions = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (options.className) node.className = options.className;
-  if (options.testId) node.setAttribute('data-testid', options.testId);
-  for (const [name, value] of Object.entries(options.attributes ?? {})) node.setAttribute(name, value);
-  if (options.text !== undefined) node.textContent = options.text;
-  node.append(...children);
-  return node;
-}
-
-function icon(name: string, extraClass = ''): HTMLSpanElement {
-  return element('span', { className: `codicon ${name}${extraClass ? ` ${extraClass}` : ''}`, attributes: { 'aria-hidden': 'true' } });
-}
 
 function highlighted(segments: readonly TextSegment[]): Node[] {
   return segments.map((segment) => (segment.highlighted ? element('mark', { text: segment.text }) : document.createTextNode(segment.text)));
@@ -94,6 +74,21 @@ class Panel {
   });
   private readonly emptyState = element('div', { className: 'empty-state', testId: 'empty-state' });
 
+  private readonly resultsTab = element('button', {
+    className: 'view-tab',
+    testId: 'tab-results',
+    attributes: { type: 'button', role: 'tab', id: 'tab-results', 'aria-controls': 'view-results' },
+  }, icon('codicon-search'), element('span', { text: 'Results' }));
+  private readonly migrationTabIcon = element('span', { className: 'view-tab-state' });
+  private readonly migrationTab = element('button', {
+    className: 'view-tab',
+    testId: 'tab-migration',
+    attributes: { type: 'button', role: 'tab', id: 'tab-migration', 'aria-controls': 'view-migration' },
+  }, icon('codicon-arrow-swap'), element('span', { text: 'Migration' }), this.migrationTabIcon);
+  private readonly tabs = element('div', { className: 'view-tabs', testId: 'view-tabs', attributes: { role: 'tablist', 'aria-label': 'Views' } }, this.resultsTab, this.migrationTab);
+  private readonly resultsView = element('div', { className: 'results-view', testId: 'results-view', attributes: { id: 'view-results' } });
+  private readonly migrationView: MigrationView;
+
   /** What is on screen, to re-render only what changed. */
   private renderedResults: readonly PanelResult[] | null = null;
   private renderedSelection = -1;
@@ -112,6 +107,7 @@ class Panel {
       restored,
     });
     this.preview = new Debouncer(browserTimer, PREVIEW_DELAY_MILLISECONDS, () => this.openSelected(true));
+    this.migrationView = new MigrationView((action) => this.session.migrationAction(action));
   }
 
   start(): void {
@@ -134,13 +130,22 @@ class Panel {
   private build(): void {
     const queryRow = element('div', { className: 'query-row' }, icon('codicon-search', 'query-icon'), this.queryInput);
     const filters = element('div', { className: 'filters', attributes: { role: 'group', 'aria-label': 'Filters' } }, this.languageFilter, this.globInput);
-    const main = element('main', { className: 'panel' },
+    this.resultsView.append(
       element('div', { className: 'search-bar', attributes: { role: 'search' } }, queryRow, filters),
       this.status,
       this.resultsList,
       this.emptyState,
     );
+    const main = element('main', { className: 'panel' }, this.tabs, this.resultsView, this.migrationView.root);
     document.body.append(main);
+
+    this.resultsTab.addEventListener('click', () => this.session.setView('results'));
+    this.migrationTab.addEventListener('click', () => this.session.setView('migration'));
+    this.tabs.addEventListener('keydown', (event) => this.onTabKey(event));
+    // VS Code swaps the theme's variables (on <html>) and classes (on <body>) without reloading the page.
+    const themeObserver = new MutationObserver(() => this.migrationView.themeChanged());
+    themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+    themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
     this.queryInput.addEventListener('input', () => this.session.setQuery(this.queryInput.value));
     this.queryInput.addEventListener('keydown', (event) => this.onQueryKey(event));
@@ -179,6 +184,21 @@ class Panel {
 
   // -------------------------------------------------------------------------------------------
   // Input
+
+  /** Arrow keys, Home and End move between the tabs (and select them), as in a WAI-ARIA tab list. */
+  private onTabKey(event: KeyboardEvent): void {
+    const views: PanelView[] = ['results', 'migration'];
+    const current = views.indexOf(this.session.view);
+    const next = event.key === 'ArrowRight' ? (current + 1) % views.length
+      : event.key === 'ArrowLeft' ? (current + views.length - 1) % views.length
+        : event.key === 'Home' ? 0
+          : event.key === 'End' ? views.length - 1
+            : -1;
+    if (next === -1) return;
+    event.preventDefault();
+    this.session.setView(views[next]!);
+    (views[next] === 'results' ? this.resultsTab : this.migrationTab).focus();
+  }
 
   private onQueryKey(event: KeyboardEvent): void {
     if (event.key === 'Enter') {
@@ -262,10 +282,46 @@ class Panel {
     // A `show` from the host can replace the query and filters: keep the inputs in step without moving the caret needlessly.
     if (this.queryInput.value !== state.query) this.queryInput.value = state.query;
     if (this.globInput.value !== state.filters.pathGlob) this.globInput.value = state.filters.pathGlob;
+    this.renderViews();
     this.renderLanguages();
     this.renderStatus();
     this.renderResults();
     this.renderSelection();
+  }
+
+  private renderViews(): void {
+    const offered = this.session.offersMigration;
+    const view = offered ? this.session.view : 'results';
+    this.tabs.hidden = !offered;
+    for (const [tab, name] of [[this.resultsTab, 'results'], [this.migrationTab, 'migration']] as const) {
+      tab.setAttribute('aria-selected', String(view === name));
+      tab.tabIndex = view === name ? 0 : -1;
+      tab.classList.toggle('selected', view === name);
+    }
+    // Without tabs the results are the page, not a tab panel.
+    if (offered) {
+      this.resultsView.setAttribute('role', 'tabpanel');
+      this.resultsView.setAttribute('aria-labelledby', 'tab-results');
+    } else {
+      this.resultsView.removeAttribute('role');
+      this.resultsView.removeAttribute('aria-labelledby');
+    }
+    this.resultsView.hidden = view !== 'results';
+    this.migrationView.root.hidden = view !== 'migration';
+
+    // The tab says where the change stands, and asks for attention when a decision is waiting.
+    const phase = this.session.migration?.phase ?? 'none';
+    const states = {
+      'none': null,
+      'building': ['codicon-loading codicon-modifier-spin', 'building the new index'],
+      'awaiting-decision': ['codicon-warning', 'needs your decision'],
+      'cut-over': ['codicon-pass', 'cut over'],
+    } as const;
+    const state = states[phase];
+    this.migrationTabIcon.replaceChildren(...(state ? [icon(state[0])] : []));
+    this.migrationTab.dataset.phase = phase;
+    this.migrationTab.setAttribute('aria-label', state ? `Migration, ${state[1]}` : 'Migration');
+    this.migrationView.render(this.session.migration, this.session.pendingMigrationAction, view === 'migration');
   }
 
   private renderLanguages(): void {

@@ -1,16 +1,20 @@
 // The host side of the results panel: owns the one `WebviewPanel`, builds its HTML (strict CSP, a
 // fresh nonce per load, assets only from dist/webview), runs the searches the panel asks for through
 // an injected search function (cancelling the one in flight), and opens results in an editor after
-// checking that the path stays inside a workspace folder. Every message from the webview is checked
-// with `parseFromPanel`; messages to it are checked with `parseToPanel` before they are posted.
+// checking that the path stays inside a workspace folder. It also shows where a model change stands
+// (the migration view) and passes the buttons pressed there on as `onDidRequestMigrationAction`.
+// Every message from the webview is checked with `parseFromPanel`; messages to it are checked with
+// `parseToPanel` before they are posted.
 
 import crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { isAbortError } from '../core/errors.ts';
+import type { MigrationReport } from '../core/migration/report.ts';
 import {
-  MAX_LANGUAGES, MAX_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, parseFromPanel, parseToPanel,
+  MAX_LANGUAGES, MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_QUERY_LENGTH, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES, MAX_REPORT_QUERY_LENGTH,
+  MAX_RESULTS, MAX_SNIPPET_LENGTH, parseFromPanel, parseMigrationView, parseToPanel,
 } from '../protocol/panel-protocol.ts';
-import type { HostToPanel, IndexState, PanelFilters, PanelResult, PanelToHost } from '../protocol/panel-protocol.ts';
+import type { HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelResult, PanelToHost } from '../protocol/panel-protocol.ts';
 import { openResultLocation } from './open-result.ts';
 
 /** The panel's view type (also the serializer's and the `onWebviewPanel:` activation event's). */
@@ -66,6 +70,11 @@ export class ResultsPanel implements vscode.Disposable {
   /** A `show` waiting for the webview to be ready. */
   private pendingShow: Extract<HostToPanel, { type: 'show' }> | undefined;
   private inFlight: AbortController | undefined;
+  /** The migration view last given, sent again whenever the page (re)loads. */
+  private migration: PanelMigrationView | undefined;
+  /** Whether the page is to switch to the migration view once it is ready. */
+  private pendingMigrationView = false;
+  private readonly migrationActions = new vscode.EventEmitter<MigrationAction>();
   /** The filters of the panel's last search: a `show` with only a query keeps them. */
   private lastFilters: PanelFilters = EMPTY_FILTERS;
   /** Increases with every `open`, so a slow open does not override a later one. */
@@ -74,9 +83,15 @@ export class ResultsPanel implements vscode.Disposable {
   private statusSequence = 0;
   private disposed = false;
 
+  /**
+   * A button of the migration view was pressed: cut over, roll back or refresh the report. Cut over and
+   * roll back arrive only while the last migration view allows them (`canCutOver`, `canRollBack`).
+   */
+  readonly onDidRequestMigrationAction: vscode.Event<MigrationAction> = this.migrationActions.event;
+
   constructor(options: ResultsPanelOptions) {
     this.options = options;
-    this.disposables.push(options.onDidChangeIndexStatus(() => this.postIndexStatus()));
+    this.disposables.push(options.onDidChangeIndexStatus(() => this.postIndexStatus()), this.migrationActions);
   }
 
   /** Whether the panel exists (possibly hidden). */
@@ -90,18 +105,10 @@ export class ResultsPanel implements vscode.Disposable {
    */
   show(query?: string, results?: PanelResult[], filters?: PanelFilters): void {
     if (this.disposed) return;
-    if (this.panel) {
-      this.panel.reveal(this.panel.viewColumn, false);
-    } else {
-      const panel = vscode.window.createWebviewPanel(
-        RESULTS_VIEW_TYPE,
-        TITLE,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-        { ...this.webviewOptions(), retainContextWhenHidden: false, enableFindWidget: true },
-      );
-      this.attach(panel);
-    }
+    this.reveal();
     if (query !== undefined) {
+      // A query shown switches the page to the results, after any earlier switch to the migration view.
+      this.pendingMigrationView = false;
       this.pendingShow = {
         type: 'show',
         query: query.slice(0, MAX_QUERY_LENGTH),
@@ -111,6 +118,39 @@ export class ResultsPanel implements vscode.Disposable {
       };
       this.flushPendingShow();
     }
+  }
+
+  /**
+   * Reveals the panel (creating it if needed) on the migration view, showing `view`; the view is kept
+   * and sent again whenever the page reloads. Use `updateMigration` for updates that should not reveal it.
+   */
+  showMigration(view: PanelMigrationView): void {
+    if (this.disposed) return;
+    this.reveal();
+    this.pendingMigrationView = true;
+    this.updateMigration(view);
+  }
+
+  /**
+   * Sends a new migration view to the panel if it is open (without revealing it or switching views), and
+   * keeps it for a panel opened or restored later. A phase of 'none' hides the view's tab once the user
+   * leaves it.
+   */
+  updateMigration(view: PanelMigrationView): void {
+    if (this.disposed) return;
+    const fitted = fitMigrationView(view);
+    let checked = parseMigrationView(fitted);
+    if (!checked) {
+      // A report that does not fit (e.g. a NaN) is not worth losing the phase and the buttons for.
+      this.options.logger.warn('Results panel: the migration report does not fit the panel protocol (a number that is not finite?); showing the migration without it.');
+      checked = parseMigrationView({ ...fitted, report: null });
+    }
+    if (!checked) {
+      this.options.logger.warn('Results panel: did not show an invalid migration view.');
+      return;
+    }
+    this.migration = checked;
+    this.postMigration();
   }
 
   /** Takes over a panel VS Code restored after a window reload (see `registerResultsPanelSerializer`). */
@@ -158,6 +198,30 @@ export class ResultsPanel implements vscode.Disposable {
 
   // -------------------------------------------------------------------------------------------
 
+  private reveal(): void {
+    if (this.panel) {
+      this.panel.reveal(this.panel.viewColumn, false);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      RESULTS_VIEW_TYPE,
+      TITLE,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { ...this.webviewOptions(), retainContextWhenHidden: false, enableFindWidget: true },
+    );
+    this.attach(panel);
+  }
+
+  /** Sends the kept migration view, then the switch to it if one is waiting (both only once the page is ready). */
+  private postMigration(): void {
+    if (!this.panel || !this.ready || !this.migration) return;
+    this.post({ type: 'migration', view: this.migration });
+    if (this.pendingMigrationView) {
+      this.pendingMigrationView = false;
+      this.post({ type: 'showView', view: 'migration' });
+    }
+  }
+
   private postStatus(status: PanelIndexStatus): void {
     this.post({
       type: 'indexStatus',
@@ -202,6 +266,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel = undefined;
     this.ready = false;
     this.pendingShow = undefined;
+    this.pendingMigrationView = false;
   }
 
   private receive(raw: unknown): void {
@@ -216,7 +281,9 @@ export class ResultsPanel implements vscode.Disposable {
         // A (re)loaded page has no request in flight: anything still running answers a page that is gone.
         this.abortSearch();
         this.postIndexStatus();
+        // A show waiting was asked for before any switch to the migration view still waiting (show clears that).
         this.flushPendingShow();
+        this.postMigration();
         return;
       case 'search':
         void this.runSearch(message);
@@ -224,7 +291,24 @@ export class ResultsPanel implements vscode.Disposable {
       case 'open':
         void this.open(message);
         return;
+      case 'migrationAction':
+        this.migrationAction(message.action);
+        return;
     }
+  }
+
+  private migrationAction(action: MigrationAction): void {
+    // The buttons mirror the last view; a page that asks for more (stale, or not ours) is not obeyed.
+    const allowed = action === 'refreshReport' ? this.migration !== undefined && this.migration.phase !== 'none'
+      : action === 'cutOver' ? this.migration?.canCutOver === true
+        : this.migration?.canRollBack === true;
+    if (!allowed) {
+      this.options.logger.warn(`Results panel: ignored '${action}' from the migration view: the current migration does not allow it.`);
+      // The page waits for an answer: the current view is one.
+      this.postMigration();
+      return;
+    }
+    this.migrationActions.fire(action);
   }
 
   private flushPendingShow(): void {
@@ -361,6 +445,46 @@ export function fitResults(results: readonly PanelResult[]): PanelResult[] {
       scores: { dense: finiteOrNull(result.scores.dense), lexical: finiteOrNull(result.scores.lexical), fused: finiteOrNull(result.scores.fused) ?? 0 },
     };
   });
+}
+
+/**
+ * Clips a migration view to the protocol's limits (long texts cut, long lists shortened), so that one long
+ * doc comment or a long query list cannot get the whole view refused. Numbers are left as they are.
+ */
+export function fitMigrationView(view: PanelMigrationView): PanelMigrationView {
+  const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+  const report = view.report;
+  return {
+    phase: view.phase,
+    fromModel: view.fromModel === null ? null : clip(view.fromModel, MAX_MODEL_NAME_LENGTH),
+    toModel: view.toModel === null ? null : clip(view.toModel, MAX_MODEL_NAME_LENGTH),
+    detail: clip(view.detail, MAX_MIGRATION_TEXT_LENGTH),
+    canCutOver: view.canCutOver,
+    canRollBack: view.canRollBack,
+    decisionReason: view.decisionReason === null ? null : clip(view.decisionReason, MAX_MIGRATION_TEXT_LENGTH),
+    report: report === null ? null : fitReport(report, clip),
+  };
+}
+
+function fitReport(report: MigrationReport, clip: (text: string, length: number) => string): MigrationReport {
+  const thresholds = (value: MigrationReport['thresholds']['to']): MigrationReport['thresholds']['to'] =>
+    'unavailable' in value ? { unavailable: clip(value.unavailable, MAX_MIGRATION_TEXT_LENGTH) } : value;
+  return {
+    ...report,
+    queries: {
+      ...report.queries,
+      examples: report.queries.examples.slice(0, MAX_REPORT_EXAMPLES).map((example) => ({ ...example, query: clip(example.query, MAX_REPORT_QUERY_LENGTH) })),
+    },
+    overlap: report.overlap && {
+      ...report.overlap,
+      // The queries that changed most are the ones worth keeping when there are too many.
+      perQuery: [...report.overlap.perQuery]
+        .sort((a, b) => a.overlapAt10 - b.overlapAt10)
+        .slice(0, MAX_REPORT_QUERIES)
+        .map((entry) => ({ ...entry, query: clip(entry.query, MAX_REPORT_QUERY_LENGTH) })),
+    },
+    thresholds: { from: report.thresholds.from && thresholds(report.thresholds.from), to: thresholds(report.thresholds.to) },
+  };
 }
 
 /** A short description of a message for the log, without echoing its (untrusted, possibly huge) contents. */

@@ -2,6 +2,10 @@
 // import this file; it has no runtime dependency on either. Every message that arrives is checked by
 // `parseFromPanel` / `parseToPanel` before anything acts on it: a webview is untrusted input.
 
+import type {
+  Histogram, MigrationReport, QueryOverlap, ReportSpace, RetrievalQuality, ScoreDistributions, SpaceCoverage, SpaceThresholds, ThresholdSummary,
+} from '../core/migration/report.ts';
+
 /** Filters the panel sends with a query. */
 export interface PanelFilters {
   /** Chunk language ids (e.g. `python`, `markdown`); empty = all. */
@@ -43,7 +47,36 @@ export interface PanelState {
    * when the state was saved): the panel searches again on restore. Absent in states saved before it existed.
    */
   searchPending?: boolean;
+  /** The view shown: search results or the migration report. Absent in states saved before it existed. */
+  view?: PanelView;
 }
+
+/** The panel's two views. */
+export type PanelView = 'results' | 'migration';
+
+/** What the migration view shows: where a model change stands, what the user may do, and the report. */
+export interface PanelMigrationView {
+  /**
+   * building: the shadow index is being built; awaiting-decision: complete but quality dropped beyond the
+   * margin (the user must choose); cut-over: the new space serves, the old is retained; none: nothing to show.
+   */
+  phase: MigrationPhase;
+  /** Display names of the old and new models. */
+  fromModel: string | null;
+  toModel: string | null;
+  /** E.g. "1,204 of 3,100 chunks embedded" or "cut over 2 minutes ago"; plain text. */
+  detail: string;
+  canCutOver: boolean;
+  canRollBack: boolean;
+  /** Why the cutover waits for the user (a quality drop), plain text, or null. */
+  decisionReason: string | null;
+  report: MigrationReport | null;
+}
+
+export type MigrationPhase = 'none' | 'building' | 'awaiting-decision' | 'cut-over';
+
+/** What the migration view's buttons ask the host to do. */
+export type MigrationAction = 'cutOver' | 'rollBack' | 'refreshReport';
 
 export type IndexState = 'ready' | 'indexing' | 'partial' | 'paused' | 'error' | 'idle';
 
@@ -53,14 +86,20 @@ export type HostToPanel =
   | { type: 'searchFailed'; requestId: number; message: string }
   /** Sent when the host opens the panel with a query or results (e.g. from the QuickPick's "show in panel"). */
   | { type: 'show'; query: string; filters: PanelFilters; results: PanelResult[] | null }
-  | { type: 'indexStatus'; state: IndexState; text: string; languages: string[] };
+  | { type: 'indexStatus'; state: IndexState; text: string; languages: string[] }
+  /** Where a model change stands; replaces the previous one. Does not switch views by itself. */
+  | { type: 'migration'; view: PanelMigrationView }
+  /** Switch to a view (e.g. the host opened the panel on the migration report). */
+  | { type: 'showView'; view: PanelView };
 
 export type PanelToHost =
   /** The panel's script is running and can receive messages. */
   | { type: 'ready' }
   | { type: 'search'; requestId: number; query: string; filters: PanelFilters }
   /** Open a result's range in an editor; `preview` keeps the panel focused (keyboard navigation). */
-  | { type: 'open'; folder: string; path: string; startLine: number; endLine: number; preview: boolean };
+  | { type: 'open'; folder: string; path: string; startLine: number; endLine: number; preview: boolean }
+  /** A button of the migration view. */
+  | { type: 'migrationAction'; action: MigrationAction };
 
 /** Limits every message is checked against; senders clip to them so that nothing valid is refused. */
 export const MAX_QUERY_LENGTH = 2000;
@@ -69,6 +108,14 @@ export const MAX_LANGUAGES = 50;
 export const MAX_RESULTS = 500;
 export const MAX_SNIPPET_LENGTH = 100_000;
 const MAX_SCOPE_DEPTH = 100;
+/** Limits of the migration view: plain-text lines, model names, report queries (each and in all), examples. */
+export const MAX_MIGRATION_TEXT_LENGTH = 2000;
+export const MAX_MODEL_NAME_LENGTH = 200;
+export const MAX_REPORT_QUERY_LENGTH = 2000;
+export const MAX_REPORT_QUERIES = 1000;
+export const MAX_REPORT_EXAMPLES = 50;
+const MAX_HISTOGRAM_BINS = 1000;
+const MAX_DETAILS = 50;
 
 type Guarded = Record<string, unknown>;
 
@@ -118,6 +165,8 @@ export function parseFromPanel(value: unknown): PanelToHost | undefined {
       if (!isString(folder, 4096) || !isString(path, 4096) || !isLine(startLine) || !isLine(endLine) || endLine < startLine || typeof preview !== 'boolean') return undefined;
       return { type: 'open', folder, path, startLine, endLine, preview };
     }
+    case 'migrationAction':
+      return MIGRATION_ACTIONS.includes(value.action as MigrationAction) ? { type: 'migrationAction', action: value.action as MigrationAction } : undefined;
     default:
       return undefined;
   }
@@ -150,6 +199,9 @@ function parseResults(value: unknown): PanelResult[] | undefined {
 }
 
 const INDEX_STATES: readonly IndexState[] = ['ready', 'indexing', 'partial', 'paused', 'error', 'idle'];
+const MIGRATION_ACTIONS: readonly MigrationAction[] = ['cutOver', 'rollBack', 'refreshReport'];
+const MIGRATION_PHASES: readonly MigrationPhase[] = ['none', 'building', 'awaiting-decision', 'cut-over'];
+const PANEL_VIEWS: readonly PanelView[] = ['results', 'migration'];
 
 /** A message from the host, checked the same way (the panel does not trust its input either). */
 export function parseToPanel(value: unknown): HostToPanel | undefined {
@@ -173,9 +225,179 @@ export function parseToPanel(value: unknown): HostToPanel | undefined {
     case 'indexStatus':
       if (!INDEX_STATES.includes(value.state as IndexState) || !isString(value.text, 1000) || !isLanguageList(value.languages)) return undefined;
       return { type: 'indexStatus', state: value.state as IndexState, text: value.text, languages: [...value.languages] };
+    case 'migration': {
+      const view = parseMigrationView(value.view);
+      return view ? { type: 'migration', view } : undefined;
+    }
+    case 'showView':
+      return PANEL_VIEWS.includes(value.view as PanelView) ? { type: 'showView', view: value.view as PanelView } : undefined;
     default:
       return undefined;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The migration view. The report is core's JSON: after a trip through postMessage (JSON) its
+// `undefined` fields are gone, so an absent field, undefined and null all read as "not there". The
+// copy returned has every field the panel renders checked (finite numbers, lists, strings), so
+// rendering cannot throw; anything else (e.g. nested threshold details) is left behind.
+
+/** A migration view, copied field by field, or undefined when any field is wrong. */
+export function parseMigrationView(value: unknown): PanelMigrationView | undefined {
+  if (!isRecord(value)) return undefined;
+  const { phase, fromModel, toModel, detail, canCutOver, canRollBack, decisionReason } = value;
+  if (!MIGRATION_PHASES.includes(phase as MigrationPhase)) return undefined;
+  if (!isStringOrNull(fromModel, MAX_MODEL_NAME_LENGTH) || !isStringOrNull(toModel, MAX_MODEL_NAME_LENGTH)) return undefined;
+  if (!isString(detail, MAX_MIGRATION_TEXT_LENGTH) || typeof canCutOver !== 'boolean' || typeof canRollBack !== 'boolean') return undefined;
+  if (!isStringOrNull(decisionReason, MAX_MIGRATION_TEXT_LENGTH)) return undefined;
+  const report = value.report === null || value.report === undefined ? null : parseMigrationReport(value.report);
+  if (report === undefined) return undefined;
+  return { phase: phase as MigrationPhase, fromModel, toModel, detail, canCutOver, canRollBack, decisionReason, report };
+}
+
+/** A migration report with every field the panel reads checked, or undefined when one is wrong. */
+export function parseMigrationReport(value: unknown): MigrationReport | undefined {
+  if (!isRecord(value)) return undefined;
+  const { version, createdAt, k } = value;
+  if (!isCount(version) || !isFiniteNumber(createdAt) || !isCount(k)) return undefined;
+  const coverage = isRecord(value.coverage) ? value.coverage : {};
+  const scores = isRecord(value.scores) ? value.scores : {};
+  const thresholds = isRecord(value.thresholds) ? value.thresholds : {};
+  const from = optional(value.from, parseReportSpace);
+  const to = parseReportSpace(value.to);
+  const coverageFrom = optional(coverage.from, parseCoverage);
+  const coverageTo = parseCoverage(coverage.to);
+  const queries = parseReportQueries(value.queries);
+  const overlap = optional(value.overlap, parseOverlap);
+  const scoresFrom = optional(scores.from, parseScoreDistributions);
+  const scoresTo = parseScoreDistributions(scores.to);
+  const thresholdsFrom = optional(thresholds.from, parseSpaceThresholds);
+  const thresholdsTo = parseSpaceThresholds(thresholds.to);
+  const quality = optional(value.quality, parseQuality);
+  if (from === INVALID || !to || coverageFrom === INVALID || !coverageTo || !queries || overlap === INVALID) return undefined;
+  if (scoresFrom === INVALID || !scoresTo || thresholdsFrom === INVALID || !thresholdsTo || quality === INVALID) return undefined;
+  return {
+    version, createdAt, k, from, to,
+    coverage: { from: coverageFrom, to: coverageTo },
+    queries, overlap,
+    scores: { from: scoresFrom, to: scoresTo },
+    thresholds: { from: thresholdsFrom, to: thresholdsTo },
+    quality,
+  };
+}
+
+const INVALID: unique symbol = Symbol('invalid');
+
+/** An optional part: absent, undefined or null is "not there" (undefined); a present part must parse. */
+function optional<T>(value: unknown, parse: (value: unknown) => T | undefined): T | undefined | typeof INVALID {
+  if (value === undefined || value === null) return undefined;
+  return parse(value) ?? INVALID;
+}
+
+function isStringOrNull(value: unknown, maxLength: number): value is string | null {
+  return value === null || isString(value, maxLength);
+}
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function isShare(value: unknown): value is number {
+  return isFiniteNumber(value) && value >= 0 && value <= 1;
+}
+
+function parseReportSpace(value: unknown): ReportSpace | undefined {
+  if (!isRecord(value)) return undefined;
+  const { id, modelId, modelFingerprint, chunker, dimensions, state } = value;
+  if (!isString(id, 1000) || !isString(modelId, 1000) || !isString(modelFingerprint, 1000) || !isString(chunker, 1000) || !isCount(dimensions) || !isString(state, 100)) return undefined;
+  return { id, modelId, modelFingerprint, chunker, dimensions, state };
+}
+
+function parseCoverage(value: unknown): SpaceCoverage | undefined {
+  if (!isRecord(value)) return undefined;
+  const { vectors, missingContents, shareComplete, markedComplete } = value;
+  if (!isCount(vectors) || !isCount(missingContents) || !isShare(shareComplete) || typeof markedComplete !== 'boolean') return undefined;
+  return { vectors, missingContents, shareComplete, markedComplete };
+}
+
+function parseReportQueries(value: unknown): MigrationReport['queries'] | undefined {
+  if (!isRecord(value)) return undefined;
+  const { recent, selfSupervised, selfSupervisedSkipped, examples } = value;
+  if (!isCount(recent) || !isCount(selfSupervised) || !isCount(selfSupervisedSkipped)) return undefined;
+  if (!Array.isArray(examples) || examples.length > MAX_REPORT_EXAMPLES) return undefined;
+  const copies: MigrationReport['queries']['examples'] = [];
+  for (const example of examples) {
+    if (!isRecord(example) || !isString(example.query, MAX_REPORT_QUERY_LENGTH) || !isString(example.path, 4096)) return undefined;
+    const symbol = example.symbol === undefined || example.symbol === null ? undefined : example.symbol;
+    if (symbol !== undefined && !isString(symbol, 1000)) return undefined;
+    copies.push({ query: example.query, path: example.path, symbol });
+  }
+  return { recent, selfSupervised, selfSupervisedSkipped, examples: copies };
+}
+
+function parseQueryOverlap(value: unknown): QueryOverlap | undefined {
+  if (!isRecord(value)) return undefined;
+  const { query, source, overlapAt10, jaccard } = value;
+  if (!isString(query, MAX_REPORT_QUERY_LENGTH) || (source !== 'recent' && source !== 'self-supervised') || !isShare(overlapAt10) || !isShare(jaccard)) return undefined;
+  return { query, source, overlapAt10, jaccard };
+}
+
+function parseOverlap(value: unknown): MigrationReport['overlap'] | undefined {
+  if (!isRecord(value)) return undefined;
+  const { mean, meanJaccard, min, perQuery } = value;
+  if (!isShare(mean) || !isShare(meanJaccard) || !isShare(min) || !Array.isArray(perQuery) || perQuery.length > MAX_REPORT_QUERIES) return undefined;
+  const entries = perQuery.map(parseQueryOverlap);
+  if (!entries.every((entry): entry is QueryOverlap => entry !== undefined)) return undefined;
+  return { mean, meanJaccard, min, perQuery: entries };
+}
+
+function parseHistogram(value: unknown): Histogram | undefined {
+  if (!isRecord(value)) return undefined;
+  const { edges, counts, total, mean } = value;
+  if (!Array.isArray(edges) || !Array.isArray(counts) || counts.length === 0 || counts.length > MAX_HISTOGRAM_BINS || edges.length !== counts.length + 1) return undefined;
+  if (!edges.every(isFiniteNumber) || !edges.every((edge, index) => index === 0 || edge > edges[index - 1])) return undefined;
+  if (!counts.every(isCount) || !isCount(total)) return undefined;
+  if (!(mean === undefined || mean === null || isFiniteNumber(mean))) return undefined;
+  return { edges: [...edges], counts: [...counts], total, mean: mean ?? undefined };
+}
+
+function parseScoreDistributions(value: unknown): ScoreDistributions | undefined {
+  if (!isRecord(value)) return undefined;
+  const topScores = parseHistogram(value.topScores);
+  const unrelatedPairs = parseHistogram(value.unrelatedPairs);
+  return topScores && unrelatedPairs ? { topScores, unrelatedPairs } : undefined;
+}
+
+function parseThreshold(value: unknown): ThresholdSummary | undefined {
+  if (!isRecord(value) || !isFiniteNumber(value.value) || !isFiniteNumber(value.computedAt)) return undefined;
+  // Only the scalar details (targetMet, precision, recall, method…): nested summaries stay on the host.
+  const details: Record<string, unknown> = {};
+  if (isRecord(value.details)) {
+    for (const [key, detail] of Object.entries(value.details).slice(0, MAX_DETAILS)) {
+      if (key === '__proto__') continue;
+      if (typeof detail === 'boolean' || isFiniteNumber(detail) || isString(detail, MAX_MIGRATION_TEXT_LENGTH)) details[key] = detail;
+    }
+  }
+  return { value: value.value, computedAt: value.computedAt, details };
+}
+
+function parseSpaceThresholds(value: unknown): SpaceThresholds | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.unavailable !== undefined) return isString(value.unavailable, MAX_MIGRATION_TEXT_LENGTH) ? { unavailable: value.unavailable } : undefined;
+  const similar = parseThreshold(value.similar);
+  const duplicate = parseThreshold(value.duplicate);
+  return similar && duplicate ? { similar, duplicate } : undefined;
+}
+
+function parseRetrievalQuality(value: unknown): RetrievalQuality | undefined {
+  if (!isRecord(value) || !isShare(value.recallAt10) || !isShare(value.mrrAt10)) return undefined;
+  return { recallAt10: value.recallAt10, mrrAt10: value.mrrAt10 };
+}
+
+function parseQuality(value: unknown): MigrationReport['quality'] | undefined {
+  if (!isRecord(value) || !isCount(value.queries)) return undefined;
+  const from = optional(value.from, parseRetrievalQuality);
+  const to = parseRetrievalQuality(value.to);
+  if (from === INVALID || !to) return undefined;
+  return { queries: value.queries, from, to };
 }
 
 /** The panel's state as stored by the webview, checked on restore (it may come from an older version). */
@@ -183,14 +405,16 @@ export function parsePanelState(value: unknown): PanelState | undefined {
   if (!isRecord(value)) return undefined;
   const filters = parseFilters(value.filters);
   const results = parseResults(value.results);
-  const { selectedIndex, searchPending } = value;
+  const { selectedIndex, searchPending, view } = value;
   if (!isString(value.query, MAX_QUERY_LENGTH) || !filters || !results || !Number.isSafeInteger(selectedIndex)) return undefined;
   if (searchPending !== undefined && typeof searchPending !== 'boolean') return undefined;
+  if (view !== undefined && !PANEL_VIEWS.includes(view as PanelView)) return undefined;
   // A selection past the end (or below -1) is not worth refusing the whole state for: it becomes "none".
   const index = selectedIndex as number;
   return {
     query: value.query, filters, results,
     selectedIndex: index >= 0 && index < results.length ? index : -1,
     searchPending: searchPending ?? false,
+    view: (view as PanelView | undefined) ?? 'results',
   };
 }

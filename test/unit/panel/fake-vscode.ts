@@ -26,6 +26,11 @@ export class EventEmitter<T> {
   fire(value: T): void {
     for (const listener of [...this.listeners]) listener(value);
   }
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+  }
+  disposed = false;
 }
 
 export class Uri {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parsePanelState } from '../../../extension/protocol/panel-protocol.ts';
-import type { HostToPanel, PanelResult, PanelToHost } from '../../../extension/protocol/panel-protocol.ts';
+import type { HostToPanel, PanelMigrationView, PanelResult, PanelToHost } from '../../../extension/protocol/panel-protocol.ts';
 import {
   Debouncer, displayOrder, formatLineRange, formatMilliseconds, formatScore, groupByFile, highlightRanges, languageChoices, moveSelection,
   noticeText, PanelSession, queryTerms, RequestTracker, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
@@ -492,7 +492,7 @@ describe('PanelSession', () => {
   });
 
   it('restores a saved state as it was, and searches again when its results were stale', () => {
-    const saved = { query: 'parse', filters: { languages: [], pathGlob: '' }, results: [result('a.ts')], selectedIndex: 0, searchPending: false };
+    const saved = { query: 'parse', filters: { languages: [], pathGlob: '' }, results: [result('a.ts')], selectedIndex: 0, searchPending: false, view: 'migration' as const };
     const fresh = session(saved);
     fresh.panel.start();
     assert.deepEqual(fresh.panel.state, saved);
@@ -523,6 +523,81 @@ describe('PanelSession', () => {
     check();
     panel.setQuery('');
     check();
+  });
+
+  describe('the migration view', () => {
+    const migration = (overrides: Partial<PanelMigrationView> = {}): HostToPanel => ({
+      type: 'migration',
+      view: { phase: 'building', fromModel: 'GloVe', toModel: 'USE lite', detail: '1,204 of 3,100 chunks embedded', canCutOver: false, canRollBack: true, decisionReason: null, report: null, ...overrides },
+    });
+
+    it('keeps the host\'s migration view and offers its tab while a change is under way', () => {
+      const { panel, changes } = session();
+      panel.start();
+      assert.equal(panel.migration === null, true);
+      assert.equal(panel.offersMigration, false);
+      const before = changes();
+      panel.receive(migration());
+      assert.ok(changes() > before);
+      assert.equal(panel.migration?.detail, '1,204 of 3,100 chunks embedded');
+      assert.equal(panel.offersMigration, true);
+      assert.equal(panel.view, 'results', 'a migration message alone does not switch views');
+      panel.receive(migration({ phase: 'none' }));
+      assert.equal(panel.offersMigration, false, 'nothing to show: no tab');
+    });
+
+    it('switches views on a tab or the host\'s showView, keeps the view in the saved state, and a shown query brings the results back', () => {
+      const { panel } = session();
+      panel.start();
+      panel.receive(migration());
+      panel.receive({ type: 'showView', view: 'migration' });
+      assert.equal(panel.view, 'migration');
+      assert.equal(panel.state.view, 'migration');
+      assert.equal(parsePanelState(JSON.parse(JSON.stringify(panel.state)))?.view, 'migration');
+      panel.receive(migration({ phase: 'none' }));
+      assert.equal(panel.offersMigration, true, 'the tab stays while its view is shown');
+      panel.setView('results');
+      assert.equal(panel.offersMigration, false);
+      panel.setView('migration');
+      panel.receive({ type: 'show', query: 'retry', filters: { languages: [], pathGlob: '' }, results: [result('a.ts')] });
+      assert.equal(panel.view, 'results');
+    });
+
+    it('restores the migration view from a saved state', () => {
+      const { panel } = session({ query: '', filters: { languages: [], pathGlob: '' }, results: [], selectedIndex: -1, view: 'migration' });
+      assert.equal(panel.view, 'migration');
+      assert.equal(panel.offersMigration, true);
+    });
+
+    it('sends a button\'s action once and waits for the host\'s next migration view', () => {
+      const { panel, posted } = session();
+      panel.start();
+      panel.receive(migration({ phase: 'awaiting-decision', canCutOver: true }));
+      panel.migrationAction('cutOver');
+      panel.migrationAction('cutOver');
+      panel.migrationAction('rollBack');
+      assert.deepEqual(posted.filter((message) => message.type === 'migrationAction'), [{ type: 'migrationAction', action: 'cutOver' }]);
+      assert.equal(panel.pendingMigrationAction, 'cutOver');
+      panel.receive(migration({ phase: 'cut-over' }));
+      assert.equal(panel.pendingMigrationAction, null);
+      panel.migrationAction('rollBack');
+      assert.equal(posted.at(-1)?.type, 'migrationAction');
+    });
+
+    it('stops waiting for an answer that does not come', () => {
+      const timer = new FakeTimer();
+      const posted: PanelToHost[] = [];
+      let changes = 0;
+      const panel = new PanelSession({ post: (message) => posted.push(message), timer, onDidChange: () => changes++, actionTimeoutMilliseconds: 1000 });
+      panel.migrationAction('refreshReport');
+      timer.advance(999);
+      assert.equal(panel.pendingMigrationAction, 'refreshReport');
+      const before = changes;
+      timer.advance(1);
+      assert.equal(panel.pendingMigrationAction, null);
+      assert.ok(changes > before, 'the buttons are rendered again');
+      assert.equal(timer.pending, 0);
+    });
   });
 
   it('reports every change', () => {

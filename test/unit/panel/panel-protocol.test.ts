@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkRelativePath } from '../../../extension/host/workspace-paths.ts';
-import { parseFromPanel, parsePanelState, parseResult, parseToPanel } from '../../../extension/protocol/panel-protocol.ts';
+import { parseFromPanel, parseMigrationReport, parseMigrationView, parsePanelState, parseResult, parseToPanel } from '../../../extension/protocol/panel-protocol.ts';
 import type { PanelResult, PanelState } from '../../../extension/protocol/panel-protocol.ts';
 
 function result(overrides: Partial<PanelResult> = {}): PanelResult {
@@ -197,7 +199,7 @@ describe('parseResult', () => {
 });
 
 describe('parsePanelState', () => {
-  const state: PanelState = { query: 'q', filters, results: [result(), result({ path: 'b.ts' })], selectedIndex: 1, searchPending: false };
+  const state: PanelState = { query: 'q', filters, results: [result(), result({ path: 'b.ts' })], selectedIndex: 1, searchPending: false, view: 'results' };
 
   it('accepts a state and copies it', () => {
     assert.deepEqual(parsePanelState(state), state);
@@ -207,6 +209,12 @@ describe('parsePanelState', () => {
   it('reads a state saved before searchPending existed as not pending', () => {
     const { searchPending: _, ...old } = state;
     assert.deepEqual(parsePanelState(old), state);
+  });
+
+  it('reads a state saved before the views existed as showing the results, and keeps the migration view', () => {
+    const { view: _, ...old } = state;
+    assert.deepEqual(parsePanelState(old), state);
+    assert.equal(parsePanelState({ ...state, view: 'migration' })?.view, 'migration');
   });
 
   it('turns an out-of-range selection into none', () => {
@@ -224,11 +232,159 @@ describe('parsePanelState', () => {
       ['NaN selection', { ...state, selectedIndex: Number.NaN }],
       ['selection as a string', { ...state, selectedIndex: '1' }],
       ['searchPending as a string', { ...state, searchPending: 'yes' }],
+      ['an unknown view', { ...state, view: 'settings' }],
       ['missing filters (an older shape)', { query: 'q', results: [], selectedIndex: -1 }],
       ['a bad result', { ...state, results: [{ ...result(), snippet: null }] }],
       ['query too long', { ...state, query: 'q'.repeat(2001) }],
     ] as Array<[string, unknown]>) {
       assert.equal(parsePanelState(value), undefined, name);
     }
+  });
+});
+
+describe('the migration messages', () => {
+  const fixtures = path.join(import.meta.dirname, 'fixtures');
+  /** A report made by the real `migrationReport`, as JSON (as postMessage carries it). */
+  const raw = () => JSON.parse(readFileSync(path.join(fixtures, 'migration-report.json'), 'utf8')) as Record<string, any>;
+  const firstIndex = () => JSON.parse(readFileSync(path.join(fixtures, 'first-index-report.json'), 'utf8')) as Record<string, any>;
+  const view = (report: unknown = raw()) => ({
+    phase: 'awaiting-decision', fromModel: 'GloVe', toModel: 'USE lite', detail: '79 of 79 chunks embedded', canCutOver: true, canRollBack: false,
+    decisionReason: 'MRR@10 dropped.', report,
+  });
+
+  it('accepts a real report and copies what the panel reads, leaving nested threshold details behind', () => {
+    const source = raw();
+    const message = parseToPanel({ type: 'migration', view: view(source) });
+    assert.ok(message && message.type === 'migration');
+    const report = message.view.report!;
+    assert.deepEqual(report.quality, source.quality);
+    assert.deepEqual(report.overlap, source.overlap);
+    assert.deepEqual(report.scores, source.scores);
+    assert.deepEqual(report.coverage, source.coverage);
+    assert.deepEqual(report.queries, source.queries);
+    assert.deepEqual([report.from, report.to], [source.from, source.to]);
+    const duplicate = (report.thresholds.to as { duplicate: { value: number; details: Record<string, unknown> } }).duplicate;
+    assert.equal(duplicate.value, source.thresholds.to.duplicate.value);
+    assert.equal(duplicate.details.targetMet, true);
+    assert.equal(duplicate.details.recall, source.thresholds.to.duplicate.details.recall);
+    assert.equal(duplicate.details.unrelated, undefined, 'a nested summary is not carried');
+    assert.notEqual(report.overlap!.perQuery, source.overlap.perQuery, 'lists are copied');
+    assert.deepEqual(parseMigrationView(JSON.parse(JSON.stringify(message.view))), message.view, 'a parsed view parses to itself');
+    assert.deepEqual(
+      { ...message.view, report: null },
+      { phase: 'awaiting-decision', fromModel: 'GloVe', toModel: 'USE lite', detail: '79 of 79 chunks embedded', canCutOver: true, canRollBack: false, decisionReason: 'MRR@10 dropped.', report: null },
+    );
+  });
+
+  it('reads the parts a first index lacks as absent, whether missing, undefined or null', () => {
+    const missing = parseMigrationReport(firstIndex());
+    assert.ok(missing);
+    assert.deepEqual([missing.from, missing.coverage.from, missing.scores.from, missing.thresholds.from, missing.overlap], [undefined, undefined, undefined, undefined, undefined]);
+    const nulls = firstIndex();
+    Object.assign(nulls, { from: null, overlap: null });
+    nulls.coverage.from = null;
+    nulls.quality.from = null;
+    nulls.queries.examples[0].symbol = null;
+    const parsed = parseMigrationReport(nulls);
+    assert.ok(parsed);
+    assert.deepEqual([parsed.from, parsed.overlap, parsed.coverage.from, parsed.quality!.from, parsed.queries.examples[0]!.symbol], [undefined, undefined, undefined, undefined, undefined]);
+    // structuredClone (not JSON) keeps undefined fields: those are fine too.
+    assert.ok(parseMigrationReport(structuredClone({ ...firstIndex(), from: undefined, overlap: undefined })));
+  });
+
+  it('accepts every phase, no report, and a view switch', () => {
+    for (const phase of ['none', 'building', 'awaiting-decision', 'cut-over']) {
+      assert.equal(parseToPanel({ type: 'migration', view: { ...view(null), phase } })?.type, 'migration', phase);
+    }
+    assert.deepEqual(parseToPanel({ type: 'migration', view: { ...view(null), report: undefined, fromModel: null, toModel: null, decisionReason: null } }), {
+      type: 'migration', view: { ...view(null), fromModel: null, toModel: null, decisionReason: null },
+    });
+    assert.deepEqual(parseToPanel({ type: 'showView', view: 'migration' }), { type: 'showView', view: 'migration' });
+    assert.deepEqual(parseToPanel({ type: 'showView', view: 'results' }), { type: 'showView', view: 'results' });
+    assert.equal(parseToPanel({ type: 'showView', view: 'report' }), undefined);
+  });
+
+  it('refuses a view with a wrong field', () => {
+    const wrong: Array<[string, Record<string, unknown>]> = [
+      ['unknown phase', { phase: 'done' }],
+      ['phase missing', { phase: undefined }],
+      ['model name a number', { fromModel: 1 }],
+      ['model name over 200 characters', { toModel: 'm'.repeat(201) }],
+      ['detail null', { detail: null }],
+      ['detail over 2000 characters', { detail: 'd'.repeat(2001) }],
+      ['canCutOver a string', { canCutOver: 'yes' }],
+      ['canRollBack missing', { canRollBack: undefined }],
+      ['decision reason a number', { decisionReason: 0 }],
+      ['report a string', { report: 'report' }],
+      ['report an empty object', { report: {} }],
+    ];
+    assert.ok(parseMigrationView(view()));
+    for (const [name, change] of wrong) assert.equal(parseToPanel({ type: 'migration', view: { ...view(), ...change } }), undefined, name);
+    assert.equal(parseToPanel({ type: 'migration' }), undefined, 'no view');
+  });
+
+  it('refuses a report with a number, list or string the panel could not render', () => {
+    const wrong: Array<[string, (report: Record<string, any>) => void]> = [
+      ['version NaN', (report) => (report.version = Number.NaN)],
+      ['k a string', (report) => (report.k = '10')],
+      ['to missing', (report) => delete report.to],
+      ['dimensions fractional', (report) => (report.to.dimensions = 1.5)],
+      ['coverage.to missing', (report) => delete report.coverage.to],
+      ['share above 1', (report) => (report.coverage.from.shareComplete = 1.5)],
+      ['vectors negative', (report) => (report.coverage.to.vectors = -1)],
+      ['markedComplete a string', (report) => (report.coverage.to.markedComplete = 'true')],
+      ['examples not a list', (report) => (report.queries.examples = {})],
+      ['more than 50 examples', (report) => (report.queries.examples = Array.from({ length: 51 }, () => report.queries.examples[0]))],
+      ['example path a number', (report) => (report.queries.examples[0].path = 7)],
+      ['example symbol a number', (report) => (report.queries.examples[0].symbol = 7)],
+      ['overlap mean NaN', (report) => (report.overlap.mean = Number.NaN)],
+      ['perQuery not a list', (report) => (report.overlap.perQuery = 'all')],
+      ['a perQuery query over 2000 characters', (report) => (report.overlap.perQuery[0].query = 'q'.repeat(2001))],
+      ['a perQuery source unknown', (report) => (report.overlap.perQuery[0].source = 'user')],
+      ['a perQuery overlap infinite', (report) => (report.overlap.perQuery[3].overlapAt10 = Number.POSITIVE_INFINITY)],
+      ['more than 1000 perQuery', (report) => (report.overlap.perQuery = Array.from({ length: 1001 }, () => report.overlap.perQuery[0]))],
+      ['scores.to missing', (report) => delete report.scores.to],
+      ['a histogram count a string', (report) => (report.scores.to.topScores.counts[3] = '1')],
+      ['a histogram count NaN', (report) => (report.scores.from.unrelatedPairs.counts[0] = Number.NaN)],
+      ['edges one short', (report) => report.scores.to.topScores.edges.pop()],
+      ['edges not increasing', (report) => (report.scores.to.topScores.edges[5] = 0.9)],
+      ['no bins', (report) => Object.assign(report.scores.to.topScores, { edges: [0], counts: [] })],
+      ['histogram mean a string', (report) => (report.scores.to.topScores.mean = '0.5')],
+      ['threshold value null', (report) => (report.thresholds.to.similar.value = null)],
+      ['threshold duplicate missing', (report) => delete report.thresholds.from.duplicate],
+      ['unavailable a number', (report) => (report.thresholds.to = { unavailable: 3 })],
+      ['quality.to missing', (report) => delete report.quality.to],
+      ['recall above 1', (report) => (report.quality.from.recallAt10 = 2)],
+      ['quality queries negative', (report) => (report.quality.queries = -1)],
+    ];
+    for (const [name, change] of wrong) {
+      const report = raw();
+      change(report);
+      assert.equal(parseMigrationReport(report), undefined, name);
+      assert.equal(parseToPanel({ type: 'migration', view: view(report) }), undefined, name);
+    }
+    assert.ok(parseMigrationReport({ ...raw(), thresholds: { from: undefined, to: { unavailable: 'Too few vectors.' } } }), 'unavailable thresholds are fine');
+  });
+
+  it('keeps markup as plain data and does not carry __proto__ keys of the details', () => {
+    const report = raw();
+    report.overlap.perQuery[0].query = '<script>alert(1)</script>';
+    report.queries.examples[0].path = '"><img src=x onerror=alert(1)>';
+    const parsed = parseMigrationReport(report);
+    assert.equal(parsed?.overlap?.perQuery[0]?.query, '<script>alert(1)</script>');
+    assert.equal(parsed?.queries.examples[0]?.path, '"><img src=x onerror=alert(1)>');
+    const polluted = JSON.parse(JSON.stringify(raw()).replace('"targetMet"', '"__proto__":{"polluted":true},"targetMet"'));
+    const clean = parseMigrationReport(polluted);
+    const details = (clean?.thresholds.to as { duplicate: { details: Record<string, unknown> } }).duplicate.details;
+    assert.equal(details.polluted, undefined);
+    assert.equal(Object.getPrototypeOf(details), Object.prototype);
+  });
+
+  it('parseFromPanel accepts the three migration actions and nothing else', () => {
+    for (const action of ['cutOver', 'rollBack', 'refreshReport']) {
+      assert.deepEqual(parseFromPanel({ type: 'migrationAction', action, extra: 1 }), { type: 'migrationAction', action });
+    }
+    for (const action of [undefined, 'cutover', 'delete', 1, null]) assert.equal(parseFromPanel({ type: 'migrationAction', action }), undefined, String(action));
+    assert.equal(parseFromPanel({ type: 'showView', view: 'migration' }), undefined, 'a host-to-panel message is not a panel-to-host one');
   });
 });

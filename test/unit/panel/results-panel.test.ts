@@ -9,14 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type * as vscodeTypes from 'vscode';
-import type { PanelFilters, PanelResult } from '../../../extension/protocol/panel-protocol.ts';
+import type { MigrationReport } from '../../../extension/core/migration/report.ts';
+import type { MigrationAction, PanelFilters, PanelMigrationView, PanelResult } from '../../../extension/protocol/panel-protocol.ts';
 import * as fake from './fake-vscode.ts';
 
 const fakeUrl = new URL('./fake-vscode.ts', import.meta.url).href;
 registerHooks({
   resolve: (specifier, context, nextResolve) => (specifier === 'vscode' ? { url: fakeUrl, shortCircuit: true } : nextResolve(specifier, context)),
 });
-const { ResultsPanel, registerResultsPanelSerializer, panelHtml, fitResults, RESULTS_VIEW_TYPE } = await import('../../../extension/host/results-panel.ts');
+const { ResultsPanel, registerResultsPanelSerializer, panelHtml, fitResults, fitMigrationView, RESULTS_VIEW_TYPE } = await import('../../../extension/host/results-panel.ts');
 type ResultsPanelOptions = ConstructorParameters<typeof ResultsPanel>[0];
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -361,6 +362,145 @@ describe('ResultsPanel: opening results', () => {
     await open(setup, created, { folder, path: 'src/missing.ts', preview: false });
     assert.equal(fake.recorded.errors.length, 1);
     assert.match(fake.recorded.errors[0]!, /could not open src\/missing\.ts/);
+  });
+});
+
+describe('ResultsPanel: the migration view', () => {
+  const report = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'migration-report.json'), 'utf8')) as MigrationReport;
+
+  function migration(overrides: Partial<PanelMigrationView> = {}): PanelMigrationView {
+    return {
+      phase: 'awaiting-decision', fromModel: 'GloVe', toModel: 'USE lite', detail: 'complete', canCutOver: true, canRollBack: true,
+      decisionReason: 'MRR@10 fell by 0.15.', report, ...overrides,
+    };
+  }
+  /** What was posted apart from the index status (which an async provider may post in any order). */
+  const posted = (panel: fake.FakeWebviewPanel) => panel.webview.posted.filter((message) => (message as { type: string }).type !== 'indexStatus');
+  const types = (panel: fake.FakeWebviewPanel) => posted(panel).map((message) => (message as { type: string }).type);
+  const sentView = (message: unknown) => (message as { view: PanelMigrationView }).view;
+
+  it('showMigration opens the panel and, once it is ready, sends the view and switches to it', async () => {
+    const setup = setUp();
+    setup.panel.showMigration(migration());
+    const created = setup.webviewPanel();
+    assert.deepEqual(created.webview.posted, [], 'nothing before ready');
+    created.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(created), ['migration', 'showView']);
+    const view = sentView(posted(created)[0]);
+    assert.equal(view.phase, 'awaiting-decision');
+    assert.equal(view.report?.quality?.to.mrrAt10, report.quality!.to.mrrAt10);
+    assert.deepEqual(posted(created)[1], { type: 'showView', view: 'migration' });
+  });
+
+  it('showMigration on an open panel reveals it and posts at once', async () => {
+    const setup = setUp();
+    const created = await openReady(setup);
+    setup.panel.showMigration(migration({ phase: 'cut-over', canCutOver: false }));
+    assert.equal(created.revealed, 1);
+    assert.deepEqual(types(created), ['migration', 'showView']);
+    assert.equal(sentView(created.webview.posted[0]).phase, 'cut-over');
+  });
+
+  it('updateMigration neither creates nor reveals the panel, and a page that (re)loads gets the last view without a switch', async () => {
+    const setup = setUp();
+    setup.panel.updateMigration(migration({ phase: 'building', report: null, detail: '10 of 20 chunks embedded' }));
+    assert.equal(fake.recorded.panels.length, 0);
+    setup.panel.updateMigration(migration({ phase: 'building', report: null, detail: '20 of 20 chunks embedded' }));
+    const created = await openReady(setup);
+    // openReady cleared the posts: reload the page to see what a fresh one gets.
+    created.setVisible(false);
+    setup.panel.updateMigration(migration({ detail: 'complete' }));
+    assert.deepEqual(created.webview.posted, [], 'a hidden page gets nothing');
+    created.setVisible(true);
+    created.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(created), ['migration']);
+    assert.equal(sentView(posted(created)[0]).detail, 'complete');
+    assert.equal(created.revealed, 0);
+  });
+
+  it('a shown query after showMigration, before the page is ready, wins: no switch to the migration view', async () => {
+    const setup = setUp();
+    setup.panel.showMigration(migration());
+    setup.panel.show('retry logic');
+    const created = setup.webviewPanel();
+    created.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(created), ['show', 'migration']);
+
+    fake.resetFake();
+    const other = setUp();
+    other.panel.show('retry logic');
+    other.panel.showMigration(migration());
+    const second = other.webviewPanel();
+    second.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(second), ['show', 'migration', 'showView'], 'the later call wins');
+  });
+
+  it('passes the buttons on as onDidRequestMigrationAction, only those the current view allows', async () => {
+    const setup = setUp();
+    const actions: MigrationAction[] = [];
+    const subscription = setup.panel.onDidRequestMigrationAction((action) => actions.push(action));
+    const created = await openReady(setup);
+    created.send({ type: 'migrationAction', action: 'cutOver' });
+    assert.deepEqual(actions, [], 'no migration view yet: nothing is allowed');
+    assert.match(setup.warnings[0]!, /ignored 'cutOver'/);
+
+    setup.panel.updateMigration(migration({ canCutOver: true, canRollBack: false }));
+    created.webview.posted.length = 0;
+    created.send({ type: 'migrationAction', action: 'cutOver' });
+    created.send({ type: 'migrationAction', action: 'refreshReport' });
+    created.send({ type: 'migrationAction', action: 'rollBack' });
+    assert.deepEqual(actions, ['cutOver', 'refreshReport']);
+    assert.match(setup.warnings.at(-1)!, /ignored 'rollBack'/);
+    assert.deepEqual(types(created), ['migration'], 'a refused action is answered with the current view, so the page stops waiting');
+
+    created.send({ type: 'migrationAction', action: 'delete' });
+    assert.match(setup.warnings.at(-1)!, /dropped an invalid message/);
+    subscription.dispose();
+    setup.panel.updateMigration(migration({ phase: 'none', canCutOver: false, canRollBack: false }));
+    created.send({ type: 'migrationAction', action: 'refreshReport' });
+    assert.deepEqual(actions, ['cutOver', 'refreshReport'], 'nothing to refresh once no change is under way');
+  });
+
+  it('clips long texts and lists to the protocol, and shows a view whose report does not fit without the report', async () => {
+    const long = 'x'.repeat(5000);
+    const perQuery = Array.from({ length: 1500 }, (_, index) => ({ query: `${index} ${long}`, source: 'recent' as const, overlapAt10: index === 1400 ? 0 : 0.5, jaccard: 0.3 }));
+    const big = migration({
+      fromModel: long, detail: long, decisionReason: long,
+      report: { ...report, overlap: { ...report.overlap!, perQuery }, thresholds: { from: report.thresholds.from, to: { unavailable: long } } },
+    });
+    const fitted = fitMigrationView(big);
+    assert.equal(fitted.fromModel!.length, 200);
+    assert.equal(fitted.detail.length, 2000);
+    assert.ok(fitted.detail.endsWith('…'));
+    assert.equal(fitted.report!.overlap!.perQuery.length, 1000);
+    assert.ok(fitted.report!.overlap!.perQuery[0]!.query.startsWith('1400 '), 'the query that changed most is kept');
+    assert.equal((fitted.report!.thresholds.to as { unavailable: string }).unavailable.length, 2000);
+
+    const setup = setUp();
+    const created = await openReady(setup);
+    setup.panel.updateMigration(big);
+    assert.equal(types(created)[0], 'migration', 'a view that fits after clipping is shown whole');
+    assert.equal(sentView(created.webview.posted[0]).report?.overlap?.perQuery.length, 1000);
+
+    created.webview.posted.length = 0;
+    setup.panel.updateMigration(migration({ report: { ...report, quality: { queries: 3, from: undefined, to: { recallAt10: Number.NaN, mrrAt10: 0 } } } }));
+    assert.equal(sentView(created.webview.posted[0]).report, null);
+    assert.equal(sentView(created.webview.posted[0]).canCutOver, true, 'the phase and the buttons still arrive');
+    assert.match(setup.warnings.at(-1)!, /does not fit the panel protocol/);
+  });
+
+  it('disposes its event emitter', () => {
+    const setup = setUp();
+    let fired = 0;
+    setup.panel.onDidRequestMigrationAction(() => fired++);
+    setup.panel.dispose();
+    setup.panel.showMigration(migration());
+    assert.equal(fake.recorded.panels.length, 0, 'a disposed panel does not come back');
+    assert.equal(fired, 0);
   });
 });
 

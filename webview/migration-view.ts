@@ -1,0 +1,190 @@
+// The migration view's DOM: the header (models, phase, detail, buttons) and the report's sections
+// (sentences, charts, tables, lists) that `migration-model.ts` computes. Text goes in with textContent
+// only; a chart is a canvas with role="img" and an aria-label that says its key numbers, and every
+// number it shows is also in a table. Charts are drawn only while the view is visible (a hidden canvas
+// has no size) and redrawn when the report or the theme changes.
+
+import type { Chart } from 'chart.js';
+import type { MigrationAction, PanelMigrationView } from '../extension/protocol/panel-protocol.ts';
+import { drawChart, readTheme } from './charts.ts';
+import { element, icon } from './dom.ts';
+import { migrationHeader, modelNames, reportPlaceholder, reportSections, reportSummary } from './migration-model.ts';
+import type { ChartSpec, HeaderButton, ReportList, ReportSection, ReportTable } from './migration-model.ts';
+
+const PHASE_ICONS: Readonly<Record<PanelMigrationView['phase'], string>> = {
+  'none': 'codicon-circle-slash',
+  'building': 'codicon-loading',
+  'awaiting-decision': 'codicon-warning',
+  'cut-over': 'codicon-pass',
+};
+
+const ACTION_TEST_IDS: Readonly<Record<MigrationAction, string>> = { cutOver: 'cut-over', rollBack: 'roll-back', refreshReport: 'refresh-report' };
+
+/** The migration view: owns its element (a tab panel) and the charts drawn in it. */
+export class MigrationView {
+  readonly root = element('section', {
+    className: 'migration-view',
+    testId: 'migration-view',
+    attributes: { id: 'view-migration', role: 'tabpanel', 'aria-labelledby': 'tab-migration', tabindex: '-1' },
+  });
+  private readonly onAction: (action: MigrationAction) => void;
+  private readonly header = element('header', { className: 'migration-header', testId: 'migration-header' });
+  private readonly report = element('div', { className: 'migration-report', testId: 'migration-report' });
+  private readonly charts: Chart[] = [];
+  /** Canvases with their specifications, to draw when the view is visible. */
+  private canvases: Array<{ canvas: HTMLCanvasElement; spec: ChartSpec }> = [];
+  private renderedHeader = '';
+  private renderedReport = '';
+  private chartsDrawn = false;
+
+  constructor(onAction: (action: MigrationAction) => void) {
+    this.onAction = onAction;
+    this.root.append(this.header, this.report);
+  }
+
+  /** Shows a migration view (null before the host has sent one); charts are drawn when `visible`. */
+  render(view: PanelMigrationView | null, pending: MigrationAction | null, visible: boolean): void {
+    this.renderHeader(view, pending);
+    this.renderReport(view);
+    if (visible && !this.chartsDrawn) this.drawCharts();
+  }
+
+  /** The theme changed: colours are read again and the charts redrawn (if they are drawn). */
+  themeChanged(): void {
+    if (!this.chartsDrawn) return;
+    // A hidden view draws again when it is shown (a hidden canvas has no size to draw at).
+    if (this.root.hidden) this.destroyCharts();
+    else this.drawCharts();
+  }
+
+  private renderHeader(view: PanelMigrationView | null, pending: MigrationAction | null): void {
+    // Re-created only when it changes: the panel renders on every keystroke in the query box.
+    const model = view ? migrationHeader(view, pending) : null;
+    const signature = JSON.stringify(model);
+    if (signature === this.renderedHeader) return;
+    this.renderedHeader = signature;
+    if (!model) {
+      this.header.replaceChildren(element('h2', { className: 'migration-title', text: 'Model change' }),
+        element('p', { className: 'migration-detail', text: 'Waiting for the extension to report on the model change…' }));
+      return;
+    }
+    const phase = element('p', { className: 'migration-phase', testId: 'migration-phase', attributes: { 'data-phase': model.phase } },
+      icon(PHASE_ICONS[model.phase], model.phase === 'building' ? 'codicon-modifier-spin' : ''), element('span', { text: model.phaseLabel }));
+    const parts: Node[] = [element('h2', { className: 'migration-title', testId: 'migration-title', text: model.title }), phase];
+    if (model.detail !== '') parts.push(element('p', { className: 'migration-detail', testId: 'migration-detail', text: model.detail }));
+    if (model.decision !== null) parts.push(element('p', { className: 'migration-decision', testId: 'migration-decision' }, icon('codicon-warning'), element('span', { text: model.decision })));
+    parts.push(element('div', { className: 'migration-actions', attributes: { role: 'group', 'aria-label': 'Model change actions' } },
+      this.button(model.cutOver, 'primary'), this.button(model.rollBack, 'secondary'), this.button(model.refresh, 'secondary')));
+    // Keep keyboard focus on a button that is re-created with the same action.
+    const focused = document.activeElement instanceof HTMLElement && this.header.contains(document.activeElement) ? document.activeElement.dataset.action : undefined;
+    this.header.replaceChildren(...parts);
+    if (focused) this.header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+  }
+
+  private button(model: HeaderButton, kind: 'primary' | 'secondary'): HTMLButtonElement {
+    const button = element('button', {
+      className: `button button-${kind}`,
+      testId: `migration-${ACTION_TEST_IDS[model.action]}`,
+      attributes: { type: 'button', title: model.title, 'data-action': model.action },
+      text: model.label,
+    });
+    button.disabled = !model.enabled;
+    if (model.busy) button.setAttribute('aria-busy', 'true');
+    button.addEventListener('click', () => this.onAction(model.action));
+    return button;
+  }
+
+  private renderReport(view: PanelMigrationView | null): void {
+    const names = view ? modelNames(view) : null;
+    // Progress updates resend the same report: redraw only when it (or the names in it) changed.
+    const signature = JSON.stringify([view?.report ?? null, names, view === null ? null : reportPlaceholder(view)]);
+    if (signature === this.renderedReport) return;
+    this.renderedReport = signature;
+    this.destroyCharts();
+    this.canvases = [];
+    if (!view || !names) {
+      this.report.replaceChildren();
+      return;
+    }
+    const placeholder = reportPlaceholder(view);
+    if (placeholder !== null || view.report === null) {
+      this.report.replaceChildren(element('p', { className: 'migration-placeholder', testId: 'migration-placeholder', text: placeholder ?? '' }));
+      return;
+    }
+    const report = view.report;
+    const measured = new Date(report.createdAt);
+    const meta = element('p', { className: 'report-meta', testId: 'report-meta',
+      text: `${reportSummary(report)}${Number.isNaN(measured.getTime()) ? '' : ` Measured ${measured.toLocaleString()}.`}` });
+    this.report.replaceChildren(meta, ...reportSections(report, names).map((section) => this.renderSection(section)));
+  }
+
+  private renderSection(section: ReportSection): HTMLElement {
+    const headingId = `report-${section.id}`;
+    return element('section', { className: 'report-section', testId: `migration-${section.id}`, attributes: { 'aria-labelledby': headingId } },
+      element('h3', { attributes: { id: headingId }, text: section.title }),
+      ...section.sentences.map((sentence) => element('p', { className: 'report-sentence', text: sentence })),
+      ...section.charts.map((spec) => this.renderChart(spec)),
+      ...section.tables.map((table) => renderTable(table)),
+      ...section.lists.map((list) => renderList(list)),
+    );
+  }
+
+  private renderChart(spec: ChartSpec): HTMLElement {
+    const canvas = element('canvas', { testId: `chart-${spec.id}`, attributes: { role: 'img', 'aria-label': spec.ariaLabel } });
+    // The fallback content of a canvas, for browsers that read it rather than the label.
+    canvas.textContent = spec.ariaLabel;
+    this.canvases.push({ canvas, spec });
+    this.chartsDrawn = false;
+    return element('figure', { className: `chart chart-${spec.kind}`, attributes: { 'data-chart': spec.id } },
+      element('figcaption', { className: 'chart-title', text: spec.title }),
+      element('div', { className: 'chart-box' }, canvas),
+    );
+  }
+
+  private drawCharts(): void {
+    this.destroyCharts();
+    const theme = readTheme();
+    for (const { canvas, spec } of this.canvases) {
+      try {
+        this.charts.push(drawChart(canvas, spec, theme));
+      } catch (error) {
+        // The numbers are in the table beside it; a chart that fails is not worth the whole view.
+        console.warn(`Semantic Search: could not draw the chart ${spec.id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.chartsDrawn = true;
+  }
+
+  private destroyCharts(): void {
+    for (const chart of this.charts.splice(0)) chart.destroy();
+    this.chartsDrawn = false;
+  }
+}
+
+/** A cell that is a number (a count, share, score or change, or the dash for none): aligned right. */
+const NUMBER = /^(?:[−+±]?[\d,.]+%?|–)$/;
+
+function renderTable(table: ReportTable): HTMLTableElement {
+  const [, ...valueColumns] = table.columns;
+  return element('table', { className: 'report-table' },
+    element('caption', { text: table.caption }),
+    element('thead', {}, element('tr', {}, ...table.columns.map((column) => element('th', { attributes: { scope: 'col' }, text: column })))),
+    element('tbody', {}, ...table.rows.map(([name, ...values]) => element('tr', {},
+      element('th', { attributes: { scope: 'row' }, text: name ?? '' }),
+      ...valueColumns.map((_, index) => {
+        const value = values[index] ?? '';
+        return element('td', { className: NUMBER.test(value) ? 'numeric' : '', text: value });
+      }),
+    ))),
+  );
+}
+
+function renderList(list: ReportList): HTMLElement {
+  return element('div', { className: 'report-list' },
+    element('h4', { text: list.heading }),
+    element('ul', {}, ...list.items.map((item) => element('li', {},
+      element('span', { className: 'report-list-text', text: item.text }),
+      element('span', { className: 'report-list-detail', text: item.detail }),
+    ))),
+  );
+}
