@@ -6,6 +6,8 @@ import type { Controller } from './controller.ts';
 import { showQuickSearch } from './quick-search.ts';
 import { toPanelResults } from './results.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
+import { findDuplicates } from './duplicates.ts';
+import type { MigrationUi } from './migration.ts';
 
 /** The results panel, as the commands use it. */
 export interface PanelHost {
@@ -67,7 +69,7 @@ async function findSimilar(controller: Controller, panel: PanelHost): Promise<vo
   );
   const results = toPanelResults(hits, controller.folderNames);
   if (results.length === 0) {
-    void vscode.window.showInformationMessage('No similar code found. Is the workspace indexed? (Semantic Search: Index Workspace)');
+    void vscode.window.showInformationMessage("No code is similar enough to the selection by this model's calibrated threshold. Is the workspace indexed? (Semantic Search: Index Workspace)");
     return;
   }
   await showQuickSearch({
@@ -153,7 +155,7 @@ async function showStatus(controller: Controller, statusDocument: StatusDocument
 }
 
 /** Registers every command; returns their disposables. */
-export function registerCommands(controller: Controller, panel: PanelHost): vscode.Disposable[] {
+export function registerCommands(controller: Controller, panel: PanelHost, migration: MigrationUi): vscode.Disposable[] {
   const statusDocument = new StatusDocument();
   const guard = (name: string, run: () => Promise<unknown>) => async () => {
     try {
@@ -184,5 +186,11 @@ export function registerCommands(controller: Controller, panel: PanelHost): vsco
     vscode.commands.registerCommand('semanticSearch.clearIndex', (options?: unknown) => guard('Clear Index', () => clearIndex(controller, options))()),
     vscode.commands.registerCommand('semanticSearch.showStatus', guard('Show Index Status', () => showStatus(controller, statusDocument))),
     vscode.commands.registerCommand('semanticSearch.showLog', () => controller.log.show()),
+    vscode.commands.registerCommand('semanticSearch.showMigrationReport', guard('Show Migration Report', () => migration.showReport())),
+    // The panel's Refresh button: measure again rather than show the saved report.
+    vscode.commands.registerCommand('semanticSearch.refreshMigrationReport', guard('Refresh Migration Report', () => migration.showReport(true))),
+    vscode.commands.registerCommand('semanticSearch.cutOver', guard('Cut Over', () => migration.cutOver())),
+    vscode.commands.registerCommand('semanticSearch.rollBack', guard('Roll Back', () => migration.rollBack())),
+    vscode.commands.registerCommand('semanticSearch.findDuplicates', guard('Find Duplicates', () => findDuplicates(controller))),
   ];
 }

@@ -35,6 +35,7 @@ export interface Settings {
   };
   chunking: { maxLines: number; overlapTokens: number };
   search: { resultCount: number; mode: SearchMode; denseWeight: number; lexicalWeight: number };
+  migration: { autoCutover: boolean; qualityMargin: number; retentionDays: number };
 }
 
 /** Settings whose change invalidates the index (a new vector space is built while the old one serves). */
@@ -86,6 +87,11 @@ export function readSettings(): Settings {
       mode: configuration.get<SearchMode>('search.mode', 'hybrid'),
       denseWeight: configuration.get<number>('search.denseWeight', 1),
       lexicalWeight: configuration.get<number>('search.lexicalWeight', 1),
+    },
+    migration: {
+      autoCutover: configuration.get<boolean>('migration.autoCutover', true),
+      qualityMargin: configuration.get<number>('migration.qualityMargin', 0.05),
+      retentionDays: configuration.get<number>('migration.retentionDays', 7),
     },
   };
 }

@@ -17,6 +17,7 @@ import { openResultLocation, type ResultLocation } from './open-result.ts';
 /** Paths changed at once beyond which a full run is cheaper than updating them one by one (a branch switch). */
 const FULL_RUN_THRESHOLD = 500;
 const FILE_EVENT_DELAY_MS = 300;
+const MODEL_CHANGE_DELAY_MS = 2000;
 
 export class Controller implements vscode.Disposable {
   readonly context: vscode.ExtensionContext;
@@ -29,6 +30,7 @@ export class Controller implements vscode.Disposable {
   private fileEventTimer: NodeJS.Timeout | undefined;
   private readonly notified = new Set<string>();
   private configured: Promise<void> | undefined;
+  private modelWatcher: { directory: string; disposable: vscode.Disposable } | undefined;
   private readonly indexStatusEmitter = new vscode.EventEmitter<void>();
   /** Fires when the index state changes (the panel shows it). */
   readonly onDidChangeIndexStatus = this.indexStatusEmitter.event;
@@ -166,6 +168,7 @@ export class Controller implements vscode.Disposable {
       discovery: { include: settings.indexing.include, exclude: settings.indexing.exclude, maxFileBytes: settings.indexing.maxFileSize, useGitIgnore: settings.indexing.useGitIgnore },
       chunking: { maxChunkLines: settings.chunking.maxLines, overlapTokens: settings.chunking.overlapTokens },
       search: { k: settings.search.resultCount, mode: settings.search.mode, weights: { dense: settings.search.denseWeight, lexical: settings.search.lexicalWeight } },
+      migration: settings.migration,
     };
   }
 
@@ -190,6 +193,7 @@ export class Controller implements vscode.Disposable {
         return;
       }
       await this.client.request('configure', { settings, folders: this.folderSpecs() });
+      this.watchModelFolder(settings.modelDirectory);
       if (runIndex && this.settings.indexing.autoIndex) void this.runIndex('index', false).catch((error: unknown) => this.log.error(String(error)));
     };
     const downloading = modelNeedsDownload(requested, { extensionPath: this.context.extensionPath, storageDirectory: this.context.globalStorageUri.fsPath, trusted: vscode.workspace.isTrusted });
@@ -231,6 +235,33 @@ export class Controller implements vscode.Disposable {
     void this.notify(error.reason, `Semantic Search: ${where}${error.message}`, actions);
   }
 
+  /**
+   * Watches the model's folder: files replaced under the same model name (a re-download, a manual
+   * copy) reload the model, which re-checks its fingerprint and canaries; a new fingerprint builds a
+   * new index beside the old one, as any model change does.
+   */
+  private watchModelFolder(directory: string): void {
+    if (this.modelWatcher?.directory === directory) return;
+    this.modelWatcher?.disposable.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(directory), '**/*'));
+    let timer: NodeJS.Timeout | undefined;
+    const changed = (uri: vscode.Uri) => {
+      clearTimeout(timer);
+      // Files of a copy arrive one by one: reload once they have settled.
+      timer = setTimeout(() => {
+        this.log.info(`The model files changed (${uri.fsPath}); reloading the model.`);
+        void this.client
+          .request('reloadModel', {})
+          .then(() => (this.settings.indexing.autoIndex ? this.runIndex('index', false) : undefined))
+          .catch((error: unknown) => this.log.warn(`Reloading the model failed: ${String(error)}`));
+      }, MODEL_CHANGE_DELAY_MS);
+    };
+    this.modelWatcher = {
+      directory,
+      disposable: vscode.Disposable.from(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed), { dispose: () => clearTimeout(timer) }),
+    };
+  }
+
   private watchFiles(): void {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     const onEvent = (uri: vscode.Uri) => {
@@ -260,6 +291,7 @@ export class Controller implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.fileEventTimer);
+    this.modelWatcher?.disposable.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

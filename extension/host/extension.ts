@@ -7,6 +7,7 @@ import type { ServiceState } from '../core/service/workspace-service.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { ResultsPanel, registerResultsPanelSerializer } from './results-panel.ts';
 import { toPanelResults } from './results.ts';
+import { MigrationUi } from './migration.ts';
 
 /** The one adapter from a standard AbortSignal (the panel's) to a VS Code cancellation token. */
 function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
@@ -42,7 +43,15 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
     onDidChangeIndexStatus: controller.onDidChangeIndexStatus,
     logger: { warn: (message) => controller.log.warn(message) },
   });
-  context.subscriptions.push(controller, panel, registerResultsPanelSerializer(panel), ...registerCommands(controller, panel));
+  const migration = new MigrationUi(controller, panel);
+  context.subscriptions.push(
+    controller,
+    panel,
+    migration,
+    panel.onDidRequestMigrationAction((action) => void migration.onAction(action)),
+    registerResultsPanelSerializer(panel),
+    ...registerCommands(controller, panel, migration),
+  );
   if (controller.folders.length > 0 && vscode.workspace.getConfiguration('semanticSearch').get<boolean>('indexing.autoIndex', true)) {
     // After start-up settles, so the first index never competes with the window opening.
     const timer = setTimeout(() => void controller.runIndex('index', false).catch((error: unknown) => controller.log.error(String(error))), 2000);

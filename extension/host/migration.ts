@@ -84,9 +84,14 @@ export class MigrationUi implements vscode.Disposable {
 
   /** What the panel's migration buttons ask for. */
   async onAction(action: MigrationAction): Promise<void> {
-    if (action === 'cutOver') await vscode.commands.executeCommand('semanticSearch.cutOver');
-    else if (action === 'rollBack') await vscode.commands.executeCommand('semanticSearch.rollBack');
-    else await this.showReport(true);
+    try {
+      if (action === 'cutOver') await vscode.commands.executeCommand('semanticSearch.cutOver');
+      else if (action === 'rollBack') await vscode.commands.executeCommand('semanticSearch.rollBack');
+      else await vscode.commands.executeCommand('semanticSearch.refreshMigrationReport');
+    } finally {
+      // The panel keeps its buttons disabled until it hears back, whatever the outcome.
+      this.refreshPanel();
+    }
   }
 
   private onState(state: ServiceState): void {

@@ -211,6 +211,10 @@ async function runJourney(journey: Journey, extensionsDirectory: string, runDire
   try {
     const workspaces = await copyFixtures(sessionDirectory);
     const workspace = workspaces[journey.workspace ?? 'folder'];
+    if (journey.userSettings) {
+      await mkdir(path.join(sessionDirectory, 'user-data', 'User'), { recursive: true });
+      await writeFile(path.join(sessionDirectory, 'user-data', 'User', 'settings.json'), JSON.stringify(journey.userSettings, null, 2));
+    }
     server = await startCodeServer({
       runDirectory,
       userDataDirectory: path.join(sessionDirectory, 'user-data'),

@@ -23,6 +23,8 @@ export interface Journey {
   /** Shown in the report; also the screenshot folder's name. */
   readonly name: string;
   readonly workspace?: WorkspaceKind;
+  /** User settings written before the workbench starts (the user's settings.json). */
+  readonly userSettings?: Readonly<Record<string, unknown>>;
   /** Default 180 s, workbench start-up included. */
   readonly timeoutMs?: number;
   run(context: JourneyContext): Promise<void>;

@@ -74,10 +74,15 @@ suite('Semantic Search in a real VS Code (one folder)', () => {
     assert.ok(python.every((result) => result.language === 'python'));
   });
 
-  test('Find Similar returns other code like a selection', async () => {
-    const similar = await api.findSimilar({ folder: folderUri().toString(), path: 'src/http/retry.ts', startLine: 1, endLine: 12, text: 'const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));' }, 5);
+  test('Find Similar returns other code like a selection, and nothing for code like nothing in the workspace', async () => {
+    const file = vscode.Uri.joinPath(folderUri(), 'src/config/load-config.ts');
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file)).split('\n').slice(0, 9).join('\n');
+    const similar = await api.findSimilar({ folder: folderUri().toString(), path: 'src/config/load-config.ts', startLine: 1, endLine: 9, text }, 5);
     assert.ok(similar.length > 0);
-    assert.ok(similar.every((result) => !(result.path === 'src/http/retry.ts' && result.startLine <= 12)), 'the selection itself is not a result');
+    assert.ok(similar.every((result) => !(result.path === 'src/config/load-config.ts' && result.startLine <= 9)), 'the selection itself is not a result');
+    // Below the model's calibrated "similar" threshold nothing is shown, rather than the least unrelated code.
+    const unlike = await api.findSimilar({ folder: folderUri().toString(), path: 'notes.txt', startLine: 1, endLine: 1, text: 'The weather forecast says it will rain tomorrow afternoon in the mountains.' }, 5);
+    assert.deepEqual(unlike, []);
   });
 
   test('a settings change applies without a reload', async () => {

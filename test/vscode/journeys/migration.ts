@@ -1,0 +1,79 @@
+// A model change as a user lives it: change the model in the Settings editor, keep searching while the
+// new index is built, read the migration report in the panel, cut over, then roll back.
+import assert from 'node:assert/strict';
+import { defineJourney } from '../harness/journey.ts';
+import { searchInQuickPick, statusBarItem, waitForIndexReady } from '../harness/semantic-search.ts';
+import { extensionWebview, notificationTexts, runCommand } from '../harness/workbench.ts';
+import type { Page } from 'playwright-core';
+
+/** Waits for a notification whose text matches, and returns its toast. */
+async function notification(page: Page, pattern: RegExp, timeoutMs = 180_000) {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
+  try {
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (error) {
+    throw new Error(`no notification matching ${pattern}; on screen: ${(await notificationTexts(page)).join(' | ') || 'none'}`, { cause: error });
+  }
+  return toast;
+}
+
+/** Picks an option of an enum setting in the Settings editor, as a user does. */
+async function chooseSetting(page: Page, key: string, option: RegExp): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings');
+  const search = page.locator('.settings-editor .suggest-input-container .monaco-editor textarea').first();
+  await search.waitFor({ state: 'visible', timeout: 30_000 });
+  await search.click();
+  await page.keyboard.type(key, { delay: 10 });
+  const select = page.locator(`.settings-editor .setting-item-contents[data-key="${key}"] select, .settings-editor .setting-item-enum select`).first();
+  await select.waitFor({ state: 'visible', timeout: 30_000 });
+  await select.click();
+  const row = page.locator('.monaco-select-box-dropdown-container .monaco-list-row', { hasText: option }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.click();
+}
+
+export default defineJourney({
+  name: 'migration',
+  timeoutMs: 420_000,
+  // The report comes before the cutover: the user decides (with it on, a cutover without a quality drop is automatic).
+  userSettings: { 'semanticSearch.migration.autoCutover': false },
+  async run({ page, step }) {
+    await waitForIndexReady(page);
+    await step('indexed-with-use-lite');
+
+    await chooseSetting(page, 'semanticSearch.model.name', /GloVe/);
+    await step('model-changed-in-settings');
+    // Searches go on while the new index is built: the old index and model answer.
+    await page.keyboard.press('Escape');
+    const row = await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
+    assert.ok(await row.isVisible());
+    await step('searching-during-migration');
+    await page.keyboard.press('Escape');
+
+    const ready = await notification(page, /index is ready, but automatic cutover is off/);
+    await step('new-index-ready');
+    await ready.locator('.monaco-button', { hasText: 'Show Report' }).click();
+    const panel = extensionWebview(page);
+    const report = panel.locator('[data-testid="migration-view"]');
+    await report.waitFor({ state: 'visible', timeout: 60_000 });
+    await panel.locator('[data-testid="migration-quality"]').waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await report.innerText();
+    for (const part of ['use-lite', 'glove-100d', 'MRR@10', 'Recall@10']) assert.ok(text.includes(part), `the report shows ${part}`);
+    assert.ok((await panel.locator('[data-testid="migration-view"] canvas').count()) >= 3, 'the report has charts');
+    await step('migration-report');
+
+    await panel.locator('[data-testid="migration-cut-over"]').click();
+    await notification(page, /now answers with glove-100d/, 60_000);
+    await step('cut-over');
+    await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
+    await page.keyboard.press('Escape');
+
+    await runCommand(page, 'Semantic Search: Roll Back Model Change');
+    await notification(page, /rolled back to use-lite in \d+ ms/, 60_000);
+    await waitForIndexReady(page);
+    await statusBarItem(page).hover();
+    await step('rolled-back');
+    await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
+    await page.keyboard.press('Escape');
+  },
+});
