@@ -54,11 +54,8 @@ export class MigrationUi implements vscode.Disposable {
 
   async cutOver(): Promise<void> {
     await this.controller.ensureConfigured();
+    // The state change that follows is announced like an automatic cutover (see onState).
     await this.controller.client.request('cutOver', {});
-    const model = this.controller.state?.folders.find((folder) => folder.migration)?.migration?.toModel;
-    void vscode.window.showInformationMessage(`Semantic Search now answers with ${model ?? 'the new model'}. The old index is kept for rollback.`, 'Roll Back').then((choice) => {
-      if (choice === 'Roll Back') void vscode.commands.executeCommand('semanticSearch.rollBack');
-    });
   }
 
   /** Returns to the index the last cutover replaced (or abandons a build) and sets the model settings back to its model. */

@@ -18,18 +18,24 @@ async function notification(page: Page, pattern: RegExp, timeoutMs = 180_000) {
 }
 
 /** Picks an option of an enum setting in the Settings editor, as a user does. */
-async function chooseSetting(page: Page, key: string, option: RegExp): Promise<void> {
+async function chooseSetting(page: Page, key: string, description: string, option: RegExp): Promise<void> {
   await runCommand(page, 'Preferences: Open User Settings');
-  const search = page.locator('.settings-editor .suggest-input-container .monaco-editor textarea').first();
+  // The search box has the focus when the editor opens.
+  const search = page.locator('.settings-editor .suggest-input-container').first();
   await search.waitFor({ state: 'visible', timeout: 30_000 });
   await search.click();
   await page.keyboard.type(key, { delay: 10 });
-  const select = page.locator(`.settings-editor .setting-item-contents[data-key="${key}"] select, .settings-editor .setting-item-enum select`).first();
+  // The list filters a moment after typing: wait for the setting itself (its description says what it is).
+  const item = page.locator('.settings-editor .setting-item-enum', { hasText: description }).first();
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  const select = item.locator('select').first();
   await select.waitFor({ state: 'visible', timeout: 30_000 });
   await select.click();
   const row = page.locator('.monaco-select-box-dropdown-container .monaco-list-row', { hasText: option }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   await row.click();
+  // Written once the editor marks the setting as configured; closing the editor before would lose it.
+  await page.locator('.settings-editor .is-configured', { hasText: description }).first().waitFor({ state: 'visible', timeout: 15_000 });
 }
 
 export default defineJourney({
@@ -41,7 +47,7 @@ export default defineJourney({
     await waitForIndexReady(page);
     await step('indexed-with-use-lite');
 
-    await chooseSetting(page, 'semanticSearch.model.name', /GloVe/);
+    await chooseSetting(page, 'semanticSearch.model.name', 'The embedding model.', /GloVe/);
     await step('model-changed-in-settings');
     // Searches go on while the new index is built: the old index and model answer.
     await page.keyboard.press('Escape');
@@ -50,7 +56,7 @@ export default defineJourney({
     await step('searching-during-migration');
     await page.keyboard.press('Escape');
 
-    const ready = await notification(page, /index is ready, but automatic cutover is off/);
+    const ready = await notification(page, /index is ready, but/);
     await step('new-index-ready');
     await ready.locator('.monaco-button', { hasText: 'Show Report' }).click();
     const panel = extensionWebview(page);
