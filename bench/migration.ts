@@ -63,8 +63,8 @@ function searchStream(service: WorkspaceService) {
       try {
         const response = await service.search(QUERIES[turn % QUERIES.length]!, {});
         latencies.push(performance.now() - started);
-        const fingerprints = new Set(response.spaces.map((space) => space.modelFingerprint));
-        if (fingerprints.size > 1) mixed += 1;
+        // One folder: an answer from more than one vector space would be a mix.
+        if (new Set(response.spaces.map((space) => space.id)).size > 1) mixed += 1;
         for (const space of response.spaces) spacesSeen.add(space.modelId);
       } catch (error) {
         failures.push(error instanceof Error ? error.message : String(error));
@@ -103,7 +103,9 @@ try {
   const waiting = service.state().folders[0]!.migration;
 
   started = performance.now();
-  const [{ report }] = (await service.migrationReports({ refresh: true })) as [{ report: import('../extension/core/migration/report.ts').MigrationReport }];
+  const reports = await service.migrationReports({ refresh: true });
+  if (reports.length === 0) throw new Error('no migration to report on');
+  const { report } = reports[0]!;
   const reportSeconds = (performance.now() - started) / 1000;
 
   started = performance.now();

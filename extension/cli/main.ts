@@ -24,6 +24,9 @@ import { migrationReport, qualityDropped, type Histogram, type MigrationReport }
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { ProgressLine } from './progress.ts';
+import { CATALOG, catalogEntry } from '../core/model/catalog.ts';
+import { DEFAULT_ENDPOINT, downloadModel, isDownloadError } from '../core/model/download.ts';
+import { cacheDirectory } from '../core/folder-index.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
 const DEFAULT_MODEL = 'use-lite';
@@ -42,6 +45,7 @@ const COMMON_OPTIONS = {
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   'max-file-bytes': { type: 'string' },
+  offline: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -60,7 +64,9 @@ const USAGE = `semsearch — search code and docs by meaning, locally
   semsearch migrate --status | --report | --cutover | --rollback [--dir DIR | --db PATH] [--json]
 
 Every command takes --verbose (-v) to log more, --json where it prints results.
-Models: use-lite (default, int8), glove-100d, or the path of a Hugging Face model folder.
+Models: use-lite (default, int8), glove-100d, a Hugging Face model of the catalog (minilm-l6, bge-small,
+nomic-v1.5, jina-code, e5-small, coderankembed: downloaded once into the cache; --offline forbids it),
+or the path of a Hugging Face model folder.
 The index of a folder lives under your cache directory unless --db says where.`;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -95,9 +101,42 @@ function resolveModelDirectory(model: string): string {
   if (!model.includes('/') && !model.includes(path.sep) && existsSync(offline)) return offline;
   if (existsSync(model)) return path.resolve(model);
   if (!model.includes('/')) {
-    throw new UsageError(`unknown model "${model}": the offline models are use-lite and glove-100d (run \`npm run models\` if they are missing), or give a model folder's path`);
+    const ids = CATALOG.filter((entry) => entry.kind !== 'custom').map((entry) => entry.id);
+    throw new UsageError(`unknown model "${model}": choose one of ${ids.join(', ')} (run \`npm run models\` if the offline ones are missing), or give a model folder's path`);
   }
   throw new UsageError(`model folder ${model} does not exist`);
+}
+
+/**
+ * A Hub model of the catalog (`bge-small`, `BAAI/bge-small-en-v1.5`) named by --model: its folder in
+ * the CLI's cache, downloaded first when it is not there yet (progress on stderr, Ctrl-C keeps what
+ * arrived for the next try), unless --offline. The Hub is SEMSEARCH_HUB_ENDPOINT when set.
+ */
+async function ensureHubModel(values: Values): Promise<Values> {
+  const entry = typeof values.model === 'string' ? catalogEntry(values.model) : undefined;
+  if (entry?.kind !== 'hub' || existsSync(values.model as string)) return values;
+  const quantization = choice<Quantization>(values, 'quantization', ['fp32', 'int8'], DEFAULT_QUANTIZATION);
+  const interactive = process.stderr.isTTY;
+  try {
+    const downloaded = await downloadModel(entry, {
+      storageDirectory: path.join(cacheDirectory(), 'semantic-code-search'),
+      endpoint: process.env.SEMSEARCH_HUB_ENDPOINT ?? DEFAULT_ENDPOINT,
+      quantizations: [quantization],
+      offline: values.offline === true,
+      signal: interruptible(),
+      onProgress: (progress) => {
+        if (!interactive) return;
+        const megabytes = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+        process.stderr.write(`\rdownloading ${entry.repo}: ${megabytes(progress.bytes)} / ${megabytes(progress.totalBytes)} MB (${progress.filesDone}/${progress.filesTotal} files)`);
+      },
+    });
+    if (interactive && downloaded.fetchedFiles.length > 0) process.stderr.write('\n');
+    return { ...values, model: downloaded.directory, quantization };
+  } catch (error) {
+    if (interactive) process.stderr.write('\n');
+    if (isDownloadError(error) && error.reason === 'offline') throw new UsageError(`${entry.displayName} is not downloaded yet and --offline forbids downloading it; run once without --offline, or choose use-lite or glove-100d`);
+    throw error;
+  }
 }
 
 /** The folder and database a search/status/watch command reads. */
@@ -151,7 +190,8 @@ function discoveryOptions(values: Values): FolderIndexOptions['discovery'] {
   };
 }
 
-async function openFolderIndex(values: Values, root: string, databasePath: string, extra: Partial<FolderIndexOptions> = {}): Promise<FolderIndex> {
+async function openFolderIndex(requested: Values, root: string, databasePath: string, extra: Partial<FolderIndexOptions> = {}): Promise<FolderIndex> {
+  const values = await ensureHubModel(requested);
   const log = (level: 'info' | 'warn', message: string) => {
     if (level === 'warn' || values.verbose) process.stderr.write(`semsearch: ${message}\n`);
   };
@@ -557,7 +597,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof Error && error.name === 'AbortError') return 130;
-    if (isModelError(error) || isStoreError(error) || isMigrationError(error)) {
+    if (isModelError(error) || isStoreError(error) || isMigrationError(error) || isDownloadError(error)) {
       process.stderr.write(`semsearch: ${error.message}\n`);
       return 1;
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -121,6 +122,32 @@ describe('semsearch CLI', () => {
     }
     const found = JSON.parse(semsearch('search', 'retryWithBackoff', '--dir', watched, '--json', '--mode', 'lexical').stdout) as { results: { path: string }[] };
     assert.equal(found.results[0]!.path, 'src/retry.ts');
+  });
+});
+
+describe('semsearch with a Hub model of the catalog', () => {
+  test('--offline refuses to download it; a Hub that does not have it gives one clear line', async () => {
+    const root = writeCorpus();
+    const offline = semsearch('index', root, '--db', path.join(mkdtempSync(path.join(os.tmpdir(), 'hub-')), 'index.db'), '--model', 'bge-small', '--offline');
+    assert.equal(offline.code, 2);
+    assert.match(offline.stderr, /BGE small.*not downloaded yet and --offline forbids/i);
+    // A local server in the Hub's place that knows no repository.
+    const server = http.createServer((_request, response) => response.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'index', root, '--db', path.join(mkdtempSync(path.join(os.tmpdir(), 'hub-')), 'index.db'), '--model', 'bge-small'], { env: { ...ENV, SEMSEARCH_HUB_ENDPOINT: endpoint } });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, /BAAI\/bge-small-en-v1\.5/);
+    } finally {
+      server.close();
+    }
   });
 });
 
