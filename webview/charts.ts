@@ -1,17 +1,23 @@
-// Draws the chart specifications of `migration-model.ts` with Chart.js (bundled into panel.js by
+// Draws the chart specifications of `migration-model.ts` and `tradeoff-model.ts` with Chart.js (bundled into panel.js by
 // esbuild; nothing is loaded at run time). Chart.js draws on a canvas and sizes it through the CSSOM
 // (element.style), which the panel's CSP allows: it injects no stylesheet and needs no 'unsafe-inline'.
 // Colours and fonts are read from VS Code's theme variables each time a chart is drawn.
 
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import type { ChartConfiguration, ChartDataset, LegendItem, TooltipItem } from 'chart.js';
+import {
+  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip,
+} from 'chart.js';
+import type { ChartConfiguration, ChartDataset, LegendItem, PointStyle, TooltipItem } from 'chart.js';
 import { color as parseColor } from 'chart.js/helpers';
 import { formatMetric, formatShare, formatValue } from './migration-model.ts';
 import type { BarChartSpec, ChartColor, ChartSpec, HistogramSpec } from './migration-model.ts';
+import { linearTickLabel, logTickLabel } from './tradeoff-model.ts';
+import type { PointRole, ScatterAxis, ScatterChartSpec } from './tradeoff-model.ts';
 
 /** The theme as the charts use it. */
 export interface ChartTheme {
   colors: Record<ChartColor, string>;
+  /** Colours told apart by identity (one per storage option), in order. */
+  palette: string[];
   foreground: string;
   muted: string;
   grid: string;
@@ -28,6 +34,15 @@ const COLOR_VARIABLES: Readonly<Record<ChartColor, [string, string]>> = {
   neutral: ['--vscode-charts-purple', '#b180d7'],
 };
 
+const PALETTE_VARIABLES: ReadonlyArray<[string, string]> = [
+  ['--vscode-charts-blue', '#3794ff'],
+  ['--vscode-charts-orange', '#d18616'],
+  ['--vscode-charts-green', '#89d185'],
+  ['--vscode-charts-purple', '#b180d7'],
+  ['--vscode-charts-yellow', '#cca700'],
+  ['--vscode-charts-red', '#f14c4c'],
+];
+
 /** Reads the theme's colours and font from the CSS variables VS Code sets on the page. */
 export function readTheme(element: Element = document.body): ChartTheme {
   const style = getComputedStyle(element);
@@ -36,6 +51,7 @@ export function readTheme(element: Element = document.body): ChartTheme {
   const foreground = read('--vscode-charts-foreground', read('--vscode-foreground', '#cccccc'));
   return {
     colors,
+    palette: PALETTE_VARIABLES.map(([name, fallback]) => read(name, fallback)),
     foreground,
     muted: read('--vscode-descriptionForeground', foreground),
     grid: read('--vscode-charts-lines', withAlpha(foreground, 0.2)),
@@ -55,18 +71,18 @@ let registered = false;
 /** Registers the Chart.js parts the panel uses, once (not at import: nothing runs as an import's side effect). */
 function register(): void {
   if (registered) return;
-  Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+  Chart.register(BarController, BarElement, LineController, LineElement, ScatterController, PointElement, CategoryScale, LinearScale, LogarithmicScale, Legend, Tooltip);
   registered = true;
 }
 
 /** Draws a chart specification on a canvas; the caller destroys the returned chart. */
-export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: ChartTheme): Chart {
+export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec | ScatterChartSpec, theme: ChartTheme): Chart {
   register();
   Chart.defaults.font.family = theme.fontFamily;
   Chart.defaults.font.size = theme.fontSize;
   Chart.defaults.color = theme.foreground;
   Chart.defaults.borderColor = theme.grid;
-  const configuration = spec.kind === 'bar' ? barConfiguration(spec, theme) : histogramConfiguration(spec, theme);
+  const configuration = spec.kind === 'bar' ? barConfiguration(spec, theme) : spec.kind === 'histogram' ? histogramConfiguration(spec, theme) : scatterConfiguration(spec, theme);
   return new Chart(canvas, configuration as ChartConfiguration);
 }
 
@@ -227,6 +243,71 @@ function histogramConfiguration(spec: HistogramSpec, theme: ChartTheme): ChartCo
               return `${formatMetric(centre - spec.binWidth / 2)} to ${formatMetric(centre + spec.binWidth / 2)}`;
             },
             label: (item: TooltipItem<'bar' | 'line'>) => (item.dataset.type === 'line' ? item.dataset.label ?? '' : `${item.dataset.label ?? ''}: ${formatShare(item.parsed.y ?? 0)}`),
+          },
+        },
+      },
+    },
+  };
+}
+
+/** How a point is drawn: the option in use is a diamond ringed in the foreground colour, the recommended one a star. */
+const POINT_MARKS: Readonly<Record<PointRole, { style: PointStyle; radius: number; borderWidth: number }>> = {
+  other: { style: 'circle', radius: 5, borderWidth: 1 },
+  current: { style: 'rectRot', radius: 8, borderWidth: 2 },
+  recommended: { style: 'star', radius: 11, borderWidth: 3 },
+};
+
+/** Past the palette, other options change shape so that two of them never look the same. */
+const OTHER_STYLES: readonly PointStyle[] = ['circle', 'triangle', 'rect', 'crossRot'];
+
+function scatterAxis(axis: ScatterAxis, theme: ChartTheme) {
+  return {
+    type: axis.logarithmic ? 'logarithmic' as const : 'linear' as const,
+    min: axis.min,
+    max: axis.max,
+    title: axisTitle(axis.label, theme),
+    grid: { color: theme.grid },
+    ticks: {
+      color: theme.muted,
+      stepSize: axis.step,
+      // A log axis draws a line at every 1…9 × 10ⁿ: only 1, 2 and 5 get a number, so none need skipping or turning.
+      autoSkip: !axis.logarithmic,
+      maxRotation: axis.logarithmic ? 0 : 50,
+      callback: (value: string | number) => (axis.logarithmic ? logTickLabel(Number(value)) : linearTickLabel(Number(value), axis.format)),
+    },
+  };
+}
+
+function scatterConfiguration(spec: ScatterChartSpec, theme: ChartTheme): ChartConfiguration<'scatter'> {
+  const datasets: ChartDataset<'scatter'>[] = spec.points.map((point) => {
+    const color = theme.palette[point.color % theme.palette.length] ?? theme.foreground;
+    const mark = POINT_MARKS[point.role];
+    const style = point.role === 'other' ? OTHER_STYLES[Math.floor(point.color / theme.palette.length) % OTHER_STYLES.length]! : mark.style;
+    return {
+      label: point.label,
+      data: [{ x: point.x, y: point.y }],
+      backgroundColor: point.role === 'recommended' ? color : withAlpha(color, 0.85),
+      borderColor: point.role === 'current' ? theme.foreground : color,
+      borderWidth: mark.borderWidth,
+      pointStyle: style,
+      pointRadius: mark.radius,
+      pointHoverRadius: mark.radius + 2,
+      pointHitRadius: 6,
+    };
+  });
+  return {
+    type: 'scatter',
+    data: { datasets },
+    options: {
+      ...commonOptions,
+      scales: { x: scatterAxis(spec.x, theme), y: scatterAxis(spec.y, theme) },
+      plugins: {
+        // One entry per option, drawn as its point (round circles: no stretched point style width).
+        legend: { display: true, position: 'bottom', labels: { color: theme.foreground, usePointStyle: true, boxHeight: 8 } },
+        tooltip: {
+          callbacks: {
+            title: (items: TooltipItem<'scatter'>[]) => items.map((item) => item.dataset.label ?? '').join(', '),
+            label: (item: TooltipItem<'scatter'>) => spec.points[item.datasetIndex]?.details ?? '',
           },
         },
       },

@@ -3,7 +3,11 @@
 // display formatting. `panel.ts` renders what this computes; this file runs in Node for unit tests,
 // so it uses no browser or Node globals (timers are injected).
 
-import type { HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
+import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
+import { applicableOption, canMeasureTradeoffs } from '../extension/protocol/panel-protocol.ts';
+import type {
+  HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelResult, PanelState, PanelToHost, PanelTradeoffView, PanelView,
+} from '../extension/protocol/panel-protocol.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Timers, debouncing, request ids
@@ -105,11 +109,14 @@ export interface SessionOptions {
   onDidChange(): void;
   /** Delay between the last keystroke and the search; default 250 ms. */
   debounceMilliseconds?: number;
-  /** How long a migration button waits for the host's answer before it can be pressed again; default 2 minutes. */
+  /** How long a migration or storage button waits for the host's answer before it can be pressed again; default 2 minutes. */
   actionTimeoutMilliseconds?: number;
   /** The state `getState()` returned, already checked with `parsePanelState`. */
   restored?: PanelState;
 }
+
+/** A request of the storage view's buttons, as sent to the host. */
+export type TradeoffRequest = Extract<PanelToHost, { type: 'applyStorage' | 'measureTradeoffs' }>;
 
 /** A fresh panel's state. */
 export function emptyPanelState(): PanelState {
@@ -128,6 +135,10 @@ export class PanelSession {
   /** A migration button the host has not answered yet (its next `migration` message answers it). */
   private pendingAction: MigrationAction | null = null;
   private pendingActionHandle: unknown = undefined;
+  private tradeoffView: PanelTradeoffView | null = null;
+  /** A storage view button the host has not answered yet (its next `tradeoffs` message answers it). */
+  private pendingTradeoff: TradeoffRequest | null = null;
+  private pendingTradeoffHandle: unknown = undefined;
   private resultsQuery: string;
 
   constructor(options: SessionOptions) {
@@ -167,6 +178,21 @@ export class PanelSession {
     return (this.migrationView !== null && this.migrationView.phase !== 'none') || this.view === 'migration';
   }
 
+  /** The trade-off view as the host last sent it (not persisted: the host sends it again on `ready`). */
+  get tradeoffs(): PanelTradeoffView | null {
+    return this.tradeoffView;
+  }
+
+  /** Whether the view switcher offers the storage view: once the host has sent one, or while it is shown. */
+  get offersStorage(): boolean {
+    return this.tradeoffView !== null || this.view === 'storage';
+  }
+
+  /** The views the switcher offers, in tab order (the results alone: no switcher). */
+  get offeredViews(): PanelView[] {
+    return ['results', ...(this.offersMigration ? ['migration' as const] : []), ...(this.offersStorage ? ['storage' as const] : [])];
+  }
+
   /** Switches views (a tab, or the host's `showView`). */
   setView(view: PanelView): void {
     if (view === this.view) return;
@@ -188,6 +214,43 @@ export class PanelSession {
     this.pendingActionHandle = this.options.timer.setTimeout(() => this.clearPendingAction(), this.options.actionTimeoutMilliseconds ?? 120_000);
     this.options.post({ type: 'migrationAction', action });
     this.options.onDidChange();
+  }
+
+  /** The storage view button pressed and not answered yet; the buttons wait for the answer. */
+  get pendingTradeoffRequest(): TradeoffRequest | null {
+    return this.pendingTradeoff;
+  }
+
+  /**
+   * The storage view's Apply for one of the report's options: asks the host, which decides. Sent only when
+   * the last view allows it (`applicableOption`) and no other button waits for an answer.
+   */
+  applyStorage(option: StorageOptionSpec): void {
+    const measurement = applicableOption(this.tradeoffView, option);
+    if (!measurement) return;
+    this.requestTradeoff({ type: 'applyStorage', option: { ...measurement.option } });
+  }
+
+  /** The storage view's Measure Again: asks the host to compare the options again. */
+  measureTradeoffs(): void {
+    if (!canMeasureTradeoffs(this.tradeoffView)) return;
+    this.requestTradeoff({ type: 'measureTradeoffs' });
+  }
+
+  private requestTradeoff(request: TradeoffRequest): void {
+    if (this.pendingTradeoff !== null) return;
+    this.pendingTradeoff = request;
+    this.pendingTradeoffHandle = this.options.timer.setTimeout(() => this.clearPendingTradeoff(), this.options.actionTimeoutMilliseconds ?? 120_000);
+    this.options.post(request);
+    this.options.onDidChange();
+  }
+
+  private clearPendingTradeoff(notify = true): void {
+    if (this.pendingTradeoff === null) return;
+    this.options.timer.clearTimeout(this.pendingTradeoffHandle);
+    this.pendingTradeoff = null;
+    this.pendingTradeoffHandle = undefined;
+    if (notify) this.options.onDidChange();
   }
 
   /** The query the shown results answer (the query box may be ahead of it): highlights follow this one. */
@@ -276,6 +339,11 @@ export class PanelSession {
       case 'migration':
         this.migrationView = message.view;
         this.clearPendingAction(false);
+        this.options.onDidChange();
+        return true;
+      case 'tradeoffs':
+        this.tradeoffView = message.view;
+        this.clearPendingTradeoff(false);
         this.options.onDidChange();
         return true;
       case 'showView':

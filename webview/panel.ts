@@ -1,13 +1,15 @@
 // The results panel's DOM: builds the page, renders what `PanelSession` holds and turns input into
 // session calls. Every piece of data is rendered as text (textContent, text nodes, <mark> elements
 // for highlights); nothing from a message is ever parsed as markup. Bundled to dist/webview/panel.js.
-// Two views share the page: the search results, and the migration report (migration-view.ts), offered
-// as tabs while a model change is under way.
+// Three views share the page: the search results, the migration report (migration-view.ts), offered as
+// a tab while a model change is under way, and the comparison of storage options (tradeoff-view.ts),
+// offered once the host has sent one.
 
 import { parsePanelState, parseToPanel } from '../extension/protocol/panel-protocol.ts';
 import type { PanelFilters, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
 import { element, icon } from './dom.ts';
 import { MigrationView } from './migration-view.ts';
+import { TradeoffView } from './tradeoff-view.ts';
 import {
   Debouncer, displayOrder, formatLineRange, formatScore, groupByFile, highlightRanges, indexStateIcon, kindIcon, languageChoices,
   moveSelection, noticeText, PanelSession, queryTerms, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
@@ -85,9 +87,17 @@ class Panel {
     testId: 'tab-migration',
     attributes: { type: 'button', role: 'tab', id: 'tab-migration', 'aria-controls': 'view-migration' },
   }, icon('codicon-arrow-swap'), element('span', { text: 'Migration' }), this.migrationTabIcon);
-  private readonly tabs = element('div', { className: 'view-tabs', testId: 'view-tabs', attributes: { role: 'tablist', 'aria-label': 'Views' } }, this.resultsTab, this.migrationTab);
+  private readonly storageTabIcon = element('span', { className: 'view-tab-state' });
+  private readonly storageTab = element('button', {
+    className: 'view-tab',
+    testId: 'tab-storage',
+    attributes: { type: 'button', role: 'tab', id: 'tab-storage', 'aria-controls': 'view-storage' },
+  }, icon('codicon-database'), element('span', { text: 'Storage' }), this.storageTabIcon);
+  private readonly tabs = element('div', { className: 'view-tabs', testId: 'view-tabs', attributes: { role: 'tablist', 'aria-label': 'Views' } },
+    this.resultsTab, this.migrationTab, this.storageTab);
   private readonly resultsView = element('div', { className: 'results-view', testId: 'results-view', attributes: { id: 'view-results' } });
   private readonly migrationView: MigrationView;
+  private readonly tradeoffView: TradeoffView;
 
   /** What is on screen, to re-render only what changed. */
   private renderedResults: readonly PanelResult[] | null = null;
@@ -108,6 +118,10 @@ class Panel {
     });
     this.preview = new Debouncer(browserTimer, PREVIEW_DELAY_MILLISECONDS, () => this.openSelected(true));
     this.migrationView = new MigrationView((action) => this.session.migrationAction(action));
+    this.tradeoffView = new TradeoffView({
+      apply: (option) => this.session.applyStorage(option),
+      measure: () => this.session.measureTradeoffs(),
+    });
   }
 
   start(): void {
@@ -136,14 +150,18 @@ class Panel {
       this.resultsList,
       this.emptyState,
     );
-    const main = element('main', { className: 'panel' }, this.tabs, this.resultsView, this.migrationView.root);
+    const main = element('main', { className: 'panel' }, this.tabs, this.resultsView, this.migrationView.root, this.tradeoffView.root);
     document.body.append(main);
 
     this.resultsTab.addEventListener('click', () => this.session.setView('results'));
     this.migrationTab.addEventListener('click', () => this.session.setView('migration'));
+    this.storageTab.addEventListener('click', () => this.session.setView('storage'));
     this.tabs.addEventListener('keydown', (event) => this.onTabKey(event));
     // VS Code swaps the theme's variables (on <html>) and classes (on <body>) without reloading the page.
-    const themeObserver = new MutationObserver(() => this.migrationView.themeChanged());
+    const themeObserver = new MutationObserver(() => {
+      this.migrationView.themeChanged();
+      this.tradeoffView.themeChanged();
+    });
     themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
     themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
@@ -187,7 +205,7 @@ class Panel {
 
   /** Arrow keys, Home and End move between the tabs (and select them), as in a WAI-ARIA tab list. */
   private onTabKey(event: KeyboardEvent): void {
-    const views: PanelView[] = ['results', 'migration'];
+    const views = this.session.offeredViews;
     const current = views.indexOf(this.session.view);
     const next = event.key === 'ArrowRight' ? (current + 1) % views.length
       : event.key === 'ArrowLeft' ? (current + views.length - 1) % views.length
@@ -197,7 +215,11 @@ class Panel {
     if (next === -1) return;
     event.preventDefault();
     this.session.setView(views[next]!);
-    (views[next] === 'results' ? this.resultsTab : this.migrationTab).focus();
+    this.tabFor(views[next]!).focus();
+  }
+
+  private tabFor(view: PanelView): HTMLButtonElement {
+    return view === 'results' ? this.resultsTab : view === 'migration' ? this.migrationTab : this.storageTab;
   }
 
   private onQueryKey(event: KeyboardEvent): void {
@@ -290,10 +312,13 @@ class Panel {
   }
 
   private renderViews(): void {
-    const offered = this.session.offersMigration;
-    const view = offered ? this.session.view : 'results';
+    const views = this.session.offeredViews;
+    const view = views.includes(this.session.view) ? this.session.view : 'results';
+    const offered = views.length > 1;
     this.tabs.hidden = !offered;
-    for (const [tab, name] of [[this.resultsTab, 'results'], [this.migrationTab, 'migration']] as const) {
+    for (const name of ['results', 'migration', 'storage'] as const) {
+      const tab = this.tabFor(name);
+      tab.hidden = !views.includes(name);
       tab.setAttribute('aria-selected', String(view === name));
       tab.tabIndex = view === name ? 0 : -1;
       tab.classList.toggle('selected', view === name);
@@ -308,6 +333,7 @@ class Panel {
     }
     this.resultsView.hidden = view !== 'results';
     this.migrationView.root.hidden = view !== 'migration';
+    this.tradeoffView.root.hidden = view !== 'storage';
 
     // The tab says where the change stands, and asks for attention when a decision is waiting.
     const phase = this.session.migration?.phase ?? 'none';
@@ -322,6 +348,17 @@ class Panel {
     this.migrationTab.dataset.phase = phase;
     this.migrationTab.setAttribute('aria-label', state ? `Migration, ${state[1]}` : 'Migration');
     this.migrationView.render(this.session.migration, this.session.pendingMigrationAction, view === 'migration');
+
+    // The storage tab says when the options are being measured or applied, or when measuring failed.
+    const tradeoffs = this.session.tradeoffs;
+    const storageState = tradeoffs === null ? null
+      : tradeoffs.state === 'measuring' ? ['codicon-loading codicon-modifier-spin', 'measuring']
+        : tradeoffs.state === 'failed' ? ['codicon-error', 'measuring failed']
+          : tradeoffs.applying ? ['codicon-loading codicon-modifier-spin', 'applying'] : null;
+    this.storageTabIcon.replaceChildren(...(storageState ? [icon(storageState[0]!)] : []));
+    this.storageTab.dataset.state = tradeoffs === null ? 'none' : tradeoffs.applying && tradeoffs.state === 'ready' ? 'applying' : tradeoffs.state;
+    this.storageTab.setAttribute('aria-label', storageState ? `Storage, ${storageState[1]}` : 'Storage');
+    this.tradeoffView.render(tradeoffs, this.session.pendingTradeoffRequest, view === 'storage');
   }
 
   private renderLanguages(): void {

@@ -2,7 +2,9 @@
 // fresh nonce per load, assets only from dist/webview), runs the searches the panel asks for through
 // an injected search function (cancelling the one in flight), and opens results in an editor after
 // checking that the path stays inside a workspace folder. It also shows where a model change stands
-// (the migration view) and passes the buttons pressed there on as `onDidRequestMigrationAction`.
+// (the migration view) and passes the buttons pressed there on as `onDidRequestMigrationAction`, and the
+// comparison of storage options (the storage view), passing its Apply and Measure Again buttons on as
+// `onDidRequestApplyStorage` and `onDidRequestMeasureTradeoffs`.
 // Every message from the webview is checked with `parseFromPanel`; messages to it are checked with
 // `parseToPanel` before they are posted.
 
@@ -10,11 +12,15 @@ import crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { isAbortError } from '../core/errors.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
+import type { StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
 import {
-  MAX_LANGUAGES, MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_QUERY_LENGTH, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES, MAX_REPORT_QUERY_LENGTH,
-  MAX_RESULTS, MAX_SNIPPET_LENGTH, parseFromPanel, parseMigrationView, parseToPanel,
+  applicableOption, canMeasureTradeoffs, MAX_LANGUAGES, MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH, MAX_QUERY_LENGTH,
+  MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES, MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH,
+  parseFromPanel, parseMigrationView, parseToPanel, parseTradeoffView,
 } from '../protocol/panel-protocol.ts';
-import type { HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelResult, PanelToHost } from '../protocol/panel-protocol.ts';
+import type {
+  HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelResult, PanelToHost, PanelTradeoffView,
+} from '../protocol/panel-protocol.ts';
 import { openResultLocation } from './open-result.ts';
 
 /** The panel's view type (also the serializer's and the `onWebviewPanel:` activation event's). */
@@ -72,9 +78,13 @@ export class ResultsPanel implements vscode.Disposable {
   private inFlight: AbortController | undefined;
   /** The migration view last given, sent again whenever the page (re)loads. */
   private migration: PanelMigrationView | undefined;
-  /** Whether the page is to switch to the migration view once it is ready. */
-  private pendingMigrationView = false;
+  /** The trade-off view last given (as checked and sent), sent again whenever the page (re)loads. */
+  private tradeoffs: PanelTradeoffView | undefined;
+  /** The view the page is to switch to once it is ready and has that view's data (the latest show… call wins). */
+  private pendingView: 'migration' | 'storage' | undefined;
   private readonly migrationActions = new vscode.EventEmitter<MigrationAction>();
+  private readonly applyStorageRequests = new vscode.EventEmitter<StorageOptionSpec>();
+  private readonly measureTradeoffsRequests = new vscode.EventEmitter<void>();
   /** The filters of the panel's last search: a `show` with only a query keeps them. */
   private lastFilters: PanelFilters = EMPTY_FILTERS;
   /** Increases with every `open`, so a slow open does not override a later one. */
@@ -89,9 +99,28 @@ export class ResultsPanel implements vscode.Disposable {
    */
   readonly onDidRequestMigrationAction: vscode.Event<MigrationAction> = this.migrationActions.event;
 
+  /**
+   * The storage view's Apply was pressed for this option. It arrives only for an option of the last trade-off
+   * view's report that `applicableOption` allows (not the current one; the view ready and not applying), and
+   * is the report's own copy of the option. Answer with `updateTradeoffs` (e.g. `applying: true` once the
+   * migration starts, or the view unchanged when the user declines a confirmation): the page waits for it.
+   */
+  readonly onDidRequestApplyStorage: vscode.Event<StorageOptionSpec> = this.applyStorageRequests.event;
+
+  /**
+   * The storage view's Measure Again was pressed (only while the last trade-off view allows it: not measuring,
+   * not applying). Answer with `updateTradeoffs` (state 'measuring'): the page waits for it.
+   */
+  readonly onDidRequestMeasureTradeoffs: vscode.Event<void> = this.measureTradeoffsRequests.event;
+
   constructor(options: ResultsPanelOptions) {
     this.options = options;
-    this.disposables.push(options.onDidChangeIndexStatus(() => this.postIndexStatus()), this.migrationActions);
+    this.disposables.push(
+      options.onDidChangeIndexStatus(() => this.postIndexStatus()),
+      this.migrationActions,
+      this.applyStorageRequests,
+      this.measureTradeoffsRequests,
+    );
   }
 
   /** Whether the panel exists (possibly hidden). */
@@ -107,8 +136,8 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.reveal();
     if (query !== undefined) {
-      // A query shown switches the page to the results, after any earlier switch to the migration view.
-      this.pendingMigrationView = false;
+      // A query shown switches the page to the results, after any earlier switch to another view.
+      this.pendingView = undefined;
       this.pendingShow = {
         type: 'show',
         query: query.slice(0, MAX_QUERY_LENGTH),
@@ -127,7 +156,7 @@ export class ResultsPanel implements vscode.Disposable {
   showMigration(view: PanelMigrationView): void {
     if (this.disposed) return;
     this.reveal();
-    this.pendingMigrationView = true;
+    this.pendingView = 'migration';
     this.updateMigration(view);
   }
 
@@ -151,6 +180,44 @@ export class ResultsPanel implements vscode.Disposable {
     }
     this.migration = checked;
     this.postMigration();
+  }
+
+  /**
+   * Reveals the panel (creating it if needed) on the storage view, showing `view`; the view is kept and sent
+   * again whenever the page reloads. Use `updateTradeoffs` for updates (progress while measuring, the report,
+   * `applying`) that should not reveal it.
+   */
+  showTradeoffs(view: PanelTradeoffView): void {
+    if (this.disposed) return;
+    this.reveal();
+    this.pendingView = 'storage';
+    this.updateTradeoffs(view);
+  }
+
+  /**
+   * Sends a new trade-off view to the panel if it is open (without revealing it or switching views), and
+   * keeps it for a panel opened or restored later. Its report is what Apply may choose from.
+   */
+  updateTradeoffs(view: PanelTradeoffView): void {
+    if (this.disposed) return;
+    const fitted = fitTradeoffView(view);
+    let checked = parseTradeoffView(fitted);
+    if (!checked) {
+      // A report that does not fit (e.g. a NaN latency) is not shown: say so rather than show nothing.
+      this.options.logger.warn('Results panel: the storage options report does not fit the panel protocol (a number that is not finite, or an unknown option?); showing the view without it.');
+      checked = parseTradeoffView({
+        ...fitted,
+        state: fitted.state === 'ready' ? 'failed' : fitted.state,
+        detail: fitted.state === 'ready' ? 'The measurements could not be shown: they hold a value the panel does not accept. See the Semantic Search log.' : fitted.detail,
+        report: null,
+      });
+    }
+    if (!checked) {
+      this.options.logger.warn('Results panel: did not show an invalid storage options view.');
+      return;
+    }
+    this.tradeoffs = checked;
+    this.postTradeoffs();
   }
 
   /** Takes over a panel VS Code restored after a window reload (see `registerResultsPanelSerializer`). */
@@ -216,10 +283,21 @@ export class ResultsPanel implements vscode.Disposable {
   private postMigration(): void {
     if (!this.panel || !this.ready || !this.migration) return;
     this.post({ type: 'migration', view: this.migration });
-    if (this.pendingMigrationView) {
-      this.pendingMigrationView = false;
-      this.post({ type: 'showView', view: 'migration' });
-    }
+    this.flushPendingView('migration');
+  }
+
+  /** Sends the kept trade-off view, then the switch to it if one is waiting (both only once the page is ready). */
+  private postTradeoffs(): void {
+    if (!this.panel || !this.ready || !this.tradeoffs) return;
+    this.post({ type: 'tradeoffs', view: this.tradeoffs });
+    this.flushPendingView('storage');
+  }
+
+  /** Switches the page to the waiting view, if it is `sent`: the view whose data has just been posted. */
+  private flushPendingView(sent: 'migration' | 'storage'): void {
+    if (this.pendingView !== sent) return;
+    this.pendingView = undefined;
+    this.post({ type: 'showView', view: sent });
   }
 
   private postStatus(status: PanelIndexStatus): void {
@@ -266,7 +344,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel = undefined;
     this.ready = false;
     this.pendingShow = undefined;
-    this.pendingMigrationView = false;
+    this.pendingView = undefined;
   }
 
   private receive(raw: unknown): void {
@@ -281,9 +359,10 @@ export class ResultsPanel implements vscode.Disposable {
         // A (re)loaded page has no request in flight: anything still running answers a page that is gone.
         this.abortSearch();
         this.postIndexStatus();
-        // A show waiting was asked for before any switch to the migration view still waiting (show clears that).
+        // A show waiting was asked for before any switch to another view still waiting (show clears that).
         this.flushPendingShow();
         this.postMigration();
+        this.postTradeoffs();
         return;
       case 'search':
         void this.runSearch(message);
@@ -294,7 +373,35 @@ export class ResultsPanel implements vscode.Disposable {
       case 'migrationAction':
         this.migrationAction(message.action);
         return;
+      case 'applyStorage':
+        this.applyStorage(message.option);
+        return;
+      case 'measureTradeoffs':
+        this.measureTradeoffs();
+        return;
     }
+  }
+
+  private applyStorage(option: StorageOptionSpec): void {
+    // The buttons mirror the last view; an option it does not offer (stale, or not ours) is not applied.
+    const measurement = applicableOption(this.tradeoffs, option);
+    if (!measurement) {
+      this.options.logger.warn(`Results panel: ignored Apply of the storage option ${JSON.stringify(option)}: the last comparison does not offer it now.`);
+      // The page waits for an answer: the current view is one.
+      this.postTradeoffs();
+      return;
+    }
+    // The report's own copy: nothing the page sent goes further.
+    this.applyStorageRequests.fire({ ...measurement.option });
+  }
+
+  private measureTradeoffs(): void {
+    if (!canMeasureTradeoffs(this.tradeoffs)) {
+      this.options.logger.warn('Results panel: ignored Measure Again from the storage view: the options are being measured or applied, or were never shown.');
+      this.postTradeoffs();
+      return;
+    }
+    this.measureTradeoffsRequests.fire();
   }
 
   private migrationAction(action: MigrationAction): void {
@@ -484,6 +591,46 @@ function fitReport(report: MigrationReport, clip: (text: string, length: number)
         .map((entry) => ({ ...entry, query: clip(entry.query, MAX_REPORT_QUERY_LENGTH) })),
     },
     thresholds: { from: report.thresholds.from && thresholds(report.thresholds.from), to: thresholds(report.thresholds.to) },
+  };
+}
+
+/**
+ * Clips a trade-off view to the protocol's limits (long texts cut, options past the limit dropped, with the
+ * recommendation when it was one of them), so that one long warning cannot get the whole view refused.
+ * Numbers are left as they are.
+ */
+export function fitTradeoffView(view: PanelTradeoffView): PanelTradeoffView {
+  const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+  const report = view.report;
+  return {
+    state: view.state,
+    detail: clip(view.detail, MAX_TRADEOFF_TEXT_LENGTH),
+    report: report === null ? null : fitTradeoffReport(report, clip),
+    applying: view.applying,
+  };
+}
+
+function fitTradeoffReport(report: TradeoffReport, clip: (text: string, length: number) => string): TradeoffReport {
+  let options = report.options;
+  let recommended = report.recommended;
+  if (options.length > MAX_TRADEOFF_OPTIONS) {
+    // The current and the recommended options are the ones worth keeping when there are too many.
+    const wanted = new Set([options.findIndex((option) => option.current), recommended ?? -1].filter((index) => index >= 0));
+    const kept = options.map((option, index) => ({ option, index })).filter(({ index }) => wanted.has(index) || index < MAX_TRADEOFF_OPTIONS - wanted.size);
+    options = kept.map(({ option }) => option);
+    // Out of range stays out of range, for the protocol check to refuse.
+    if (recommended !== undefined && recommended < report.options.length) recommended = kept.findIndex(({ index }) => index === recommended);
+  }
+  return {
+    ...report,
+    model: { ...report.model, id: clip(report.model.id, MAX_MODEL_NAME_LENGTH) },
+    options: options.map((option) => ({
+      ...option,
+      label: clip(option.label, MAX_OPTION_LABEL_LENGTH),
+      warning: option.warning === undefined ? undefined : clip(option.warning, MAX_TRADEOFF_TEXT_LENGTH),
+    })),
+    recommended,
+    recommendation: clip(report.recommendation, MAX_TRADEOFF_TEXT_LENGTH),
   };
 }
 

@@ -5,6 +5,7 @@
 import type {
   Histogram, MigrationReport, QueryOverlap, ReportSpace, RetrievalQuality, ScoreDistributions, SpaceCoverage, SpaceThresholds, ThresholdSummary,
 } from '../core/migration/report.ts';
+import type { StorageOptionMeasurement, StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
 
 /** Filters the panel sends with a query. */
 export interface PanelFilters {
@@ -47,12 +48,12 @@ export interface PanelState {
    * when the state was saved): the panel searches again on restore. Absent in states saved before it existed.
    */
   searchPending?: boolean;
-  /** The view shown: search results or the migration report. Absent in states saved before it existed. */
+  /** The view shown: search results, the migration report or the storage options. Absent in states saved before it existed. */
   view?: PanelView;
 }
 
-/** The panel's two views. */
-export type PanelView = 'results' | 'migration';
+/** The panel's views: search results, the migration report, and the comparison of storage options. */
+export type PanelView = 'results' | 'migration' | 'storage';
 
 /** What the migration view shows: where a model change stands, what the user may do, and the report. */
 export interface PanelMigrationView {
@@ -78,6 +79,26 @@ export type MigrationPhase = 'none' | 'building' | 'awaiting-decision' | 'cut-ov
 /** What the migration view's buttons ask the host to do. */
 export type MigrationAction = 'cutOver' | 'rollBack' | 'refreshReport';
 
+/**
+ * What the storage view ("Compare storage options") shows. The host sends a new one whenever something
+ * changes; each replaces the last.
+ */
+export interface PanelTradeoffView {
+  /**
+   * measuring: the options are being measured on the index (`detail` says how far; `report` is the previous
+   * comparison, or null); ready: `report` holds the comparison; failed: measuring failed (`detail` says why;
+   * `report` is the previous comparison, or null).
+   */
+  state: TradeoffState;
+  /** A progress sentence while measuring, the reason of a failure, or a note (e.g. "Applying int8: re-embedding…"); plain text, may be empty. */
+  detail: string;
+  report: TradeoffReport | null;
+  /** True while an applied option's migration starts or runs: no option can be applied meanwhile. */
+  applying: boolean;
+}
+
+export type TradeoffState = 'measuring' | 'ready' | 'failed';
+
 export type IndexState = 'ready' | 'indexing' | 'partial' | 'paused' | 'error' | 'idle';
 
 export type HostToPanel =
@@ -89,6 +110,11 @@ export type HostToPanel =
   | { type: 'indexStatus'; state: IndexState; text: string; languages: string[] }
   /** Where a model change stands; replaces the previous one. Does not switch views by itself. */
   | { type: 'migration'; view: PanelMigrationView }
+  /**
+   * The storage options compared; replaces the previous one. Does not switch views by itself. It also answers
+   * the storage view's buttons: the page waits for the next one after `applyStorage` or `measureTradeoffs`.
+   */
+  | { type: 'tradeoffs'; view: PanelTradeoffView }
   /** Switch to a view (e.g. the host opened the panel on the migration report). */
   | { type: 'showView'; view: PanelView };
 
@@ -99,7 +125,14 @@ export type PanelToHost =
   /** Open a result's range in an editor; `preview` keeps the panel focused (keyboard navigation). */
   | { type: 'open'; folder: string; path: string; startLine: number; endLine: number; preview: boolean }
   /** A button of the migration view. */
-  | { type: 'migrationAction'; action: MigrationAction };
+  | { type: 'migrationAction'; action: MigrationAction }
+  /**
+   * The storage view's Apply: change the index to this option (a migration). The host obeys only when
+   * `canApplyStorage` allows it on the last view it sent (the option is one of its report's, and not the current one).
+   */
+  | { type: 'applyStorage'; option: StorageOptionSpec }
+  /** The storage view's "Measure Again": compare the storage options on the index again. */
+  | { type: 'measureTradeoffs' };
 
 /** Limits every message is checked against; senders clip to them so that nothing valid is refused. */
 export const MAX_QUERY_LENGTH = 2000;
@@ -116,6 +149,14 @@ export const MAX_REPORT_QUERIES = 1000;
 export const MAX_REPORT_EXAMPLES = 50;
 const MAX_HISTOGRAM_BINS = 1000;
 const MAX_DETAILS = 50;
+/** Limits of the storage view: options compared, an option's label, sentences (detail, recommendation, warnings), vector dimensions. */
+export const MAX_TRADEOFF_OPTIONS = 50;
+export const MAX_OPTION_LABEL_LENGTH = 200;
+export const MAX_TRADEOFF_TEXT_LENGTH = 2000;
+export const MAX_DIMENSIONS = 65_536;
+/** The range of a binary option's oversampling (candidates fetched per result wanted). */
+export const MIN_OVERSAMPLING = 1;
+export const MAX_OVERSAMPLING = 100;
 
 type Guarded = Record<string, unknown>;
 
@@ -167,6 +208,12 @@ export function parseFromPanel(value: unknown): PanelToHost | undefined {
     }
     case 'migrationAction':
       return MIGRATION_ACTIONS.includes(value.action as MigrationAction) ? { type: 'migrationAction', action: value.action as MigrationAction } : undefined;
+    case 'applyStorage': {
+      const option = parseStorageOption(value.option);
+      return option ? { type: 'applyStorage', option } : undefined;
+    }
+    case 'measureTradeoffs':
+      return { type: 'measureTradeoffs' };
     default:
       return undefined;
   }
@@ -201,7 +248,10 @@ function parseResults(value: unknown): PanelResult[] | undefined {
 const INDEX_STATES: readonly IndexState[] = ['ready', 'indexing', 'partial', 'paused', 'error', 'idle'];
 const MIGRATION_ACTIONS: readonly MigrationAction[] = ['cutOver', 'rollBack', 'refreshReport'];
 const MIGRATION_PHASES: readonly MigrationPhase[] = ['none', 'building', 'awaiting-decision', 'cut-over'];
-const PANEL_VIEWS: readonly PanelView[] = ['results', 'migration'];
+const PANEL_VIEWS: readonly PanelView[] = ['results', 'migration', 'storage'];
+const TRADEOFF_STATES: readonly TradeoffState[] = ['measuring', 'ready', 'failed'];
+const STORAGE_KINDS: readonly StorageOptionSpec['kind'][] = ['float32', 'int8', 'binary'];
+const RESCORE_KINDS: readonly NonNullable<StorageOptionSpec['rescore']>[] = ['float32', 'int8'];
 
 /** A message from the host, checked the same way (the panel does not trust its input either). */
 export function parseToPanel(value: unknown): HostToPanel | undefined {
@@ -228,6 +278,10 @@ export function parseToPanel(value: unknown): HostToPanel | undefined {
     case 'migration': {
       const view = parseMigrationView(value.view);
       return view ? { type: 'migration', view } : undefined;
+    }
+    case 'tradeoffs': {
+      const view = parseTradeoffView(value.view);
+      return view ? { type: 'tradeoffs', view } : undefined;
     }
     case 'showView':
       return PANEL_VIEWS.includes(value.view as PanelView) ? { type: 'showView', view: value.view as PanelView } : undefined;
@@ -398,6 +452,113 @@ function parseQuality(value: unknown): MigrationReport['quality'] | undefined {
   const to = parseRetrievalQuality(value.to);
   if (from === INVALID || !to) return undefined;
   return { queries: value.queries, from, to };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The storage view. The report is core's JSON, read like the migration report: absent, undefined and
+// null all mean "not there". Every field is checked (the panel renders them all, and an option's spec goes
+// back to the host in `applyStorage`), and the copy holds only the known fields.
+
+/** A trade-off view, copied field by field, or undefined when any field is wrong. */
+export function parseTradeoffView(value: unknown): PanelTradeoffView | undefined {
+  if (!isRecord(value)) return undefined;
+  const { state, detail, applying } = value;
+  if (!TRADEOFF_STATES.includes(state as TradeoffState) || !isString(detail, MAX_TRADEOFF_TEXT_LENGTH) || typeof applying !== 'boolean') return undefined;
+  const report = value.report === null || value.report === undefined ? null : parseTradeoffReport(value.report);
+  if (report === undefined) return undefined;
+  return { state: state as TradeoffState, detail, report, applying };
+}
+
+/** A trade-off report with every field checked, or undefined when one is wrong. */
+export function parseTradeoffReport(value: unknown): TradeoffReport | undefined {
+  if (!isRecord(value)) return undefined;
+  const { version, createdAt, model, vectors, queries, options, recommendation } = value;
+  if (version !== 1 || !isFiniteNumber(createdAt) || !isCount(vectors) || !isString(recommendation, MAX_TRADEOFF_TEXT_LENGTH)) return undefined;
+  if (!isRecord(model) || !isString(model.id, MAX_MODEL_NAME_LENGTH) || !isDimensions(model.dimensions) || typeof model.matryoshka !== 'boolean') return undefined;
+  if (!isRecord(queries) || !isCount(queries.latencyAndRecall) || !isCount(queries.selfSupervised)) return undefined;
+  if (!Array.isArray(options) || options.length > MAX_TRADEOFF_OPTIONS) return undefined;
+  const measurements = options.map((option) => parseMeasurement(option, model.dimensions as number));
+  if (!measurements.every((measurement): measurement is StorageOptionMeasurement => measurement !== undefined)) return undefined;
+  const recommended = value.recommended === undefined || value.recommended === null ? undefined : value.recommended;
+  if (recommended !== undefined && !(isCount(recommended) && recommended < measurements.length)) return undefined;
+  return {
+    version: 1,
+    createdAt,
+    model: { id: model.id, dimensions: model.dimensions as number, matryoshka: model.matryoshka },
+    vectors,
+    queries: { latencyAndRecall: queries.latencyAndRecall, selfSupervised: queries.selfSupervised },
+    options: measurements,
+    recommended,
+    recommendation,
+  };
+}
+
+/**
+ * A storage option, copied with only its known fields (an absent optional one is left out, so two copies of
+ * the same option are deepEqual), or undefined when one is wrong. Rescoring and oversampling belong to binary
+ * options only; truncated dimensions must be a positive integer (at most `modelDimensions` when given).
+ */
+export function parseStorageOption(value: unknown, modelDimensions = MAX_DIMENSIONS): StorageOptionSpec | undefined {
+  if (!isRecord(value) || !STORAGE_KINDS.includes(value.kind as StorageOptionSpec['kind'])) return undefined;
+  const kind = value.kind as StorageOptionSpec['kind'];
+  const dimensions = value.dimensions ?? undefined;
+  const rescore = value.rescore ?? undefined;
+  const oversampling = value.oversampling ?? undefined;
+  if (dimensions !== undefined && !(isDimensions(dimensions) && dimensions <= modelDimensions)) return undefined;
+  if (rescore !== undefined && (kind !== 'binary' || !RESCORE_KINDS.includes(rescore as NonNullable<StorageOptionSpec['rescore']>))) return undefined;
+  if (oversampling !== undefined && (kind !== 'binary' || !isFiniteNumber(oversampling) || oversampling < MIN_OVERSAMPLING || oversampling > MAX_OVERSAMPLING)) return undefined;
+  const option: StorageOptionSpec = { kind };
+  if (dimensions !== undefined) option.dimensions = dimensions as number;
+  if (rescore !== undefined) option.rescore = rescore as NonNullable<StorageOptionSpec['rescore']>;
+  if (oversampling !== undefined) option.oversampling = oversampling as number;
+  return option;
+}
+
+function parseMeasurement(value: unknown, modelDimensions: number): StorageOptionMeasurement | undefined {
+  if (!isRecord(value)) return undefined;
+  const { label, current, bytesPerVector, totalBytes, latency, recallAt10VsExact } = value;
+  const option = parseStorageOption(value.option, modelDimensions);
+  if (!option || !isString(label, MAX_OPTION_LABEL_LENGTH) || typeof current !== 'boolean') return undefined;
+  if (!isFiniteNumber(bytesPerVector) || bytesPerVector <= 0 || !isFiniteNumber(totalBytes) || totalBytes < 0) return undefined;
+  if (!isRecord(latency) || !isDuration(latency.p50) || !isDuration(latency.p95) || !isShare(recallAt10VsExact)) return undefined;
+  const quality = optional(value.quality, parseRetrievalQuality);
+  const warning = value.warning === undefined || value.warning === null ? undefined : value.warning;
+  if (quality === INVALID || (warning !== undefined && !isString(warning, MAX_TRADEOFF_TEXT_LENGTH))) return undefined;
+  return {
+    option, label, current, bytesPerVector, totalBytes,
+    latency: { p50: latency.p50, p95: latency.p95 },
+    recallAt10VsExact,
+    quality,
+    warning,
+  };
+}
+
+function isDimensions(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_DIMENSIONS;
+}
+function isDuration(value: unknown): value is number {
+  return isFiniteNumber(value) && value >= 0;
+}
+
+/** Whether two storage options are the same (absent optional fields compare equal to absent ones only). */
+export function sameStorageOption(a: StorageOptionSpec, b: StorageOptionSpec): boolean {
+  return a.kind === b.kind && a.dimensions === b.dimensions && a.rescore === b.rescore && a.oversampling === b.oversampling;
+}
+
+/**
+ * The measurement of `option` in a view's report that the Apply button may ask for, or undefined: only an
+ * option of the report, not the current one, and only when the view is ready (not while measuring, which
+ * reads the index an apply would change) and nothing is being applied. Host and panel both ask this.
+ */
+export function applicableOption(view: PanelTradeoffView | null | undefined, option: StorageOptionSpec): StorageOptionMeasurement | undefined {
+  if (!view || view.state !== 'ready' || view.applying || !view.report) return undefined;
+  const measurement = view.report.options.find((candidate) => sameStorageOption(candidate.option, option));
+  return measurement && !measurement.current ? measurement : undefined;
+}
+
+/** Whether the storage view may ask to measure again: not while measuring or applying. */
+export function canMeasureTradeoffs(view: PanelTradeoffView | null | undefined): boolean {
+  return view !== null && view !== undefined && view.state !== 'measuring' && !view.applying;
 }
 
 /** The panel's state as stored by the webview, checked on restore (it may come from an older version). */

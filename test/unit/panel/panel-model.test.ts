@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parsePanelState } from '../../../extension/protocol/panel-protocol.ts';
-import type { HostToPanel, PanelMigrationView, PanelResult, PanelToHost } from '../../../extension/protocol/panel-protocol.ts';
+import { parsePanelState, parseTradeoffReport } from '../../../extension/protocol/panel-protocol.ts';
+import type { HostToPanel, PanelMigrationView, PanelResult, PanelToHost, PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
 import {
   Debouncer, displayOrder, formatLineRange, formatMilliseconds, formatScore, groupByFile, highlightRanges, languageChoices, moveSelection,
   noticeText, PanelSession, queryTerms, RequestTracker, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
@@ -595,6 +597,85 @@ describe('PanelSession', () => {
       const before = changes;
       timer.advance(1);
       assert.equal(panel.pendingMigrationAction, null);
+      assert.ok(changes > before, 'the buttons are rendered again');
+      assert.equal(timer.pending, 0);
+    });
+  });
+
+  describe('the storage view', () => {
+    const report = parseTradeoffReport(JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'tradeoff-report.json'), 'utf8')))!;
+    const tradeoffs = (overrides: Partial<PanelTradeoffView> = {}): HostToPanel => ({
+      type: 'tradeoffs',
+      view: { state: 'ready', detail: '', report, applying: false, ...overrides },
+    });
+    const requests = (posted: PanelToHost[]) => posted.filter((message) => message.type === 'applyStorage' || message.type === 'measureTradeoffs');
+
+    it('keeps the host\'s trade-off view and offers its tab once one arrives, after the migration tab', () => {
+      const { panel, changes } = session();
+      panel.start();
+      assert.equal(panel.tradeoffs === null, true);
+      assert.deepEqual([panel.offersStorage, panel.offeredViews], [false, ['results']]);
+      const before = changes();
+      panel.receive(tradeoffs({ state: 'measuring', report: null, detail: 'Measuring int8 (2 of 6)…' }));
+      assert.ok(changes() > before);
+      assert.equal(panel.tradeoffs?.detail, 'Measuring int8 (2 of 6)…');
+      assert.deepEqual([panel.offersStorage, panel.offeredViews], [true, ['results', 'storage']]);
+      assert.equal(panel.view, 'results', 'a tradeoffs message alone does not switch views');
+      panel.receive({ type: 'migration', view: { phase: 'building', fromModel: 'a', toModel: 'b', detail: '', canCutOver: false, canRollBack: true, decisionReason: null, report: null } });
+      assert.deepEqual(panel.offeredViews, ['results', 'migration', 'storage']);
+    });
+
+    it('switches to the storage view on showView, keeps it in the saved state, and restores it', () => {
+      const { panel } = session();
+      panel.start();
+      panel.receive(tradeoffs());
+      panel.receive({ type: 'showView', view: 'storage' });
+      assert.equal(panel.view, 'storage');
+      assert.equal(parsePanelState(JSON.parse(JSON.stringify(panel.state)))?.view, 'storage');
+      const restored = session({ query: '', filters: { languages: [], pathGlob: '' }, results: [], selectedIndex: -1, view: 'storage' });
+      assert.equal(restored.panel.view, 'storage');
+      assert.deepEqual(restored.panel.offeredViews, ['results', 'storage'], 'the tab is there while its view is shown, before the host sends the view again');
+    });
+
+    it('sends Apply once, for an option the report offers and that is not the current one, and waits for the host\'s next view', () => {
+      const { panel, posted } = session();
+      panel.start();
+      panel.applyStorage({ kind: 'int8' });
+      assert.deepEqual(requests(posted), [], 'no view yet: nothing to apply');
+      panel.receive(tradeoffs());
+      panel.applyStorage({ kind: 'float32' });
+      panel.applyStorage({ kind: 'int8', dimensions: 128 });
+      assert.deepEqual(requests(posted), [], 'the current option, and one the report does not hold');
+      panel.applyStorage({ kind: 'binary', rescore: 'int8', oversampling: 10 });
+      panel.applyStorage({ kind: 'int8' });
+      panel.measureTradeoffs();
+      assert.deepEqual(requests(posted), [{ type: 'applyStorage', option: { kind: 'binary', rescore: 'int8', oversampling: 10 } }]);
+      assert.deepEqual(panel.pendingTradeoffRequest, { type: 'applyStorage', option: { kind: 'binary', rescore: 'int8', oversampling: 10 } });
+      panel.receive(tradeoffs({ applying: true, detail: 'Applying binary, int8 rescore ×10…' }));
+      assert.equal(panel.pendingTradeoffRequest, null);
+      panel.applyStorage({ kind: 'int8' });
+      panel.measureTradeoffs();
+      assert.equal(requests(posted).length, 1, 'nothing while applying');
+    });
+
+    it('sends Measure Again unless measuring, and waits for the answer or the timeout', () => {
+      const timer = new FakeTimer();
+      const posted: PanelToHost[] = [];
+      let changes = 0;
+      const panel = new PanelSession({ post: (message) => posted.push(message), timer, onDidChange: () => changes++, actionTimeoutMilliseconds: 1000 });
+      panel.receive(tradeoffs({ state: 'measuring' }));
+      panel.measureTradeoffs();
+      panel.applyStorage({ kind: 'int8' });
+      assert.deepEqual(requests(posted), [], 'nothing while measuring');
+      panel.receive(tradeoffs({ state: 'failed', detail: 'The index is locked.' }));
+      panel.measureTradeoffs();
+      panel.measureTradeoffs();
+      assert.deepEqual(requests(posted), [{ type: 'measureTradeoffs' }]);
+      timer.advance(999);
+      assert.deepEqual(panel.pendingTradeoffRequest, { type: 'measureTradeoffs' });
+      const before = changes;
+      timer.advance(1);
+      assert.equal(panel.pendingTradeoffRequest, null);
       assert.ok(changes > before, 'the buttons are rendered again');
       assert.equal(timer.pending, 0);
     });

@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkRelativePath } from '../../../extension/host/workspace-paths.ts';
-import { parseFromPanel, parseMigrationReport, parseMigrationView, parsePanelState, parseResult, parseToPanel } from '../../../extension/protocol/panel-protocol.ts';
-import type { PanelResult, PanelState } from '../../../extension/protocol/panel-protocol.ts';
+import {
+  applicableOption, canMeasureTradeoffs, parseFromPanel, parseMigrationReport, parseMigrationView, parsePanelState, parseResult, parseStorageOption, parseToPanel,
+  parseTradeoffReport, parseTradeoffView, sameStorageOption,
+} from '../../../extension/protocol/panel-protocol.ts';
+import type { PanelResult, PanelState, PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
 
 function result(overrides: Partial<PanelResult> = {}): PanelResult {
   return {
@@ -386,5 +389,178 @@ describe('the migration messages', () => {
     }
     for (const action of [undefined, 'cutover', 'delete', 1, null]) assert.equal(parseFromPanel({ type: 'migrationAction', action }), undefined, String(action));
     assert.equal(parseFromPanel({ type: 'showView', view: 'migration' }), undefined, 'a host-to-panel message is not a panel-to-host one');
+  });
+});
+
+describe('the storage view messages', () => {
+  /** A realistic comparison (fixtures/tradeoff-report.json), as JSON (as postMessage carries it). */
+  const raw = () => JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures', 'tradeoff-report.json'), 'utf8')) as Record<string, any>;
+  const view = (report: unknown = raw(), overrides: Record<string, unknown> = {}) => ({ state: 'ready', detail: '', report, applying: false, ...overrides });
+
+  it('accepts a report and copies it whole, with absent optional fields left out', () => {
+    const source = raw();
+    const message = parseToPanel({ type: 'tradeoffs', view: view(source), extra: 1 });
+    assert.ok(message && message.type === 'tradeoffs');
+    const report = message.view.report!;
+    assert.deepEqual(JSON.parse(JSON.stringify(report)), source, 'nothing is lost');
+    assert.equal(report.options[0]!.quality?.mrrAt10, 0.6423);
+    assert.deepEqual(report.options[5]!.option, { kind: 'int8', dimensions: 256 });
+    assert.deepEqual(Object.keys(report.options[0]!.option), ['kind'], 'no undefined keys in an option');
+    assert.equal(report.options[0]!.warning, undefined);
+    assert.notEqual(report.options, source.options, 'lists are copied');
+    assert.deepEqual(parseTradeoffView(JSON.parse(JSON.stringify(message.view))), message.view, 'a parsed view parses to itself');
+  });
+
+  it('reads absent, undefined and null optional parts as absent, and accepts every state with or without a report', () => {
+    const source = raw();
+    Object.assign(source, { recommended: null });
+    Object.assign(source.options[1], { quality: null, warning: null });
+    Object.assign(source.options[1].option, { dimensions: null, rescore: undefined });
+    const report = parseTradeoffReport(source);
+    assert.ok(report);
+    assert.deepEqual([report.recommended, report.options[1]!.quality, report.options[1]!.warning], [undefined, undefined, undefined]);
+    assert.deepEqual(report.options[1]!.option, { kind: 'int8' });
+    for (const state of ['measuring', 'ready', 'failed']) {
+      for (const applying of [false, true]) {
+        assert.equal(parseToPanel({ type: 'tradeoffs', view: view(null, { state, applying, detail: 'Measuring int8 (2 of 6)…' }) })?.type, 'tradeoffs', state);
+        assert.equal(parseToPanel({ type: 'tradeoffs', view: view(undefined, { state, applying }) })?.type, 'tradeoffs', `${state}, no report field`);
+      }
+    }
+    assert.deepEqual(parseToPanel({ type: 'showView', view: 'storage' }), { type: 'showView', view: 'storage' });
+    assert.ok(parseTradeoffReport({ ...raw(), options: [], recommended: undefined }), 'no options is a (poor) comparison, not an error');
+  });
+
+  it('refuses a view with a wrong field', () => {
+    const wrong: Array<[string, Record<string, unknown>]> = [
+      ['unknown state', { state: 'done' }],
+      ['state missing', { state: undefined }],
+      ['detail null', { detail: null }],
+      ['detail over 2000 characters', { detail: 'd'.repeat(2001) }],
+      ['applying a string', { applying: 'yes' }],
+      ['applying missing', { applying: undefined }],
+      ['report a string', { report: 'report' }],
+      ['report an empty object', { report: {} }],
+    ];
+    assert.ok(parseTradeoffView(view()));
+    for (const [name, change] of wrong) assert.equal(parseToPanel({ type: 'tradeoffs', view: { ...view(), ...change } }), undefined, name);
+    assert.equal(parseToPanel({ type: 'tradeoffs' }), undefined, 'no view');
+  });
+
+  it('refuses a report with a number, string, list or option the panel could not render or apply', () => {
+    const wrong: Array<[string, (report: Record<string, any>) => void]> = [
+      ['version 2', (report) => (report.version = 2)],
+      ['createdAt a string', (report) => (report.createdAt = '2026-11-26')],
+      ['model id missing', (report) => delete report.model.id],
+      ['model id over 200 characters', (report) => (report.model.id = 'm'.repeat(201))],
+      ['model dimensions 0', (report) => (report.model.dimensions = 0)],
+      ['model dimensions fractional', (report) => (report.model.dimensions = 767.5)],
+      ['matryoshka a string', (report) => (report.model.matryoshka = 'yes')],
+      ['vectors negative', (report) => (report.vectors = -1)],
+      ['vectors NaN', (report) => (report.vectors = Number.NaN)],
+      ['queries missing', (report) => delete report.queries],
+      ['self-supervised queries fractional', (report) => (report.queries.selfSupervised = 1.5)],
+      ['options not a list', (report) => (report.options = {})],
+      ['more than 50 options', (report) => (report.options = Array.from({ length: 51 }, () => report.options[1]))],
+      ['an option null', (report) => (report.options[2] = null)],
+      ['an unknown kind', (report) => (report.options[1].option.kind = 'float16')],
+      ['option missing', (report) => delete report.options[1].option],
+      ['dimensions 0', (report) => (report.options[5].option.dimensions = 0)],
+      ['dimensions fractional', (report) => (report.options[5].option.dimensions = 255.5)],
+      ['dimensions above the model\'s', (report) => (report.options[5].option.dimensions = 1024)],
+      ['dimensions a string', (report) => (report.options[5].option.dimensions = '256')],
+      ['rescore unknown', (report) => (report.options[2].option.rescore = 'binary')],
+      ['rescore on int8', (report) => (report.options[1].option.rescore = 'float32')],
+      ['oversampling below 1', (report) => (report.options[2].option.oversampling = 0.5)],
+      ['oversampling above 100', (report) => (report.options[2].option.oversampling = 101)],
+      ['oversampling infinite', (report) => (report.options[2].option.oversampling = Number.POSITIVE_INFINITY)],
+      ['oversampling on float32', (report) => (report.options[0].option.oversampling = 4)],
+      ['label a number', (report) => (report.options[1].label = 8)],
+      ['label over 200 characters', (report) => (report.options[1].label = 'l'.repeat(201))],
+      ['current a string', (report) => (report.options[0].current = 'true')],
+      ['bytes per vector 0', (report) => (report.options[1].bytesPerVector = 0)],
+      ['bytes per vector NaN', (report) => (report.options[1].bytesPerVector = Number.NaN)],
+      ['total bytes negative', (report) => (report.options[1].totalBytes = -1)],
+      ['total bytes infinite', (report) => (report.options[1].totalBytes = Number.POSITIVE_INFINITY)],
+      ['latency missing', (report) => delete report.options[1].latency],
+      ['p50 negative', (report) => (report.options[1].latency.p50 = -0.1)],
+      ['p95 NaN', (report) => (report.options[1].latency.p95 = Number.NaN)],
+      ['recall vs exact above 1', (report) => (report.options[1].recallAt10VsExact = 1.01)],
+      ['recall vs exact negative', (report) => (report.options[1].recallAt10VsExact = -0.01)],
+      ['quality a number', (report) => (report.options[1].quality = 0.6)],
+      ['quality MRR above 1', (report) => (report.options[1].quality.mrrAt10 = 1.5)],
+      ['quality recall missing', (report) => delete report.options[1].quality.recallAt10],
+      ['warning a number', (report) => (report.options[5].warning = 1)],
+      ['warning over 2000 characters', (report) => (report.options[5].warning = 'w'.repeat(2001))],
+      ['recommended out of range', (report) => (report.recommended = 6)],
+      ['recommended negative', (report) => (report.recommended = -1)],
+      ['recommended fractional', (report) => (report.recommended = 0.5)],
+      ['recommendation missing', (report) => delete report.recommendation],
+      ['recommendation over 2000 characters', (report) => (report.recommendation = 'r'.repeat(2001))],
+    ];
+    for (const [name, change] of wrong) {
+      const report = raw();
+      change(report);
+      assert.equal(parseTradeoffReport(report), undefined, name);
+      assert.equal(parseToPanel({ type: 'tradeoffs', view: view(report) }), undefined, name);
+    }
+  });
+
+  it('keeps markup as plain data and carries no unknown or __proto__ keys', () => {
+    const source = raw();
+    source.options[1].label = '<script>alert(1)</script>';
+    source.recommendation = '"><img src=x onerror=alert(1)>';
+    const polluted = JSON.parse(JSON.stringify(source).replace('"kind":"int8"', '"__proto__":{"polluted":true},"kind":"int8","extra":1'));
+    const report = parseTradeoffReport(polluted);
+    assert.equal(report?.options[1]?.label, '<script>alert(1)</script>');
+    assert.equal(report?.recommendation, '"><img src=x onerror=alert(1)>');
+    const option = report!.options[1]!.option as unknown as Record<string, unknown>;
+    assert.deepEqual(Object.keys(option), ['kind']);
+    assert.equal(option.polluted, undefined);
+    assert.equal(Object.getPrototypeOf(option), Object.prototype);
+  });
+
+  it('parseFromPanel accepts applyStorage with a valid option and measureTradeoffs, copying only the known fields', () => {
+    assert.deepEqual(parseFromPanel({ type: 'measureTradeoffs', extra: 1 }), { type: 'measureTradeoffs' });
+    assert.deepEqual(
+      parseFromPanel({ type: 'applyStorage', option: { kind: 'binary', rescore: 'int8', oversampling: 10, extra: 'x' }, extra: 1 }),
+      { type: 'applyStorage', option: { kind: 'binary', rescore: 'int8', oversampling: 10 } },
+    );
+    assert.deepEqual(parseFromPanel({ type: 'applyStorage', option: { kind: 'int8', dimensions: 256 } }), { type: 'applyStorage', option: { kind: 'int8', dimensions: 256 } });
+    const wrong = [undefined, null, 'int8', {}, { kind: 'float16' }, { kind: 'int8', dimensions: -256 }, { kind: 'int8', dimensions: 70_000 }, { kind: 'int8', rescore: 'float32' },
+      { kind: 'binary', oversampling: 1000 }, { kind: 'binary', rescore: 'float64' }];
+    for (const option of wrong) assert.equal(parseFromPanel({ type: 'applyStorage', option }), undefined, JSON.stringify(option));
+    assert.equal(parseFromPanel({ type: 'tradeoffs', view: view() }), undefined, 'a host-to-panel message is not a panel-to-host one');
+  });
+
+  it('parseStorageOption bounds dimensions by the model\'s when given', () => {
+    assert.deepEqual(parseStorageOption({ kind: 'float32', dimensions: 512 }, 768), { kind: 'float32', dimensions: 512 });
+    assert.equal(parseStorageOption({ kind: 'float32', dimensions: 1024 }, 768), undefined);
+    assert.deepEqual(parseStorageOption({ kind: 'float32', dimensions: 1024 }), { kind: 'float32', dimensions: 1024 });
+  });
+
+  it('sameStorageOption, applicableOption and canMeasureTradeoffs: Apply only for an option of a ready report that is not the current one', () => {
+    const parsed = parseTradeoffView(view()) as PanelTradeoffView;
+    assert.ok(sameStorageOption({ kind: 'binary', rescore: 'float32', oversampling: 4 }, { oversampling: 4, rescore: 'float32', kind: 'binary' }));
+    assert.ok(!sameStorageOption({ kind: 'binary', rescore: 'float32', oversampling: 4 }, { kind: 'binary', rescore: 'float32', oversampling: 10 }));
+    assert.ok(!sameStorageOption({ kind: 'int8' }, { kind: 'int8', dimensions: 256 }));
+    assert.equal(applicableOption(parsed, { kind: 'int8' })?.label, 'int8');
+    assert.equal(applicableOption(parsed, { kind: 'int8', dimensions: 256 })?.label, 'int8, 256 dims');
+    assert.equal(applicableOption(parsed, { kind: 'float32' }), undefined, 'the current option');
+    assert.equal(applicableOption(parsed, { kind: 'int8', dimensions: 128 }), undefined, 'not in the report');
+    assert.equal(applicableOption(parsed, { kind: 'binary', rescore: 'float32', oversampling: 5 }), undefined, 'not in the report');
+    for (const change of [{ state: 'measuring' }, { state: 'failed' }, { applying: true }, { report: null }] as const) {
+      assert.equal(applicableOption({ ...parsed, ...change }, { kind: 'int8' }), undefined, JSON.stringify(change));
+    }
+    assert.equal(applicableOption(undefined, { kind: 'int8' }), undefined);
+    assert.equal(canMeasureTradeoffs(parsed), true);
+    assert.equal(canMeasureTradeoffs({ ...parsed, state: 'failed', report: null }), true);
+    assert.equal(canMeasureTradeoffs({ ...parsed, state: 'measuring' }), false);
+    assert.equal(canMeasureTradeoffs({ ...parsed, applying: true }), false);
+    assert.equal(canMeasureTradeoffs(undefined), false);
+  });
+
+  it('parsePanelState keeps the storage view', () => {
+    const state = { query: '', filters: { languages: [], pathGlob: '' }, results: [], selectedIndex: -1, view: 'storage' };
+    assert.equal(parsePanelState(state)?.view, 'storage');
   });
 });

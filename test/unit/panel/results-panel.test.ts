@@ -10,14 +10,15 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type * as vscodeTypes from 'vscode';
 import type { MigrationReport } from '../../../extension/core/migration/report.ts';
-import type { MigrationAction, PanelFilters, PanelMigrationView, PanelResult } from '../../../extension/protocol/panel-protocol.ts';
+import type { StorageOptionSpec, TradeoffReport } from '../../../extension/core/tradeoffs/types.ts';
+import type { MigrationAction, PanelFilters, PanelMigrationView, PanelResult, PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
 import * as fake from './fake-vscode.ts';
 
 const fakeUrl = new URL('./fake-vscode.ts', import.meta.url).href;
 registerHooks({
   resolve: (specifier, context, nextResolve) => (specifier === 'vscode' ? { url: fakeUrl, shortCircuit: true } : nextResolve(specifier, context)),
 });
-const { ResultsPanel, registerResultsPanelSerializer, panelHtml, fitResults, fitMigrationView, RESULTS_VIEW_TYPE } = await import('../../../extension/host/results-panel.ts');
+const { ResultsPanel, registerResultsPanelSerializer, panelHtml, fitResults, fitMigrationView, fitTradeoffView, RESULTS_VIEW_TYPE } = await import('../../../extension/host/results-panel.ts');
 type ResultsPanelOptions = ConstructorParameters<typeof ResultsPanel>[0];
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -499,6 +500,193 @@ describe('ResultsPanel: the migration view', () => {
     setup.panel.onDidRequestMigrationAction(() => fired++);
     setup.panel.dispose();
     setup.panel.showMigration(migration());
+    assert.equal(fake.recorded.panels.length, 0, 'a disposed panel does not come back');
+    assert.equal(fired, 0);
+  });
+});
+
+describe('ResultsPanel: the storage view', () => {
+  const report = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'tradeoff-report.json'), 'utf8')) as TradeoffReport;
+
+  function tradeoffs(overrides: Partial<PanelTradeoffView> = {}): PanelTradeoffView {
+    return { state: 'ready', detail: '', report, applying: false, ...overrides };
+  }
+  const posted = (panel: fake.FakeWebviewPanel) => panel.webview.posted.filter((message) => (message as { type: string }).type !== 'indexStatus');
+  const types = (panel: fake.FakeWebviewPanel) => posted(panel).map((message) => (message as { type: string }).type);
+  const sentView = (message: unknown) => (message as { view: PanelTradeoffView }).view;
+
+  /** A panel whose page is ready, with listeners that record Apply and Measure Again. */
+  async function ready(view?: PanelTradeoffView) {
+    const setup = setUp();
+    const applied: StorageOptionSpec[] = [];
+    let measured = 0;
+    setup.panel.onDidRequestApplyStorage((option) => applied.push(option));
+    setup.panel.onDidRequestMeasureTradeoffs(() => measured++);
+    const created = await openReady(setup);
+    if (view) {
+      setup.panel.updateTradeoffs(view);
+      created.webview.posted.length = 0;
+    }
+    return { ...setup, created, applied, measured: () => measured };
+  }
+
+  it('showTradeoffs opens the panel and, once it is ready, sends the view and switches to the storage view', async () => {
+    const setup = setUp();
+    setup.panel.showTradeoffs(tradeoffs({ state: 'measuring', report: null, detail: 'Measuring float32 (1 of 6)…' }));
+    const created = setup.webviewPanel();
+    assert.deepEqual(created.webview.posted, [], 'nothing before ready');
+    created.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(created), ['tradeoffs', 'showView']);
+    assert.deepEqual(sentView(posted(created)[0]), { state: 'measuring', detail: 'Measuring float32 (1 of 6)…', report: null, applying: false });
+    assert.deepEqual(posted(created)[1], { type: 'showView', view: 'storage' });
+  });
+
+  it('showTradeoffs on an open panel reveals it and posts at once; the report arrives whole', async () => {
+    const { panel, created } = await ready();
+    panel.showTradeoffs(tradeoffs());
+    assert.equal(created.revealed, 1);
+    assert.deepEqual(types(created), ['tradeoffs', 'showView']);
+    assert.deepEqual(JSON.parse(JSON.stringify(sentView(created.webview.posted[0]).report)), report);
+  });
+
+  it('updateTradeoffs neither creates nor reveals the panel, and a page that (re)loads gets the last view without a switch', async () => {
+    const setup = setUp();
+    setup.panel.updateTradeoffs(tradeoffs({ state: 'measuring', report: null, detail: '1 of 6' }));
+    assert.equal(fake.recorded.panels.length, 0);
+    const created = await openReady(setup);
+    created.setVisible(false);
+    setup.panel.updateTradeoffs(tradeoffs());
+    assert.deepEqual(created.webview.posted, [], 'a hidden page gets nothing');
+    created.setVisible(true);
+    created.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(created), ['tradeoffs']);
+    assert.equal(sentView(posted(created)[0]).state, 'ready');
+    assert.equal(created.revealed, 0);
+  });
+
+  it('the latest show wins: a query after showTradeoffs shows the results; showTradeoffs after showMigration shows the storage view', async () => {
+    const setup = setUp();
+    setup.panel.showTradeoffs(tradeoffs());
+    setup.panel.show('retry logic');
+    const created = setup.webviewPanel();
+    created.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(created), ['show', 'tradeoffs']);
+
+    fake.resetFake();
+    const other = setUp();
+    other.panel.showMigration({ phase: 'building', fromModel: 'a', toModel: 'b', detail: '', canCutOver: false, canRollBack: true, decisionReason: null, report: null });
+    other.panel.showTradeoffs(tradeoffs());
+    const second = other.webviewPanel();
+    second.send({ type: 'ready' });
+    await flush();
+    assert.deepEqual(types(second), ['migration', 'tradeoffs', 'showView']);
+    assert.deepEqual(posted(second)[2], { type: 'showView', view: 'storage' });
+  });
+
+  it('passes Apply on as onDidRequestApplyStorage with the report\'s own option, only for an option of the last report that is not the current one', async () => {
+    const { created, applied, warnings } = await ready(tradeoffs());
+    created.send({ type: 'applyStorage', option: { kind: 'binary', rescore: 'int8', oversampling: 10 } });
+    created.send({ type: 'applyStorage', option: { kind: 'int8', dimensions: 256 } });
+    assert.deepEqual(applied, [{ kind: 'binary', rescore: 'int8', oversampling: 10 }, { kind: 'int8', dimensions: 256 }]);
+    assert.notEqual(applied[0], report.options[4]!.option, 'a copy: the listener cannot change the kept report');
+    assert.deepEqual(created.webview.posted, [], 'an accepted Apply is answered by the listener, not by the panel');
+
+    for (const option of [{ kind: 'float32' }, { kind: 'int8', dimensions: 128 }, { kind: 'binary', rescore: 'float32', oversampling: 7 }]) {
+      created.send({ type: 'applyStorage', option });
+    }
+    assert.equal(applied.length, 2, 'the current option and options the report does not hold are not applied');
+    assert.equal(warnings.filter((warning) => /ignored Apply of the storage option/.test(warning)).length, 3);
+    assert.deepEqual(types(created), ['tradeoffs', 'tradeoffs', 'tradeoffs'], 'a refused Apply is answered with the current view, so the page stops waiting');
+
+    created.send({ type: 'applyStorage', option: { kind: 'float16' } });
+    assert.match(warnings.at(-1)!, /dropped an invalid message/);
+  });
+
+  it('refuses Apply with no view, while measuring, after a failure and while applying', async () => {
+    const setup = await ready();
+    setup.created.send({ type: 'applyStorage', option: { kind: 'int8' } });
+    assert.deepEqual(setup.created.webview.posted, [], 'no view to answer with');
+    for (const view of [tradeoffs({ state: 'measuring' }), tradeoffs({ state: 'failed' }), tradeoffs({ applying: true }), tradeoffs({ report: null })]) {
+      setup.panel.updateTradeoffs(view);
+      setup.created.send({ type: 'applyStorage', option: { kind: 'int8' } });
+    }
+    assert.deepEqual(setup.applied, []);
+    assert.equal(setup.warnings.length, 5);
+  });
+
+  it('passes Measure Again on as onDidRequestMeasureTradeoffs unless measuring or applying', async () => {
+    const setup = await ready();
+    setup.created.send({ type: 'measureTradeoffs' });
+    assert.equal(setup.measured(), 0, 'no view: nothing to measure again');
+    setup.panel.updateTradeoffs(tradeoffs({ state: 'failed', report: null, detail: 'The index is locked.' }));
+    setup.created.send({ type: 'measureTradeoffs' });
+    assert.equal(setup.measured(), 1);
+    setup.panel.updateTradeoffs(tradeoffs({ state: 'measuring' }));
+    setup.created.webview.posted.length = 0;
+    setup.created.send({ type: 'measureTradeoffs' });
+    setup.panel.updateTradeoffs(tradeoffs({ applying: true }));
+    setup.created.send({ type: 'measureTradeoffs' });
+    assert.equal(setup.measured(), 1);
+    assert.match(setup.warnings.at(-1)!, /ignored Measure Again/);
+    assert.deepEqual(types(setup.created), ['tradeoffs', 'tradeoffs', 'tradeoffs'], 'refusals are answered with the current view');
+  });
+
+  it('clips long texts to the protocol, and shows a report that does not fit as a failure', async () => {
+    const long = 'x'.repeat(5000);
+    const big = tradeoffs({
+      detail: long,
+      report: { ...report, model: { ...report.model, id: long }, recommendation: long, options: report.options.map((option) => ({ ...option, label: long, warning: long })) },
+    });
+    const fitted = fitTradeoffView(big);
+    assert.equal(fitted.detail.length, 2000);
+    assert.ok(fitted.detail.endsWith('…'));
+    assert.equal(fitted.report!.model.id.length, 200);
+    assert.equal(fitted.report!.recommendation.length, 2000);
+    assert.ok(fitted.report!.options.every((option) => option.label.length === 200 && option.warning!.length === 2000));
+    assert.equal(fitTradeoffView(tradeoffs()).report!.options[0]!.warning, undefined, 'an absent warning stays absent');
+
+    const { panel, created, warnings } = await ready();
+    panel.updateTradeoffs(big);
+    assert.equal(sentView(created.webview.posted[0]).report?.options.length, 6, 'a view that fits after clipping is shown whole');
+
+    created.webview.posted.length = 0;
+    const options = report.options.map((option, index) => (index === 2 ? { ...option, latency: { p50: Number.NaN, p95: 1 } } : option));
+    panel.updateTradeoffs(tradeoffs({ report: { ...report, options } }));
+    assert.deepEqual(sentView(created.webview.posted[0]), {
+      state: 'failed', detail: 'The measurements could not be shown: they hold a value the panel does not accept. See the Semantic Search log.', report: null, applying: false,
+    });
+    assert.match(warnings.at(-1)!, /does not fit the panel protocol/);
+    created.send({ type: 'applyStorage', option: { kind: 'int8' } });
+    created.send({ type: 'measureTradeoffs' });
+
+    created.webview.posted.length = 0;
+    panel.updateTradeoffs(tradeoffs({ state: 'measuring', detail: '3 of 6', report: { ...report, options } }));
+    assert.deepEqual(sentView(created.webview.posted[0]), { state: 'measuring', detail: '3 of 6', report: null, applying: false }, 'progress keeps its own detail');
+  });
+
+  it('keeps the current and the recommended options when there are too many', () => {
+    const extra = Array.from({ length: 60 }, (_, index) => ({ ...report.options[1]!, option: { kind: 'int8' as const, dimensions: index + 1 }, label: `int8, ${index + 1} dims`, current: false }));
+    const many = { ...report, options: [...extra, ...report.options], recommended: 61 };
+    const fitted = fitTradeoffView(tradeoffs({ report: many })).report!;
+    assert.equal(fitted.options.length, 50);
+    assert.equal(fitted.options.filter((option) => option.current).length, 1, 'the current option is kept');
+    assert.equal(fitted.options[fitted.recommended!]!.label, 'int8', 'the recommendation follows its option');
+    const dropped = fitTradeoffView(tradeoffs({ report: { ...many, recommended: 3 } })).report!;
+    assert.equal(dropped.options[dropped.recommended!]!.label, 'int8, 4 dims');
+    assert.equal(fitTradeoffView(tradeoffs({ report: { ...report, recommended: 9 } })).report!.recommended, 9, 'an index out of range stays, for the check to refuse');
+  });
+
+  it('disposes its event emitters', () => {
+    const setup = setUp();
+    let fired = 0;
+    setup.panel.onDidRequestApplyStorage(() => fired++);
+    setup.panel.onDidRequestMeasureTradeoffs(() => fired++);
+    setup.panel.dispose();
+    setup.panel.showTradeoffs(tradeoffs());
+    setup.panel.updateTradeoffs(tradeoffs());
     assert.equal(fake.recorded.panels.length, 0, 'a disposed panel does not come back');
     assert.equal(fired, 0);
   });
