@@ -105,7 +105,7 @@ async function measureQueries(size: number) {
   const store = IndexStore.open(databasePath);
   const index = await FolderIndex.open({ root: scratch, databasePath: path.join(scratch, 'model-only.db'), modelDirectory, quantization, device: 'cpu', threads: Number(options.threads) });
   const { dimensions } = index.runtime.info.manifest;
-  const space = store.ensureVectorSpace({ modelFingerprint: index.runtime.info.fingerprint, chunker: 'synthetic', storage: 'float32', dimensions, modelId: 'synthetic', details: {} }, 'active');
+  const space = store.ensureVectorSpace({ modelFingerprint: index.runtime.info.fingerprint, chunker: 'synthetic', storage: { kind: 'float32' }, dimensions, modelId: 'synthetic', details: {} }, 'active');
   store.setSpaceComplete(space.id, true);
   const next = random(size);
   // Words drawn from GloVe's 30,000 most frequent with a Zipf distribution, as text is: a few words

@@ -47,7 +47,8 @@ export type StoreErrorReason =
   | 'disk-full'
   | 'read-only'
   | 'cannot-open'
-  | 'space-missing';
+  | 'space-missing'
+  | 'storage-invalid';
 
 /** The index database is unusable or an operation on it failed in a way the user can act on. */
 export class StoreError extends Error {

@@ -11,7 +11,13 @@ import * as sqliteVec from 'sqlite-vec';
 import type { Chunk } from '../chunking/types.ts';
 import { StoreError, classifySqliteError } from '../errors.ts';
 import { lexicalText } from '../search/lexical.ts';
+import { float32Bytes, float32FromBytes } from './quantization.ts';
 import { migrate } from './schema.ts';
+import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
+import { normalizeStorage, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
+
+export type { StorageKind, StorageOption } from './storage-option.ts';
+export type { Quantizer } from './space-vectors.ts';
 
 /** A file as the store records it. */
 export interface FileRecord {
@@ -46,13 +52,12 @@ export interface StoredChunk {
   text: string;
 }
 
-/** How vectors of a space are stored. Issue-level options (int8, binary, truncation) extend this. */
-export type StorageKind = 'float32';
-
 export interface VectorSpaceDefinition {
   modelFingerprint: string;
   chunker: string;
-  storage: StorageKind;
+  /** How the vectors are stored (float32, int8, binary; Matryoshka truncation). Part of the space's id. */
+  storage: StorageOption;
+  /** The model's dimensions: what vectors given to and asked of the space have (a truncated space stores fewer). */
   dimensions: number;
   modelId: string;
   /** Anything worth keeping about how the vectors were made (manifest, quantization, file hashes). */
@@ -119,10 +124,13 @@ export interface StoreStatistics {
   databaseBytes: number;
 }
 
-/** The id of a vector space: a hash of everything that makes its vectors what they are. */
+/**
+ * The id of a vector space: a hash of everything that makes its vectors what they are. Plain float32
+ * storage hashes as the string `float32`, as before storage options existed, so old ids still match.
+ */
 export function vectorSpaceId(definition: Pick<VectorSpaceDefinition, 'modelFingerprint' | 'chunker' | 'storage'>): string {
   return createHash('sha256')
-    .update(JSON.stringify([definition.modelFingerprint, definition.chunker, definition.storage]))
+    .update(JSON.stringify([definition.modelFingerprint, definition.chunker, storageKey(definition.storage)]))
     .digest('hex')
     .slice(0, 24);
 }
@@ -228,7 +236,7 @@ function toSpace(row: SpaceRow): VectorSpace {
     id: row.id,
     modelFingerprint: row.model_fingerprint,
     chunker: row.chunker,
-    storage: row.storage as StorageKind,
+    storage: parseStorageKey(row.storage),
     dimensions: row.dimensions,
     modelId: row.model_id,
     tableName: row.table_name,
@@ -240,13 +248,35 @@ function toSpace(row: SpaceRow): VectorSpace {
 }
 
 /** Float32 vector as the bytes sqlite-vec reads. */
-function vectorBytes(vector: Float32Array): Buffer {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+const vectorBytes = float32Bytes;
+
+interface QuantizerRow {
+  mean: Buffer | null;
+  int8_offset: Buffer | null;
+  int8_scale: Buffer | null;
+  sample_size: number;
+  created_at: number;
 }
+
+function toQuantizer(row: QuantizerRow): Quantizer {
+  return {
+    mean: row.mean ? float32FromBytes(row.mean) : undefined,
+    int8: row.int8_offset && row.int8_scale ? { offset: float32FromBytes(row.int8_offset), scale: float32FromBytes(row.int8_scale) } : undefined,
+    sampleSize: row.sample_size,
+    createdAt: row.created_at,
+  };
+}
+
+/** Vectors a quantized space needs before it calibrates itself at the end of an index run. */
+export const CALIBRATION_MINIMUM = 1000;
+/** Vectors a calibration looks at (spread over the space). */
+export const CALIBRATION_SAMPLE = 10_000;
 
 export class IndexStore {
   readonly path: string;
   private readonly database: Database.Database;
+  /** Each space's tables with their prepared statements, rebuilt when its quantizer changes. */
+  private readonly spaceTables = new Map<string, SpaceVectors>();
 
   private constructor(databasePath: string, database: Database.Database) {
     this.path = databasePath;
@@ -427,7 +457,7 @@ export class IndexStore {
         if (space.chunker !== chunker) continue;
         const embedding = find.get(space.id, hash) as { id: number } | undefined;
         if (!embedding) continue;
-        this.database.prepare(`DELETE FROM "${space.tableName}" WHERE rowid = ?`).run(BigInt(embedding.id));
+        this.tablesOf(space).delete(BigInt(embedding.id));
         deleteTag.run(embedding.id);
       }
     }
@@ -465,18 +495,154 @@ export class IndexStore {
 
   // ---- vector spaces and vectors ----
 
-  /** Creates the space (and its vec0 table) if it does not exist; returns it either way. */
+  /** Creates the space (and its tables) if it does not exist; returns it either way. */
   ensureVectorSpace(definition: VectorSpaceDefinition, state: VectorSpaceState = 'building'): VectorSpace {
+    const storage = normalizeStorage(definition.storage);
+    if (storage.dimensions !== undefined && storage.dimensions > definition.dimensions) {
+      throw new StoreError('storage-invalid', `${definition.modelId} makes ${definition.dimensions}-dimensional vectors; they cannot be truncated to ${storage.dimensions}.`);
+    }
     const id = vectorSpaceId(definition);
     return this.transaction(() => {
       const existing = this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow | undefined;
       if (existing) return toSpace(existing);
       const tableName = `vectors_${id}`;
-      this.database.exec(`CREATE VIRTUAL TABLE "${tableName}" USING vec0(embedding float[${definition.dimensions}] distance_metric=cosine)`);
+      SpaceVectors.create(this.database, { id, tableName, storage, dimensions: definition.dimensions });
       this.database
         .prepare('INSERT INTO vector_spaces (id, model_fingerprint, chunker, storage, dimensions, model_id, table_name, details, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, definition.modelFingerprint, definition.chunker, definition.storage, definition.dimensions, definition.modelId, tableName, JSON.stringify(definition.details), state, Date.now());
+        .run(id, definition.modelFingerprint, definition.chunker, storageKey(storage), definition.dimensions, definition.modelId, tableName, JSON.stringify(definition.details), state, Date.now());
       return toSpace(this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow);
+    });
+  }
+
+  /** A space's tables, with its current quantizer (another connection may have calibrated it meanwhile). */
+  private tablesOf(space: Pick<VectorSpace, 'id' | 'tableName' | 'storage' | 'dimensions'>): SpaceVectors {
+    const cached = this.spaceTables.get(space.id);
+    if (space.storage.kind === 'float32') {
+      if (cached) return cached;
+    } else {
+      const createdAt = (this.database.prepare('SELECT created_at FROM quantizers WHERE space_id = ?').get(space.id) as { created_at: number } | undefined)?.created_at;
+      if (cached && cached.quantizer?.createdAt === createdAt) return cached;
+    }
+    const tables = new SpaceVectors(this.database, space, this.quantizer(space.id));
+    this.spaceTables.set(space.id, tables);
+    return tables;
+  }
+
+  /** How a quantized space makes codes, once calibrated. */
+  quantizer(spaceId: string): Quantizer | undefined {
+    const row = this.run(() => this.database.prepare('SELECT mean, int8_offset, int8_scale, sample_size, created_at FROM quantizers WHERE space_id = ?').get(spaceId) as QuantizerRow | undefined);
+    return row ? toQuantizer(row) : undefined;
+  }
+
+  /** Whether the space's vectors are float32 and exact (float32 storage, not yet calibrated, or binary rescored from float32). */
+  holdsFloat32(space: VectorSpace): boolean {
+    return this.run(() => this.tablesOf(space).holdsFloat32);
+  }
+
+  /** The dimensions a space's stored vectors have (fewer than the model's after truncation). */
+  storedDimensions(space: Pick<VectorSpace, 'storage' | 'dimensions'>): number {
+    return storedDimensions(space.storage, space.dimensions);
+  }
+
+  /**
+   * Calibrates a quantized space on a sample of its staged float32 vectors (or on `sample`, e.g. the
+   * vectors of the space it is derived from) and moves every staged vector to codes, in one
+   * transaction. Does nothing for float32 or already calibrated spaces, or while fewer than
+   * `minimumVectors` are stored and no sample is given. Returns whether the space is calibrated now.
+   */
+  calibrateSpace(space: VectorSpace, options: { minimumVectors?: number; sampleSize?: number; sample?: readonly Float32Array[] } = {}): boolean {
+    if (space.storage.kind === 'float32') return true;
+    return this.transaction(() => {
+      const staged = this.tablesOf(space);
+      if (staged.quantizer) return true;
+      let sample = options.sample?.map((vector) => staged.prepare(vector));
+      if (!sample) {
+        const stored = staged.count();
+        if (stored === 0 || stored < (options.minimumVectors ?? CALIBRATION_MINIMUM)) return false;
+        sample = this.sampleRows(space, options.sampleSize ?? CALIBRATION_SAMPLE).map((row) => row.vector);
+      }
+      if (sample.length === 0) return false;
+      const quantizer = calibrateQuantizer(space.storage, sample, staged.dimensions);
+      const bytes = (array: Float32Array | undefined) => (array ? Buffer.from(array.slice().buffer) : null);
+      this.database
+        .prepare('INSERT INTO quantizers (space_id, mean, int8_offset, int8_scale, sample_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(space.id, bytes(quantizer.mean), bytes(quantizer.int8?.offset), bytes(quantizer.int8?.scale), quantizer.sampleSize, quantizer.createdAt);
+      const calibrated = this.tablesOf(space);
+      for (let after = 0; ; ) {
+        const batch = staged.stagedBatch(after, 1000);
+        if (batch.length === 0) break;
+        for (const row of batch) {
+          calibrated.unstage(BigInt(row.id));
+          calibrated.insert(BigInt(row.id), row.vector);
+        }
+        after = batch[batch.length - 1]!.id;
+      }
+      return true;
+    });
+  }
+
+  /** The oversampling searches of a quantized space use unless told otherwise (set with the storage option). */
+  oversampling(spaceId: string): number | undefined {
+    const value = this.getMeta(`oversampling:${spaceId}`);
+    return value === undefined ? undefined : Number(value);
+  }
+
+  setOversampling(spaceId: string, oversampling: number | undefined): void {
+    if (oversampling === undefined) this.run(() => this.database.prepare('DELETE FROM meta WHERE key = ?').run(`oversampling:${spaceId}`));
+    else this.setMeta(`oversampling:${spaceId}`, String(oversampling));
+  }
+
+  /**
+   * Copies the vectors `target` lacks among the next `limit` of `source` (same model and chunker,
+   * float32 vectors of at least the target's stored dimensions) after tag id `afterId`, converting
+   * them to the target's storage: a new storage option without re-embedding. Returns how many were
+   * copied and the last tag id looked at (undefined when there was nothing left to look at).
+   */
+  copyVectors(target: VectorSpace, source: VectorSpace, limit: number, afterId = 0): { copied: number; lastId: number | undefined } {
+    if (target.modelFingerprint !== source.modelFingerprint || target.chunker !== source.chunker) {
+      throw new StoreError('storage-invalid', `Space ${source.id} holds another model's or chunker's vectors than space ${target.id}; they cannot be copied.`);
+    }
+    return this.transaction(() => {
+      const from = this.tablesOf(source);
+      if (!from.holdsFloat32 || from.dimensions < this.storedDimensions(target)) {
+        throw new StoreError('storage-invalid', `Space ${source.id} keeps no float32 vectors of ${this.storedDimensions(target)} dimensions to derive space ${target.id} from.`);
+      }
+      const rows = this.database
+        .prepare('SELECT id, content_hash FROM embeddings WHERE id > ? AND space_id = ? ORDER BY id LIMIT ?')
+        .all(afterId, source.id, limit) as { id: number; content_hash: string }[];
+      const has = this.database.prepare('SELECT 1 FROM embeddings WHERE space_id = ? AND content_hash = ?');
+      const missing = rows.filter((row) => !has.get(target.id, row.content_hash));
+      const vectors = from.vectors(missing.map((row) => row.id));
+      const to = this.tablesOf(target);
+      const tag = this.database.prepare('INSERT INTO embeddings (space_id, content_hash) VALUES (?, ?)');
+      for (const row of missing) {
+        const vector = vectors.get(row.id);
+        if (!vector) throw new StoreError('corrupt', `Space ${source.id} has a tag without a vector (${row.id}); run an integrity check.`);
+        to.insert(BigInt(tag.run(target.id, row.content_hash).lastInsertRowid), to.prepare(vector));
+      }
+      return { copied: missing.length, lastId: rows[rows.length - 1]?.id };
+    });
+  }
+
+  /** Vectors the space stores (tags), without counting. */
+  vectorCount(space: VectorSpace): number {
+    return this.run(() => (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n);
+  }
+
+  /**
+   * Bytes on disk of each table of a space (its vec0 shadow tables, staging and rescoring tables),
+   * from SQLite's dbstat; the tags in `embeddings` are shared by every option and left out.
+   */
+  spaceBytes(space: VectorSpace): number {
+    const { vectors, staging, rescore } = SpaceVectors.tables(space);
+    return this.run(() => {
+      // vec0 keeps its data in shadow tables named after it (`<table>_chunks`, `<table>_vector_chunks00`, ...).
+      const names = (this.database.prepare('SELECT name FROM sqlite_master WHERE rootpage > 0').all() as { name: string }[])
+        .map((row) => row.name)
+        .filter((name) => [vectors, staging, rescore].some((table) => name === table || name.startsWith(`${table}_`) || name.startsWith(`sqlite_autoindex_${table}_`)));
+      // One aggregated row per b-tree: reads only that b-tree's pages, not the whole file.
+      const size = this.database.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = 1');
+      return names.reduce((sum, name) => sum + ((size.get(name) as { pgsize: number } | undefined)?.pgsize ?? 0), 0);
     });
   }
 
@@ -510,8 +676,11 @@ export class IndexStore {
     this.transaction(() => {
       const space = this.vectorSpace(id);
       this.database.prepare('DELETE FROM embeddings WHERE space_id = ?').run(id);
-      this.database.exec(`DROP TABLE "${space.tableName}"`);
+      SpaceVectors.drop(this.database, space);
+      this.spaceTables.delete(id);
       this.database.prepare('DELETE FROM calibrations WHERE space_id = ?').run(id);
+      this.database.prepare('DELETE FROM quantizers WHERE space_id = ?').run(id);
+      this.database.prepare('DELETE FROM meta WHERE key = ?').run(`oversampling:${id}`);
       this.database.prepare('DELETE FROM vector_spaces WHERE id = ?').run(id);
     });
   }
@@ -554,49 +723,84 @@ export class IndexStore {
     return this.transaction(() => {
       const referenced = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
       const tag = this.database.prepare('INSERT OR IGNORE INTO embeddings (space_id, content_hash) VALUES (?, ?)');
-      const insertVector = this.database.prepare(`INSERT INTO "${space.tableName}" (rowid, embedding) VALUES (?, ?)`);
+      const tables = this.tablesOf(space);
       let inserted = 0;
       for (const item of items) {
-        if (item.vector.length !== space.dimensions) {
-          throw new StoreError('space-missing', `A ${item.vector.length}-dimensional vector cannot go into space ${space.id} of ${space.dimensions} dimensions.`);
-        }
+        this.checkDimensions(space, item.vector, 'vector');
         if (!referenced.get(space.chunker, item.contentHash)) continue;
         const result = tag.run(space.id, item.contentHash);
         if (result.changes === 0) continue;
-        insertVector.run(BigInt(result.lastInsertRowid), vectorBytes(item.vector));
+        tables.insert(BigInt(result.lastInsertRowid), tables.prepare(item.vector));
         inserted += 1;
       }
       return inserted;
     });
   }
 
-  /** The k nearest stored vectors of one space to a query vector (exact cosine search). */
-  nearest(space: VectorSpace, query: Float32Array, k: number): NearestNeighbour[] {
-    if (query.length !== space.dimensions) {
-      throw new StoreError('space-missing', `The query vector has ${query.length} dimensions; space ${space.id} has ${space.dimensions}.`);
+  /** A vector given to a space has the model's dimensions, or (already truncated) the stored ones. */
+  private checkDimensions(space: VectorSpace, vector: Float32Array, what: string): void {
+    const stored = this.storedDimensions(space);
+    if (vector.length !== space.dimensions && vector.length !== stored) {
+      throw new StoreError('space-missing', `A ${vector.length}-dimensional ${what} cannot be used with space ${space.id} of ${space.dimensions} dimensions${stored !== space.dimensions ? ` (stored as ${stored})` : ''}.`);
     }
+  }
+
+  /**
+   * The k nearest stored vectors of one space to a query vector, by cosine similarity. float32 spaces
+   * are searched exactly; int8 and binary ones take k × oversampling candidates from their codes
+   * (default: the space's setting, see setOversampling) and rescore them, so similarities are cosines
+   * comparable to float32's. The query has the model's dimensions (or the space's stored ones).
+   */
+  nearest(space: VectorSpace, query: Float32Array, k: number, options: { oversampling?: number } = {}): NearestNeighbour[] {
+    this.checkDimensions(space, query, 'query vector');
     return this.run(() => {
-      // The KNN runs on the vec0 table alone (sqlite-vec needs MATCH and k on it), then joins the tags.
-      const rows = this.database
-        .prepare(`WITH knn AS (SELECT rowid AS id, distance FROM "${space.tableName}" WHERE embedding MATCH ? AND k = ?)
-          SELECT knn.id AS id, knn.distance AS distance, e.content_hash AS content_hash
-          FROM knn JOIN embeddings e ON e.id = knn.id
-          WHERE e.space_id = ?
-          ORDER BY knn.distance`)
-        .all(vectorBytes(query), Math.min(k, 4096), space.id) as { id: number; distance: number; content_hash: string }[];
-      return rows.map((row) => ({ embeddingId: row.id, contentHash: row.content_hash, similarity: 1 - row.distance }));
+      const tables = this.tablesOf(space);
+      if (space.storage.kind === 'float32') {
+        // The KNN runs on the vec0 table alone (sqlite-vec needs MATCH and k on it), then joins the tags.
+        const rows = this.database
+          .prepare(`WITH knn AS (SELECT rowid AS id, distance FROM "${space.tableName}" WHERE embedding MATCH ? AND k = ?)
+            SELECT knn.id AS id, knn.distance AS distance, e.content_hash AS content_hash
+            FROM knn JOIN embeddings e ON e.id = knn.id
+            WHERE e.space_id = ?
+            ORDER BY knn.distance`)
+          .all(vectorBytes(tables.prepare(query)), Math.min(k, 4096), space.id) as { id: number; distance: number; content_hash: string }[];
+        return rows.map((row) => ({ embeddingId: row.id, contentHash: row.content_hash, similarity: 1 - row.distance }));
+      }
+      const neighbours = tables.nearest(tables.prepare(query), k, options.oversampling ?? this.oversampling(space.id));
+      const hashOf = this.database.prepare('SELECT content_hash FROM embeddings WHERE id = ? AND space_id = ?');
+      return neighbours.flatMap((neighbour) => {
+        const row = hashOf.get(neighbour.id, space.id) as { content_hash: string } | undefined;
+        return row ? [{ embeddingId: neighbour.id, contentHash: row.content_hash, similarity: neighbour.similarity }] : [];
+      });
     });
   }
 
-  /** The stored vector of each content hash in a space (for rescoring and "find similar"). */
+  /**
+   * The first stage alone of a calibrated int8 or binary space: row ids by the codes' own distance
+   * (Hamming for binary, L2 between codes for int8), nearest first. For tests and measurements.
+   */
+  firstStage(space: VectorSpace, query: Float32Array, candidates: number): { embeddingId: number; distance: number }[] {
+    this.checkDimensions(space, query, 'query vector');
+    return this.run(() => {
+      const tables = this.tablesOf(space);
+      return tables.firstStage(tables.prepare(query), candidates).map((row) => ({ embeddingId: row.id, distance: row.distance }));
+    });
+  }
+
+  /**
+   * The stored vector of each content hash in a space (for rescoring and "find similar"), at the
+   * space's stored dimensions: exact where the space keeps float32, dequantized int8 otherwise.
+   */
   vectorsByContentHash(space: VectorSpace, hashes: readonly string[]): Map<string, Float32Array> {
     return this.run(() => {
-      const statement = this.database.prepare(`SELECT v.embedding AS embedding FROM embeddings e JOIN "${space.tableName}" v ON v.rowid = e.id WHERE e.space_id = ? AND e.content_hash = ?`);
-      const vectors = new Map<string, Float32Array>();
+      const statement = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
+      const ids = new Map<number, string>();
       for (const hash of hashes) {
-        const row = statement.get(space.id, hash) as { embedding: Buffer } | undefined;
-        if (row) vectors.set(hash, new Float32Array(row.embedding.buffer.slice(row.embedding.byteOffset, row.embedding.byteOffset + row.embedding.byteLength)));
+        const row = statement.get(space.id, hash) as { id: number } | undefined;
+        if (row) ids.set(row.id, hash);
       }
+      const vectors = new Map<string, Float32Array>();
+      for (const [id, vector] of this.tablesOf(space).vectors([...ids.keys()])) vectors.set(ids.get(id)!, vector);
       return vectors;
     });
   }
@@ -717,14 +921,24 @@ export class IndexStore {
     });
   }
 
-  /** A sample of stored vectors of a space, spread over it (for score distributions and calibration). */
+  /**
+   * A sample of stored vectors of a space, spread over it (for score distributions and calibration),
+   * at the space's stored dimensions (dequantized for int8 spaces).
+   */
   sampleVectors(space: VectorSpace, limit: number): { contentHash: string; vector: Float32Array }[] {
-    return this.run(() => {
-      const total = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
-      const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
-      return (this.database
-        .prepare(`SELECT e.content_hash AS content_hash, v.embedding AS embedding FROM embeddings e JOIN "${space.tableName}" v ON v.rowid = e.id WHERE e.space_id = ? AND e.id % ? = 0 ORDER BY e.id LIMIT ?`)
-        .all(space.id, step, limit) as { content_hash: string; embedding: Buffer }[]).map((row) => ({ contentHash: row.content_hash, vector: new Float32Array(row.embedding.buffer.slice(row.embedding.byteOffset, row.embedding.byteOffset + row.embedding.byteLength)) }));
+    return this.run(() => this.sampleRows(space, limit).map(({ contentHash, vector }) => ({ contentHash, vector })));
+  }
+
+  private sampleRows(space: VectorSpace, limit: number): { id: number; contentHash: string; vector: Float32Array }[] {
+    const total = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
+    const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
+    const rows = this.database
+      .prepare('SELECT id, content_hash FROM embeddings WHERE space_id = ? AND id % ? = 0 ORDER BY id LIMIT ?')
+      .all(space.id, step, limit) as { id: number; content_hash: string }[];
+    const vectors = this.tablesOf(space).vectors(rows.map((row) => row.id));
+    return rows.flatMap((row) => {
+      const vector = vectors.get(row.id);
+      return vector ? [{ id: row.id, contentHash: row.content_hash, vector }] : [];
     });
   }
 
@@ -788,16 +1002,17 @@ export class IndexStore {
       const unknownTags = (this.database.prepare('SELECT DISTINCT space_id FROM embeddings').all() as { space_id: string }[]).filter((row) => !known.has(row.space_id));
       for (const row of unknownTags) problems.push(`vectors tagged with unknown space ${row.space_id}`);
       for (const space of this.vectorSpaces()) {
+        const tables = this.tablesOf(space);
         const tags = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
-        const vectors = (this.database.prepare(`SELECT COUNT(*) AS n FROM "${space.tableName}"`).get() as { n: number }).n;
+        const vectors = tables.count();
         if (tags !== vectors) problems.push(`space ${space.id}: ${tags} tags but ${vectors} vectors`);
+        problems.push(...tables.integrityProblems());
         const orphans = (this.database
           .prepare('SELECT COUNT(*) AS n FROM embeddings e WHERE e.space_id = ? AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.chunker = ? AND c.content_hash = e.content_hash)')
           .get(space.id, space.chunker) as { n: number }).n;
         if (orphans > 0) problems.push(`space ${space.id}: ${orphans} vectors no chunk references`);
-        const untagged = (this.database
-          .prepare(`SELECT COUNT(*) AS n FROM "${space.tableName}" v WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.id = v.rowid AND e.space_id = ?)`)
-          .get(space.id) as { n: number }).n;
+        const tagged = this.database.prepare('SELECT 1 FROM embeddings WHERE id = ? AND space_id = ?');
+        const untagged = tables.rowIds().filter((id) => !tagged.get(id, space.id)).length;
         if (untagged > 0) problems.push(`space ${space.id}: ${untagged} vectors without a tag of this space`);
       }
       const duplicates = (this.database.prepare('SELECT COUNT(*) AS n FROM (SELECT file_id, chunker, ordinal FROM chunks GROUP BY file_id, chunker, ordinal HAVING COUNT(*) > 1)').get() as { n: number }).n;

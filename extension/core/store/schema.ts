@@ -149,6 +149,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'quantizers of int8 and binary vector spaces',
+    up: (database) => {
+      database.exec(`
+        -- How a quantized space (int8, binary) turns vectors into codes, calibrated on a sample of its own
+        -- vectors (or of the space it was derived from). Until a space has a row here its vectors are
+        -- float32 in its staging table. vector_spaces.storage names the option ('int8', 'binary;rescore=float32', ...).
+        CREATE TABLE quantizers (
+          space_id TEXT PRIMARY KEY REFERENCES vector_spaces(id),
+          mean BLOB,
+          int8_offset BLOB,
+          int8_scale BLOB,
+          sample_size INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -30,7 +30,7 @@ export function makeChunk(overrides: Partial<Chunk> & Pick<Chunk, 'text'>): Chun
 }
 
 export function spaceDefinition(overrides: Partial<VectorSpaceDefinition> = {}): VectorSpaceDefinition {
-  return { modelFingerprint: 'model-a', chunker: 'chunker-1', storage: 'float32', dimensions: 4, modelId: 'test-model', details: {}, ...overrides };
+  return { modelFingerprint: 'model-a', chunker: 'chunker-1', storage: { kind: 'float32' }, dimensions: 4, modelId: 'test-model', details: {}, ...overrides };
 }
 
 /** A unit vector pointing mostly along one axis. */

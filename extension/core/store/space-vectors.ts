@@ -1,0 +1,298 @@
+// The tables behind one vector space, per storage option, and the searches over them. Internal to
+// the store: IndexStore keeps the tags (embeddings), transactions and error mapping; this file knows
+// where a space's vectors physically are and how a query reaches them.
+//
+//   float32            vectors_<id>   vec0 float[d], cosine                 exact KNN
+//   int8               vectors_<id>   vec0 int8[d], codes per dimension     L2 on codes, then rescored
+//                                                                           from the codes with the float query
+//   binary             vectors_<id>   vec0 bit[d], signs of (v − mean)      Hamming, then rescored from
+//                      rescore_<id>   float32 or int8 vectors                rescore_<id>
+//   int8/binary before calibration:  staging_<id>  vec0 float[d], cosine   exact KNN
+//
+// d is the stored dimensions (the model's, or fewer after Matryoshka truncation). A quantized space
+// holds float32 vectors in its staging table until it is calibrated on a sample of them (or on the
+// space it is derived from); calibration then moves every staged vector to codes in one transaction.
+import type { Database, Statement } from 'better-sqlite3';
+import {
+  binaryCode,
+  binaryCodeBytes,
+  calibrateInt8,
+  cosineSimilarity,
+  dequantizeInt8,
+  float32Bytes,
+  float32FromBytes,
+  int8CosineSimilarity,
+  int8FromBytes,
+  meanVector,
+  quantizeInt8,
+  truncateAndNormalize,
+  type Int8Quantizer,
+} from './quantization.ts';
+import { DEFAULT_OVERSAMPLING, MAXIMUM_CANDIDATES, keepsFloat32, storedDimensions, type StorageOption } from './storage-option.ts';
+
+/** How a calibrated quantized space makes codes. */
+export interface Quantizer {
+  /** Binary: subtracted before taking sign bits. */
+  mean: Float32Array | undefined;
+  /** int8 codes: the searched ones, or binary's rescoring vectors. */
+  int8: Int8Quantizer | undefined;
+  /** How many vectors the calibration looked at. */
+  sampleSize: number;
+  createdAt: number;
+}
+
+/** The fields of a space this file needs. */
+export interface SpaceShape {
+  id: string;
+  tableName: string;
+  storage: StorageOption;
+  /** The model's dimensions (what callers pass in). */
+  dimensions: number;
+}
+
+/** A neighbour by row id (the embeddings tag id), with its cosine similarity. */
+export interface RowNeighbour {
+  id: number;
+  similarity: number;
+}
+
+function quote(name: string): string {
+  return `"${name}"`;
+}
+
+/** The vector tables of one space on one connection, with the statements prepared once. */
+export class SpaceVectors {
+  readonly space: SpaceShape;
+  readonly storage: StorageOption;
+  /** Dimensions of the stored vectors. */
+  readonly dimensions: number;
+  readonly quantizer: Quantizer | undefined;
+  private readonly database: Database;
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+
+  constructor(database: Database, space: SpaceShape, quantizer: Quantizer | undefined) {
+    this.database = database;
+    this.space = space;
+    this.storage = space.storage;
+    this.dimensions = storedDimensions(space.storage, space.dimensions);
+    this.quantizer = quantizer;
+  }
+
+  /** Table names (all but the vec0 table are absent for float32). */
+  static tables(space: Pick<SpaceShape, 'id' | 'tableName'>): { vectors: string; staging: string; rescore: string } {
+    return { vectors: space.tableName, staging: `staging_${space.id}`, rescore: `rescore_${space.id}` };
+  }
+
+  /** Creates the space's tables. Call inside the transaction that records the space. */
+  static create(database: Database, space: SpaceShape): void {
+    const { vectors, staging, rescore } = SpaceVectors.tables(space);
+    const dimensions = storedDimensions(space.storage, space.dimensions);
+    // sqlite-vec stores bits in whole bytes: a dimension count that is not a multiple of 8 gets zero padding bits, the same in every code.
+    const column = space.storage.kind === 'int8' ? `int8[${dimensions}]` : space.storage.kind === 'binary' ? `bit[${binaryCodeBytes(dimensions) * 8}]` : `float[${dimensions}] distance_metric=cosine`;
+    database.exec(`CREATE VIRTUAL TABLE ${quote(vectors)} USING vec0(embedding ${column})`);
+    if (space.storage.kind === 'float32') return;
+    database.exec(`CREATE VIRTUAL TABLE ${quote(staging)} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+    if (space.storage.kind === 'binary') database.exec(`CREATE TABLE ${quote(rescore)} (id INTEGER PRIMARY KEY, vector BLOB NOT NULL) STRICT`);
+  }
+
+  /** Drops the space's tables. Call inside a transaction. */
+  static drop(database: Database, space: Pick<SpaceShape, 'id' | 'tableName'>): void {
+    const { vectors, staging, rescore } = SpaceVectors.tables(space);
+    database.exec(`DROP TABLE IF EXISTS ${quote(vectors)}; DROP TABLE IF EXISTS ${quote(staging)}; DROP TABLE IF EXISTS ${quote(rescore)};`);
+  }
+
+  /** Whether vectors go to codes (true) or still to the float32 staging table. */
+  get quantized(): boolean {
+    return this.storage.kind !== 'float32' && this.quantizer !== undefined;
+  }
+
+  /** Whether `vectors()` returns the exact float32 vectors (what derivation needs). */
+  get holdsFloat32(): boolean {
+    return this.storage.kind === 'float32' || !this.quantized || keepsFloat32(this.storage);
+  }
+
+  /** A vector of the model's (or already the stored) dimensions, truncated and normalised as the space stores it. */
+  prepare(vector: Float32Array): Float32Array {
+    if (vector.length === this.dimensions) return this.storage.dimensions === undefined ? vector : truncateAndNormalize(vector, this.dimensions);
+    return truncateAndNormalize(vector, this.dimensions);
+  }
+
+  private statement(key: string, sql: string): Statement<unknown[]> {
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.database.prepare(sql);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  /** Stores a prepared vector under a row id. */
+  insert(id: bigint, vector: Float32Array): void {
+    const { vectors, staging, rescore } = SpaceVectors.tables(this.space);
+    if (this.storage.kind === 'float32') {
+      this.statement('insert', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, ?)`).run(id, float32Bytes(vector));
+    } else if (!this.quantizer) {
+      this.statement('insert-staging', `INSERT INTO ${quote(staging)} (rowid, embedding) VALUES (?, ?)`).run(id, float32Bytes(vector));
+    } else if (this.storage.kind === 'int8') {
+      const codes = quantizeInt8(vector, this.quantizer.int8!);
+      this.statement('insert-int8', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_int8(?))`).run(id, Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
+    } else {
+      const bits = binaryCode(vector, this.quantizer.mean!);
+      this.statement('insert-bits', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_bit(?))`).run(id, Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength));
+      const rescoring = this.storage.rescore === 'int8' ? Buffer.from(quantizeInt8(vector, this.quantizer.int8!).buffer) : float32Bytes(vector);
+      this.statement('insert-rescore', `INSERT INTO ${quote(rescore)} (id, vector) VALUES (?, ?)`).run(id, rescoring);
+    }
+  }
+
+  /** Removes a row id from every table of the space. */
+  delete(id: bigint): void {
+    const { vectors, staging, rescore } = SpaceVectors.tables(this.space);
+    this.statement('delete', `DELETE FROM ${quote(vectors)} WHERE rowid = ?`).run(id);
+    if (this.storage.kind === 'float32') return;
+    this.statement('delete-staging', `DELETE FROM ${quote(staging)} WHERE rowid = ?`).run(id);
+    if (this.storage.kind === 'binary') this.statement('delete-rescore', `DELETE FROM ${quote(rescore)} WHERE id = ?`).run(id);
+  }
+
+  /** Rows stored (codes and staged vectors). */
+  count(): number {
+    const { vectors, staging } = SpaceVectors.tables(this.space);
+    const rows = (table: string) => (this.database.prepare(`SELECT COUNT(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
+    return rows(vectors) + (this.storage.kind === 'float32' ? 0 : rows(staging));
+  }
+
+  /** Problems with the space's own tables (a binary code without its rescoring vector, staged rows after calibration). */
+  integrityProblems(): string[] {
+    const problems: string[] = [];
+    if (this.storage.kind === 'float32') return problems;
+    const { vectors, staging, rescore } = SpaceVectors.tables(this.space);
+    const rows = (table: string) => (this.database.prepare(`SELECT COUNT(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
+    if (this.quantizer && rows(staging) > 0) problems.push(`space ${this.space.id}: ${rows(staging)} vectors still staged after calibration`);
+    if (!this.quantizer && rows(vectors) > 0) problems.push(`space ${this.space.id}: ${rows(vectors)} codes without a calibration`);
+    if (this.storage.kind === 'binary' && rows(vectors) !== rows(rescore)) problems.push(`space ${this.space.id}: ${rows(vectors)} binary codes but ${rows(rescore)} rescoring vectors`);
+    return problems;
+  }
+
+  /** Row ids of every stored vector, for integrity checks. */
+  rowIds(): number[] {
+    const { vectors, staging } = SpaceVectors.tables(this.space);
+    const ids = (this.database.prepare(`SELECT rowid AS id FROM ${quote(vectors)}`).all() as { id: number }[]).map((row) => row.id);
+    if (this.storage.kind !== 'float32') ids.push(...(this.database.prepare(`SELECT rowid AS id FROM ${quote(staging)}`).all() as { id: number }[]).map((row) => row.id));
+    return ids;
+  }
+
+  /**
+   * The stored vectors of some row ids as float32 at the stored dimensions: exact for float32, staged
+   * and binary-with-float32 spaces, the dequantized codes otherwise. Missing ids are left out.
+   */
+  vectors(ids: readonly number[]): Map<number, Float32Array> {
+    const { vectors, staging, rescore } = SpaceVectors.tables(this.space);
+    const result = new Map<number, Float32Array>();
+    let read: (id: bigint) => Float32Array | undefined;
+    if (this.storage.kind === 'float32' || !this.quantizer) {
+      const statement = this.statement('read-float', `SELECT embedding FROM ${quote(this.storage.kind === 'float32' ? vectors : staging)} WHERE rowid = ?`);
+      read = (id) => {
+        const row = statement.get(id) as { embedding: Buffer } | undefined;
+        return row ? float32FromBytes(row.embedding) : undefined;
+      };
+    } else if (this.storage.kind === 'int8') {
+      const statement = this.statement('read-int8', `SELECT embedding AS vector FROM ${quote(vectors)} WHERE rowid = ?`);
+      read = (id) => {
+        const row = statement.get(id) as { vector: Buffer } | undefined;
+        return row ? dequantizeInt8(int8FromBytes(row.vector), this.quantizer!.int8!) : undefined;
+      };
+    } else {
+      const statement = this.statement('read-rescore', `SELECT vector FROM ${quote(rescore)} WHERE id = ?`);
+      read = (id) => {
+        const row = statement.get(id) as { vector: Buffer } | undefined;
+        if (!row) return undefined;
+        return this.storage.rescore === 'int8' ? dequantizeInt8(int8FromBytes(row.vector), this.quantizer!.int8!) : float32FromBytes(row.vector);
+      };
+    }
+    for (const id of ids) {
+      const vector = read(BigInt(id));
+      if (vector) result.set(id, vector);
+    }
+    return result;
+  }
+
+  /**
+   * The k nearest rows to a prepared query, by cosine similarity. float32 and staged spaces are
+   * searched exactly; int8 and binary take k × oversampling candidates from their codes and rescore
+   * them, so every similarity returned is a cosine comparable to float32's.
+   */
+  nearest(query: Float32Array, k: number, oversampling?: number): RowNeighbour[] {
+    const { vectors, staging } = SpaceVectors.tables(this.space);
+    const limit = Math.min(k, MAXIMUM_CANDIDATES);
+    if (this.storage.kind === 'float32' || !this.quantizer) {
+      const table = this.storage.kind === 'float32' ? vectors : staging;
+      const rows = this.statement('knn-float', `SELECT rowid AS id, distance FROM ${quote(table)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`).all(float32Bytes(query), limit) as { id: number; distance: number }[];
+      return rows.map((row) => ({ id: row.id, similarity: 1 - row.distance }));
+    }
+    const candidates = Math.min(MAXIMUM_CANDIDATES, Math.max(limit, limit * (oversampling ?? DEFAULT_OVERSAMPLING[this.storage.kind])));
+    const scored = this.rescoreRows(query, this.firstStage(query, candidates));
+    // Ties keep the first stage's order, so equal vectors come back in a stable order.
+    return scored
+      .map((entry, position) => ({ entry, position }))
+      .sort((a, b) => b.entry.similarity - a.entry.similarity || a.position - b.position)
+      .slice(0, limit)
+      .map(({ entry }) => entry);
+  }
+
+  /**
+   * The first stage of a calibrated int8 or binary space: the `candidates` rows nearest to the query
+   * by the codes' own distance (L2 between int8 codes, Hamming between sign bits), nearest first.
+   */
+  firstStage(query: Float32Array, candidates: number): { id: number; distance: number }[] {
+    if (!this.quantized) throw new RangeError(`Space ${this.space.id} has no codes to search (float32, or not calibrated yet).`);
+    const { vectors } = SpaceVectors.tables(this.space);
+    const limit = Math.min(candidates, MAXIMUM_CANDIDATES);
+    if (this.storage.kind === 'int8') {
+      const codes = quantizeInt8(query, this.quantizer!.int8!);
+      return this.statement('knn-int8', `SELECT rowid AS id, distance FROM ${quote(vectors)} WHERE embedding MATCH vec_int8(?) AND k = ? ORDER BY distance`).all(Buffer.from(codes.buffer), limit) as { id: number; distance: number }[];
+    }
+    const bits = binaryCode(query, this.quantizer!.mean!);
+    return this.statement('knn-bits', `SELECT rowid AS id, distance FROM ${quote(vectors)} WHERE embedding MATCH vec_bit(?) AND k = ? ORDER BY distance`).all(Buffer.from(bits.buffer), limit) as { id: number; distance: number }[];
+  }
+
+  /** Cosine similarities of a query and some rows of a calibrated space, from the rescoring vectors (int8 codes for int8 spaces). */
+  rescoreRows(query: Float32Array, rows: readonly { id: number }[]): RowNeighbour[] {
+    const { vectors, rescore } = SpaceVectors.tables(this.space);
+    const int8 = this.storage.kind === 'int8' || this.storage.rescore === 'int8' ? this.quantizer!.int8! : undefined;
+    const read = this.storage.kind === 'int8'
+      ? this.statement('read-int8', `SELECT embedding AS vector FROM ${quote(vectors)} WHERE rowid = ?`)
+      : this.statement('read-rescore', `SELECT vector FROM ${quote(rescore)} WHERE id = ?`);
+    const scored: RowNeighbour[] = [];
+    for (const row of rows) {
+      const stored = read.get(BigInt(row.id)) as { vector: Buffer } | undefined;
+      if (!stored) continue;
+      scored.push({ id: row.id, similarity: int8 ? int8CosineSimilarity(query, int8FromBytes(stored.vector), int8) : cosineSimilarity(query, float32FromBytes(stored.vector)) });
+    }
+    return scored;
+  }
+
+  /** Staged row ids and vectors, in id order, `limit` at a time after `afterId`. */
+  stagedBatch(afterId: number, limit: number): { id: number; vector: Float32Array }[] {
+    const { staging } = SpaceVectors.tables(this.space);
+    return (this.database.prepare(`SELECT rowid AS id, embedding FROM ${quote(staging)} WHERE rowid > ? ORDER BY rowid LIMIT ?`).all(BigInt(afterId), limit) as { id: number; embedding: Buffer }[]).map((row) => ({
+      id: row.id,
+      vector: float32FromBytes(row.embedding),
+    }));
+  }
+
+  /** Removes a staged row (after its codes were written). */
+  unstage(id: bigint): void {
+    const { staging } = SpaceVectors.tables(this.space);
+    this.statement('unstage', `DELETE FROM ${quote(staging)} WHERE rowid = ?`).run(id);
+  }
+}
+
+/** Calibrates a quantizer for a storage option on a sample of prepared vectors. */
+export function calibrateQuantizer(storage: StorageOption, sample: readonly Float32Array[], dimensions: number): Quantizer {
+  const needsInt8 = storage.kind === 'int8' || (storage.kind === 'binary' && storage.rescore === 'int8');
+  return {
+    mean: storage.kind === 'binary' ? meanVector(sample, dimensions) : undefined,
+    int8: needsInt8 ? calibrateInt8(sample, dimensions) : undefined,
+    sampleSize: sample.length,
+    createdAt: Date.now(),
+  };
+}
