@@ -14,6 +14,7 @@ import { Indexer, type IndexResult, type IndexerOptions, type RunOptions } from 
 import { Searcher, type EmbedderResolver, type SearchOptions, type SearchResponse } from './search/search.ts';
 import { IndexStore, type StoreStatistics } from './store/index-store.ts';
 import { checkCanaries, type CanaryCheck } from './migration/canaries.ts';
+import { storageWarnings, type StorageOption } from './store/storage-option.ts';
 
 export interface ChunkingSettings {
   /** Chunks longer than this many lines are split even when they fit the model's window. */
@@ -44,6 +45,11 @@ export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
   decideCutover?: IndexerOptions['decideCutover'];
   /** How long a replaced space is kept for rollback. */
   retentionMs?: number;
+  /**
+   * How vectors are stored: float32 (default), int8, binary, optionally truncated (Matryoshka). A
+   * change is a migration; vectors are converted from a space that keeps float32 ones, not re-embedded.
+   */
+  storage?: StorageOption;
   /** Log lines: `info` for what is worth knowing (the device chosen), `warn` for what went wrong. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -114,6 +120,7 @@ export class FolderIndex {
     ownsRuntime: boolean,
     folderKey: string,
     otherEmbedders: EmbedderResolver | undefined,
+    oversampling: number | undefined,
   ) {
     this.root = root;
     this.store = store;
@@ -121,7 +128,7 @@ export class FolderIndex {
     this.chunker = chunker;
     this.indexer = indexer;
     this.ownsRuntime = ownsRuntime;
-    this.searcher = new Searcher(store, (fingerprint) => (fingerprint === runtime.info.fingerprint ? runtime : otherEmbedders?.(fingerprint)), folderKey);
+    this.searcher = new Searcher(store, (fingerprint) => (fingerprint === runtime.info.fingerprint ? runtime : otherEmbedders?.(fingerprint)), folderKey, { oversampling });
   }
 
   static async open(options: FolderIndexOptions): Promise<FolderIndex> {
@@ -132,6 +139,8 @@ export class FolderIndex {
       store.setMeta('root', root);
       runtime ??= await EmbeddingRuntime.load({ ...options, log: options.log });
       const { manifest, fileHashes } = runtime.info;
+      // Throws for an impossible option (more dimensions than the model has); warns for a poor one.
+      for (const warning of options.storage ? storageWarnings(options.storage, manifest) : []) options.log?.('warn', warning);
       const tokenizer = ModelTokenizer.load(runtime.info.modelDirectory, manifest);
       const countTokens = memoized((text: string) => tokenizer.countTokens(text), 50_000);
       const logger: ChunkerLogger = { warn: (message) => options.log?.('warn', message) };
@@ -154,9 +163,10 @@ export class FolderIndex {
         discovery: options.discovery,
         decideCutover: options.decideCutover,
         retentionMs: options.retentionMs,
+        storage: options.storage,
         log: (message) => options.log?.('warn', message),
       });
-      const index = new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '', options.otherEmbedders);
+      const index = new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '', options.otherEmbedders, options.storage?.oversampling);
       index.canaries = await checkCanaries(store, runtime);
       if (index.canaries.status === 'drifted') {
         options.log?.('warn', `${runtime.info.manifest.id} now computes other vectors than when this index was built (canary cosine ${index.canaries.minimumCosine.toFixed(4)}): the onnxruntime or the device changed. Rebuild the index so queries and chunks match.`);

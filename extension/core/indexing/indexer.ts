@@ -15,6 +15,8 @@ import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
 import { abortError, isAbortError } from '../errors.ts';
 import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
+import { FLOAT32_STORAGE, describeStorage, normalizeStorage, type StorageOption } from '../store/storage-option.ts';
+import { deriveSpace, derivationSource } from '../store/derive.ts';
 
 /** What the indexer needs from an embedding model (the EmbeddingRuntime, or a fake in tests). */
 export interface Embedder {
@@ -55,6 +57,8 @@ export interface IndexResult {
   /** Files that could not be read or chunked, with why; they are retried next time. */
   failures: { path: string; error: string }[];
   chunksEmbedded: number;
+  /** Vectors copied from another space of the same model and chunker instead of embedded (a storage option change). */
+  vectorsDerived: number;
   /** Chunks longer than the model's window; they were cut, and are listed so nothing is cut silently. */
   truncations: { path: string; startLine: number; tokens: number; keptTokens: number }[];
   skips: DiscoverySummary | undefined;
@@ -70,6 +74,13 @@ export interface IndexerOptions {
   discovery?: Omit<DiscoveryOptions, 'signal' | 'onSkip'>;
   /** Texts per embedding request. */
   embeddingBatchSize?: number;
+  /**
+   * How the target space stores vectors (default float32). Another option than the active space's is
+   * a migration; its vectors are derived from a space that keeps float32 vectors when there is one.
+   */
+  storage?: StorageOption;
+  /** Vectors a quantized space needs before it is calibrated at the end of a run (default CALIBRATION_MINIMUM). */
+  calibrationMinimum?: number;
   /** How long a replaced vector space is kept for rollback (default 7 days). */
   retentionMs?: number;
   /**
@@ -90,13 +101,13 @@ interface PendingContent {
   chunkId: number;
 }
 
-/** The vector space an embedder and chunker produce, with float32 storage. */
-export function vectorSpaceFor(embedder: Embedder, chunker: Chunker): VectorSpaceDefinition {
+/** The vector space an embedder and chunker produce, stored as `storage` says (float32 by default). */
+export function vectorSpaceFor(embedder: Embedder, chunker: Chunker, storage: StorageOption = FLOAT32_STORAGE): VectorSpaceDefinition {
   const { manifest, fingerprint, quantization, fileHashes, modelDirectory } = embedder.info;
   return {
     modelFingerprint: fingerprint,
     chunker: chunker.fingerprint,
-    storage: 'float32',
+    storage: normalizeStorage({ ...storage, oversampling: undefined }),
     dimensions: manifest.dimensions,
     modelId: manifest.id,
     details: { manifest, quantization, fileHashes, modelDirectory },
@@ -123,7 +134,7 @@ export class Indexer {
 
   /** The space this indexer fills (created on first use). */
   targetSpace(): VectorSpace {
-    return this.options.store.ensureVectorSpace(vectorSpaceFor(this.options.embedder, this.options.chunker));
+    return this.options.store.ensureVectorSpace(vectorSpaceFor(this.options.embedder, this.options.chunker, this.options.storage));
   }
 
   /** Brings the whole folder up to date. Safe to interrupt at any point: the next run resumes. */
@@ -181,6 +192,7 @@ class IndexRun {
     filesRemoved: 0,
     failures: [],
     chunksEmbedded: 0,
+    vectorsDerived: 0,
     truncations: [],
     skips: undefined,
   };
@@ -195,7 +207,8 @@ class IndexRun {
     this.signal = run.signal;
     this.onProgress = run.onProgress;
     const { store } = options;
-    this.space = store.ensureVectorSpace(vectorSpaceFor(options.embedder, options.chunker));
+    this.space = store.ensureVectorSpace(vectorSpaceFor(options.embedder, options.chunker, options.storage));
+    if (this.space.storage.kind !== 'float32') store.setOversampling(this.space.id, options.storage?.oversampling);
     // The first index of a folder is searchable while it fills; a later model change is a migration:
     // the old space keeps serving until the new one is complete and cut over.
     if (!store.activeSpace()) store.activateSpace(this.space.id);
@@ -210,6 +223,13 @@ class IndexRun {
   async indexAll(): Promise<IndexResult> {
     const { store, root } = this.options;
     const stored = store.files();
+    // A new storage option of the same model and chunker: convert the vectors another space keeps
+    // instead of embedding everything again. Whatever that space lacks is embedded as usual.
+    const source = derivationSource(store, this.space);
+    if (source && store.countMissingEmbeddings(this.space) > 0) {
+      this.result.vectorsDerived = await deriveSpace(store, this.space, source, { signal: this.signal, calibrationMinimum: this.options.calibrationMinimum });
+      if (this.result.vectorsDerived > 0) this.options.log?.(`Converted ${this.result.vectorsDerived} vectors of space ${source.id} to ${describeStorage(this.space.storage)} (space ${this.space.id}) without embedding them again.`);
+    }
     this.startEmbedding({ resume: true });
     try {
       // Scan first (cheap), so progress can say "n of N files".
@@ -416,7 +436,11 @@ class IndexRun {
     this.embedLoop = undefined;
     const { store } = this.options;
     let activated = false;
-    const complete = (this.coveredEveryFile || this.wasComplete) && store.countMissingEmbeddings(this.space) === 0;
+    const covered = this.coveredEveryFile || this.wasComplete;
+    // A quantized space calibrates on its own vectors once a run has seen the whole folder (or it has
+    // many vectors already), so the sample is spread over everything, not the first files walked.
+    if (covered && this.space.storage.kind !== 'float32') store.calibrateSpace(this.space, { minimumVectors: this.options.calibrationMinimum });
+    const complete = covered && store.countMissingEmbeddings(this.space) === 0;
     store.setSpaceComplete(this.space.id, complete);
     const active = store.activeSpace();
     const pending = store.pendingMigration();

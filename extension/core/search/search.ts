@@ -39,6 +39,11 @@ export interface SearchOptions {
   rrfK?: number;
   /** Candidates taken from each list before fusion. Default max(50, 5k). */
   candidates?: number;
+  /**
+   * int8 and binary spaces: first-stage candidates per dense candidate, rescored exactly. Default: the
+   * Searcher's, else the space's setting, else the storage kind's default.
+   */
+  oversampling?: number;
   signal?: AbortSignal;
 }
 
@@ -108,11 +113,14 @@ export class Searcher {
   readonly folder: string;
   readonly store: IndexStore;
   readonly resolveEmbedder: EmbedderResolver;
+  /** Oversampling for int8 and binary spaces, unless a search says otherwise. */
+  readonly oversampling: number | undefined;
 
-  constructor(store: IndexStore, resolveEmbedder: EmbedderResolver, folder = '') {
+  constructor(store: IndexStore, resolveEmbedder: EmbedderResolver, folder = '', options: { oversampling?: number } = {}) {
     this.store = store;
     this.resolveEmbedder = resolveEmbedder;
     this.folder = folder;
+    this.oversampling = options.oversampling;
   }
 
   search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
@@ -154,7 +162,7 @@ export class Searcher {
     if (mode !== 'lexical' && space && queryVector) {
       if (queryVector.length !== space.dimensions) throw new Error(`A ${queryVector.length}-dimensional query vector cannot search space ${space.id}.`);
       const started = performance.now();
-      result.dense = this.denseCandidates(space, queryVector, wanted, accepts);
+      result.dense = this.denseCandidates(space, queryVector, wanted, accepts, options.oversampling);
       result.milliseconds.dense = performance.now() - started;
     }
     if (mode !== 'dense' && space) {
@@ -168,23 +176,30 @@ export class Searcher {
     return result;
   }
 
-  /** Chunks most similar to a given vector (for "find similar"), excluding the given chunk ids. */
+  /**
+   * Chunks most similar to a given vector (for "find similar"), excluding the given chunk ids. The
+   * vector has the model's dimensions (or a truncated space's stored ones); similarities are cosines,
+   * rescored exactly in int8 and binary spaces, so calibrated thresholds apply.
+   */
   similarToVector(
     vector: Float32Array,
     k: number,
     exclude: ReadonlySet<number> = new Set(),
-    options: Pick<SearchOptions, 'languages' | 'pathGlob'> = {},
+    options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'oversampling'> = {},
   ): { chunk: StoredChunk; similarity: number }[] {
     const space = this.store.activeSpace();
-    if (!space || space.dimensions !== vector.length) return [];
+    if (!space || (space.dimensions !== vector.length && this.store.storedDimensions(space) !== vector.length)) return [];
     const accepts = chunkFilter(options);
-    return this.denseCandidates(space, vector, k + exclude.size, (chunk) => accepts(chunk) && !exclude.has(chunk.id)).slice(0, k);
+    return this.denseCandidates(space, vector, k + exclude.size, (chunk) => accepts(chunk) && !exclude.has(chunk.id), options.oversampling).slice(0, k);
   }
 
-  /** Nearest contents, expanded to their chunks and filtered; fetches more when filters remove too many. */
-  private denseCandidates(space: VectorSpace, vector: Float32Array, wanted: number, accepts: (chunk: StoredChunk) => boolean): { chunk: StoredChunk; similarity: number }[] {
+  /**
+   * Nearest contents, expanded to their chunks and filtered; fetches more when filters remove too
+   * many. In int8 and binary spaces the store oversamples and rescores each fetch.
+   */
+  private denseCandidates(space: VectorSpace, vector: Float32Array, wanted: number, accepts: (chunk: StoredChunk) => boolean, oversampling?: number): { chunk: StoredChunk; similarity: number }[] {
     for (let fetch = wanted; ; fetch *= 4) {
-      const neighbours = this.store.nearest(space, vector, fetch);
+      const neighbours = this.store.nearest(space, vector, fetch, { oversampling: oversampling ?? this.oversampling });
       const chunksByHash = this.store.chunksByContentHash(space.chunker, neighbours.map((neighbour) => neighbour.contentHash));
       const list: { chunk: StoredChunk; similarity: number }[] = [];
       for (const neighbour of neighbours) {

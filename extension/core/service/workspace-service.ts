@@ -13,6 +13,7 @@ import type { DiscoveryOptions } from '../discovery/types.ts';
 import type { Quantization } from '../model/fingerprint.ts';
 import { fuse, mergeOverlapping, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
 import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.ts';
+import type { StorageOption } from '../store/storage-option.ts';
 import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migrationStatus, rollBack } from '../migration/lifecycle.ts';
 import { migrationReport, qualityDropped, type MigrationReport } from '../migration/report.ts';
 import { calibrateThresholds, isCalibrationError, type ThresholdName } from '../migration/calibration.ts';
@@ -28,6 +29,8 @@ export interface ServiceSettings {
   threads: number;
   discovery: Pick<DiscoveryOptions, 'include' | 'exclude' | 'maxFileBytes' | 'useGitIgnore'>;
   chunking: ChunkingSettings;
+  /** How vectors are stored (default float32); a change builds a new space while the old one serves. */
+  storage?: StorageOption;
   search: { k: number; mode: SearchMode; weights: { dense: number; lexical: number } };
   /** How a model change is carried out (defaults: DEFAULT_MIGRATION_SETTINGS). */
   migration?: MigrationSettings;
@@ -181,7 +184,7 @@ export class WorkspaceService {
     const previous = this.settings;
     this.settings = settings;
     const modelChanged = !previous || runtimeKey(previous) !== runtimeKey(settings);
-    const folderOptionsChanged = !previous || JSON.stringify([previous.discovery, previous.chunking]) !== JSON.stringify([settings.discovery, settings.chunking]);
+    const folderOptionsChanged = !previous || JSON.stringify([previous.discovery, previous.chunking, previous.storage]) !== JSON.stringify([settings.discovery, settings.chunking, settings.storage]);
     const wanted = new Map(folders.map((folder) => [folder.key, folder]));
     for (const [key, entry] of this.folders) {
       if (!wanted.has(key) || wanted.get(key)!.databasePath !== entry.spec.databasePath || modelChanged || folderOptionsChanged) {
@@ -610,6 +613,7 @@ export class WorkspaceService {
           folderKey: entry.spec.key,
           discovery: settings.discovery,
           chunking: settings.chunking,
+          storage: settings.storage,
           wasmDirectory: settings.wasmDirectory,
           retentionMs: migration.retentionDays * 86_400_000,
           decideCutover: (pending, from, to) => this.decideCutover(entry, opened!, pending, from, to),
