@@ -14,7 +14,7 @@ import { lexicalText } from '../search/lexical.ts';
 import { float32Bytes, float32FromBytes } from './quantization.ts';
 import { migrate } from './schema.ts';
 import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
-import { normalizeStorage, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
+import { describeStorage, normalizeStorage, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
 
 export type { StorageKind, StorageOption } from './storage-option.ts';
 export type { Quantizer } from './space-vectors.ts';
@@ -120,7 +120,7 @@ export interface StoreStatistics {
   files: number;
   chunks: number;
   /** Per vector space: vectors stored and chunk contents still without a vector. */
-  spaces: { id: string; modelId: string; state: VectorSpaceState; vectors: number; missing: number }[];
+  spaces: { id: string; modelId: string; state: VectorSpaceState; vectors: number; missing: number; storage: string }[];
   databaseBytes: number;
 }
 
@@ -318,6 +318,8 @@ export class IndexStore {
     try {
       return this.database.transaction(work).immediate();
     } catch (error) {
+      // Codes held in memory may include writes that were just rolled back: read them again.
+      this.spaceTables.clear();
       throw classifySqliteError(error, this.path);
     }
   }
@@ -974,6 +976,7 @@ export class IndexStore {
         state: space.state,
         vectors: (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n,
         missing: this.countMissingEmbeddings(space),
+        storage: describeStorage(space.storage),
       }));
       return { files, chunks, spaces, databaseBytes: this.databaseBytes() };
     });

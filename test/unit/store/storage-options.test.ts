@@ -4,6 +4,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
 import { isStoreError } from '../../../extension/core/errors.ts';
 import { IndexStore, chunkContentHash, vectorSpaceId, type StorageOption, type VectorSpace } from '../../../extension/core/store/index-store.ts';
 import { deriveSpace, derivationSource } from '../../../extension/core/store/derive.ts';
@@ -148,9 +149,9 @@ test('the Hamming first stage equals a brute-force Hamming search, and rescoring
   fill(store, space, hashes, vectors);
   store.calibrateSpace(space, { minimumVectors: 1 });
   const { mean } = store.quantizer(space.id)!;
-  const tags = new Database(store.path, { readonly: true });
-  const hashById = new Map((tags.prepare('SELECT id, content_hash FROM embeddings WHERE space_id = ?').all(space.id) as { id: number; content_hash: string }[]).map((row) => [row.id, row.content_hash]));
-  tags.close();
+  const raw = new Database(store.path, { readonly: true });
+  sqliteVec.load(raw);
+  const hashById = new Map((raw.prepare('SELECT id, content_hash FROM embeddings WHERE space_id = ?').all(space.id) as { id: number; content_hash: string }[]).map((row) => [row.id, row.content_hash]));
   for (const queryIndex of [0, 77, 301]) {
     const query = clusteredVectors({ count: 1, dimensions: DIMENSIONS, seed: 100 + queryIndex, clusters: 20 })[0]!;
     const queryCode = binaryCode(query, mean!);
@@ -159,6 +160,9 @@ test('the Hamming first stage equals a brute-force Hamming search, and rescoring
       .sort((a, b) => a.distance - b.distance);
     const candidates = store.firstStage(space, query, 40);
     assert.deepEqual(candidates.map((candidate) => candidate.distance), reference.slice(0, 40).map((entry) => entry.distance), 'same distances, in order');
+    // The codes in memory are the ones stored: sqlite-vec's own Hamming KNN on the bit[N] table agrees.
+    const stored = raw.prepare(`SELECT distance FROM "${space.tableName}" WHERE embedding MATCH vec_bit(?) AND k = 40 ORDER BY distance`).all(Buffer.from(queryCode)) as { distance: number }[];
+    assert.deepEqual(stored.map((row) => row.distance), reference.slice(0, 40).map((entry) => entry.distance));
     const cut = reference[39]!.distance;
     for (const candidate of candidates) {
       const hash = hashById.get(candidate.embeddingId)!;
@@ -178,6 +182,33 @@ test('the Hamming first stage equals a brute-force Hamming search, and rescoring
     assert.deepEqual(hits.map((hit) => hit.contentHash), expected.map((entry) => entry.hash));
     for (let rank = 1; rank < hits.length; rank++) assert.ok(hits[rank - 1]!.similarity >= hits[rank]!.similarity);
   }
+  raw.close();
+  store.close();
+});
+
+test('binary codes in memory follow writes of this connection, of other connections, and rollbacks', () => {
+  const vectors = clusteredVectors({ count: 300, dimensions: DIMENSIONS, seed: 15 });
+  const { store, hashes } = storeWithChunks(300);
+  const space = store.ensureVectorSpace(spaceDefinition({ dimensions: DIMENSIONS, storage: { kind: 'binary' } }));
+  fill(store, space, hashes.slice(0, 100), vectors.slice(0, 100));
+  store.calibrateSpace(space, { minimumVectors: 1 });
+  const found = (target: IndexStore, index: number) => target.nearest(space, vectors[index]!, 1)[0]?.contentHash === hashes[index];
+  assert.ok(found(store, 50));
+  assert.ok(!found(store, 150), 'not stored yet');
+  fill(store, space, [hashes[150]!], [vectors[150]!]);
+  assert.ok(found(store, 150), 'own insert');
+  const other = IndexStore.open(store.path);
+  assert.ok(found(other, 150));
+  fill(other, space, [hashes[200]!], [vectors[200]!]);
+  assert.ok(found(store, 200), 'another connection inserted it');
+  assert.throws(() => store.transaction(() => {
+    fill(store, space, [hashes[250]!], [vectors[250]!]);
+    assert.ok(found(store, 250), 'inside the transaction');
+    throw new Error('roll back');
+  }), /roll back/);
+  assert.ok(!found(store, 250), 'rolled back, and forgotten in memory');
+  assert.ok(found(store, 200));
+  other.close();
   store.close();
 });
 
