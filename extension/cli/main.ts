@@ -1,6 +1,7 @@
 // semsearch: index folders and search them by meaning from a terminal.
 //
 //   semsearch index [DIR...] [--db PATH] [--model NAME|PATH] [--quantization fp32|int8] [--device auto|cpu|gpu]
+//                   [--storage float32|int8|binary[+int8][:OVERSAMPLING]] [--dimensions N]
 //   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--mode M] [--json]
 //   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
 //   semsearch status [--dir DIR | --db PATH] [--json]
@@ -19,6 +20,7 @@ import type { DeviceSetting } from '../core/embedding/providers.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { SearchHit, SearchMode } from '../core/search/search.ts';
 import { IndexStore } from '../core/store/index-store.ts';
+import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
 import { migrationReport, qualityDropped, type Histogram, type MigrationReport } from '../core/migration/report.ts';
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
@@ -55,6 +57,7 @@ const USAGE = `semsearch — search code and docs by meaning, locally
 
   semsearch index [DIR...] [--db PATH] [--model NAME|PATH] [--quantization fp32|int8]
                   [--device auto|cpu|gpu] [--threads N] [--include GLOB]... [--exclude GLOB]...
+                  [--storage float32|int8|binary|binary+int8[:OVERSAMPLING]] [--dimensions N]
   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB]
                   [--mode hybrid|dense|lexical] [--json]
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
@@ -67,7 +70,10 @@ Every command takes --verbose (-v) to log more, --json where it prints results.
 Models: use-lite (default, int8), glove-100d, a Hugging Face model of the catalog (minilm-l6, bge-small,
 nomic-v1.5, jina-code, e5-small, coderankembed: downloaded once into the cache; --offline forbids it),
 or the path of a Hugging Face model folder.
-The index of a folder lives under your cache directory unless --db says where.`;
+The index of a folder lives under your cache directory unless --db says where.
+--storage stores vectors as float32 (default), int8 (a quarter of the bytes) or binary codes searched by
+Hamming distance and rescored from float32 or int8 (much faster); --dimensions N keeps the first N
+(Matryoshka). Changing either builds a new index from the vectors already computed; it stays until you change it.`;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -190,12 +196,37 @@ function discoveryOptions(values: Values): FolderIndexOptions['discovery'] {
   };
 }
 
+/** Options of the commands that index: how vectors are stored. */
+const STORAGE_OPTIONS = { storage: { type: 'string' }, dimensions: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+
+/**
+ * How vectors are stored: as --storage and --dimensions say, otherwise as the active space already
+ * stores them (so indexing again never changes the storage by itself), otherwise float32.
+ */
+function storageOption(values: Values, databasePath: string): StorageOption | undefined {
+  let active: StorageOption | undefined;
+  if (existsSync(databasePath)) {
+    const store = IndexStore.open(databasePath, { readonly: true });
+    const space = store.activeSpace();
+    if (space) active = { ...space.storage, ...(store.oversampling(space.id) !== undefined ? { oversampling: store.oversampling(space.id) } : {}) };
+    store.close();
+  }
+  if (values.storage === undefined && values.dimensions === undefined) return active;
+  const dimensions = integerOption(values, 'dimensions', undefined);
+  try {
+    return parseStorageOption((values.storage as string | undefined) ?? active?.kind ?? 'float32', dimensions);
+  } catch (error) {
+    if (isStoreError(error)) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function openFolderIndex(requested: Values, root: string, databasePath: string, extra: Partial<FolderIndexOptions> = {}): Promise<FolderIndex> {
   const values = await ensureHubModel(requested);
   const log = (level: 'info' | 'warn', message: string) => {
     if (level === 'warn' || values.verbose) process.stderr.write(`semsearch: ${message}\n`);
   };
-  return FolderIndex.open({ root, databasePath, ...modelOptions(values, databasePath), discovery: discoveryOptions(values), log, ...extra });
+  return FolderIndex.open({ root, databasePath, ...modelOptions(values, databasePath), discovery: discoveryOptions(values), storage: storageOption(values, databasePath), log, ...extra });
 }
 
 /** Stops the operation on Ctrl-C; a second Ctrl-C exits at once. */
@@ -210,7 +241,7 @@ function interruptible(): AbortSignal {
 }
 
 async function commandIndex(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv);
+  const { values, positionals } = parse(argv, STORAGE_OPTIONS);
   const directories = positionals.length > 0 ? positionals : ['.'];
   if (values.db && directories.length > 1) throw new UsageError('--db names one index; give one DIR with it (each folder has its own index)');
   const signal = interruptible();
@@ -232,6 +263,7 @@ async function commandIndex(argv: string[]): Promise<void> {
           `${directory}: ${result.filesScanned} files (${result.filesIndexed} indexed, ${result.filesUnchanged} unchanged, ${result.filesRemoved} removed), ` +
             `${result.chunksEmbedded} chunks embedded in ${seconds} s with ${index.runtime.info.manifest.id} (${index.runtime.info.quantization}, ${index.runtime.info.provider})\n`,
         );
+        if (result.vectorsDerived > 0) process.stdout.write(`  ${result.vectorsDerived} vectors converted to ${describeStorage(result.space.storage)} without embedding them again\n`);
         const skipped = result.skips?.skippedTotal ?? 0;
         if (skipped > 0) process.stdout.write(`  skipped ${skipped}: ${Object.entries(result.skips!.skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${count} ${reason}`).join(', ')}\n`);
         for (const failure of result.failures) process.stdout.write(`  could not index ${failure.path}: ${failure.error}\n`);
@@ -337,7 +369,7 @@ async function commandStatus(argv: string[]): Promise<void> {
       `model      ${status.model.id} (${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
       `device     ${status.model.provider}${status.model.cpuFallbackReason ? ` (CPU fallback: ${status.model.cpuFallbackReason})` : ''}`,
       `active     ${status.activeSpace ? `${status.activeSpace.modelId}, space ${status.activeSpace.id}${status.activeSpace.complete ? '' : ' (partial)'}` : 'none (not indexed yet)'}`,
-      ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors, ${space.missing} missing`),
+      ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors (${space.storage}), ${space.missing} missing`),
       `skipped    ${status.skips.length === 0 ? 'nothing' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -347,7 +379,7 @@ async function commandStatus(argv: string[]): Promise<void> {
 }
 
 async function commandWatch(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv);
+  const { values, positionals } = parse(argv, STORAGE_OPTIONS);
   const root = path.resolve((values.dir as string | undefined) ?? positionals[0] ?? '.');
   const databasePath = values.db ? path.resolve(values.db as string) : defaultDatabasePath(root);
   const index = await openFolderIndex(values, root, databasePath);
