@@ -36,6 +36,7 @@ export interface Settings {
   chunking: { maxLines: number; overlapTokens: number };
   search: { resultCount: number; mode: SearchMode; denseWeight: number; lexicalWeight: number };
   migration: { autoCutover: boolean; qualityMargin: number; retentionDays: number };
+  storage: { kind: 'float32' | 'int8' | 'binary'; rescore: 'float32' | 'int8'; dimensions: number; oversampling: number };
 }
 
 /** Settings whose change invalidates the index (a new vector space is built while the old one serves). */
@@ -51,6 +52,10 @@ export const REINDEX_KEYS = [
   'indexing.exclude',
   'indexing.maxFileSize',
   'indexing.useGitIgnore',
+  'storage.kind',
+  'storage.rescore',
+  'storage.dimensions',
+  'storage.oversampling',
 ] as const;
 
 /** Settings that only restart the model (same vectors, another way to compute them). */
@@ -87,6 +92,12 @@ export function readSettings(): Settings {
       mode: configuration.get<SearchMode>('search.mode', 'hybrid'),
       denseWeight: configuration.get<number>('search.denseWeight', 1),
       lexicalWeight: configuration.get<number>('search.lexicalWeight', 1),
+    },
+    storage: {
+      kind: configuration.get<'float32' | 'int8' | 'binary'>('storage.kind', 'float32'),
+      rescore: configuration.get<'float32' | 'int8'>('storage.rescore', 'float32'),
+      dimensions: configuration.get<number>('storage.dimensions', 0),
+      oversampling: configuration.get<number>('storage.oversampling', 0),
     },
     migration: {
       autoCutover: configuration.get<boolean>('migration.autoCutover', true),

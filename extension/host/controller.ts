@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FolderSpec, ServiceError, ServiceSettings, ServiceState } from '../core/service/workspace-service.ts';
 import type { SearchRequestOptions } from '../protocol/worker-protocol.ts';
+import type { StorageOption } from '../core/store/storage-option.ts';
 import type { IndexState, PanelResult } from '../protocol/panel-protocol.ts';
 import { REINDEX_KEYS, RELOAD_MODEL_KEYS, affects, readSettings, type Settings } from './configuration.ts';
 import { ensureModel, modelNeedsDownload, type EnsuredModel } from './model-download.ts';
@@ -18,6 +19,16 @@ import { openResultLocation, type ResultLocation } from './open-result.ts';
 const FULL_RUN_THRESHOLD = 500;
 const FILE_EVENT_DELAY_MS = 300;
 const MODEL_CHANGE_DELAY_MS = 2000;
+
+/** The settings' storage option, in the store's canonical shape (0 = the default / all dimensions). */
+export function storageOption(storage: Settings['storage']): StorageOption {
+  return {
+    kind: storage.kind,
+    ...(storage.kind === 'binary' ? { rescore: storage.rescore } : {}),
+    ...(storage.dimensions > 0 ? { dimensions: storage.dimensions } : {}),
+    ...(storage.kind !== 'float32' && storage.oversampling > 0 ? { oversampling: storage.oversampling } : {}),
+  };
+}
 
 export class Controller implements vscode.Disposable {
   readonly context: vscode.ExtensionContext;
@@ -169,6 +180,7 @@ export class Controller implements vscode.Disposable {
       chunking: { maxChunkLines: settings.chunking.maxLines, overlapTokens: settings.chunking.overlapTokens },
       search: { k: settings.search.resultCount, mode: settings.search.mode, weights: { dense: settings.search.denseWeight, lexical: settings.search.lexicalWeight } },
       migration: settings.migration,
+      storage: storageOption(settings.storage),
     };
   }
 
