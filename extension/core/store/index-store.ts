@@ -251,7 +251,7 @@ function toSpace(row: SpaceRow): VectorSpace {
 const vectorBytes = float32Bytes;
 
 interface QuantizerRow {
-  mean: Buffer | null;
+  bit_thresholds: Buffer | null;
   int8_offset: Buffer | null;
   int8_scale: Buffer | null;
   sample_size: number;
@@ -260,7 +260,7 @@ interface QuantizerRow {
 
 function toQuantizer(row: QuantizerRow): Quantizer {
   return {
-    mean: row.mean ? float32FromBytes(row.mean) : undefined,
+    thresholds: row.bit_thresholds ? float32FromBytes(row.bit_thresholds) : undefined,
     int8: row.int8_offset && row.int8_scale ? { offset: float32FromBytes(row.int8_offset), scale: float32FromBytes(row.int8_scale) } : undefined,
     sampleSize: row.sample_size,
     createdAt: row.created_at,
@@ -525,14 +525,15 @@ export class IndexStore {
       const createdAt = (this.database.prepare('SELECT created_at FROM quantizers WHERE space_id = ?').get(space.id) as { created_at: number } | undefined)?.created_at;
       if (cached && cached.quantizer?.createdAt === createdAt) return cached;
     }
-    const tables = new SpaceVectors(this.database, space, this.quantizer(space.id));
+    // A float32 space has no quantizer (and a read-only database of schema 3 no quantizers table).
+    const tables = new SpaceVectors(this.database, space, space.storage.kind === 'float32' ? undefined : this.quantizer(space.id));
     this.spaceTables.set(space.id, tables);
     return tables;
   }
 
   /** How a quantized space makes codes, once calibrated. */
   quantizer(spaceId: string): Quantizer | undefined {
-    const row = this.run(() => this.database.prepare('SELECT mean, int8_offset, int8_scale, sample_size, created_at FROM quantizers WHERE space_id = ?').get(spaceId) as QuantizerRow | undefined);
+    const row = this.run(() => this.database.prepare('SELECT bit_thresholds, int8_offset, int8_scale, sample_size, created_at FROM quantizers WHERE space_id = ?').get(spaceId) as QuantizerRow | undefined);
     return row ? toQuantizer(row) : undefined;
   }
 
@@ -567,8 +568,8 @@ export class IndexStore {
       const quantizer = calibrateQuantizer(space.storage, sample, staged.dimensions);
       const bytes = (array: Float32Array | undefined) => (array ? Buffer.from(array.slice().buffer) : null);
       this.database
-        .prepare('INSERT INTO quantizers (space_id, mean, int8_offset, int8_scale, sample_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(space.id, bytes(quantizer.mean), bytes(quantizer.int8?.offset), bytes(quantizer.int8?.scale), quantizer.sampleSize, quantizer.createdAt);
+        .prepare('INSERT INTO quantizers (space_id, bit_thresholds, int8_offset, int8_scale, sample_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(space.id, bytes(quantizer.thresholds), bytes(quantizer.int8?.offset), bytes(quantizer.int8?.scale), quantizer.sampleSize, quantizer.createdAt);
       const calibrated = this.tablesOf(space);
       for (let after = 0; ; ) {
         const batch = staged.stagedBatch(after, 1000);

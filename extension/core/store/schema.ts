@@ -159,7 +159,9 @@ export const MIGRATIONS: readonly Migration[] = [
         -- float32 in its staging table. vector_spaces.storage names the option ('int8', 'binary;rescore=float32', ...).
         CREATE TABLE quantizers (
           space_id TEXT PRIMARY KEY REFERENCES vector_spaces(id),
-          mean BLOB,
+          -- binary: a bit is set when its dimension is above this threshold (float32 per dimension)
+          bit_thresholds BLOB,
+          -- int8: value ≈ offset + scale × code, per dimension (float32 arrays)
           int8_offset BLOB,
           int8_scale BLOB,
           sample_size INTEGER NOT NULL,

@@ -5,7 +5,7 @@
 //   float32            vectors_<id>   vec0 float[d], cosine                 exact KNN
 //   int8               vectors_<id>   vec0 int8[d], codes per dimension     L2 on codes, then rescored
 //                                                                           from the codes with the float query
-//   binary             vectors_<id>   vec0 bit[d], signs of (v − mean)      Hamming over the codes loaded
+//   binary             vectors_<id>   vec0 bit[d], v > ¾ mean per dimension  Hamming over the codes loaded
 //                      rescore_<id>   float32 or int8 vectors                into memory (binary-codes.ts),
 //                                                                           then rescored from rescore_<id>
 //   int8/binary before calibration:  staging_<id>  vec0 float[d], cosine   exact KNN
@@ -17,6 +17,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import {
   binaryCode,
   binaryCodeBytes,
+  binaryThresholds,
   calibrateInt8,
   cosineSimilarity,
   dequantizeInt8,
@@ -34,8 +35,8 @@ import { DEFAULT_OVERSAMPLING, MAXIMUM_CANDIDATES, keepsFloat32, storedDimension
 
 /** How a calibrated quantized space makes codes. */
 export interface Quantizer {
-  /** Binary: subtracted before taking sign bits. */
-  mean: Float32Array | undefined;
+  /** Binary: each bit says whether its dimension is above this threshold (binaryThresholds). */
+  thresholds: Float32Array | undefined;
   /** int8 codes: the searched ones, or binary's rescoring vectors. */
   int8: Int8Quantizer | undefined;
   /** How many vectors the calibration looked at. */
@@ -141,7 +142,7 @@ export class SpaceVectors {
       const codes = quantizeInt8(vector, this.quantizer.int8!);
       this.statement('insert-int8', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_int8(?))`).run(id, Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
     } else {
-      const bits = binaryCode(vector, this.quantizer.mean!);
+      const bits = binaryCode(vector, this.quantizer.thresholds!);
       this.statement('insert-bits', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_bit(?))`).run(id, Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength));
       if (this.memory && !this.memory.codes.add(Number(id), bits)) this.memory = undefined;
       const rescoring = this.storage.rescore === 'int8' ? Buffer.from(quantizeInt8(vector, this.quantizer.int8!).buffer) : float32Bytes(vector);
@@ -274,7 +275,7 @@ export class SpaceVectors {
       const codes = quantizeInt8(query, this.quantizer!.int8!);
       return this.statement('knn-int8', `SELECT rowid AS id, distance, embedding AS codes FROM ${quote(vectors)} WHERE embedding MATCH vec_int8(?) AND k = ? ORDER BY distance`).all(Buffer.from(codes.buffer), limit) as { id: number; distance: number; codes: Buffer }[];
     }
-    return this.codesInMemory().nearest(binaryCode(query, this.quantizer!.mean!), limit);
+    return this.codesInMemory().nearest(binaryCode(query, this.quantizer!.thresholds!), limit);
   }
 
   /** Cosine similarities of a query and some rows of a calibrated space, from the rescoring vectors (int8 codes for int8 spaces). */
@@ -320,7 +321,7 @@ export class SpaceVectors {
 export function calibrateQuantizer(storage: StorageOption, sample: readonly Float32Array[], dimensions: number): Quantizer {
   const needsInt8 = storage.kind === 'int8' || (storage.kind === 'binary' && storage.rescore === 'int8');
   return {
-    mean: storage.kind === 'binary' ? meanVector(sample, dimensions) : undefined,
+    thresholds: storage.kind === 'binary' ? binaryThresholds(meanVector(sample, dimensions)) : undefined,
     int8: needsInt8 ? calibrateInt8(sample, dimensions) : undefined,
     sampleSize: sample.length,
     createdAt: Date.now(),

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  BINARY_THRESHOLD_SHARE,
   binaryCode,
+  binaryThresholds,
   calibrateInt8,
   cosineSimilarity,
   dequantizeInt8,
@@ -62,22 +64,24 @@ test('int8 clamps values outside the calibrated range, and a constant dimension 
   assert.ok(Math.abs(dequantizeInt8(quantizeInt8(Float32Array.of(0.2, 0.5), quantizer), quantizer)[1]! - 0.5) < 1e-6);
 });
 
-test('binary codes are the signs of the centred vector, packed least significant bit first', () => {
-  const mean = Float32Array.from({ length: 16 }, () => 0.1);
+test('binary codes set the bits of dimensions above their thresholds, packed least significant bit first', () => {
+  const thresholds = Float32Array.from({ length: 16 }, () => 0.1);
   const vector = Float32Array.from({ length: 16 }, (_, index) => (index % 3 === 0 ? 0.5 : -0.5));
-  const code = binaryCode(vector, mean);
+  const code = binaryCode(vector, thresholds);
   assert.equal(code.length, 2);
   for (let index = 0; index < 16; index++) assert.equal((code[index >> 3]! >> (index & 7)) & 1, index % 3 === 0 ? 1 : 0);
   assert.equal(hammingDistance(code, code), 0);
-  const flipped = binaryCode(vector.map((value) => -value), mean);
+  const flipped = binaryCode(vector.map((value) => -value), thresholds);
   assert.equal(hammingDistance(code, flipped), 16);
-  // Only the side of the mean counts: a vector just above the mean everywhere is all ones.
-  assert.deepEqual([...binaryCode(mean.map((value) => value + 1e-3), mean)], [255, 255]);
+  // Only the side of the threshold counts: a vector just above it everywhere is all ones.
+  assert.deepEqual([...binaryCode(thresholds.map((value) => value + 1e-3), thresholds)], [255, 255]);
   const sample = clusteredVectors({ count: 200, dimensions: 32, seed: 5 });
-  const centre = meanVector(sample, 32);
+  const mean = meanVector(sample, 32);
+  const split = binaryThresholds(mean);
+  for (let index = 0; index < 32; index++) assert.ok(Math.abs(split[index]! - BINARY_THRESHOLD_SHARE * mean[index]!) < 1e-7);
   const [a, b] = [sample[0]!, sample[1]!];
-  const differing = [...a].filter((value, index) => value > centre[index]! !== b[index]! > centre[index]!).length;
-  assert.equal(hammingDistance(binaryCode(a, centre), binaryCode(b, centre)), differing);
+  const differing = [...a].filter((value, index) => value > split[index]! !== b[index]! > split[index]!).length;
+  assert.equal(hammingDistance(binaryCode(a, split), binaryCode(b, split)), differing);
 });
 
 test('rescoring orders candidates exactly by the exact score, ties in candidate order', () => {

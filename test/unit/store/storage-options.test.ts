@@ -89,7 +89,7 @@ test('the schema v3 fixture gains the quantizers table; the binary space of the 
   assert.deepEqual(store.checkIntegrity(), []);
   const binary = store.vectorSpaces().find((space) => space.storage.kind === 'binary')!;
   assert.deepEqual(binary.storage, { kind: 'binary', rescore: 'float32' });
-  assert.ok(store.quantizer(binary.id)!.mean);
+  assert.ok(store.quantizer(binary.id)!.thresholds);
   const [hit] = store.nearest(binary, unitVector(4, 0), 1);
   assert.equal(store.chunksByContentHash(binary.chunker, [hit!.contentHash]).get(hit!.contentHash)![0]!.symbol, 'parseHeader');
   assert.ok(hit!.similarity > 0.99);
@@ -148,15 +148,15 @@ test('the Hamming first stage equals a brute-force Hamming search, and rescoring
   const space = store.ensureVectorSpace(spaceDefinition({ dimensions: DIMENSIONS, storage: { kind: 'binary' } }));
   fill(store, space, hashes, vectors);
   store.calibrateSpace(space, { minimumVectors: 1 });
-  const { mean } = store.quantizer(space.id)!;
+  const { thresholds } = store.quantizer(space.id)!;
   const raw = new Database(store.path, { readonly: true });
   sqliteVec.load(raw);
   const hashById = new Map((raw.prepare('SELECT id, content_hash FROM embeddings WHERE space_id = ?').all(space.id) as { id: number; content_hash: string }[]).map((row) => [row.id, row.content_hash]));
   for (const queryIndex of [0, 77, 301]) {
     const query = clusteredVectors({ count: 1, dimensions: DIMENSIONS, seed: 100 + queryIndex, clusters: 20 })[0]!;
-    const queryCode = binaryCode(query, mean!);
+    const queryCode = binaryCode(query, thresholds!);
     const reference = hashes
-      .map((hash, index) => ({ hash, distance: hammingDistance(binaryCode(vectors[index]!, mean!), queryCode) }))
+      .map((hash, index) => ({ hash, distance: hammingDistance(binaryCode(vectors[index]!, thresholds!), queryCode) }))
       .sort((a, b) => a.distance - b.distance);
     const candidates = store.firstStage(space, query, 40);
     assert.deepEqual(candidates.map((candidate) => candidate.distance), reference.slice(0, 40).map((entry) => entry.distance), 'same distances, in order');
