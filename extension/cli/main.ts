@@ -6,6 +6,7 @@
 //   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
 //   semsearch status [--dir DIR | --db PATH] [--json]
 //   semsearch watch [DIR] [--db PATH]
+//   semsearch tradeoffs [--dir DIR | --db PATH] [--json]
 //   semsearch migrate --to MODEL [--quantization Q] [--manual] [--margin M] | --status | --report | --cutover | --rollback  [--dir DIR | --db PATH] [--json]
 //
 // Errors are one line on stderr and a non-zero exit code: 2 for a usage mistake, 1 for anything else.
@@ -26,6 +27,7 @@ import { migrationReport, qualityDropped, type Histogram, type MigrationReport }
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { ProgressLine } from './progress.ts';
+import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
 import { CATALOG, catalogEntry } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel, isDownloadError } from '../core/model/download.ts';
 import { cacheDirectory } from '../core/folder-index.ts';
@@ -65,6 +67,7 @@ const USAGE = `semsearch — search code and docs by meaning, locally
   semsearch watch [DIR] [--db PATH]
   semsearch migrate --to MODEL [--quantization fp32|int8] [--manual] [--margin 0.05] [--dir DIR | --db PATH]
   semsearch migrate --status | --report | --cutover | --rollback [--dir DIR | --db PATH] [--json]
+  semsearch tradeoffs [--dir DIR | --db PATH] [--json]   storage options measured on the index
 
 Every command takes --verbose (-v) to log more, --json where it prints results.
 Models: use-lite (default, int8), glove-100d, a Hugging Face model of the catalog (minilm-l6, bge-small,
@@ -595,6 +598,56 @@ async function commandMigrate(argv: string[]): Promise<void> {
   }
 }
 
+/** Measures every storage option on the index (converted from its float32 vectors) and prints the table. */
+async function commandTradeoffs(argv: string[]): Promise<void> {
+  const { values } = parse(argv);
+  const { root, databasePath } = locateIndex(values);
+  const index = await openFolderIndex(values, root, databasePath);
+  try {
+    const manifest = index.runtime.info.manifest;
+    const interactive = process.stderr.isTTY && !values.json;
+    const report = await compareStorageOptions({
+      store: index.store,
+      embedder: index.runtime,
+      model: { id: manifest.id, dimensions: manifest.dimensions, matryoshka: manifest.matryoshka, matryoshkaDimensions: manifest.matryoshkaDimensions },
+      signal: interruptible(),
+      onProgress: (done, total, label) => {
+        if (interactive) process.stderr.write(`\rmeasuring ${done}/${total}: ${label}`.padEnd(70));
+      },
+    });
+    if (interactive) process.stderr.write('\n');
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    const rows = report.options.map((option, position) => [
+      `${position === report.recommended ? '* ' : option.current ? '> ' : '  '}${option.label}`,
+      option.bytesPerVector.toFixed(0),
+      (option.totalBytes / 1_048_576).toFixed(2),
+      option.latency.p50.toFixed(2),
+      option.latency.p95.toFixed(2),
+      option.recallAt10VsExact.toFixed(3),
+      option.quality ? option.quality.recallAt10.toFixed(3) : '-',
+      option.quality ? option.quality.mrrAt10.toFixed(3) : '-',
+    ]);
+    const header = ['option (> current, * recommended)', 'B/vector', 'MiB', 'p50 ms', 'p95 ms', 'R@10 exact', 'R@10', 'MRR@10'];
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+    const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+    const warnings = report.options.flatMap((option) => (option.warning ? [`  ${option.label}: ${option.warning}`] : []));
+    process.stdout.write(
+      [
+        `${report.model.id}, ${report.vectors} vectors; ${report.queries.latencyAndRecall} queries (${report.queries.selfSupervised} from doc comments)`,
+        line(header),
+        ...rows.map(line),
+        `recommendation: ${report.recommendation}`,
+        ...(warnings.length > 0 ? ['warnings:', ...warnings] : []),
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await index.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -614,6 +667,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'migrate':
         await commandMigrate(rest);
         return 0;
+      case 'tradeoffs':
+        await commandTradeoffs(rest);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -621,7 +677,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; the commands are index, search, status, watch and migrate`);
+        throw new UsageError(`unknown command "${command}"; the commands are index, search, status, watch, migrate and tradeoffs`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

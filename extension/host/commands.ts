@@ -8,6 +8,7 @@ import { toPanelResults } from './results.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { findDuplicates } from './duplicates.ts';
 import type { MigrationUi } from './migration.ts';
+import type { TradeoffUi } from './tradeoffs.ts';
 
 /** The results panel, as the commands use it. */
 export interface PanelHost {
@@ -155,7 +156,7 @@ async function showStatus(controller: Controller, statusDocument: StatusDocument
 }
 
 /** Registers every command; returns their disposables. */
-export function registerCommands(controller: Controller, panel: PanelHost, migration: MigrationUi): vscode.Disposable[] {
+export function registerCommands(controller: Controller, panel: PanelHost, migration: MigrationUi, tradeoffs: TradeoffUi): vscode.Disposable[] {
   const statusDocument = new StatusDocument();
   const guard = (name: string, run: () => Promise<unknown>) => async () => {
     try {
@@ -192,5 +193,6 @@ export function registerCommands(controller: Controller, panel: PanelHost, migra
     vscode.commands.registerCommand('semanticSearch.cutOver', guard('Cut Over', () => migration.cutOver())),
     vscode.commands.registerCommand('semanticSearch.rollBack', guard('Roll Back', () => migration.rollBack())),
     vscode.commands.registerCommand('semanticSearch.findDuplicates', guard('Find Duplicates', () => findDuplicates(controller))),
+    vscode.commands.registerCommand('semanticSearch.compareStorageOptions', guard('Compare Storage Options', () => tradeoffs.compare())),
   ];
 }

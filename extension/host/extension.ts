@@ -8,6 +8,7 @@ import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { ResultsPanel, registerResultsPanelSerializer } from './results-panel.ts';
 import { toPanelResults } from './results.ts';
 import { MigrationUi } from './migration.ts';
+import { TradeoffUi } from './tradeoffs.ts';
 
 /** The one adapter from a standard AbortSignal (the panel's) to a VS Code cancellation token. */
 function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
@@ -44,13 +45,17 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
     logger: { warn: (message) => controller.log.warn(message) },
   });
   const migration = new MigrationUi(controller, panel);
+  const tradeoffs = new TradeoffUi(controller, panel);
+  const reportFailure = (what: string) => (error: unknown) => controller.log.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
   context.subscriptions.push(
     controller,
     panel,
     migration,
     panel.onDidRequestMigrationAction((action) => void migration.onAction(action)),
+    panel.onDidRequestApplyStorage((option) => void tradeoffs.apply(option).catch(reportFailure('Applying a storage option'))),
+    panel.onDidRequestMeasureTradeoffs(() => void tradeoffs.compare(false).catch(reportFailure('Comparing storage options'))),
     registerResultsPanelSerializer(panel),
-    ...registerCommands(controller, panel, migration),
+    ...registerCommands(controller, panel, migration, tradeoffs),
   );
   if (controller.folders.length > 0 && vscode.workspace.getConfiguration('semanticSearch').get<boolean>('indexing.autoIndex', true)) {
     // After start-up settles, so the first index never competes with the window opening.

@@ -22,6 +22,14 @@ export class WorkerRequestError extends Error {
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  progress?: (update: RequestProgress) => void;
+}
+
+/** How far a long request has come, as the worker reports it. */
+export interface RequestProgress {
+  done: number;
+  total: number;
+  message: string;
 }
 
 export class IndexClient implements vscode.Disposable {
@@ -54,7 +62,12 @@ export class IndexClient implements vscode.Disposable {
     return this.worker !== undefined;
   }
 
-  request<K extends WorkerRequestType>(kind: K, params: WorkerRequests[K]['params'], token?: vscode.CancellationToken): Promise<WorkerRequests[K]['result']> {
+  request<K extends WorkerRequestType>(
+    kind: K,
+    params: WorkerRequests[K]['params'],
+    token?: vscode.CancellationToken,
+    onProgress?: (update: RequestProgress) => void,
+  ): Promise<WorkerRequests[K]['result']> {
     if (kind === 'configure') this.configuration = params as WorkerRequests['configure']['params'];
     const worker = this.ensureWorker(kind === 'configure');
     const id = this.nextId++;
@@ -75,6 +88,7 @@ export class IndexClient implements vscode.Disposable {
           subscription?.dispose();
           reject(error);
         },
+        progress: onProgress,
       });
       worker.postMessage({ type: 'request', id, kind, params } as HostToWorker);
     });
@@ -117,6 +131,9 @@ export class IndexClient implements vscode.Disposable {
         return;
       case 'log':
         this.logEmitter.fire({ level: message.level, message: message.message });
+        return;
+      case 'requestProgress':
+        this.pending.get(message.id)?.progress?.({ done: message.done, total: message.total, message: message.message });
         return;
     }
   }

@@ -7,6 +7,7 @@ import type { FolderSpec, FolderState, ServiceError, ServiceSettings, ServiceSta
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { DuplicatesResult } from '../core/migration/find-duplicates.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
+import type { TradeoffReport } from '../core/tradeoffs/types.ts';
 
 export interface SearchRequestOptions {
   k?: number;
@@ -33,6 +34,7 @@ export interface WorkerRequests {
   migrationReports: { params: { folders?: string[]; refresh?: boolean }; result: { folder: string; name: string; report: MigrationReport }[] };
   duplicates: { params: { folders?: string[] }; result: { folder: string; name: string; result: DuplicatesResult | undefined; problem: string | undefined }[] };
   reloadModel: { params: Record<string, never>; result: null };
+  tradeoffs: { params: { folder?: string }; result: { folder: string; name: string; report: TradeoffReport } };
 }
 
 export type WorkerRequestType = keyof WorkerRequests;
@@ -46,6 +48,8 @@ export type WorkerToHost =
   | { type: 'response'; id: number; ok: false; error: ServiceError | { kind: 'aborted'; reason: 'aborted'; message: string } }
   | { type: 'state'; state: ServiceState }
   | { type: 'progress'; folder: string; progress: IndexProgress }
+  /** How far a long request (e.g. tradeoffs) has come; `id` is the request's. */
+  | { type: 'requestProgress'; id: number; done: number; total: number; message: string }
   | { type: 'log'; level: 'info' | 'warn'; message: string };
 
 /** What the host passes to the worker when it starts it. */

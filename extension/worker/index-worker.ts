@@ -62,6 +62,12 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
     case 'reloadModel':
       await service.reloadModel();
       return null;
+    case 'tradeoffs':
+      return service.tradeoffs({
+        key: message.params.folder,
+        signal,
+        onProgress: (done, total, text) => post({ type: 'requestProgress', id: message.id, done, total, message: text }),
+      });
   }
 }
 

@@ -205,7 +205,8 @@ export function declarationKey(chunk: Pick<StoredChunk, 'path' | 'kind' | 'scope
 }
 
 /** Whether a chunk set has the declaration of a chunk (whole or in pieces). */
-function hasDeclaration(store: IndexStore, chunk: StoredChunk, chunker: string): boolean {
+/** Whether the chunk set of `chunker` has the declaration `chunk` belongs to. */
+export function hasDeclaration(store: IndexStore, chunk: StoredChunk, chunker: string): boolean {
   const key = declarationKey(chunk);
   return chunk.chunker === chunker || store.chunksOfFile(chunk.path, chunker).some((other) => declarationKey(other) === key);
 }
@@ -263,10 +264,11 @@ async function thresholdsOf(
  * The top-10 distinct declarations of a space for each query vector, best first (pieces of one
  * declaration count once, as search merges them), with the top-1 similarity.
  */
-function rankings(store: IndexStore, space: VectorSpace, vectors: readonly Float32Array[]): { keys: string[]; top: number | undefined }[] {
+/** Each query's top 10 declarations (see declarationKey) in a space, and its top similarity. */
+export function rankings(store: IndexStore, space: VectorSpace, vectors: readonly Float32Array[], oversampling?: number): { keys: string[]; top: number | undefined }[] {
   return vectors.map((vector) => {
     // Pieces of one declaration take several places among the contents; three times k leaves room.
-    const neighbours = store.nearest(space, vector, K * 3);
+    const neighbours = store.nearest(space, vector, K * 3, { oversampling });
     const chunks = store.chunksByContentHash(space.chunker, neighbours.map((neighbour) => neighbour.contentHash));
     const keys = new Set<string>();
     for (const neighbour of neighbours) {
@@ -277,7 +279,7 @@ function rankings(store: IndexStore, space: VectorSpace, vectors: readonly Float
 }
 
 /** Recall@10 and MRR@10: a query's hit is its target declaration within its top 10. */
-function qualityOf(ranked: readonly { keys: string[] }[], targets: readonly string[]): RetrievalQuality {
+export function qualityOf(ranked: readonly { keys: string[] }[], targets: readonly string[]): RetrievalQuality {
   let hits = 0;
   let reciprocalRanks = 0;
   targets.forEach((target, index) => {

@@ -18,6 +18,8 @@ import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migr
 import { migrationReport, qualityDropped, type MigrationReport } from '../migration/report.ts';
 import { calibrateThresholds, isCalibrationError, type ThresholdName } from '../migration/calibration.ts';
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
+import { compareStorageOptions } from '../tradeoffs/compare.ts';
+import type { TradeoffReport } from '../tradeoffs/types.ts';
 
 /** Everything the service is told by the settings. */
 export interface ServiceSettings {
@@ -452,6 +454,32 @@ export class WorkspaceService {
       results.push({ folder: entry.spec.key, name: entry.spec.name, result, problem: undefined });
     }
     return results;
+  }
+
+  /**
+   * Measures every storage option of a folder's active index (the first folder when none is named)
+   * on its own vectors and doc comments, and recommends one. Waits for a running index run first, so
+   * the spaces it builds for measuring are not collected under it.
+   */
+  async tradeoffs(options: { key?: string; signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => void } = {}): Promise<{ folder: string; name: string; report: TradeoffReport }> {
+    const entry = options.key ? this.folders.get(options.key) : [...this.folders.values()][0];
+    if (!entry) throw new MigrationError('nothing-pending', 'Open a folder to compare storage options on its index.');
+    await entry.run?.done;
+    const index = await this.openFolder(entry);
+    const active = index.store.activeSpace();
+    if (!active) throw new MigrationError('nothing-pending', `${entry.spec.name} has no index yet: index it, then compare storage options.`);
+    const embedder = await this.servingEmbedder(active.modelFingerprint);
+    if (!embedder) throw new MigrationError('nothing-pending', `The model of ${entry.spec.name}'s index (${active.modelId}) cannot be loaded to embed the queries.`);
+    const manifest = embedder.info.manifest;
+    const report = await compareStorageOptions({
+      store: index.store,
+      embedder,
+      model: { id: manifest.id, dimensions: manifest.dimensions, matryoshka: manifest.matryoshka, matryoshkaDimensions: manifest.matryoshkaDimensions },
+      recentQueries: this.recentQueries,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+    return { folder: entry.spec.key, name: entry.spec.name, report };
   }
 
   /**

@@ -125,6 +125,23 @@ describe('semsearch CLI', () => {
   });
 });
 
+describe('semsearch tradeoffs', () => {
+  test('measures every storage option on the index: a table, or JSON with a recommendation', () => {
+    const project = writeCorpus(MIGRATION_FILES);
+    const projectDb = path.join(mkdtempSync(path.join(os.tmpdir(), 'tradeoffs-')), 'index.db');
+    assert.equal(semsearch('index', project, '--db', projectDb).code, 0);
+    const table = semsearch('tradeoffs', '--db', projectDb);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /use-lite, \d+ vectors/);
+    for (const kind of ['float32', 'int8', 'binary']) assert.match(table.stdout, new RegExp(`\\n[>* ] ${kind}`));
+    assert.match(table.stdout, /recommendation: /);
+    const report = JSON.parse(semsearch('tradeoffs', '--db', projectDb, '--json').stdout) as { options: { option: { kind: string }; current: boolean; recallAt10VsExact: number }[] };
+    assert.ok(report.options.length >= 5);
+    assert.equal(report.options.filter((option) => option.current).length, 1);
+    assert.equal(report.options.find((option) => option.current)!.option.kind, 'float32');
+  });
+});
+
 describe('semsearch with a Hub model of the catalog', () => {
   test('--offline refuses to download it; a Hub that does not have it gives one clear line', async () => {
     const root = writeCorpus();

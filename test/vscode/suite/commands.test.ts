@@ -16,6 +16,11 @@ const COMMANDS = [
   'semanticSearch.clearIndex',
   'semanticSearch.showStatus',
   'semanticSearch.showLog',
+  'semanticSearch.showMigrationReport',
+  'semanticSearch.cutOver',
+  'semanticSearch.rollBack',
+  'semanticSearch.findDuplicates',
+  'semanticSearch.compareStorageOptions',
 ];
 
 let api: SemanticSearchApi;
