@@ -8,6 +8,7 @@ import type { MigrationAction, PanelMigrationView } from '../protocol/panel-prot
 import { SECTION } from './configuration.ts';
 import type { Controller } from './controller.ts';
 import { migrationNotices, migrationView, modelSettingFor, type MigrationNotice } from './migration-view.ts';
+import { storageSettingValues } from './tradeoffs.ts';
 
 /** The results panel, as the migration UI uses it. */
 export interface MigrationPanel {
@@ -74,8 +75,18 @@ export class MigrationUi implements vscode.Disposable {
       await configuration.update('model.name', values.name, target);
       if (values.path !== undefined) await configuration.update('model.path', values.path, target);
       if (values.quantization !== undefined) await configuration.update('model.quantization', values.quantization, target);
+      // And the storage: a rollback from int8 to float32 of one model is a storage change.
+      const storage = storageSettingValues(first.storage);
+      const storageTarget = (key: string) => {
+        const setting = configuration.inspect(key);
+        return setting?.workspaceFolderValue !== undefined || setting?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      };
+      const current = { kind: configuration.get('storage.kind'), rescore: configuration.get('storage.rescore'), dimensions: configuration.get('storage.dimensions'), oversampling: configuration.get('storage.oversampling') };
+      if (current.kind !== storage.kind) await configuration.update('storage.kind', storage.kind, storageTarget('storage.kind'));
+      if (storage.rescore !== undefined && current.rescore !== storage.rescore) await configuration.update('storage.rescore', storage.rescore, storageTarget('storage.rescore'));
+      if (current.dimensions !== storage.dimensions) await configuration.update('storage.dimensions', storage.dimensions === 0 ? undefined : storage.dimensions, storageTarget('storage.dimensions'));
     }
-    void vscode.window.showInformationMessage(`Semantic Search rolled back to ${first?.modelId ?? 'the previous model'} in ${Math.max(1, Math.round(milliseconds))} ms; the model settings were set back to it.`);
+    void vscode.window.showInformationMessage(`Semantic Search rolled back to ${first?.label ?? 'the previous model'} in ${Math.max(1, Math.round(milliseconds))} ms; the model settings were set back to it.`);
     this.refreshPanel();
   }
 

@@ -3,10 +3,9 @@
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import type { SearchHit, SearchMode, SearchResponse } from '../core/search/search.ts';
 import type { FolderIndexStatus } from '../core/folder-index.ts';
-import type { FolderSpec, FolderState, ServiceError, ServiceSettings, ServiceState, SimilarRequest } from '../core/service/workspace-service.ts';
+import type { FolderSpec, FolderState, RestoredSpace, ServiceError, ServiceSettings, ServiceState, SimilarRequest } from '../core/service/workspace-service.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { DuplicatesResult } from '../core/migration/find-duplicates.ts';
-import type { Quantization } from '../core/model/fingerprint.ts';
 import type { TradeoffReport } from '../core/tradeoffs/types.ts';
 
 export interface SearchRequestOptions {
@@ -30,7 +29,7 @@ export interface WorkerRequests {
   languages: { params: Record<string, never>; result: string[] };
   details: { params: Record<string, never>; result: { key: string; name: string; status: FolderIndexStatus | undefined; state: FolderState }[] };
   cutOver: { params: { folders?: string[] }; result: string[] };
-  rollBack: { params: { folders?: string[] }; result: { folder: string; modelId: string; modelDirectory: string | undefined; quantization: Quantization | undefined }[] };
+  rollBack: { params: { folders?: string[] }; result: RestoredSpace[] };
   migrationReports: { params: { folders?: string[]; refresh?: boolean }; result: { folder: string; name: string; report: MigrationReport }[] };
   duplicates: { params: { folders?: string[] }; result: { folder: string; name: string; result: DuplicatesResult | undefined; problem: string | undefined }[] };
   reloadModel: { params: Record<string, never>; result: null };

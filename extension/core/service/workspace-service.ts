@@ -13,7 +13,7 @@ import type { DiscoveryOptions } from '../discovery/types.ts';
 import type { Quantization } from '../model/fingerprint.ts';
 import { fuse, mergeOverlapping, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
 import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.ts';
-import type { StorageOption } from '../store/storage-option.ts';
+import { describeStorage, type StorageOption } from '../store/storage-option.ts';
 import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migrationStatus, rollBack } from '../migration/lifecycle.ts';
 import { migrationReport, qualityDropped, type MigrationReport } from '../migration/report.ts';
 import { calibrateThresholds, isCalibrationError, type ThresholdName } from '../migration/calibration.ts';
@@ -54,6 +54,17 @@ export const DEFAULT_MIGRATION_SETTINGS: MigrationSettings = { autoCutover: true
 
 /** Queries remembered for the migration report's overlap (newest last). */
 const RECENT_QUERY_LIMIT = 50;
+
+/** What a rollback returned a folder to: enough to set the model and storage settings back. */
+export interface RestoredSpace {
+  folder: string;
+  modelId: string;
+  /** The model, with its storage when that is not plain float32. */
+  label: string;
+  modelDirectory: string | undefined;
+  quantization: Quantization | undefined;
+  storage: StorageOption;
+}
 
 /** One folder to index. */
 export interface FolderSpec {
@@ -356,8 +367,8 @@ export class WorkspaceService {
    * model each folder went back to, so the caller can set the settings back to it (otherwise the next
    * index run starts the same migration again).
    */
-  async rollBack(keys?: readonly string[]): Promise<{ folder: string; modelId: string; modelDirectory: string | undefined; quantization: Quantization | undefined }[]> {
-    const restored: { folder: string; modelId: string; modelDirectory: string | undefined; quantization: Quantization | undefined }[] = [];
+  async rollBack(keys?: readonly string[]): Promise<RestoredSpace[]> {
+    const restored: RestoredSpace[] = [];
     for (const entry of this.entries(keys)) {
       entry.run?.controller.abort();
       await entry.run?.done;
@@ -368,11 +379,11 @@ export class WorkspaceService {
         // Rolling back while a new index is built abandons that build: the active index is already the old one.
         index.store.updateMigration(pending.id, 'abandoned');
         const active = index.store.activeSpace();
-        if (active) restored.push({ folder: entry.spec.key, modelId: active.modelId, ...spaceModel(active) });
+        if (active) restored.push({ folder: entry.spec.key, modelId: active.modelId, label: spaceLabel(active), storage: active.storage, ...spaceModel(active) });
       } else {
         try {
           const { space } = rollBack(index.store);
-          restored.push({ folder: entry.spec.key, modelId: space.modelId, ...spaceModel(space) });
+          restored.push({ folder: entry.spec.key, modelId: space.modelId, label: spaceLabel(space), storage: space.storage, ...spaceModel(space) });
         } catch (error) {
           if (!isMigrationError(error)) throw error;
         }
@@ -777,7 +788,10 @@ export class WorkspaceService {
   /** Recomputes what the folder's state says about its migration, from the database. */
   private refreshMigration(entry: FolderEntry, index: FolderIndex): void {
     const status = migrationStatus(index.store);
-    const modelOf = (spaceId: string | undefined) => (spaceId ? index.store.vectorSpaces().find((space) => space.id === spaceId)?.modelId : undefined);
+    const modelOf = (spaceId: string | undefined) => {
+      const space = spaceId ? index.store.vectorSpaces().find((candidate) => candidate.id === spaceId) : undefined;
+      return space && spaceLabel(space);
+    };
     const settings = this.settings?.migration ?? DEFAULT_MIGRATION_SETTINGS;
     const pending = status.pending;
     if (pending) {
@@ -787,7 +801,7 @@ export class WorkspaceService {
         id: pending.id,
         phase: awaiting ? 'awaiting-decision' : 'building',
         fromModel: modelOf(pending.fromSpace),
-        toModel: pending.target.modelId,
+        toModel: spaceLabel(pending.target),
         missing: pending.missing,
         decisionReason: awaiting ? (decisionReason(report, settings) ?? 'waiting for the cutover') : undefined,
         canRollBack: status.rollbackTo !== undefined,
@@ -851,6 +865,11 @@ function currentMigration(index: FolderIndex): Migration | undefined {
   if (status.pending) return status.pending;
   const last = status.history.find((migration) => migration.state === 'cut-over');
   return last && status.rollbackTo?.id === last.fromSpace ? last : undefined;
+}
+
+/** How a space is named to the user: its model, and its storage when that is not plain float32. */
+function spaceLabel(space: VectorSpace): string {
+  return space.storage.kind === 'float32' && space.storage.dimensions === undefined ? space.modelId : `${space.modelId} (${describeStorage(space.storage)})`;
 }
 
 /** The model folder and quantization a space was built with (recorded in its details). */

@@ -1,0 +1,49 @@
+// Storage trade-offs as a user sees them: Compare Storage Options measures every option on the
+// workspace's own index, the panel charts them, Apply on int8 converts the index (no re-embedding)
+// while searches go on, and the new index takes over.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { defineJourney } from '../harness/journey.ts';
+import { searchInQuickPick, waitForIndexReady } from '../harness/semantic-search.ts';
+import { extensionWebview, notificationTexts, runCommand } from '../harness/workbench.ts';
+
+async function notification(page: Page, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
+  try {
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (error) {
+    throw new Error(`no notification matching ${pattern}; on screen: ${(await notificationTexts(page)).join(' | ') || 'none'}`, { cause: error });
+  }
+}
+
+export default defineJourney({
+  name: 'storage',
+  timeoutMs: 300_000,
+  async run({ page, step }) {
+    await waitForIndexReady(page);
+    await runCommand(page, 'Semantic Search: Compare Storage Options');
+    const panel = extensionWebview(page);
+    await panel.locator('[data-testid="storage-view"]').waitFor({ state: 'visible', timeout: 60_000 });
+    const table = panel.locator('[data-testid="tradeoff-table"]');
+    await table.waitFor({ state: 'visible', timeout: 120_000 });
+    await step('storage-options-measured');
+    const text = await table.innerText();
+    for (const option of ['float32', 'int8', 'binary']) assert.ok(text.includes(option), `the table lists ${option}`);
+    assert.equal(await panel.locator('canvas[data-testid="chart-tradeoff-quality"]').count(), 1, 'a quality chart');
+    assert.equal(await panel.locator('canvas[data-testid="chart-tradeoff-latency"]').count(), 1, 'a latency chart');
+
+    // The int8 row (the second candidate), applied with one click.
+    const row = panel.locator('[data-testid="tradeoff-row-1"]');
+    assert.match(await row.innerText(), /int8/);
+    await panel.locator('[data-testid="tradeoff-apply-1"]').click();
+    await notification(page, /converting the index to int8/);
+    await step('int8-applied');
+    await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
+    await page.keyboard.press('Escape');
+    await notification(page, /now answers with use-lite \(int8\)/);
+    await waitForIndexReady(page);
+    await step('int8-index-in-use');
+    await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
+    await page.keyboard.press('Escape');
+  },
+});
