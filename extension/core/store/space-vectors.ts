@@ -169,10 +169,22 @@ export class SpaceVectors {
     const dataVersion = this.database.pragma('data_version', { simple: true }) as number;
     if (this.memory && this.memory.dataVersion === dataVersion) return this.memory.codes;
     const { vectors } = SpaceVectors.tables(this.space);
-    const rows = this.database.prepare(`SELECT rowid AS id, embedding FROM ${quote(vectors)}`).all() as { id: number; embedding: Buffer }[];
-    rows.sort((a, b) => a.id - b.id);
-    const codes = new BinaryCodes(this.dimensions, Math.max(1024, rows.length));
-    for (const row of rows) codes.add(row.id, row.embedding);
+    const count = (this.database.prepare(`SELECT COUNT(*) AS n FROM ${quote(vectors)}`).get() as { n: number }).n;
+    let codes = new BinaryCodes(this.dimensions, Math.max(1024, count));
+    // vec0 returns rows in the order they were stored, which is id order unless ids were reused.
+    const rows = this.database.prepare(`SELECT rowid AS id, embedding FROM ${quote(vectors)}`);
+    let ordered = true;
+    for (const row of rows.iterate() as Iterable<{ id: number; embedding: Buffer }>) {
+      if (!codes.add(row.id, row.embedding)) {
+        ordered = false;
+        break;
+      }
+    }
+    if (!ordered) {
+      const all = (rows.all() as { id: number; embedding: Buffer }[]).sort((a, b) => a.id - b.id);
+      codes = new BinaryCodes(this.dimensions, Math.max(1024, all.length));
+      for (const row of all) codes.add(row.id, row.embedding);
+    }
     this.memory = { codes, dataVersion };
     return codes;
   }

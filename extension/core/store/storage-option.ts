@@ -28,9 +28,10 @@ export const FLOAT32_STORAGE: StorageOption = Object.freeze({ kind: 'float32' })
 /**
  * Default oversampling per kind (bench/tradeoffs.ts, README.md): the binary first stage needs a wide
  * net (real USE vectors, 92k: Recall@10 0.97 with 400 candidates for 10 results), int8's only has to
- * undo the per-dimension weighting of its codes (0.989 with ×5, 0.990 with ×10).
+ * undo the per-dimension weighting of its codes (×5: 0.973–0.989, ×10: 0.986–0.990, which is what
+ * the codes can give: ranking every vector by its int8 cosine gives the same).
  */
-export const DEFAULT_OVERSAMPLING: Record<Exclude<StorageKind, 'float32'>, number> = { int8: 5, binary: 40 };
+export const DEFAULT_OVERSAMPLING: Record<Exclude<StorageKind, 'float32'>, number> = { int8: 10, binary: 40 };
 
 /** sqlite-vec answers at most this many neighbours per KNN query. */
 export const MAXIMUM_CANDIDATES = 4096;
