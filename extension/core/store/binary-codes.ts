@@ -4,11 +4,17 @@
 // of distances finds any number of candidates in the time of one scan. The vec0 table stays the
 // stored copy; this is loaded from it on the first search and kept in step with the connection's writes.
 
-/** Population count of a 32-bit word. */
-function popcount(value: number): number {
-  value -= (value >>> 1) & 0x55555555;
-  value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
-  return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+/**
+ * Set bits of every 16-bit value: two lookups count a word, faster in V8 than the shift-and-mask
+ * popcount (1M × 384 bits: about 30 ms against 47–61 ms here).
+ */
+let popcounts16: Uint8Array | undefined;
+function popcountTable(): Uint8Array {
+  if (!popcounts16) {
+    popcounts16 = new Uint8Array(65536);
+    for (let value = 1; value < 65536; value++) popcounts16[value] = (value & 1) + popcounts16[value >>> 1]!;
+  }
+  return popcounts16;
 }
 
 /** Binary codes by row id, in ascending id order, with removed rows marked until the next compaction. */
@@ -86,13 +92,18 @@ export class BinaryCodes {
   nearest(query: Uint8Array, candidates: number): { id: number; distance: number }[] {
     const words = this.words;
     const target = this.toWords(query);
+    const bits = popcountTable();
+    const codes = this.codes;
     const distances = new Uint16Array(this.length);
     const histogram = new Uint32Array(words * 32 + 2);
     for (let position = 0; position < this.length; position++) {
       if (!this.alive[position]) continue;
       let distance = 0;
       const offset = position * words;
-      for (let word = 0; word < words; word++) distance += popcount(this.codes[offset + word]! ^ target[word]!);
+      for (let word = 0; word < words; word++) {
+        const differing = codes[offset + word]! ^ target[word]!;
+        distance += bits[differing & 0xffff]! + bits[differing >>> 16]!;
+      }
       distances[position] = distance;
       histogram[distance]! += 1;
     }

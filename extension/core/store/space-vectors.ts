@@ -31,7 +31,7 @@ import {
   type Int8Quantizer,
 } from './quantization.ts';
 import { BinaryCodes } from './binary-codes.ts';
-import { DEFAULT_OVERSAMPLING, MAXIMUM_CANDIDATES, keepsFloat32, storedDimensions, type StorageOption } from './storage-option.ts';
+import { MAXIMUM_CANDIDATES, defaultOversampling, keepsFloat32, storedDimensions, type StorageOption } from './storage-option.ts';
 
 /** How a calibrated quantized space makes codes. */
 export interface Quantizer {
@@ -264,7 +264,8 @@ export class SpaceVectors {
       const rows = this.statement('knn-float', `SELECT rowid AS id, distance FROM ${quote(table)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`).all(float32Bytes(query), limit) as { id: number; distance: number }[];
       return rows.map((row) => ({ id: row.id, similarity: 1 - row.distance }));
     }
-    const candidates = Math.min(MAXIMUM_CANDIDATES, Math.max(limit, limit * (oversampling ?? DEFAULT_OVERSAMPLING[this.storage.kind])));
+    const factor = oversampling ?? defaultOversampling(this.storage.kind, this.storage.kind === 'binary' ? this.codesInMemory().size : 0);
+    const candidates = Math.min(MAXIMUM_CANDIDATES, Math.max(limit, limit * factor));
     const scored = this.rescoreRows(query, this.firstStage(query, candidates));
     // Ties keep the first stage's order, so equal vectors come back in a stable order.
     return scored

@@ -9,7 +9,7 @@ import { isStoreError } from '../../../extension/core/errors.ts';
 import { IndexStore, chunkContentHash, vectorSpaceId, type StorageOption, type VectorSpace } from '../../../extension/core/store/index-store.ts';
 import { deriveSpace, derivationSource } from '../../../extension/core/store/derive.ts';
 import { binaryCode, cosineSimilarity, hammingDistance, truncateAndNormalize } from '../../../extension/core/store/quantization.ts';
-import { parseStorageKey, parseStorageOption, storageKey, storageWarnings, vectorBytesPerVector } from '../../../extension/core/store/storage-option.ts';
+import { defaultOversampling, parseStorageKey, parseStorageOption, storageKey, storageWarnings, vectorBytesPerVector } from '../../../extension/core/store/storage-option.ts';
 import { makeChunk, openTemporaryStore, spaceDefinition, temporaryDatabasePath, unitVector } from './helpers.ts';
 import { clusteredVectors } from './vectors.ts';
 
@@ -57,6 +57,7 @@ test('plain float32 keeps the ids spaces had before storage options; every other
   assert.deepEqual(parseStorageOption('int8'), { kind: 'int8' });
   for (const bad of ['float16', 'float32:4', 'int8+int8', 'binary:0']) assert.throws(() => parseStorageOption(bad), (error: unknown) => isStoreError(error) && error.reason === 'storage-invalid', bad);
   assert.equal(vectorBytesPerVector({ kind: 'int8' }, 384) * 4, vectorBytesPerVector({ kind: 'float32' }, 384));
+  assert.deepEqual([defaultOversampling('binary', 1000), defaultOversampling('binary', 100_000), defaultOversampling('binary', 1_000_000), defaultOversampling('int8', 1_000_000)], [40, 40, 100, 10], 'the binary net widens with the space');
 });
 
 test('the released schema v3 fixture keeps its space id, which is the float32 id of today', () => {
