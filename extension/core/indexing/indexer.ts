@@ -15,7 +15,7 @@ import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
 import { abortError, isAbortError } from '../errors.ts';
 import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
-import { FLOAT32_STORAGE, describeStorage, normalizeStorage, type StorageOption } from '../store/storage-option.ts';
+import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
 import { deriveSpace, derivationSource } from '../store/derive.ts';
 
 /** What the indexer needs from an embedding model (the EmbeddingRuntime, or a fake in tests). */
@@ -107,7 +107,7 @@ export function vectorSpaceFor(embedder: Embedder, chunker: Chunker, storage: St
   return {
     modelFingerprint: fingerprint,
     chunker: chunker.fingerprint,
-    storage: normalizeStorage({ ...storage, oversampling: undefined }),
+    storage: forModel({ ...storage, oversampling: undefined }, manifest.dimensions),
     dimensions: manifest.dimensions,
     modelId: manifest.id,
     details: { manifest, quantization, fileHashes, modelDirectory },

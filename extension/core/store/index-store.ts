@@ -14,7 +14,7 @@ import { lexicalText } from '../search/lexical.ts';
 import { float32Bytes, float32FromBytes } from './quantization.ts';
 import { migrate } from './schema.ts';
 import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
-import { describeStorage, normalizeStorage, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
+import { describeStorage, forModel, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
 
 export type { StorageKind, StorageOption } from './storage-option.ts';
 export type { Quantizer } from './space-vectors.ts';
@@ -499,11 +499,11 @@ export class IndexStore {
 
   /** Creates the space (and its tables) if it does not exist; returns it either way. */
   ensureVectorSpace(definition: VectorSpaceDefinition, state: VectorSpaceState = 'building'): VectorSpace {
-    const storage = normalizeStorage(definition.storage);
+    const storage = forModel(definition.storage, definition.dimensions);
     if (storage.dimensions !== undefined && storage.dimensions > definition.dimensions) {
       throw new StoreError('storage-invalid', `${definition.modelId} makes ${definition.dimensions}-dimensional vectors; they cannot be truncated to ${storage.dimensions}.`);
     }
-    const id = vectorSpaceId(definition);
+    const id = vectorSpaceId({ ...definition, storage });
     return this.transaction(() => {
       const existing = this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow | undefined;
       if (existing) return toSpace(existing);

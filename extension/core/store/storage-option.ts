@@ -113,6 +113,14 @@ export function parseStorageOption(text: string, dimensions?: number): StorageOp
   });
 }
 
+/** The option for a model of `modelDimensions`: truncating to all of them is no truncation (and no other space). */
+export function forModel(option: StorageOption, modelDimensions: number): StorageOption {
+  const canonical = normalizeStorage(option);
+  if (canonical.dimensions !== modelDimensions) return canonical;
+  const { dimensions: _dimensions, ...rest } = canonical;
+  return rest;
+}
+
 /** A short human description, e.g. `binary (rescored from float32), 256 dimensions`. */
 export function describeStorage(option: StorageOption): string {
   const canonical = normalizeStorage(option);

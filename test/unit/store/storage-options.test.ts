@@ -49,6 +49,9 @@ test('plain float32 keeps the ids spaces had before storage options; every other
     { kind: 'int8', dimensions: 16 },
   ];
   const ids = new Set([before, ...options.map((storage) => vectorSpaceId({ ...definition, storage }))]);
+  const store = openTemporaryStore();
+  assert.equal(store.ensureVectorSpace({ ...definition, dimensions: 16, storage: { kind: 'float32', dimensions: 16 } }).id, before, 'truncating to every dimension is plain float32');
+  store.close();
   assert.equal(ids.size, options.length + 1);
   assert.equal(vectorSpaceId({ ...definition, storage: { kind: 'binary', oversampling: 80 } }), vectorSpaceId({ ...definition, storage: { kind: 'binary', rescore: 'float32' } }), 'oversampling is a search setting, not identity');
   assert.equal(storageKey({ kind: 'binary', dimensions: 64 }), 'binary;rescore=float32;dimensions=64');
