@@ -59,7 +59,10 @@ export class BinaryCodes {
     if (this.length > 0 && id < this.ids[this.length - 1]!) return false;
     if (this.length === this.ids.length) this.grow(this.ids.length * 2);
     this.ids[this.length] = id;
-    this.codes.set(this.toWords(code), this.length * this.words);
+    // Bytes straight into the words' memory: the same byte order as toWords gives the query.
+    const bytes = new Uint8Array(this.codes.buffer, this.length * this.words * 4, this.words * 4);
+    bytes.fill(0);
+    bytes.set(code.subarray(0, bytes.length));
     this.alive[this.length] = 1;
     this.length += 1;
     return true;
