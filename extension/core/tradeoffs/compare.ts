@@ -5,7 +5,7 @@
 import { rankings, qualityOf, selfSupervisedQueries, declarationKey, hasDeclaration } from '../migration/report.ts';
 import type { QueryEmbedder } from '../search/search.ts';
 import type { IndexStore, VectorSpace } from '../store/index-store.ts';
-import { DEFAULT_OVERSAMPLING, describeStorage, normalizeStorage, storageKey, storageWarnings, storedDimensions, type StorageOption } from '../store/storage-option.ts';
+import { DEFAULT_OVERSAMPLING, defaultOversampling, describeStorage, normalizeStorage, storageKey, storageWarnings, storedDimensions, type StorageOption } from '../store/storage-option.ts';
 import { measureTradeoffs } from './measure.ts';
 import type { StorageOptionMeasurement, StorageOptionSpec, TradeoffReport } from './types.ts';
 
@@ -108,7 +108,9 @@ export async function compareStorageOptions(options: CompareOptions): Promise<Tr
   const queries = [...embedded, ...standIns];
   signal?.throwIfAborted();
 
-  const candidates = candidateOptions(options.model);
+  // The net a binary search would use on an index this size, named in the label.
+  const binaryNet = defaultOversampling('binary', store.vectorCount(base));
+  const candidates = candidateOptions(options.model).map((option) => (option.kind === 'binary' && option.oversampling === undefined ? { ...option, oversampling: binaryNet } : option));
   const measured = await measureTradeoffs(store, base, candidates, queries, {
     keepSpaces: true,
     signal,
