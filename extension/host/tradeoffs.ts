@@ -64,8 +64,8 @@ export class TradeoffUi {
         },
       );
       this.report = report;
-      const where = this.controller.folders.length > 1 ? ` (${name})` : '';
-      this.panel.updateTradeoffs(view('ready', `Measured on ${report.vectors} vectors${where}.`));
+      // The header already gives the vectors and queries; say which folder in a multi-root workspace.
+      this.panel.updateTradeoffs(view('ready', this.controller.folders.length > 1 ? `Measured on the index of ${name}.` : ''));
     } catch (error) {
       const cancelled = error instanceof WorkerRequestError && error.kind === 'aborted';
       this.panel.updateTradeoffs(view('failed', cancelled ? 'Measuring was cancelled.' : error instanceof Error ? error.message : String(error)));
