@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IndexStore } from '../store/index-store.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
+import { cosineSimilarity } from './calibration.ts';
 
 /** Fixed texts: code in several languages, prose, a query. Changing them changes `CANARY_TEXTS_HASH`. */
 export const CANARY_TEXTS: readonly string[] = [
@@ -38,22 +39,10 @@ export type CanaryCheck =
   /** Same fingerprint, other vectors: the runtime changed what the model computes. */
   | { status: 'drifted'; minimumCosine: number };
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let index = 0; index < a.length; index++) {
-    dot += a[index]! * b[index]!;
-    normA += a[index]! * a[index]!;
-    normB += b[index]! * b[index]!;
-  }
-  return dot / (Math.sqrt(normA * normB) || 1);
-}
-
 /** The lowest cosine between two lists of canary vectors of the same dimensions (NaN when they differ). */
 export function minimumCosine(stored: readonly Float32Array[], fresh: readonly Float32Array[]): number {
   if (stored.length !== fresh.length || stored.some((vector, index) => vector.length !== fresh[index]!.length)) return Number.NaN;
-  return Math.min(...stored.map((vector, index) => cosine(vector, fresh[index]!)));
+  return Math.min(...stored.map((vector, index) => cosineSimilarity(vector, fresh[index]!)));
 }
 
 /** Embeds the canaries with the model and compares them with what was stored for its fingerprint. */
