@@ -314,3 +314,20 @@ function scatterConfiguration(spec: ScatterChartSpec, theme: ChartTheme): ChartC
     },
   };
 }
+
+/**
+ * Draws every chart of a view in the current theme. A chart that fails is skipped with a warning:
+ * its numbers are in the view's table, and one failure is not worth the whole view.
+ */
+export function drawCharts(entries: readonly { canvas: HTMLCanvasElement; spec: ChartSpec | ScatterChartSpec }[]): Chart[] {
+  const theme = readTheme();
+  const charts: Chart[] = [];
+  for (const { canvas, spec } of entries) {
+    try {
+      charts.push(drawChart(canvas, spec, theme));
+    } catch (error) {
+      console.warn(`Semantic Search: could not draw the chart ${spec.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return charts;
+}

@@ -6,7 +6,7 @@
 
 import type { Chart } from 'chart.js';
 import type { MigrationAction, PanelMigrationView } from '../extension/protocol/panel-protocol.ts';
-import { drawChart, readTheme } from './charts.ts';
+import { drawCharts } from './charts.ts';
 import { element, icon } from './dom.ts';
 import { migrationHeader, modelNames, reportPlaceholder, reportSections, reportSummary } from './migration-model.ts';
 import type { ChartSpec, HeaderButton, ReportList, ReportSection, ReportTable } from './migration-model.ts';
@@ -143,15 +143,7 @@ export class MigrationView {
 
   private drawCharts(): void {
     this.destroyCharts();
-    const theme = readTheme();
-    for (const { canvas, spec } of this.canvases) {
-      try {
-        this.charts.push(drawChart(canvas, spec, theme));
-      } catch (error) {
-        // The numbers are in the table beside it; a chart that fails is not worth the whole view.
-        console.warn(`Semantic Search: could not draw the chart ${spec.id}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    this.charts.push(...drawCharts(this.canvases));
     this.chartsDrawn = true;
   }
 

@@ -8,7 +8,7 @@
 import type { Chart } from 'chart.js';
 import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
 import type { PanelTradeoffView } from '../extension/protocol/panel-protocol.ts';
-import { drawChart, readTheme } from './charts.ts';
+import { drawCharts } from './charts.ts';
 import { element, icon } from './dom.ts';
 import type { TradeoffRequest } from './panel-model.ts';
 import { recommendationSegments, TRADEOFF_COLUMNS, tradeoffCharts, tradeoffHeader, tradeoffPlaceholder, tradeoffRows } from './tradeoff-model.ts';
@@ -214,15 +214,7 @@ export class TradeoffView {
 
   private drawCharts(): void {
     this.destroyCharts();
-    const theme = readTheme();
-    for (const { canvas, spec } of this.canvases) {
-      try {
-        this.charts.push(drawChart(canvas, spec, theme));
-      } catch (error) {
-        // The numbers are in the table below; a chart that fails is not worth the whole view.
-        console.warn(`Semantic Search: could not draw the chart ${spec.id}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    this.charts.push(...drawCharts(this.canvases));
     this.chartsDrawn = true;
   }
 
