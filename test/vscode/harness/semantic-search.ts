@@ -1,6 +1,6 @@
 // Steps the journeys share: waiting for the index, searching through the QuickPick.
 import type { Locator, Page } from 'playwright-core';
-import { runCommand } from './workbench.ts';
+import { notificationTexts, runCommand } from './workbench.ts';
 
 /** The extension's status bar item. */
 export function statusBarItem(page: Page): Locator {
@@ -41,4 +41,15 @@ export async function searchInQuickPick(page: Page, query: string, expected: str
 /** The tab of the active editor. */
 export function activeTab(page: Page): Locator {
   return page.locator('.tabs-container .tab.active');
+}
+
+/** Waits for a notification toast whose text matches; the error lists what is on screen instead. */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 180_000): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
+  try {
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (error) {
+    throw new Error(`no notification matching ${pattern}; on screen: ${(await notificationTexts(page)).join(' | ') || 'none'}`, { cause: error });
+  }
+  return toast;
 }

@@ -2,20 +2,10 @@
 // new index is built, read the migration report in the panel, cut over, then roll back.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
-import { searchInQuickPick, statusBarItem, waitForIndexReady } from '../harness/semantic-search.ts';
-import { extensionWebview, notificationTexts, runCommand } from '../harness/workbench.ts';
+import { searchInQuickPick, statusBarItem, waitForIndexReady, waitForNotification } from '../harness/semantic-search.ts';
+import { extensionWebview, runCommand } from '../harness/workbench.ts';
 import type { Page } from 'playwright-core';
 
-/** Waits for a notification whose text matches, and returns its toast. */
-async function notification(page: Page, pattern: RegExp, timeoutMs = 180_000) {
-  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
-  try {
-    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch (error) {
-    throw new Error(`no notification matching ${pattern}; on screen: ${(await notificationTexts(page)).join(' | ') || 'none'}`, { cause: error });
-  }
-  return toast;
-}
 
 /** Picks an option of an enum setting in the Settings editor, as a user does. */
 async function chooseSetting(page: Page, key: string, description: string, option: RegExp): Promise<void> {
@@ -56,7 +46,7 @@ export default defineJourney({
     await step('searching-during-migration');
     await page.keyboard.press('Escape');
 
-    const ready = await notification(page, /index is ready, but/);
+    const ready = await waitForNotification(page, /index is ready, but/);
     await step('new-index-ready');
     await ready.locator('.monaco-button', { hasText: 'Show Report' }).click();
     const panel = extensionWebview(page);
@@ -69,13 +59,13 @@ export default defineJourney({
     await step('migration-report');
 
     await panel.locator('[data-testid="migration-cut-over"]').click();
-    await notification(page, /now answers with glove-100d/, 60_000);
+    await waitForNotification(page, /now answers with glove-100d/, 60_000);
     await step('cut-over');
     await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
     await page.keyboard.press('Escape');
 
     await runCommand(page, 'Semantic Search: Roll Back Model Change');
-    await notification(page, /rolled back to use-lite in \d+ ms/, 60_000);
+    await waitForNotification(page, /rolled back to use-lite in \d+ ms/, 60_000);
     await waitForIndexReady(page);
     await statusBarItem(page).hover();
     await step('rolled-back');

@@ -2,19 +2,10 @@
 // workspace's own index, the panel charts them, Apply on int8 converts the index (no re-embedding)
 // while searches go on, and the new index takes over.
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { defineJourney } from '../harness/journey.ts';
-import { searchInQuickPick, waitForIndexReady } from '../harness/semantic-search.ts';
-import { extensionWebview, notificationTexts, runCommand } from '../harness/workbench.ts';
+import { searchInQuickPick, waitForIndexReady, waitForNotification } from '../harness/semantic-search.ts';
+import { extensionWebview, runCommand } from '../harness/workbench.ts';
 
-async function notification(page: Page, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
-  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: pattern }).first();
-  try {
-    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch (error) {
-    throw new Error(`no notification matching ${pattern}; on screen: ${(await notificationTexts(page)).join(' | ') || 'none'}`, { cause: error });
-  }
-}
 
 export default defineJourney({
   name: 'storage',
@@ -36,11 +27,11 @@ export default defineJourney({
     const row = panel.locator('[data-testid="tradeoff-row-1"]');
     assert.match(await row.innerText(), /int8/);
     await panel.locator('[data-testid="tradeoff-apply-1"]').click();
-    await notification(page, /converting the index to int8/);
+    await waitForNotification(page, /converting the index to int8/, 120_000);
     await step('int8-applied');
     await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
     await page.keyboard.press('Escape');
-    await notification(page, /now answers with use-lite \(int8\)/);
+    await waitForNotification(page, /now answers with use-lite \(int8\)/, 120_000);
     await waitForIndexReady(page);
     await step('int8-index-in-use');
     await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
