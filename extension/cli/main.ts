@@ -19,7 +19,7 @@ import { FolderIndex, defaultDatabasePath, type FolderIndexOptions } from '../co
 import type { IndexProgress, IndexResult } from '../core/indexing/indexer.ts';
 import type { DeviceSetting } from '../core/embedding/providers.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
-import type { SearchHit, SearchMode } from '../core/search/search.ts';
+import type { FusionWeights, SearchHit, SearchMode } from '../core/search/search.ts';
 import { IndexStore } from '../core/store/index-store.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
@@ -61,7 +61,7 @@ const USAGE = `semsearch — search code and docs by meaning, locally
                   [--device auto|cpu|gpu] [--threads N] [--include GLOB]... [--exclude GLOB]...
                   [--storage float32|int8|binary|binary+int8[:OVERSAMPLING]] [--dimensions N]
   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB]
-                  [--mode hybrid|dense|lexical] [--json]
+                  [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--json]
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
   semsearch status [--dir DIR | --db PATH] [--json]
   semsearch watch [DIR] [--db PATH]
@@ -295,6 +295,21 @@ function printHits(hits: SearchHit[]): void {
   });
 }
 
+/** `--weights dense=1,lexical=0.5,symbol=1`: the fusion weights to change. */
+function fusionWeights(value: string | undefined): Partial<FusionWeights> | undefined {
+  if (value === undefined) return undefined;
+  const weights: Partial<FusionWeights> = {};
+  for (const pair of value.split(',')) {
+    const [name, number] = pair.split('=');
+    const weight = Number(number);
+    if (!(name === 'dense' || name === 'lexical' || name === 'symbol') || number === undefined || !Number.isFinite(weight) || weight < 0) {
+      throw new UsageError(`--weights takes dense=W,lexical=W,symbol=W with non-negative numbers, not "${pair}"`);
+    }
+    weights[name] = weight;
+  }
+  return weights;
+}
+
 async function commandSearch(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
     k: { type: 'string' },
@@ -303,10 +318,11 @@ async function commandSearch(argv: string[]): Promise<void> {
     mode: { type: 'string' },
     batch: { type: 'string' },
     out: { type: 'string' },
+    weights: { type: 'string' },
   });
   const k = integerOption(values, 'k', 10)!;
   const mode = choice(values, 'mode', ['hybrid', 'dense', 'lexical'], 'hybrid') as SearchMode;
-  const searchOptions = { k, mode, languages: values.lang as string[] | undefined, pathGlob: values.path as string | undefined };
+  const searchOptions = { k, mode, languages: values.lang as string[] | undefined, pathGlob: values.path as string | undefined, weights: fusionWeights(values.weights as string | undefined) };
   if (!values.batch && positionals.length !== 1) throw new UsageError('give one QUERY (in quotes), or --batch FILE');
   const { root, databasePath } = locateIndex(values);
   const index = await openFolderIndex(values, root, databasePath);

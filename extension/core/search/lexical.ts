@@ -46,6 +46,30 @@ export function queryWords(query: string): string[] {
   return meaningful.length > 0 ? meaningful : words;
 }
 
+/**
+ * The identifiers a query spells out (`GetUint`, `validate_struct`, `parseHTTPHeader()`), as their whole
+ * lexical word: a chunk that defines one of them is very likely what the query is about. Plain words
+ * are not names: joining adjacent words (`validate struct` → `validatestruct`) was measured and hurt
+ * more sets than it helped (bench/quality).
+ */
+export function queryNames(query: string): string[] {
+  const names = new Set<string>();
+  for (const [token] of query.matchAll(TOKEN)) {
+    const parts = identifierParts(token);
+    if (parts.length > 1) names.add(parts.join(''));
+  }
+  return [...names];
+}
+
+/**
+ * An FTS5 MATCH expression that finds chunks whose scope or symbol column holds one of the names, or
+ * undefined when there is none.
+ */
+export function symbolQuery(names: readonly string[]): string | undefined {
+  const expression = lexicalQuery(names);
+  return expression === undefined ? undefined : `symbol : (${expression})`;
+}
+
 /** Indexes smaller than this are fast whatever the query; no word is dropped for being common. */
 const COMMON_WORD_MIN_CHUNKS = 20_000;
 /** A word in more than this share of the chunks adds little to BM25 (its idf is near zero) but costs a long posting list. */

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
-import { lexicalQuery, queryWords, withoutNearUniversalWords } from './lexical.ts';
+import { lexicalQuery, queryNames, queryWords, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
 
 /** What search needs from an embedding model: its fingerprint (to match the index) and query vectors. */
 export interface QueryEmbedder {
@@ -33,8 +33,11 @@ export interface SearchOptions {
   languages?: readonly string[];
   /** Only paths matching this glob (picomatch, relative to the indexed folder). */
   pathGlob?: string;
-  /** Weights of the dense and lexical lists in the fusion. Default 1 and 1. */
-  weights?: { dense: number; lexical: number };
+  /**
+   * Weights of the lists in the fusion: dense, lexical, and symbol (chunks named by an identifier the
+   * query spells out). Defaults in DEFAULT_WEIGHTS.
+   */
+  weights?: Partial<FusionWeights>;
   /** The k of reciprocal rank fusion: larger flattens the advantage of the top ranks. Default 60. */
   rrfK?: number;
   /** Candidates taken from each list before fusion. Default max(50, 5k). */
@@ -46,6 +49,15 @@ export interface SearchOptions {
   oversampling?: number;
   signal?: AbortSignal;
 }
+
+export interface FusionWeights {
+  dense: number;
+  lexical: number;
+  symbol: number;
+}
+
+/** The fusion weights measured best on the evaluation sets (bench/quality). */
+export const DEFAULT_WEIGHTS: FusionWeights = { dense: 1, lexical: 1, symbol: 1 };
 
 export interface SearchScores {
   /** Cosine similarity of the query and the chunk, when the dense list found it. */
@@ -94,6 +106,8 @@ export interface FolderCandidates {
   folder: string;
   dense: { chunk: StoredChunk; similarity: number }[];
   lexical: { chunk: StoredChunk; score: number }[];
+  /** Chunks whose symbol or scope is a name the query spells out, by BM25 on that column. */
+  symbol: { chunk: StoredChunk; score: number }[];
   partial: boolean;
   denseUnavailable: string | undefined;
   space: VectorSpace | undefined;
@@ -154,6 +168,7 @@ export class Searcher {
       folder: this.folder,
       dense: [],
       lexical: [],
+      symbol: [],
       partial: space === undefined || !this.store.isSpaceComplete(space.id),
       denseUnavailable: mode === 'lexical' ? undefined : denseProblem,
       space,
@@ -171,6 +186,9 @@ export class Searcher {
       const { frequencies, chunkBound } = this.store.lexicalDocumentFrequencies(words);
       const expression = lexicalQuery(withoutNearUniversalWords(words, frequencies, chunkBound));
       if (expression) result.lexical = this.lexicalCandidates(space.chunker, expression, wanted, accepts);
+      // Every name the query spells is one of its words, so its frequency is known: unknown names define nothing here.
+      const symbolExpression = symbolQuery(queryNames(query).filter((name) => frequencies.has(name)));
+      if (symbolExpression) result.symbol = this.lexicalCandidates(space.chunker, symbolExpression, wanted, accepts);
       result.milliseconds.lexical = performance.now() - started;
     }
     return result;
@@ -271,8 +289,8 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
   const dense = perFolder
     .flatMap((folder) => folder.dense.map((entry, rank) => ({ folder: folder.folder, rank, ...entry })))
     .sort((a, b) => (models.size <= 1 ? b.similarity - a.similarity : a.rank - b.rank));
-  const lexical = perFolder.flatMap((folder) => folder.lexical.map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.score - a.score);
-  const fused = fuse(dense, lexical, options.weights ?? { dense: 1, lexical: 1 }, options.rrfK ?? 60);
+  const byScore = (list: 'lexical' | 'symbol') => perFolder.flatMap((folder) => folder[list].map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.score - a.score);
+  const fused = fuse(dense, byScore('lexical'), byScore('symbol'), { ...DEFAULT_WEIGHTS, ...options.weights }, options.rrfK ?? 60);
   const hits = mergeOverlapping(fused).slice(0, options.k ?? 10);
   timings.total = performance.now() - started;
   return {
@@ -290,11 +308,15 @@ function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob'>): (c
   return (chunk) => (!languages || languages.has(chunk.language)) && (!matchesPath || matchesPath(chunk.path));
 }
 
-/** Reciprocal rank fusion: each list adds weight / (rrfK + rank) for the chunks it ranked. */
+/**
+ * Reciprocal rank fusion: each list adds weight / (rrfK + rank) for the chunks it ranked. The symbol
+ * list adds rank only: its BM25 is not shown as a score of its own.
+ */
 export function fuse(
   dense: readonly { folder: string; chunk: StoredChunk; similarity: number }[],
   lexical: readonly { folder: string; chunk: StoredChunk; score: number }[],
-  weights: { dense: number; lexical: number },
+  symbol: readonly { folder: string; chunk: StoredChunk; score: number }[],
+  weights: FusionWeights,
   rrfK: number,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
@@ -316,6 +338,9 @@ export function fuse(
     const candidate = entry(folder, chunk);
     candidate.lexical = score;
     candidate.fused += weights.lexical / (rrfK + index + 1);
+  });
+  symbol.forEach(({ folder, chunk }, index) => {
+    entry(folder, chunk).fused += weights.symbol / (rrfK + index + 1);
   });
   // Ties (a chunk at the same rank in one list each) break by the dense score, then by position.
   return [...byKey.values()].sort(

@@ -334,7 +334,7 @@ export class WorkspaceService {
     }
     // Ranked like a search with only the dense list, so pieces of one split chunk come back as one result.
     dense.sort((a, b) => b.similarity - a.similarity);
-    return mergeOverlapping(fuse(dense, [], { dense: 1, lexical: 0 }, 60)).slice(0, request.k);
+    return mergeOverlapping(fuse(dense, [], [], { dense: 1, lexical: 0, symbol: 0 }, 60)).slice(0, request.k);
   }
 
   /**

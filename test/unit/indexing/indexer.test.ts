@@ -61,6 +61,40 @@ describe('indexer', () => {
     assert.ok(onlyPython.hits.length > 0 && onlyPython.hits.every((candidate) => candidate.path.endsWith('.py')));
   });
 
+  test('a query that spells an identifier ranks the chunk that defines it above chunks that only share its words', async () => {
+    const file = path.join(root, 'src/values.ts');
+    writeFileSync(
+      file,
+      [
+        '/** GetUint8 returns the value associated with the key as an unsigned integer of 8 bits. */',
+        'export function GetUint8(values: Map<string, number>, key: string): number {',
+        '  return (values.get(key) ?? 0) & 0xff;',
+        '}',
+        '',
+        '/** GetUint16 returns the value associated with the key as an unsigned integer of 16 bits. */',
+        'export function GetUint16(values: Map<string, number>, key: string): number {',
+        '  return (values.get(key) ?? 0) & 0xffff;',
+        '}',
+        '',
+        'export function GetUint(values: Map<string, number>, key: string): number {',
+        '  return Math.abs(Math.trunc(values.get(key) ?? 0));',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    try {
+      await index.update(['src/values.ts']);
+      const query = 'GetUint returns the value associated with the key as an unsigned integer';
+      const withNames = await index.search(query, { k: 3, mode: 'lexical' });
+      assert.equal(withNames.hits[0]!.symbol, 'GetUint');
+      const wordsOnly = await index.search(query, { k: 3, mode: 'lexical', weights: { symbol: 0 } });
+      assert.notEqual(wordsOnly.hits[0]!.symbol, 'GetUint', 'without the symbol list, repeated words win: the list is what ranks the definition first');
+    } finally {
+      rmSync(file);
+      await index.update(['src/values.ts']);
+    }
+  });
+
   test('an edited file is re-chunked and only its new content is embedded', async () => {
     writeFileSync(path.join(root, 'src/files.ts'), `${BASE_FILES['src/files.ts']}\n/** Deletes a temporary directory recursively. */\nexport function removeTemporaryDirectory(directory: string): void {\n  rmSync(directory, { recursive: true });\n}\n`);
     const result = await index.update(['src/files.ts']);

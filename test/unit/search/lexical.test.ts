@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { identifierParts, lexicalQuery, lexicalWords, queryWords, withoutNearUniversalWords } from '../../../extension/core/search/lexical.ts';
+import { identifierParts, lexicalQuery, lexicalWords, queryNames, queryWords, symbolQuery, withoutNearUniversalWords } from '../../../extension/core/search/lexical.ts';
 
 test('identifiers are indexed whole and by their parts', () => {
   assert.deepEqual(identifierParts('parseHTTPHeader'), ['parse', 'http', 'header']);
@@ -21,4 +21,11 @@ test('near-universal words are dropped from queries on large indexes only, keepi
   assert.deepEqual(withoutNearUniversalWords(['return', 'parse', 'value'], frequencies, 100_000), ['parse']);
   assert.deepEqual(withoutNearUniversalWords(['return', 'value'], frequencies, 100_000), ['value'], 'the rarest stays when all are common');
   assert.deepEqual(withoutNearUniversalWords(['return', 'parse'], frequencies, 10_000), ['return', 'parse'], 'small indexes keep everything');
+});
+
+test('query names are the compound identifiers a query spells, whole', () => {
+  assert.deepEqual(queryNames('GetUint returns the value of get_HTTPStatus()'), ['getuint', 'gethttpstatus']);
+  assert.deepEqual(queryNames('how to validate a struct'), [], 'plain words name nothing');
+  assert.equal(symbolQuery([]), undefined);
+  assert.equal(symbolQuery(['getuint']), 'symbol : ("getuint")');
 });

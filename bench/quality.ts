@@ -1,0 +1,175 @@
+// bench/quality: retrieval quality on the evaluation sets in ../shared/eval (real repositories and
+// published benchmarks). For every dev set it indexes the set's corpus with the CLI (`semsearch index`),
+// answers the set's queries with `semsearch search --batch` in each mode (dense only, lexical only,
+// hybrid), scores the results with ../shared/eval/score.mjs, and prints one table next to the BM25
+// baseline of ../shared/eval/results/bm25/summary.json.
+//
+//   node bench/quality.ts [--sets code-gin,cosqa,...] [--models use-lite,glove-100d] [--storage float32,int8,binary]
+//                         [--modes dense,lexical,hybrid] [--full] [--fresh] [--cache DIR] [--json FILE]
+//                         [--search-args="--flag value"]
+//
+// Indexes are kept in --cache (default .bench/quality) and indexed again incrementally on each run, so
+// a second run only searches and scores. Storage options other than float32 are converted from the
+// float32 vectors (no embedding). Results are deterministic: two runs print the same numbers.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const EVAL = path.resolve(ROOT, '..', 'shared', 'eval');
+const CLI = path.join(ROOT, 'bin', 'semsearch.js');
+
+/** One scored row: a dev query file against the corpus it searches, scored as the BM25 table scores it. */
+interface EvalSet {
+  /** Name used by --sets. */
+  set: string;
+  /** Label of the matching row in the BM25 summary. */
+  label: string;
+  corpus: string;
+  queries: string;
+  /** Extra scorer arguments (`--min-rel 2` for graded sets). */
+  scoreArguments: string[];
+  /** A full (unstripped) corpus: a sanity check, run with --full only. */
+  sanity: boolean;
+}
+
+function evalSet(set: string, variant: string, corpus: string, queries: string, options: { scoreArguments?: string[]; sanity?: boolean } = {}): EvalSet {
+  return {
+    set,
+    label: variant ? `${set} / ${variant}` : set,
+    corpus: path.join(EVAL, 'sets', corpus),
+    queries: path.join(EVAL, 'sets', queries),
+    scoreArguments: options.scoreArguments ?? [],
+    sanity: options.sanity ?? false,
+  };
+}
+
+const SETS: EvalSet[] = [
+  evalSet('code-rich', 'stripped', 'code-rich/corpus-stripped', 'code-rich/dev/queries-stripped.jsonl'),
+  evalSet('code-gin', 'stripped', 'code-gin/corpus-stripped', 'code-gin/dev/queries-stripped.jsonl'),
+  evalSet('code-eslint', 'stripped', 'code-eslint/corpus-stripped', 'code-eslint/dev/queries-stripped.jsonl'),
+  evalSet('docs-eslint', 'stripped', 'code-eslint/corpus-stripped', 'docs-eslint/dev/queries-stripped.jsonl'),
+  evalSet('docs-fastapi', 'stripped', 'docs-fastapi/corpus-stripped', 'docs-fastapi/dev/queries-stripped.jsonl'),
+  evalSet('xling-fastapi', 'stripped', 'docs-fastapi/corpus-stripped', 'xling-fastapi/dev/queries-stripped.jsonl'),
+  evalSet('cosqa', '', 'cosqa/corpus', 'cosqa/dev/queries.jsonl'),
+  evalSet('csn-python', 'functions', 'csn-python/corpus', 'csn-python/dev/queries.jsonl'),
+  evalSet('csn-python', 'functions (min-rel 2)', 'csn-python/corpus', 'csn-python/dev/queries.jsonl', { scoreArguments: ['--min-rel', '2'] }),
+  evalSet('csn-python', 'whole files', 'csn-python/corpus-files', 'csn-python/dev/queries-files.jsonl'),
+  evalSet('code-rich', 'full', 'code-rich/corpus', 'code-rich/dev/queries.jsonl', { sanity: true }),
+  evalSet('code-gin', 'full', 'code-gin/corpus', 'code-gin/dev/queries.jsonl', { sanity: true }),
+  evalSet('code-eslint', 'full', 'code-eslint/corpus', 'code-eslint/dev/queries.jsonl', { sanity: true }),
+  evalSet('docs-fastapi', 'full', 'docs-fastapi/corpus', 'docs-fastapi/dev/queries.jsonl', { sanity: true }),
+];
+
+const { values: options } = parseArgs({
+  options: {
+    sets: { type: 'string' },
+    models: { type: 'string', default: 'use-lite,glove-100d' },
+    storage: { type: 'string', default: 'float32,int8,binary' },
+    modes: { type: 'string', default: 'dense,lexical,hybrid' },
+    full: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    cache: { type: 'string', default: path.join(ROOT, '.bench', 'quality') },
+    json: { type: 'string' },
+    'search-args': { type: 'string', default: '' },
+  },
+});
+
+const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+const wantedSets = options.sets ? new Set(list(options.sets)) : undefined;
+const sets = SETS.filter((entry) => (wantedSets ? wantedSets.has(entry.set) : true) && (options.full || !entry.sanity));
+const models = list(options.models);
+const storages = list(options.storage);
+const modes = list(options.modes);
+const searchArguments = list(options['search-args'].replaceAll(' ', ','));
+if (!existsSync(EVAL)) throw new Error(`${EVAL} not found: the evaluation sets live in ../shared/eval`);
+if (sets.length === 0) throw new Error(`no set matches --sets ${options.sets}; sets: ${[...new Set(SETS.map((entry) => entry.set))].join(', ')}`);
+
+/** Runs the CLI; its stdout when it succeeds, otherwise throws with its stderr. */
+function semsearch(argumentsList: string[]): string {
+  const result = spawnSync(process.execPath, [CLI, ...argumentsList], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (result.status !== 0) throw new Error(`semsearch ${argumentsList.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  return result.stdout;
+}
+
+interface Scores {
+  n: number;
+  'Recall@10': number;
+  'MRR@10': number;
+  'nDCG@10': number;
+}
+
+function score(entry: EvalSet, resultsPath: string): Scores {
+  const result = spawnSync(process.execPath, [path.join(EVAL, 'score.mjs'), '--queries', entry.queries, '--results', resultsPath, '--json', ...entry.scoreArguments], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`score.mjs failed on ${resultsPath}:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as Scores;
+}
+
+const bm25 = new Map((JSON.parse(readFileSync(path.join(EVAL, 'results', 'bm25', 'summary.json'), 'utf8')) as (Scores & { label: string; split: string })[]).filter((row) => row.split === 'dev').map((row) => [row.label, row]));
+
+interface Row {
+  label: string;
+  method: string;
+  model: string | undefined;
+  storage: string | undefined;
+  mode: string;
+  scores: Scores;
+  milliseconds: number;
+}
+const rows: Row[] = [];
+const indexing: { corpus: string; model: string; seconds: number; output: string }[] = [];
+const started = performance.now();
+const cacheKey = (corpus: string): string => path.relative(path.join(EVAL, 'sets'), corpus).replaceAll(path.sep, '__');
+const resultsDirectory = path.join(options.cache, 'results');
+mkdirSync(resultsDirectory, { recursive: true });
+
+function searchAndScore(entry: EvalSet, databasePath: string, model: string, storage: string | undefined, mode: string): void {
+  const resultsPath = path.join(resultsDirectory, `${entry.label.replace(/[^a-z0-9]+/gi, '_')}.${model}.${storage ?? 'any'}.${mode}.jsonl`);
+  const searchStarted = performance.now();
+  semsearch(['search', '--batch', entry.queries, '--db', databasePath, '--model', model, '--mode', mode, '--k', '10', '--out', resultsPath, ...searchArguments]);
+  const milliseconds = performance.now() - searchStarted;
+  const method = mode === 'lexical' ? 'lexical' : `${mode} ${model} ${storage}`;
+  rows.push({ label: entry.label, method, model: mode === 'lexical' ? undefined : model, storage: mode === 'lexical' ? undefined : storage, mode, scores: score(entry, resultsPath), milliseconds });
+}
+
+const corpora = [...new Set(sets.map((entry) => entry.corpus))];
+for (const corpus of corpora) {
+  const corpusSets = sets.filter((entry) => entry.corpus === corpus);
+  for (const [modelIndex, model] of models.entries()) {
+    const databasePath = path.join(options.cache, cacheKey(corpus), `${model}.db`);
+    if (options.fresh) rmSync(path.dirname(databasePath), { recursive: true, force: true });
+    mkdirSync(path.dirname(databasePath), { recursive: true });
+    for (const [storageIndex, storage] of storages.entries()) {
+      const indexStarted = performance.now();
+      const output = semsearch(['index', corpus, '--db', databasePath, '--model', model, '--storage', storage]);
+      const seconds = (performance.now() - indexStarted) / 1000;
+      if (storageIndex === 0) indexing.push({ corpus: cacheKey(corpus), model, seconds, output: output.trim() });
+      process.stderr.write(`indexed ${cacheKey(corpus)} with ${model} (${storage}) in ${seconds.toFixed(1)} s\n`);
+      for (const entry of corpusSets) {
+        for (const mode of modes) {
+          // Lexical results do not depend on the model or the storage: scored once per set.
+          if (mode === 'lexical' && (modelIndex > 0 || storageIndex > 0)) continue;
+          searchAndScore(entry, databasePath, model, storage, mode);
+        }
+      }
+    }
+  }
+}
+
+const percent = (value: number | undefined): string => (value === undefined ? '—' : (value * 100).toFixed(1));
+const lines: string[] = [];
+lines.push('| set | method | n | Recall@10 | MRR@10 | nDCG@10 | Δ nDCG vs BM25 | search s |', '|---|---|---|---|---|---|---|---|');
+for (const label of [...new Set(sets.map((entry) => entry.label))]) {
+  const baseline = bm25.get(label);
+  if (baseline) lines.push(`| ${label} | BM25 baseline (40-line windows) | ${baseline.n} | ${percent(baseline['Recall@10'])} | ${percent(baseline['MRR@10'])} | ${percent(baseline['nDCG@10'])} | | |`);
+  for (const row of rows.filter((candidate) => candidate.label === label)) {
+    const delta = baseline ? ((row.scores['nDCG@10'] - baseline['nDCG@10']) * 100).toFixed(1) : '—';
+    lines.push(`| ${label} | ${row.method} | ${row.scores.n} | ${percent(row.scores['Recall@10'])} | ${percent(row.scores['MRR@10'])} | ${percent(row.scores['nDCG@10'])} | ${delta.startsWith('-') ? delta : `+${delta}`} | ${(row.milliseconds / 1000).toFixed(1)} |`);
+  }
+}
+process.stdout.write(`${lines.join('\n')}\n\n`);
+process.stdout.write(`indexing (incremental on a cached index): ${indexing.map((entry) => `${entry.corpus} ${entry.model} ${entry.seconds.toFixed(1)} s`).join('; ')}\n`);
+process.stdout.write(`total ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+if (options.json) writeFileSync(options.json, `${JSON.stringify({ sets: sets.map((entry) => entry.label), models, storages, modes, searchArguments, rows, indexing }, null, 2)}\n`);
