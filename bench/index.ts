@@ -133,7 +133,7 @@ async function measureQueries(size: number) {
     const chunks: Chunk[] = [];
     for (let index = 0; index < perFile && file * perFile + index < size; index++) {
       const text = Array.from({ length: 40 }, zipfWord).join(' ') + ` id${file}x${index}`;
-      chunks.push({ path: `f${file}.ts`, language: 'typescript', kind: 'function', symbol: `f${index}`, scope: [], signature: undefined, startLine: index * 10 + 1, endLine: index * 10 + 9, text, docComment: undefined, part: undefined });
+      chunks.push({ path: `f${file}.ts`, language: 'typescript', kind: 'function', symbol: `f${index}`, scope: [], signature: undefined, startLine: index * 10 + 1, endLine: index * 10 + 9, text, docComment: undefined, part: undefined, relations: { defines: [], calls: [], imports: [] } });
     }
     store.replaceFile({ path: `f${file}.ts`, contentHash: `h${file}`, size: 1, mtimeMs: 1, language: 'typescript' }, new Map([['synthetic', chunks]]));
     store.insertEmbeddings(space, chunks.map((chunk) => {

@@ -119,7 +119,7 @@ function chunkTemplate(count: number): { databasePath: string; hashes: string[] 
   for (let file = 0; file * perFile < count; file++) {
     const chunks: Chunk[] = [];
     for (let index = 0; index < perFile && file * perFile + index < count; index++) {
-      chunks.push({ path: `f${file}.ts`, language: 'typescript', kind: 'function', symbol: undefined, scope: [], signature: undefined, startLine: index + 1, endLine: index + 1, text: `v${file * perFile + index}`, docComment: undefined, part: undefined });
+      chunks.push({ path: `f${file}.ts`, language: 'typescript', kind: 'function', symbol: undefined, scope: [], signature: undefined, startLine: index + 1, endLine: index + 1, text: `v${file * perFile + index}`, docComment: undefined, part: undefined, relations: { defines: [], calls: [], imports: [] } });
     }
     store.replaceFile({ path: `f${file}.ts`, contentHash: `h${file}`, size: 1, mtimeMs: 1, language: 'typescript' }, new Map([['synthetic', chunks]]));
     hashes.push(...chunks.map((chunk) => chunkContentHash(chunk)));

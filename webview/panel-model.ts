@@ -6,7 +6,8 @@
 import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
 import { applicableOption, canMeasureTradeoffs } from '../extension/protocol/panel-protocol.ts';
 import type {
-  HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelResult, PanelState, PanelToHost, PanelTradeoffView, PanelView,
+  HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelRelatedChunk, PanelRelations, PanelResult, PanelState, PanelToHost,
+  PanelTradeoffView, PanelView,
 } from '../extension/protocol/panel-protocol.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -115,6 +116,25 @@ export interface SessionOptions {
   restored?: PanelState;
 }
 
+/**
+ * A result's callers and callees as the panel holds them: asked for (loading), answered, or failed. Kept in
+ * memory only (the host is asked again after a reload), and dropped when the results change.
+ */
+export type RelationsView =
+  | { state: 'loading'; requestId: number }
+  | { state: 'ready'; requestId: number; relations: PanelRelations }
+  | { state: 'failed'; requestId: number; message: string };
+
+/** Whether a result is code whose callers and callees can be asked for (not a Markdown section or a text window). */
+export function hasRelations(result: PanelResult): boolean {
+  return result.kind !== 'section' && result.kind !== 'window' && result.language !== 'markdown' && result.language !== 'text';
+}
+
+/** What identifies a result across renders: its folder, path and range. */
+export function resultKey(result: Pick<PanelResult, 'folder' | 'path' | 'startLine' | 'endLine'>): string {
+  return `${result.folder}\u0000${result.path}\u0000${result.startLine}\u0000${result.endLine}`;
+}
+
 /** A request of the storage view's buttons, as sent to the host. */
 export type TradeoffRequest = Extract<PanelToHost, { type: 'applyStorage' | 'measureTradeoffs' }>;
 
@@ -140,6 +160,9 @@ export class PanelSession {
   private pendingTradeoff: TradeoffRequest | null = null;
   private pendingTradeoffHandle: unknown = undefined;
   private resultsQuery: string;
+  /** Callers and callees shown, by result key. */
+  private relations = new Map<string, RelationsView>();
+  private relationRequests = 0;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -258,6 +281,33 @@ export class PanelSession {
     return this.resultsQuery;
   }
 
+  /** The callers and callees shown under a result (by index in `state.results`), or undefined when folded. */
+  relationsOf(index: number): RelationsView | undefined {
+    const result = this.current.results[index];
+    return result === undefined ? undefined : this.relations.get(resultKey(result));
+  }
+
+  /** The "Callers / Callees" toggle of a result: asks the host for them, or folds them away again. */
+  toggleRelations(index: number): void {
+    const result = this.current.results[index];
+    if (result === undefined || !hasRelations(result)) return;
+    const key = resultKey(result);
+    if (this.relations.delete(key)) {
+      this.options.onDidChange();
+      return;
+    }
+    const requestId = ++this.relationRequests;
+    this.relations.set(key, { state: 'loading', requestId });
+    const { folder, path, startLine, endLine } = result;
+    this.options.post({ type: 'relations', requestId, folder, path, startLine, endLine, chunkIds: [...(result.chunkIds ?? [])] });
+    this.options.onDidChange();
+  }
+
+  /** Opens a caller or callee in an editor, as a result is opened. */
+  openRelated(related: PanelRelatedChunk, preview = false): void {
+    this.options.post({ type: 'open', folder: related.folder, path: related.path, startLine: related.startLine, endLine: related.endLine, preview });
+  }
+
   /** Tells the host the panel is listening; searches again if the restored results were stale. */
   start(): void {
     this.options.post({ type: 'ready' });
@@ -350,6 +400,17 @@ export class PanelSession {
         if (message.view === this.view) return true;
         this.update({ view: message.view });
         return true;
+      case 'relations':
+      case 'relationsFailed': {
+        // Only the answer to the latest request of a result still unfolded counts.
+        const key = [...this.relations].find(([, view]) => view.requestId === message.requestId)?.[0];
+        if (key === undefined) return false;
+        this.relations.set(key, message.type === 'relations'
+          ? { state: 'ready', requestId: message.requestId, relations: message.relations }
+          : { state: 'failed', requestId: message.requestId, message: message.message });
+        this.options.onDidChange();
+        return true;
+      }
     }
   }
 
@@ -394,6 +455,8 @@ export class PanelSession {
   }
 
   private update(change: Partial<PanelState>): void {
+    // New results: the callers and callees shown belong to the old ones.
+    if (change.results !== undefined && change.results !== this.current.results) this.relations = new Map();
     this.current = { ...this.current, ...change };
     this.options.onDidChange();
   }

@@ -6,15 +6,15 @@
 // offered once the host has sent one.
 
 import { parsePanelState, parseToPanel } from '../extension/protocol/panel-protocol.ts';
-import type { PanelFilters, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
+import type { PanelFilters, PanelRelatedChunk, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
 import { element, icon } from './dom.ts';
 import { MigrationView } from './migration-view.ts';
 import { TradeoffView } from './tradeoff-view.ts';
 import {
-  Debouncer, displayOrder, formatLineRange, formatScore, groupByFile, highlightRanges, indexStateIcon, kindIcon, languageChoices,
+  Debouncer, displayOrder, formatLineRange, formatScore, groupByFile, hasRelations, highlightRanges, indexStateIcon, kindIcon, languageChoices,
   moveSelection, noticeText, PanelSession, queryTerms, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
 } from './panel-model.ts';
-import type { FileGroup, SelectionMove, TextSegment, Timer } from './panel-model.ts';
+import type { FileGroup, RelationsView, SelectionMove, TextSegment, Timer } from './panel-model.ts';
 
 interface VsCodeApi {
   postMessage(message: PanelToHost): void;
@@ -104,6 +104,8 @@ class Panel {
   private renderedSelection = -1;
   private renderedLanguages = '';
   private order: number[] = [];
+  /** Each result's callers/callees area and toggle, with the view last rendered in it (by result index). */
+  private relationAreas = new Map<number, { area: HTMLElement; toggle: HTMLButtonElement; rendered: RelationsView | undefined }>();
 
   constructor(api: VsCodeApi) {
     this.api = api;
@@ -191,6 +193,8 @@ class Panel {
       if (this.session.state.selectedIndex === -1 && this.order.length > 0) this.session.select(this.order[0]!);
     });
     this.resultsList.addEventListener('click', (event) => {
+      // The buttons inside a result (Callers / Callees, a caller or callee) do their own thing.
+      if (event.target instanceof Element && event.target.closest('button')) return;
       const option = event.target instanceof Element ? event.target.closest<HTMLElement>('[role="option"]') : null;
       const index = option ? Number(option.dataset.index) : Number.NaN;
       if (!Number.isInteger(index)) return;
@@ -235,6 +239,8 @@ class Panel {
   }
 
   private onListKey(event: KeyboardEvent): void {
+    // A focused button inside a result (Callers / Callees) takes Enter and Space itself.
+    if (event.target instanceof HTMLButtonElement) return;
     const moves: Record<string, SelectionMove> = { ArrowDown: 'next', ArrowUp: 'previous', Home: 'first', End: 'last', PageDown: 'pageDown', PageUp: 'pageUp' };
     const move = moves[event.key];
     if (move) {
@@ -308,6 +314,7 @@ class Panel {
     this.renderLanguages();
     this.renderStatus();
     this.renderResults();
+    this.renderRelations();
     this.renderSelection();
   }
 
@@ -410,6 +417,7 @@ class Panel {
       const groups = groupByFile(state.results);
       const showFolders = spansFolders(state.results);
       this.order = displayOrder(groups);
+      this.relationAreas = new Map();
       this.resultsList.replaceChildren(...groups.map((group) => this.renderGroup(group, state.results, terms, showFolders)));
       this.resultsList.hidden = state.results.length === 0;
     }
@@ -478,11 +486,77 @@ class Panel {
     const snippet = element('pre', { className: 'snippet', testId: 'result-snippet' }, code,
       ...(more > 0 ? [element('span', { className: 'snippet-more', text: `${more} more ${more === 1 ? 'line' : 'lines'}` })] : []));
 
+    const via = result.via
+      ? [element('div', { className: 'result-via', testId: 'result-via' }, icon('codicon-call-outgoing'), element('span', { text: `Called by the result above as ${result.via.name}()` }))]
+      : [];
     return element('div', {
       className: 'result',
       testId: 'result',
       attributes: { id: `result-${index}`, role: 'option', 'aria-selected': 'false', 'aria-label': resultLabel(result), 'data-index': String(index) },
-    }, heading, snippet);
+    }, ...via, heading, snippet, ...this.relationControls(result, index));
+  }
+
+  /** The Callers / Callees toggle and the area it unfolds, for code results. */
+  private relationControls(result: PanelResult, index: number): HTMLElement[] {
+    if (!hasRelations(result)) return [];
+    const area = element('div', { className: 'result-relations', testId: 'result-relations', attributes: { id: `relations-${index}` } });
+    area.hidden = true;
+    const toggle = element('button', {
+      className: 'relations-toggle',
+      testId: 'relations-toggle',
+      attributes: { type: 'button', 'aria-expanded': 'false', 'aria-controls': area.id, title: 'Show the code that calls this and the code it calls (found by name)' },
+    }, icon('codicon-references'), element('span', { text: 'Callers / Callees' }));
+    toggle.addEventListener('click', (event) => {
+      event.stopPropagation();
+      this.session.toggleRelations(index);
+    });
+    this.relationAreas.set(index, { area, toggle, rendered: undefined });
+    return [toggle, area];
+  }
+
+  /** Re-renders the callers/callees areas whose view changed (loading, answered, failed, folded). */
+  private renderRelations(): void {
+    for (const [index, entry] of this.relationAreas) {
+      const view = this.session.relationsOf(index);
+      if (view === entry.rendered) continue;
+      entry.rendered = view;
+      entry.toggle.setAttribute('aria-expanded', String(view !== undefined));
+      entry.area.hidden = view === undefined;
+      if (view === undefined) {
+        entry.area.replaceChildren();
+      } else if (view.state === 'loading') {
+        entry.area.replaceChildren(element('div', { className: 'relations-note' }, icon('codicon-loading', 'codicon-modifier-spin'), element('span', { text: 'Finding callers and callees…' })));
+      } else if (view.state === 'failed') {
+        entry.area.replaceChildren(element('div', { className: 'relations-note relations-error' }, icon('codicon-error'), element('span', { text: view.message })));
+      } else {
+        const { callers, callees, truncated } = view.relations;
+        entry.area.replaceChildren(
+          this.relatedList('Called by', 'callers', callers),
+          this.relatedList('Calls', 'callees', callees),
+          ...(truncated ? [element('div', { className: 'relations-note', text: 'Only the nearest are listed.' })] : []),
+        );
+      }
+    }
+  }
+
+  private relatedList(title: string, testId: string, list: readonly PanelRelatedChunk[]): HTMLElement {
+    const items = list.map((related) => {
+      const name = related.symbol === null ? related.kind : [...related.scope.filter((part) => part !== related.symbol), related.symbol].join(' › ');
+      const button = element('button', {
+        className: 'related',
+        testId: 'related',
+        attributes: { type: 'button', title: `${related.path}:${related.startLine} (by the name ${related.name})` },
+      }, icon(kindIcon(related.kind, ''), 'kind-icon'), element('span', { className: 'related-name', text: name }), element('span', { className: 'related-where', text: `${related.path}:${related.startLine}` }));
+      button.addEventListener('click', (event) => {
+        event.stopPropagation();
+        this.session.openRelated(related);
+      });
+      return element('li', {}, button);
+    });
+    return element('div', { className: 'related-group', testId },
+      element('div', { className: 'related-title', text: title }),
+      list.length === 0 ? element('div', { className: 'relations-note', text: 'None found.' }) : element('ul', { className: 'related-list' }, ...items),
+    );
   }
 
   private renderSelection(): void {

@@ -2,8 +2,8 @@
 //
 //   semsearch index [DIR...] [--db PATH] [--model NAME|PATH] [--quantization fp32|int8] [--device auto|cpu|gpu]
 //                   [--storage float32|int8|binary[+int8][:OVERSAMPLING]] [--dimensions N]
-//   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--mode M] [--json]
-//   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
+//   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--mode M] [--relations] [--expand-calls [--expand-hits N]] [--json]
+//   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--expand-calls [--expand-hits N]] [--out FILE]
 //   semsearch status [--dir DIR | --db PATH] [--json]
 //   semsearch watch [DIR] [--db PATH]
 //   semsearch tradeoffs [--dir DIR | --db PATH] [--json]
@@ -20,6 +20,7 @@ import type { IndexProgress, IndexResult } from '../core/indexing/indexer.ts';
 import type { DeviceSetting } from '../core/embedding/providers.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { FusionWeights, SearchHit, SearchMode } from '../core/search/search.ts';
+import { relationsOf, type ChunkRelationsView, type RelatedChunk } from '../core/search/relations.ts';
 import { IndexStore } from '../core/store/index-store.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
@@ -61,8 +62,10 @@ const USAGE = `semsearch — search code and docs by meaning, locally
                   [--device auto|cpu|gpu] [--threads N] [--include GLOB]... [--exclude GLOB]...
                   [--storage float32|int8|binary|binary+int8[:OVERSAMPLING]] [--dimensions N]
   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB]
-                  [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--json]
-  semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--out FILE]
+                  [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--relations]
+                  [--expand-calls [--expand-hits N]] [--json]
+  semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--mode M] [--weights ...]
+                  [--expand-calls [--expand-hits N]] [--out FILE]
   semsearch status [--dir DIR | --db PATH] [--json]
   semsearch watch [DIR] [--db PATH]
   semsearch migrate --to MODEL [--quantization fp32|int8] [--manual] [--margin 0.05] [--dir DIR | --db PATH]
@@ -74,6 +77,8 @@ Models: use-lite (default, int8), glove-100d, a Hugging Face model of the catalo
 nomic-v1.5, jina-code, e5-small, coderankembed: downloaded once into the cache; --offline forbids it),
 or the path of a Hugging Face model folder.
 The index of a folder lives under your cache directory unless --db says where.
+--relations shows each result's callers and callees (found by name in the syntax tree); --expand-calls puts
+the definitions of what the top results call (top 3, or --expand-hits N) right after them.
 --storage stores vectors as float32 (default), int8 (a quarter of the bytes) or binary codes searched by
 Hamming distance and rescored from float32 or int8 (much faster); --dimensions N keeps the first N
 (Matryoshka). Changing either builds a new index from the vectors already computed; it stays until you change it.`;
@@ -280,18 +285,50 @@ async function commandIndex(argv: string[]): Promise<void> {
   if (values.json) process.stdout.write(`${JSON.stringify(results.map(({ space, skips, ...rest }) => ({ ...rest, space: { id: space.id, modelId: space.modelId }, skips: skips?.skipped })), null, 2)}\n`);
 }
 
-function hitJson(hit: SearchHit) {
-  return { path: hit.path, start_line: hit.startLine, end_line: hit.endLine, score: hit.scores.fused, dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, symbol: hit.symbol ?? null, language: hit.language };
+/** A related chunk as --json writes it. */
+function relatedJson(related: RelatedChunk) {
+  return { name: related.name, path: related.path, start_line: related.startLine, end_line: related.endLine, symbol: related.symbol ?? null, kind: related.kind, proximity: related.proximity };
 }
 
-function printHits(hits: SearchHit[]): void {
+function hitJson(hit: SearchHit, relations?: ChunkRelationsView) {
+  return {
+    path: hit.path, start_line: hit.startLine, end_line: hit.endLine, score: hit.scores.fused, dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, symbol: hit.symbol ?? null, language: hit.language,
+    ...(hit.via ? { via: { called_by: hit.via.calledBy, name: hit.via.name } } : {}),
+    ...(relations ? { callers: relations.callers.map(relatedJson), callees: relations.callees.map(relatedJson) } : {}),
+  };
+}
+
+/** Related chunks shown per list under a hit; --json has them all (up to the relations limit). */
+const PRINTED_RELATIONS = 5;
+
+function printRelations(label: string, list: readonly RelatedChunk[]): void {
+  if (list.length === 0) {
+    process.stdout.write(`      ${label}: none found\n`);
+    return;
+  }
+  const shown = list.slice(0, PRINTED_RELATIONS).map((related) => {
+    const name = related.symbol ? [...related.scope, related.symbol].join('.') : related.kind;
+    return `${name} (${related.path}:${related.startLine})`;
+  });
+  const more = list.length > PRINTED_RELATIONS ? `, and ${list.length - PRINTED_RELATIONS} more` : '';
+  process.stdout.write(`      ${label}: ${shown.join(', ')}${more}\n`);
+}
+
+function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefined)[]): void {
   hits.forEach((hit, index) => {
     const where = `${hit.path}:${hit.startLine}-${hit.endLine}`;
     const name = hit.symbol ? `  ${[...hit.scope, hit.symbol].join('.')}` : '';
     const dense = hit.scores.dense === undefined ? '' : ` dense ${hit.scores.dense.toFixed(3)}`;
-    process.stdout.write(`${String(index + 1).padStart(2)}. ${where}${name}   (${hit.language}${dense})\n`);
+    const caller = hit.via ? hits.findIndex((other) => other.chunkIds.includes(hit.via!.calledBy)) : -1;
+    const via = hit.via ? `   called as ${hit.via.name}() by ${caller >= 0 ? `result ${caller + 1}` : 'a result'}` : '';
+    process.stdout.write(`${String(index + 1).padStart(2)}. ${where}${name}   (${hit.language}${dense})${via}\n`);
     const preview = hit.snippet.split('\n').filter((line) => line.trim() !== '').slice(0, 3);
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
+    const related = relations?.[index];
+    if (related) {
+      printRelations('callers', related.callers);
+      printRelations('callees', related.callees);
+    }
   });
 }
 
@@ -319,10 +356,22 @@ async function commandSearch(argv: string[]): Promise<void> {
     batch: { type: 'string' },
     out: { type: 'string' },
     weights: { type: 'string' },
+    relations: { type: 'boolean', default: false },
+    'expand-calls': { type: 'boolean', default: false },
+    'expand-hits': { type: 'string' },
   });
   const k = integerOption(values, 'k', 10)!;
   const mode = choice(values, 'mode', ['hybrid', 'dense', 'lexical'], 'hybrid') as SearchMode;
-  const searchOptions = { k, mode, languages: values.lang as string[] | undefined, pathGlob: values.path as string | undefined, weights: fusionWeights(values.weights as string | undefined) };
+  if (values['expand-hits'] !== undefined && !values['expand-calls']) throw new UsageError('--expand-hits goes with --expand-calls');
+  const expandCalls = values['expand-calls'] ? (integerOption(values, 'expand-hits', undefined) ?? true) : undefined;
+  const searchOptions = {
+    k,
+    mode,
+    languages: values.lang as string[] | undefined,
+    pathGlob: values.path as string | undefined,
+    weights: fusionWeights(values.weights as string | undefined),
+    expandCalls,
+  };
   if (!values.batch && positionals.length !== 1) throw new UsageError('give one QUERY (in quotes), or --batch FILE');
   const { root, databasePath } = locateIndex(values);
   const index = await openFolderIndex(values, root, databasePath);
@@ -344,20 +393,22 @@ async function commandSearch(argv: string[]): Promise<void> {
         }
         if (typeof entry.query !== 'string' || entry.id === undefined) throw new UsageError(`${batchPath}:${lineNumber} needs "id" and a string "query"`);
         const response = await index.search(entry.query, searchOptions);
-        output.write(`${JSON.stringify({ id: entry.id, results: response.hits.map(hitJson) })}\n`);
+        output.write(`${JSON.stringify({ id: entry.id, results: response.hits.map((hit) => hitJson(hit)) })}\n`);
       }
       if (output !== process.stdout) await new Promise<void>((resolve) => (output as WriteStream).end(resolve));
       return;
     }
     const response = await index.search(positionals[0]!, searchOptions);
+    const relations = values.relations ? response.hits.map((hit) => relationsOf(index.store, hit.chunkIds)) : undefined;
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ query: positionals[0], partial: response.partial, denseUnavailable: response.denseUnavailable ?? null, milliseconds: response.milliseconds, results: response.hits.map(hitJson) }, null, 2)}\n`);
+      const results = response.hits.map((hit, position) => hitJson(hit, relations?.[position]));
+      process.stdout.write(`${JSON.stringify({ query: positionals[0], partial: response.partial, denseUnavailable: response.denseUnavailable ?? null, milliseconds: response.milliseconds, results }, null, 2)}\n`);
       return;
     }
     if (response.partial) process.stderr.write('semsearch: the index is partial (still being built, or interrupted): results cover what is indexed so far\n');
     if (response.denseUnavailable) process.stderr.write(`semsearch: lexical results only: ${response.denseUnavailable}\n`);
     if (response.hits.length === 0) process.stdout.write('no results\n');
-    printHits(response.hits);
+    printHits(response.hits, relations);
   } finally {
     await index.close();
   }

@@ -34,7 +34,7 @@ export interface Settings {
     useGitIgnore: boolean;
   };
   chunking: { maxLines: number; overlapTokens: number };
-  search: { resultCount: number; mode: SearchMode; denseWeight: number; lexicalWeight: number };
+  search: { resultCount: number; mode: SearchMode; denseWeight: number; lexicalWeight: number; expandCalls: boolean };
   migration: { autoCutover: boolean; qualityMargin: number; retentionDays: number };
   storage: { kind: 'float32' | 'int8' | 'binary'; rescore: 'float32' | 'int8'; dimensions: number; oversampling: number };
 }
@@ -92,6 +92,7 @@ export function readSettings(): Settings {
       mode: configuration.get<SearchMode>('search.mode', 'hybrid'),
       denseWeight: configuration.get<number>('search.denseWeight', 1),
       lexicalWeight: configuration.get<number>('search.lexicalWeight', 1),
+      expandCalls: configuration.get<boolean>('search.expandCalls', false),
     },
     storage: {
       kind: configuration.get<'float32' | 'int8' | 'binary'>('storage.kind', 'float32'),

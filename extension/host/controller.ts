@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import type { FolderSpec, ServiceError, ServiceSettings, ServiceState } from '../core/service/workspace-service.ts';
 import type { SearchRequestOptions } from '../protocol/worker-protocol.ts';
 import type { StorageOption } from '../core/store/storage-option.ts';
-import type { IndexState, PanelResult } from '../protocol/panel-protocol.ts';
+import type { IndexState, PanelRelatedChunk, PanelRelations, PanelResult } from '../protocol/panel-protocol.ts';
+import type { RelationsRequest } from '../core/service/workspace-service.ts';
+import type { RelatedChunk } from '../core/search/relations.ts';
 import { REINDEX_KEYS, RELOAD_MODEL_KEYS, affects, readSettings, type Settings } from './configuration.ts';
 import { ensureModel, modelNeedsDownload, type EnsuredModel } from './model-download.ts';
 import { IndexClient, WorkerRequestError } from './index-client.ts';
@@ -136,6 +138,17 @@ export class Controller implements vscode.Disposable {
     return { results: toPanelResults(response.hits, this.folderNames), partial: response.partial, notice: notices.length > 0 ? notices.join('; ') : undefined, milliseconds: response.milliseconds.total };
   }
 
+  /** A result's callers and callees, in its folder (they open like results: the folder is the result's). */
+  async relations(request: RelationsRequest): Promise<PanelRelations> {
+    await this.ensureConfigured();
+    const answer = await this.client.request('relations', request);
+    const toPanel = (related: RelatedChunk): PanelRelatedChunk => ({
+      folder: request.folder, path: related.path, startLine: related.startLine, endLine: related.endLine,
+      name: related.name, symbol: related.symbol ?? null, scope: related.scope, kind: related.kind,
+    });
+    return { callers: answer.callers.map(toPanel), callees: answer.callees.map(toPanel), truncated: answer.truncated };
+  }
+
   /** Opens a result at its range, refusing any path outside its workspace folder. */
   async openResult(result: ResultLocation, preview: boolean): Promise<void> {
     await openResultLocation(result, { preview, logger: this.log });
@@ -178,7 +191,7 @@ export class Controller implements vscode.Disposable {
       threads: settings.model.threads,
       discovery: { include: settings.indexing.include, exclude: settings.indexing.exclude, maxFileBytes: settings.indexing.maxFileSize, useGitIgnore: settings.indexing.useGitIgnore },
       chunking: { maxChunkLines: settings.chunking.maxLines, overlapTokens: settings.chunking.overlapTokens },
-      search: { k: settings.search.resultCount, mode: settings.search.mode, weights: { dense: settings.search.denseWeight, lexical: settings.search.lexicalWeight } },
+      search: { k: settings.search.resultCount, mode: settings.search.mode, weights: { dense: settings.search.denseWeight, lexical: settings.search.lexicalWeight }, expandCalls: settings.search.expandCalls },
       migration: settings.migration,
       storage: storageOption(settings.storage),
     };

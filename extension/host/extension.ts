@@ -43,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
     indexStatus: () => controller.indexStatus(),
     onDidChangeIndexStatus: controller.onDidChangeIndexStatus,
     logger: { warn: (message) => controller.log.warn(message) },
+    relations: (request) => controller.relations(request),
   });
   const migration = new MigrationUi(controller, panel);
   const tradeoffs = new TradeoffUi(controller, panel);

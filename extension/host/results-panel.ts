@@ -14,12 +14,12 @@ import { isAbortError } from '../core/errors.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
 import {
-  applicableOption, canMeasureTradeoffs, MAX_LANGUAGES, MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH, MAX_QUERY_LENGTH,
-  MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES, MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH,
-  parseFromPanel, parseMigrationView, parseToPanel, parseTradeoffView,
+  applicableOption, canMeasureTradeoffs, MAX_CHUNK_IDS, MAX_LANGUAGES, MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH,
+  MAX_QUERY_LENGTH, MAX_RELATED, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES, MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_TRADEOFF_OPTIONS,
+  MAX_TRADEOFF_TEXT_LENGTH, parseFromPanel, parseMigrationView, parseToPanel, parseTradeoffView,
 } from '../protocol/panel-protocol.ts';
 import type {
-  HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelResult, PanelToHost, PanelTradeoffView,
+  HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelRelations, PanelResult, PanelToHost, PanelTradeoffView,
 } from '../protocol/panel-protocol.ts';
 import { openResultLocation } from './open-result.ts';
 
@@ -48,6 +48,12 @@ export interface PanelSearchOutcome {
 /** Runs one search; rejects with an AbortError (or resolves, ignored) once `signal` aborts. */
 export type PanelSearch = (query: string, filters: PanelFilters, signal: AbortSignal) => Promise<PanelSearchOutcome>;
 
+/** A result whose callers and callees the panel asks for: its location and the chunks it is made of. */
+export type PanelRelationsRequest = Omit<Extract<PanelToHost, { type: 'relations' }>, 'type' | 'requestId'>;
+
+/** Finds a result's callers and callees. */
+export type PanelRelationsProvider = (request: PanelRelationsRequest) => Promise<PanelRelations>;
+
 /** Where the panel reports what it refused or what failed. */
 export interface PanelLogger {
   warn(message: string): void;
@@ -61,6 +67,8 @@ export interface ResultsPanelOptions {
   indexStatus(): PanelIndexStatus | PromiseLike<PanelIndexStatus>;
   onDidChangeIndexStatus: vscode.Event<unknown>;
   logger: PanelLogger;
+  /** Answers the Callers / Callees toggle of a result; without it the panel says they are not available. */
+  relations?: PanelRelationsProvider;
 }
 
 const EMPTY_FILTERS: PanelFilters = { languages: [], pathGlob: '' };
@@ -379,6 +387,28 @@ export class ResultsPanel implements vscode.Disposable {
       case 'measureTradeoffs':
         this.measureTradeoffs();
         return;
+      case 'relations':
+        void this.answerRelations(message);
+        return;
+    }
+  }
+
+  private async answerRelations({ requestId, folder, path, startLine, endLine, chunkIds }: Extract<PanelToHost, { type: 'relations' }>): Promise<void> {
+    const request: PanelRelationsRequest = { folder, path, startLine, endLine, chunkIds };
+    const provider = this.options.relations;
+    if (!provider) {
+      this.post({ type: 'relationsFailed', requestId, message: 'Callers and callees are not available here.' });
+      return;
+    }
+    try {
+      const relations = fitRelations(await provider(request));
+      if (!this.post({ type: 'relations', requestId, relations })) {
+        this.post({ type: 'relationsFailed', requestId, message: 'The callers and callees could not be shown: they do not fit the panel protocol. See the Semantic Search log.' });
+      }
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.options.logger.warn(`Results panel: finding callers and callees failed: ${text}`);
+      this.post({ type: 'relationsFailed', requestId, message: text.slice(0, 2000) || 'Finding callers and callees failed.' });
     }
   }
 
@@ -550,8 +580,33 @@ export function fitResults(results: readonly PanelResult[]): PanelResult[] {
       snippet: result.snippet.slice(0, MAX_SNIPPET_LENGTH),
       snippetStartLine: Math.max(1, Math.trunc(result.snippetStartLine) || 1),
       scores: { dense: finiteOrNull(result.scores.dense), lexical: finiteOrNull(result.scores.lexical), fused: finiteOrNull(result.scores.fused) ?? 0 },
+      ...(result.chunkIds === undefined ? {} : { chunkIds: result.chunkIds.slice(0, MAX_CHUNK_IDS) }),
+      ...(result.via === undefined ? {} : { via: { name: result.via.name.slice(0, 1000) } }),
     };
   });
+}
+
+/** Clips callers and callees to the protocol's limits (lists shortened, marked truncated; long names cut). */
+export function fitRelations(relations: PanelRelations): PanelRelations {
+  const fit = (list: PanelRelations['callers']) =>
+    list.slice(0, MAX_RELATED).map((related) => {
+      const startLine = Math.max(1, Math.trunc(related.startLine) || 1);
+      return {
+        folder: related.folder,
+        path: related.path,
+        startLine,
+        endLine: Math.max(startLine, Math.trunc(related.endLine) || startLine),
+        name: related.name.slice(0, 1000),
+        symbol: related.symbol === null ? null : related.symbol.slice(0, 1000),
+        scope: related.scope.slice(0, 100).map((entry) => entry.slice(0, 1000)),
+        kind: related.kind.slice(0, 50),
+      };
+    });
+  return {
+    callers: fit(relations.callers),
+    callees: fit(relations.callees),
+    truncated: relations.truncated || relations.callers.length > MAX_RELATED || relations.callees.length > MAX_RELATED,
+  };
 }
 
 /**

@@ -17,6 +17,8 @@ export function toPanelResults(hits: readonly SearchHit[], folderNames: Readonly
     snippet: hit.snippet,
     snippetStartLine: hit.snippetStartLine,
     scores: { dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, fused: hit.scores.fused },
+    chunkIds: [...hit.chunkIds],
+    ...(hit.via ? { via: { name: hit.via.name } } : {}),
   }));
 }
 

@@ -34,6 +34,33 @@ export interface PanelResult {
   snippet: string;
   snippetStartLine: number;
   scores: { dense: number | null; lexical: number | null; fused: number };
+  /** The index's chunks the result is made of, for asking its callers and callees. Absent in states saved before it existed. */
+  chunkIds?: number[];
+  /** Set when the search added the result as the definition of what the result above it calls (call expansion). */
+  via?: { name: string };
+}
+
+/** A caller or callee of a result, as the panel lists it (and opens it, like a result). */
+export interface PanelRelatedChunk {
+  folder: string;
+  /** Path relative to the folder, '/' separators. */
+  path: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  /** The name that links the two: what the caller calls, or what the callee defines. */
+  name: string;
+  symbol: string | null;
+  scope: string[];
+  kind: string;
+}
+
+/** A result's callers (chunks that call a name it defines) and callees (definitions of names it calls), found by name. */
+export interface PanelRelations {
+  callers: PanelRelatedChunk[];
+  callees: PanelRelatedChunk[];
+  /** Whether a list was cut (only the nearest are sent). */
+  truncated: boolean;
 }
 
 /** What the panel remembers across hiding and window reloads (through the webview state API). */
@@ -116,7 +143,10 @@ export type HostToPanel =
    */
   | { type: 'tradeoffs'; view: PanelTradeoffView }
   /** Switch to a view (e.g. the host opened the panel on the migration report). */
-  | { type: 'showView'; view: PanelView };
+  | { type: 'showView'; view: PanelView }
+  /** The answer to the panel's `relations` request with the same id. */
+  | { type: 'relations'; requestId: number; relations: PanelRelations }
+  | { type: 'relationsFailed'; requestId: number; message: string };
 
 export type PanelToHost =
   /** The panel's script is running and can receive messages. */
@@ -132,7 +162,12 @@ export type PanelToHost =
    */
   | { type: 'applyStorage'; option: StorageOptionSpec }
   /** The storage view's "Measure Again": compare the storage options on the index again. */
-  | { type: 'measureTradeoffs' };
+  | { type: 'measureTradeoffs' }
+  /**
+   * Ask for a result's callers and callees: by its chunks when it has them, else by its range. The host answers
+   * with `relations` or `relationsFailed` carrying the same `requestId`.
+   */
+  | { type: 'relations'; requestId: number; folder: string; path: string; startLine: number; endLine: number; chunkIds: number[] };
 
 /** Limits every message is checked against; senders clip to them so that nothing valid is refused. */
 export const MAX_QUERY_LENGTH = 2000;
@@ -141,6 +176,9 @@ export const MAX_LANGUAGES = 50;
 export const MAX_RESULTS = 500;
 export const MAX_SNIPPET_LENGTH = 100_000;
 const MAX_SCOPE_DEPTH = 100;
+/** Chunks of one result (a merged hit holds a few), and callers or callees per list. */
+export const MAX_CHUNK_IDS = 100;
+export const MAX_RELATED = 50;
 /** Limits of the migration view: plain-text lines, model names, report queries (each and in all), examples. */
 export const MAX_MIGRATION_TEXT_LENGTH = 2000;
 export const MAX_MODEL_NAME_LENGTH = 200;
@@ -214,28 +252,69 @@ export function parseFromPanel(value: unknown): PanelToHost | undefined {
     }
     case 'measureTradeoffs':
       return { type: 'measureTradeoffs' };
+    case 'relations': {
+      const { requestId, folder, path, startLine, endLine, chunkIds } = value;
+      if (!isRequestId(requestId) || !isString(folder, 4096) || !isString(path, 4096) || !isLine(startLine) || !isLine(endLine) || endLine < startLine || !isChunkIdList(chunkIds)) return undefined;
+      return { type: 'relations', requestId, folder, path, startLine, endLine, chunkIds: [...chunkIds] };
+    }
     default:
       return undefined;
   }
 }
 
+function isChunkIdList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length <= MAX_CHUNK_IDS && value.every((id) => typeof id === 'number' && Number.isSafeInteger(id) && id >= 0);
+}
+
+function isScope(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= MAX_SCOPE_DEPTH && value.every((entry) => isString(entry, 1000));
+}
+
+/** A caller or callee, copied field by field, or undefined when any field is wrong. */
+function parseRelatedChunk(value: unknown): PanelRelatedChunk | undefined {
+  if (!isRecord(value)) return undefined;
+  const { folder, path, startLine, endLine, name, symbol, scope, kind } = value;
+  if (!isString(folder, 4096) || !isString(path, 4096) || !isLine(startLine) || !isLine(endLine) || endLine < startLine) return undefined;
+  if (!isString(name, 1000) || !(symbol === null || isString(symbol, 1000)) || !isScope(scope) || !isString(kind, 50)) return undefined;
+  return { folder, path, startLine, endLine, name, symbol, scope: [...scope], kind };
+}
+
+function parseRelatedList(value: unknown): PanelRelatedChunk[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_RELATED) return undefined;
+  const list = value.map(parseRelatedChunk);
+  return list.every((entry): entry is PanelRelatedChunk => entry !== undefined) ? list : undefined;
+}
+
+/** A result's relations, copied field by field, or undefined when any field is wrong. */
+export function parseRelations(value: unknown): PanelRelations | undefined {
+  if (!isRecord(value) || typeof value.truncated !== 'boolean') return undefined;
+  const callers = parseRelatedList(value.callers);
+  const callees = parseRelatedList(value.callees);
+  return callers && callees ? { callers, callees, truncated: value.truncated } : undefined;
+}
+
 /** A result, copied field by field (unknown fields are left behind), or undefined when any field is wrong. */
 export function parseResult(value: unknown): PanelResult | undefined {
   if (!isRecord(value)) return undefined;
-  const { folder, folderName, path, startLine, endLine, language, kind, symbol, scope, snippet, snippetStartLine, scores } = value;
+  const { folder, folderName, path, startLine, endLine, language, kind, symbol, scope, snippet, snippetStartLine, scores, chunkIds, via } = value;
   if (
     !isString(folder, 4096) || !isString(folderName, 1000) || !isString(path, 4096) ||
     !isLine(startLine) || !isLine(endLine) || endLine < startLine || !isString(language, 50) || !isString(kind, 50) ||
     !(symbol === null || isString(symbol, 1000)) ||
-    !Array.isArray(scope) || scope.length > MAX_SCOPE_DEPTH || !scope.every((entry) => isString(entry, 1000)) ||
+    !isScope(scope) ||
     !isString(snippet, MAX_SNIPPET_LENGTH) || !isLine(snippetStartLine) || !isRecord(scores) ||
     !isNumberOrNull(scores.dense) || !isNumberOrNull(scores.lexical) || !isFiniteNumber(scores.fused)
   ) {
     return undefined;
   }
+  // Both optional: absent (or undefined) is "none"; present, they must be right.
+  if (chunkIds !== undefined && !isChunkIdList(chunkIds)) return undefined;
+  if (via !== undefined && !(isRecord(via) && isString(via.name, 1000))) return undefined;
   return {
     folder, folderName, path, startLine, endLine, language, kind, symbol, scope: [...scope], snippet, snippetStartLine,
     scores: { dense: scores.dense, lexical: scores.lexical, fused: scores.fused },
+    ...(chunkIds === undefined ? {} : { chunkIds: [...chunkIds] }),
+    ...(via === undefined ? {} : { via: { name: (via as { name: string }).name } }),
   };
 }
 
@@ -285,6 +364,12 @@ export function parseToPanel(value: unknown): HostToPanel | undefined {
     }
     case 'showView':
       return PANEL_VIEWS.includes(value.view as PanelView) ? { type: 'showView', view: value.view as PanelView } : undefined;
+    case 'relations': {
+      const relations = parseRelations(value.relations);
+      return isRequestId(value.requestId) && relations ? { type: 'relations', requestId: value.requestId, relations } : undefined;
+    }
+    case 'relationsFailed':
+      return isRequestId(value.requestId) && isString(value.message, 2000) ? { type: 'relationsFailed', requestId: value.requestId, message: value.message } : undefined;
     default:
       return undefined;
   }

@@ -3,7 +3,8 @@
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import type { SearchHit, SearchMode, SearchResponse } from '../core/search/search.ts';
 import type { FolderIndexStatus } from '../core/folder-index.ts';
-import type { FolderSpec, FolderState, RestoredSpace, ServiceError, ServiceSettings, ServiceState, SimilarRequest } from '../core/service/workspace-service.ts';
+import type { FolderSpec, FolderState, RelationsRequest, RestoredSpace, ServiceError, ServiceSettings, ServiceState, SimilarRequest } from '../core/service/workspace-service.ts';
+import type { ChunkRelationsView } from '../core/search/relations.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { DuplicatesResult } from '../core/migration/find-duplicates.ts';
 import type { TradeoffReport } from '../core/tradeoffs/types.ts';
@@ -26,6 +27,7 @@ export interface WorkerRequests {
   clear: { params: { folders?: string[] }; result: null };
   search: { params: { query: string; options: SearchRequestOptions }; result: SearchResponse };
   similar: { params: SimilarRequest; result: SearchHit[] };
+  relations: { params: RelationsRequest; result: ChunkRelationsView };
   languages: { params: Record<string, never>; result: string[] };
   details: { params: Record<string, never>; result: { key: string; name: string; status: FolderIndexStatus | undefined; state: FolderState }[] };
   cutOver: { params: { folders?: string[] }; result: string[] };

@@ -47,6 +47,8 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
       return service.search(message.params.query, message.params.options, signal);
     case 'similar':
       return service.similar(message.params, signal);
+    case 'relations':
+      return service.relations(message.params);
     case 'languages':
       return service.languages();
     case 'details':

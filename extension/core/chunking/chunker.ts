@@ -7,16 +7,27 @@ import { ChunkingError } from './errors.ts';
 import { GrammarLoader, directoryLocator, nodeModulesLocator } from './grammars.ts';
 import { isSyntaxLanguage, languageForFile } from './languages.ts';
 import { markdownDrafts } from './markdown.ts';
+import { attachRelations, findRelations, RELATIONS_VERSION, type FileRelations } from './relations.ts';
 import { rulesFor } from './rules.ts';
 import { splitDraft, type WindowOptions } from './split.ts';
 import { syntaxDrafts } from './syntax.ts';
 import type { Chunk, Chunker, ChunkerOptions, LanguageId, SyntaxLanguageId } from './types.ts';
+import type { Language, Query } from 'web-tree-sitter';
+
+type TreeSitter = typeof import('web-tree-sitter');
 
 /**
  * Version of the chunk boundaries and of `embeddingText`. Bump it whenever either changes: it is part of the
  * index fingerprint, so a bump re-chunks and re-embeds every file.
+ *
+ * Relations (`Chunk.relations`) did not bump it: they change neither a chunk's text, its boundaries nor what is
+ * embedded, and a new fingerprint would build a new vector space, embedding everything again for metadata.
+ * They have their own RELATIONS_VERSION, stored with each chunk set; an older one makes the indexer chunk the
+ * file again, which keeps every vector (content hashes are unchanged).
  */
 export const CHUNKER_VERSION = '1';
+
+export { RELATIONS_VERSION } from './relations.ts';
 
 const defaults = {
   maxChunkLines: 150,
@@ -90,14 +101,30 @@ export function createChunker(options: ChunkerOptions): Chunker {
   );
   const warn = (message: string): void => options.logger?.warn(message);
   const languagesWithoutGrammar = new Set<SyntaxLanguageId>(); // warned about once, not once per file
+  // Relation queries, compiled once per language; null when a query does not compile (warned about once).
+  const relationQueries = new Map<SyntaxLanguageId, Query | null>();
   let disposed = false;
+
+  function relationQuery(treeSitter: TreeSitter, language: SyntaxLanguageId, grammar: Language): Query | null {
+    let query = relationQueries.get(language);
+    if (query === undefined) {
+      try {
+        query = new treeSitter.Query(grammar, rulesFor(language).relations.query);
+      } catch (error) {
+        warn(`The ${language} relation query does not compile (${String(error)}); ${language} chunks have no calls or imports.`);
+        query = null;
+      }
+      relationQueries.set(language, query);
+    }
+    return query;
+  }
 
   async function syntaxOrWindows(
     language: SyntaxLanguageId,
     path: string,
     source: SourceText,
     signal: AbortSignal | undefined,
-  ): Promise<Draft[]> {
+  ): Promise<{ drafts: Draft[]; relations: FileRelations | undefined }> {
     let grammar;
     let treeSitter;
     try {
@@ -111,7 +138,7 @@ export function createChunker(options: ChunkerOptions): Chunker {
             `windows, starting with ${path}. Check that the wasm files from wasmFiles() are in place.`,
         );
       }
-      return [windowDraft(source.lines)];
+      return { drafts: [windowDraft(source.lines)], relations: undefined };
     }
     signal?.throwIfAborted();
     const deadline = performance.now() + settings.parseTimeoutMs;
@@ -121,13 +148,25 @@ export function createChunker(options: ChunkerOptions): Chunker {
     if (tree === null) {
       if (signal?.aborted === true) throw abortError(signal);
       warn(`Parsing ${path} took longer than ${settings.parseTimeoutMs} ms; it is chunked by line windows.`);
-      return [windowDraft(source.lines)];
+      return { drafts: [windowDraft(source.lines)], relations: undefined };
     }
+    let drafts: Draft[];
     try {
-      return syntaxDrafts(tree.rootNode, rulesFor(language), source.text, source.lines, settings);
+      drafts = syntaxDrafts(tree.rootNode, rulesFor(language), source.text, source.lines, settings);
     } catch (error) {
       warn(`Could not chunk ${path} along its syntax (${String(error)}); it is chunked by line windows.`);
-      return [windowDraft(source.lines)];
+      tree.delete();
+      return { drafts: [windowDraft(source.lines)], relations: undefined };
+    }
+    try {
+      const query = relationQuery(treeSitter, language, grammar);
+      // The query gets what is left of the parse's time; past it the file keeps the relations found so far.
+      const relations = query === null ? { calls: [], imports: [] } : findRelations(query, tree.rootNode, rulesFor(language).relations, () => signal?.aborted === true || performance.now() > deadline);
+      return { drafts, relations };
+    } catch (error) {
+      // Relations are extras: a failure costs them, not the chunks.
+      warn(`Could not find the calls and imports of ${path} (${String(error)}); its chunks have none.`);
+      return { drafts, relations: { calls: [], imports: [] } };
     } finally {
       tree.delete();
     }
@@ -138,16 +177,17 @@ export function createChunker(options: ChunkerOptions): Chunker {
     path: string,
     source: SourceText,
     signal: AbortSignal | undefined,
-  ): Promise<Draft[]> {
-    if (language === 'markdown') return markdownDrafts(source.lines);
+  ): Promise<{ drafts: Draft[]; relations: FileRelations | undefined }> {
+    if (language === 'markdown') return { drafts: markdownDrafts(source.lines), relations: undefined };
     if (isSyntaxLanguage(language)) return syntaxOrWindows(language, path, source, signal);
-    return [windowDraft(source.lines)];
+    return { drafts: [windowDraft(source.lines)], relations: undefined };
   }
 
   return {
     fingerprint:
       `chunker-${CHUNKER_VERSION};maxTokens=${options.maxTokens};overlapTokens=${options.overlapTokens};` +
       `maxChunkLines=${settings.maxChunkLines};minChunkLines=${settings.minChunkLines};windowLines=${settings.windowLines}`,
+    relationsVersion: RELATIONS_VERSION,
 
     async chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]> {
       if (disposed) throw new ChunkingError('disposed', 'The chunker was disposed; create a new one.');
@@ -155,8 +195,11 @@ export function createChunker(options: ChunkerOptions): Chunker {
       const source = sourceText(text);
       if (source.lines.every(isBlank)) return [];
       const language = languageForFile(path, source.text);
-      const drafts = coverRemainingLines(await draftsFor(language, path, source, signal), source.lines);
+      const found = await draftsFor(language, path, source, signal);
+      const drafts = coverRemainingLines(found.drafts, source.lines);
       signal?.throwIfAborted();
+      // After the safety net, so lines no rule chunked still give their calls to the chunk that holds them.
+      if (found.relations !== undefined) attachRelations(drafts, found.relations);
       const ordered = drafts.map((draft, order) => ({ draft, order }));
       ordered.sort((a, b) => firstRow(a.draft) - firstRow(b.draft) || a.order - b.order);
       const chunks: Chunk[] = [];
@@ -174,6 +217,8 @@ export function createChunker(options: ChunkerOptions): Chunker {
 
     dispose(): void {
       disposed = true;
+      for (const query of relationQueries.values()) query?.delete();
+      relationQueries.clear();
       loader.dispose();
     },
   };

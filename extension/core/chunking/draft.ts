@@ -11,6 +11,19 @@ export interface DraftLine {
   elided: boolean;
 }
 
+/** A name found at a source row (0-based), so that each piece of a split draft keeps only its own. */
+export interface RowName {
+  row: number;
+  name: string;
+}
+
+/** What a draft defines, calls and imports, by row; the splitter gives each piece the names on its rows. */
+export interface DraftRelations {
+  defines: RowName[];
+  calls: RowName[];
+  imports: RowName[];
+}
+
 /** A chunk before splitting. */
 export interface Draft {
   kind: ChunkKind;
@@ -19,6 +32,8 @@ export interface Draft {
   signature: string | undefined;
   docComment: string | undefined;
   lines: DraftLine[];
+  /** Undefined for drafts not made from a syntax tree (Markdown, windows): their chunks have no relations. */
+  relations?: DraftRelations;
 }
 
 /** Source text normalised for chunking: '\n' line endings, no byte order mark. */

@@ -5,6 +5,7 @@
 import { embeddingText } from './embedding-text.ts';
 import { ChunkingError } from './errors.ts';
 import { isBlank, trimBlankLines, type Draft, type DraftLine } from './draft.ts';
+import { relationsOfLines } from './relations.ts';
 import type { Chunk, LanguageId } from './types.ts';
 
 /** The window a draft must fit. */
@@ -35,6 +36,7 @@ function toChunk(draft: Draft, origin: DraftOrigin, lines: DraftLine[], part: Ch
     text: lines.map((line) => line.text).join('\n'),
     docComment: draft.docComment,
     part,
+    relations: relationsOfLines(draft, lines),
   };
 }
 

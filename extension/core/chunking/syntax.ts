@@ -3,7 +3,7 @@
 // stack. The algorithm is described in README.md.
 
 import type { Node } from 'web-tree-sitter';
-import { dedent, indentation, isBlank, rowLines, type Draft, type DraftLine } from './draft.ts';
+import { dedent, indentation, isBlank, rowLines, type Draft, type DraftLine, type RowName } from './draft.ts';
 import {
   attachmentTypes,
   commentTypes,
@@ -50,6 +50,8 @@ interface Unit {
   endRow: number;
   scope: string[];
   definition: Item | undefined;
+  /** What the unit holds: its statements and small definitions (the names they declare are its `defines`). */
+  items: Item[];
 }
 
 function lastRow(node: Node): number {
@@ -220,6 +222,7 @@ class SyntaxChunker {
       if (group === undefined) return;
       const only = group.members.length === 1 ? group.members[0]! : undefined;
       if (only?.type === 'definition') group.unit.definition = only;
+      group.unit.items = group.members;
       units.push(group.unit);
       group = undefined;
     };
@@ -237,7 +240,7 @@ class SyntaxChunker {
       if (item.type === 'definition' && !small) {
         flush();
         const startRow = Math.min(item.startRow, forwardGlue ?? item.startRow);
-        units.push({ startRow, endRow: item.endRow, scope: item.scope, definition: item });
+        units.push({ startRow, endRow: item.endRow, scope: item.scope, definition: item, items: [item] });
         forwardGlue = undefined;
         continue;
       }
@@ -250,7 +253,7 @@ class SyntaxChunker {
       }
       if (group === undefined) {
         const startRow = Math.min(item.startRow, forwardGlue ?? item.startRow);
-        group = { unit: { startRow, endRow: item.endRow, scope: item.scope, definition: undefined }, members: [] };
+        group = { unit: { startRow, endRow: item.endRow, scope: item.scope, definition: undefined, items: [] }, members: [] };
       }
       forwardGlue = undefined;
       group.unit.endRow = Math.max(group.unit.endRow, item.endRow);
@@ -261,7 +264,7 @@ class SyntaxChunker {
       // Header lines with nothing after them (a container whose members all sit on its first line).
       const last = units.at(-1);
       if (last !== undefined) last.endRow = Math.max(last.endRow, forwardGlueEnd);
-      else units.push({ startRow: forwardGlue, endRow: forwardGlueEnd, scope: [], definition: undefined });
+      else units.push({ startRow: forwardGlue, endRow: forwardGlueEnd, scope: [], definition: undefined, items: [] });
     }
     return units;
   }
@@ -270,7 +273,7 @@ class SyntaxChunker {
     const item = unit.definition;
     if (item === undefined) {
       const lines = rowLines(this.#lines, unit.startRow, unit.endRow);
-      this.drafts.push(this.#draft('statements', undefined, unit.scope, undefined, undefined, lines));
+      this.drafts.push(this.#draft('statements', undefined, unit.scope, undefined, undefined, lines, this.#declared(unit.items)));
       return;
     }
     const match = item.match!;
@@ -281,7 +284,7 @@ class SyntaxChunker {
     const docComment = this.#docComment(item.docRows);
     if (!match.container || match.body === undefined || depth + 1 >= MAX_DEPTH) {
       const lines = rowLines(this.#lines, unit.startRow, unit.endRow);
-      this.drafts.push(this.#draft(kind, match.name, scope, signature, docComment, lines));
+      this.drafts.push(this.#draft(kind, match.name, scope, signature, docComment, lines, []));
       return;
     }
     const memberScope = match.name === undefined ? scope : [...scope, match.name];
@@ -290,9 +293,11 @@ class SyntaxChunker {
     const extracted = members.filter(
       (member) => member.type === 'definition' && this.#ownRows(member) >= this.#options.minChunkLines,
     );
-    this.drafts.push(this.#draft(kind, match.name, scope, signature, docComment, this.#skeleton(unit, extracted)));
+    // The class declares what stays in its chunk: small methods, class-level constants.
+    const declared = this.#declared(members.filter((member) => !extracted.includes(member)));
+    this.drafts.push(this.#draft(kind, match.name, scope, signature, docComment, this.#skeleton(unit, extracted), declared));
     for (const member of extracted) {
-      this.#emit({ startRow: member.startRow, endRow: member.endRow, scope: member.scope, definition: member }, depth + 1);
+      this.#emit({ startRow: member.startRow, endRow: member.endRow, scope: member.scope, definition: member, items: [member] }, depth + 1);
     }
   }
 
@@ -355,6 +360,20 @@ class SyntaxChunker {
     return dedent(lines).join('\n');
   }
 
+  /** Names declared by the items of a unit: small definitions, and what statements declare (constants, variables). */
+  #declared(items: readonly Item[]): RowName[] {
+    const names: RowName[] = [];
+    for (const item of items) {
+      if (item.node === undefined) continue;
+      if (item.type === 'definition') {
+        if (item.match?.name !== undefined) names.push({ row: item.node.startPosition.row, name: item.match.name });
+      } else if (item.type === 'statement' && !item.attachable) {
+        for (const name of this.#rules.relations.declaredNames(item.node)) names.push({ row: name.startPosition.row, name: name.text });
+      }
+    }
+    return names;
+  }
+
   #draft(
     kind: Draft['kind'],
     symbol: string | undefined,
@@ -362,8 +381,10 @@ class SyntaxChunker {
     signature: string | undefined,
     docComment: string | undefined,
     lines: DraftLine[],
+    defines: RowName[],
   ): Draft {
-    return { kind, symbol, scope, signature, docComment, lines };
+    // Calls and imports are added by row once the whole file's drafts are known (relations.ts).
+    return { kind, symbol, scope, signature, docComment, lines, relations: { defines, calls: [], imports: [] } };
   }
 }
 

@@ -48,6 +48,22 @@ export interface ChunkPart {
   count: number;
 }
 
+/**
+ * Names a chunk defines, calls and imports, read from the syntax tree. Names only: nothing is resolved (no types,
+ * no scopes), so `parse` is any function called `parse`. Empty for Markdown sections and line windows.
+ */
+export interface ChunkRelations {
+  /**
+   * The chunk's own symbol (every piece of a split definition has it) and the names declared at its level: small
+   * functions and classes grouped into it, a class's small methods, top-level constants and variables.
+   */
+  defines: string[];
+  /** Functions and methods called inside the chunk, by the callee's last identifier: `a.b.parse(x)` → `parse`, `new Foo()` → `Foo`. */
+  calls: string[];
+  /** Imported module specifiers (`./http`, `os.path`, `net/http`) and imported names. */
+  imports: string[];
+}
+
 /** One unit of indexing: a piece of a file, with the context needed to embed and to show it. */
 export interface Chunk {
   /** Path relative to the workspace folder, with '/' separators, as given by the caller. */
@@ -70,6 +86,8 @@ export interface Chunk {
   docComment: string | undefined;
   /** Set when the chunk was split to fit the window; every piece keeps symbol, scope and signature. */
   part: ChunkPart | undefined;
+  /** What it defines, calls and imports (metadata: not part of the embedded text). Each list deduplicated, in source order. */
+  relations: ChunkRelations;
 }
 
 /** Where warnings go (a grammar that failed to load, a parse that timed out); the caller decides how to log. */
@@ -105,6 +123,8 @@ export interface ChunkerOptions {
 export interface Chunker {
   /** CHUNKER_VERSION plus the options that move chunk boundaries; part of the index fingerprint. */
   readonly fingerprint: string;
+  /** RELATIONS_VERSION: chunk sets stored with older relations are chunked again (not embedded again). */
+  readonly relationsVersion: number;
   /** Chunks of one file, in line order. Rejects with the signal's reason when aborted. */
   chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]>;
   dispose(): void;

@@ -240,7 +240,7 @@ class IndexRun {
         seen.add(file.relativePath);
         this.progress.filesScanned += 1;
         const known = stored.get(file.relativePath);
-        if (known && known.size === file.size && known.mtimeMs === file.mtimeMs && known.chunkers.has(this.space.chunker)) {
+        if (known && known.size === file.size && known.mtimeMs === file.mtimeMs && this.isChunked(known)) {
           this.result.filesUnchanged += 1;
         } else {
           changed.push(file);
@@ -290,7 +290,7 @@ class IndexRun {
           for await (const file of walk) {
             seen.add(file.relativePath);
             const known = stored.get(file.relativePath);
-            if (!(known && known.size === file.size && known.mtimeMs === file.mtimeMs && known.chunkers.has(this.space.chunker))) await this.indexFile(file, known);
+            if (!(known && known.size === file.size && known.mtimeMs === file.mtimeMs && this.isChunked(known))) await this.indexFile(file, known);
           }
           const prefix = classification.relativePath === '' ? '' : `${classification.relativePath}/`;
           removed.push(...[...stored.keys()].filter((candidate) => candidate.startsWith(prefix) && !seen.has(candidate)));
@@ -309,6 +309,14 @@ class IndexRun {
     }
   }
 
+  /**
+   * Whether a file's chunk set for this space is complete and current. One written with older relations is not:
+   * chunking it again costs no embedding (its chunks have the same content hashes, so they keep their vectors).
+   */
+  private isChunked(known: StoredFile): boolean {
+    return known.chunkers.has(this.space.chunker) && (known.relationsVersions.get(this.space.chunker) ?? 0) >= this.options.chunker.relationsVersion;
+  }
+
   /** Reads, hashes and (if its content changed) chunks one file, then queues its new contents for embedding. */
   private async indexFile(file: DiscoveredFile, known: StoredFile | undefined): Promise<void> {
     this.signal?.throwIfAborted();
@@ -316,7 +324,7 @@ class IndexRun {
     try {
       const bytes = await readFile(file.absolutePath);
       const contentHash = contentHashOf(bytes);
-      if (known && known.contentHash === contentHash && known.chunkers.has(this.space.chunker)) {
+      if (known && known.contentHash === contentHash && this.isChunked(known)) {
         store.touchFile(file.relativePath, file.size, file.mtimeMs);
       } else {
         const text = decodeSample(bytes);
@@ -324,6 +332,7 @@ class IndexRun {
         const inserted = store.replaceFile(
           { path: file.relativePath, contentHash, size: bytes.length, mtimeMs: file.mtimeMs, language: chunks[0]?.language ?? 'text' },
           new Map([[this.space.chunker, chunks]]),
+          chunker.relationsVersion,
         );
         const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash));
         const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));

@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { lexicalQuery, queryNames, queryWords, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
+import { callExpansion, expandCalls } from './expand-calls.ts';
 
 /** What search needs from an embedding model: its fingerprint (to match the index) and query vectors. */
 export interface QueryEmbedder {
@@ -47,6 +48,11 @@ export interface SearchOptions {
    * Searcher's, else the space's setting, else the storage kind's default.
    */
   oversampling?: number;
+  /**
+   * Pull in the definitions of what the top hits call, each right after its caller (marked `via`): true for the
+   * top 3 hits, a number for that many. Default off (see expand-calls.ts).
+   */
+  expandCalls?: boolean | number;
   signal?: AbortSignal;
 }
 
@@ -88,6 +94,8 @@ export interface SearchHit {
   chunkIds: number[];
   /** For a piece of a chunk that was split to fit the window: names the whole, so adjacent pieces merge. */
   splitOf: string | undefined;
+  /** Set on a hit added by `expandCalls`: the chunk of the hit above it that calls it, and the name called. */
+  via?: { calledBy: number; name: string };
 }
 
 export interface SearchResponse {
@@ -291,7 +299,12 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
     .sort((a, b) => (models.size <= 1 ? b.similarity - a.similarity : a.rank - b.rank));
   const byScore = (list: 'lexical' | 'symbol') => perFolder.flatMap((folder) => folder[list].map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.score - a.score);
   const fused = fuse(dense, byScore('lexical'), byScore('symbol'), { ...DEFAULT_WEIGHTS, ...options.weights }, options.rrfK ?? 60);
-  const hits = mergeOverlapping(fused).slice(0, options.k ?? 10);
+  const hits = expandCalls(mergeOverlapping(fused).slice(0, options.k ?? 10), callExpansion(options.expandCalls), {
+    stores: new Map(searchers.map((searcher) => [searcher.folder, searcher.store])),
+    candidates: fused,
+    k: options.k ?? 10,
+    toHit: (candidate) => mergeOverlapping([candidate])[0]!,
+  });
   timings.total = performance.now() - started;
   return {
     hits,

@@ -13,6 +13,7 @@ import type { DiscoveryOptions } from '../discovery/types.ts';
 import type { Quantization } from '../model/fingerprint.ts';
 import { fuse, mergeOverlapping, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
 import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.ts';
+import { chunksInRange, relationsOf, type ChunkRelationsView } from '../search/relations.ts';
 import { describeStorage, type StorageOption } from '../store/storage-option.ts';
 import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migrationStatus, rollBack } from '../migration/lifecycle.ts';
 import { migrationReport, qualityDropped, type MigrationReport } from '../migration/report.ts';
@@ -33,7 +34,7 @@ export interface ServiceSettings {
   chunking: ChunkingSettings;
   /** How vectors are stored (default float32); a change builds a new space while the old one serves. */
   storage?: StorageOption;
-  search: { k: number; mode: SearchMode; weights: { dense: number; lexical: number } };
+  search: { k: number; mode: SearchMode; weights: { dense: number; lexical: number }; expandCalls?: boolean };
   /** How a model change is carried out (defaults: DEFAULT_MIGRATION_SETTINGS). */
   migration?: MigrationSettings;
   /** For a bundled build: where the embedding worker script and the tree-sitter wasm files are. */
@@ -138,6 +139,16 @@ export interface ServiceEvents {
   onState(state: ServiceState): void;
   onProgress(folder: string, progress: IndexProgress): void;
   log(level: 'info' | 'warn', message: string): void;
+}
+
+/** A result whose callers and callees are wanted: its chunks when known (they must lie in its range), else its range. */
+export interface RelationsRequest {
+  folder: string;
+  /** Path relative to the folder. */
+  path: string;
+  startLine: number;
+  endLine: number;
+  chunkIds: number[];
 }
 
 export interface SimilarRequest {
@@ -301,8 +312,25 @@ export class WorkspaceService {
       weights: settings.search.weights,
       languages: options.languages,
       pathGlob: options.pathGlob,
+      expandCalls: settings.search.expandCalls,
       signal,
     });
+  }
+
+  /**
+   * A result's callers and callees in its folder's index. The chunk ids the result carries are used when they
+   * still name chunks of its file inside its range (a re-index may have replaced them); else the chunks in its range.
+   */
+  async relations(request: RelationsRequest): Promise<ChunkRelationsView> {
+    const entry = this.folders.get(request.folder);
+    const index = entry && (await this.openFolder(entry).catch(() => undefined));
+    if (!index) return { callers: [], callees: [], truncated: false };
+    const chunker = index.store.activeSpace()?.chunker ?? index.chunker.fingerprint;
+    const known = [...index.store.chunksById(request.chunkIds).values()].filter(
+      (chunk) => chunk.chunker === chunker && chunk.path === request.path && chunk.startLine >= request.startLine && chunk.endLine <= request.endLine,
+    );
+    const chunks = known.length > 0 ? known : chunksInRange(index.store, chunker, request.path, request.startLine, request.endLine);
+    return relationsOf(index.store, chunks.map((chunk) => chunk.id));
   }
 
   /** Chunks most similar to a piece of code (a selection), across folders, the selection itself excluded. */

@@ -32,6 +32,8 @@ export interface StoredFile extends FileRecord {
   id: number;
   /** Chunker fingerprints that have chunked this content. */
   chunkers: Set<string>;
+  /** Per chunker fingerprint: the RELATIONS_VERSION its chunk set was written with (0: before relations existed). */
+  relationsVersions: Map<string, number>;
 }
 
 /** A chunk row, with the file path joined in. */
@@ -50,6 +52,29 @@ export interface StoredChunk {
   docComment: string | undefined;
   part: { index: number; count: number } | undefined;
   text: string;
+}
+
+/** A chunk's relations as stored (see `ChunkRelations`): names, each list sorted. */
+export interface StoredRelations {
+  defines: string[];
+  calls: string[];
+  imports: string[];
+}
+
+/** How close a related chunk is to the chunk it was found for: name-only resolution prefers the nearest. */
+export type Proximity = 'same-file' | 'same-directory' | 'elsewhere';
+
+/** A chunk found by name (it defines or calls `name`), with how close it is to the path asked about. */
+export interface SymbolMatch {
+  name: string;
+  chunk: StoredChunk;
+  proximity: Proximity;
+}
+
+/** A callee of a chunk: the definition of a name it calls, from the closest of its definers. */
+export interface CalleeMatch extends SymbolMatch {
+  /** How many distinct definitions share that closest proximity (1 = unambiguous by name). */
+  definitions: number;
 }
 
 export interface VectorSpaceDefinition {
@@ -247,6 +272,10 @@ function toSpace(row: SpaceRow): VectorSpace {
   };
 }
 
+type RelationRole = keyof StoredRelations;
+const RELATION_ROLES: readonly RelationRole[] = ['defines', 'calls', 'imports'];
+const PROXIMITIES: readonly Proximity[] = ['same-file', 'same-directory', 'elsewhere'];
+
 /** Float32 vector as the bytes sqlite-vec reads. */
 const vectorBytes = float32Bytes;
 
@@ -277,6 +306,8 @@ export class IndexStore {
   private readonly database: Database.Database;
   /** Each space's tables with their prepared statements, rebuilt when its quantizer changes. */
   private readonly spaceTables = new Map<string, SpaceVectors>();
+  /** Whether chunk_symbols exists (looked up once). */
+  private relationsTable: boolean | undefined;
 
   private constructor(databasePath: string, database: Database.Database) {
     this.path = databasePath;
@@ -361,11 +392,12 @@ export class IndexStore {
         id: number; path: string; content_hash: string; size: number; mtime_ms: number; language: string;
       }[];
       for (const row of rows) {
-        files.set(row.path, { id: row.id, path: row.path, contentHash: row.content_hash, size: row.size, mtimeMs: row.mtime_ms, language: row.language, chunkers: new Set() });
+        files.set(row.path, { id: row.id, path: row.path, contentHash: row.content_hash, size: row.size, mtimeMs: row.mtime_ms, language: row.language, chunkers: new Set(), relationsVersions: new Map() });
       }
       const byId = new Map([...files.values()].map((file) => [file.id, file]));
-      for (const { file_id, chunker } of this.database.prepare('SELECT file_id, chunker FROM file_chunkings').all() as { file_id: number; chunker: string }[]) {
+      for (const { file_id, chunker, relations } of this.database.prepare('SELECT file_id, chunker, relations FROM file_chunkings').all() as { file_id: number; chunker: string; relations: number }[]) {
         byId.get(file_id)?.chunkers.add(chunker);
+        byId.get(file_id)?.relationsVersions.set(chunker, relations);
       }
       return files;
     });
@@ -379,9 +411,10 @@ export class IndexStore {
   /**
    * Replaces a file's record and its chunks for the given chunkers, in one transaction. Chunk sets of
    * other chunkers are dropped when the content changed (they describe old content). Vectors no chunk
-   * references any more are removed in the same transaction.
+   * references any more are removed in the same transaction. `relationsVersion` is the chunker's
+   * RELATIONS_VERSION, recorded with the chunk sets (0, the default, for chunks without relations).
    */
-  replaceFile(file: FileRecord, chunkSets: Map<string, readonly Chunk[]>): { id: number; contentHash: string }[] {
+  replaceFile(file: FileRecord, chunkSets: Map<string, readonly Chunk[]>, relationsVersion = 0): { id: number; contentHash: string }[] {
     return this.transaction(() => {
       const inserted: { id: number; contentHash: string }[] = [];
       const existing = this.database.prepare('SELECT id, content_hash FROM files WHERE path = ?').get(file.path) as { id: number; content_hash: string } | undefined;
@@ -404,6 +437,7 @@ export class IndexStore {
       const insertChunk = this.database.prepare(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       const insertLexical = this.database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
+      const insertSymbol = this.database.prepare('INSERT OR IGNORE INTO chunk_symbols (chunk_id, name, role) VALUES (?, ?, ?)');
       const pathWords = lexicalText(file.path);
       for (const [chunker, chunks] of chunkSets) {
         chunks.forEach((chunk, ordinal) => {
@@ -414,9 +448,10 @@ export class IndexStore {
             chunk.part?.index ?? null, chunk.part?.count ?? null, chunk.text,
           ).lastInsertRowid);
           insertLexical.run(id, pathWords, lexicalText([...chunk.scope, chunk.symbol ?? ''].join(' ')), lexicalText(chunk.text));
+          for (const role of RELATION_ROLES) for (const name of chunk.relations[role]) insertSymbol.run(id, name, role);
           inserted.push({ id, contentHash });
         });
-        this.database.prepare('INSERT OR IGNORE INTO file_chunkings (file_id, chunker) VALUES (?, ?)').run(fileId, chunker);
+        this.database.prepare('INSERT OR IGNORE INTO file_chunkings (file_id, chunker, relations) VALUES (?, ?, ?)').run(fileId, chunker, relationsVersion);
       }
       // The old chunks go after the new ones are in, so content both share keeps its vector.
       this.removeChunks(replaced);
@@ -443,9 +478,11 @@ export class IndexStore {
   private removeChunks(chunks: readonly OldChunk[]): void {
     if (chunks.length === 0) return;
     const deleteLexical = this.database.prepare('DELETE FROM chunks_lexical WHERE rowid = ?');
+    const deleteSymbols = this.database.prepare('DELETE FROM chunk_symbols WHERE chunk_id = ?');
     const deleteChunk = this.database.prepare('DELETE FROM chunks WHERE id = ?');
     for (const chunk of chunks) {
       deleteLexical.run(chunk.id);
+      deleteSymbols.run(chunk.id);
       deleteChunk.run(chunk.id);
     }
     const stillUsed = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
@@ -493,6 +530,86 @@ export class IndexStore {
     return this.run(() =>
       (this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.path = ? AND c.chunker = ? ORDER BY c.ordinal`).all(filePath, chunker) as ChunkRow[]).map(toStoredChunk),
     );
+  }
+
+  // ---- relations: what chunks define, call and import, by name ----
+
+  /** The names a chunk defines, calls and imports (empty lists for a chunk without relations, or an index from before them). */
+  relationsOfChunk(chunkId: number): StoredRelations {
+    const relations: StoredRelations = { defines: [], calls: [], imports: [] };
+    if (!this.hasRelations()) return relations;
+    const rows = this.run(() => this.database.prepare('SELECT name, role FROM chunk_symbols WHERE chunk_id = ? ORDER BY role, name').all(chunkId) as { name: string; role: RelationRole }[]);
+    for (const row of rows) relations[row.role].push(row.name);
+    return relations;
+  }
+
+  /**
+   * Chunks of a chunker that define `name`, nearest to `near` first (same file, same directory, elsewhere),
+   * then by path and line. The pieces of one split definition count once (its first piece).
+   */
+  definitionsOf(chunker: string, name: string, options: { near?: string; limit?: number } = {}): SymbolMatch[] {
+    return this.chunksWithSymbol(chunker, name, 'defines', options);
+  }
+
+  /** Chunks of a chunker that call `name`, nearest to `near` first; the pieces of one split caller count once. */
+  callersOf(chunker: string, name: string, options: { near?: string; limit?: number } = {}): SymbolMatch[] {
+    return this.chunksWithSymbol(chunker, name, 'calls', options);
+  }
+
+  /**
+   * The definitions of the names a chunk calls, resolved by name alone: for each name, the definitions at the
+   * closest proximity to the chunk (same file, else same directory, else anywhere), at most `perName` of them,
+   * never the chunk itself. `definitions` says how many shared that proximity (more than 1: ambiguous).
+   */
+  calleesOf(chunk: Pick<StoredChunk, 'id' | 'path' | 'chunker'>, options: { perName?: number } = {}): CalleeMatch[] {
+    const perName = options.perName ?? 3;
+    const callees: CalleeMatch[] = [];
+    for (const name of this.relationsOfChunk(chunk.id).calls) {
+      // A recursive call finds the chunk itself: not a callee.
+      const definitions = this.definitionsOf(chunk.chunker, name, { near: chunk.path, limit: 64 }).filter((match) => match.chunk.id !== chunk.id);
+      const closest = definitions.filter((match) => match.proximity === definitions[0]?.proximity);
+      for (const match of closest.slice(0, perName)) callees.push({ ...match, definitions: closest.length });
+    }
+    return callees;
+  }
+
+  /** Whether the database has relations at all (a read-only index of schema 4 or older has not). */
+  private hasRelations(): boolean {
+    this.relationsTable ??= this.run(() => this.database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chunk_symbols'").get() !== undefined);
+    return this.relationsTable;
+  }
+
+  private chunksWithSymbol(chunker: string, name: string, role: RelationRole, options: { near?: string; limit?: number }): SymbolMatch[] {
+    if (!this.hasRelations()) return [];
+    const near = options.near ?? '';
+    const slash = near.lastIndexOf('/');
+    const directory = slash < 0 ? '' : near.slice(0, slash + 1);
+    const limit = options.limit ?? 50;
+    return this.run(() => {
+      // Proximity in SQL, so that a name defined a thousand times still finds its same-file definition first.
+      const rows = this.database
+        .prepare(`SELECT ${CHUNK_COLUMNS},
+            CASE WHEN :near IS NULL THEN 2
+                 WHEN f.path = :near THEN 0
+                 WHEN substr(f.path, 1, :directoryLength) = :directory AND instr(substr(f.path, :directoryLength + 1), '/') = 0 THEN 1
+                 ELSE 2 END AS proximity
+          FROM chunk_symbols s JOIN chunks c ON c.id = s.chunk_id JOIN files f ON f.id = c.file_id
+          WHERE s.name = :name AND s.role = :role AND c.chunker = :chunker
+          ORDER BY proximity, f.path, c.start_line LIMIT :limit`)
+        .all({ near: options.near ?? null, directory, directoryLength: directory.length, name, role, chunker, limit: limit * 4 }) as (ChunkRow & { proximity: number })[];
+      const matches: SymbolMatch[] = [];
+      const seen = new Set<string>();
+      for (const row of rows) {
+        const chunk = toStoredChunk(row);
+        // Pieces of one split chunk share path, kind, scope, symbol and count; the first one found stands for all.
+        const whole = chunk.part === undefined ? `#${chunk.id}` : JSON.stringify([chunk.path, chunk.kind, chunk.scope, chunk.symbol ?? null, chunk.part.count]);
+        if (seen.has(whole)) continue;
+        seen.add(whole);
+        matches.push({ name, chunk, proximity: options.near === undefined ? 'elsewhere' : PROXIMITIES[row.proximity]! });
+        if (matches.length >= limit) break;
+      }
+      return matches;
+    });
   }
 
   // ---- vector spaces and vectors ----

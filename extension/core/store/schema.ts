@@ -170,6 +170,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'code relations: the names each chunk defines, calls and imports',
+    up: (database) => {
+      database.exec(`
+        -- Names from the syntax tree, by role: 'defines' (the chunk's symbol, names declared at its level),
+        -- 'calls' (callees' last identifiers), 'imports' (module specifiers, imported names). Resolution is
+        -- by name only, so the index is on (name, role): "who defines / calls this name".
+        CREATE TABLE chunk_symbols (
+          chunk_id INTEGER NOT NULL REFERENCES chunks(id),
+          name TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('defines', 'calls', 'imports')),
+          PRIMARY KEY (chunk_id, role, name)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX chunk_symbols_by_name ON chunk_symbols(name, role);
+
+        -- The version of the relations a chunk set was written with; 0 for sets written before relations
+        -- existed. The indexer chunks files with older relations again (their vectors are kept: the text is the same).
+        ALTER TABLE file_chunkings ADD COLUMN relations INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -25,6 +25,7 @@ export function makeChunk(overrides: Partial<Chunk> & Pick<Chunk, 'text'>): Chun
     endLine: lines,
     docComment: undefined,
     part: undefined,
+    relations: { defines: [], calls: [], imports: [] },
     ...overrides,
   };
 }
