@@ -679,7 +679,7 @@ function printEvaluation(report: ModelEvaluationReport): void {
   const count = (value: number) => value.toLocaleString('en-US');
   const rows = report.rows.map((row, position) => [
     String(position + 1),
-    `${row.current ? '> ' : row.currentModel ? '- ' : '  '}${row.model}`,
+    `${row.current ? '> ' : '  '}${row.model}`,
     row.label,
     String(row.dimensions),
     count(row.bytesPerVector),
@@ -688,7 +688,7 @@ function printEvaluation(report: ModelEvaluationReport): void {
     row.ndcgAt10.toFixed(3),
     row.chunksPerSecond.toFixed(1),
   ]);
-  const header = ['rank', 'model (> serving now)', 'storage', 'dims', 'B/vector', 'R@10', 'MRR@10', 'nDCG@10', 'chunks/s'];
+  const header = ['rank', 'model (> your index now)', 'storage', 'dims', 'B/vector', 'R@10', 'MRR@10', 'nDCG@10', 'chunks/s'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column === 1 || column === 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   const { pool, queries, index } = report;
