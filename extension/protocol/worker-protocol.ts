@@ -7,6 +7,8 @@ import type { FolderSpec, FolderState, RestoredSpace, ServiceError, ServiceSetti
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { DuplicatesResult } from '../core/migration/find-duplicates.ts';
 import type { TradeoffReport } from '../core/tradeoffs/types.ts';
+import type { InstalledModelsOptions } from '../core/evaluation/installed-models.ts';
+import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
 
 export interface SearchRequestOptions {
   k?: number;
@@ -34,6 +36,11 @@ export interface WorkerRequests {
   duplicates: { params: { folders?: string[] }; result: { folder: string; name: string; result: DuplicatesResult | undefined; problem: string | undefined }[] };
   reloadModel: { params: Record<string, never>; result: null };
   tradeoffs: { params: { folder?: string }; result: { folder: string; name: string; report: TradeoffReport } };
+  /** "Which model suits my code?": `locations` say where installed models are; nothing is downloaded. */
+  evaluateModels: {
+    params: { folder?: string; locations: Omit<InstalledModelsOptions, 'current'>; queries?: number; distractors?: number };
+    result: { folder: string; name: string; report: ModelEvaluationReport };
+  };
 }
 
 export type WorkerRequestType = keyof WorkerRequests;
@@ -47,7 +54,7 @@ export type WorkerToHost =
   | { type: 'response'; id: number; ok: false; error: ServiceError | { kind: 'aborted'; reason: 'aborted'; message: string } }
   | { type: 'state'; state: ServiceState }
   | { type: 'progress'; folder: string; progress: IndexProgress }
-  /** How far a long request (e.g. tradeoffs) has come; `id` is the request's. */
+  /** How far a long request (e.g. tradeoffs, evaluateModels) has come; `id` is the request's. */
   | { type: 'requestProgress'; id: number; done: number; total: number; message: string }
   | { type: 'log'; level: 'info' | 'warn'; message: string };
 

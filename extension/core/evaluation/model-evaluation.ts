@@ -65,6 +65,23 @@ export interface EvaluationProgress {
   total: number;
 }
 
+/** A progress line for people: "Embedding with use-lite", "Loading glove-100d"… */
+export function evaluationProgressText(progress: EvaluationProgress): string {
+  const model = progress.model ?? 'the model';
+  switch (progress.phase) {
+    case 'sampling':
+      return 'Drawing queries from doc comments';
+    case 'loading':
+      return `Loading ${model}`;
+    case 'embedding':
+      return `Embedding with ${model}`;
+    case 'scoring':
+      return `Ranking the storage options of ${model}`;
+    case 'done':
+      return 'Done';
+  }
+}
+
 export interface ModelEvaluationOptions {
   store: IndexStore;
   /** The models to compare, in the order they are run. */
