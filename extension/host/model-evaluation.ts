@@ -16,6 +16,7 @@ export interface ModelsPanel {
   updateModels(view: PanelModelsView): void;
 }
 
+/** The command and the Models tab's buttons: one evaluation at a time, the last report kept for Use This Model. */
 export class ModelEvaluationUi {
   private readonly controller: Controller;
   private readonly panel: ModelsPanel;

@@ -10,6 +10,7 @@ import { loadManifest } from '../model/manifest.ts';
 import { ONNX_FILES } from '../model/onnx-files.ts';
 import type { InstalledModel } from './types.ts';
 
+/** Where `installedModels` looks. */
 export interface InstalledModelsOptions {
   /** The folder holding the offline models (`models/` of the extension or the repository); none when undefined. */
   bundledModelsDirectory?: string;

@@ -26,8 +26,11 @@ const EMBEDDING_BATCH = 64;
 /** A target's doc comment line shorter than this is too common to say a distractor quotes it. */
 const QUOTE_MINIMUM_LENGTH = 20;
 
+/** Most queries drawn by default. */
 export const DEFAULT_EVALUATION_QUERIES = 100;
+/** Other chunks in the pool by default: with 100 targets, about 21 seconds of USE lite on two cores. */
 export const DEFAULT_EVALUATION_DISTRACTORS = 2000;
+/** The distractor sample's default seed. */
 export const DEFAULT_EVALUATION_SEED = 1;
 
 /** Why an evaluation cannot be made. */
@@ -44,6 +47,7 @@ export class EvaluationError extends Error {
   }
 }
 
+/** Whether an error is an `EvaluationError` (by name and reason, as the other typed errors are told apart). */
 export function isEvaluationError(error: unknown): error is EvaluationError {
   return error instanceof Error && error.name === 'EvaluationError' && 'reason' in error;
 }
@@ -56,6 +60,7 @@ export interface EvaluationRuntime {
   dispose(): Promise<void>;
 }
 
+/** How far an evaluation has come. */
 export interface EvaluationProgress {
   phase: 'sampling' | 'loading' | 'embedding' | 'scoring' | 'done';
   /** The model being loaded, embedded with or scored (its name). */
@@ -82,6 +87,7 @@ export function evaluationProgressText(progress: EvaluationProgress): string {
   }
 }
 
+/** What `evaluateModels` needs. */
 export interface ModelEvaluationOptions {
   store: IndexStore;
   /** The models to compare, in the order they are run. */
@@ -99,7 +105,7 @@ export interface ModelEvaluationOptions {
 }
 
 /** A query, the chunk it documents, and that chunk's text with the documentation hidden. */
-interface Target {
+export interface EvaluationTarget {
   query: string;
   source: 'doc-comment' | 'docstring';
   chunk: StoredChunk;
@@ -134,10 +140,10 @@ export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
  * first (as the migration report draws them), then Python docstrings of chunks without one. A chunk
  * whose documentation cannot be hidden is skipped.
  */
-export function evaluationTargets(store: IndexStore, chunker: string, limit: number): { targets: Target[]; skipped: number } {
+export function evaluationTargets(store: IndexStore, chunker: string, limit: number): { targets: EvaluationTarget[]; skipped: number } {
   const drawn = selfSupervisedQueries(store, [chunker], limit);
   let skipped = drawn.skipped;
-  const candidates: { query: string; source: Target['source']; chunk: StoredChunk }[] = drawn.queries.map(({ query, chunk }) => ({ query, source: 'doc-comment', chunk }));
+  const candidates: { query: string; source: EvaluationTarget['source']; chunk: StoredChunk }[] = drawn.queries.map(({ query, chunk }) => ({ query, source: 'doc-comment', chunk }));
   for (const chunk of store.pythonChunksWithDocstrings(chunker, limit)) {
     const docstring = pythonDocstring(chunk.text);
     const query = docstring === undefined ? undefined : docCommentQuery(docstring);
@@ -155,7 +161,7 @@ export function evaluationTargets(store: IndexStore, chunker: string, limit: num
       return true;
     });
   const step = Math.max(1, unique.length / Math.max(limit, 1));
-  const targets: Target[] = [];
+  const targets: EvaluationTarget[] = [];
   for (let position = 0; position < unique.length && targets.length < limit; position += step) {
     const candidate = unique[Math.floor(position)]!;
     const text = hiddenDocumentationText(candidate.chunk);
@@ -166,7 +172,7 @@ export function evaluationTargets(store: IndexStore, chunker: string, limit: num
 }
 
 /** The longest line of a target's documentation, when long enough to tell that another chunk quotes it. */
-function quotedLine(target: Target): string | undefined {
+function quotedLine(target: EvaluationTarget): string | undefined {
   const documentation = target.source === 'doc-comment' ? (target.chunk.docComment ?? '') : target.query;
   const longest = documentation.split('\n').map((line) => line.trim()).reduce((best, line) => (line.length > best.length ? line : best), '');
   return longest.length >= QUOTE_MINIMUM_LENGTH ? longest : undefined;
@@ -177,7 +183,7 @@ function quotedLine(target: Target): string | undefined {
  * chunk that quotes a target's documentation (a class outline repeating a method's comment would be
  * found by its words, and the target would look missed for a reason no model controls).
  */
-export function sampleDistractors(store: IndexStore, chunkIds: readonly number[], targets: readonly Target[], count: number, seed: number): { chunks: StoredChunk[]; droppedQuoting: number } {
+export function sampleDistractors(store: IndexStore, chunkIds: readonly number[], targets: readonly EvaluationTarget[], count: number, seed: number): { chunks: StoredChunk[]; droppedQuoting: number } {
   const excluded = new Set(targets.map((target) => declarationKey(target.chunk)));
   const quotes = targets.flatMap((target) => quotedLine(target) ?? []);
   const order = seededShuffle(chunkIds, seed);
