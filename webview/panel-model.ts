@@ -4,10 +4,10 @@
 // so it uses no browser or Node globals (timers are injected).
 
 import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
-import { applicableOption, canMeasureTradeoffs } from '../extension/protocol/panel-protocol.ts';
+import { applicableOption, canEvaluateModels, canMeasureTradeoffs, usableModel } from '../extension/protocol/panel-protocol.ts';
 import type {
-  HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelRelatedChunk, PanelRelations, PanelResult, PanelState, PanelToHost,
-  PanelTradeoffView, PanelView,
+  HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelModelsView, PanelRelatedChunk, PanelRelations, PanelResult, PanelState,
+  PanelToHost, PanelTradeoffView, PanelView,
 } from '../extension/protocol/panel-protocol.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -110,7 +110,7 @@ export interface SessionOptions {
   onDidChange(): void;
   /** Delay between the last keystroke and the search; default 250 ms. */
   debounceMilliseconds?: number;
-  /** How long a migration or storage button waits for the host's answer before it can be pressed again; default 2 minutes. */
+  /** How long a migration, storage or models button waits for the host's answer before it can be pressed again; default 2 minutes. */
   actionTimeoutMilliseconds?: number;
   /** The state `getState()` returned, already checked with `parsePanelState`. */
   restored?: PanelState;
@@ -138,6 +138,9 @@ export function resultKey(result: Pick<PanelResult, 'folder' | 'path' | 'startLi
 /** A request of the storage view's buttons, as sent to the host. */
 export type TradeoffRequest = Extract<PanelToHost, { type: 'applyStorage' | 'measureTradeoffs' }>;
 
+/** A request of the models view's buttons, as sent to the host. */
+export type ModelsRequest = Extract<PanelToHost, { type: 'useModel' | 'evaluateModels' }>;
+
 /** A fresh panel's state. */
 export function emptyPanelState(): PanelState {
   return { query: '', filters: { languages: [], pathGlob: '' }, results: [], selectedIndex: -1, searchPending: false, view: 'results' };
@@ -159,6 +162,10 @@ export class PanelSession {
   /** A storage view button the host has not answered yet (its next `tradeoffs` message answers it). */
   private pendingTradeoff: TradeoffRequest | null = null;
   private pendingTradeoffHandle: unknown = undefined;
+  private modelsView: PanelModelsView | null = null;
+  /** A models view button the host has not answered yet (its next `modelEvaluation` message answers it). */
+  private pendingModels: ModelsRequest | null = null;
+  private pendingModelsHandle: unknown = undefined;
   private resultsQuery: string;
   /** Callers and callees shown, by result key. */
   private relations = new Map<string, RelationsView>();
@@ -211,9 +218,24 @@ export class PanelSession {
     return this.tradeoffView !== null || this.view === 'storage';
   }
 
+  /** The models view as the host last sent it (not persisted: the host sends it again on `ready`). */
+  get models(): PanelModelsView | null {
+    return this.modelsView;
+  }
+
+  /** Whether the view switcher offers the models view: once the host has sent one, or while it is shown. */
+  get offersModels(): boolean {
+    return this.modelsView !== null || this.view === 'models';
+  }
+
   /** The views the switcher offers, in tab order (the results alone: no switcher). */
   get offeredViews(): PanelView[] {
-    return ['results', ...(this.offersMigration ? ['migration' as const] : []), ...(this.offersStorage ? ['storage' as const] : [])];
+    return [
+      'results',
+      ...(this.offersMigration ? ['migration' as const] : []),
+      ...(this.offersStorage ? ['storage' as const] : []),
+      ...(this.offersModels ? ['models' as const] : []),
+    ];
   }
 
   /** Switches views (a tab, or the host's `showView`). */
@@ -273,6 +295,40 @@ export class PanelSession {
     this.options.timer.clearTimeout(this.pendingTradeoffHandle);
     this.pendingTradeoff = null;
     this.pendingTradeoffHandle = undefined;
+    if (notify) this.options.onDidChange();
+  }
+
+  /** The models view button pressed and not answered yet; the buttons wait for the answer. */
+  get pendingModelsRequest(): ModelsRequest | null {
+    return this.pendingModels;
+  }
+
+  /** The models view's "Use This Model": asks the host, sent only when the last view allows it (`usableModel`). */
+  useModel(model: string): void {
+    const evaluated = usableModel(this.modelsView, model);
+    if (!evaluated) return;
+    this.requestModels({ type: 'useModel', model: evaluated.name });
+  }
+
+  /** The models view's "Evaluate Again". */
+  evaluateModels(): void {
+    if (!canEvaluateModels(this.modelsView)) return;
+    this.requestModels({ type: 'evaluateModels' });
+  }
+
+  private requestModels(request: ModelsRequest): void {
+    if (this.pendingModels !== null) return;
+    this.pendingModels = request;
+    this.pendingModelsHandle = this.options.timer.setTimeout(() => this.clearPendingModels(), this.options.actionTimeoutMilliseconds ?? 120_000);
+    this.options.post(request);
+    this.options.onDidChange();
+  }
+
+  private clearPendingModels(notify = true): void {
+    if (this.pendingModels === null) return;
+    this.options.timer.clearTimeout(this.pendingModelsHandle);
+    this.pendingModels = null;
+    this.pendingModelsHandle = undefined;
     if (notify) this.options.onDidChange();
   }
 
@@ -394,6 +450,11 @@ export class PanelSession {
       case 'tradeoffs':
         this.tradeoffView = message.view;
         this.clearPendingTradeoff(false);
+        this.options.onDidChange();
+        return true;
+      case 'modelEvaluation':
+        this.modelsView = message.view;
+        this.clearPendingModels(false);
         this.options.onDidChange();
         return true;
       case 'showView':

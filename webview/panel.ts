@@ -3,12 +3,13 @@
 // for highlights); nothing from a message is ever parsed as markup. Bundled to dist/webview/panel.js.
 // Three views share the page: the search results, the migration report (migration-view.ts), offered as
 // a tab while a model change is under way, and the comparison of storage options (tradeoff-view.ts),
-// offered once the host has sent one.
+// offered once the host has sent one, and the comparison of models (models-view.ts), likewise.
 
 import { parsePanelState, parseToPanel } from '../extension/protocol/panel-protocol.ts';
 import type { PanelFilters, PanelRelatedChunk, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
 import { element, icon } from './dom.ts';
 import { MigrationView } from './migration-view.ts';
+import { ModelsView } from './models-view.ts';
 import { TradeoffView } from './tradeoff-view.ts';
 import {
   Debouncer, displayOrder, formatLineRange, formatScore, groupByFile, hasRelations, highlightRanges, indexStateIcon, kindIcon, languageChoices,
@@ -93,11 +94,18 @@ class Panel {
     testId: 'tab-storage',
     attributes: { type: 'button', role: 'tab', id: 'tab-storage', 'aria-controls': 'view-storage' },
   }, icon('codicon-database'), element('span', { text: 'Storage' }), this.storageTabIcon);
+  private readonly modelsTabIcon = element('span', { className: 'view-tab-state' });
+  private readonly modelsTab = element('button', {
+    className: 'view-tab',
+    testId: 'tab-models',
+    attributes: { type: 'button', role: 'tab', id: 'tab-models', 'aria-controls': 'view-models' },
+  }, icon('codicon-beaker'), element('span', { text: 'Models' }), this.modelsTabIcon);
   private readonly tabs = element('div', { className: 'view-tabs', testId: 'view-tabs', attributes: { role: 'tablist', 'aria-label': 'Views' } },
-    this.resultsTab, this.migrationTab, this.storageTab);
+    this.resultsTab, this.migrationTab, this.storageTab, this.modelsTab);
   private readonly resultsView = element('div', { className: 'results-view', testId: 'results-view', attributes: { id: 'view-results' } });
   private readonly migrationView: MigrationView;
   private readonly tradeoffView: TradeoffView;
+  private readonly modelsView: ModelsView;
 
   /** What is on screen, to re-render only what changed. */
   private renderedResults: readonly PanelResult[] | null = null;
@@ -123,6 +131,10 @@ class Panel {
     this.tradeoffView = new TradeoffView({
       apply: (option) => this.session.applyStorage(option),
       measure: () => this.session.measureTradeoffs(),
+    });
+    this.modelsView = new ModelsView({
+      use: (model) => this.session.useModel(model),
+      evaluate: () => this.session.evaluateModels(),
     });
   }
 
@@ -152,12 +164,13 @@ class Panel {
       this.resultsList,
       this.emptyState,
     );
-    const main = element('main', { className: 'panel' }, this.tabs, this.resultsView, this.migrationView.root, this.tradeoffView.root);
+    const main = element('main', { className: 'panel' }, this.tabs, this.resultsView, this.migrationView.root, this.tradeoffView.root, this.modelsView.root);
     document.body.append(main);
 
     this.resultsTab.addEventListener('click', () => this.session.setView('results'));
     this.migrationTab.addEventListener('click', () => this.session.setView('migration'));
     this.storageTab.addEventListener('click', () => this.session.setView('storage'));
+    this.modelsTab.addEventListener('click', () => this.session.setView('models'));
     this.tabs.addEventListener('keydown', (event) => this.onTabKey(event));
     // VS Code swaps the theme's variables (on <html>) and classes (on <body>) without reloading the page.
     const themeObserver = new MutationObserver(() => {
@@ -223,7 +236,7 @@ class Panel {
   }
 
   private tabFor(view: PanelView): HTMLButtonElement {
-    return view === 'results' ? this.resultsTab : view === 'migration' ? this.migrationTab : this.storageTab;
+    return view === 'results' ? this.resultsTab : view === 'migration' ? this.migrationTab : view === 'storage' ? this.storageTab : this.modelsTab;
   }
 
   private onQueryKey(event: KeyboardEvent): void {
@@ -323,7 +336,7 @@ class Panel {
     const view = views.includes(this.session.view) ? this.session.view : 'results';
     const offered = views.length > 1;
     this.tabs.hidden = !offered;
-    for (const name of ['results', 'migration', 'storage'] as const) {
+    for (const name of ['results', 'migration', 'storage', 'models'] as const) {
       const tab = this.tabFor(name);
       tab.hidden = !views.includes(name);
       tab.setAttribute('aria-selected', String(view === name));
@@ -341,6 +354,7 @@ class Panel {
     this.resultsView.hidden = view !== 'results';
     this.migrationView.root.hidden = view !== 'migration';
     this.tradeoffView.root.hidden = view !== 'storage';
+    this.modelsView.root.hidden = view !== 'models';
 
     // The tab says where the change stands, and asks for attention when a decision is waiting.
     const phase = this.session.migration?.phase ?? 'none';
@@ -366,6 +380,17 @@ class Panel {
     this.storageTab.dataset.state = tradeoffs === null ? 'none' : tradeoffs.applying && tradeoffs.state === 'ready' ? 'applying' : tradeoffs.state;
     this.storageTab.setAttribute('aria-label', storageState ? `Storage, ${storageState[1]}` : 'Storage');
     this.tradeoffView.render(tradeoffs, this.session.pendingTradeoffRequest, view === 'storage');
+
+    // The models tab says when the models are being evaluated or one is being switched to, or when evaluating failed.
+    const models = this.session.models;
+    const modelsState = models === null ? null
+      : models.state === 'evaluating' ? ['codicon-loading codicon-modifier-spin', 'evaluating']
+        : models.state === 'failed' ? ['codicon-error', 'evaluating failed']
+          : models.switching ? ['codicon-loading codicon-modifier-spin', 'switching'] : null;
+    this.modelsTabIcon.replaceChildren(...(modelsState ? [icon(modelsState[0]!)] : []));
+    this.modelsTab.dataset.state = models === null ? 'none' : models.switching && models.state === 'ready' ? 'switching' : models.state;
+    this.modelsTab.setAttribute('aria-label', modelsState ? `Models, ${modelsState[1]}` : 'Models');
+    this.modelsView.render(models, this.session.pendingModelsRequest);
   }
 
   private renderLanguages(): void {

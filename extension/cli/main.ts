@@ -7,6 +7,7 @@
 //   semsearch status [--dir DIR | --db PATH] [--json]
 //   semsearch watch [DIR] [--db PATH]
 //   semsearch tradeoffs [--dir DIR | --db PATH] [--json]
+//   semsearch evaluate [--dir DIR | --db PATH] [--queries N] [--distractors N] [--models A,B] [--seed N] [--json]
 //   semsearch migrate --to MODEL [--quantization Q] [--manual] [--margin M] | --status | --report | --cutover | --rollback  [--dir DIR | --db PATH] [--json]
 //
 // Errors are one line on stderr and a non-zero exit code: 2 for a usage mistake, 1 for anything else.
@@ -32,6 +33,8 @@ import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
 import { CATALOG, catalogEntry } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel, isDownloadError } from '../core/model/download.ts';
 import { cacheDirectory } from '../core/folder-index.ts';
+import { installedModels } from '../core/evaluation/installed-models.ts';
+import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, isEvaluationError, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
 const DEFAULT_MODEL = 'use-lite';
@@ -71,6 +74,8 @@ const USAGE = `semsearch — search code and docs by meaning, locally
   semsearch migrate --to MODEL [--quantization fp32|int8] [--manual] [--margin 0.05] [--dir DIR | --db PATH]
   semsearch migrate --status | --report | --cutover | --rollback [--dir DIR | --db PATH] [--json]
   semsearch tradeoffs [--dir DIR | --db PATH] [--json]   storage options measured on the index
+  semsearch evaluate [--dir DIR | --db PATH] [--queries N] [--distractors N] [--models A,B] [--seed N] [--json]
+                  which installed model (and storage) finds your code best, judged on its doc comments
 
 Every command takes --verbose (-v) to log more, --json where it prints results.
 Models: use-lite (default, int8), glove-100d, a Hugging Face model of the catalog (minilm-l6, bge-small,
@@ -715,6 +720,104 @@ async function commandTradeoffs(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * The models `--models` names, among the installed ones (a name, or a model folder's path); all of
+ * them without it. Nothing is downloaded: a catalog model not downloaded yet is a usage error.
+ */
+function chooseEvaluatedModels(installed: readonly InstalledModel[], requested: string | undefined, quantization: Quantization | undefined): InstalledModel[] {
+  if (requested === undefined) return [...installed];
+  const names = requested.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--models names one or more models, separated by commas (e.g. use-lite,glove-100d)');
+  return names.map((name): InstalledModel => {
+    const found = installed.find((model) => model.name === name || (existsSync(name) && path.resolve(name) === model.directory));
+    if (found) return found;
+    if (existsSync(name)) {
+      const [folder] = installedModels({ customDirectory: path.resolve(name), quantization });
+      if (folder) return folder;
+      throw new UsageError(`${name} holds no ONNX model (onnx/model.onnx or onnx/model_quantized.onnx)`);
+    }
+    const entry = catalogEntry(name);
+    if (entry?.kind === 'hub') throw new UsageError(`${entry.displayName} is not downloaded, and evaluate never downloads; run \`semsearch index --model ${entry.id}\` once to download it, or leave it out`);
+    throw new UsageError(`unknown model "${name}": the installed ones are ${installed.map((model) => model.name).join(', ') || 'none'}`);
+  });
+}
+
+function printEvaluation(report: ModelEvaluationReport): void {
+  const count = (value: number) => value.toLocaleString('en-US');
+  const rows = report.rows.map((row, position) => [
+    String(position + 1),
+    `${row.current ? '> ' : '  '}${row.model}`,
+    row.label,
+    String(row.dimensions),
+    count(row.bytesPerVector),
+    row.recallAt10.toFixed(3),
+    row.mrrAt10.toFixed(3),
+    row.ndcgAt10.toFixed(3),
+    row.chunksPerSecond.toFixed(1),
+  ]);
+  const header = ['rank', 'model (> your index now)', 'storage', 'dims', 'B/vector', 'R@10', 'MRR@10', 'nDCG@10', 'chunks/s'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column === 1 || column === 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  const { pool, queries, index } = report;
+  const lines = [
+    `index: ${count(index.chunks)} chunks, ${count(index.vectors)} vectors of ${index.modelId ?? 'no model'} (${index.storage ?? '-'})`,
+    `pool:  ${count(pool.size)} chunks embedded by every model: ${count(pool.targets)} documented targets (their documentation hidden) and ${count(pool.distractors)} others (seed ${report.seed}${pool.droppedQuoting > 0 ? `; ${pool.droppedQuoting} left out for quoting a target's documentation` : ''})`,
+    `queries: ${count(queries.count)} (${queries.fromDocComments} from doc comments, ${queries.fromDocstrings} from Python docstrings; ${queries.skipped} documented chunks skipped)`,
+    '',
+    line(header),
+    ...rows.map(line),
+    '',
+    ...report.models.map((model) => `${model.current ? '> ' : '  '}${model.name}: ${model.displayName}, ${model.quantization}, ${model.dimensions} dimensions, ${count(model.maxTokens)}-token window${model.truncatedTexts > 0 ? `, ${count(model.truncatedTexts)} of ${count(pool.size)} pool texts cut to fit it` : ''}`),
+    ...report.failures.map((failure) => `  ${failure.model}: not evaluated: ${failure.message}`),
+    `Ranked by MRR@10 over the pool (not the whole index: absolute figures are higher than a search of ${count(index.chunks)} chunks would give; compare rows with each other).`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Judges every installed model, and each storage option made from its vectors, on the index's own documented code. */
+async function commandEvaluate(argv: string[]): Promise<void> {
+  const { values } = parse(argv, { queries: { type: 'string' }, distractors: { type: 'string' }, models: { type: 'string' }, seed: { type: 'string' } });
+  const { databasePath } = locateIndex(values);
+  const queries = integerOption(values, 'queries', DEFAULT_EVALUATION_QUERIES)!;
+  const distractors = integerOption(values, 'distractors', DEFAULT_EVALUATION_DISTRACTORS)!;
+  const seed = integerOption(values, 'seed', DEFAULT_EVALUATION_SEED)!;
+  const quantization = values.quantization === undefined ? undefined : choice<Quantization>(values, 'quantization', ['fp32', 'int8'], DEFAULT_QUANTIZATION);
+  const device = choice(values, 'device', ['auto', 'cpu', 'gpu'], 'auto') as DeviceSetting;
+  const threads = integerOption(values, 'threads', undefined);
+  // Read only: an evaluation changes nothing, and may run while the folder is being indexed.
+  const store = IndexStore.open(databasePath, { readonly: true });
+  try {
+    const details = store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
+    const installed = installedModels({
+      bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY,
+      storageDirectory: path.join(cacheDirectory(), 'semantic-code-search'),
+      quantization,
+      current: details?.modelDirectory ? { directory: details.modelDirectory, quantization: details.quantization } : undefined,
+    });
+    const models = chooseEvaluatedModels(installed, values.models as string | undefined, quantization);
+    const interactive = process.stderr.isTTY && !values.json;
+    const report = await evaluateModels({
+      store,
+      models,
+      loadModel: (model) => EmbeddingRuntime.load({ modelDirectory: model.directory, modelId: model.modelId, quantization: model.quantization, device, threads }),
+      queries,
+      distractors,
+      seed,
+      signal: interruptible(),
+      onProgress: (progress) => {
+        if (!interactive) return;
+        const percent = progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 0;
+        process.stderr.write(`\r${progress.phase}${progress.model ? ` ${progress.model}` : ''}: ${percent}%`.padEnd(70));
+      },
+    });
+    if (interactive) process.stderr.write('\n');
+    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else printEvaluation(report);
+  } finally {
+    store.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -737,6 +840,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'tradeoffs':
         await commandTradeoffs(rest);
         return 0;
+      case 'evaluate':
+        await commandEvaluate(rest);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -744,7 +850,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}"; the commands are index, search, status, watch, migrate and tradeoffs`);
+        throw new UsageError(`unknown command "${command}"; the commands are index, search, status, watch, migrate, tradeoffs and evaluate`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -752,7 +858,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof Error && error.name === 'AbortError') return 130;
-    if (isModelError(error) || isStoreError(error) || isMigrationError(error) || isDownloadError(error)) {
+    if (isModelError(error) || isStoreError(error) || isMigrationError(error) || isDownloadError(error) || isEvaluationError(error)) {
       process.stderr.write(`semsearch: ${error.message}\n`);
       return 1;
     }

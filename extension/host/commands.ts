@@ -9,6 +9,7 @@ import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { findDuplicates } from './duplicates.ts';
 import type { MigrationUi } from './migration.ts';
 import type { TradeoffUi } from './tradeoffs.ts';
+import type { ModelEvaluationUi } from './model-evaluation.ts';
 
 /** The results panel, as the commands use it. */
 export interface PanelHost {
@@ -156,7 +157,7 @@ async function showStatus(controller: Controller, statusDocument: StatusDocument
 }
 
 /** Registers every command; returns their disposables. */
-export function registerCommands(controller: Controller, panel: PanelHost, migration: MigrationUi, tradeoffs: TradeoffUi): vscode.Disposable[] {
+export function registerCommands(controller: Controller, panel: PanelHost, migration: MigrationUi, tradeoffs: TradeoffUi, models: ModelEvaluationUi): vscode.Disposable[] {
   const statusDocument = new StatusDocument();
   const guard = (name: string, run: () => Promise<unknown>) => async () => {
     try {
@@ -194,5 +195,6 @@ export function registerCommands(controller: Controller, panel: PanelHost, migra
     vscode.commands.registerCommand('semanticSearch.rollBack', guard('Roll Back', () => migration.rollBack())),
     vscode.commands.registerCommand('semanticSearch.findDuplicates', guard('Find Duplicates', () => findDuplicates(controller))),
     vscode.commands.registerCommand('semanticSearch.compareStorageOptions', guard('Compare Storage Options', () => tradeoffs.compare())),
+    vscode.commands.registerCommand('semanticSearch.evaluateModels', guard('Which Model Suits My Code?', () => models.evaluate())),
   ];
 }

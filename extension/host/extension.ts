@@ -9,6 +9,7 @@ import { ResultsPanel, registerResultsPanelSerializer } from './results-panel.ts
 import { toPanelResults } from './results.ts';
 import { MigrationUi } from './migration.ts';
 import { TradeoffUi } from './tradeoffs.ts';
+import { ModelEvaluationUi } from './model-evaluation.ts';
 
 /** The one adapter from a standard AbortSignal (the panel's) to a VS Code cancellation token. */
 function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
   });
   const migration = new MigrationUi(controller, panel);
   const tradeoffs = new TradeoffUi(controller, panel);
+  const models = new ModelEvaluationUi(controller, panel);
   const reportFailure = (what: string) => (error: unknown) => controller.log.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
   context.subscriptions.push(
     controller,
@@ -55,8 +57,10 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
     panel.onDidRequestMigrationAction((action) => void migration.onAction(action)),
     panel.onDidRequestApplyStorage((option) => void tradeoffs.apply(option).catch(reportFailure('Applying a storage option'))),
     panel.onDidRequestMeasureTradeoffs(() => void tradeoffs.compare(false).catch(reportFailure('Comparing storage options'))),
+    panel.onDidRequestUseModel((model) => void models.use(model).catch(reportFailure('Switching models'))),
+    panel.onDidRequestEvaluateModels(() => void models.evaluate(false).catch(reportFailure('Evaluating models'))),
     registerResultsPanelSerializer(panel),
-    ...registerCommands(controller, panel, migration, tradeoffs),
+    ...registerCommands(controller, panel, migration, tradeoffs, models),
   );
   if (controller.folders.length > 0 && vscode.workspace.getConfiguration('semanticSearch').get<boolean>('indexing.autoIndex', true)) {
     // After start-up settles, so the first index never competes with the window opening.

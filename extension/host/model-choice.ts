@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CATALOG, catalogEntry, resolveCatalogModel, type CatalogEntry, type HubCatalogEntry } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, OFFLINE_SETTING, type DownloadProgress } from '../core/model/download.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
+import type { InstalledModelsOptions } from '../core/evaluation/installed-models.ts';
 
 /** The offline models that ship with the extension. */
 export const BUNDLED_MODELS = CATALOG.filter((entry) => entry.kind === 'bundled').map((entry) => entry.id);
@@ -136,4 +137,20 @@ export function downloadQuestion(choice: Extract<ModelChoice, { kind: 'needs-dow
 /** A progress line: `onnx/model_quantized.onnx — 12.5 of 24 MB`. */
 export function downloadProgressMessage(progress: DownloadProgress): string {
   return `${progress.file} — ${formatMegabytes(progress.bytes).replace(/ MB$/, '')} of ${formatMegabytes(progress.totalBytes)}`;
+}
+
+/**
+ * Where "Which model suits my code?" looks for models that load without a download: the bundled ones,
+ * Hub downloads in the extension's storage, and the settings' model folder (when the workspace may name
+ * it: the same trust rule as `chooseModel`). The quantization preferred is the settings'.
+ */
+export function evaluationLocations(settings: { model: ModelSettings }, locations: ModelLocations): Omit<InstalledModelsOptions, 'current'> {
+  const model = settings.model;
+  const folderAllowed = model.name === 'custom' && model.path !== '' && (!model.pathFromWorkspace || locations.trusted);
+  return {
+    bundledModelsDirectory: path.join(locations.extensionPath, 'models'),
+    ...(locations.storageDirectory ? { storageDirectory: locations.storageDirectory } : {}),
+    ...(folderAllowed ? { customDirectory: model.path } : {}),
+    quantization: model.quantization ?? 'int8',
+  };
 }

@@ -4,7 +4,9 @@
 // checking that the path stays inside a workspace folder. It also shows where a model change stands
 // (the migration view) and passes the buttons pressed there on as `onDidRequestMigrationAction`, and the
 // comparison of storage options (the storage view), passing its Apply and Measure Again buttons on as
-// `onDidRequestApplyStorage` and `onDidRequestMeasureTradeoffs`.
+// `onDidRequestApplyStorage` and `onDidRequestMeasureTradeoffs`, and the comparison of models (the models
+// view), passing its "Use This Model" and "Evaluate Again" on as `onDidRequestUseModel` and
+// `onDidRequestEvaluateModels`.
 // Every message from the webview is checked with `parseFromPanel`; messages to it are checked with
 // `parseToPanel` before they are posted.
 
@@ -13,13 +15,15 @@ import * as vscode from 'vscode';
 import { isAbortError } from '../core/errors.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
+import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
 import {
-  applicableOption, canMeasureTradeoffs, MAX_CHUNK_IDS, MAX_LANGUAGES, MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH,
-  MAX_QUERY_LENGTH, MAX_RELATED, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES, MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_TRADEOFF_OPTIONS,
-  MAX_TRADEOFF_TEXT_LENGTH, parseFromPanel, parseMigrationView, parseToPanel, parseTradeoffView,
+  applicableOption, canEvaluateModels, canMeasureTradeoffs, MAX_CHUNK_IDS, MAX_EVALUATED_MODEL_NAME_LENGTH, MAX_EVALUATED_MODELS, MAX_EVALUATION_ROWS, MAX_LANGUAGES,
+  MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RELATED, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES,
+  MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH, parseFromPanel, parseMigrationView,
+  parseModelsView, parseToPanel, parseTradeoffView, usableModel,
 } from '../protocol/panel-protocol.ts';
 import type {
-  HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelRelations, PanelResult, PanelToHost, PanelTradeoffView,
+  HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelModelsView, PanelRelations, PanelResult, PanelToHost, PanelTradeoffView,
 } from '../protocol/panel-protocol.ts';
 import { openResultLocation } from './open-result.ts';
 
@@ -88,11 +92,15 @@ export class ResultsPanel implements vscode.Disposable {
   private migration: PanelMigrationView | undefined;
   /** The trade-off view last given (as checked and sent), sent again whenever the page (re)loads. */
   private tradeoffs: PanelTradeoffView | undefined;
+  /** The models view last given (as checked and sent), sent again whenever the page (re)loads. */
+  private models: PanelModelsView | undefined;
   /** The view the page is to switch to once it is ready and has that view's data (the latest show… call wins). */
-  private pendingView: 'migration' | 'storage' | undefined;
+  private pendingView: 'migration' | 'storage' | 'models' | undefined;
   private readonly migrationActions = new vscode.EventEmitter<MigrationAction>();
   private readonly applyStorageRequests = new vscode.EventEmitter<StorageOptionSpec>();
   private readonly measureTradeoffsRequests = new vscode.EventEmitter<void>();
+  private readonly useModelRequests = new vscode.EventEmitter<string>();
+  private readonly evaluateModelsRequests = new vscode.EventEmitter<void>();
   /** The filters of the panel's last search: a `show` with only a query keeps them. */
   private lastFilters: PanelFilters = EMPTY_FILTERS;
   /** Increases with every `open`, so a slow open does not override a later one. */
@@ -121,6 +129,16 @@ export class ResultsPanel implements vscode.Disposable {
    */
   readonly onDidRequestMeasureTradeoffs: vscode.Event<void> = this.measureTradeoffsRequests.event;
 
+  /**
+   * The models view's "Use This Model" was pressed for this model name. It arrives only for a model of the last
+   * models view's report that `usableModel` allows. Answer with `updateModels` (e.g. `switching: true`, or the
+   * view unchanged when the user declines): the page waits for it.
+   */
+  readonly onDidRequestUseModel: vscode.Event<string> = this.useModelRequests.event;
+
+  /** The models view's "Evaluate Again" was pressed (only while the last view allows it). Answer with `updateModels`. */
+  readonly onDidRequestEvaluateModels: vscode.Event<void> = this.evaluateModelsRequests.event;
+
   constructor(options: ResultsPanelOptions) {
     this.options = options;
     this.disposables.push(
@@ -128,6 +146,8 @@ export class ResultsPanel implements vscode.Disposable {
       this.migrationActions,
       this.applyStorageRequests,
       this.measureTradeoffsRequests,
+      this.useModelRequests,
+      this.evaluateModelsRequests,
     );
   }
 
@@ -228,6 +248,39 @@ export class ResultsPanel implements vscode.Disposable {
     this.postTradeoffs();
   }
 
+  /**
+   * Reveals the panel (creating it if needed) on the models view, showing `view`; the view is kept and sent
+   * again whenever the page reloads. Use `updateModels` for updates that should not reveal it.
+   */
+  showModels(view: PanelModelsView): void {
+    if (this.disposed) return;
+    this.reveal();
+    this.pendingView = 'models';
+    this.updateModels(view);
+  }
+
+  /** Sends a new models view to the panel if it is open (without revealing it or switching views), and keeps it. */
+  updateModels(view: PanelModelsView): void {
+    if (this.disposed) return;
+    const fitted = fitModelsView(view);
+    let checked = parseModelsView(fitted);
+    if (!checked) {
+      this.options.logger.warn('Results panel: the model evaluation does not fit the panel protocol (a number that is not finite?); showing the view without it.');
+      checked = parseModelsView({
+        ...fitted,
+        state: fitted.state === 'ready' ? 'failed' : fitted.state,
+        detail: fitted.state === 'ready' ? 'The evaluation could not be shown: it holds a value the panel does not accept. See the Semantic Search log.' : fitted.detail,
+        report: null,
+      });
+    }
+    if (!checked) {
+      this.options.logger.warn('Results panel: did not show an invalid models view.');
+      return;
+    }
+    this.models = checked;
+    this.postModels();
+  }
+
   /** Takes over a panel VS Code restored after a window reload (see `registerResultsPanelSerializer`). */
   restore(webviewPanel: vscode.WebviewPanel): void {
     if (this.disposed || this.panel) {
@@ -301,8 +354,15 @@ export class ResultsPanel implements vscode.Disposable {
     this.flushPendingView('storage');
   }
 
+  /** Sends the kept models view, then the switch to it if one is waiting (both only once the page is ready). */
+  private postModels(): void {
+    if (!this.panel || !this.ready || !this.models) return;
+    this.post({ type: 'modelEvaluation', view: this.models });
+    this.flushPendingView('models');
+  }
+
   /** Switches the page to the waiting view, if it is `sent`: the view whose data has just been posted. */
-  private flushPendingView(sent: 'migration' | 'storage'): void {
+  private flushPendingView(sent: 'migration' | 'storage' | 'models'): void {
     if (this.pendingView !== sent) return;
     this.pendingView = undefined;
     this.post({ type: 'showView', view: sent });
@@ -371,6 +431,7 @@ export class ResultsPanel implements vscode.Disposable {
         this.flushPendingShow();
         this.postMigration();
         this.postTradeoffs();
+        this.postModels();
         return;
       case 'search':
         void this.runSearch(message);
@@ -386,6 +447,12 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       case 'measureTradeoffs':
         this.measureTradeoffs();
+        return;
+      case 'useModel':
+        this.useModel(message.model);
+        return;
+      case 'evaluateModels':
+        this.evaluateModels();
         return;
       case 'relations':
         void this.answerRelations(message);
@@ -410,6 +477,26 @@ export class ResultsPanel implements vscode.Disposable {
       this.options.logger.warn(`Results panel: finding callers and callees failed: ${text}`);
       this.post({ type: 'relationsFailed', requestId, message: text.slice(0, 2000) || 'Finding callers and callees failed.' });
     }
+  }
+
+  private useModel(model: string): void {
+    // The buttons mirror the last view; a model it does not offer (stale, or not ours) is not switched to.
+    const evaluated = usableModel(this.models, model);
+    if (!evaluated) {
+      this.options.logger.warn(`Results panel: ignored "Use This Model" for ${JSON.stringify(model.slice(0, 200))}: the last evaluation does not offer it now.`);
+      this.postModels();
+      return;
+    }
+    this.useModelRequests.fire(evaluated.name);
+  }
+
+  private evaluateModels(): void {
+    if (!canEvaluateModels(this.models)) {
+      this.options.logger.warn('Results panel: ignored Evaluate Again from the models view: the models are being evaluated or switched, or were never shown.');
+      this.postModels();
+      return;
+    }
+    this.evaluateModelsRequests.fire();
   }
 
   private applyStorage(option: StorageOptionSpec): void {
@@ -686,6 +773,40 @@ function fitTradeoffReport(report: TradeoffReport, clip: (text: string, length: 
     })),
     recommended,
     recommendation: clip(report.recommendation, MAX_TRADEOFF_TEXT_LENGTH),
+  };
+}
+
+/**
+ * Clips a models view to the protocol's limits (long texts cut, rows and models past the limit dropped), so
+ * that one long failure message cannot get the whole view refused. Numbers are left as they are.
+ */
+export function fitModelsView(view: PanelModelsView): PanelModelsView {
+  const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+  const report = view.report;
+  return {
+    state: view.state,
+    detail: clip(view.detail, MAX_TRADEOFF_TEXT_LENGTH),
+    report: report === null ? null : fitModelsReport(report, clip),
+    switching: view.switching,
+  };
+}
+
+function fitModelsReport(report: ModelEvaluationReport, clip: (text: string, length: number) => string): ModelEvaluationReport {
+  const models = report.models.slice(0, MAX_EVALUATED_MODELS).filter((model) => model.name.length <= MAX_EVALUATED_MODEL_NAME_LENGTH);
+  const names = new Set(models.map((model) => model.name));
+  return {
+    ...report,
+    index: { ...report.index, modelId: report.index.modelId === undefined ? undefined : clip(report.index.modelId, MAX_MODEL_NAME_LENGTH) },
+    queries: {
+      ...report.queries,
+      examples: report.queries.examples.slice(0, MAX_REPORT_EXAMPLES).map((example) => ({ ...example, query: clip(example.query, MAX_REPORT_QUERY_LENGTH) })),
+    },
+    models: models.map((model) => ({ ...model, id: clip(model.id, MAX_MODEL_NAME_LENGTH), displayName: clip(model.displayName, MAX_MODEL_NAME_LENGTH) })),
+    failures: report.failures.slice(0, MAX_EVALUATED_MODELS).map((failure) => ({ model: clip(failure.model, MAX_EVALUATED_MODEL_NAME_LENGTH), message: clip(failure.message, MAX_TRADEOFF_TEXT_LENGTH) })),
+    rows: report.rows
+      .filter((row) => names.has(row.model))
+      .slice(0, MAX_EVALUATION_ROWS)
+      .map((row) => ({ ...row, modelDisplayName: clip(row.modelDisplayName, MAX_MODEL_NAME_LENGTH), label: clip(row.label, MAX_OPTION_LABEL_LENGTH) })),
   };
 }
 

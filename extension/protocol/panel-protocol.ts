@@ -6,6 +6,7 @@ import type {
   Histogram, MigrationReport, QueryOverlap, ReportSpace, RetrievalQuality, ScoreDistributions, SpaceCoverage, SpaceThresholds, ThresholdSummary,
 } from '../core/migration/report.ts';
 import type { StorageOptionMeasurement, StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
+import type { EvaluatedModel, ModelEvaluationReport, ModelEvaluationRow } from '../core/evaluation/types.ts';
 
 /** Filters the panel sends with a query. */
 export interface PanelFilters {
@@ -75,12 +76,12 @@ export interface PanelState {
    * when the state was saved): the panel searches again on restore. Absent in states saved before it existed.
    */
   searchPending?: boolean;
-  /** The view shown: search results, the migration report or the storage options. Absent in states saved before it existed. */
+  /** The view shown: search results, the migration report, the storage options or the models. Absent in states saved before it existed. */
   view?: PanelView;
 }
 
-/** The panel's views: search results, the migration report, and the comparison of storage options. */
-export type PanelView = 'results' | 'migration' | 'storage';
+/** The panel's views: search results, the migration report, the comparison of storage options, and of models. */
+export type PanelView = 'results' | 'migration' | 'storage' | 'models';
 
 /** What the migration view shows: where a model change stands, what the user may do, and the report. */
 export interface PanelMigrationView {
@@ -126,6 +127,25 @@ export interface PanelTradeoffView {
 
 export type TradeoffState = 'measuring' | 'ready' | 'failed';
 
+/**
+ * What the models view ("Which model suits my code?") shows. The host sends a new one whenever something
+ * changes; each replaces the last.
+ */
+export interface PanelModelsView {
+  /**
+   * evaluating: the models are being run on the folder's code (`detail` says how far; `report` is the previous
+   * evaluation, or null); ready: `report` holds the evaluation; failed: it failed (`detail` says why).
+   */
+  state: ModelsState;
+  /** A progress sentence, the reason of a failure, or a note (e.g. "Switching to glove-100d…"); plain text, may be empty. */
+  detail: string;
+  report: ModelEvaluationReport | null;
+  /** True while a chosen model is being written to the settings: no other can be chosen meanwhile. */
+  switching: boolean;
+}
+
+export type ModelsState = 'evaluating' | 'ready' | 'failed';
+
 export type IndexState = 'ready' | 'indexing' | 'partial' | 'paused' | 'error' | 'idle';
 
 export type HostToPanel =
@@ -142,6 +162,8 @@ export type HostToPanel =
    * the storage view's buttons: the page waits for the next one after `applyStorage` or `measureTradeoffs`.
    */
   | { type: 'tradeoffs'; view: PanelTradeoffView }
+  /** The models evaluated; replaces the previous one. Does not switch views by itself; answers the models view's buttons. */
+  | { type: 'modelEvaluation'; view: PanelModelsView }
   /** Switch to a view (e.g. the host opened the panel on the migration report). */
   | { type: 'showView'; view: PanelView }
   /** The answer to the panel's `relations` request with the same id. */
@@ -167,7 +189,14 @@ export type PanelToHost =
    * Ask for a result's callers and callees: by its chunks when it has them, else by its range. The host answers
    * with `relations` or `relationsFailed` carrying the same `requestId`.
    */
-  | { type: 'relations'; requestId: number; folder: string; path: string; startLine: number; endLine: number; chunkIds: number[] };
+  | { type: 'relations'; requestId: number; folder: string; path: string; startLine: number; endLine: number; chunkIds: number[] }
+  /**
+   * The models view's "Use This Model": set the model setting to this evaluated model's name (the host starts
+   * the model change). The host obeys only when `usableModel` allows it on the last view it sent.
+   */
+  | { type: 'useModel'; model: string }
+  /** The models view's "Evaluate Again". */
+  | { type: 'evaluateModels' };
 
 /** Limits every message is checked against; senders clip to them so that nothing valid is refused. */
 export const MAX_QUERY_LENGTH = 2000;
@@ -195,6 +224,10 @@ export const MAX_DIMENSIONS = 65_536;
 /** The range of a binary option's oversampling (candidates fetched per result wanted). */
 export const MIN_OVERSAMPLING = 1;
 export const MAX_OVERSAMPLING = 100;
+/** Limits of the models view: models, rows (model × option), a model's name (a folder path for a folder model). */
+export const MAX_EVALUATED_MODELS = 50;
+export const MAX_EVALUATION_ROWS = 1000;
+export const MAX_EVALUATED_MODEL_NAME_LENGTH = 4096;
 
 type Guarded = Record<string, unknown>;
 
@@ -257,6 +290,10 @@ export function parseFromPanel(value: unknown): PanelToHost | undefined {
       if (!isRequestId(requestId) || !isString(folder, 4096) || !isString(path, 4096) || !isLine(startLine) || !isLine(endLine) || endLine < startLine || !isChunkIdList(chunkIds)) return undefined;
       return { type: 'relations', requestId, folder, path, startLine, endLine, chunkIds: [...chunkIds] };
     }
+    case 'useModel':
+      return isString(value.model, MAX_EVALUATED_MODEL_NAME_LENGTH) && value.model !== '' ? { type: 'useModel', model: value.model } : undefined;
+    case 'evaluateModels':
+      return { type: 'evaluateModels' };
     default:
       return undefined;
   }
@@ -327,7 +364,10 @@ function parseResults(value: unknown): PanelResult[] | undefined {
 const INDEX_STATES: readonly IndexState[] = ['ready', 'indexing', 'partial', 'paused', 'error', 'idle'];
 const MIGRATION_ACTIONS: readonly MigrationAction[] = ['cutOver', 'rollBack', 'refreshReport'];
 const MIGRATION_PHASES: readonly MigrationPhase[] = ['none', 'building', 'awaiting-decision', 'cut-over'];
-const PANEL_VIEWS: readonly PanelView[] = ['results', 'migration', 'storage'];
+const PANEL_VIEWS: readonly PanelView[] = ['results', 'migration', 'storage', 'models'];
+const MODELS_STATES: readonly ModelsState[] = ['evaluating', 'ready', 'failed'];
+const MODEL_SOURCES: readonly EvaluatedModel['source'][] = ['bundled', 'hub', 'folder'];
+const QUANTIZATIONS: readonly EvaluatedModel['quantization'][] = ['fp32', 'int8'];
 const TRADEOFF_STATES: readonly TradeoffState[] = ['measuring', 'ready', 'failed'];
 const STORAGE_KINDS: readonly StorageOptionSpec['kind'][] = ['float32', 'int8', 'binary'];
 const RESCORE_KINDS: readonly NonNullable<StorageOptionSpec['rescore']>[] = ['float32', 'int8'];
@@ -361,6 +401,10 @@ export function parseToPanel(value: unknown): HostToPanel | undefined {
     case 'tradeoffs': {
       const view = parseTradeoffView(value.view);
       return view ? { type: 'tradeoffs', view } : undefined;
+    }
+    case 'modelEvaluation': {
+      const view = parseModelsView(value.view);
+      return view ? { type: 'modelEvaluation', view } : undefined;
     }
     case 'showView':
       return PANEL_VIEWS.includes(value.view as PanelView) ? { type: 'showView', view: value.view as PanelView } : undefined;
@@ -644,6 +688,104 @@ export function applicableOption(view: PanelTradeoffView | null | undefined, opt
 /** Whether the storage view may ask to measure again: not while measuring or applying. */
 export function canMeasureTradeoffs(view: PanelTradeoffView | null | undefined): boolean {
   return view !== null && view !== undefined && view.state !== 'measuring' && !view.applying;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The models view. Read like the storage view: every field checked, the copy holds only the known fields.
+
+/** A models view, copied field by field, or undefined when any field is wrong. */
+export function parseModelsView(value: unknown): PanelModelsView | undefined {
+  if (!isRecord(value)) return undefined;
+  const { state, detail, switching } = value;
+  if (!MODELS_STATES.includes(state as ModelsState) || !isString(detail, MAX_TRADEOFF_TEXT_LENGTH) || typeof switching !== 'boolean') return undefined;
+  const report = value.report === null || value.report === undefined ? null : parseModelEvaluationReport(value.report);
+  if (report === undefined) return undefined;
+  return { state: state as ModelsState, detail, report, switching };
+}
+
+function isOptionalString(value: unknown, maxLength: number): value is string | undefined | null {
+  return value === undefined || value === null || isString(value, maxLength);
+}
+
+/** A model evaluation with every field checked, or undefined when one is wrong. */
+export function parseModelEvaluationReport(value: unknown): ModelEvaluationReport | undefined {
+  if (!isRecord(value)) return undefined;
+  const { version, createdAt, k, seed, index, pool, queries, models, failures, rows } = value;
+  if (version !== 1 || !isFiniteNumber(createdAt) || !isCount(k) || !isCount(seed)) return undefined;
+  if (!isRecord(index) || !isCount(index.chunks) || !isCount(index.vectors) || !isOptionalString(index.modelId, MAX_MODEL_NAME_LENGTH) || !isOptionalString(index.storage, MAX_OPTION_LABEL_LENGTH)) return undefined;
+  if (!isRecord(pool) || !isCount(pool.size) || !isCount(pool.targets) || !isCount(pool.distractors) || !isCount(pool.droppedQuoting)) return undefined;
+  if (!isRecord(queries) || !isCount(queries.count) || !isCount(queries.fromDocComments) || !isCount(queries.fromDocstrings) || !isCount(queries.skipped)) return undefined;
+  if (!Array.isArray(queries.examples) || queries.examples.length > MAX_REPORT_EXAMPLES) return undefined;
+  const examples: ModelEvaluationReport['queries']['examples'] = [];
+  for (const example of queries.examples) {
+    if (!isRecord(example) || !isString(example.query, MAX_REPORT_QUERY_LENGTH) || !isString(example.path, 4096) || !isOptionalString(example.symbol, 1000)) return undefined;
+    examples.push({ query: example.query, path: example.path, symbol: example.symbol ?? undefined });
+  }
+  if (!Array.isArray(models) || models.length > MAX_EVALUATED_MODELS || !Array.isArray(failures) || failures.length > MAX_EVALUATED_MODELS) return undefined;
+  if (!Array.isArray(rows) || rows.length > MAX_EVALUATION_ROWS) return undefined;
+  const modelCopies = models.map(parseEvaluatedModel);
+  if (!modelCopies.every((model): model is EvaluatedModel => model !== undefined)) return undefined;
+  const failureCopies: ModelEvaluationReport['failures'] = [];
+  for (const failure of failures) {
+    if (!isRecord(failure) || !isString(failure.model, MAX_EVALUATED_MODEL_NAME_LENGTH) || !isString(failure.message, MAX_TRADEOFF_TEXT_LENGTH)) return undefined;
+    failureCopies.push({ model: failure.model, message: failure.message });
+  }
+  const rowCopies = rows.map((row) => parseEvaluationRow(row, modelCopies));
+  if (!rowCopies.every((row): row is ModelEvaluationRow => row !== undefined)) return undefined;
+  return {
+    version: 1, createdAt, k, seed,
+    index: { chunks: index.chunks, vectors: index.vectors, modelId: index.modelId ?? undefined, storage: index.storage ?? undefined },
+    pool: { size: pool.size, targets: pool.targets, distractors: pool.distractors, droppedQuoting: pool.droppedQuoting },
+    queries: { count: queries.count, fromDocComments: queries.fromDocComments, fromDocstrings: queries.fromDocstrings, skipped: queries.skipped, examples },
+    models: modelCopies,
+    failures: failureCopies,
+    rows: rowCopies,
+  };
+}
+
+function parseEvaluatedModel(value: unknown): EvaluatedModel | undefined {
+  if (!isRecord(value)) return undefined;
+  const { name, id, displayName, source, quantization, dimensions, maxTokens, matryoshka, current, chunksPerSecond, truncatedTexts } = value;
+  if (!isString(name, MAX_EVALUATED_MODEL_NAME_LENGTH) || !isString(id, MAX_MODEL_NAME_LENGTH) || !isString(displayName, MAX_MODEL_NAME_LENGTH)) return undefined;
+  if (!MODEL_SOURCES.includes(source as EvaluatedModel['source']) || !QUANTIZATIONS.includes(quantization as EvaluatedModel['quantization'])) return undefined;
+  if (!isDimensions(dimensions) || !isCount(maxTokens) || typeof matryoshka !== 'boolean' || typeof current !== 'boolean' || !isDuration(chunksPerSecond) || !isCount(truncatedTexts)) return undefined;
+  return {
+    name, id, displayName, source: source as EvaluatedModel['source'], quantization: quantization as EvaluatedModel['quantization'],
+    dimensions, maxTokens, matryoshka, current, chunksPerSecond, truncatedTexts,
+  };
+}
+
+function parseEvaluationRow(value: unknown, models: readonly EvaluatedModel[]): ModelEvaluationRow | undefined {
+  if (!isRecord(value)) return undefined;
+  const { model, modelDisplayName, label, dimensions, bytesPerVector, recallAt10, mrrAt10, ndcgAt10, chunksPerSecond, candidates, currentModel, current } = value;
+  const evaluated = models.find((entry) => entry.name === model);
+  if (!evaluated || !isString(modelDisplayName, MAX_MODEL_NAME_LENGTH) || !isString(label, MAX_OPTION_LABEL_LENGTH)) return undefined;
+  const option = parseStorageOption(value.option, evaluated.dimensions);
+  if (!option || !isDimensions(dimensions) || !isFiniteNumber(bytesPerVector) || bytesPerVector <= 0) return undefined;
+  if (!isShare(recallAt10) || !isShare(mrrAt10) || !isShare(ndcgAt10) || !isDuration(chunksPerSecond)) return undefined;
+  if (candidates !== undefined && candidates !== null && !isCount(candidates)) return undefined;
+  if (typeof currentModel !== 'boolean' || typeof current !== 'boolean') return undefined;
+  return {
+    model: evaluated.name, modelDisplayName, option, label, dimensions, bytesPerVector, recallAt10, mrrAt10, ndcgAt10, chunksPerSecond,
+    ...(isCount(candidates) ? { candidates } : {}),
+    currentModel, current,
+  };
+}
+
+/**
+ * The evaluated model "Use This Model" may switch to, or undefined: only a model of the report that the settings
+ * can name (a catalog model, not a folder), not the one serving now, and only while the view is ready and no
+ * other switch is under way. Host and panel both ask this.
+ */
+export function usableModel(view: PanelModelsView | null | undefined, model: string): EvaluatedModel | undefined {
+  if (!view || view.state !== 'ready' || view.switching || !view.report) return undefined;
+  const evaluated = view.report.models.find((candidate) => candidate.name === model);
+  return evaluated && !evaluated.current && evaluated.source !== 'folder' ? evaluated : undefined;
+}
+
+/** Whether the models view may ask to evaluate again: not while evaluating or switching. */
+export function canEvaluateModels(view: PanelModelsView | null | undefined): boolean {
+  return view !== null && view !== undefined && view.state !== 'evaluating' && !view.switching;
 }
 
 /** The panel's state as stored by the webview, checked on restore (it may come from an older version). */

@@ -8,6 +8,8 @@ import type { ChunkRelationsView } from '../core/search/relations.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { DuplicatesResult } from '../core/migration/find-duplicates.ts';
 import type { TradeoffReport } from '../core/tradeoffs/types.ts';
+import type { InstalledModelsOptions } from '../core/evaluation/installed-models.ts';
+import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
 
 export interface SearchRequestOptions {
   k?: number;
@@ -36,6 +38,11 @@ export interface WorkerRequests {
   duplicates: { params: { folders?: string[] }; result: { folder: string; name: string; result: DuplicatesResult | undefined; problem: string | undefined }[] };
   reloadModel: { params: Record<string, never>; result: null };
   tradeoffs: { params: { folder?: string }; result: { folder: string; name: string; report: TradeoffReport } };
+  /** "Which model suits my code?": `locations` say where installed models are; nothing is downloaded. */
+  evaluateModels: {
+    params: { folder?: string; locations: Omit<InstalledModelsOptions, 'current'>; queries?: number; distractors?: number };
+    result: { folder: string; name: string; report: ModelEvaluationReport };
+  };
 }
 
 export type WorkerRequestType = keyof WorkerRequests;
@@ -49,7 +56,7 @@ export type WorkerToHost =
   | { type: 'response'; id: number; ok: false; error: ServiceError | { kind: 'aborted'; reason: 'aborted'; message: string } }
   | { type: 'state'; state: ServiceState }
   | { type: 'progress'; folder: string; progress: IndexProgress }
-  /** How far a long request (e.g. tradeoffs) has come; `id` is the request's. */
+  /** How far a long request (e.g. tradeoffs, evaluateModels) has come; `id` is the request's. */
   | { type: 'requestProgress'; id: number; done: number; total: number; message: string }
   | { type: 'log'; level: 'info' | 'warn'; message: string };
 

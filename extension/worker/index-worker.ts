@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeError, WorkspaceService } from '../core/service/workspace-service.ts';
 import { isAbortError } from '../core/errors.ts';
 import type { HostToWorker, IndexWorkerData, WorkerToHost } from '../protocol/worker-protocol.ts';
+import { evaluationProgressText } from '../core/evaluation/model-evaluation.ts';
 
 const port = parentPort!;
 const data = workerData as IndexWorkerData;
@@ -69,6 +70,15 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
         key: message.params.folder,
         signal,
         onProgress: (done, total, text) => post({ type: 'requestProgress', id: message.id, done, total, message: text }),
+      });
+    case 'evaluateModels':
+      return service.evaluateModels({
+        key: message.params.folder,
+        locations: message.params.locations,
+        queries: message.params.queries,
+        distractors: message.params.distractors,
+        signal,
+        onProgress: (progress) => post({ type: 'requestProgress', id: message.id, done: progress.done, total: progress.total, message: evaluationProgressText(progress) }),
       });
   }
 }

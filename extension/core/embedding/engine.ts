@@ -7,16 +7,12 @@ import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../errors.ts';
 import { loadManifest, type ModelManifest } from '../model/manifest.ts';
-import { fingerprintModel, type Quantization } from '../model/fingerprint.ts';
+import { fingerprintModel } from '../model/fingerprint.ts';
+import { ONNX_FILES } from '../model/onnx-files.ts';
 import { conciseProviderError, providerLibraryExists, providerPlan, type ProviderAttempt } from './providers.ts';
 import { ModelTokenizer, type EmbeddingPurpose, type EncodedText } from './tokenization.ts';
 import type { RuntimeInfo, Truncation, WorkerConfiguration } from './worker-protocol.ts';
 
-/** ONNX files a quantization may use, in order of preference (Hugging Face export names). */
-const ONNX_FILES: Record<Quantization, string[]> = {
-  fp32: ['onnx/model.onnx', 'model.onnx'],
-  int8: ['onnx/model_quantized.onnx', 'onnx/model_int8.onnx', 'onnx/model_uint8.onnx', 'model_quantized.onnx'],
-};
 
 /** Graph inputs the engine knows how to fill. */
 const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids']);

@@ -3,6 +3,7 @@
 // it on first need, runs one index operation per folder at a time, pauses and resumes, and searches
 // all folders with one global ranking.
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import { EmbeddingRuntime } from '../embedding/runtime.ts';
 import type { DeviceSetting } from '../embedding/providers.ts';
@@ -21,6 +22,8 @@ import { calibrateThresholds, isCalibrationError, type ThresholdName } from '../
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
 import { compareStorageOptions } from '../tradeoffs/compare.ts';
 import type { TradeoffReport } from '../tradeoffs/types.ts';
+import { installedModels, type InstalledModelsOptions } from '../evaluation/installed-models.ts';
+import { evaluateModels, type EvaluationProgress, type ModelEvaluationReport } from '../evaluation/model-evaluation.ts';
 
 /** Everything the service is told by the settings. */
 export interface ServiceSettings {
@@ -515,6 +518,56 @@ export class WorkspaceService {
       embedder,
       model: { id: manifest.id, dimensions: manifest.dimensions, matryoshka: manifest.matryoshka, matryoshkaDimensions: manifest.matryoshkaDimensions },
       recentQueries: this.recentQueries,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+    return { folder: entry.spec.key, name: entry.spec.name, report };
+  }
+
+  /**
+   * Judges every installed model (and its storage options) on a folder's own documented code (the
+   * first folder when none is named). Models load one at a time beside the indexer's, which is reused
+   * for its own folder; nothing is downloaded. Waits for a running index run first, so the pool is
+   * drawn from a settled index.
+   */
+  async evaluateModels(options: {
+    key?: string;
+    /** Where installed models are (the index's own model is added from its space). */
+    locations: Omit<InstalledModelsOptions, 'current'>;
+    queries?: number;
+    distractors?: number;
+    signal?: AbortSignal;
+    onProgress?: (progress: EvaluationProgress) => void;
+  }): Promise<{ folder: string; name: string; report: ModelEvaluationReport }> {
+    const entry = options.key ? this.folders.get(options.key) : [...this.folders.values()][0];
+    if (!entry) throw new MigrationError('nothing-pending', 'Open a folder to find the model that suits its code.');
+    await entry.run?.done;
+    const index = await this.openFolder(entry);
+    const settings = this.requireSettings();
+    const active = index.store.activeSpace();
+    const model = active ? spaceModel(active) : undefined;
+    const models = installedModels({ ...options.locations, current: model?.modelDirectory ? { directory: model.modelDirectory, quantization: model.quantization } : undefined });
+    const shared = this.runtime;
+    const report = await evaluateModels({
+      store: index.store,
+      models,
+      loadModel: async (candidate) => {
+        // The indexer's own model is already loaded: lend it, and leave it running afterwards.
+        if (shared && path.resolve(shared.info.modelDirectory) === path.resolve(candidate.directory) && shared.info.quantization === candidate.quantization) {
+          return { info: shared.info, embed: (texts, purpose, signal) => shared.embed(texts, purpose, signal), dispose: async () => undefined };
+        }
+        return EmbeddingRuntime.load({
+          modelDirectory: candidate.directory,
+          modelId: candidate.modelId,
+          quantization: candidate.quantization,
+          device: settings.device,
+          threads: settings.threads > 0 ? settings.threads : undefined,
+          workerScript: settings.embeddingWorkerScript,
+          log: (level, message) => this.events.log(level, message),
+        });
+      },
+      queries: options.queries,
+      distractors: options.distractors,
       signal: options.signal,
       onProgress: options.onProgress,
     });

@@ -502,6 +502,11 @@ export class IndexStore {
     }
   }
 
+  /** The ids of every chunk of a chunker, ascending (the model evaluation samples distractors from them). */
+  chunkIds(chunker: string): number[] {
+    return this.run(() => (this.database.prepare('SELECT id FROM chunks WHERE chunker = ? ORDER BY id').all(chunker) as { id: number }[]).map((row) => row.id));
+  }
+
   /** Chunks by id, with paths; missing ids are left out. */
   chunksById(ids: readonly number[]): Map<number, StoredChunk> {
     return this.run(() => {
@@ -1038,6 +1043,23 @@ export class IndexStore {
           WHERE c.chunker = ? AND c.doc_comment IS NOT NULL AND length(c.doc_comment) >= 20 AND c.part_index IS NULL AND c.id % ? = 0
           ORDER BY f.path, c.start_line LIMIT ?`)
         .all(chunker, step, limit) as ChunkRow[]).map(toStoredChunk);
+    });
+  }
+
+  /**
+   * Up to `limit` whole Python chunks of a chunker without a doc comment whose text holds a triple-quoted
+   * string (a docstring, most likely), spread over the index and in a stable order: Python documents in
+   * docstrings, so the model evaluation draws queries from them too.
+   */
+  pythonChunksWithDocstrings(chunker: string, limit: number): StoredChunk[] {
+    return this.run(() => {
+      const where = `c.chunker = ? AND c.language = 'python' AND c.doc_comment IS NULL AND c.part_index IS NULL AND (instr(c.text, ?) > 0 OR instr(c.text, ?) > 0)`;
+      const quotes = ['"""', "'''"];
+      const total = (this.database.prepare(`SELECT COUNT(*) AS n FROM chunks c WHERE ${where}`).get(chunker, ...quotes) as { n: number }).n;
+      const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
+      return (this.database
+        .prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where} AND c.id % ? = 0 ORDER BY f.path, c.start_line LIMIT ?`)
+        .all(chunker, ...quotes, step, limit) as ChunkRow[]).map(toStoredChunk);
     });
   }
 

@@ -21,6 +21,7 @@ const COMMANDS = [
   'semanticSearch.rollBack',
   'semanticSearch.findDuplicates',
   'semanticSearch.compareStorageOptions',
+  'semanticSearch.evaluateModels',
 ];
 
 let api: SemanticSearchApi;

@@ -1,0 +1,386 @@
+// "Which model suits my code?": every installed model, with each storage option, judged on the
+// folder's own code. Queries are the first sentences of doc comments (and Python docstrings); each
+// targets the chunk it documents, embedded with that documentation hidden. Every model embeds the same
+// bounded pool (the targets and a seeded sample of other chunks) with the runtime the indexer uses, and
+// the options are made from the pool's float32 vectors and ranked exactly in memory. README.md in this
+// folder describes the method and its limits.
+import { performance } from 'node:perf_hooks';
+import { embeddingText } from '../chunking/embedding-text.ts';
+import { isModelError } from '../errors.ts';
+import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
+import { declarationKey, docCommentQuery, selfSupervisedQueries } from '../migration/report.ts';
+import type { ModelManifest } from '../model/manifest.ts';
+import type { IndexStore, StoredChunk } from '../store/index-store.ts';
+import { DEFAULT_OVERSAMPLING, defaultOversampling, describeStorage, normalizeStorage, storageKey, vectorBytesPerVector, type StorageOption } from '../store/storage-option.ts';
+import type { StorageOptionSpec } from '../tradeoffs/types.ts';
+import { hiddenDocumentationText, pythonDocstring } from './hidden-text.ts';
+import { metricsOfRanks, optionRanks } from './ranking.ts';
+import type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
+
+export type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
+
+/** Results examined per query. */
+const K = 10;
+/** Texts per embedding request: small enough to report progress and stop soon after a cancel. */
+const EMBEDDING_BATCH = 64;
+/** A target's doc comment line shorter than this is too common to say a distractor quotes it. */
+const QUOTE_MINIMUM_LENGTH = 20;
+
+/** Most queries drawn by default. */
+export const DEFAULT_EVALUATION_QUERIES = 100;
+/** Other chunks in the pool by default: with 100 targets, about 21 seconds of USE lite on two cores. */
+export const DEFAULT_EVALUATION_DISTRACTORS = 2000;
+/** The distractor sample's default seed. */
+export const DEFAULT_EVALUATION_SEED = 1;
+
+/** Why an evaluation cannot be made. */
+export type EvaluationErrorReason = 'no-index' | 'no-queries' | 'no-models';
+
+/** The folder or the models do not allow an evaluation; the message says what to do. */
+export class EvaluationError extends Error {
+  readonly reason: EvaluationErrorReason;
+
+  constructor(reason: EvaluationErrorReason, message: string) {
+    super(message);
+    this.name = 'EvaluationError';
+    this.reason = reason;
+  }
+}
+
+/** Whether an error is an `EvaluationError` (by name and reason, as the other typed errors are told apart). */
+export function isEvaluationError(error: unknown): error is EvaluationError {
+  return error instanceof Error && error.name === 'EvaluationError' && 'reason' in error;
+}
+
+/** A loaded model as the evaluation uses it: an `EmbeddingRuntime` fits. */
+export interface EvaluationRuntime {
+  readonly info: { fingerprint: string; manifest: Pick<ModelManifest, 'id' | 'displayName' | 'dimensions' | 'maxTokens' | 'matryoshka' | 'matryoshkaDimensions'> };
+  embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<{ vectors: Float32Array[]; truncations?: readonly unknown[] }>;
+  /** Releases the model (a runtime shared with the indexer is left running by the loader's wrapper). */
+  dispose(): Promise<void>;
+}
+
+/** How far an evaluation has come. */
+export interface EvaluationProgress {
+  phase: 'sampling' | 'loading' | 'embedding' | 'scoring' | 'done';
+  /** The model being loaded, embedded with or scored (its name). */
+  model?: string;
+  /** Texts embedded so far, over all models, of `total`. */
+  done: number;
+  total: number;
+}
+
+/** A progress line for people: "Embedding with use-lite", "Loading glove-100d"… */
+export function evaluationProgressText(progress: EvaluationProgress): string {
+  const model = progress.model ?? 'the model';
+  switch (progress.phase) {
+    case 'sampling':
+      return 'Drawing queries from doc comments';
+    case 'loading':
+      return `Loading ${model}`;
+    case 'embedding':
+      return `Embedding with ${model}`;
+    case 'scoring':
+      return `Ranking the storage options of ${model}`;
+    case 'done':
+      return 'Done';
+  }
+}
+
+/** What `evaluateModels` needs. */
+export interface ModelEvaluationOptions {
+  store: IndexStore;
+  /** The models to compare, in the order they are run. */
+  models: readonly InstalledModel[];
+  /** Loads one model; it is disposed before the next is loaded, so one model is in memory at a time. */
+  loadModel: (model: InstalledModel, signal?: AbortSignal) => Promise<EvaluationRuntime>;
+  /** Most queries (default 100). */
+  queries?: number;
+  /** Other chunks in the pool (default 2,000). */
+  distractors?: number;
+  /** Seed of the distractor sample (default 1). */
+  seed?: number;
+  onProgress?: (progress: EvaluationProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** A query, the chunk it documents, and that chunk's text with the documentation hidden. */
+export interface EvaluationTarget {
+  query: string;
+  source: 'doc-comment' | 'docstring';
+  chunk: StoredChunk;
+  text: string;
+}
+
+/** mulberry32: a small seeded generator, so the same seed draws the same sample everywhere. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The items in a seeded random order (Fisher–Yates); the input is not changed. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const shuffled = [...items];
+  const random = seededRandom(seed);
+  for (let index = shuffled.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
+  }
+  return shuffled;
+}
+
+/**
+ * Up to `limit` targets, one per declaration, spread over the index in a stable order: doc comments
+ * first (as the migration report draws them), then Python docstrings of chunks without one. A chunk
+ * whose documentation cannot be hidden is skipped.
+ */
+export function evaluationTargets(store: IndexStore, chunker: string, limit: number): { targets: EvaluationTarget[]; skipped: number } {
+  const drawn = selfSupervisedQueries(store, [chunker], limit);
+  let skipped = drawn.skipped;
+  const candidates: { query: string; source: EvaluationTarget['source']; chunk: StoredChunk }[] = drawn.queries.map(({ query, chunk }) => ({ query, source: 'doc-comment', chunk }));
+  for (const chunk of store.pythonChunksWithDocstrings(chunker, limit)) {
+    const docstring = pythonDocstring(chunk.text);
+    const query = docstring === undefined ? undefined : docCommentQuery(docstring);
+    if (query === undefined) skipped += 1;
+    else candidates.push({ query, source: 'docstring', chunk });
+  }
+  // One query per declaration; then every n-th, so both sources and the whole index are represented.
+  const seen = new Set<string>();
+  const unique = candidates
+    .sort((a, b) => a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine)
+    .filter(({ chunk }) => {
+      const key = declarationKey(chunk);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  const step = Math.max(1, unique.length / Math.max(limit, 1));
+  const targets: EvaluationTarget[] = [];
+  for (let position = 0; position < unique.length && targets.length < limit; position += step) {
+    const candidate = unique[Math.floor(position)]!;
+    const text = hiddenDocumentationText(candidate.chunk);
+    if (text === undefined) skipped += 1;
+    else targets.push({ ...candidate, text });
+  }
+  return { targets, skipped };
+}
+
+/** The longest line of a target's documentation, when long enough to tell that another chunk quotes it. */
+function quotedLine(target: EvaluationTarget): string | undefined {
+  const documentation = target.source === 'doc-comment' ? (target.chunk.docComment ?? '') : target.query;
+  const longest = documentation.split('\n').map((line) => line.trim()).reduce((best, line) => (line.length > best.length ? line : best), '');
+  return longest.length >= QUOTE_MINIMUM_LENGTH ? longest : undefined;
+}
+
+/**
+ * A seeded sample of other chunks (of `chunkIds`, one chunker's, in ascending order): never a piece of a target's declaration, and never a
+ * chunk that quotes a target's documentation (a class outline repeating a method's comment would be
+ * found by its words, and the target would look missed for a reason no model controls).
+ */
+export function sampleDistractors(store: IndexStore, chunkIds: readonly number[], targets: readonly EvaluationTarget[], count: number, seed: number): { chunks: StoredChunk[]; droppedQuoting: number } {
+  const excluded = new Set(targets.map((target) => declarationKey(target.chunk)));
+  const quotes = targets.flatMap((target) => quotedLine(target) ?? []);
+  const order = seededShuffle(chunkIds, seed);
+  const chunks: StoredChunk[] = [];
+  let droppedQuoting = 0;
+  for (let start = 0; start < order.length && chunks.length < count; start += 256) {
+    const batch = order.slice(start, start + 256);
+    const found = store.chunksById(batch);
+    for (const id of batch) {
+      const chunk = found.get(id);
+      if (!chunk || chunks.length >= count || excluded.has(declarationKey(chunk))) continue;
+      if (quotes.some((quote) => chunk.text.includes(quote))) {
+        droppedQuoting += 1;
+        continue;
+      }
+      chunks.push(chunk);
+    }
+  }
+  return { chunks, droppedQuoting };
+}
+
+/** The storage options judged for a model: float32, int8, binary rescored from float32, and the truncations a Matryoshka model was trained for. */
+export function evaluationOptions(model: EvaluationRuntime['info']['manifest'], binaryOversampling: number): StorageOption[] {
+  const options: StorageOption[] = [{ kind: 'float32' }, { kind: 'int8' }, { kind: 'binary', rescore: 'float32', oversampling: binaryOversampling }];
+  // Only trained sizes: truncating another model is judged by "Compare Storage Options", with its warning.
+  const truncations = model.matryoshka ? (model.matryoshkaDimensions ?? []).filter((dimensions) => dimensions < model.dimensions && dimensions >= 64) : [];
+  for (const dimensions of truncations.slice(0, 3)) options.push({ kind: 'float32', dimensions }, { kind: 'int8', dimensions });
+  return options;
+}
+
+function spec(option: StorageOption): StorageOptionSpec {
+  const normalized = normalizeStorage(option);
+  return {
+    kind: normalized.kind,
+    ...(normalized.dimensions !== undefined ? { dimensions: normalized.dimensions } : {}),
+    ...(normalized.rescore ? { rescore: normalized.rescore } : {}),
+    ...(normalized.kind === 'binary' ? { oversampling: normalized.oversampling ?? DEFAULT_OVERSAMPLING.binary } : {}),
+  };
+}
+
+function label(option: StorageOption): string {
+  const normalized = normalizeStorage(option);
+  return `${describeStorage(normalized)}${normalized.kind === 'binary' ? ` ×${normalized.oversampling ?? DEFAULT_OVERSAMPLING.binary}` : ''}`;
+}
+
+/**
+ * Candidates a binary search rescores in the pool: the index's net (k × oversampling) as the same
+ * share of the pool as of the index, at least k. A target's Hamming rank in a uniform sample shrinks
+ * with the sample, so the full net on a small pool would reach far deeper than it does in the index.
+ */
+export function pooledCandidates(oversampling: number, poolSize: number, indexVectors: number): number {
+  const net = K * oversampling;
+  const scaled = indexVectors > poolSize ? Math.ceil((net * poolSize) / indexVectors) : net;
+  return Math.min(poolSize, Math.max(K, scaled));
+}
+
+/** Embeds texts in batches, reporting each; returns the vectors and how many texts were cut. */
+async function embedAll(runtime: EvaluationRuntime, texts: readonly string[], purpose: EmbeddingPurpose, signal: AbortSignal | undefined, onBatch: (count: number) => void): Promise<{ vectors: Float32Array[]; truncated: number }> {
+  const vectors: Float32Array[] = [];
+  let truncated = 0;
+  for (let start = 0; start < texts.length; start += EMBEDDING_BATCH) {
+    signal?.throwIfAborted();
+    const batch = texts.slice(start, start + EMBEDDING_BATCH);
+    const embedded = await runtime.embed(batch, purpose, signal);
+    // Copies: a runtime's vectors may be views of one transfer buffer.
+    vectors.push(...embedded.vectors.map((vector) => Float32Array.from(vector)));
+    truncated += embedded.truncations?.length ?? 0;
+    onBatch(batch.length);
+  }
+  return { vectors, truncated };
+}
+
+/** Best first: MRR@10, then fewer bytes, then the order the models and options were given in. */
+function byQuality(a: { row: ModelEvaluationRow; order: number }, b: { row: ModelEvaluationRow; order: number }): number {
+  return b.row.mrrAt10 - a.row.mrrAt10 || a.row.bytesPerVector - b.row.bytesPerVector || a.order - b.order;
+}
+
+/**
+ * Judges every model (and its storage options) on the folder's own code and ranks them. A model that
+ * fails to load or run is listed under `failures`; the others are still judged.
+ */
+export async function evaluateModels(options: ModelEvaluationOptions): Promise<ModelEvaluationReport> {
+  const { store, signal } = options;
+  const seed = options.seed ?? DEFAULT_EVALUATION_SEED;
+  const active = store.activeSpace();
+  if (!active) throw new EvaluationError('no-index', 'The folder has no index yet: index it, then ask which model suits it.');
+  if (options.models.length === 0) throw new EvaluationError('no-models', 'No model can be loaded without a download: build the offline models (`npm run models`) or download one from the catalog first.');
+
+  let done = 0;
+  let total = 0;
+  const progress = (phase: EvaluationProgress['phase'], model?: string) => options.onProgress?.({ phase, ...(model !== undefined ? { model } : {}), done, total });
+  progress('sampling');
+  const { targets, skipped } = evaluationTargets(store, active.chunker, options.queries ?? DEFAULT_EVALUATION_QUERIES);
+  if (targets.length === 0) {
+    throw new EvaluationError('no-queries', 'No documented code was found to make queries from (doc comments above definitions, or Python docstrings). The evaluation needs some documented functions or classes.');
+  }
+  const chunkIds = store.chunkIds(active.chunker);
+  const distractors = sampleDistractors(store, chunkIds, targets, options.distractors ?? DEFAULT_EVALUATION_DISTRACTORS, seed);
+  signal?.throwIfAborted();
+
+  // The pool: targets first (target i is pool entry i), then the distractors as the index embeds them.
+  const poolTexts = [...targets.map((target) => target.text), ...distractors.chunks.map((chunk) => embeddingText(chunk))];
+  const queryTexts = targets.map((target) => target.query);
+  const targetIndexes = targets.map((_, index) => index);
+  const indexVectors = store.vectorCount(active);
+  // A binary index's own net when it has one set, else the net a binary index of this size would use.
+  const oversampling = (active.storage.kind === 'binary' ? store.oversampling(active.id) : undefined) ?? defaultOversampling('binary', indexVectors);
+  const candidates = pooledCandidates(oversampling, poolTexts.length, indexVectors);
+  total = options.models.length * (poolTexts.length + queryTexts.length);
+  const activeKey = storageKey(active.storage);
+
+  const models: EvaluatedModel[] = [];
+  const failures: ModelEvaluationReport['failures'] = [];
+  const rows: { row: ModelEvaluationRow; order: number }[] = [];
+  for (const [modelIndex, model] of options.models.entries()) {
+    signal?.throwIfAborted();
+    progress('loading', model.name);
+    let runtime: EvaluationRuntime | undefined;
+    try {
+      runtime = await options.loadModel(model, signal);
+      const manifest = runtime.info.manifest;
+      progress('embedding', model.name);
+      const queries = await embedAll(runtime, queryTexts, 'query', signal, (count) => {
+        done += count;
+        progress('embedding', model.name);
+      });
+      const started = performance.now();
+      const pool = await embedAll(runtime, poolTexts, 'document', signal, (count) => {
+        done += count;
+        progress('embedding', model.name);
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const chunksPerSecond = seconds > 0 ? poolTexts.length / seconds : 0;
+      const current = runtime.info.fingerprint === active.modelFingerprint;
+      models.push({
+        name: model.name,
+        id: manifest.id,
+        displayName: manifest.displayName,
+        source: model.source,
+        quantization: model.quantization,
+        dimensions: manifest.dimensions,
+        maxTokens: manifest.maxTokens,
+        matryoshka: manifest.matryoshka,
+        current,
+        chunksPerSecond,
+        truncatedTexts: pool.truncated,
+      });
+      progress('scoring', model.name);
+      for (const [optionIndex, option] of evaluationOptions(manifest, oversampling).entries()) {
+        signal?.throwIfAborted();
+        const ranks = optionRanks(option, queries.vectors, pool.vectors, targetIndexes, candidates);
+        const metrics = metricsOfRanks(ranks, K);
+        const normalized = normalizeStorage(option);
+        rows.push({
+          order: modelIndex * 100 + optionIndex,
+          row: {
+            model: model.name,
+            modelDisplayName: manifest.displayName,
+            option: spec(option),
+            label: label(option),
+            dimensions: normalized.dimensions ?? manifest.dimensions,
+            bytesPerVector: vectorBytesPerVector(normalized, manifest.dimensions),
+            ...metrics,
+            chunksPerSecond,
+            ...(normalized.kind === 'binary' ? { candidates } : {}),
+            currentModel: current,
+            current: current && storageKey(normalized) === activeKey,
+          },
+        });
+        // Scoring a large pool takes a moment per option: let a cancel and other work in.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (error) {
+      if (!isModelError(error)) throw error;
+      failures.push({ model: model.name, message: error.message });
+    } finally {
+      await runtime?.dispose();
+    }
+  }
+  done = total;
+  progress('done');
+  return {
+    version: 1,
+    createdAt: Date.now(),
+    k: K,
+    seed,
+    index: { chunks: chunkIds.length, vectors: indexVectors, modelId: active.modelId, storage: describeStorage(active.storage) },
+    pool: { size: poolTexts.length, targets: targets.length, distractors: distractors.chunks.length, droppedQuoting: distractors.droppedQuoting },
+    queries: {
+      count: targets.length,
+      fromDocComments: targets.filter((target) => target.source === 'doc-comment').length,
+      fromDocstrings: targets.filter((target) => target.source === 'docstring').length,
+      skipped,
+      examples: targets.slice(0, 5).map((target) => ({ query: target.query, path: target.chunk.path, symbol: target.chunk.symbol })),
+    },
+    models,
+    failures,
+    rows: rows.sort(byQuality).map(({ row }) => row),
+  };
+}

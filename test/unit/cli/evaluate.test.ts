@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { ModelEvaluationReport } from '../../../extension/core/evaluation/types.ts';
+import { writeCorpus } from '../indexing/corpus.ts';
+import { MIGRATION_FILES } from '../migration/report-corpus.ts';
+
+const BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'semsearch.js');
+// An empty cache: no Hub model is downloaded, so the installed models are the two offline ones.
+const CACHE = mkdtempSync(path.join(os.tmpdir(), 'semsearch-cache-'));
+const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
+
+function semsearch(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('semsearch evaluate ranks every installed model and storage option on the index\'s doc comments', () => {
+  const root = writeCorpus(MIGRATION_FILES);
+  const database = path.join(mkdtempSync(path.join(os.tmpdir(), 'semsearch-evaluate-')), 'index.db');
+  const indexed = semsearch('index', root, '--db', database, '--model', 'glove-100d', '--quantization', 'fp32');
+  assert.equal(indexed.code, 0, indexed.stderr);
+
+  const result = semsearch('evaluate', '--db', database, '--json', '--distractors', '30', '--queries', '12', '--threads', '1');
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as ModelEvaluationReport;
+  assert.equal(report.version, 1);
+  assert.equal(report.k, 10);
+  assert.deepEqual(report.models.map((model) => [model.name, model.current]), [['use-lite', false], ['glove-100d', true]]);
+  assert.equal(report.queries.count, 12);
+  assert.equal(report.pool.targets, 12);
+  assert.equal(report.pool.size, report.pool.targets + report.pool.distractors);
+  assert.ok(report.pool.distractors > 0 && report.pool.distractors <= 30);
+  assert.equal(report.rows.length, 6, 'float32, int8 and binary of each model');
+  for (const row of report.rows) {
+    assert.deepEqual(Object.keys(row).filter((key) => key !== 'candidates').sort(), ['bytesPerVector', 'chunksPerSecond', 'current', 'currentModel', 'dimensions', 'label', 'model', 'modelDisplayName', 'mrrAt10', 'ndcgAt10', 'option', 'recallAt10'].sort());
+    for (const share of [row.recallAt10, row.mrrAt10, row.ndcgAt10]) assert.ok(share >= 0 && share <= 1);
+  }
+  assert.equal(report.rows.filter((row) => row.current).length, 1);
+  assert.deepEqual(report.failures, []);
+
+  const text = semsearch('evaluate', '--db', database, '--models', 'glove-100d', '--distractors', '30', '--queries', '12', '--threads', '1');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /pool: +\d+ chunks embedded by every model: 12 documented targets/);
+  assert.match(text.stdout, /rank +model \(> your index now\) +storage +dims +B\/vector +R@10 +MRR@10 +nDCG@10 +chunks\/s/);
+  assert.match(text.stdout, /> glove-100d +float32 +100 +400 /);
+  assert.doesNotMatch(text.stdout, /use-lite/);
+
+  const notDownloaded = semsearch('evaluate', '--db', database, '--models', 'bge-small');
+  assert.equal(notDownloaded.code, 2);
+  assert.match(notDownloaded.stderr, /not downloaded, and evaluate never downloads/);
+  const unknown = semsearch('evaluate', '--db', database, '--models', 'nonsense');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /the installed ones are use-lite, glove-100d/);
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { hiddenDocumentationText, pythonDocstring, withoutDocumentation } from '../../../extension/core/evaluation/hidden-text.ts';
+
+describe('withoutDocumentation', () => {
+  test('takes a JSDoc block out of the text, keeping the code', () => {
+    const text = '/**\n * Counts the whole days between two dates.\n * @param from the first day\n */\nexport function daysBetween(from: Date, to: Date): number {\n  return 0;\n}';
+    const docComment = '/**\n * Counts the whole days between two dates.\n * @param from the first day\n */';
+    assert.equal(withoutDocumentation({ text, docComment, language: 'typescript' }), 'export function daysBetween(from: Date, to: Date): number {\n  return 0;\n}');
+  });
+
+  test('matches comment lines whatever their indentation (the doc comment is dedented, a method\'s text is not)', () => {
+    const text = '    // Reports whether the token has expired.\n    func (t Token) Expired() bool {\n        return false\n    }';
+    const hidden = withoutDocumentation({ text, docComment: '// Reports whether the token has expired.', language: 'go' });
+    assert.equal(hidden, '    func (t Token) Expired() bool {\n        return false\n    }');
+  });
+
+  test('comments split by a decorator are both taken out; the decorator stays', () => {
+    const text = '# Loads the rows.\n@cached\n# Returns a list.\ndef load(path):\n    return []';
+    assert.equal(withoutDocumentation({ text, docComment: '# Loads the rows.\n# Returns a list.', language: 'python' }), '@cached\ndef load(path):\n    return []');
+  });
+
+  test('Python: the docstring goes too, single-line or multi-line, with a prefix', () => {
+    const single = 'def area(radius):\n    """Area of a circle with the given radius."""\n    return 3.14 * radius * radius';
+    assert.equal(withoutDocumentation({ text: single, docComment: undefined, language: 'python' }), 'def area(radius):\n    return 3.14 * radius * radius');
+    const multi = '# Geometry helper.\ndef area(\n    radius,\n):\n    r"""\n    Area of a circle.\n\n    Args:\n        radius: the radius\n    """\n    return 3.14 * radius * radius';
+    assert.equal(withoutDocumentation({ text: multi, docComment: '# Geometry helper.', language: 'python' }), 'def area(\n    radius,\n):\n    return 3.14 * radius * radius');
+  });
+
+  test('a docstring is only taken out of Python, and only when it opens the body', () => {
+    const later = 'def f():\n    x = 1\n    """not a docstring"""\n    return x';
+    assert.equal(withoutDocumentation({ text: later, docComment: undefined, language: 'python' }), later);
+    const typescript = 'function f() {\n  """not python""";\n}';
+    assert.equal(withoutDocumentation({ text: typescript, docComment: undefined, language: 'typescript' }), typescript);
+  });
+
+  test('undefined when the doc comment is not in the text, or nothing but documentation is left', () => {
+    assert.equal(withoutDocumentation({ text: 'function f() {}', docComment: '/** Something else entirely. */', language: 'typescript' }), undefined);
+    assert.equal(withoutDocumentation({ text: '// Only a comment here.', docComment: '// Only a comment here.', language: 'go' }), undefined);
+  });
+});
+
+test('hiddenDocumentationText is embeddingText of the chunk without its documentation', () => {
+  const chunk = {
+    path: 'src/dates.ts',
+    scope: ['Calendar'],
+    signature: 'daysBetween(from: Date, to: Date): number',
+    part: undefined,
+    language: 'typescript',
+    docComment: '/** Counts the whole days between two dates. */',
+    text: '/** Counts the whole days between two dates. */\ndaysBetween(from: Date, to: Date): number {\n  return 0;\n}',
+  };
+  assert.equal(hiddenDocumentationText(chunk), 'path: src/dates.ts\nscope: Calendar\n\ndaysBetween(from: Date, to: Date): number {\n  return 0;\n}');
+});
+
+test('pythonDocstring reads the docstring without its quotes', () => {
+  assert.equal(pythonDocstring('def f():\n    """Sum of the squares of the values."""\n    pass'), 'Sum of the squares of the values.');
+  assert.equal(pythonDocstring("class A:\n    '''\n    A shopping cart.\n    '''\n    pass"), 'A shopping cart.');
+  assert.equal(pythonDocstring('def f():\n    pass'), undefined);
+});

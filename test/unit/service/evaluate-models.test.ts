@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { WorkspaceService } from '../../../extension/core/service/workspace-service.ts';
+import { MODELS_DIRECTORY, offlineModel } from '../../helpers/models.ts';
+import { writeCorpus } from '../indexing/corpus.ts';
+import { MIGRATION_FILES } from '../migration/report-corpus.ts';
+import { temporaryDatabasePath } from '../store/helpers.ts';
+
+const service = new WorkspaceService({ onState: () => undefined, onProgress: () => undefined, log: () => undefined });
+after(() => service.dispose());
+
+test('the service evaluates the installed models on a folder, lending the indexer its own model and leaving it running', async () => {
+  await service.configure(
+    {
+      modelDirectory: offlineModel('glove-100d'),
+      quantization: 'fp32',
+      device: 'cpu',
+      threads: 1,
+      discovery: { include: [], exclude: [] },
+      chunking: {},
+      search: { k: 10, mode: 'hybrid', weights: { dense: 1, lexical: 1 } },
+    },
+    [{ key: 'file:///project', name: 'project', root: writeCorpus(MIGRATION_FILES), databasePath: temporaryDatabasePath() }],
+  );
+  await service.index();
+  const messages: string[] = [];
+  const { folder, name, report } = await service.evaluateModels({
+    locations: { bundledModelsDirectory: MODELS_DIRECTORY, quantization: 'fp32' },
+    queries: 10,
+    distractors: 20,
+    onProgress: (progress) => messages.push(`${progress.phase} ${progress.model ?? ''}`.trim()),
+  });
+  assert.deepEqual([folder, name], ['file:///project', 'project']);
+  assert.deepEqual(report.models.map((model) => [model.name, model.quantization, model.current]), [['use-lite', 'fp32', false], ['glove-100d', 'fp32', true]]);
+  assert.ok(report.rows.length === 6 && report.failures.length === 0);
+  assert.deepEqual([...new Set(messages)], ['sampling', 'loading use-lite', 'embedding use-lite', 'scoring use-lite', 'loading glove-100d', 'embedding glove-100d', 'scoring glove-100d', 'done']);
+  const after = await service.search('hash a password with a salt', { mode: 'dense' });
+  assert.ok(after.hits.length > 0, 'the indexer\'s model still answers searches');
+});
