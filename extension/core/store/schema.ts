@@ -4,6 +4,7 @@
 // live in test/fixtures/store and are opened by the tests.
 import type { Database } from 'better-sqlite3';
 import { StoreError } from '../errors.ts';
+import { lexicalText } from '../search/lexical.ts';
 
 export interface Migration {
   /** The version the database has after this migration. */
@@ -190,6 +191,27 @@ export const MIGRATIONS: readonly Migration[] = [
         -- existed. The indexer chunks files with older relations again (their vectors are kept: the text is the same).
         ALTER TABLE file_chunkings ADD COLUMN relations INTEGER NOT NULL DEFAULT 0;
       `);
+    },
+  },
+  {
+    version: 6,
+    description: 'lexical words with Porter stems: the lexical index is written again from the stored chunks (nothing is embedded)',
+    up: (database) => {
+      // The words of a chunk are a function of its path, scope, symbol and text (see lexicalText), all
+      // stored; the contentless FTS table is emptied and filled again with the new words.
+      database.exec("INSERT INTO chunks_lexical (chunks_lexical) VALUES ('delete-all')");
+      const insert = database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
+      // Pages by id: better-sqlite3 cannot write while a statement is still iterating.
+      const page = database.prepare('SELECT c.id AS id, f.path AS path, c.scope AS scope, c.symbol AS symbol, c.text AS text FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id > ? ORDER BY c.id LIMIT 1000');
+      for (let after = 0; ; ) {
+        const rows = page.all(after) as { id: number; path: string; scope: string; symbol: string | null; text: string }[];
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const scope = JSON.parse(row.scope) as string[];
+          insert.run(row.id, lexicalText(row.path), lexicalText([...scope, row.symbol ?? ''].join(' ')), lexicalText(row.text));
+        }
+        after = rows.at(-1)!.id;
+      }
     },
   },
 ];

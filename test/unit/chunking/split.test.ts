@@ -125,6 +125,21 @@ describe('splitting chunks to the window', () => {
     assertPartsConsistent(chunks);
   });
 
+  it('bounds the header, so a long signature or path never fills a small window', async () => {
+    const parameters = Array.from({ length: 40 }, (_, index) => `parameter_${index}: int = ${index}`).join(', ');
+    const body = Array.from({ length: 60 }, (_, index) => `    total += parameter_${index % 40} * ${index}`);
+    const source = [`def configure(${parameters}):`, '    total = 0', ...body, '    return total', ''].join('\n');
+    const path = `${'deeply/nested/'.repeat(12)}settings.py`;
+    const window = { maxTokens: 128, overlapTokens: 16, countTokens: countWords, maxChunkLines: 150 };
+    const chunks = await chunk(path, source, window);
+    assert.ok(chunks.length > 1, 'the function is split');
+    assertFitsWindow(chunks, window);
+    const later = embeddingText(chunks[1]!);
+    assert.match(later, /^path: …/, 'a long path keeps its end');
+    assert.match(later, /\nsignature: def configure\(parameter_0: int = 0, .*…\n/, 'a long signature keeps its start');
+    assert.ok(later.split('\n\n')[0]!.split('\n').every((line) => line.length <= 'signature: '.length + 80));
+  });
+
   it('rejects a window too small for the header of a chunk', async () => {
     const path = `${'deeply/nested/'.repeat(30)}file.txt`;
     await assert.rejects(

@@ -66,12 +66,12 @@ describe('indexer', () => {
     writeFileSync(
       file,
       [
-        '/** GetUint8 returns the value associated with the key as an unsigned integer of 8 bits. */',
+        '/** GetUint8 returns the value associated with the key as an unsigned integer: the value associated with the key, returned as an unsigned integer of 8 bits. */',
         'export function GetUint8(values: Map<string, number>, key: string): number {',
         '  return (values.get(key) ?? 0) & 0xff;',
         '}',
         '',
-        '/** GetUint16 returns the value associated with the key as an unsigned integer of 16 bits. */',
+        '/** GetUint16 returns the value associated with the key as an unsigned integer: the value associated with the key, returned as an unsigned integer of 16 bits. */',
         'export function GetUint16(values: Map<string, number>, key: string): number {',
         '  return (values.get(key) ?? 0) & 0xffff;',
         '}',

@@ -5,12 +5,14 @@ import { identifierParts, lexicalQuery, lexicalWords, queryNames, queryWords, sy
 test('identifiers are indexed whole and by their parts', () => {
   assert.deepEqual(identifierParts('parseHTTPHeader'), ['parse', 'http', 'header']);
   assert.deepEqual(identifierParts('get_HTTPStatus2'), ['get', 'http', 'status', '2']);
-  assert.deepEqual(lexicalWords('parseHTTPHeader(x)'), ['parsehttpheader', 'parse', 'http', 'header', 'x']);
+  assert.deepEqual(lexicalWords('parseHTTPHeader(x)'), ['parsehttpheader', 'pars', 'http', 'header', 'x']);
+  assert.deepEqual(lexicalWords('handlers parsing HandlerNames'), ['handler', 'pars', 'handlernames', 'handler', 'name'], 'plain words and parts are stemmed, a whole identifier is not');
   assert.deepEqual(lexicalWords('kebab-case'), ['kebab', 'case']);
 });
 
 test('query words drop stop words unless nothing else is left', () => {
   assert.deepEqual(queryWords('how to read the file'), ['read', 'file']);
+  assert.deepEqual(queryWords('what does this return'), ['return'], 'stop words are matched before stemming (does, this)');
   assert.deepEqual(queryWords('how to'), ['how', 'to']);
   assert.equal(lexicalQuery([]), undefined);
   assert.equal(lexicalQuery(['parse', 'http']), '"parse" OR "http"');

@@ -27,7 +27,7 @@ test('schema 4 gains chunk_symbols; its chunk sets say they have no relations ye
   copyFileSync(path.join(FIXTURES, 'schema-v4.db'), databasePath);
   const store = IndexStore.open(databasePath);
   try {
-    assert.equal(SCHEMA_VERSION, 5);
+    assert.ok(SCHEMA_VERSION >= 5);
     assert.deepEqual(store.checkIntegrity(), []);
     const files = store.files();
     assert.equal(files.get('src/http.ts')!.relationsVersions.get('chunker-1'), 0);
