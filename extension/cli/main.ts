@@ -276,6 +276,7 @@ async function commandIndex(argv: string[]): Promise<void> {
           `${directory}: ${result.filesScanned} files (${result.filesIndexed} indexed, ${result.filesUnchanged} unchanged, ${result.filesRemoved} removed), ` +
             `${result.chunksEmbedded} chunks embedded in ${seconds} s with ${index.runtime.info.manifest.id} (${index.runtime.info.quantization}, ${index.runtime.info.provider})\n`,
         );
+        if (result.vectorsReused > 0) process.stdout.write(`  ${result.vectorsReused} vectors of unchanged chunks reused from an earlier index of the same model\n`);
         if (result.vectorsDerived > 0) process.stdout.write(`  ${result.vectorsDerived} vectors converted to ${describeStorage(result.space.storage)} without embedding them again\n`);
         const skipped = result.skips?.skippedTotal ?? 0;
         if (skipped > 0) process.stdout.write(`  skipped ${skipped}: ${Object.entries(result.skips!.skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${count} ${reason}`).join(', ')}\n`);

@@ -59,6 +59,11 @@ export interface IndexResult {
   chunksEmbedded: number;
   /** Vectors copied from another space of the same model and chunker instead of embedded (a storage option change). */
   vectorsDerived: number;
+  /**
+   * Vectors of unchanged contents taken from another float32 space of the same model (one written by an
+   * older chunker version) instead of embedded again.
+   */
+  vectorsReused: number;
   /** Chunks longer than the model's window; they were cut, and are listed so nothing is cut silently. */
   truncations: { path: string; startLine: number; tokens: number; keptTokens: number }[];
   skips: DiscoverySummary | undefined;
@@ -169,6 +174,8 @@ class IndexRun {
   private readonly space: VectorSpace;
   private readonly pending: PendingContent[] = [];
   private readonly queuedHashes = new Set<string>();
+  /** Float32 spaces of the same model whose vectors can stand in for embedding (see reuseVectors). */
+  private donors: VectorSpace[] | undefined;
   private readonly progress: IndexProgress = {
     phase: 'scanning',
     filesScanned: 0,
@@ -193,6 +200,7 @@ class IndexRun {
     failures: [],
     chunksEmbedded: 0,
     vectorsDerived: 0,
+    vectorsReused: 0,
     truncations: [],
     skips: undefined,
   };
@@ -336,6 +344,7 @@ class IndexRun {
         );
         const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash));
         const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
+        for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
         for (const chunk of fresh) if (missing.has(chunk.contentHash)) this.enqueue({ contentHash: chunk.contentHash, chunkId: chunk.id });
       }
       this.result.filesIndexed += 1;
@@ -347,6 +356,32 @@ class IndexRun {
     this.progress.filesIndexed += 1;
     this.report();
     await this.waitForRoom();
+  }
+
+  /**
+   * Stores vectors for contents another space of the same model already embedded, and returns their
+   * hashes. A content hash covers what the chunk says (language, kind, scope, signature, text), so a new
+   * chunker version that cuts most chunks as before re-embeds only the chunks it changed. Donors store
+   * full float32 vectors, which is what the model would give again.
+   */
+  private reuseVectors(hashes: readonly string[]): string[] {
+    if (hashes.length === 0) return [];
+    const { store } = this.options;
+    this.donors ??= store
+      .vectorSpaces()
+      .filter((space) => space.id !== this.space.id && space.modelFingerprint === this.space.modelFingerprint && space.storage.kind === 'float32' && store.storedDimensions(space) === space.dimensions);
+    const reused: { contentHash: string; vector: Float32Array }[] = [];
+    let wanted = [...hashes];
+    for (const donor of this.donors) {
+      if (wanted.length === 0) break;
+      const vectors = store.vectorsByContentHash(donor, wanted);
+      for (const [contentHash, vector] of vectors) reused.push({ contentHash, vector });
+      wanted = wanted.filter((hash) => !vectors.has(hash));
+    }
+    if (reused.length === 0) return [];
+    store.insertEmbeddings(this.space, reused);
+    this.result.vectorsReused += reused.length;
+    return reused.map((entry) => entry.contentHash);
   }
 
   private removeFiles(relativePaths: readonly string[]): void {
@@ -369,7 +404,11 @@ class IndexRun {
 
   /** Starts the loop; when resuming, first queues every content an earlier run left without a vector. */
   private startEmbedding({ resume }: { resume: boolean }): void {
-    if (resume) for (const item of this.options.store.missingVectorContents(this.space)) this.enqueue(item);
+    if (resume) {
+      const missing = this.options.store.missingVectorContents(this.space);
+      const reused = new Set(this.reuseVectors(missing.map((item) => item.contentHash)));
+      for (const item of missing) if (!reused.has(item.contentHash)) this.enqueue(item);
+    }
     this.embedLoop = this.embedUntilDone();
     // Failures surface from finish(); this keeps an early failure from being reported as unhandled.
     this.embedLoop.catch(() => undefined);

@@ -172,3 +172,32 @@ test('a model change builds a new vector space while the old one keeps serving, 
     await second.close();
   }
 });
+
+test('a new chunker of the same model embeds only the chunks it cut differently; the others reuse their vectors', async () => {
+  const root = writeCorpus();
+  const databasePath = temporaryDatabasePath();
+  const open = (maxChunkLines: number) =>
+    FolderIndex.open({ root, databasePath, modelDirectory: offlineModel('glove-100d'), quantization: 'fp32', device: 'cpu', threads: 1, chunking: { maxChunkLines } });
+  const first = await open(150);
+  let embeddedFirst: number;
+  let firstChunker: string;
+  try {
+    const result = await first.index();
+    embeddedFirst = result.chunksEmbedded;
+    firstChunker = result.space.chunker;
+  } finally {
+    await first.close();
+  }
+  // 150 → 149 lines per chunk changes the chunker's fingerprint but no chunk of these small files.
+  const second = await open(149);
+  try {
+    const result = await second.index();
+    assert.notEqual(result.space.chunker, firstChunker, 'a new chunk set and vector space');
+    assert.equal(result.chunksEmbedded, 0);
+    assert.equal(result.vectorsReused, embeddedFirst);
+    assert.equal(second.status().activeSpace!.complete, true);
+    assert.equal((await second.search('sort users by their age', { k: 1 })).hits[0]!.path, 'src/users.go');
+  } finally {
+    await second.close();
+  }
+});
