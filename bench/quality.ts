@@ -130,14 +130,14 @@ function searchAndScore(entry: EvalSet, databasePath: string, model: string, sto
   const searchStarted = performance.now();
   semsearch(['search', '--batch', entry.queries, '--db', databasePath, '--model', model, '--mode', mode, '--k', '10', '--out', resultsPath, ...searchArguments]);
   const milliseconds = performance.now() - searchStarted;
-  const method = mode === 'lexical' ? 'lexical' : `${mode} ${model} ${storage}`;
-  rows.push({ label: entry.label, method, model: mode === 'lexical' ? undefined : model, storage: mode === 'lexical' ? undefined : storage, mode, scores: score(entry, resultsPath), milliseconds });
+  const method = mode === 'lexical' ? `lexical (${model} chunks)` : `${mode} ${model} ${storage}`;
+  rows.push({ label: entry.label, method, model, storage: mode === 'lexical' ? undefined : storage, mode, scores: score(entry, resultsPath), milliseconds });
 }
 
 const corpora = [...new Set(sets.map((entry) => entry.corpus))];
 for (const corpus of corpora) {
   const corpusSets = sets.filter((entry) => entry.corpus === corpus);
-  for (const [modelIndex, model] of models.entries()) {
+  for (const model of models) {
     const databasePath = path.join(options.cache, cacheKey(corpus), `${model}.db`);
     if (options.fresh) rmSync(path.dirname(databasePath), { recursive: true, force: true });
     mkdirSync(path.dirname(databasePath), { recursive: true });
@@ -149,8 +149,8 @@ for (const corpus of corpora) {
       process.stderr.write(`indexed ${cacheKey(corpus)} with ${model} (${storage}) in ${seconds.toFixed(1)} s\n`);
       for (const entry of corpusSets) {
         for (const mode of modes) {
-          // Lexical results do not depend on the model or the storage: scored once per set.
-          if (mode === 'lexical' && (modelIndex > 0 || storageIndex > 0)) continue;
+          // Lexical results do not depend on the storage (they do on the model: its window shapes the chunks).
+          if (mode === 'lexical' && storageIndex > 0) continue;
           searchAndScore(entry, databasePath, model, storage, mode);
         }
       }

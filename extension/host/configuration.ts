@@ -34,7 +34,7 @@ export interface Settings {
     useGitIgnore: boolean;
   };
   chunking: { maxLines: number; overlapTokens: number };
-  search: { resultCount: number; mode: SearchMode; denseWeight: number; lexicalWeight: number; expandCalls: boolean };
+  search: { resultCount: number; mode: SearchMode; /** Unset: the model's measured weight. */ denseWeight: number | undefined; lexicalWeight: number; expandCalls: boolean };
   migration: { autoCutover: boolean; qualityMargin: number; retentionDays: number };
   storage: { kind: 'float32' | 'int8' | 'binary'; rescore: 'float32' | 'int8'; dimensions: number; oversampling: number };
 }
@@ -90,7 +90,7 @@ export function readSettings(): Settings {
     search: {
       resultCount: configuration.get<number>('search.resultCount', 20),
       mode: configuration.get<SearchMode>('search.mode', 'hybrid'),
-      denseWeight: configuration.get<number>('search.denseWeight', 1),
+      denseWeight: configuration.get<number | null>('search.denseWeight', null) ?? undefined,
       lexicalWeight: configuration.get<number>('search.lexicalWeight', 1),
       expandCalls: configuration.get<boolean>('search.expandCalls', false),
     },

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
+import { hybridDenseWeight } from '../model/hybrid-weights.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { lexicalQuery, queryNames, queryWords, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
 import { callExpansion, expandCalls } from './expand-calls.ts';
@@ -62,8 +63,16 @@ export interface FusionWeights {
   symbol: number;
 }
 
-/** The fusion weights measured best on the evaluation sets (bench/quality). */
+/**
+ * Fusion weights when neither the caller nor the model says otherwise. The dense weight of a bundled
+ * model is its measured `hybridDenseWeight` (catalog.ts).
+ */
 export const DEFAULT_WEIGHTS: FusionWeights = { dense: 1, lexical: 1, symbol: 1 };
+
+/** The entries of a partial weights object that are set (an explicit `undefined` means "the default"). */
+function definedOnly(weights: Partial<FusionWeights>): Partial<FusionWeights> {
+  return Object.fromEntries(Object.entries(weights).filter(([, value]) => value !== undefined));
+}
 
 export interface SearchScores {
   /** Cosine similarity of the query and the chunk, when the dense list found it. */
@@ -298,7 +307,11 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
     .flatMap((folder) => folder.dense.map((entry, rank) => ({ folder: folder.folder, rank, ...entry })))
     .sort((a, b) => (models.size <= 1 ? b.similarity - a.similarity : a.rank - b.rank));
   const byScore = (list: 'lexical' | 'symbol') => perFolder.flatMap((folder) => folder[list].map((entry) => ({ folder: folder.folder, ...entry }))).sort((a, b) => b.score - a.score);
-  const fused = fuse(dense, byScore('lexical'), byScore('symbol'), { ...DEFAULT_WEIGHTS, ...options.weights }, options.rrfK ?? 60);
+  // Unless the caller sets it, the dense weight is the model's measured one (one model across the folders, as usual).
+  const denseModels = new Set(perFolder.flatMap((folder) => (folder.space && folder.dense.length > 0 ? [folder.space.modelId] : [])));
+  const modelWeight = denseModels.size === 1 ? hybridDenseWeight([...denseModels][0]!) : DEFAULT_WEIGHTS.dense;
+  const weights: FusionWeights = { ...DEFAULT_WEIGHTS, dense: modelWeight, ...definedOnly(options.weights ?? {}) };
+  const fused = fuse(dense, byScore('lexical'), byScore('symbol'), weights, options.rrfK ?? 60);
   const hits = expandCalls(mergeOverlapping(fused).slice(0, options.k ?? 10), callExpansion(options.expandCalls), {
     stores: new Map(searchers.map((searcher) => [searcher.folder, searcher.store])),
     candidates: fused,

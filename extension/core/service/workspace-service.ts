@@ -37,7 +37,7 @@ export interface ServiceSettings {
   chunking: ChunkingSettings;
   /** How vectors are stored (default float32); a change builds a new space while the old one serves. */
   storage?: StorageOption;
-  search: { k: number; mode: SearchMode; weights: { dense: number; lexical: number }; expandCalls?: boolean };
+  search: { k: number; mode: SearchMode; weights: { dense: number | undefined; lexical: number }; expandCalls?: boolean };
   /** How a model change is carried out (defaults: DEFAULT_MIGRATION_SETTINGS). */
   migration?: MigrationSettings;
   /** For a bundled build: where the embedding worker script and the tree-sitter wasm files are. */

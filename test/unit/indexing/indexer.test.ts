@@ -95,6 +95,18 @@ describe('indexer', () => {
     }
   });
 
+  test('hybrid search weighs the dense list by the model: GloVe (measured weight 0) ranks as lexical search does, unless the caller sets a weight', async () => {
+    const query = 'write text into a file on disk';
+    const paths = async (options: Parameters<FolderIndex['search']>[1]) => (await index.search(query, { k: 5, ...options })).hits.map((hit) => `${hit.path}:${hit.startLine}`);
+    const lexical = await paths({ mode: 'lexical' });
+    const hybrid = await paths({ mode: 'hybrid' });
+    assert.deepEqual(hybrid.slice(0, lexical.length), lexical, 'the words rank; the dense list only fills the places after them');
+    const modelWeighted = (await index.search(query, { k: 5, mode: 'hybrid' })).hits[0]!;
+    const equal = (await index.search(query, { k: 5, mode: 'hybrid', weights: { dense: 1 } })).hits[0]!;
+    assert.ok(modelWeighted.scores.dense !== undefined, 'the top hit is in the dense list too');
+    assert.ok(equal.scores.fused > modelWeighted.scores.fused, 'a weight set by the caller replaces the model\'s');
+  });
+
   test('an edited file is re-chunked and only its new content is embedded', async () => {
     writeFileSync(path.join(root, 'src/files.ts'), `${BASE_FILES['src/files.ts']}\n/** Deletes a temporary directory recursively. */\nexport function removeTemporaryDirectory(directory: string): void {\n  rmSync(directory, { recursive: true });\n}\n`);
     const result = await index.update(['src/files.ts']);
