@@ -1,5 +1,5 @@
-// Identifier-aware words for the lexical (BM25) index: `parseHTTPHeader` is indexed as
-// `parsehttpheader parse http header`, so the query `parse http header` finds it and the query
+// Identifier-aware, stemmed words for the lexical (BM25) index: `parseHTTPHeader` is indexed as
+// `parsehttpheader pars http header`, so the query `parsing http headers` finds it and the query
 // `parseHTTPHeader` ranks the exact identifier first (its whole-word match is rare, so it weighs more).
 
 import { stemmer } from 'stemmer';
