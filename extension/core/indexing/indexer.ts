@@ -362,7 +362,8 @@ class IndexRun {
    * Stores vectors for contents another space of the same model already embedded, and returns their
    * hashes. A content hash covers what the chunk says (language, kind, scope, signature, text), so a new
    * chunker version that cuts most chunks as before re-embeds only the chunks it changed. Donors store
-   * full float32 vectors, which is what the model would give again.
+   * full float32 vectors. The embedded text can differ only in its header (the path, a value the header
+   * now cuts short): the approximation a renamed file's reuse already makes.
    */
   private reuseVectors(hashes: readonly string[]): string[] {
     if (hashes.length === 0) return [];
