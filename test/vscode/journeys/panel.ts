@@ -1,5 +1,5 @@
 // The results panel: search from its query box, results grouped by file, filter by language,
-// keyboard navigation, open a result.
+// a result's callers and callees, keyboard navigation, open a result.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
 import { activeTab, waitForIndexReady } from '../harness/semantic-search.ts';
@@ -26,6 +26,13 @@ export default defineJourney({
     await step('filtered-to-python');
     const paths = await panel.locator('[data-testid="file-header"]').allInnerTexts();
     assert.ok(paths.length > 0 && paths.every((text) => text.includes('.py')), `only Python files: ${paths.join(' | ')}`);
+    // Callers / Callees of sort_by_age: it calls age(), defined in the same file.
+    const sortByAge = panel.locator('[data-testid="result"]', { hasText: 'sort_by_age' }).first();
+    await sortByAge.locator('[data-testid="relations-toggle"]').click();
+    const callee = sortByAge.locator('[data-testid="callees"] [data-testid="related"]', { hasText: 'age' }).first();
+    await callee.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await callee.innerText(), /sort_users\.py:13/, 'the callee is age() at its line');
+    await step('callers-and-callees');
     // Close the filter, then keyboard: Down from the query box into the list, Down again, Enter opens.
     await panel.locator('[data-testid="language-filter-summary"]').click();
     await query.press('ArrowDown');
