@@ -11,8 +11,8 @@ import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import { declarationKey, docCommentQuery, selfSupervisedQueries } from '../migration/report.ts';
 import type { ModelManifest } from '../model/manifest.ts';
 import type { IndexStore, StoredChunk } from '../store/index-store.ts';
-import { DEFAULT_OVERSAMPLING, defaultOversampling, describeStorage, normalizeStorage, storageKey, vectorBytesPerVector, type StorageOption } from '../store/storage-option.ts';
-import type { StorageOptionSpec } from '../tradeoffs/types.ts';
+import { defaultOversampling, describeStorage, normalizeStorage, storageKey, vectorBytesPerVector, type StorageOption } from '../store/storage-option.ts';
+import { storageOptionLabel, storageOptionSpec } from '../tradeoffs/compare.ts';
 import { hiddenDocumentationText, pythonDocstring } from './hidden-text.ts';
 import { metricsOfRanks, optionRanks } from './ranking.ts';
 import type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
@@ -214,21 +214,6 @@ export function evaluationOptions(model: EvaluationRuntime['info']['manifest'], 
   return options;
 }
 
-function spec(option: StorageOption): StorageOptionSpec {
-  const normalized = normalizeStorage(option);
-  return {
-    kind: normalized.kind,
-    ...(normalized.dimensions !== undefined ? { dimensions: normalized.dimensions } : {}),
-    ...(normalized.rescore ? { rescore: normalized.rescore } : {}),
-    ...(normalized.kind === 'binary' ? { oversampling: normalized.oversampling ?? DEFAULT_OVERSAMPLING.binary } : {}),
-  };
-}
-
-function label(option: StorageOption): string {
-  const normalized = normalizeStorage(option);
-  return `${describeStorage(normalized)}${normalized.kind === 'binary' ? ` ×${normalized.oversampling ?? DEFAULT_OVERSAMPLING.binary}` : ''}`;
-}
-
 /**
  * Candidates a binary search rescores in the pool: the index's net (k × oversampling) as the same
  * share of the pool as of the index, at least k. A target's Hamming rank in a uniform sample shrinks
@@ -342,8 +327,8 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
           row: {
             model: model.name,
             modelDisplayName: manifest.displayName,
-            option: spec(option),
-            label: label(option),
+            option: storageOptionSpec(option),
+            label: storageOptionLabel(option),
             dimensions: normalized.dimensions ?? manifest.dimensions,
             bytesPerVector: vectorBytesPerVector(normalized, manifest.dimensions),
             ...metrics,

@@ -42,7 +42,8 @@ export function candidateOptions(model: CompareOptions['model']): StorageOption[
   return options;
 }
 
-function spec(option: StorageOption): StorageOptionSpec {
+/** A storage option as reports carry it: normalised, binary with its oversampling. */
+export function storageOptionSpec(option: StorageOption): StorageOptionSpec {
   const normalized = normalizeStorage(option);
   return {
     kind: normalized.kind,
@@ -52,7 +53,8 @@ function spec(option: StorageOption): StorageOptionSpec {
   };
 }
 
-function label(option: StorageOption): string {
+/** A storage option's name in reports: `binary (rescored from float32) ×40`. */
+export function storageOptionLabel(option: StorageOption): string {
   const normalized = normalizeStorage(option);
   const oversampling = normalized.kind === 'binary' ? ` ×${normalized.oversampling ?? DEFAULT_OVERSAMPLING.binary}` : '';
   return `${describeStorage(normalized)}${oversampling}`;
@@ -114,7 +116,7 @@ export async function compareStorageOptions(options: CompareOptions): Promise<Tr
   const measured = await measureTradeoffs(store, base, candidates, queries, {
     keepSpaces: true,
     signal,
-    onProgress: (done, _total, option) => options.onProgress?.(done + 1, total, label(option)),
+    onProgress: (done, _total, option) => options.onProgress?.(done + 1, total, storageOptionLabel(option)),
   });
   const targets = supervised.map(({ chunk }) => declarationKey(chunk));
   const supervisedVectors = embedded.slice(0, supervised.length);
@@ -125,8 +127,8 @@ export async function compareStorageOptions(options: CompareOptions): Promise<Tr
       const quality = targets.length > 0 ? qualityOf(rankings(store, space, supervisedVectors, measurement.option.oversampling), targets) : undefined;
       const canonical = normalizeStorage(measurement.option);
       return {
-        option: spec(measurement.option),
-        label: label(measurement.option),
+        option: storageOptionSpec(measurement.option),
+        label: storageOptionLabel(measurement.option),
         current: storageKey(canonical) === currentKey && (canonical.kind !== 'binary' || (canonical.oversampling ?? DEFAULT_OVERSAMPLING.binary) === (active.storage.oversampling ?? store.oversampling(active.id) ?? DEFAULT_OVERSAMPLING.binary)),
         bytesPerVector: measurement.bytesPerVector,
         totalBytes: measurement.totalBytes,
