@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -8,16 +8,7 @@ import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { MIGRATION_FILES } from '../migration/report-corpus.ts';
-
-const BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'semsearch.js');
-// A private cache folder, so default index locations never touch the real user's.
-const CACHE = mkdtempSync(path.join(os.tmpdir(), 'semsearch-cache-'));
-const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
-
-function semsearch(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { BIN, ENV, semsearch } from './run-cli.ts';
 
 describe('semsearch CLI', () => {
   const root = writeCorpus();

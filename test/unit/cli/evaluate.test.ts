@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,16 +6,7 @@ import { test } from 'node:test';
 import type { ModelEvaluationReport } from '../../../extension/core/evaluation/types.ts';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { MIGRATION_FILES } from '../migration/report-corpus.ts';
-
-const BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'semsearch.js');
-// An empty cache: no Hub model is downloaded, so the installed models are the two offline ones.
-const CACHE = mkdtempSync(path.join(os.tmpdir(), 'semsearch-cache-'));
-const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
-
-function semsearch(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { semsearch } from './run-cli.ts';
 
 test('semsearch evaluate ranks every installed model and storage option on the index\'s doc comments', () => {
   const root = writeCorpus(MIGRATION_FILES);

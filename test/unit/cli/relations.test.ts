@@ -1,20 +1,11 @@
 // semsearch search --relations and --expand-calls, end to end: index a small project with the GloVe model, then
 // ask for a function's callers and callees, and for the definitions its top results call.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-
-const BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'semsearch.js');
-const CACHE = mkdtempSync(path.join(os.tmpdir(), 'semsearch-cache-'));
-const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
-
-function semsearch(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { semsearch } from './run-cli.ts';
 
 const FILES: Record<string, string> = {
   'src/http/server.ts': `import { parseHeaders } from './headers.ts';

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { writeGeneratedCorpus } from '../indexing/corpus.ts';
-
-const BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'semsearch.js');
-const CACHE = mkdtempSync(path.join(os.tmpdir(), 'semsearch-cache-'));
-const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
-
-function semsearch(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { semsearch } from './run-cli.ts';
 
 test('semsearch index --storage converts the vectors to another storage, which later runs keep', () => {
   const root = writeGeneratedCorpus(10);
