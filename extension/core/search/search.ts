@@ -252,7 +252,8 @@ export class Searcher {
       const chunks = this.store.chunksById(matches.map((match) => match.chunkId));
       const list = matches.flatMap((match) => {
         const chunk = chunks.get(match.chunkId);
-        return chunk && accepts(chunk) ? [{ chunk, score: match.score }] : [];
+        // A match is on a whole lexical unit: the chunk's pieces up to the unit's last line.
+        return chunk && accepts(chunk) ? [{ chunk: { ...chunk, endLine: chunk.lexicalEndLine ?? chunk.endLine }, score: match.score }] : [];
       });
       if (list.length >= wanted || matches.length < fetch || fetch >= 4096) return list.slice(0, wanted);
     }
@@ -384,8 +385,9 @@ export function fuse(
  * the other (a class chunk spans its methods' lines, yet a method is a result of its own).
  */
 function sameText(a: SearchHit, b: SearchHit): boolean {
-  // Consecutive pieces of one split chunk touch without overlapping when the overlap was under a line.
-  if (a.splitOf !== undefined && a.splitOf === b.splitOf && (a.endLine + 1 === b.startLine || b.endLine + 1 === a.startLine)) return true;
+  // Pieces of one split chunk are one text: consecutive ones touch without overlapping when the overlap
+  // was under a line, and a lexical unit encloses the pieces it was made of.
+  if (a.splitOf !== undefined && a.splitOf === b.splitOf && a.startLine <= b.endLine + 1 && b.startLine <= a.endLine + 1) return true;
   if (a.startLine > b.endLine || b.startLine > a.endLine) return false;
   if (a.startLine === b.startLine && a.endLine === b.endLine) return true;
   const aEnclosesB = a.startLine <= b.startLine && a.endLine >= b.endLine;

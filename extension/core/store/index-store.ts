@@ -11,6 +11,7 @@ import * as sqliteVec from 'sqlite-vec';
 import type { Chunk } from '../chunking/types.ts';
 import { StoreError, classifySqliteError } from '../errors.ts';
 import { lexicalText } from '../search/lexical.ts';
+import { lexicalUnits } from '../search/lexical-units.ts';
 import { float32Bytes, float32FromBytes } from './quantization.ts';
 import { migrate } from './schema.ts';
 import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
@@ -52,6 +53,11 @@ export interface StoredChunk {
   docComment: string | undefined;
   part: { index: number; count: number } | undefined;
   text: string;
+  /**
+   * Set on the first chunk of a lexical unit (see lexical-units.ts): the unit's last line. Undefined
+   * for the other pieces of the unit, which have no lexical row of their own.
+   */
+  lexicalEndLine: number | undefined;
 }
 
 /** A chunk's relations as stored (see `ChunkRelations`): names, each list sorted. */
@@ -196,6 +202,7 @@ interface ChunkRow {
   part_index: number | null;
   part_count: number | null;
   text: string;
+  lexical_end_line: number | null;
 }
 
 interface SpaceRow {
@@ -235,7 +242,7 @@ function toMigration(row: MigrationRow): Migration {
 }
 
 const CHUNK_COLUMNS = `c.id, f.path, c.chunker, c.content_hash, c.start_line, c.end_line, c.language, c.kind, c.symbol,
-  c.scope, c.signature, c.doc_comment, c.part_index, c.part_count, c.text`;
+  c.scope, c.signature, c.doc_comment, c.part_index, c.part_count, c.text, c.lexical_end_line`;
 
 function toStoredChunk(row: ChunkRow): StoredChunk {
   return {
@@ -253,6 +260,7 @@ function toStoredChunk(row: ChunkRow): StoredChunk {
     docComment: row.doc_comment ?? undefined,
     part: row.part_index === null ? undefined : { index: row.part_index, count: row.part_count! },
     text: row.text,
+    lexicalEndLine: row.lexical_end_line ?? undefined,
   };
 }
 
@@ -434,20 +442,22 @@ export class IndexStore {
       } else {
         fileId = Number(this.database.prepare('INSERT INTO files (path, content_hash, size, mtime_ms, language) VALUES (?, ?, ?, ?, ?)').run(file.path, file.contentHash, file.size, file.mtimeMs, file.language).lastInsertRowid);
       }
-      const insertChunk = this.database.prepare(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const insertChunk = this.database.prepare(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text, lexical_end_line)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       const insertLexical = this.database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
       const insertSymbol = this.database.prepare('INSERT OR IGNORE INTO chunk_symbols (chunk_id, name, role) VALUES (?, ?, ?)');
       const pathWords = lexicalText(file.path);
       for (const [chunker, chunks] of chunkSets) {
+        const unitsByHead = new Map(lexicalUnits(chunks).map((unit) => [unit.first, unit]));
         chunks.forEach((chunk, ordinal) => {
           const contentHash = chunkContentHash(chunk);
+          const unit = unitsByHead.get(ordinal);
           const id = Number(insertChunk.run(
             fileId, chunker, ordinal, contentHash, chunk.startLine, chunk.endLine, chunk.language, chunk.kind,
             chunk.symbol ?? null, JSON.stringify(chunk.scope), chunk.signature ?? null, chunk.docComment ?? null,
-            chunk.part?.index ?? null, chunk.part?.count ?? null, chunk.text,
+            chunk.part?.index ?? null, chunk.part?.count ?? null, chunk.text, unit?.endLine ?? null,
           ).lastInsertRowid);
-          insertLexical.run(id, pathWords, lexicalText([...chunk.scope, chunk.symbol ?? ''].join(' ')), lexicalText(chunk.text));
+          if (unit) insertLexical.run(id, pathWords, lexicalText([...chunk.scope, chunk.symbol ?? ''].join(' ')), lexicalText(unit.text));
           for (const role of RELATION_ROLES) for (const name of chunk.relations[role]) insertSymbol.run(id, name, role);
           inserted.push({ id, contentHash });
         });
@@ -1161,8 +1171,8 @@ export class IndexStore {
       const duplicates = (this.database.prepare('SELECT COUNT(*) AS n FROM (SELECT file_id, chunker, ordinal FROM chunks GROUP BY file_id, chunker, ordinal HAVING COUNT(*) > 1)').get() as { n: number }).n;
       if (duplicates > 0) problems.push(`${duplicates} duplicated chunk positions`);
       const lexicalRows = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks_lexical').get() as { n: number }).n;
-      const chunkRows = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks').get() as { n: number }).n;
-      if (lexicalRows !== chunkRows) problems.push(`${chunkRows} chunks but ${lexicalRows} lexical rows`);
+      const unitRows = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks WHERE lexical_end_line IS NOT NULL').get() as { n: number }).n;
+      if (lexicalRows !== unitRows) problems.push(`${unitRows} lexical units but ${lexicalRows} lexical rows`);
       const chunksWithoutFile = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.id = c.file_id)').get() as { n: number }).n;
       if (chunksWithoutFile > 0) problems.push(`${chunksWithoutFile} chunks of deleted files`);
       return problems;

@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { StoreError } from '../errors.ts';
 import { lexicalText } from '../search/lexical.ts';
+import { lexicalUnits } from '../search/lexical-units.ts';
 
 export interface Migration {
   /** The version the database has after this migration. */
@@ -211,6 +212,38 @@ export const MIGRATIONS: readonly Migration[] = [
           insert.run(row.id, lexicalText(row.path), lexicalText([...scope, row.symbol ?? ''].join(' ')), lexicalText(row.text));
         }
         after = rows.at(-1)!.id;
+      }
+    },
+  },
+  {
+    version: 7,
+    description: 'lexical units: consecutive pieces of a split chunk are one lexical document (nothing is embedded)',
+    up: (database) => {
+      // NULL marks a piece inside another chunk's lexical unit; the unit's first chunk holds its last line.
+      database.exec('ALTER TABLE chunks ADD COLUMN lexical_end_line INTEGER');
+      database.exec("INSERT INTO chunks_lexical (chunks_lexical) VALUES ('delete-all')");
+      const insert = database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
+      const setEnd = database.prepare('UPDATE chunks SET lexical_end_line = ? WHERE id = ?');
+      // Pages by file: better-sqlite3 cannot write while a statement is still iterating.
+      const files = database.prepare('SELECT id, path FROM files WHERE id > ? ORDER BY id LIMIT 200');
+      const chunksOf = database.prepare('SELECT id, chunker, kind, start_line, end_line, part_index, part_count, scope, symbol, text FROM chunks WHERE file_id = ? ORDER BY chunker, ordinal');
+      for (let after = 0; ; ) {
+        const page = files.all(after) as { id: number; path: string }[];
+        if (page.length === 0) break;
+        for (const file of page) {
+          const rows = chunksOf.all(file.id) as { id: number; chunker: string; kind: string; start_line: number; end_line: number; part_index: number | null; part_count: number | null; scope: string; symbol: string | null; text: string }[];
+          const pathWords = lexicalText(file.path);
+          for (const chunker of new Set(rows.map((row) => row.chunker))) {
+            const set = rows.filter((row) => row.chunker === chunker);
+            const units = lexicalUnits(set.map((row) => ({ kind: row.kind, startLine: row.start_line, endLine: row.end_line, text: row.text, part: row.part_index === null ? undefined : { index: row.part_index, count: row.part_count! } })));
+            for (const unit of units) {
+              const head = set[unit.first]!;
+              insert.run(head.id, pathWords, lexicalText([...(JSON.parse(head.scope) as string[]), head.symbol ?? ''].join(' ')), lexicalText(unit.text));
+              setEnd.run(unit.endLine, head.id);
+            }
+          }
+        }
+        after = page.at(-1)!.id;
       }
     },
   },

@@ -7,7 +7,7 @@ let nextId = 1;
 function chunk(path: string, startLine: number, endLine: number, extra: Partial<StoredChunk> = {}): StoredChunk {
   return {
     id: nextId++, path, chunker: 'c', contentHash: `h${nextId}`, startLine, endLine, language: 'typescript', kind: 'function',
-    symbol: undefined, scope: [], signature: undefined, docComment: undefined, part: undefined, text: `lines ${startLine}-${endLine}`, ...extra,
+    symbol: undefined, scope: [], signature: undefined, docComment: undefined, part: undefined, text: `lines ${startLine}-${endLine}`, lexicalEndLine: endLine, ...extra,
   };
 }
 const denseOf = (chunks: StoredChunk[], folder = '') => chunks.map((entry, index) => ({ folder, chunk: entry, similarity: 1 - index / 100 }));
@@ -54,6 +54,9 @@ test('overlapping pieces of one text merge, transitively; a class does not swall
   const part = (index: number, start: number, end: number) => chunk('h.ts', start, end, { symbol: 'long', part: { index, count: 3 } });
   const adjacent = mergeOverlapping(fuse(denseOf([part(0, 1, 10), part(1, 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(adjacent.length, 1, 'touching pieces of one split chunk are one result');
+  const unit = chunk('h.ts', 1, 30, { symbol: 'long', part: { index: 0, count: 3 } });
+  const unitAndPiece = mergeOverlapping(fuse(denseOf([part(2, 21, 30)]), lexicalOf([unit]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.equal(unitAndPiece.length, 1, 'a lexical unit and a piece inside it are one result');
   const unrelated = mergeOverlapping(fuse(denseOf([chunk('h.ts', 1, 10), chunk('h.ts', 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(unrelated.length, 2, 'touching but separate chunks stay apart');
 });
