@@ -48,6 +48,7 @@ export type StoreErrorReason =
   | 'locked'
   | 'disk-full'
   | 'read-only'
+  | 'io-failed'
   | 'cannot-open'
   | 'space-missing'
   | 'storage-invalid';
@@ -76,7 +77,8 @@ export function classifySqliteError(error: unknown, databasePath: string): unkno
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
   const primary = code.split('_').slice(0, 2).join('_');
   const where = `the index database ${databasePath}`;
-  switch (primary) {
+  // Opening a WAL database creates its -shm file; on a full disk that is the write that fails.
+  switch (code === 'SQLITE_IOERR_SHMSIZE' ? 'SQLITE_FULL' : primary) {
     case 'SQLITE_FULL':
       return new StoreError('disk-full', `The disk holding ${where} is full, so the last change was not saved; the index keeps what it had and still answers searches. Free some space, then index again.`, { cause: error });
     case 'SQLITE_BUSY':
@@ -88,6 +90,8 @@ export function classifySqliteError(error: unknown, databasePath: string): unkno
     case 'SQLITE_READONLY':
     case 'SQLITE_PERM':
       return new StoreError('read-only', `${capitalize(where)} cannot be written: its file or folder is read-only. The index keeps what it had and still answers searches; make the folder writable (or give semsearch another --db), then index again.`, { cause: error });
+    case 'SQLITE_IOERR':
+      return new StoreError('io-failed', `The disk failed to read or write ${where} (${code}). The last change was not saved; check the disk and its free space, then try again.`, { cause: error });
     case 'SQLITE_CANTOPEN':
       return new StoreError('cannot-open', `${capitalize(where)} cannot be opened. Check that its folder exists and is writable.`, { cause: error });
     default:
