@@ -38,3 +38,11 @@ export function errorActions(error: Pick<ServiceError, 'kind' | 'reason'>): stri
   if (error.reason === 'locked' || error.reason === 'disk-full') return ['Retry', 'Open Log'];
   return ['Open Log'];
 }
+
+/** Why the index worker stopped, for the notification: running out of memory gets its own next step. */
+export function indexWorkerStopReason(error: Error & { code?: unknown }): string {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return 'The index worker ran out of memory; the index keeps what it had. Exclude very large files or folders (semanticSearch.indexing.exclude, semanticSearch.indexing.maxFileSize) or use fewer threads (semanticSearch.model.threads).';
+  }
+  return `The index worker failed: ${error.message}`;
+}

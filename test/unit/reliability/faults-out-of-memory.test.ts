@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { isModelError } from '../../../extension/core/errors.ts';
 import { describeError } from '../../../extension/core/service/workspace-service.ts';
-import { errorActions } from '../../../extension/host/status-text.ts';
+import { errorActions, indexWorkerStopReason } from '../../../extension/host/status-text.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
 import { addFiles, answers, openIndex } from './helpers.ts';
@@ -57,4 +58,12 @@ test('a worker out of memory stops indexing with one message and the index answe
   } finally {
     await again.close();
   }
+});
+
+test('the index worker out of memory is reported as such, with what to change', { timeout: 60_000 }, async () => {
+  const worker = new Worker('const hoard = []; for (;;) hoard.push(new Array(100_000).fill(hoard.length));', { eval: true, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+  const error = await new Promise<Error>((resolve) => worker.once('error', resolve));
+  assert.equal((error as { code?: string }).code, 'ERR_WORKER_OUT_OF_MEMORY');
+  assert.match(indexWorkerStopReason(error), /^The index worker ran out of memory; the index keeps what it had\. Exclude very large files/);
+  assert.match(indexWorkerStopReason(new Error('boom')), /^The index worker failed: boom$/);
 });
