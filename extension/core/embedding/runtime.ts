@@ -158,6 +158,8 @@ export class EmbeddingRuntime {
           throw modelChanged(this.info, 'its files now give another fingerprint');
         }
         this.worker = worker;
+        // Same bytes (the fingerprint says so) under new stamps, e.g. a file copied back: the new ones count.
+        this.info.fileStamps = info.fileStamps;
         this.failure = undefined;
         this.attach(worker);
       } finally {
