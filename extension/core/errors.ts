@@ -10,6 +10,8 @@ export type ModelErrorReason =
   | 'tokenizer-invalid'
   | 'empty-input'
   | 'runtime-failed'
+  | 'model-changed'
+  | 'out-of-memory'
   | 'disposed';
 
 /** A model, its files or its inputs are wrong. */
@@ -46,6 +48,7 @@ export type StoreErrorReason =
   | 'locked'
   | 'disk-full'
   | 'read-only'
+  | 'io-failed'
   | 'cannot-open'
   | 'space-missing'
   | 'storage-invalid';
@@ -74,23 +77,41 @@ export function classifySqliteError(error: unknown, databasePath: string): unkno
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
   const primary = code.split('_').slice(0, 2).join('_');
   const where = `the index database ${databasePath}`;
-  switch (primary) {
+  // Opening a WAL database creates its -shm file; on a full disk that is the write that fails.
+  switch (code === 'SQLITE_IOERR_SHMSIZE' ? 'SQLITE_FULL' : primary) {
     case 'SQLITE_FULL':
-      return new StoreError('disk-full', `The disk holding ${where} is full. Free some space; the index keeps what it had.`, { cause: error });
+      return new StoreError('disk-full', `The disk holding ${where} is full, so the last change was not saved; the index keeps what it had and still answers searches. Free some space, then index again.`, { cause: error });
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
-      return new StoreError('locked', `${capitalize(where)} is locked by another process. Close the other window or command using it, or try again.`, { cause: error });
+      return new StoreError('locked', `${capitalize(where)} is locked by another process (another window or a semsearch command is writing to it); searching still works. Wait for it to finish or close it, then try again.`, { cause: error });
     case 'SQLITE_CORRUPT':
     case 'SQLITE_NOTADB':
       return new StoreError('corrupt', `${capitalize(where)} is damaged. Rebuild the index.`, { cause: error });
     case 'SQLITE_READONLY':
     case 'SQLITE_PERM':
-      return new StoreError('read-only', `${capitalize(where)} cannot be written (read-only file or folder). Check its permissions or choose another storage folder.`, { cause: error });
+      return new StoreError('read-only', `${capitalize(where)} cannot be written: its file or folder is read-only. The index keeps what it had and still answers searches; make the folder writable (or give semsearch another --db), then index again.`, { cause: error });
+    case 'SQLITE_IOERR':
+      return new StoreError('io-failed', `The disk failed to read or write ${where} (${code}). The last change was not saved; check the disk and its free space, then try again.`, { cause: error });
     case 'SQLITE_CANTOPEN':
       return new StoreError('cannot-open', `${capitalize(where)} cannot be opened. Check that its folder exists and is writable.`, { cause: error });
     default:
       return error;
   }
+}
+
+/**
+ * The error for a worker that V8 stopped at its heap limit (`ERR_WORKER_OUT_OF_MEMORY`, matched by
+ * its code); other worker failures are `runtime-failed`.
+ */
+export function workerFailure(error: Error & { code?: unknown }, what: string): ModelError {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ModelError(
+      'out-of-memory',
+      `The ${what} ran out of memory and was stopped; the index keeps what it had. Use fewer threads (the semanticSearch.model.threads setting, or --threads), choose a smaller model or its int8 quantization, then index again.`,
+      { cause: error },
+    );
+  }
+  return new ModelError('runtime-failed', `The ${what} crashed: ${error.message}`, { cause: error });
 }
 
 function capitalize(text: string): string {

@@ -136,7 +136,9 @@ export class FolderIndex {
     const store = IndexStore.open(options.databasePath ?? defaultDatabasePath(root));
     let runtime = options.runtime;
     try {
-      store.setMeta('root', root);
+      // Written only when it changes: opening to search must work while another process holds the write
+      // lock, or on a storage folder that has become read-only.
+      if (store.getMeta('root') !== root) store.setMeta('root', root);
       runtime ??= await EmbeddingRuntime.load({ ...options, log: options.log });
       const { manifest, fileHashes } = runtime.info;
       // Throws for an impossible option (more dimensions than the model has); warns for a poor one.

@@ -14,7 +14,7 @@ import { ensureModel, modelNeedsDownload, type EnsuredModel } from './model-down
 import { IndexClient, WorkerRequestError } from './index-client.ts';
 import { toPanelResults } from './results.ts';
 import { StatusBar } from './status-bar.ts';
-import { overallPhase } from './status-text.ts';
+import { errorActions, overallPhase } from './status-text.ts';
 import { openResultLocation, type ResultLocation } from './open-result.ts';
 
 /** Paths changed at once beyond which a full run is cheaper than updating them one by one (a branch switch). */
@@ -174,6 +174,7 @@ export class Controller implements vscode.Disposable {
     if (choice === 'Change Model Setting') void vscode.commands.executeCommand('workbench.action.openSettings', 'semanticSearch.model');
     if (choice === 'Rebuild Index') void vscode.commands.executeCommand('semanticSearch.rebuildIndex');
     if (choice === 'Retry') void this.runIndex('index', false);
+    if (choice === 'Reload Model') void this.client.request('reloadModel', {}).then(() => this.runIndex('index', false)).catch((error: unknown) => this.log.warn(`Reloading the model failed: ${String(error)}`));
     return choice;
   }
 
@@ -256,8 +257,7 @@ export class Controller implements vscode.Disposable {
   private reportError(error: ServiceError, folderName: string | undefined): void {
     const where = folderName ? `${folderName}: ` : '';
     this.log.error(`${where}${error.message}`);
-    const actions = error.kind === 'model' ? ['Change Model Setting', 'Open Log'] : error.reason === 'corrupt' ? ['Rebuild Index', 'Open Log'] : error.reason === 'locked' ? ['Retry', 'Open Log'] : ['Open Log'];
-    void this.notify(error.reason, `Semantic Search: ${where}${error.message}`, actions);
+    void this.notify(error.reason, `Semantic Search: ${where}${error.message}`, errorActions(error));
   }
 
   /**

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import type { ServiceError, ServiceState } from '../core/service/workspace-service.ts';
+import { indexWorkerStopReason } from './status-text.ts';
 import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../protocol/worker-protocol.ts';
 
 /** A request the worker answered with an error; `kind`/`reason` say what failed. */
@@ -98,7 +99,7 @@ export class IndexClient implements vscode.Disposable {
     if (this.worker) return this.worker;
     const worker = new Worker(this.scriptPath, { workerData: this.workerData });
     worker.on('message', (message: WorkerToHost) => this.onMessage(message));
-    worker.on('error', (error) => this.onExit(`The index worker failed: ${error.message}`));
+    worker.on('error', (error) => this.onExit(indexWorkerStopReason(error)));
     worker.on('exit', (code) => this.onExit(`The index worker stopped (exit code ${code}).`));
     // The worker must not keep a closing extension host alive.
     worker.unref();

@@ -1,6 +1,6 @@
 // Status texts, kept free of the vscode module so they are tested in plain Node.
 import type { IndexProgress } from '../core/indexing/indexer.ts';
-import type { FolderPhase, FolderState } from '../core/service/workspace-service.ts';
+import type { FolderPhase, FolderState, ServiceError } from '../core/service/workspace-service.ts';
 
 /** The one word that sums up several folders: the most pressing phase wins. */
 export function overallPhase(phases: readonly FolderPhase[]): FolderPhase {
@@ -28,4 +28,21 @@ export function migrationLine(folder: Pick<FolderState, 'name' | 'migration'>): 
   if (migration.phase === 'building') return `${folder.name}: building the ${migration.toModel} index (${models}); the old one answers meanwhile`;
   if (migration.phase === 'awaiting-decision') return `${folder.name}: the ${migration.toModel} index is ready and waits for you (Show Migration Report)`;
   return `${folder.name}: cut over (${models}); Roll Back is possible`;
+}
+
+/** The buttons an error notification offers: the next step its reason calls for, then the log. */
+export function errorActions(error: Pick<ServiceError, 'kind' | 'reason'>): string[] {
+  if (error.kind === 'model') return [error.reason === 'model-changed' ? 'Reload Model' : 'Change Model Setting', 'Open Log'];
+  if (error.reason === 'corrupt') return ['Rebuild Index', 'Open Log'];
+  // Retrying helps once the other process is done or space has been freed.
+  if (error.reason === 'locked' || error.reason === 'disk-full') return ['Retry', 'Open Log'];
+  return ['Open Log'];
+}
+
+/** Why the index worker stopped, for the notification: running out of memory gets its own next step. */
+export function indexWorkerStopReason(error: Error & { code?: unknown }): string {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return 'The index worker ran out of memory; the index keeps what it had. Exclude very large files or folders (semanticSearch.indexing.exclude, semanticSearch.indexing.maxFileSize) or use fewer threads (semanticSearch.model.threads).';
+  }
+  return `The index worker failed: ${error.message}`;
 }

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../errors.ts';
 import { loadManifest, type ModelManifest } from '../model/manifest.ts';
-import { fingerprintModel } from '../model/fingerprint.ts';
+import { fingerprintModel, sameStamp, stampFile, type FileStamp } from '../model/fingerprint.ts';
 import { ONNX_FILES } from '../model/onnx-files.ts';
 import { conciseProviderError, providerLibraryExists, providerPlan, type ProviderAttempt } from './providers.ts';
 import { ModelTokenizer, type EmbeddingPurpose, type EncodedText } from './tokenization.ts';
@@ -91,17 +91,25 @@ export class EmbeddingEngine {
     const tokenizerConfig = path.join(modelDirectory, 'tokenizer_config.json');
     if (existsSync(tokenizerConfig)) fingerprintFiles['tokenizer_config.json'] = tokenizerConfig;
 
+    // Stamped before onnxruntime reads the graph and compared after hashing: a file replaced in
+    // between would give a session of one model under the fingerprint of another.
+    const fileStamps = stampFiles(fingerprintFiles);
     const { session, provider, attempts } = await createSession(path.join(modelDirectory, onnxFile), configuration, log);
     try {
       manifest = resolveOutput(manifest, session, loaded.origin === 'inferred');
       checkInputs(session);
       const { id: fingerprint, fileHashes } = await fingerprintModel({ manifest, quantization, files: fingerprintFiles });
+      const changed = Object.values(fileStamps).find((stamp) => !sameStamp(stamp, stampFile(stamp.path)));
+      if (changed) {
+        throw new ModelError('model-changed', `${changed.path} changed while the model was being loaded. Wait until the copy or download has finished, then try again.`);
+      }
       const gpuAllowed = configuration.device !== 'cpu';
       const info: RuntimeInfo = {
         modelDirectory: path.resolve(modelDirectory),
         manifest,
         fingerprint,
         fileHashes,
+        fileStamps,
         quantization,
         onnxFile,
         provider,
@@ -272,6 +280,16 @@ async function createSession(
     }
   }
   throw new ModelError('runtime-failed', 'No execution provider could load the model.');
+}
+
+function stampFiles(files: Record<string, string>): Record<string, FileStamp> {
+  const stamps: Record<string, FileStamp> = {};
+  for (const [role, file] of Object.entries(files)) {
+    const stamp = stampFile(file);
+    if (!stamp) throw new ModelError('model-missing', `The model file ${file} does not exist. Download the model again, or build the offline models with \`npm run models\`.`);
+    stamps[role] = stamp;
+  }
+  return stamps;
 }
 
 function classifySessionError(onnxPath: string, message: string, cause: unknown): ModelError {

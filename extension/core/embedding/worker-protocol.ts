@@ -1,7 +1,7 @@
 // Messages between the embedding runtime (caller's thread) and its worker thread.
 import type { ModelErrorReason } from '../errors.ts';
 import type { ModelManifest } from '../model/manifest.ts';
-import type { Quantization } from '../model/fingerprint.ts';
+import type { FileStamp, Quantization } from '../model/fingerprint.ts';
 import type { DeviceSetting, ExecutionProvider, ProviderAttempt } from './providers.ts';
 import type { EmbeddingPurpose } from './tokenization.ts';
 
@@ -27,6 +27,8 @@ export interface RuntimeInfo {
   manifest: ModelManifest;
   fingerprint: string;
   fileHashes: Record<string, string>;
+  /** The hashed files as they were when hashed, by role: a later difference means the fingerprint no longer describes them. */
+  fileStamps: Record<string, FileStamp>;
   quantization: Quantization;
   /** The ONNX file in use, relative to the model folder. */
   onnxFile: string;

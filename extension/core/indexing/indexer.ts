@@ -12,7 +12,7 @@ import { discoverFiles } from '../discovery/walk.ts';
 import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary } from '../discovery/types.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
-import { abortError, isAbortError } from '../errors.ts';
+import { abortError, isAbortError, isStoreError } from '../errors.ts';
 import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
@@ -208,6 +208,8 @@ class IndexRun {
   private wakeEmbedder: (() => void) | undefined;
   private producing = true;
   private embedLoop: Promise<void> | undefined;
+  /** Why the embedding loop stopped early (the model failed, the database refused a write): the run stops with it. */
+  private embedFailure: unknown;
 
   constructor(options: IndexerOptions, classifier: FileClassifier, run: RunOptions) {
     this.options = options;
@@ -328,6 +330,7 @@ class IndexRun {
   /** Reads, hashes and (if its content changed) chunks one file, then queues its new contents for embedding. */
   private async indexFile(file: DiscoveredFile, known: StoredFile | undefined): Promise<void> {
     this.signal?.throwIfAborted();
+    this.throwIfEmbeddingFailed();
     const { store, chunker } = this.options;
     try {
       const bytes = await readFile(file.absolutePath);
@@ -349,7 +352,9 @@ class IndexRun {
       }
       this.result.filesIndexed += 1;
     } catch (error) {
-      if (isAbortError(error)) throw error;
+      // A store error is about the whole index (disk full, read-only, locked), not this file: going on
+      // would only fail every other file the same way.
+      if (isAbortError(error) || isStoreError(error)) throw error;
       this.result.failures.push({ path: file.relativePath, error: (error as Error).message });
       this.options.log?.(`Could not index ${file.relativePath}: ${(error as Error).message}`);
     }
@@ -411,8 +416,13 @@ class IndexRun {
       for (const item of missing) if (!reused.has(item.contentHash)) this.enqueue(item);
     }
     this.embedLoop = this.embedUntilDone();
-    // Failures surface from finish(); this keeps an early failure from being reported as unhandled.
-    this.embedLoop.catch(() => undefined);
+    // Failures surface from finish(), or from the next file chunked; this keeps an early failure from
+    // being reported as unhandled.
+    this.embedLoop.catch((error: unknown) => (this.embedFailure ??= error));
+  }
+
+  private throwIfEmbeddingFailed(): void {
+    if (this.embedFailure !== undefined) throw this.embedFailure;
   }
 
   /** Back-pressure: chunking waits while the embedder is far behind, so memory stays bounded. */
@@ -421,6 +431,8 @@ class IndexRun {
     while (this.pending.length > limit && this.embedLoop) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       this.signal?.throwIfAborted();
+      // A loop that stopped will never make room.
+      this.throwIfEmbeddingFailed();
     }
   }
 

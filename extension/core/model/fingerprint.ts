@@ -3,7 +3,7 @@
 // quantization) and nothing else, so a renamed folder or a new display name keeps the same
 // fingerprint while a re-exported ONNX file under the same name does not.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { VECTOR_AFFECTING_FIELDS, type ModelManifest } from './manifest.ts';
 
 /** Which weights file of a model folder is used. */
@@ -49,4 +49,27 @@ export function fingerprintFromHashes(manifest: ModelManifest, quantization: Qua
       .map((role) => [role, fileHashes[role]]),
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
+
+/**
+ * What the file system says about a model file without reading it: a replaced file (renamed over,
+ * copied over, re-downloaded) has another inode, size, mtime or ctime. Cheap enough to check before
+ * every batch of vectors is handed out under a fingerprint that was hashed from the old bytes.
+ */
+export interface FileStamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  inode: number;
+}
+
+/** The stamp of a file, or undefined when it no longer exists. */
+export function stampFile(file: string): FileStamp | undefined {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats && { path: file, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, inode: stats.ino };
+}
+
+export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
+  return a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.inode === b.inode;
 }
