@@ -103,7 +103,7 @@ interface Scores {
 
 function score(entry: EvalSet, resultsPath: string): Scores {
   const result = spawnSync(process.execPath, [path.join(EVAL, 'score.mjs'), '--queries', entry.queries, '--results', resultsPath, '--json', ...entry.scoreArguments], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`score.mjs failed on ${resultsPath}:\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`score.mjs failed on ${resultsPath}:\n${result.error?.message ?? result.stderr}`);
   return JSON.parse(result.stdout) as Scores;
 }
 
