@@ -79,6 +79,10 @@ export class EmbeddingRuntime {
       maxBatchTokens: options.maxBatchTokens ?? 8192,
     };
     const script = options.workerScript ?? defaultWorkerScript ?? new URL('./worker.ts', import.meta.url);
+    // onnxruntime-node queues usage telemetry in {XDG_CACHE_HOME}/Microsoft/DeveloperTools/.onnxruntime and
+    // uploads it over HTTPS unless this is set, and nothing may leave the machine. Its native code reads the
+    // process's real environment, which a worker's process.env writes do not reach: set it here, before the worker loads it.
+    process.env.ORT_DISABLE_TELEMETRY = '1';
     const worker = new Worker(script, { workerData: configuration });
     const info = await new Promise<RuntimeInfo>((resolve, reject) => {
       const onMessage = (message: MessageFromWorker) => {
