@@ -100,7 +100,7 @@ describe('ResultsPanel: the webview', () => {
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
     const nonce = /<script nonce="([^"]+)" src="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.js"><\/script>/.exec(html)?.[1];
     assert.ok(nonce && nonce.length >= 16, 'the script carries a nonce');
-    assert.equal(csp, `default-src 'none'; img-src https://csp.example data:; style-src https://csp.example; font-src https://csp.example; script-src 'nonce-${nonce}';`);
+    assert.equal(csp, `default-src 'none'; img-src https://csp.example data:; style-src https://csp.example; font-src https://csp.example; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none';`);
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval|connect-src|style=/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.css">/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/csp\.example\/ext\/dist\/webview\/codicons\/codicon\.css">/);
@@ -112,6 +112,46 @@ describe('ResultsPanel: the webview', () => {
     second.panel.show();
     const otherNonce = /<script nonce="([^"]+)"/.exec(fake.recorded.panels[1]!.webview.html)?.[1];
     assert.notEqual(otherNonce, nonce);
+  });
+
+  it('the CSP, read directive by directive: nothing inline, nothing remote, no fetching, no base or form targets', () => {
+    const { panel } = setUp();
+    panel.show();
+    const html = fake.recorded.panels[0]!.webview.html;
+    const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)];
+    assert.equal(metas.length, 1, 'one policy');
+    const directives = new Map(metas[0]![1]!.split(';').map((part) => part.trim()).filter(Boolean).map((part) => {
+      const [name, ...sources] = part.split(/\s+/);
+      return [name!, sources] as const;
+    }));
+    const webviewSource = 'https://csp.example';
+    assert.deepEqual(directives.get('default-src'), ["'none'"]);
+    // Directives that fall back to default-src must not be there to widen it; those that do not must be 'none'.
+    for (const fetching of ['connect-src', 'frame-src', 'child-src', 'worker-src', 'media-src', 'object-src', 'manifest-src']) assert.equal(directives.has(fetching), false, fetching);
+    assert.deepEqual(directives.get('base-uri'), ["'none'"]);
+    assert.deepEqual(directives.get('form-action'), ["'none'"]);
+    const scripts = directives.get('script-src')!;
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0]!, /^'nonce-[A-Za-z0-9+/=]{16,}'$/);
+    for (const [name, sources] of directives) {
+      for (const source of sources) {
+        assert.ok(["'none'", webviewSource, 'data:'].includes(source) || /^'nonce-/.test(source), `${name} allows ${source}`);
+        assert.doesNotMatch(source, /unsafe|^\*$|^https?:$|^http:/, `${name} allows ${source}`);
+      }
+    }
+    assert.deepEqual(directives.get('style-src'), [webviewSource], 'styles only from the extension, no inline ones');
+    assert.deepEqual(directives.get('img-src'), [webviewSource, 'data:']);
+    assert.deepEqual(directives.get('font-src'), [webviewSource]);
+    // Every script tag carries the nonce and loads the bundled page; no inline code and no event attributes.
+    const nonce = scripts[0]!.slice("'nonce-".length, -1);
+    const tags = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(tags.length, (html.match(/<script\b/g) ?? []).length);
+    for (const [, attributes, body] of tags) {
+      assert.match(attributes!, new RegExp(`nonce="${nonce.replace(/[+/=]/g, (character) => `\\${character}`)}"`));
+      assert.match(attributes!, /src="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.js"/);
+      assert.equal(body, '');
+    }
+    assert.doesNotMatch(html, /\son[a-z]+=/i);
   });
 
   it('panelHtml escapes what it puts in attributes', () => {
