@@ -87,8 +87,10 @@ describe('ResultsPanel: the webview', () => {
     assert.equal(RESULTS_VIEW_TYPE, 'semanticSearch.results');
     assert.equal(created.title, 'Semantic Search');
     assert.equal(created.revealed, 1, 'the second show reveals it');
-    const options = created.webview.options as { enableScripts: boolean; retainContextWhenHidden: boolean; localResourceRoots: fake.Uri[] };
+    const options = created.webview.options as { enableScripts: boolean; enableCommandUris?: boolean; enableForms?: boolean; retainContextWhenHidden: boolean; localResourceRoots: fake.Uri[] };
     assert.equal(options.enableScripts, true);
+    assert.equal(options.enableCommandUris, false, 'a command: link in the page runs nothing');
+    assert.notEqual(options.enableForms, true);
     assert.equal(options.retainContextWhenHidden, false);
     assert.deepEqual(options.localResourceRoots.map((uri) => uri.path), ['/ext/dist/webview']);
   });

@@ -61,3 +61,12 @@ test('dotenv files, keys, .gitignored and .git files are skipped by reason and n
   }
   assert.ok(readFileSync(databasePath).includes('quillfeather') || readFileSync(`${databasePath}-wal`).includes('quillfeather'), 'the scan can see indexed text');
 });
+
+test('an --include that names secret files does not bring them in', () => {
+  const workspace = writeCorpus({ ...ORDINARY, '.env': SECRETS['.env']!, 'certs/server.pem': SECRETS['certs/server.pem']! });
+  const indexed = semsearch('index', workspace, '--model', 'glove-100d', '--quantization', 'fp32', '--include', '**/.env', '--include', '**/*.pem', '--include', '**/*.py');
+  assert.equal(indexed.code, 0, indexed.stderr);
+  const status = JSON.parse(semsearch('status', workspace, '--json').stdout) as { files: number; skips: { reason: string; count: number }[] };
+  assert.equal(status.files, 1);
+  assert.deepEqual(status.skips.map(({ reason, count }) => ({ reason, count })), [{ reason: 'secret', count: 2 }]);
+});
