@@ -79,9 +79,9 @@ export class EmbeddingRuntime {
       maxBatchTokens: options.maxBatchTokens ?? 8192,
     };
     const script = options.workerScript ?? defaultWorkerScript ?? new URL('./worker.ts', import.meta.url);
-    // onnxruntime-node queues usage telemetry in {XDG_CACHE_HOME}/Microsoft/DeveloperTools/.onnxruntime and
-    // uploads it over HTTPS unless this is set, and nothing may leave the machine. Its native code reads the
-    // process's real environment, which a worker's process.env writes do not reach: set it here, before the worker loads it.
+    // Unless this is set, onnxruntime-node (1.30) queues usage telemetry in {XDG_CACHE_HOME}/Microsoft/DeveloperTools/.onnxruntime
+    // and its native code goes on to resolve the collector's host to upload it; nothing may leave the machine. That code reads
+    // the process's real environment, which a worker's process.env writes do not reach: set it here, before the worker loads it.
     process.env.ORT_DISABLE_TELEMETRY = '1';
     const worker = new Worker(script, { workerData: configuration });
     const info = await new Promise<RuntimeInfo>((resolve, reject) => {
