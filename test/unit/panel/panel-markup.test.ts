@@ -135,8 +135,10 @@ describe('the panel renders data as text', () => {
     postToPage({ type: 'modelEvaluation', view: { state: 'ready', detail: `Done ${IMAGE}`, report, switching: false } });
     postToPage({ type: 'showView', view: 'models' });
     await flush();
-    const models = fakeDocument.documentElement.querySelector('[data-testid="models-view"]') ?? fakeDocument.body;
-    assert.ok(models.textContent.includes(SCRIPT), 'the models view shows the hostile model name');
+    const models = fakeDocument.documentElement.querySelector('[data-testid="models-view"]');
+    assert.ok(models && !models.hidden, 'the models view is shown');
+    assert.ok(models.textContent.includes(SCRIPT), 'it shows the hostile model name');
+    assert.ok(models.textContent.includes(IMAGE), 'and the hostile option label');
     assertNoMarkupFromData();
     assertShownAsText([`Could not load: ${IMAGE}`]);
   });
