@@ -627,6 +627,9 @@ export function panelHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebview
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // Neither falls back to default-src: without them a <base> or <form> could point the page's links and posts elsewhere.
+    `base-uri 'none'`,
+    `form-action 'none'`,
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

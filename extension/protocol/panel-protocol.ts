@@ -234,6 +234,15 @@ type Guarded = Record<string, unknown>;
 function isRecord(value: unknown): value is Guarded {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+/**
+ * A plain object, as postMessage delivers: its fields are its own. One with another prototype could
+ * answer for fields it does not have (`Object.create({ type: 'open', ... })`), so messages from the panel must be plain.
+ */
+function isPlainRecord(value: unknown): value is Guarded {
+  if (!isRecord(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
 function isString(value: unknown, maxLength = 100_000): value is string {
   return typeof value === 'string' && value.length <= maxLength;
 }
@@ -254,7 +263,7 @@ function isLanguageList(value: unknown): value is string[] {
 }
 
 export function parseFilters(value: unknown): PanelFilters | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isPlainRecord(value)) return undefined;
   const { languages, pathGlob } = value;
   if (!isLanguageList(languages)) return undefined;
   if (!isString(pathGlob, MAX_GLOB_LENGTH)) return undefined;
@@ -263,7 +272,7 @@ export function parseFilters(value: unknown): PanelFilters | undefined {
 
 /** A message from the panel, or undefined when it is not exactly one of `PanelToHost`. */
 export function parseFromPanel(value: unknown): PanelToHost | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isPlainRecord(value)) return undefined;
   switch (value.type) {
     case 'ready':
       return { type: 'ready' };

@@ -74,6 +74,10 @@ interface WorkerStart {
 
 /** Starts a worker and resolves once it has loaded, checked and warmed up the model. */
 async function startWorker(start: WorkerStart): Promise<{ worker: Worker; info: RuntimeInfo }> {
+  // Unless this is set, onnxruntime-node (1.30) queues usage telemetry in {XDG_CACHE_HOME}/Microsoft/DeveloperTools/.onnxruntime
+  // and its native code goes on to resolve the collector's host to upload it; nothing may leave the machine. That code reads
+  // the process's real environment, which a worker's process.env writes do not reach: set it here, before the worker loads it.
+  process.env.ORT_DISABLE_TELEMETRY = '1';
   const worker = new Worker(start.script, { workerData: start.configuration, resourceLimits: start.resourceLimits });
   const info = await new Promise<RuntimeInfo>((resolve, reject) => {
     const onMessage = (message: MessageFromWorker) => {

@@ -7,6 +7,12 @@
 // revision resolved to), the size (`X-Linked-Size` for LFS files, else `Content-Length`) and an ETag
 // (`X-Linked-Etag`, the SHA-256 of an LFS file's content; for small files `ETag` is a git blob id).
 // LFS files are redirected to a CDN, which honours `Range`.
+//
+// What is trusted: the endpoint (HTTPS, or plain HTTP on a loopback address for tests) says which files
+// there are, their sizes and, for LFS files, their SHA-256. Bytes may come from another host only when a
+// SHA-256 from the endpoint checks them: a file known only by its size is downloaded from the endpoint's own
+// origin, and a redirect elsewhere is refused. The CDN's hosts are not listed, so a new one the Hub adopts
+// works, while whatever it serves must still hash to what the endpoint said.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -394,7 +400,9 @@ class Downloader {
   private async fetchRange(file: PlannedFile, partial: string, have: number, report: (bytes: number, force?: boolean) => void): Promise<number> {
     const idle = new IdleTimer(this.idleTimeout, this.options.signal);
     try {
-      const response = await this.request('GET', file.url, have > 0 ? { range: `bytes=${have}-` } : {}, idle.signal, 'all');
+      // Only bytes the endpoint's SHA-256 will check may come from another host (the CDN).
+      const follow = file.sha256 ? 'all' : 'same-origin';
+      const response = await this.request('GET', file.url, have > 0 ? { range: `bytes=${have}-` } : {}, idle.signal, follow);
       if (response.status === 416) {
         await response.body?.cancel();
         await rm(partial, { force: true });
@@ -493,12 +501,19 @@ class Downloader {
   /**
    * A request that follows redirects itself, checking each target is HTTPS. `relative` follows only
    * redirects within the endpoint (a renamed repository) and returns a redirect to elsewhere (the
-   * CDN), whose headers carry the file's metadata.
+   * CDN), whose headers carry the file's metadata. `same-origin` follows redirects within the
+   * endpoint's origin and refuses any other; `all` follows them anywhere (HTTPS still).
    */
-  private async request(method: 'GET' | 'HEAD', url: string, headers: Record<string, string>, signal: AbortSignal, follow: 'all' | 'relative'): Promise<Response> {
+  private async request(method: 'GET' | 'HEAD', url: string, headers: Record<string, string>, signal: AbortSignal, follow: 'all' | 'same-origin' | 'relative'): Promise<Response> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      checkUrl(current, 'Redirect target');
+      const target = checkUrl(current, 'Redirect target');
+      if (follow === 'same-origin' && target.origin !== new URL(this.endpoint).origin) {
+        throw new DownloadError(
+          'insecure-endpoint',
+          `${url} redirected to ${target.origin}, but the Hub gave no SHA-256 to check that file by, so it is downloaded only from ${new URL(this.endpoint).origin}. Check the endpoint setting, or any proxy between you and it.`,
+        );
+      }
       // `identity`: a compressed answer's length is not the file's, and a range of it is not a range of the file.
       const response = await this.fetch(current, { method, headers: { 'accept-encoding': 'identity', ...headers }, redirect: 'manual', signal });
       const location = response.headers.get('location');

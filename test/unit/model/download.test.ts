@@ -472,4 +472,46 @@ describe('downloading a model from a Hub-like server', () => {
     hub.cdnBase = 'http://cdn.example.com';
     await expectDownloadError(downloadModel(entry, options()), 'insecure-endpoint', /http:\/\/cdn\.example\.com/);
   });
+
+  test('bytes from another host are accepted only when the Hub\'s SHA-256 checks them', async () => {
+    // localhost and 127.0.0.1 are one server but two origins, as huggingface.co and its CDN are.
+    const otherOrigin = hub.endpoint.replace('127.0.0.1', 'localhost');
+
+    // LFS files redirected to the other origin arrive and are verified.
+    hub.cdnBase = otherOrigin;
+    const result = await downloadModel(entry, options());
+    assert.ok(result.record.files.filter((file) => file.path.endsWith('.onnx')).every((file) => file.verifiedBy === 'sha256'));
+    assert.ok(hub.gets('onnx/model.onnx').length > 0, 'the weights came through the CDN redirect');
+
+    // Tampered there, they are refused.
+    storage = mkdtempSync(path.join(os.tmpdir(), 'semsearch-download-'));
+    hub.onContent = ({ file, content, response }) => {
+      if (file !== 'onnx/model.onnx') return false;
+      const tampered = Buffer.from(content);
+      tampered[0]! ^= 0xff;
+      response.writeHead(200, { 'content-length': String(tampered.length) }).end(tampered);
+      return true;
+    };
+    await expectDownloadError(downloadModel(entry, options()), 'checksum-mismatch');
+
+    // A file the Hub gives no SHA-256 for (a small one, known only by its size) is refused when redirected to another origin ...
+    hub.reset();
+    hub.main = commitA;
+    storage = mkdtempSync(path.join(os.tmpdir(), 'semsearch-download-'));
+    const redirectConfig = (base: string) => (file: string, request: http.IncomingMessage, response: http.ServerResponse) => {
+      if (file !== 'config.json' || request.method !== 'GET') return false;
+      response.writeHead(302, { location: `${base}/cdn/${commitA}/config.json` }).end();
+      return true;
+    };
+    hub.onResolve = redirectConfig(otherOrigin);
+    await expectDownloadError(downloadModel(entry, options()), 'insecure-endpoint', /config\.json redirected to http:\/\/localhost:\d+.*no SHA-256/);
+    assert.equal(hub.requests.filter((request) => request.url === `/cdn/${commitA}/config.json`).length, 0, 'nothing was fetched from the other origin');
+    assert.equal(findDownload(storage, REPO, 'main', []), undefined);
+
+    // ... and followed within the endpoint's own origin.
+    hub.onResolve = redirectConfig(hub.endpoint);
+    const sameOrigin = await downloadModel(entry, options());
+    assert.equal(sameOrigin.record.files.find((file) => file.path === 'config.json')?.verifiedBy, 'size');
+    assert.equal(hub.requests.filter((request) => request.url === `/cdn/${commitA}/config.json`).length, 1);
+  });
 });

@@ -143,6 +143,11 @@ export const recorded = {
   serializers: [] as Array<{ viewType: string; serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): PromiseLike<void> } }>,
   shown: [] as ShownDocument[],
   errors: [] as string[],
+  /** Paths of the documents opened (read), shown or not. */
+  opened: [] as string[],
+  /** Commands run and URIs handed to the OS: the panel must never cause either. */
+  commands: [] as Array<{ command: string; args: unknown[] }>,
+  external: [] as string[],
 };
 
 export function resetFake(): void {
@@ -150,6 +155,9 @@ export function resetFake(): void {
   recorded.serializers.length = 0;
   recorded.shown.length = 0;
   recorded.errors.length = 0;
+  recorded.opened.length = 0;
+  recorded.commands.length = 0;
+  recorded.external.length = 0;
   workspace.workspaceFolders = [];
 }
 
@@ -162,6 +170,7 @@ interface FakeDocument {
 export const workspace = {
   workspaceFolders: [] as Array<{ uri: Uri; name: string; index: number }>,
   async openTextDocument(uri: Uri): Promise<FakeDocument> {
+    recorded.opened.push(uri.fsPath);
     const lines = (await fs.promises.readFile(uri.fsPath, 'utf8')).split('\n');
     return {
       uri,
@@ -194,5 +203,19 @@ export const window = {
   async showErrorMessage(message: string): Promise<undefined> {
     recorded.errors.push(message);
     return undefined;
+  },
+};
+
+export const commands = {
+  async executeCommand(command: string, ...args: unknown[]): Promise<undefined> {
+    recorded.commands.push({ command, args });
+    return undefined;
+  },
+};
+
+export const env = {
+  async openExternal(uri: Uri): Promise<boolean> {
+    recorded.external.push(uri.toString());
+    return true;
   },
 };

@@ -111,6 +111,13 @@ describe('parseFromPanel', () => {
     assert.equal((message as unknown as Record<string, unknown>).polluted, undefined);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
+
+  it('refuses a message or filters whose fields come from a prototype, and accepts a null-prototype object', () => {
+    const open = { type: 'open', folder: 'file:///w', path: 'a.ts', startLine: 1, endLine: 1, preview: false };
+    assert.equal(parseFromPanel(Object.create(open)), undefined);
+    assert.equal(parseFromPanel({ type: 'search', requestId: 1, query: 'q', filters: Object.create({ languages: [], pathGlob: '' }) }), undefined);
+    assert.deepEqual(parseFromPanel(Object.assign(Object.create(null) as object, open)), open);
+  });
 });
 
 describe('parseToPanel', () => {

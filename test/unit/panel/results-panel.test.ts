@@ -87,8 +87,10 @@ describe('ResultsPanel: the webview', () => {
     assert.equal(RESULTS_VIEW_TYPE, 'semanticSearch.results');
     assert.equal(created.title, 'Semantic Search');
     assert.equal(created.revealed, 1, 'the second show reveals it');
-    const options = created.webview.options as { enableScripts: boolean; retainContextWhenHidden: boolean; localResourceRoots: fake.Uri[] };
+    const options = created.webview.options as { enableScripts: boolean; enableCommandUris?: boolean; enableForms?: boolean; retainContextWhenHidden: boolean; localResourceRoots: fake.Uri[] };
     assert.equal(options.enableScripts, true);
+    assert.equal(options.enableCommandUris, false, 'a command: link in the page runs nothing');
+    assert.notEqual(options.enableForms, true);
     assert.equal(options.retainContextWhenHidden, false);
     assert.deepEqual(options.localResourceRoots.map((uri) => uri.path), ['/ext/dist/webview']);
   });
@@ -100,7 +102,7 @@ describe('ResultsPanel: the webview', () => {
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
     const nonce = /<script nonce="([^"]+)" src="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.js"><\/script>/.exec(html)?.[1];
     assert.ok(nonce && nonce.length >= 16, 'the script carries a nonce');
-    assert.equal(csp, `default-src 'none'; img-src https://csp.example data:; style-src https://csp.example; font-src https://csp.example; script-src 'nonce-${nonce}';`);
+    assert.equal(csp, `default-src 'none'; img-src https://csp.example data:; style-src https://csp.example; font-src https://csp.example; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none';`);
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval|connect-src|style=/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.css">/);
     assert.match(html, /<link rel="stylesheet" href="https:\/\/csp\.example\/ext\/dist\/webview\/codicons\/codicon\.css">/);
@@ -112,6 +114,46 @@ describe('ResultsPanel: the webview', () => {
     second.panel.show();
     const otherNonce = /<script nonce="([^"]+)"/.exec(fake.recorded.panels[1]!.webview.html)?.[1];
     assert.notEqual(otherNonce, nonce);
+  });
+
+  it('the CSP, read directive by directive: nothing inline, nothing remote, no fetching, no base or form targets', () => {
+    const { panel } = setUp();
+    panel.show();
+    const html = fake.recorded.panels[0]!.webview.html;
+    const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)];
+    assert.equal(metas.length, 1, 'one policy');
+    const directives = new Map(metas[0]![1]!.split(';').map((part) => part.trim()).filter(Boolean).map((part) => {
+      const [name, ...sources] = part.split(/\s+/);
+      return [name!, sources] as const;
+    }));
+    const webviewSource = 'https://csp.example';
+    assert.deepEqual(directives.get('default-src'), ["'none'"]);
+    // Directives that fall back to default-src must not be there to widen it; those that do not must be 'none'.
+    for (const fetching of ['connect-src', 'frame-src', 'child-src', 'worker-src', 'media-src', 'object-src', 'manifest-src']) assert.equal(directives.has(fetching), false, fetching);
+    assert.deepEqual(directives.get('base-uri'), ["'none'"]);
+    assert.deepEqual(directives.get('form-action'), ["'none'"]);
+    const scripts = directives.get('script-src')!;
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0]!, /^'nonce-[A-Za-z0-9+/=]{16,}'$/);
+    for (const [name, sources] of directives) {
+      for (const source of sources) {
+        assert.ok(["'none'", webviewSource, 'data:'].includes(source) || /^'nonce-/.test(source), `${name} allows ${source}`);
+        assert.doesNotMatch(source, /unsafe|^\*$|^https?:$|^http:/, `${name} allows ${source}`);
+      }
+    }
+    assert.deepEqual(directives.get('style-src'), [webviewSource], 'styles only from the extension, no inline ones');
+    assert.deepEqual(directives.get('img-src'), [webviewSource, 'data:']);
+    assert.deepEqual(directives.get('font-src'), [webviewSource]);
+    // Every script tag carries the nonce and loads the bundled page; no inline code and no event attributes.
+    const nonce = scripts[0]!.slice("'nonce-".length, -1);
+    const tags = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(tags.length, (html.match(/<script\b/g) ?? []).length);
+    for (const [, attributes, body] of tags) {
+      assert.match(attributes!, new RegExp(`nonce="${nonce.replace(/[+/=]/g, (character) => `\\${character}`)}"`));
+      assert.match(attributes!, /src="https:\/\/csp\.example\/ext\/dist\/webview\/panel\.js"/);
+      assert.equal(body, '');
+    }
+    assert.doesNotMatch(html, /\son[a-z]+=/i);
   });
 
   it('panelHtml escapes what it puts in attributes', () => {
@@ -744,5 +786,132 @@ describe('ResultsPanel: lifetime', () => {
 describe('fitResults', () => {
   it('keeps valid results as they are', () => {
     assert.deepEqual(fitResults([result(), result({ symbol: null, scope: ['A'] })]), [result(), result({ symbol: null, scope: ['A'] })]);
+  });
+});
+
+describe('ResultsPanel: crafted messages', () => {
+  // Two workspace folders, and a sibling of one that is not a workspace folder (its name starts like it).
+  let root: string;
+  let repo: string;
+  let docs: string;
+  let sibling: string;
+
+  before(() => {
+    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'results-panel-crafted-')));
+    repo = path.join(root, 'repo');
+    docs = path.join(root, 'docs');
+    sibling = path.join(root, 'repo-secrets');
+    for (const folder of [repo, docs, sibling]) fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'src', 'a.ts'), 'export const a = 1;\n');
+    fs.writeFileSync(path.join(docs, 'guide.md'), '# Guide\n');
+    fs.writeFileSync(path.join(sibling, 'token.txt'), 'secret\n');
+    if (process.platform !== 'win32') {
+      fs.symlinkSync(sibling, path.join(repo, 'src', 'linked-dir'));
+      fs.symlinkSync(path.join(docs, 'guide.md'), path.join(repo, 'src', 'guide-link.md'));
+    }
+  });
+
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function withFolders() {
+    const repoUri = fake.Uri.file(repo);
+    const docsUri = fake.Uri.file(docs);
+    fake.workspace.workspaceFolders = [{ uri: repoUri, name: 'repo', index: 0 }, { uri: docsUri, name: 'docs', index: 1 }];
+    return { repoFolder: repoUri.toString(), docsFolder: docsUri.toString() };
+  }
+
+  /**
+   * Sends each message once the panel has answered the one before (with a warning, an editor or an error):
+   * a later open supersedes one still pending, so they go one at a time.
+   */
+  async function sendEach(setup: ReturnType<typeof setUp>, created: fake.FakeWebviewPanel, messages: unknown[]) {
+    const effects = () => fake.recorded.shown.length + fake.recorded.errors.length + setup.warnings.length;
+    for (const message of messages) {
+      const before = effects();
+      created.send(message);
+      const deadline = Date.now() + 5000;
+      while (effects() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  function assertNothingHappened(setup: ReturnType<typeof setUp>) {
+    assert.deepEqual(fake.recorded.opened, [], 'no file was read');
+    assert.deepEqual(fake.recorded.shown, [], 'no editor was opened');
+    assert.deepEqual(fake.recorded.commands, [], 'no command was run');
+    assert.deepEqual(fake.recorded.external, [], 'nothing was handed to the OS');
+    assert.equal(setup.calls.length, 0, 'no search was run');
+  }
+
+  it('refuses opens that leave their folder or name no workspace folder, reading nothing', async () => {
+    const { repoFolder, docsFolder } = withFolders();
+    const setup = setUp();
+    const created = await openReady(setup);
+    const open = (folder: string, filePath: string) => ({ type: 'open', folder, path: filePath, startLine: 1, endLine: 1, preview: false });
+    const refused: Array<[ReturnType<typeof open>, RegExp]> = [
+      [open(repoFolder, '../../etc/passwd'), /parent-segment/],
+      [open(repoFolder, '../repo-secrets/token.txt'), /parent-segment/],
+      [open(repoFolder, '/etc/passwd'), /absolute/],
+      [open(repoFolder, `${sibling}/token.txt`), /absolute/],
+      [open(repoFolder, 'file:///etc/passwd'), /url-scheme/],
+      [open(repoFolder, 'command:workbench.action.terminal.new'), /url-scheme/],
+      [open(repoFolder, 'vscode://ms-vscode.remote/open'), /url-scheme/],
+      [open(fake.Uri.file(sibling).toString(), 'token.txt'), /is not a workspace folder/],
+      [open(`${repoFolder}/../repo-secrets`, 'token.txt'), /is not a workspace folder/],
+      [open(`${repoFolder}-secrets`, 'token.txt'), /is not a workspace folder/],
+      [open('command:workbench.action.terminal.new', 'a.ts'), /is not a workspace folder/],
+      [open('file:///', 'etc/passwd'), /is not a workspace folder/],
+      [open(docsFolder, '../repo/src/a.ts'), /parent-segment/],
+    ];
+    if (process.platform !== 'win32') {
+      refused.push([open(repoFolder, 'src/linked-dir/token.txt'), /symlink-outside-folder/]);
+      // A link into another workspace folder still leaves this one: it is opened from that folder or not at all.
+      refused.push([open(repoFolder, 'src/guide-link.md'), /symlink-outside-folder/]);
+    }
+    await sendEach(setup, created, refused.map(([message]) => message));
+    assertNothingHappened(setup);
+    assert.equal(setup.warnings.length, refused.length);
+    for (const [index, [, reason]] of refused.entries()) assert.match(setup.warnings[index]!, reason, JSON.stringify(refused[index]![0]));
+
+    // The same panel opens a file of each workspace folder: the refusals are not a broken open.
+    await sendEach(setup, created, [open(repoFolder, 'src/a.ts'), open(docsFolder, 'guide.md')]);
+    assert.deepEqual(fake.recorded.shown.map((shown) => shown.path), [path.join(repo, 'src', 'a.ts'), path.join(docs, 'guide.md')]);
+  });
+
+  it('drops unknown, oversized and malformed messages, and keeps prototype keys out', async () => {
+    const { repoFolder } = withFolders();
+    const setup = setUp();
+    const created = await openReady(setup);
+    const filters = { languages: [], pathGlob: '' };
+    const crafted: unknown[] = [
+      { type: 'executeCommand', command: 'workbench.action.terminal.new', args: [] },
+      { type: 'openExternal', url: 'https://example.com' },
+      { type: 'command:workbench.action.terminal.new' },
+      { type: 'constructor' },
+      { type: '__proto__' },
+      { type: 'search', requestId: 1, query: 'q'.repeat(2001), filters },
+      { type: 'search', requestId: 1, query: 'q', filters: { languages: Array.from({ length: 51 }, () => 'go'), pathGlob: '' } },
+      { type: 'search', requestId: 1, query: 'q', filters: { languages: [], pathGlob: '*'.repeat(501) } },
+      { type: 'search', requestId: 1, query: 'x'.repeat(10_000_000), filters },
+      { type: 'search', requestId: 1, query: ['q'], filters },
+      { type: 'open', folder: repoFolder, path: `src/${'a'.repeat(5000)}.ts`, startLine: 1, endLine: 1, preview: false },
+      { type: 'open', folder: repoFolder, path: 'src/a.ts', startLine: 1, endLine: 1, preview: 'yes' },
+      { type: 'open', folder: repoFolder, path: { toString: () => 'src/a.ts' }, startLine: 1, endLine: 1, preview: false },
+      { type: 'relations', requestId: 1, folder: repoFolder, path: 'src/a.ts', startLine: 1, endLine: 1, chunkIds: Array.from({ length: 101 }, (_, id) => id) },
+      JSON.parse('{"type":"open","__proto__":{"folder":"x","path":"src/a.ts","startLine":1,"endLine":1,"preview":false}}'),
+      Object.assign(Object.create({ type: 'open', folder: repoFolder, path: 'src/a.ts', startLine: 1, endLine: 1, preview: false }) as object, {}),
+    ];
+    await sendEach(setup, created, crafted);
+    assertNothingHappened(setup);
+    assert.equal(setup.warnings.length, crafted.length, setup.warnings.join('\n'));
+    assert.ok(setup.warnings.every((warning) => warning.startsWith('Results panel: dropped an invalid message') && warning.length < 200), 'logged briefly, without the contents');
+    assert.deepEqual(created.webview.posted, []);
+
+    // A valid search whose fields carry pollution keys runs with a clean copy, and pollutes nothing.
+    created.send(JSON.parse('{"type":"search","requestId":2,"query":"retry","filters":{"languages":[],"pathGlob":"","__proto__":{"polluted":true}},"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'));
+    await flush();
+    assert.equal(setup.calls.length, 1);
+    assert.deepEqual(setup.calls[0]!.filters, { languages: [], pathGlob: '' });
+    assert.equal(Object.getPrototypeOf(setup.calls[0]!.filters), Object.prototype);
+    assert.equal(({} as { polluted?: unknown }).polluted, undefined);
   });
 });
