@@ -158,6 +158,20 @@ async function ensureHubModel(values: Values): Promise<Values> {
   }
 }
 
+/**
+ * Reads something from an existing index before the command opens it. Opened for writing, not read only:
+ * an index another process is creating right now gets its tables first (the open waits for that
+ * process's schema step), where a read-only open would find none and fail.
+ */
+function readIndex<T>(databasePath: string, read: (store: IndexStore) => T): T {
+  const store = IndexStore.open(databasePath);
+  try {
+    return read(store);
+  } finally {
+    store.close();
+  }
+}
+
 /** The folder and database a search/status/watch command reads. */
 function locateIndex(values: Values, positionalDirectory?: string): { root: string; databasePath: string } {
   const directory = (values.dir as string | undefined) ?? positionalDirectory;
@@ -165,9 +179,7 @@ function locateIndex(values: Values, positionalDirectory?: string): { root: stri
     const databasePath = path.resolve(values.db as string);
     if (!existsSync(databasePath)) throw new UsageError(`no index at ${databasePath}; create it with \`semsearch index DIR --db ${values.db as string}\``);
     if (directory) return { root: path.resolve(directory), databasePath };
-    const store = IndexStore.open(databasePath, { readonly: true });
-    const root = store.getMeta('root');
-    store.close();
+    const root = readIndex(databasePath, (store) => store.getMeta('root'));
     if (!root) throw new UsageError(`${databasePath} does not say which folder it indexes; pass --dir`);
     return { root, databasePath };
   }
@@ -185,9 +197,7 @@ function modelOptions(values: Values, databasePath: string | undefined): Pick<Fo
   let modelDirectory = values.model ? resolveModelDirectory(values.model as string) : undefined;
   let quantization = values.quantization as Quantization | undefined;
   if (!modelDirectory && databasePath && existsSync(databasePath)) {
-    const store = IndexStore.open(databasePath, { readonly: true });
-    const details = store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
-    store.close();
+    const details = readIndex(databasePath, (store) => store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined);
     if (details?.modelDirectory && existsSync(details.modelDirectory)) {
       modelDirectory = details.modelDirectory;
       quantization ??= details.quantization;
@@ -219,10 +229,10 @@ const STORAGE_OPTIONS = { storage: { type: 'string' }, dimensions: { type: 'stri
 function storageOption(values: Values, databasePath: string): StorageOption | undefined {
   let active: StorageOption | undefined;
   if (existsSync(databasePath)) {
-    const store = IndexStore.open(databasePath, { readonly: true });
-    const space = store.activeSpace();
-    if (space) active = { ...space.storage, ...(store.oversampling(space.id) !== undefined ? { oversampling: store.oversampling(space.id) } : {}) };
-    store.close();
+    active = readIndex(databasePath, (store) => {
+      const space = store.activeSpace();
+      return space && { ...space.storage, ...(store.oversampling(space.id) !== undefined ? { oversampling: store.oversampling(space.id) } : {}) };
+    });
   }
   if (values.storage === undefined && values.dimensions === undefined) return active;
   const dimensions = integerOption(values, 'dimensions', undefined);
