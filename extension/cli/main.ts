@@ -11,7 +11,7 @@
 //   semsearch migrate --to MODEL [--quantization Q] [--manual] [--margin M] | --status | --report | --cutover | --rollback  [--dir DIR | --db PATH] [--json]
 //
 // Errors are one line on stderr and a non-zero exit code: 2 for a usage mistake, 1 for anything else.
-import { createReadStream, createWriteStream, existsSync, watch, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -29,6 +29,7 @@ import { migrationReport, qualityDropped, type Histogram, type MigrationReport }
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { ProgressLine } from './progress.ts';
+import { watchTree } from './watch-tree.ts';
 import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
 import { CATALOG, catalogEntry } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel, isDownloadError } from '../core/model/download.ts';
@@ -487,15 +488,16 @@ async function commandWatch(argv: string[]): Promise<void> {
   };
   // Watch before the first full run, so nothing that changes during it is missed: those paths are
   // updated once it is done (the indexer runs one operation at a time).
-  const watcher = watch(root, { recursive: true }, (_event, filename) => {
-    if (!filename) return;
-    const relative = filename.split(path.sep).join('/');
-    if (relative.split('/').some((part) => part === '.git' || part === 'node_modules')) return;
-    if (relative.endsWith('.gitignore') || relative.endsWith('.semanticsearchignore')) index.indexer.invalidateIgnoreRules(path.join(root, filename));
-    changed.add(relative);
-    clearTimeout(timer);
-    // Editors save in bursts (temp file, rename, touch): wait for the burst to end.
-    if (ready) timer = setTimeout(() => void flush(), 150);
+  const watcher = watchTree(root, {
+    skip: (relative) => relative.split('/').some((part) => part === '.git' || part === 'node_modules'),
+    onError: (folder, error) => process.stderr.write(`semsearch: cannot watch ${folder || root} (${error.message}); its changes are picked up by the next \`semsearch index\`\n`),
+    onChange: (relative) => {
+      if (relative.endsWith('.gitignore') || relative.endsWith('.semanticsearchignore')) index.indexer.invalidateIgnoreRules(path.join(root, relative));
+      changed.add(relative);
+      clearTimeout(timer);
+      // Editors save in bursts (temp file, rename, touch): wait for the burst to end.
+      if (ready) timer = setTimeout(() => void flush(), 150);
+    },
   });
   const first = await index.index({ signal });
   ready = true;
