@@ -208,6 +208,31 @@ test('the workspace service loses no save made while it indexes, pauses and resu
   }
 });
 
+test('a save whose update finds the index unable to open is applied with the next update', async () => {
+  const root = writeCorpus({ 'src/meter.ts': versioned('Meter', 1), 'src/gauge.ts': versioned('Gauge', 1) });
+  // A file where the index's folder should be: the database cannot be created until it goes.
+  const blocker = path.join(path.dirname(temporaryDatabasePath()), 'blocked');
+  writeFileSync(blocker, '');
+  const databasePath = path.join(blocker, 'index.db');
+  const logs: string[] = [];
+  const service = new WorkspaceService({ onState: () => undefined, onProgress: () => undefined, log: (_level, message) => logs.push(message) });
+  try {
+    await service.configure(serviceSettings(), [{ key: 'project', name: 'project', root, databasePath }]);
+    writeFileSync(path.join(root, 'src/meter.ts'), versioned('Meter', 2));
+    await service.update('project', ['src/meter.ts']);
+    assert.equal(service.state().folders[0]!.phase, 'error');
+    assert.ok(logs.some((message) => /1 changed file\(s\) wait for the index to open/.test(message)), logs.join('\n'));
+    rmSync(blocker);
+    writeFileSync(path.join(root, 'src/gauge.ts'), versioned('Gauge', 2));
+    await service.update('project', ['src/gauge.ts']);
+    const stored = storedHashes(databasePath);
+    assert.equal(stored.get('src/gauge.ts'), sha256(versioned('Gauge', 2)));
+    assert.equal(stored.get('src/meter.ts'), sha256(versioned('Meter', 2)), 'the earlier save is not lost');
+  } finally {
+    await service.dispose();
+  }
+});
+
 test('semsearch watch loses no save made while it indexes and updates', { timeout: 150_000 }, async (t) => {
   const root = writeGeneratedCorpus(150);
   const databasePath = temporaryDatabasePath();
