@@ -787,7 +787,10 @@ export class WorkspaceService {
     await index?.close();
   }
 
-  private startRun(entry: FolderEntry, operation: (index: FolderIndex, run: { signal: AbortSignal; onProgress: (progress: IndexProgress) => void }) => Promise<IndexResult>): Promise<void> {
+  private async startRun(entry: FolderEntry, operation: (index: FolderIndex, run: { signal: AbortSignal; onProgress: (progress: IndexProgress) => void }) => Promise<IndexResult>): Promise<void> {
+    // A run being stopped (a pause, a reconfiguration) is not joined: it ends without doing the work asked
+    // for now (a resume right after a pause would index nothing). Wait for it to end, then start afresh.
+    while (entry.run?.controller.signal.aborted) await entry.run.done;
     if (entry.run) return entry.run.done;
     const controller = new AbortController();
     entry.state.phase = 'loading';
