@@ -11,7 +11,7 @@
 //   semsearch migrate --to MODEL [--quantization Q] [--manual] [--margin M] | --status | --report | --cutover | --rollback  [--dir DIR | --db PATH] [--json]
 //
 // Errors are one line on stderr and a non-zero exit code: 2 for a usage mistake, 1 for anything else.
-import { createReadStream, createWriteStream, existsSync, watch, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -29,6 +29,7 @@ import { migrationReport, qualityDropped, type Histogram, type MigrationReport }
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { ProgressLine } from './progress.ts';
+import { watchTree } from './watch-tree.ts';
 import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
 import { CATALOG, catalogEntry } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel, isDownloadError } from '../core/model/download.ts';
@@ -158,6 +159,20 @@ async function ensureHubModel(values: Values): Promise<Values> {
   }
 }
 
+/**
+ * Reads something from an existing index before the command opens it. Opened for writing, not read only:
+ * an index another process is creating right now gets its tables first (the open waits for that
+ * process's schema step), where a read-only open would find none and fail.
+ */
+function readIndex<T>(databasePath: string, read: (store: IndexStore) => T): T {
+  const store = IndexStore.open(databasePath);
+  try {
+    return read(store);
+  } finally {
+    store.close();
+  }
+}
+
 /** The folder and database a search/status/watch command reads. */
 function locateIndex(values: Values, positionalDirectory?: string): { root: string; databasePath: string } {
   const directory = (values.dir as string | undefined) ?? positionalDirectory;
@@ -165,9 +180,7 @@ function locateIndex(values: Values, positionalDirectory?: string): { root: stri
     const databasePath = path.resolve(values.db as string);
     if (!existsSync(databasePath)) throw new UsageError(`no index at ${databasePath}; create it with \`semsearch index DIR --db ${values.db as string}\``);
     if (directory) return { root: path.resolve(directory), databasePath };
-    const store = IndexStore.open(databasePath, { readonly: true });
-    const root = store.getMeta('root');
-    store.close();
+    const root = readIndex(databasePath, (store) => store.getMeta('root'));
     if (!root) throw new UsageError(`${databasePath} does not say which folder it indexes; pass --dir`);
     return { root, databasePath };
   }
@@ -185,9 +198,7 @@ function modelOptions(values: Values, databasePath: string | undefined): Pick<Fo
   let modelDirectory = values.model ? resolveModelDirectory(values.model as string) : undefined;
   let quantization = values.quantization as Quantization | undefined;
   if (!modelDirectory && databasePath && existsSync(databasePath)) {
-    const store = IndexStore.open(databasePath, { readonly: true });
-    const details = store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
-    store.close();
+    const details = readIndex(databasePath, (store) => store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined);
     if (details?.modelDirectory && existsSync(details.modelDirectory)) {
       modelDirectory = details.modelDirectory;
       quantization ??= details.quantization;
@@ -219,10 +230,10 @@ const STORAGE_OPTIONS = { storage: { type: 'string' }, dimensions: { type: 'stri
 function storageOption(values: Values, databasePath: string): StorageOption | undefined {
   let active: StorageOption | undefined;
   if (existsSync(databasePath)) {
-    const store = IndexStore.open(databasePath, { readonly: true });
-    const space = store.activeSpace();
-    if (space) active = { ...space.storage, ...(store.oversampling(space.id) !== undefined ? { oversampling: store.oversampling(space.id) } : {}) };
-    store.close();
+    active = readIndex(databasePath, (store) => {
+      const space = store.activeSpace();
+      return space && { ...space.storage, ...(store.oversampling(space.id) !== undefined ? { oversampling: store.oversampling(space.id) } : {}) };
+    });
   }
   if (values.storage === undefined && values.dimensions === undefined) return active;
   const dimensions = integerOption(values, 'dimensions', undefined);
@@ -477,15 +488,16 @@ async function commandWatch(argv: string[]): Promise<void> {
   };
   // Watch before the first full run, so nothing that changes during it is missed: those paths are
   // updated once it is done (the indexer runs one operation at a time).
-  const watcher = watch(root, { recursive: true }, (_event, filename) => {
-    if (!filename) return;
-    const relative = filename.split(path.sep).join('/');
-    if (relative.split('/').some((part) => part === '.git' || part === 'node_modules')) return;
-    if (relative.endsWith('.gitignore') || relative.endsWith('.semanticsearchignore')) index.indexer.invalidateIgnoreRules(path.join(root, filename));
-    changed.add(relative);
-    clearTimeout(timer);
-    // Editors save in bursts (temp file, rename, touch): wait for the burst to end.
-    if (ready) timer = setTimeout(() => void flush(), 150);
+  const watcher = watchTree(root, {
+    skip: (relative) => relative.split('/').some((part) => part === '.git' || part === 'node_modules'),
+    onError: (folder, error) => process.stderr.write(`semsearch: cannot watch ${folder || root} (${error.message}); its changes are picked up by the next \`semsearch index\`\n`),
+    onChange: (relative) => {
+      if (relative.endsWith('.gitignore') || relative.endsWith('.semanticsearchignore')) index.indexer.invalidateIgnoreRules(path.join(root, relative));
+      changed.add(relative);
+      clearTimeout(timer);
+      // Editors save in bursts (temp file, rename, touch): wait for the burst to end.
+      if (ready) timer = setTimeout(() => void flush(), 150);
+    },
   });
   const first = await index.index({ signal });
   ready = true;

@@ -12,6 +12,7 @@ function duration(seconds: number): string {
 
 /** The text of the line, without the carriage return. */
 export function progressText(label: string, progress: IndexProgress): string {
+  if (progress.phase === 'waiting') return `${label}: waiting for another process to finish writing the index`;
   if (progress.phase === 'scanning') return `${label}: scanning, ${progress.filesScanned} files`;
   const total = progress.filesToIndex + progress.chunksToEmbed;
   const done = progress.filesIndexed + progress.chunksEmbedded;

@@ -15,6 +15,7 @@ export function progressSummary(progress: readonly IndexProgress[]): string {
   const files = progress.reduce((sum, entry) => sum + entry.filesIndexed, 0);
   const fileTotal = progress.reduce((sum, entry) => sum + entry.filesToIndex, 0);
   const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+  if (progress.length > 0 && progress.every((entry) => entry.phase === 'waiting')) return 'waiting for another window or process';
   if (progress.every((entry) => entry.phase === 'scanning')) return `scanning ${progress.reduce((sum, entry) => sum + entry.filesScanned, 0)} files`;
   return `${files}/${fileTotal} (${percent}%)`;
 }

@@ -3,6 +3,7 @@
 // what is gone. See README.md in this folder for the algorithm and its guarantees.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import type { Chunk, Chunker } from '../chunking/types.ts';
@@ -17,6 +18,7 @@ import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinit
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
 import { deriveSpace, derivationSource } from '../store/derive.ts';
+import { WriterLock, type WriterLockHolder } from '../store/writer-lock.ts';
 
 /** What the indexer needs from an embedding model (the EmbeddingRuntime, or a fake in tests). */
 export interface Embedder {
@@ -24,7 +26,8 @@ export interface Embedder {
   embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<{ vectors: Float32Array[]; truncations: Truncation[] }>;
 }
 
-export type IndexPhase = 'scanning' | 'indexing' | 'removing' | 'done';
+/** `waiting`: another process (a second window, a CLI run) is writing this index; this run starts after it. */
+export type IndexPhase = 'waiting' | 'scanning' | 'indexing' | 'removing' | 'done';
 
 /** A snapshot of a running index operation, for progress bars and the status bar. */
 export interface IndexProgress {
@@ -51,7 +54,9 @@ export interface IndexResult {
   /** The migration this run worked on, when the target space is not (or was not) the active one. */
   migration: Migration | undefined;
   filesScanned: number;
+  /** Files whose content was new or changed, chunked (again) this run. */
   filesIndexed: number;
+  /** Files found as they were: by size and mtime, or by reading them when those could not be trusted. */
   filesUnchanged: number;
   filesRemoved: number;
   /** Files that could not be read or chunked, with why; they are retried next time. */
@@ -101,6 +106,18 @@ export interface RunOptions {
   onProgress?: (progress: IndexProgress) => void;
 }
 
+const WAITING_PROGRESS: IndexProgress = {
+  phase: 'waiting',
+  filesScanned: 0,
+  filesToIndex: 0,
+  filesIndexed: 0,
+  filesRemoved: 0,
+  chunksToEmbed: 0,
+  chunksEmbedded: 0,
+  embeddingsPerSecond: 0,
+  secondsRemaining: undefined,
+};
+
 interface PendingContent {
   contentHash: string;
   chunkId: number;
@@ -119,6 +136,37 @@ export function vectorSpaceFor(embedder: Embedder, chunker: Chunker, storage: St
   };
 }
 
+/** The meta key where the process holding the writer lock says who it is. */
+const WRITER_META_KEY = 'writer';
+
+/**
+ * How close to the read a file's mtime may be before it stops proving anything. A save in the same
+ * clock tick as the read (a few ms on Linux, 1-2 s on HFS+ and FAT) can keep both the size and the
+ * mtime, so such a file is stored with an mtime no stat matches, and the next run reads it again.
+ */
+const RACY_MTIME_MS = 2000;
+
+/** The mtime to record for a file read at `readStartedMs`: its own, or -1 when a later save could share it. */
+function trustedMtime(mtimeMs: number, readStartedMs: number): number {
+  return mtimeMs >= readStartedMs - RACY_MTIME_MS ? -1 : mtimeMs;
+}
+
+/** This process, as another one waiting for the lock names it: e.g. `semsearch.js watch` (pid 123). */
+function writerHolder(): WriterLockHolder {
+  const script = process.argv[1] ? path.basename(process.argv[1]) : 'node';
+  const command = process.argv[2] && !process.argv[2].startsWith('-') ? `${script} ${process.argv[2]}` : script;
+  return { pid: process.pid, command, since: Date.now() };
+}
+
+function describeHolder(text: string | undefined): string {
+  try {
+    const holder = JSON.parse(text ?? '') as WriterLockHolder;
+    return `Another process (pid ${holder.pid}, ${holder.command}, since ${new Date(holder.since).toISOString()})`;
+  } catch {
+    return 'Another process';
+  }
+}
+
 /** sha256 of a file's bytes. */
 function contentHashOf(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -128,7 +176,10 @@ export class Indexer {
   readonly root: string;
   private readonly options: IndexerOptions;
   private readonly classifier: FileClassifier;
-  /** Operations run one at a time, in the order they were asked for, so no update is lost or interleaved. */
+  /**
+   * Operations run one at a time, in the order they were asked for, so no update is lost or interleaved;
+   * each holds the database's writer lock, so operations of other processes do not interleave either.
+   */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: IndexerOptions) {
@@ -144,12 +195,12 @@ export class Indexer {
 
   /** Brings the whole folder up to date. Safe to interrupt at any point: the next run resumes. */
   indexAll(run: RunOptions = {}): Promise<IndexResult> {
-    return this.serialize(() => new IndexRun(this.options, this.classifier, run).indexAll());
+    return this.serialize(run, () => new IndexRun(this.options, this.classifier, run).indexAll());
   }
 
   /** Updates the given paths (files or folders, relative to the root; created, changed, deleted or renamed). */
   updatePaths(relativePaths: readonly string[], run: RunOptions = {}): Promise<IndexResult> {
-    return this.serialize(() => new IndexRun(this.options, this.classifier, run).updatePaths(relativePaths));
+    return this.serialize(run, () => new IndexRun(this.options, this.classifier, run).updatePaths(relativePaths));
   }
 
   /** Forgets parsed ignore rules after an ignore file changed. */
@@ -157,10 +208,37 @@ export class Indexer {
     this.classifier.invalidate(absolutePath);
   }
 
-  private serialize<T>(operation: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(operation, operation);
+  private serialize<T>(run: RunOptions, operation: () => Promise<T>): Promise<T> {
+    const exclusive = async () => {
+      const lock = await this.acquireWriterLock(run);
+      try {
+        return await operation();
+      } finally {
+        lock.release();
+      }
+    };
+    const next = this.queue.then(exclusive, exclusive);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Waits until no other process writes the index (saying so once), then records this one as the writer. */
+  private async acquireWriterLock(run: RunOptions): Promise<WriterLock> {
+    const { store } = this.options;
+    const lock = await WriterLock.acquire(store.path, {
+      signal: run.signal,
+      onWait: () => {
+        this.options.log?.(`${describeHolder(store.getMeta(WRITER_META_KEY))} is updating the index ${store.path}; waiting for it to finish.`);
+        run.onProgress?.({ ...WAITING_PROGRESS });
+      },
+    });
+    try {
+      store.setMeta(WRITER_META_KEY, JSON.stringify(writerHolder()));
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    return lock;
   }
 }
 
@@ -333,15 +411,20 @@ class IndexRun {
     this.throwIfEmbeddingFailed();
     const { store, chunker } = this.options;
     try {
+      const readStarted = Date.now();
       const bytes = await readFile(file.absolutePath);
       const contentHash = contentHashOf(bytes);
+      // The size and mtime the walk saw are recorded, not the bytes': a save after the walk then shows as
+      // a change next time. An mtime too close to the read is not trusted at all (see RACY_MTIME_MS).
+      const mtimeMs = bytes.length === file.size ? trustedMtime(file.mtimeMs, readStarted) : -1;
       if (known && known.contentHash === contentHash && this.isChunked(known)) {
-        store.touchFile(file.relativePath, file.size, file.mtimeMs);
+        store.touchFile(file.relativePath, file.size, mtimeMs);
+        this.result.filesUnchanged += 1;
       } else {
         const text = decodeSample(bytes);
         const chunks: Chunk[] = await chunker.chunkFile(file.relativePath, text, this.signal);
         const inserted = store.replaceFile(
-          { path: file.relativePath, contentHash, size: bytes.length, mtimeMs: file.mtimeMs, language: chunks[0]?.language ?? 'text' },
+          { path: file.relativePath, contentHash, size: file.size, mtimeMs, language: chunks[0]?.language ?? 'text' },
           new Map([[this.space.chunker, chunks]]),
           chunker.relationsVersion,
         );
@@ -349,8 +432,8 @@ class IndexRun {
         const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
         for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
         for (const chunk of fresh) if (missing.has(chunk.contentHash)) this.enqueue({ contentHash: chunk.contentHash, chunkId: chunk.id });
+        this.result.filesIndexed += 1;
       }
-      this.result.filesIndexed += 1;
     } catch (error) {
       // A store error is about the whole index (disk full, read-only, locked), not this file: going on
       // would only fail every other file the same way.

@@ -170,6 +170,8 @@ interface FolderEntry {
   opening: Promise<FolderIndex> | undefined;
   run: { controller: AbortController; done: Promise<void> } | undefined;
   state: FolderState;
+  /** Changed paths an update could not apply (the index would not open, or the update failed): sent again with the next one. */
+  unapplied: Set<string>;
 }
 
 /** Turns any error into what the user sees: typed errors keep their reason, others become `other`. */
@@ -230,7 +232,7 @@ export class WorkspaceService {
     for (const spec of folders) {
       const existing = this.folders.get(spec.key);
       if (existing) existing.spec = spec;
-      else this.folders.set(spec.key, { spec, index: undefined, opening: undefined, run: undefined, state: emptyState(spec) });
+      else this.folders.set(spec.key, { spec, index: undefined, opening: undefined, run: undefined, state: emptyState(spec), unapplied: new Set() });
     }
     this.emitState();
   }
@@ -263,13 +265,22 @@ export class WorkspaceService {
   async update(key: string, paths: readonly string[]): Promise<void> {
     const entry = this.folders.get(key);
     if (!entry || this.paused || paths.length === 0) return;
+    // Paths an earlier update could not apply go with this one: a save is never left behind.
+    const wanted = [...new Set([...entry.unapplied, ...paths])];
+    entry.unapplied.clear();
     // A full run in progress sees the files as it reaches them; updates queue behind it in the indexer.
     const index = await this.openFolder(entry).catch(() => undefined);
-    if (!index) return;
+    if (!index) {
+      // openFolder has put the folder in the error state, with why.
+      for (const relativePath of wanted) entry.unapplied.add(relativePath);
+      this.events.log('warn', `${entry.spec.name}: ${wanted.length} changed file(s) wait for the index to open; they are updated with the next change or run.`);
+      return;
+    }
     try {
-      const result = await index.update(paths);
+      const result = await index.update(wanted);
       this.finishRun(entry, result, index);
     } catch (error) {
+      for (const relativePath of wanted) entry.unapplied.add(relativePath);
       this.failFolder(entry, error);
     }
   }
@@ -776,7 +787,10 @@ export class WorkspaceService {
     await index?.close();
   }
 
-  private startRun(entry: FolderEntry, operation: (index: FolderIndex, run: { signal: AbortSignal; onProgress: (progress: IndexProgress) => void }) => Promise<IndexResult>): Promise<void> {
+  private async startRun(entry: FolderEntry, operation: (index: FolderIndex, run: { signal: AbortSignal; onProgress: (progress: IndexProgress) => void }) => Promise<IndexResult>): Promise<void> {
+    // A run being stopped (a pause, a reconfiguration) is not joined: it ends without doing the work asked
+    // for now (a resume right after a pause would index nothing). Wait for it to end, then start afresh.
+    while (entry.run?.controller.signal.aborted) await entry.run.done;
     if (entry.run) return entry.run.done;
     const controller = new AbortController();
     entry.state.phase = 'loading';

@@ -264,10 +264,13 @@ export function migrate(database: Database): void {
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     try {
+      // IMMEDIATE, and the version read again inside: two processes opening a new index at once must
+      // not both run a step (the second would fail on the tables the first created).
       database.transaction(() => {
+        if ((database.pragma('user_version', { simple: true }) as number) >= migration.version) return;
         migration.up(database);
         database.pragma(`user_version = ${migration.version}`);
-      })();
+      }).immediate();
     } catch (error) {
       throw new StoreError(
         'migration-failed',

@@ -1,5 +1,5 @@
 // Runs the `semsearch` command as a user would, in a child process, for the CLI tests.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,4 +14,9 @@ export const ENV = { ...process.env, XDG_CACHE_HOME: CACHE };
 export function semsearch(...args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: ENV });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts `semsearch ARGS...` without waiting: for tests that run several at once or talk to one. */
+export function startSemsearch(...args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [BIN, ...args], { env: ENV });
 }

@@ -6,11 +6,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { offlineModel } from '../../helpers/models.ts';
 import { seededRandom } from '../embedding/synthetic-models.ts';
-import { temporaryDatabasePath } from '../store/helpers.ts';
+import { indexSnapshot, temporaryDatabasePath } from '../store/helpers.ts';
 import { writeGeneratedCorpus } from './corpus.ts';
 
 const CHILD = path.join(import.meta.dirname, 'index-child.ts');
@@ -48,15 +47,6 @@ function runChild(root: string, databasePath: string, killAfterMs: number | unde
   });
 }
 
-function snapshot(databasePath: string) {
-  const database = new Database(databasePath, { readonly: true });
-  const files = database.prepare('SELECT path, content_hash FROM files ORDER BY path').all();
-  const chunks = database.prepare('SELECT f.path, c.ordinal, c.content_hash, c.start_line, c.end_line FROM chunks c JOIN files f ON f.id = c.file_id ORDER BY f.path, c.ordinal').all();
-  const vectors = database.prepare('SELECT content_hash FROM embeddings ORDER BY content_hash').all();
-  database.close();
-  return { files, chunks, vectors };
-}
-
 test('indexing survives SIGKILL at random points and the next run completes with exactly the right data', { timeout: 240_000 }, async (t) => {
   const root = writeGeneratedCorpus(150);
   const random = seededRandom(Number(process.env.KILL_SEED ?? Date.now() % 100000));
@@ -88,8 +78,8 @@ test('indexing survives SIGKILL at random points and the next run completes with
   // The same folder indexed without interruption gives the same files, chunks and vectors.
   const cleanPath = temporaryDatabasePath();
   assert.equal((await runChild(root, cleanPath, undefined)).killed, false);
-  const resumed = snapshot(databasePath);
-  const clean = snapshot(cleanPath);
+  const resumed = indexSnapshot(databasePath);
+  const clean = indexSnapshot(cleanPath);
   assert.deepEqual(resumed.files, clean.files);
   assert.deepEqual(resumed.chunks, clean.chunks);
   assert.deepEqual(resumed.vectors, clean.vectors, 'no duplicate and no orphaned vector');
