@@ -123,6 +123,8 @@ class IndexWorkerClient {
       }
     });
     this.worker.on('error', (error) => this.failAll(error));
+    // A worker that stops (out of memory, a crash) answers nothing more: fail what waits instead of hanging.
+    this.worker.on('exit', (code) => this.failAll(new Error(`the index worker stopped (exit code ${code})`)));
   }
 
   request<K extends WorkerRequestType>(kind: K, params: WorkerRequests[K]['params']): Promise<WorkerRequests[K]['result']> {
