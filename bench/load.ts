@@ -79,6 +79,8 @@ interface Lag {
 interface LoadFigures {
   files: number;
   filesIndexed: number;
+  /** Files that could not be read or chunked (each is named in the worker's log). */
+  failures: number;
   chunks: number;
   chunksEmbedded: number;
   ignoredFolders: number;
@@ -299,6 +301,7 @@ async function measure(workspace: string, files: number): Promise<LoadFigures> {
     return {
       files,
       filesIndexed: run.filesIndexed,
+      failures: run.failures,
       chunks: status.chunks,
       chunksEmbedded: run.chunksEmbedded,
       ignoredFolders: status.skips.find((skip) => skip.reason === 'ignored')?.count ?? 0,
@@ -347,7 +350,7 @@ function printTable(rows: readonly LoadFigures[]): void {
   const line = (label: string, value: (row: LoadFigures) => string) => console.log(`| ${label} | ${rows.map(value).join(' | ')} |`);
   line('files in the workspace', (row) => row.files.toLocaleString('en'));
   console.log(`|${'---|'.repeat(rows.length + 1)}`);
-  line('files indexed / chunks stored', (row) => `${row.filesIndexed.toLocaleString('en')} / ${row.chunks.toLocaleString('en')}`);
+  line('files indexed / failed / chunks stored', (row) => `${row.filesIndexed.toLocaleString('en')} / ${row.failures} / ${row.chunks.toLocaleString('en')}`);
   line('ignored folders skipped', (row) => row.ignoredFolders.toLocaleString('en'));
   line('wall time', (row) => `${(row.wallMs / 1000).toFixed(0)} s`);
   line('files/s', (row) => row.filesPerSecond.toFixed(0));
