@@ -257,7 +257,14 @@ async function measure(workspace: string, files: number): Promise<LoadFigures> {
     const indexed = client.request('index', {}).finally(() => (indexing = false));
     const reporter = setInterval(() => {
       const progress = client.progress;
-      if (progress) console.error(`  ${((performance.now() - started) / 1000).toFixed(0)} s: ${progress.phase}, ${progress.filesScanned} scanned, ${progress.filesIndexed}/${progress.filesToIndex} files, ${progress.chunksEmbedded}/${progress.chunksToEmbed} chunks`);
+      // Peaks so far next to the progress: a long run shows how memory follows the files indexed.
+      const peaks = sampler.peaks();
+      if (progress) {
+        console.error(
+          `  ${((performance.now() - started) / 1000).toFixed(0)} s: ${progress.phase}, ${progress.filesScanned} scanned, ${progress.filesIndexed}/${progress.filesToIndex} files, ${progress.chunksEmbedded}/${progress.chunksToEmbed} chunks; ` +
+            `peak anonymous ${optionalMegabytes(peaks.anonymous)}, file-backed ${optionalMegabytes(peaks.fileBacked)}, worker heap ${megabytes(peaks.workerHeap)}`,
+        );
+      }
     }, 30_000);
     // Search while the index fills, as a user would: often until the first result, then now and then.
     let firstResultMs: number | undefined;
@@ -383,7 +390,10 @@ if (options.measure) {
     const forwarded = ['--files', String(files), '--seed', options.seed, '--model', options.model, '--quantization', options.quantization, '--threads', options.threads, '--queries', options.queries];
     const child = spawnSync(process.execPath, [import.meta.filename, '--measure', workspace, ...forwarded], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     if (child.status !== 0) throw new Error(`measuring ${files} files failed (exit ${child.status}); its output is above`);
-    rows.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LoadFigures);
+    const row = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LoadFigures;
+    // Each size's figures as soon as they are in: a long series stopped half-way keeps what it measured.
+    console.error(JSON.stringify(row));
+    rows.push(row);
   }
   if (options.json) console.log(JSON.stringify(rows, null, 2));
   else printTable(rows);
