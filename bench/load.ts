@@ -276,7 +276,8 @@ async function measure(workspace: string, files: number): Promise<LoadFigures> {
         if (!indexing) break;
         whileIndexing.push(performance.now() - sent);
         if (firstResultMs === undefined && response.hits.length > 0) firstResultMs = performance.now() - started;
-        await sleep(firstResultMs === undefined ? 100 : 2_000);
+        // Rarely once found: on a large index each search costs the worker time it would spend indexing.
+        await sleep(firstResultMs === undefined ? 100 : 10_000);
       }
     })();
     await indexed;
