@@ -167,6 +167,29 @@ function describeHolder(text: string | undefined): string {
   }
 }
 
+/**
+ * A file the scan found new or changed, waiting to be indexed. It keeps what the walk found but not the
+ * absolute path, which it joins again when asked: in a first run over a large workspace every file
+ * waits, and the absolute paths would double what the list holds.
+ */
+class ChangedFile implements DiscoveredFile {
+  readonly root: string;
+  readonly relativePath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+
+  constructor(file: DiscoveredFile) {
+    this.root = file.root;
+    this.relativePath = file.relativePath;
+    this.size = file.size;
+    this.mtimeMs = file.mtimeMs;
+  }
+
+  get absolutePath(): string {
+    return path.join(this.root, this.relativePath);
+  }
+}
+
 /** sha256 of a file's bytes. */
 function contentHashOf(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -310,7 +333,7 @@ class IndexRun {
 
   async indexAll(): Promise<IndexResult> {
     const { store, root } = this.options;
-    const stored = store.files();
+    const stored = store.fileLookup();
     // A new storage option of the same model and chunker: convert the vectors another space keeps
     // instead of embedding everything again. Whatever that space lacks is embedded as usual.
     const source = derivationSource(store, this.space);
@@ -322,7 +345,7 @@ class IndexRun {
     try {
       // Scan first (cheap), so progress can say "n of N files".
       const walk = discoverFiles([root], { ...this.options.discovery, signal: this.signal });
-      const changed: DiscoveredFile[] = [];
+      const changed: ChangedFile[] = [];
       const seen = new Set<string>();
       for await (const file of walk) {
         seen.add(file.relativePath);
@@ -331,7 +354,7 @@ class IndexRun {
         if (known && known.size === file.size && known.mtimeMs === file.mtimeMs && this.isChunked(known)) {
           this.result.filesUnchanged += 1;
         } else {
-          changed.push(file);
+          changed.push(new ChangedFile(file));
           this.progress.filesToIndex += 1;
         }
         this.report();
@@ -360,7 +383,7 @@ class IndexRun {
 
   async updatePaths(relativePaths: readonly string[]): Promise<IndexResult> {
     const { store, root } = this.options;
-    const stored = store.files();
+    const stored = store.fileLookup();
     // Contents an interrupted run left without vectors are picked up by the next full run, not here:
     // finding them scans every chunk, and an update must be quick.
     this.startEmbedding({ resume: false });

@@ -411,6 +411,31 @@ export class IndexStore {
     });
   }
 
+  /**
+   * The files the index knows, read from the database one at a time: what `files()` answers, without
+   * holding every file of a large workspace in memory at once (a 200,000-file index would take hundreds
+   * of megabytes). Each `get` reads the current row; `keys` lists every stored path.
+   */
+  fileLookup(): { get(filePath: string): StoredFile | undefined; keys(): string[] } {
+    const fileByPath = this.database.prepare('SELECT id, path, content_hash, size, mtime_ms, language FROM files WHERE path = ?');
+    const chunkingsOf = this.database.prepare('SELECT chunker, relations FROM file_chunkings WHERE file_id = ?');
+    const paths = this.database.prepare('SELECT path FROM files').pluck();
+    return {
+      get: (filePath) =>
+        this.run(() => {
+          const row = fileByPath.get(filePath) as { id: number; path: string; content_hash: string; size: number; mtime_ms: number; language: string } | undefined;
+          if (!row) return undefined;
+          const file: StoredFile = { id: row.id, path: row.path, contentHash: row.content_hash, size: row.size, mtimeMs: row.mtime_ms, language: row.language, chunkers: new Set(), relationsVersions: new Map() };
+          for (const { chunker, relations } of chunkingsOf.all(row.id) as { chunker: string; relations: number }[]) {
+            file.chunkers.add(chunker);
+            file.relationsVersions.set(chunker, relations);
+          }
+          return file;
+        }),
+      keys: () => this.run(() => paths.all() as string[]),
+    };
+  }
+
   /** Records a file whose content is unchanged but whose size or mtime moved (a touch, a checkout). */
   touchFile(filePath: string, size: number, mtimeMs: number): void {
     this.run(() => this.database.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?').run(size, mtimeMs, filePath));
