@@ -353,6 +353,9 @@ export function fuse(
     if (!candidate) {
       candidate = { folder, chunk, dense: undefined, lexical: undefined, fused: 0 };
       byKey.set(key, candidate);
+    } else if (chunk.endLine > candidate.chunk.endLine) {
+      // The lexical lists give a unit's first piece its whole unit's lines (see lexicalCandidates).
+      candidate.chunk = chunk;
     }
     return candidate;
   };

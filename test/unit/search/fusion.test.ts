@@ -57,6 +57,9 @@ test('overlapping pieces of one text merge, transitively; a class does not swall
   const unit = chunk('h.ts', 1, 30, { symbol: 'long', part: { index: 0, count: 3 } });
   const unitAndPiece = mergeOverlapping(fuse(denseOf([part(2, 21, 30)]), lexicalOf([unit]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(unitAndPiece.length, 1, 'a lexical unit and a piece inside it are one result');
+  const head = part(0, 1, 10);
+  const headAsUnit = mergeOverlapping(fuse(denseOf([head]), lexicalOf([{ ...head, endLine: 30 }]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual([headAsUnit.length, headAsUnit[0]!.endLine], [1, 30], 'the first piece found by both lists keeps its unit\'s lines');
   const unrelated = mergeOverlapping(fuse(denseOf([chunk('h.ts', 1, 10), chunk('h.ts', 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(unrelated.length, 2, 'touching but separate chunks stay apart');
 });
