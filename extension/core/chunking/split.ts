@@ -122,13 +122,17 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
+/** `countTokens`, except that a text over the window by its length alone is not counted (see MAX_CHARS_PER_TOKEN). */
+function boundedCounter({ maxTokens, countTokens }: WindowOptions): (text: string) => number {
+  return (text) => (text.length > maxTokens * MAX_CHARS_PER_TOKEN ? maxTokens + 1 : countTokens(text));
+}
+
 /** Splits one draft into chunks that fit the window. */
 export function splitDraft(draft: Draft, origin: DraftOrigin, options: WindowOptions): Chunk[] {
   const all = trimBlankLines(draft.lines);
   if (all.length === 0) return [];
   const { maxTokens, overlapTokens, maxLines } = options;
-  // Over the window by length alone: not counted (see MAX_CHARS_PER_TOKEN).
-  const countTokens = (text: string): number => (text.length > maxTokens * MAX_CHARS_PER_TOKEN ? maxTokens + 1 : options.countTokens(text));
+  const countTokens = boundedCounter(options);
   const tokensOf = (lines: DraftLine[], text: string, index: number | undefined): number =>
     countTokens(
       embeddingText({
@@ -187,7 +191,8 @@ export function splitDraft(draft: Draft, origin: DraftOrigin, options: WindowOpt
 
 /** Pieces of one line too long for the window, cut between characters, overlapping by about `overlapTokens`. */
 function splitLine(line: DraftLine, draft: Draft, origin: DraftOrigin, options: WindowOptions, firstIndex: number): DraftLine[][] {
-  const { maxTokens, overlapTokens, countTokens } = options;
+  const { maxTokens, overlapTokens } = options;
+  const countTokens = boundedCounter(options);
   const text = line.text;
   // Characters per token, measured on the start of a long line: counting all of it can take seconds.
   const measured = text.slice(0, maxTokens * MAX_CHARS_PER_TOKEN);
