@@ -57,8 +57,9 @@ function skipForReadError(error: unknown): ReadSkip {
 
 /**
  * Reads a whole file if it is a regular file of at most `maxFileBytes`, and returns one version of it: the
- * size, modification and change times must be the same before and after the read, and the read must end
- * where the size said. A file that changes meanwhile is read again, up to `READ_ATTEMPTS` times. Never
+ * size, modification and change times must be the same before and after, the read must end where the size
+ * said, and a second read must give the same bytes. A file that changes meanwhile is read again, up to
+ * `READ_ATTEMPTS` times. Never
  * throws for file system errors: they become skips ('vanished', 'unreadable', 'too-large', 'changing'...).
  */
 export function readFileConsistently(filePath: string, maxFileBytes: number, access: WholeFileAccess = NODE_WHOLE_FILE_ACCESS): ConsistentRead | ReadSkip {
@@ -74,17 +75,13 @@ export function readFileConsistently(filePath: string, maxFileBytes: number, acc
       if (before.isDirectory()) return { kind: 'skip', reason: 'vanished', detail: 'replaced by a folder' };
       if (!before.isFile()) return { kind: 'skip', reason: 'not-a-file', detail: 'a socket, FIFO or device' };
       if (before.size > maxFileBytes) return { kind: 'skip', reason: 'too-large', detail: `${before.size} bytes, over ${maxFileBytes}` };
-      // One byte more than the size: filling it means the file grew while being read.
-      const buffer = Buffer.allocUnsafe(before.size + 1);
-      let length = 0;
-      for (;;) {
-        const count = access.read(fd, buffer, length, length);
-        if (count === 0) break;
-        length += count;
-        if (length === buffer.length) break;
-      }
+      // Linux stamps the times when a write begins, so a read overlapping a write can see half of it with the
+      // times unchanged after; a second read finds more of the write and differs. Reads are from the page
+      // cache and a file is at most `maxFileBytes`, so this costs little next to chunking and embedding.
+      const bytes = readWhole(access, fd, before.size);
+      const again = readWhole(access, fd, before.size);
       const after = access.fstat(fd);
-      if (length === before.size && sameVersion(before, after)) return { kind: 'read', bytes: buffer.subarray(0, length), mtimeMs: after.mtimeMs };
+      if (bytes.length === before.size && bytes.equals(again) && sameVersion(before, after)) return { kind: 'read', bytes, mtimeMs: after.mtimeMs };
     } catch (error) {
       return skipForReadError(error);
     } finally {
@@ -96,6 +93,18 @@ export function readFileConsistently(filePath: string, maxFileBytes: number, acc
     }
   }
   return { kind: 'skip', reason: 'changing', detail: `still changing after ${READ_ATTEMPTS} reads` };
+}
+
+/** Reads from the start until the end of the file, or one byte past `size` (which shows that it grew). */
+function readWhole(access: WholeFileAccess, fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  while (length < buffer.length) {
+    const count = access.read(fd, buffer, length, length);
+    if (count === 0) break;
+    length += count;
+  }
+  return buffer.subarray(0, length);
 }
 
 /**

@@ -62,6 +62,21 @@ describe('readFileConsistently', () => {
     });
   });
 
+  it('never returns a write caught half-way whose times were stamped before the read began', async () => {
+    // Linux stamps the times when a write begins: the stats never change here, only the bytes do.
+    const halfWritten = `${'a'.repeat(2048)}${'b'.repeat(2048)}`;
+    const written = 'b'.repeat(4096);
+    await withTree({ 'saving.txt': halfWritten }, async (root) => {
+      const file = path.join(root, 'saving.txt');
+      const frozen = fs.statSync(file);
+      const access = interfering((call) => {
+        if (call === 3) fs.writeFileSync(file, written); // the write completes between the two reads
+      });
+      const read = readFileConsistently(file, 1 << 20, { ...access, read: access.read, fstat: () => frozen });
+      assert.equal(read.kind === 'read' && read.bytes.toString(), written);
+    });
+  });
+
   it('reads a file again when it grows or shrinks while being read', async () => {
     await withTree({ 'log.txt': 'first line\n' }, async (root) => {
       const file = path.join(root, 'log.txt');
