@@ -204,6 +204,8 @@ export function createChunker(options: ChunkerOptions): Chunker {
       ordered.sort((a, b) => firstRow(a.draft) - firstRow(b.draft) || a.order - b.order);
       const chunks: Chunk[] = [];
       for (const { draft } of ordered) {
+        // A huge file splits into many pieces; a cancel must not wait for all of them.
+        signal?.throwIfAborted();
         const window: WindowOptions = {
           maxTokens: options.maxTokens,
           overlapTokens: options.overlapTokens,

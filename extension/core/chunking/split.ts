@@ -40,15 +40,30 @@ function toChunk(draft: Draft, origin: DraftOrigin, lines: DraftLine[], part: Ch
   };
 }
 
-/** Largest n in [0, limit] with fits(n), assuming fits is monotone; starts near `guess` to save token counts. */
+/**
+ * No tokenizer gives a token of text worth embedding more characters than this. A text longer than the window
+ * times this is over the window without being counted: tokenizers take seconds on texts of hundreds of
+ * kilobytes (a minified line), and some overflow their stack. Wrong for a huge unbroken word, where the cost is
+ * a split that was not needed, never a lost line.
+ */
+export const MAX_CHARS_PER_TOKEN = 32;
+
+/** The first steps of the search for a piece's length move by this share of the guess, then double. */
+const FIRST_STEP_SHARE = 1 / 32;
+
+/**
+ * Largest n in [0, limit] with fits(n), assuming fits is monotone. Starts at `guess` and gallops away from it
+ * in small steps that double, then bisects the last step: a good guess costs a few token counts, not a
+ * bisection of the whole range.
+ */
 function largestFitting(limit: number, guess: number, fits: (n: number) => boolean): number {
   if (limit <= 0) return 0;
   let low = 0;
   let high = limit;
   let probe = Math.max(1, Math.min(limit, Math.floor(guess)));
+  let step = Math.max(1, Math.floor(probe * FIRST_STEP_SHARE));
   if (fits(probe)) {
     low = probe;
-    let step = probe;
     for (;;) {
       if (low >= limit) return low;
       probe = Math.min(limit, low + step);
@@ -61,6 +76,16 @@ function largestFitting(limit: number, guess: number, fits: (n: number) => boole
     }
   } else {
     high = probe - 1;
+    for (;;) {
+      if (high <= 0) return 0;
+      probe = Math.max(1, high - step + 1);
+      if (fits(probe)) {
+        low = probe;
+        break;
+      }
+      high = probe - 1;
+      step *= 2;
+    }
   }
   while (low < high) {
     const middle = (low + high + 1) >> 1;
@@ -70,15 +95,44 @@ function largestFitting(limit: number, guess: number, fits: (n: number) => boole
   return low;
 }
 
+/** Share of the window a piece of a long line may leave empty, so that its length takes few token counts to find. */
+const PIECE_FILL_SLACK = 1 / 16;
+
+/**
+ * A length in [0, limit] whose piece fits the window and fills it: to at least (1 - PIECE_FILL_SLACK), or up to
+ * the end of the line. Tokens grow about in proportion to characters, so each count corrects the length by the
+ * ratio it measured, aiming a little below the window; a long line takes about two counts per piece instead of
+ * a bisection's dozen. After a few tries without such a length, the largest fitting one is searched for.
+ */
+function fullPieceLength(limit: number, guess: number, tokensOf: (length: number) => number, maxTokens: number): number {
+  if (limit <= 0) return 0;
+  const aim = maxTokens * (1 - PIECE_FILL_SLACK / 2);
+  let length = Math.max(1, Math.min(limit, Math.floor(guess)));
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const tokens = tokensOf(length);
+    if (tokens <= maxTokens && (length === limit || tokens >= maxTokens * (1 - PIECE_FILL_SLACK))) return length;
+    const next = Math.max(1, Math.min(limit, Math.floor((length * aim) / Math.max(1, tokens))));
+    if (next === length) break;
+    length = next;
+  }
+  return largestFitting(limit, length, (candidate) => tokensOf(candidate) <= maxTokens);
+}
+
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** `countTokens`, except that a text over the window by its length alone is not counted (see MAX_CHARS_PER_TOKEN). */
+function boundedCounter({ maxTokens, countTokens }: WindowOptions): (text: string) => number {
+  return (text) => (text.length > maxTokens * MAX_CHARS_PER_TOKEN ? maxTokens + 1 : countTokens(text));
 }
 
 /** Splits one draft into chunks that fit the window. */
 export function splitDraft(draft: Draft, origin: DraftOrigin, options: WindowOptions): Chunk[] {
   const all = trimBlankLines(draft.lines);
   if (all.length === 0) return [];
-  const { maxTokens, overlapTokens, countTokens, maxLines } = options;
+  const { maxTokens, overlapTokens, maxLines } = options;
+  const countTokens = boundedCounter(options);
   const tokensOf = (lines: DraftLine[], text: string, index: number | undefined): number =>
     countTokens(
       embeddingText({
@@ -137,9 +191,12 @@ export function splitDraft(draft: Draft, origin: DraftOrigin, options: WindowOpt
 
 /** Pieces of one line too long for the window, cut between characters, overlapping by about `overlapTokens`. */
 function splitLine(line: DraftLine, draft: Draft, origin: DraftOrigin, options: WindowOptions, firstIndex: number): DraftLine[][] {
-  const { maxTokens, overlapTokens, countTokens } = options;
+  const { maxTokens, overlapTokens } = options;
+  const countTokens = boundedCounter(options);
   const text = line.text;
-  const charsPerToken = text.length / Math.max(1, countTokens(text));
+  // Characters per token, measured on the start of a long line: counting all of it can take seconds.
+  const measured = text.slice(0, maxTokens * MAX_CHARS_PER_TOKEN);
+  const charsPerToken = measured.length / Math.max(1, countTokens(measured));
   const pieces: DraftLine[][] = [];
   let position = 0;
   while (position < text.length) {
@@ -147,8 +204,8 @@ function splitLine(line: DraftLine, draft: Draft, origin: DraftOrigin, options: 
     const part = { index, count: 0 };
     const header = embeddingText({ path: origin.path, scope: draft.scope, signature: draft.signature, part, text: '' });
     const headerTokens = countTokens(header);
-    const fits = (length: number): boolean => countTokens(header + text.slice(position, position + length)) <= maxTokens;
-    let length = largestFitting(text.length - position, (maxTokens - headerTokens) * charsPerToken, fits);
+    const tokensOf = (length: number): number => countTokens(header + text.slice(position, position + length));
+    let length = fullPieceLength(text.length - position, (maxTokens - headerTokens) * charsPerToken, tokensOf, maxTokens);
     if (length === 0) {
       throw new ChunkingError(
         'window-too-small',

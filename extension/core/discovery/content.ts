@@ -21,6 +21,12 @@ export const GENERATED_MARKER_LINES = 5;
 
 const GENERATED_MARKERS: readonly RegExp[] = [/@generated\b/, /\bDO NOT EDIT\b/];
 
+/** How many leading bytes the BOM-less UTF-16 guess looks at. */
+export const UTF16_GUESS_BYTES = 1024;
+
+/** Fewer bytes than this are too little evidence for a BOM-less UTF-16 guess. */
+export const UTF16_GUESS_MIN_BYTES = 16;
+
 /** The UTF-16 encoding a byte-order mark announces, if any. */
 export function utf16Encoding(sample: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (sample.length >= 2 && sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
@@ -28,18 +34,46 @@ export function utf16Encoding(sample: Uint8Array): 'utf-16le' | 'utf-16be' | und
   return undefined;
 }
 
-/** Whether a sample is binary: a NUL byte in its first 8 KiB, unless a UTF-16 byte-order mark says it is text. */
+/**
+ * UTF-16 without a byte-order mark (Windows tools write it), guessed from where the NUL bytes sit: text
+ * that is mostly ASCII has a NUL as the high byte of most characters, so in little-endian every NUL is at
+ * an odd offset and in big-endian at an even one. At least half the characters must show it, and none
+ * may have a NUL on the other side; binary data has NULs scattered on both.
+ */
+export function guessedUtf16Encoding(sample: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const length = Math.min(sample.length, UTF16_GUESS_BYTES) & ~1;
+  if (length < UTF16_GUESS_MIN_BYTES) return undefined;
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let offset = 0; offset < length; offset += 2) {
+    if (sample[offset] === 0) evenNuls += 1;
+    if (sample[offset + 1] === 0) oddNuls += 1;
+  }
+  const characters = length / 2;
+  if (evenNuls === 0 && oddNuls * 2 >= characters) return 'utf-16le';
+  if (oddNuls === 0 && evenNuls * 2 >= characters) return 'utf-16be';
+  return undefined;
+}
+
+/** How a file's bytes are decoded: UTF-16 by its byte-order mark or by the guess above, otherwise UTF-8. */
+export function textEncoding(sample: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  return utf16Encoding(sample) ?? guessedUtf16Encoding(sample) ?? 'utf-8';
+}
+
+/** Whether a sample is binary: a NUL byte in its first 8 KiB, unless it is UTF-16 text (see `textEncoding`). */
 export function looksBinary(sample: Uint8Array): boolean {
-  if (utf16Encoding(sample) !== undefined) return false;
+  if (textEncoding(sample) !== 'utf-8') return false;
   const end = Math.min(sample.length, BINARY_CHECK_BYTES);
   return sample.subarray(0, end).indexOf(0) !== -1;
 }
 
-/** Decodes a sample as UTF-8, or as UTF-16 when it starts with a UTF-16 byte-order mark. */
+/**
+ * Decodes a sample or a whole file: as UTF-16 when `textEncoding` says so (a byte-order mark is dropped),
+ * otherwise as UTF-8, with each invalid byte sequence replaced by U+FFFD, as an editor shows it.
+ */
 export function decodeSample(sample: Uint8Array): string {
-  const encoding = utf16Encoding(sample) ?? 'utf-8';
   // A multi-byte character cut by the sample's end decodes as U+FFFD, which no check cares about.
-  return new TextDecoder(encoding).decode(sample);
+  return new TextDecoder(textEncoding(sample)).decode(sample);
 }
 
 /**

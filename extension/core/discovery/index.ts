@@ -16,6 +16,7 @@ export {
 } from './defaults.ts';
 export {
   BINARY_CHECK_BYTES,
+  decodeSample,
   generatedMarker,
   looksBinary,
   looksMinified,
@@ -23,7 +24,10 @@ export {
   MINIFIED_MAX_LINE,
   MINIFIED_MIN_SAMPLE,
   SAMPLE_BYTES,
+  textEncoding,
 } from './content.ts';
+export { NODE_WHOLE_FILE_ACCESS, READ_ATTEMPTS, readFileConsistently, withReadSkips } from './read-file.ts';
+export type { ConsistentRead, ReadSkip, WholeFileAccess } from './read-file.ts';
 export { SKIP_REASONS } from './types.ts';
 export type {
   Classification,

@@ -32,6 +32,7 @@ export const SKIP_REASONS = [
   'unreadable',
   'not-a-file',
   'vanished',
+  'changing',
 ] as const;
 
 /**
@@ -51,7 +52,8 @@ export const SKIP_REASONS = [
  * - `unreadable`: permission denied or another I/O error (the error code is in `detail`); also a name that is
  *   not valid UTF-8, which Node cannot hand back to the file system.
  * - `not-a-file`: a socket, FIFO or device (never opened), or a root that is not a folder.
- * - `vanished`: gone between listing and checking (normal while files change).
+ * - `vanished`: gone between listing and checking, or before the indexer read it (normal while files change).
+ * - `changing`: it changed every time the indexer read it (a file being written); the next update reads it again.
  */
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

@@ -2,7 +2,6 @@
 // changed files, embeds every chunk content that has no vector in the target space yet, and removes
 // what is gone. See README.md in this folder for the algorithm and its guarantees.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { embeddingText } from '../chunking/embedding-text.ts';
@@ -10,7 +9,9 @@ import type { Chunk, Chunker } from '../chunking/types.ts';
 import { decodeSample } from '../discovery/content.ts';
 import { FileClassifier } from '../discovery/classify.ts';
 import { discoverFiles } from '../discovery/walk.ts';
-import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary } from '../discovery/types.ts';
+import { DEFAULT_MAX_FILE_BYTES } from '../discovery/defaults.ts';
+import { readFileConsistently, withReadSkips } from '../discovery/read-file.ts';
+import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary, SkippedEntry } from '../discovery/types.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
 import { abortError, isAbortError, isStoreError } from '../errors.ts';
@@ -305,6 +306,8 @@ class IndexRun {
     truncations: [],
     skips: undefined,
   };
+  /** Files the walk found that could not be read whole (gone, denied, grown past the limit, being written). */
+  private readonly readSkips: SkippedEntry[] = [];
   private lastReport = 0;
   private wakeEmbedder: (() => void) | undefined;
   private producing = true;
@@ -360,15 +363,16 @@ class IndexRun {
         this.report();
       }
       this.result.filesScanned = this.progress.filesScanned;
-      this.result.skips = walk.summary();
+
+      this.progress.phase = 'indexing';
+      for (const file of changed) await this.indexFile(file, stored.get(file.relativePath));
+      // Files the walk found but that could not be read after all are skips too, counted with the walk's.
+      this.result.skips = withReadSkips(walk.summary(), this.readSkips);
       store.replaceSkips(
         Object.entries(this.result.skips.skipped)
           .filter(([, count]) => count > 0)
           .map(([reason, count]) => ({ reason, count, examples: (this.result.skips!.examples[reason as keyof DiscoverySummary['examples']] ?? []).map((skip) => skip.relativePath) })),
       );
-
-      this.progress.phase = 'indexing';
-      for (const file of changed) await this.indexFile(file, stored.get(file.relativePath));
       // Removals come last, so a file renamed during this run finds its chunks' vectors still there.
       this.progress.phase = 'removing';
       const removed = [...stored.keys()].filter((relativePath) => !seen.has(relativePath));
@@ -435,19 +439,30 @@ class IndexRun {
     const { store, chunker } = this.options;
     try {
       const readStarted = Date.now();
-      const bytes = await readFile(file.absolutePath);
+      // One version of the file, within the size limit, or why not: never a mix of two versions under one hash.
+      const read = readFileConsistently(file.absolutePath, this.options.discovery?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+      if (read.kind === 'skip') {
+        this.readSkips.push({ root: file.root, relativePath: file.relativePath, reason: read.reason, isFolder: false, detail: read.detail });
+        this.options.log?.(`Skipped ${file.relativePath} (${read.reason}: ${read.detail}).`);
+        // A file being written keeps its last indexed version; one that is gone or no longer indexable goes.
+        if (known && read.reason !== 'changing') this.removeFiles([file.relativePath]);
+        this.progress.filesIndexed += 1;
+        this.report();
+        return;
+      }
+      const { bytes } = read;
       const contentHash = contentHashOf(bytes);
-      // The size and mtime the walk saw are recorded, not the bytes': a save after the walk then shows as
-      // a change next time. An mtime too close to the read is not trusted at all (see RACY_MTIME_MS).
-      const mtimeMs = bytes.length === file.size ? trustedMtime(file.mtimeMs, readStarted) : -1;
+      // The size and mtime of the version read are recorded; an mtime too close to the read is not trusted
+      // at all (see RACY_MTIME_MS), so a save in the same clock tick shows as a change next time.
+      const mtimeMs = trustedMtime(read.mtimeMs, readStarted);
       if (known && known.contentHash === contentHash && this.isChunked(known)) {
-        store.touchFile(file.relativePath, file.size, mtimeMs);
+        store.touchFile(file.relativePath, bytes.length, mtimeMs);
         this.result.filesUnchanged += 1;
       } else {
         const text = decodeSample(bytes);
         const chunks: Chunk[] = await chunker.chunkFile(file.relativePath, text, this.signal);
         const inserted = store.replaceFile(
-          { path: file.relativePath, contentHash, size: file.size, mtimeMs, language: chunks[0]?.language ?? 'text' },
+          { path: file.relativePath, contentHash, size: bytes.length, mtimeMs, language: chunks[0]?.language ?? 'text' },
           new Map([[this.space.chunker, chunks]]),
           chunker.relationsVersion,
         );

@@ -106,6 +106,29 @@ describe('chunking robustness', () => {
     assertEveryLineCovered(chunks, line);
   });
 
+  it('never hands the tokenizer a megabyte line, and sizes its pieces in a few counts each', async () => {
+    // Real tokenizers take seconds on such a text and one overflowed its stack: this one refuses it outright.
+    const longest = 64 * 1024;
+    let charactersCounted = 0;
+    const countWordsOfShortTexts = (text: string): number => {
+      if (text.length > longest) throw new RangeError(`asked to count ${text.length} characters`);
+      charactersCounted += text.length;
+      return countWords(text);
+    };
+    const line = Array.from({ length: 100_000 }, (_, index) => `v${index} = f(${index % 97})`).join('; ');
+    assert.ok(line.length > 1_000_000);
+    const bounded = createChunker({ maxTokens: 512, overlapTokens: 32, countTokens: countWordsOfShortTexts });
+    try {
+      const chunks = await bounded.chunkFile('src/bundle.ts', `${line}\n`);
+      assertFitsWindow(chunks, { maxTokens: 512, countTokens: countWords, maxChunkLines: 1 });
+      assertEveryLineCovered(chunks, line);
+      // Each piece is counted about twice (its length, then its overlap), not bisected a dozen times.
+      assert.ok(charactersCounted < 6 * line.length, `${charactersCounted} characters counted for a line of ${line.length}`);
+    } finally {
+      bounded.dispose();
+    }
+  });
+
   it('chunks an unknown file type by line windows that overlap and cover every line', async () => {
     const text = Array.from({ length: 130 }, (_, index) => `setting_${index} = value ${index}`).join('\n');
     const windows = createChunker({ maxTokens: 10_000, overlapTokens: 20, countTokens: countWords, windowLines: 50 });

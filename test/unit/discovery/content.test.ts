@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   BINARY_CHECK_BYTES,
+  decodeSample,
   generatedMarker,
   looksBinary,
   looksMinified,
   MINIFIED_MAX_LINE,
+  textEncoding,
 } from '../../../extension/core/discovery/index.ts';
 
 describe('content checks', () => {
@@ -17,6 +19,27 @@ describe('content checks', () => {
     const lateNul = Buffer.concat([Buffer.alloc(BINARY_CHECK_BYTES, 0x41), Buffer.from([0])]);
     assert.equal(looksBinary(lateNul), false);
     assert.equal(looksBinary(Buffer.alloc(0)), false);
+  });
+
+  it('textEncoding and decodeSample: UTF-16 by its BOM, or by NUL bytes on one side of every pair; else UTF-8', () => {
+    const text = 'def greet(name):\n    return "héllo " + name\n';
+    const littleEndian = Buffer.from(text, 'utf16le');
+    const bigEndian = Buffer.from(littleEndian).swap16();
+    assert.equal(textEncoding(littleEndian), 'utf-16le');
+    assert.equal(textEncoding(bigEndian), 'utf-16be');
+    assert.equal(decodeSample(littleEndian), text);
+    assert.equal(decodeSample(bigEndian), text);
+    assert.equal(decodeSample(Buffer.concat([Buffer.from([0xff, 0xfe]), littleEndian])), text, 'the BOM is dropped');
+    assert.equal(looksBinary(littleEndian), false);
+    assert.equal(looksBinary(bigEndian), false);
+    // Too short to tell, or NULs on both sides: not UTF-16, so binary.
+    assert.equal(textEncoding(Buffer.from('ab', 'utf16le')), 'utf-8');
+    assert.equal(looksBinary(Buffer.from('ab', 'utf16le')), true);
+    const scattered = Buffer.concat([Buffer.from([0, 1, 0, 0]), littleEndian]);
+    assert.equal(textEncoding(scattered), 'utf-8');
+    assert.equal(looksBinary(scattered), true);
+    // Invalid UTF-8 is decoded as an editor shows it: each bad sequence becomes U+FFFD, the rest is kept.
+    assert.equal(decodeSample(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x6f, 0x6b])), 'caf\uFFFD ok');
   });
 
   it('looksMinified: one line over the limit, or a long average over a big enough sample', () => {

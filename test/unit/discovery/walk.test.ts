@@ -259,15 +259,23 @@ describe('discoverFiles: content checks', () => {
     );
   });
 
-  it('keeps UTF-16 text with a byte-order mark, despite its NUL bytes', async () => {
+  it('keeps UTF-16 text with or without a byte-order mark, despite its NUL bytes', async () => {
     const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('const a = 1;\n', 'utf16le')]);
     const utf16be = Buffer.from(utf16le.subarray(2)).swap16();
+    // NUL bytes on both sides of the pairs: binary, whatever the guess would like.
+    const scattered = Buffer.from([0x41, 0x00, 0x00, 0x42, ...Buffer.from('const a = 1;\n', 'utf16le')]);
     await withTree(
-      { 'le.ts': utf16le, 'be.ts': Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]), 'no-bom.ts': utf16le.subarray(2) },
+      {
+        'le.ts': utf16le,
+        'be.ts': Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]),
+        'no-bom-le.ts': utf16le.subarray(2),
+        'no-bom-be.ts': utf16be,
+        'scattered.ts': scattered,
+      },
       async (root) => {
         const result = await walkAll([root]);
-        assert.deepEqual(result.files, ['be.ts', 'le.ts']);
-        assert.equal(reasonFor(result, 'no-bom.ts'), 'binary');
+        assert.deepEqual(result.files, ['be.ts', 'le.ts', 'no-bom-be.ts', 'no-bom-le.ts']);
+        assert.equal(reasonFor(result, 'scattered.ts'), 'binary');
       },
     );
   });
