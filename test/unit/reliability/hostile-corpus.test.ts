@@ -243,6 +243,9 @@ describe('hostile corpus: files that vanish or change between the walk and the r
             fs.rmSync(path.join(root, 'd-becomes-fifo.ts'));
             if (process.platform !== 'win32') spawnSync('mkfifo', [path.join(root, 'd-becomes-fifo.ts')]);
             write('e-rewritten.ts', rewritten);
+            // Dated back past the racy window (indexer.ts, RACY_MTIME_MS), so its mtime is one the index trusts.
+            const past = new Date(Date.now() - 60_000);
+            fs.utimesSync(path.join(root, 'e-rewritten.ts'), past, past);
           }
           return index.chunker.chunkFile(filePath, text, signal);
         },
