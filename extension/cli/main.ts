@@ -162,12 +162,22 @@ async function ensureHubModel(values: Values): Promise<Values> {
 /**
  * Reads something from an existing index before the command opens it. Opened for writing, not read only:
  * an index another process is creating right now gets its tables first (the open waits for that
- * process's schema step), where a read-only open would find none and fail.
+ * process's schema step), where a read-only open would find none and fail. Undefined when the database
+ * is damaged: the command's own open then moves it aside and replaces it (`IndexStore.openOrReplaceDamaged`).
  */
-function readIndex<T>(databasePath: string, read: (store: IndexStore) => T): T {
-  const store = IndexStore.open(databasePath);
+function readIndex<T>(databasePath: string, read: (store: IndexStore) => T): T | undefined {
+  let store: IndexStore;
+  try {
+    store = IndexStore.open(databasePath);
+  } catch (error) {
+    if (isStoreError(error) && error.reason === 'corrupt') return undefined;
+    throw error;
+  }
   try {
     return read(store);
+  } catch (error) {
+    if (isStoreError(error) && error.reason === 'corrupt') return undefined;
+    throw error;
   } finally {
     store.close();
   }
@@ -181,7 +191,7 @@ function locateIndex(values: Values, positionalDirectory?: string): { root: stri
     if (!existsSync(databasePath)) throw new UsageError(`no index at ${databasePath}; create it with \`semsearch index DIR --db ${values.db as string}\``);
     if (directory) return { root: path.resolve(directory), databasePath };
     const root = readIndex(databasePath, (store) => store.getMeta('root'));
-    if (!root) throw new UsageError(`${databasePath} does not say which folder it indexes; pass --dir`);
+    if (!root) throw new UsageError(`${databasePath} does not say which folder it indexes (or is damaged); pass --dir`);
     return { root, databasePath };
   }
   const root = path.resolve(directory ?? '.');
@@ -274,7 +284,8 @@ async function commandIndex(argv: string[]): Promise<void> {
     const root = path.resolve(directory);
     if (!existsSync(root)) throw new UsageError(`folder ${directory} does not exist`);
     const databasePath = values.db ? path.resolve(values.db as string) : defaultDatabasePath(root);
-    const index = await openFolderIndex(values, root, databasePath);
+    // About to index: worth reading every page first, so a damaged database is rebuilt, not extended.
+    const index = await openFolderIndex(values, root, databasePath, { verifyDatabase: true });
     const progress = new ProgressLine(process.stderr, !values.json);
     try {
       if (index.runtime.info.cpuFallbackReason && values.device === 'gpu') process.stderr.write(`semsearch: running on the CPU: ${index.runtime.info.cpuFallbackReason}\n`);
@@ -609,7 +620,7 @@ async function commandMigrate(argv: string[]): Promise<void> {
       if (!proceed) heldBack = report;
       return proceed;
     };
-    index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, { decideCutover });
+    index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, { decideCutover, verifyDatabase: true });
     const progress = new ProgressLine(process.stderr, !values.json);
     try {
       const result = await index.index({

@@ -12,7 +12,7 @@ import { EmbeddingRuntime, type RuntimeOptions } from './embedding/runtime.ts';
 import { ModelTokenizer } from './embedding/tokenization.ts';
 import { Indexer, type IndexResult, type IndexerOptions, type RunOptions } from './indexing/indexer.ts';
 import { Searcher, type EmbedderResolver, type SearchOptions, type SearchResponse } from './search/search.ts';
-import { IndexStore, type StoreStatistics } from './store/index-store.ts';
+import { IndexStore, type DamagedDatabase, type StoreStatistics } from './store/index-store.ts';
 import { checkCanaries, type CanaryCheck } from './migration/canaries.ts';
 import { storageWarnings, type StorageOption } from './store/storage-option.ts';
 
@@ -50,6 +50,11 @@ export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
    * change is a migration; vectors are converted from a space that keeps float32 ones, not re-embedded.
    */
   storage?: StorageOption;
+  /**
+   * Read every page of the database before trusting it (see `IndexStore.openOrReplaceDamaged`): for
+   * opens that index. A damaged database is replaced either way when opening it fails.
+   */
+  verifyDatabase?: boolean;
   /** Log lines: `info` for what is worth knowing (the device chosen), `warn` for what went wrong. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -109,6 +114,8 @@ export class FolderIndex {
   readonly searcher: Searcher;
   /** What re-embedding the canary texts at open said about the model (see migration/canaries.ts). */
   canaries: CanaryCheck | undefined;
+  /** Set when the database was damaged at open: it was moved aside and this index starts empty. */
+  damaged: DamagedDatabase | undefined;
   private readonly ownsRuntime: boolean;
 
   private constructor(
@@ -133,7 +140,9 @@ export class FolderIndex {
 
   static async open(options: FolderIndexOptions): Promise<FolderIndex> {
     const root = path.resolve(options.root);
-    const store = IndexStore.open(options.databasePath ?? defaultDatabasePath(root));
+    const { store, damaged } = IndexStore.openOrReplaceDamaged(options.databasePath ?? defaultDatabasePath(root), { verify: options.verifyDatabase });
+    // Said at once: the moved file is kept whatever happens next.
+    if (damaged) options.log?.('warn', `${damaged.message} Indexing the folder again rebuilds it.`);
     let runtime = options.runtime;
     try {
       // Written only when it changes: opening to search must work while another process holds the write
@@ -169,6 +178,7 @@ export class FolderIndex {
         log: (message) => options.log?.('warn', message),
       });
       const index = new FolderIndex(root, store, runtime, measuredChunker, indexer, options.runtime === undefined, options.folderKey ?? '', options.otherEmbedders, options.storage?.oversampling);
+      index.damaged = damaged;
       index.canaries = await checkCanaries(store, runtime);
       if (index.canaries.status === 'drifted') {
         options.log?.('warn', `${runtime.info.manifest.id} now computes other vectors than when this index was built (canary cosine ${index.canaries.minimumCosine.toFixed(4)}): the onnxruntime or the device changed. Rebuild the index so queries and chunks match.`);

@@ -55,11 +55,13 @@ export function migrationView(folders: readonly FolderState[], reports: Readonly
 export type MigrationNotice =
   | { kind: 'awaiting-decision'; folder: string; toModel: string; reason: string }
   | { kind: 'cut-over'; folder: string; fromModel: string | undefined; toModel: string }
-  | { kind: 'stale'; folder: string; message: string };
+  | { kind: 'stale'; folder: string; message: string }
+  | { kind: 'recovered'; folder: string; message: string };
 
 /**
  * Compares two successive states: a migration that became ready for a decision, one that was cut
- * over by itself (it was being built or awaited a decision), a model found computing other vectors.
+ * over by itself (it was being built or awaited a decision), a model found computing other vectors, a
+ * damaged index database moved aside and rebuilt.
  */
 export function migrationNotices(previous: readonly FolderState[] | undefined, next: readonly FolderState[]): MigrationNotice[] {
   const notices: MigrationNotice[] = [];
@@ -74,6 +76,7 @@ export function migrationNotices(previous: readonly FolderState[] | undefined, n
       notices.push({ kind: 'cut-over', folder: folder.name, fromModel: now.fromModel, toModel: now.toModel });
     }
     if (folder.stale && folder.stale !== before?.stale) notices.push({ kind: 'stale', folder: folder.name, message: folder.stale });
+    if (folder.recovered && folder.recovered !== before?.recovered) notices.push({ kind: 'recovered', folder: folder.name, message: folder.recovered });
   }
   return notices;
 }

@@ -122,6 +122,9 @@ export class MigrationUi implements vscode.Disposable {
     } else if (notice.kind === 'cut-over') {
       this.controller.log.info(`Cut over${where} from ${notice.fromModel ?? 'nothing'} to ${notice.toModel}.`);
       choice = await vscode.window.showInformationMessage(`Semantic Search now answers with ${notice.toModel}${notice.fromModel ? ` instead of ${notice.fromModel}` : ''}${where}. Searches never stopped while it was built.`, 'Show Report', 'Roll Back');
+    } else if (notice.kind === 'recovered') {
+      // The service has logged it already and is rebuilding; the damaged file's new name is in the message.
+      choice = await vscode.window.showWarningMessage(`Semantic Search${where}: ${notice.message}`, 'Open Log');
     } else {
       this.controller.log.warn(`${notice.folder}: ${notice.message}`);
       choice = await vscode.window.showWarningMessage(`Semantic Search${where}: ${notice.message}`, 'Rebuild Index');
@@ -130,6 +133,7 @@ export class MigrationUi implements vscode.Disposable {
     if (choice === 'Cut Over') void vscode.commands.executeCommand('semanticSearch.cutOver');
     if (choice === 'Roll Back') void vscode.commands.executeCommand('semanticSearch.rollBack');
     if (choice === 'Rebuild Index') void vscode.commands.executeCommand('semanticSearch.rebuildIndex');
+    if (choice === 'Open Log') this.controller.log.show();
   }
 
   dispose(): void {

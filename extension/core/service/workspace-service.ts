@@ -118,6 +118,8 @@ export interface FolderState {
   migration: FolderMigration | undefined;
   /** Set when the model computes other vectors than the index was built with (canaries): what to do. */
   stale: string | undefined;
+  /** Set when the index database was found damaged, moved aside and rebuilt: what happened (shown once). */
+  recovered: string | undefined;
   lastRun: { filesIndexed: number; filesRemoved: number; chunksEmbedded: number; milliseconds: number; truncations: number; failures: number } | undefined;
 }
 
@@ -748,6 +750,8 @@ export class WorkspaceService {
           wasmDirectory: settings.wasmDirectory,
           retentionMs: migration.retentionDays * 86_400_000,
           decideCutover: (pending, from, to) => this.decideCutover(entry, opened!, pending, from, to),
+          // Once per open in a session, off the UI thread: a damaged database is rebuilt, not extended.
+          verifyDatabase: true,
           log: (level, message) => this.events.log(level, message),
         });
         return opened;
@@ -759,6 +763,11 @@ export class WorkspaceService {
           entry.index = index;
           entry.opening = undefined;
           if (entry.state.phase === 'error') entry.state.error = undefined;
+          if (index.damaged) {
+            entry.state.recovered = `${index.damaged.message} The folder is being indexed again.`;
+            // Searching an empty index finds nothing: rebuild it now, whatever asked for the folder.
+            if (!entry.run && !this.paused) void this.startRun(entry, (opened, run) => opened.index(run));
+          }
           entry.state.stale =
             index.canaries?.status === 'drifted'
               ? `The model now computes other vectors than when this index was built (canary similarity ${index.canaries.minimumCosine.toFixed(3)}); searches by meaning may miss. Rebuild the index.`
@@ -983,5 +992,5 @@ function runtimeKey(settings: ServiceSettings): string {
 }
 
 function emptyState(spec: FolderSpec): FolderState {
-  return { key: spec.key, name: spec.name, phase: 'idle', progress: undefined, error: undefined, migration: undefined, stale: undefined, lastRun: undefined };
+  return { key: spec.key, name: spec.name, phase: 'idle', progress: undefined, error: undefined, migration: undefined, stale: undefined, recovered: undefined, lastRun: undefined };
 }

@@ -4,12 +4,12 @@
 // their tags; removals with the vectors nobody references any more) is one transaction, so a process
 // killed at any point leaves a database the next run can continue from.
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Chunk } from '../chunking/types.ts';
-import { StoreError, classifySqliteError } from '../errors.ts';
+import { StoreError, classifySqliteError, isStoreError } from '../errors.ts';
 import { lexicalText } from '../search/lexical.ts';
 import { lexicalUnits } from '../search/lexical-units.ts';
 import { float32Bytes, float32FromBytes } from './quantization.ts';
@@ -179,6 +179,26 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** How `IndexStore.openOrReplaceDamaged` opens a database. */
+export interface RecoveringOpenOptions {
+  busyTimeoutMs?: number;
+  /**
+   * Also read every page (`PRAGMA quick_check`) before trusting the file. That costs about a second
+   * per 100 MB, so it is for opens that are about to index, not for a quick search.
+   */
+  verify?: boolean;
+}
+
+/** A damaged index database that was moved aside (kept, never deleted) and replaced by an empty one. */
+export interface DamagedDatabase {
+  /** Where the damaged database is now. */
+  movedTo: string;
+  /** What showed the damage: the SQLite error, or the first problems the check found. */
+  problems: string[];
+  /** What happened, for the user. */
+  message: string;
+}
+
 /** What removing a chunk needs to know about it. */
 interface OldChunk {
   id: number;
@@ -309,6 +329,23 @@ export const CALIBRATION_MINIMUM = 1000;
 /** Vectors a calibration looks at (spread over the space). */
 export const CALIBRATION_SAMPLE = 10_000;
 
+/**
+ * Renames a damaged database (and its write-ahead log) to `<path>.corrupt-<time>`, so nothing is lost
+ * and a new one can be created at `path`. Returns the new name.
+ */
+function moveAside(databasePath: string): string {
+  const movedTo = `${databasePath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(databasePath, movedTo);
+    if (existsSync(`${databasePath}-wal`)) renameSync(`${databasePath}-wal`, `${movedTo}-wal`);
+    // The shared-memory index is rebuilt from the log; a stale one must not meet the new database.
+    rmSync(`${databasePath}-shm`, { force: true });
+  } catch (error) {
+    throw new StoreError('corrupt', `The index database ${databasePath} is damaged and could not be moved aside (${(error as Error).message}). Delete it, or move it away, and index again.`, { cause: error });
+  }
+  return movedTo;
+}
+
 export class IndexStore {
   readonly path: string;
   private readonly database: Database.Database;
@@ -348,8 +385,48 @@ export class IndexStore {
     }
   }
 
+  /**
+   * Opens a writable index database; one that is damaged (not a database, truncated, pages of garbage,
+   * or, with `verify`, failing SQLite's check) is renamed to `<name>.corrupt-<time>` and an empty one
+   * takes its place. Other errors (locked, read-only, too new) are thrown as `open` throws them.
+   */
+  static openOrReplaceDamaged(databasePath: string, options: RecoveringOpenOptions = {}): { store: IndexStore; damaged: DamagedDatabase | undefined } {
+    let problems: string[];
+    try {
+      const store = IndexStore.open(databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+      try {
+        problems = options.verify ? store.quickCheck() : [];
+      } catch (error) {
+        store.close();
+        throw error;
+      }
+      if (problems.length === 0) return { store, damaged: undefined };
+      store.close();
+    } catch (error) {
+      if (!isStoreError(error) || error.reason !== 'corrupt') throw error;
+      problems = [error.cause instanceof Error ? error.cause.message : error.message];
+    }
+    const movedTo = moveAside(databasePath);
+    const store = IndexStore.open(databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+    const shown = problems.slice(0, 2).join('; ').replace(/\s+/g, ' ') + (problems.length > 2 ? `; ${problems.length - 2} more problems` : '');
+    return {
+      store,
+      damaged: { movedTo, problems, message: `The index database ${databasePath} was damaged (${shown}). It was kept as ${movedTo} and replaced by a new, empty index.` },
+    };
+  }
+
   close(): void {
     if (this.database.open) this.database.close();
+  }
+
+  /** SQLite's page-level check (`PRAGMA quick_check`): the problems found, none when healthy. */
+  quickCheck(): string[] {
+    return this.run(() => {
+      const rows = this.database.pragma('quick_check') as { quick_check: string }[];
+      if (rows.length === 1 && rows[0]!.quick_check === 'ok') return [];
+      // One problem a line; SQLite heads them with the database's name.
+      return rows.flatMap((row) => row.quick_check.split('\n')).filter((line) => line.trim() !== '' && !line.startsWith('***'));
+    });
   }
 
   /** Runs `work` in one transaction (IMMEDIATE, so two writers queue instead of deadlocking). */

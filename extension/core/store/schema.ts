@@ -3,7 +3,7 @@
 // failed step leaves the database at the version it had. Fixture databases of every released version
 // live in test/fixtures/store and are opened by the tests.
 import type { Database } from 'better-sqlite3';
-import { StoreError } from '../errors.ts';
+import { StoreError, classifySqliteError, isStoreError } from '../errors.ts';
 import { lexicalText } from '../search/lexical.ts';
 import { lexicalUnits } from '../search/lexical-units.ts';
 
@@ -272,6 +272,9 @@ export function migrate(database: Database): void {
         database.pragma(`user_version = ${migration.version}`);
       }).immediate();
     } catch (error) {
+      // A damaged file is not a failed upgrade: it says so, so that the caller can move it aside.
+      const classified = classifySqliteError(error, database.name);
+      if (isStoreError(classified) && classified.reason === 'corrupt') throw classified;
       throw new StoreError(
         'migration-failed',
         `Upgrading the index to schema ${migration.version} (${migration.description}) failed: ${(error as Error).message}. The index is unchanged at schema ${current}; rebuild it if this persists.`,

@@ -16,6 +16,7 @@ function folder(key: string, migration: Partial<FolderMigration> | undefined, ex
     error: undefined,
     lastRun: undefined,
     stale: undefined,
+    recovered: undefined,
     migration: migration && { id: 1, phase: 'building', fromModel: 'use-lite', toModel: 'glove-100d', missing: 40, decisionReason: undefined, canRollBack: false, updatedAt: 0, hasReport: false, ...migration },
     ...extra,
   };
@@ -71,6 +72,13 @@ describe('migration notices', () => {
     const stale = [folder('a', undefined, { stale: 'other vectors' })];
     assert.deepEqual(migrationNotices([folder('a', undefined)], stale), [{ kind: 'stale', folder: 'a', message: 'other vectors' }]);
     assert.deepEqual(migrationNotices(stale, stale), []);
+  });
+
+  test('a damaged index that was moved aside and rebuilt is announced once', () => {
+    const recovered = [folder('a', undefined, { recovered: 'The index database /x/index.db was damaged; it was kept as /x/index.db.corrupt-1.' })];
+    assert.deepEqual(migrationNotices([folder('a', undefined)], recovered), [{ kind: 'recovered', folder: 'a', message: recovered[0]!.recovered! }]);
+    assert.deepEqual(migrationNotices(undefined, recovered), [{ kind: 'recovered', folder: 'a', message: recovered[0]!.recovered! }], 'also when it happens at start-up');
+    assert.deepEqual(migrationNotices(recovered, recovered), []);
   });
 
   test('the status tooltip line names both models and what to do', () => {
