@@ -510,14 +510,19 @@ async function commandWatch(argv: string[]): Promise<void> {
       if (ready) timer = setTimeout(() => void flush(), 150);
     },
   });
-  const first = await index.index({ signal });
-  ready = true;
-  if (changed.size > 0) await flush();
-  process.stdout.write(`watching ${root} (${first.filesScanned} files indexed); Ctrl-C to stop\n`);
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  watcher.close();
-  clearTimeout(timer);
-  await index.close();
+  // Whatever ends the watch (Ctrl-C, or a first run that fails or is interrupted), the watcher and the
+  // index close, or the open watches would keep the process alive.
+  try {
+    const first = await index.index({ signal });
+    ready = true;
+    if (changed.size > 0) await flush();
+    process.stdout.write(`watching ${root} (${first.filesScanned} files indexed); Ctrl-C to stop\n`);
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    watcher.close();
+    clearTimeout(timer);
+    await index.close();
+  }
 }
 
 function spaceLabel(space: { modelId: string; id: string; details: Record<string, unknown> } | undefined): string {

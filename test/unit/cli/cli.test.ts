@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { MIGRATION_FILES } from '../migration/report-corpus.ts';
 import { BIN, ENV, semsearch } from './run-cli.ts';
@@ -113,6 +114,27 @@ describe('semsearch CLI', () => {
     }
     const found = JSON.parse(semsearch('search', 'retryWithBackoff', '--dir', watched, '--json', '--mode', 'lexical').stdout) as { results: { path: string }[] };
     assert.equal(found.results[0]!.path, 'src/retry.ts');
+  });
+
+  test('watch exits with the error when its first run fails, instead of hanging on its open watches', { timeout: 90_000 }, async () => {
+    const watched = writeCorpus();
+    const databasePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'watch-fails-')), 'index.db');
+    assert.equal(semsearch('index', watched, '--db', databasePath, ...glove).code, 0);
+    writeFileSync(path.join(watched, 'src/new.ts'), 'export const added = 1;\n');
+    // Another connection holds the database's write lock past the busy timeout: the first run fails.
+    const holder = new Database(databasePath);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      const child = spawn(process.execPath, [BIN, 'watch', watched, '--db', databasePath, ...glove], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, /locked|busy/i);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
   });
 });
 
