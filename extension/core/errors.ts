@@ -89,7 +89,7 @@ export function classifySqliteError(error: unknown, databasePath: string): unkno
       return new StoreError('corrupt', `${capitalize(where)} is damaged. Rebuild the index.`, { cause: error });
     case 'SQLITE_READONLY':
     case 'SQLITE_PERM':
-      return new StoreError('read-only', `${capitalize(where)} cannot be written: its file or folder is read-only. The index keeps what it had and still answers searches; make the folder writable (or give semsearch another --db), then index again.`, { cause: error });
+      return readOnlyError(databasePath, error);
     case 'SQLITE_IOERR':
       return new StoreError('io-failed', `The disk failed to read or write ${where} (${code}). The last change was not saved; check the disk and its free space, then try again.`, { cause: error });
     case 'SQLITE_CANTOPEN':
@@ -97,6 +97,11 @@ export function classifySqliteError(error: unknown, databasePath: string): unkno
     default:
       return error;
   }
+}
+
+/** The error for an index database whose file or folder cannot be written. */
+export function readOnlyError(databasePath: string, cause: unknown): StoreError {
+  return new StoreError('read-only', `The index database ${databasePath} cannot be written: its file or folder is read-only. The index keeps what it had and still answers searches; make the folder writable (or give semsearch another --db), then index again.`, { cause });
 }
 
 /**

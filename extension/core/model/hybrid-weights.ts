@@ -4,10 +4,13 @@
 /**
  * Weights measured with bench/quality on the evaluation sets (stripped code and docs sets, CoSQA,
  * CodeSearchNet). At an equal weight the dense list of either bundled model lowered nDCG@10 on every
- * set (USE lite by 7 to 17 points). USE lite at 0.1 stays within about 2 points of lexical search
- * alone and is above it on docs; GloVe lowered every set even at 0.1, so it adds nothing to the ranking.
+ * set (USE lite by 7 to 17 points); GloVe lowered every set even at 0.1. USE lite at 0.1 helped docs
+ * while its lexical list was cut to its 128-token pieces; once the lexical index used whole units
+ * (lexical-units.ts), 0.1 lost to 0 on seven of nine sets (cosqa −3.1, eslint −3.0, gin −1.4) and won
+ * only on csn-python (+0.3, +0.6). So neither bundled model adds to the ranking: their dense results
+ * only fill the places after the lexical ones (and serve dense mode and Find Similar).
  */
-const MEASURED_DENSE_WEIGHTS: Readonly<Record<string, number>> = { 'use-lite': 0.1, 'glove-100d': 0 };
+const MEASURED_DENSE_WEIGHTS: Readonly<Record<string, number>> = { 'use-lite': 0, 'glove-100d': 0 };
 
 /**
  * The weight for models not measured here (downloaded retrieval models, trained for exactly this job):

@@ -8,8 +8,10 @@
 // transaction. SQLite's locks are the operating system's file locks, so the lock goes with its
 // process: a writer that crashes or is killed leaves no stale lock behind, and there is no pid file
 // to clean up. Connections in one process exclude each other too (SQLite tracks its locks per file).
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
-import { classifySqliteError, abortError } from '../errors.ts';
+import { classifySqliteError, abortError, readOnlyError } from '../errors.ts';
 
 /** Who holds the lock, as the holder wrote it into the index database (for messages only). */
 export interface WriterLockHolder {
@@ -50,6 +52,8 @@ export class WriterLock {
       connection?.close();
       const code = (error as { code?: unknown }).code;
       if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return undefined;
+      // The lock file is created beside the database: in a read-only folder that is the first write to fail.
+      if (code === 'SQLITE_CANTOPEN' && !isWritableFolder(path.dirname(lockPath))) throw readOnlyError(databasePath, error);
       throw classifySqliteError(error, lockPath);
     }
   }
@@ -86,5 +90,14 @@ export class WriterLock {
     } finally {
       this.connection.close();
     }
+  }
+}
+
+function isWritableFolder(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }

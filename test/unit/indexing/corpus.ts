@@ -1,5 +1,5 @@
 // Small realistic folders for indexing tests, written to a temp folder.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -71,6 +71,16 @@ export function writeCorpus(files: Record<string, string> = BASE_FILES): string 
     writeFileSync(path.join(root, relative), content);
   }
   return root;
+}
+
+/**
+ * Sets every file's mtime under `root` to `at`. Files written just now have mtimes the indexer does not
+ * trust (indexer.ts, RACY_MTIME_MS); tests that compare stored mtimes between runs date their files back.
+ */
+export function dateFilesBack(root: string, at: Date): void {
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) utimesSync(path.join(entry.parentPath, entry.name), at, at);
+  }
 }
 
 /** A bigger generated folder: `count` modules of a few documented functions each. */

@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { seededRandom } from '../embedding/synthetic-models.ts';
-import { writeGeneratedCorpus } from '../indexing/corpus.ts';
+import { dateFilesBack, writeGeneratedCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
 import { hashModelFingerprint, writeHashModelFolder } from './hash-embedder.ts';
 import { LANDMARKS, type KillOrder, type KillReport, type KillStep } from './kill-protocol.ts';
@@ -142,6 +142,9 @@ test('SIGKILL at random points of indexing, migration, cutover and rollback neve
   for (let module = 0; module < 4; module++) rmSync(path.join(edited, `src/module00${module}.ts`));
   for (let module = 4; module < 8; module++) appendFileSync(path.join(edited, `src/module00${module}.ts`), `\nexport const edited${module} = ${module};\n`);
   for (const name of ['added0', 'added1']) writeFileSync(path.join(edited, `src/${name}.ts`), `/** Adds ${name} to the report. */\nexport function ${name}(report: string[]): void {\n  report.push('${name}');\n}\n`);
+  // Fixed past mtimes: the reference runs and the resumed ones then record the same, trusted, mtimes.
+  dateFilesBack(original, new Date(Date.now() - 3_600_000));
+  dateFilesBack(edited, new Date(Date.now() - 1_800_000));
   const modelDirectory = writeHashModelFolder();
   const random = seededRandom(SEED);
   let resumes = 0;
