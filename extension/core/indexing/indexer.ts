@@ -107,17 +107,20 @@ export interface RunOptions {
   onProgress?: (progress: IndexProgress) => void;
 }
 
-const WAITING_PROGRESS: IndexProgress = {
-  phase: 'waiting',
-  filesScanned: 0,
-  filesToIndex: 0,
-  filesIndexed: 0,
-  filesRemoved: 0,
-  chunksToEmbed: 0,
-  chunksEmbedded: 0,
-  embeddingsPerSecond: 0,
-  secondsRemaining: undefined,
-};
+/** Progress before any work: nothing counted yet. */
+function initialProgress(phase: IndexProgress['phase']): IndexProgress {
+  return {
+    phase,
+    filesScanned: 0,
+    filesToIndex: 0,
+    filesIndexed: 0,
+    filesRemoved: 0,
+    chunksToEmbed: 0,
+    chunksEmbedded: 0,
+    embeddingsPerSecond: 0,
+    secondsRemaining: undefined,
+  };
+}
 
 interface PendingContent {
   contentHash: string;
@@ -253,7 +256,7 @@ export class Indexer {
       signal: run.signal,
       onWait: () => {
         this.options.log?.(`${describeHolder(store.getMeta(WRITER_META_KEY))} is updating the index ${store.path}; waiting for it to finish.`);
-        run.onProgress?.({ ...WAITING_PROGRESS });
+        run.onProgress?.(initialProgress('waiting'));
       },
     });
     try {
@@ -278,17 +281,7 @@ class IndexRun {
   private readonly queuedHashes = new Set<string>();
   /** Float32 spaces of the same model whose vectors can stand in for embedding (see reuseVectors). */
   private donors: VectorSpace[] | undefined;
-  private readonly progress: IndexProgress = {
-    phase: 'scanning',
-    filesScanned: 0,
-    filesToIndex: 0,
-    filesIndexed: 0,
-    filesRemoved: 0,
-    chunksToEmbed: 0,
-    chunksEmbedded: 0,
-    embeddingsPerSecond: 0,
-    secondsRemaining: undefined,
-  };
+  private readonly progress: IndexProgress = initialProgress('scanning');
   private migration: Migration | undefined;
   /** Whether the space had every file chunked and embedded before this run began. */
   private wasComplete = false;

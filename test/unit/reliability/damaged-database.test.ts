@@ -11,11 +11,11 @@ import { isStoreError } from '../../../extension/core/errors.ts';
 import { WorkspaceService, type ServiceState } from '../../../extension/core/service/workspace-service.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { SCHEMA_VERSION } from '../../../extension/core/store/schema.ts';
-import { offlineModel } from '../../helpers/models.ts';
 import { semsearch } from '../cli/run-cli.ts';
 import { seededRandom } from '../embedding/synthetic-models.ts';
 import { writeGeneratedCorpus } from '../indexing/corpus.ts';
 import { makeChunk, spaceDefinition, temporaryDatabasePath, unitVector } from '../store/helpers.ts';
+import { serviceSettings } from '../service/settings.ts';
 
 const PAGE = 4096;
 
@@ -155,15 +155,7 @@ describe('the workspace service with a damaged index', () => {
     DAMAGE['not a database']!(databasePath);
     const original = readFileSync(databasePath);
     await service.configure(
-      {
-        modelDirectory: offlineModel('glove-100d'),
-        quantization: 'fp32',
-        device: 'cpu',
-        threads: 1,
-        discovery: { include: [], exclude: [] },
-        chunking: {},
-        search: { k: 10, mode: 'hybrid', weights: { dense: 1, lexical: 1 } },
-      },
+      serviceSettings(),
       [{ key: 'file:///damaged', name: 'damaged', root, databasePath }],
     );
     // A search opens the folder; nobody asked for indexing, yet the rebuild starts by itself.

@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { WorkspaceService } from '../../../extension/core/service/workspace-service.ts';
-import { MODELS_DIRECTORY, offlineModel } from '../../helpers/models.ts';
+import { MODELS_DIRECTORY } from '../../helpers/models.ts';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { MIGRATION_FILES } from '../migration/report-corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
+import { serviceSettings } from './settings.ts';
 
 const service = new WorkspaceService({ onState: () => undefined, onProgress: () => undefined, log: () => undefined });
 after(() => service.dispose());
 
 test('the service evaluates the installed models on a folder, lending the indexer its own model and leaving it running', async () => {
   await service.configure(
-    {
-      modelDirectory: offlineModel('glove-100d'),
-      quantization: 'fp32',
-      device: 'cpu',
-      threads: 1,
-      discovery: { include: [], exclude: [] },
-      chunking: {},
-      search: { k: 10, mode: 'hybrid', weights: { dense: 1, lexical: 1 } },
-    },
+    serviceSettings(),
     [{ key: 'file:///project', name: 'project', root: writeCorpus(MIGRATION_FILES), databasePath: temporaryDatabasePath() }],
   );
   await service.index();

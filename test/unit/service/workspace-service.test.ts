@@ -2,24 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { WorkspaceService, type FolderSpec, type ServiceSettings, type ServiceState } from '../../../extension/core/service/workspace-service.ts';
+import { WorkspaceService, type FolderSpec, type ServiceState } from '../../../extension/core/service/workspace-service.ts';
 import { offlineModel } from '../../helpers/models.ts';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
+import { serviceSettings as settings } from './settings.ts';
 import { MIGRATION_FILES } from '../migration/report-corpus.ts';
-
-function settings(overrides: Partial<ServiceSettings> = {}): ServiceSettings {
-  return {
-    modelDirectory: offlineModel('glove-100d'),
-    quantization: 'fp32',
-    device: 'cpu',
-    threads: 1,
-    discovery: { include: [], exclude: [] },
-    chunking: {},
-    search: { k: 10, mode: 'hybrid', weights: { dense: 1, lexical: 1 } },
-    ...overrides,
-  };
-}
 
 function recorder() {
   const states: ServiceState[] = [];
