@@ -23,6 +23,7 @@ import type { Quantization } from '../core/model/fingerprint.ts';
 import type { FusionWeights, SearchHit, SearchMode } from '../core/search/search.ts';
 import { relationsOf, type ChunkRelationsView, type RelatedChunk } from '../core/search/relations.ts';
 import { IndexStore } from '../core/store/index-store.ts';
+import { WriterLock } from '../core/store/writer-lock.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
 import { migrationReport, qualityDropped, type Histogram, type MigrationReport } from '../core/migration/report.ts';
@@ -525,6 +526,19 @@ async function commandWatch(argv: string[]): Promise<void> {
   }
 }
 
+/** Runs a write while no other process writes the index (a cutover must not land inside another run). */
+async function asTheOnlyWriter<T>(store: IndexStore, write: () => T): Promise<T> {
+  // No signal: Ctrl-C while waiting ends the process, which has written nothing yet.
+  const lock = await WriterLock.acquire(store.path, {
+    onWait: () => process.stderr.write('semsearch: another process is updating the index; waiting for it to finish\n'),
+  });
+  try {
+    return write();
+  } finally {
+    lock.release();
+  }
+}
+
 function spaceLabel(space: { modelId: string; id: string; details: Record<string, unknown> } | undefined): string {
   if (!space) return 'none';
   const quantization = typeof space.details.quantization === 'string' ? `, ${space.details.quantization}` : '';
@@ -687,11 +701,11 @@ async function commandMigrate(argv: string[]): Promise<void> {
         for (const runtime of loaded) await runtime.dispose();
       }
     } else if (values.cutover) {
-      const migration = cutOver(store);
+      const migration = await asTheOnlyWriter(store, () => cutOver(store));
       process.stdout.write(`cut over to space ${migration.toSpace}; the old one is kept for rollback\n`);
     } else {
       const started = performance.now();
-      const { space } = rollBack(store);
+      const { space } = await asTheOnlyWriter(store, () => rollBack(store));
       process.stdout.write(`rolled back to ${spaceLabel(space)} in ${(performance.now() - started).toFixed(0)} ms\n`);
     }
   } finally {

@@ -230,6 +230,15 @@ export class Indexer {
     return this.serialize(run, () => new IndexRun(this.options, this.classifier, run).updatePaths(relativePaths));
   }
 
+  /**
+   * Runs a write that is not an index run (a cutover, a rollback) as the index's only writer: after this
+   * process's queued runs, and while no other process writes. Without it a cutover could land between
+   * two steps of another window's run.
+   */
+  exclusive<T>(operation: () => T | Promise<T>, run: RunOptions = {}): Promise<T> {
+    return this.serialize(run, async () => operation());
+  }
+
   /** Forgets parsed ignore rules after an ignore file changed. */
   invalidateIgnoreRules(absolutePath: string): void {
     this.classifier.invalidate(absolutePath);

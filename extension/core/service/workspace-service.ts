@@ -392,7 +392,7 @@ export class WorkspaceService {
       const index = await this.openFolder(entry).catch(() => undefined);
       if (!index?.store.pendingMigration()) continue;
       try {
-        cutOver(index.store);
+        await index.indexer.exclusive(() => cutOver(index.store));
         done.push(entry.spec.key);
       } catch (error) {
         if (!isMigrationError(error)) throw error;
@@ -426,7 +426,7 @@ export class WorkspaceService {
         if (active) restored.push({ folder: entry.spec.key, modelId: active.modelId, label: spaceLabel(active), storage: active.storage, ...spaceModel(active) });
       } else {
         try {
-          const { space } = rollBack(index.store);
+          const { space } = await index.indexer.exclusive(() => rollBack(index.store));
           restored.push({ folder: entry.spec.key, modelId: space.modelId, label: spaceLabel(space), storage: space.storage, ...spaceModel(space) });
         } catch (error) {
           if (!isMigrationError(error)) throw error;
