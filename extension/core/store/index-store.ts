@@ -261,6 +261,22 @@ function toMigration(row: MigrationRow): Migration {
   };
 }
 
+interface FileRow {
+  id: number;
+  path: string;
+  content_hash: string;
+  size: number;
+  mtime_ms: number;
+  language: string;
+}
+
+const FILE_COLUMNS = 'id, path, content_hash, size, mtime_ms, language';
+
+/** A file row, its chunk sets still to be filled in from `file_chunkings`. */
+function toStoredFile(row: FileRow): StoredFile {
+  return { id: row.id, path: row.path, contentHash: row.content_hash, size: row.size, mtimeMs: row.mtime_ms, language: row.language, chunkers: new Set(), relationsVersions: new Map() };
+}
+
 const CHUNK_COLUMNS = `c.id, f.path, c.chunker, c.content_hash, c.start_line, c.end_line, c.language, c.kind, c.symbol,
   c.scope, c.signature, c.doc_comment, c.part_index, c.part_count, c.text, c.lexical_end_line`;
 
@@ -473,12 +489,7 @@ export class IndexStore {
   files(): Map<string, StoredFile> {
     return this.run(() => {
       const files = new Map<string, StoredFile>();
-      const rows = this.database.prepare('SELECT id, path, content_hash, size, mtime_ms, language FROM files').all() as {
-        id: number; path: string; content_hash: string; size: number; mtime_ms: number; language: string;
-      }[];
-      for (const row of rows) {
-        files.set(row.path, { id: row.id, path: row.path, contentHash: row.content_hash, size: row.size, mtimeMs: row.mtime_ms, language: row.language, chunkers: new Set(), relationsVersions: new Map() });
-      }
+      for (const row of this.database.prepare(`SELECT ${FILE_COLUMNS} FROM files`).all() as FileRow[]) files.set(row.path, toStoredFile(row));
       const byId = new Map([...files.values()].map((file) => [file.id, file]));
       for (const { file_id, chunker, relations } of this.database.prepare('SELECT file_id, chunker, relations FROM file_chunkings').all() as { file_id: number; chunker: string; relations: number }[]) {
         byId.get(file_id)?.chunkers.add(chunker);
@@ -494,15 +505,15 @@ export class IndexStore {
    * of megabytes). Each `get` reads the current row; `keys` lists every stored path.
    */
   fileLookup(): { get(filePath: string): StoredFile | undefined; keys(): string[] } {
-    const fileByPath = this.database.prepare('SELECT id, path, content_hash, size, mtime_ms, language FROM files WHERE path = ?');
+    const fileByPath = this.database.prepare(`SELECT ${FILE_COLUMNS} FROM files WHERE path = ?`);
     const chunkingsOf = this.database.prepare('SELECT chunker, relations FROM file_chunkings WHERE file_id = ?');
     const paths = this.database.prepare('SELECT path FROM files').pluck();
     return {
       get: (filePath) =>
         this.run(() => {
-          const row = fileByPath.get(filePath) as { id: number; path: string; content_hash: string; size: number; mtime_ms: number; language: string } | undefined;
+          const row = fileByPath.get(filePath) as FileRow | undefined;
           if (!row) return undefined;
-          const file: StoredFile = { id: row.id, path: row.path, contentHash: row.content_hash, size: row.size, mtimeMs: row.mtime_ms, language: row.language, chunkers: new Set(), relationsVersions: new Map() };
+          const file = toStoredFile(row);
           for (const { chunker, relations } of chunkingsOf.all(row.id) as { chunker: string; relations: number }[]) {
             file.chunkers.add(chunker);
             file.relationsVersions.set(chunker, relations);
