@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { SkipReason } from '../../extension/core/discovery/index.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../../extension/core/discovery/index.ts';
+import { restorePermissions } from './permissions.ts';
 
 /** One thing of the corpus and what the index must make of it. */
 export interface HostileEntry {
@@ -174,19 +175,6 @@ function minifiedLine(bytes: number, tail: string): string {
   const unit = 'function a(b,c){return b.map(function(d){return d*c+1})}var e=a([1,2,3],4);';
   const body = unit.repeat(Math.ceil((bytes - tail.length) / unit.length)).slice(0, Math.max(0, bytes - tail.length));
   return body + tail;
-}
-
-function restorePermissions(folder: string): void {
-  try {
-    fs.chmodSync(folder, 0o755);
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const entryPath = path.join(folder, entry.name);
-      if (entry.isDirectory()) restorePermissions(entryPath);
-      else if (entry.isFile()) fs.chmodSync(entryPath, 0o644);
-    }
-  } catch {
-    // Best effort: rmSync reports anything that is still in the way.
-  }
 }
 
 if (import.meta.main) {

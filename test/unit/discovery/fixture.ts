@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { discoverFiles } from '../../../extension/core/discovery/index.ts';
 import type { DiscoveryOptions, DiscoverySummary, SkippedEntry, WalkTarget } from '../../../extension/core/discovery/index.ts';
+import { restorePermissions } from '../../helpers/permissions.ts';
 
 /** A folder: names map to file contents (string or bytes) or to sub-folders. */
 export interface TreeSpec {
@@ -34,19 +35,6 @@ export async function withTree<T>(spec: TreeSpec, body: (root: string) => Promis
   } finally {
     restorePermissions(root);
     fs.rmSync(root, { recursive: true, force: true });
-  }
-}
-
-function restorePermissions(folder: string): void {
-  try {
-    fs.chmodSync(folder, 0o755);
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const entryPath = path.join(folder, entry.name);
-      if (entry.isDirectory()) restorePermissions(entryPath);
-      else if (entry.isFile()) fs.chmodSync(entryPath, 0o644);
-    }
-  } catch {
-    // Best effort: rmSync reports anything that is still in the way.
   }
 }
 
