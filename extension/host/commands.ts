@@ -94,7 +94,7 @@ async function clearIndex(controller: Controller, options: unknown): Promise<voi
   }
   await controller.ensureConfigured();
   await controller.client.request('clear', {});
-  void vscode.window.showInformationMessage('The semantic index was deleted. Run "Semantic Search: Index Workspace" to build it again.');
+  void vscode.window.showInformationMessage('The semantic index was cleared. Run "Semantic Search: Index Workspace" to build it again.');
 }
 
 /** The status details as a read-only document (no "unsaved changes" when it is closed). */

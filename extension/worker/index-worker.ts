@@ -42,7 +42,7 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
       await service.resume();
       return null;
     case 'clear':
-      await service.clear(message.params.folders);
+      await service.clear(message.params.folders, signal);
       return null;
     case 'search':
       return service.search(message.params.query, message.params.options, signal);

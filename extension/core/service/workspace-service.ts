@@ -2,7 +2,6 @@
 // index worker (and its tests, in plain Node). It shares one embedding runtime between folders, loads
 // it on first need, runs one index operation per folder at a time, pauses and resumes, and searches
 // all folders with one global ranking.
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import { EmbeddingRuntime } from '../embedding/runtime.ts';
@@ -15,6 +14,7 @@ import type { Quantization } from '../model/fingerprint.ts';
 import { fuse, mergeOverlapping, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
 import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { chunksInRange, relationsOf, type ChunkRelationsView } from '../search/relations.ts';
+import { clearIndexDatabase } from '../store/clear-database.ts';
 import { describeStorage, type StorageOption } from '../store/storage-option.ts';
 import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migrationStatus, rollBack } from '../migration/lifecycle.ts';
 import { migrationReport, qualityDropped, type MigrationReport } from '../migration/report.ts';
@@ -259,7 +259,7 @@ export class WorkspaceService {
 
   /** Deletes the folders' indexes and indexes them again from scratch. */
   async rebuild(keys?: readonly string[], signal?: AbortSignal): Promise<void> {
-    await this.clear(keys);
+    await this.clear(keys, signal);
     await this.index(keys, signal);
   }
 
@@ -304,11 +304,21 @@ export class WorkspaceService {
     await this.index();
   }
 
-  /** Stops work on the folders and deletes their index databases. */
-  async clear(keys?: readonly string[]): Promise<void> {
+  /**
+   * Stops work on the folders and clears their index databases: deleted, or emptied in place when
+   * another window or process has one open (see clear-database.ts). Waits for another process's run
+   * to let go of an index first; aborting `signal` stops that wait.
+   */
+  async clear(keys?: readonly string[], signal?: AbortSignal): Promise<void> {
     for (const entry of this.entries(keys)) {
       await this.closeFolder(entry);
-      for (const suffix of ['', '-wal', '-shm']) rmSync(entry.spec.databasePath + suffix, { force: true });
+      const outcome = await clearIndexDatabase(entry.spec.databasePath, {
+        signal,
+        onWait: () => this.events.log('info', `${entry.spec.name}: another window or semsearch process is updating the index; clearing it when that finishes.`),
+      });
+      if (outcome === 'emptied') {
+        this.events.log('info', `${entry.spec.name}: another window or semsearch process has the index open, so it was emptied in place rather than deleted.`);
+      }
       entry.state = emptyState(entry.spec);
     }
     this.emitState();

@@ -933,6 +933,36 @@ export class IndexStore {
     });
   }
 
+  /**
+   * Removes everything the index holds (files, chunks, lexical rows, vector spaces with their tables,
+   * migrations, calibrations, canaries, skips) in one transaction, keeping the schema. This is how an
+   * index is cleared while another process has it open: deleting the file would leave that process
+   * reading, and later writing, a file nobody else sees (see clear-database.ts).
+   */
+  empty(): void {
+    this.transaction(() => {
+      for (const space of this.vectorSpaces()) this.dropSpace(space.id);
+      for (const table of ['chunk_symbols', 'chunks', 'file_chunkings', 'files', 'skips', 'embeddings', 'migrations', 'calibrations', 'canaries', 'quantizers']) {
+        this.database.exec(`DELETE FROM ${table}`);
+      }
+      this.database.exec("INSERT INTO chunks_lexical (chunks_lexical) VALUES ('delete-all')");
+      this.database.exec("DELETE FROM meta WHERE key LIKE 'complete:%' OR key LIKE 'oversampling:%'");
+    });
+  }
+
+  /** Gives the free pages back to the file system; false when another connection's reads keep it from finishing now. */
+  compact(): boolean {
+    try {
+      this.database.exec('VACUUM');
+      this.database.pragma('wal_checkpoint(TRUNCATE)');
+      return true;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return false;
+      throw classifySqliteError(error, this.path);
+    }
+  }
+
   /** Every chunk content of the space's chunker without a vector, with one chunk id to embed it from. */
   missingVectorContents(space: VectorSpace): { contentHash: string; chunkId: number }[] {
     return this.run(() =>
