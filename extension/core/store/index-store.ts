@@ -524,6 +524,11 @@ export class IndexStore {
     };
   }
 
+  /** Whether any file is indexed (with any chunker). */
+  hasFiles(): boolean {
+    return this.run(() => this.database.prepare('SELECT 1 FROM files LIMIT 1').get() !== undefined);
+  }
+
   /** Records a file whose content is unchanged but whose size or mtime moved (a touch, a checkout). */
   touchFile(filePath: string, size: number, mtimeMs: number): void {
     this.run(() => this.database.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?').run(size, mtimeMs, filePath));

@@ -6,7 +6,7 @@ import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import type { IndexProgress } from '../../../extension/core/indexing/indexer.ts';
 import { offlineModel } from '../../helpers/models.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
-import { BASE_FILES, writeCorpus } from './corpus.ts';
+import { BASE_FILES, writeCorpus, writeGeneratedCorpus } from './corpus.ts';
 
 async function openIndex(root: string, databasePath = temporaryDatabasePath(), model: 'glove-100d' | 'use-lite' = 'glove-100d') {
   return FolderIndex.open({ root, databasePath, modelDirectory: offlineModel(model), quantization: 'fp32', device: 'cpu', threads: 1 });
@@ -211,5 +211,39 @@ test('a new chunker of the same model embeds only the chunks it cut differently;
     assert.equal((await second.search('sort users by their age', { k: 1 })).hits[0]!.path, 'src/users.go');
   } finally {
     await second.close();
+  }
+});
+
+test('a first index stores files as the walk finds them, so searching works before the walk ends; later runs scan first', async () => {
+  const root = writeGeneratedCorpus(40);
+  const index = await openIndex(root);
+  try {
+    // What a search saw the first time a file was stored, and how far the walk was then.
+    let firstStored: { scanned: number; phase: string; hits: number } | undefined;
+    const firstRun = await index.index({
+      onProgress: (progress) => {
+        if (firstStored || progress.filesIndexed === 0) return;
+        firstStored = { scanned: progress.filesScanned, phase: progress.phase, hits: index.store.lexical(index.store.activeSpace()!.chunker, '"report"', 5).length };
+      },
+    });
+    assert.equal(firstRun.filesIndexed, 40);
+    assert.ok(firstStored, 'progress reported a stored file');
+    assert.equal(firstStored.phase, 'scanning', 'the walk was still going');
+    assert.ok(firstStored.scanned < 40, `the walk had seen ${firstStored.scanned} of 40 files`);
+    assert.ok(firstStored.hits > 0, 'a search found the stored file');
+    assert.deepEqual(index.store.checkIntegrity(), []);
+
+    writeFileSync(path.join(root, 'src/module000.ts'), 'export function renamedEverything() { return 1; }\n');
+    writeFileSync(path.join(root, 'src/module039.ts'), 'export function changedTooAtTheEnd() { return 2; }\n');
+    const indexedAtScanned: number[] = [];
+    const secondRun = await index.index({
+      onProgress: (progress) => {
+        if (progress.filesIndexed > 0) indexedAtScanned.push(progress.filesScanned);
+      },
+    });
+    assert.equal(secondRun.filesIndexed, 2);
+    assert.ok(indexedAtScanned.length > 0 && indexedAtScanned.every((scanned) => scanned === 40), 'files are indexed after the whole scan');
+  } finally {
+    await index.close();
   }
 });
