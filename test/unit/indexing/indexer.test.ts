@@ -214,8 +214,9 @@ test('a new chunker of the same model embeds only the chunks it cut differently;
   }
 });
 
-test('a first index stores files as the walk finds them, so searching works before the walk ends; later runs scan first', async () => {
-  const root = writeGeneratedCorpus(40);
+test('a first index stores files as the walk finds them (a batch at a time), so searching works before the walk ends; later runs scan first', async () => {
+  // More files than one batch of the walk (WALK_BATCH_FILES, 256).
+  const root = writeGeneratedCorpus(300);
   const index = await openIndex(root);
   try {
     // What a search saw the first time a file was stored, and how far the walk was then.
@@ -226,15 +227,15 @@ test('a first index stores files as the walk finds them, so searching works befo
         firstStored = { scanned: progress.filesScanned, phase: progress.phase, hits: index.store.lexical(index.store.activeSpace()!.chunker, '"report"', 5).length };
       },
     });
-    assert.equal(firstRun.filesIndexed, 40);
+    assert.equal(firstRun.filesIndexed, 300);
     assert.ok(firstStored, 'progress reported a stored file');
     assert.equal(firstStored.phase, 'scanning', 'the walk was still going');
-    assert.ok(firstStored.scanned < 40, `the walk had seen ${firstStored.scanned} of 40 files`);
+    assert.ok(firstStored.scanned < 300, `the walk had seen ${firstStored.scanned} of 300 files`);
     assert.ok(firstStored.hits > 0, 'a search found the stored file');
     assert.deepEqual(index.store.checkIntegrity(), []);
 
     writeFileSync(path.join(root, 'src/module000.ts'), 'export function renamedEverything() { return 1; }\n');
-    writeFileSync(path.join(root, 'src/module039.ts'), 'export function changedTooAtTheEnd() { return 2; }\n');
+    writeFileSync(path.join(root, 'src/module299.ts'), 'export function changedTooAtTheEnd() { return 2; }\n');
     const indexedAtScanned: number[] = [];
     const secondRun = await index.index({
       onProgress: (progress) => {
@@ -242,7 +243,7 @@ test('a first index stores files as the walk finds them, so searching works befo
       },
     });
     assert.equal(secondRun.filesIndexed, 2);
-    assert.ok(indexedAtScanned.length > 0 && indexedAtScanned.every((scanned) => scanned === 40), 'files are indexed after the whole scan');
+    assert.ok(indexedAtScanned.length > 0 && indexedAtScanned.every((scanned) => scanned === 300), 'files are indexed after the whole scan');
   } finally {
     await index.close();
   }
