@@ -615,6 +615,9 @@ class IndexRun {
         this.result.chunksEmbedded += live.length;
         this.report();
       });
+      // A run stopped while two requests are in flight ends at the first rejection; the other one's
+      // rejection must not go unhandled (Node would exit on it: Ctrl-C printed a stack trace).
+      request.catch(() => undefined);
       inFlight.push(request);
       if (inFlight.length >= 2) await inFlight.shift();
     }
