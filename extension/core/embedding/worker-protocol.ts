@@ -61,7 +61,9 @@ export interface SerializedError {
 export type RequestToWorker =
   | { type: 'embed'; requestId: number; texts: string[]; purpose: EmbeddingPurpose }
   | { type: 'count'; requestId: number; texts: string[] }
-  | { type: 'cancel'; requestId: number };
+  | { type: 'cancel'; requestId: number }
+  /** Finish the inference in progress, release the model and exit (see `closeWorker` in runtime.ts). */
+  | { type: 'close' };
 
 export type MessageFromWorker =
   | { type: 'ready'; info: RuntimeInfo }

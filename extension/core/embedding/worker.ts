@@ -5,7 +5,7 @@ import { isModelError } from '../errors.ts';
 import { EmbeddingEngine } from './engine.ts';
 import type { MessageFromWorker, RequestToWorker, SerializedError, WorkerConfiguration } from './worker-protocol.ts';
 
-type WorkRequest = Exclude<RequestToWorker, { type: 'cancel' }>;
+type WorkRequest = Exclude<RequestToWorker, { type: 'cancel' | 'close' }>;
 
 const port = parentPort!;
 const post = (message: MessageFromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
@@ -19,7 +19,9 @@ const serialize = (error: unknown): SerializedError =>
 const queue: WorkRequest[] = [];
 const cancelled = new Set<number>();
 let engine: EmbeddingEngine | undefined;
-let working = false;
+/** The running drain, if any: it ends after the request in progress once `closing` is set. */
+let draining: Promise<void> | undefined;
+let closing = false;
 
 function enqueue(request: WorkRequest): void {
   // A query overtakes every queued document request; requests of one kind keep their order.
@@ -29,43 +31,62 @@ function enqueue(request: WorkRequest): void {
   else queue.splice(position, 0, request);
 }
 
-async function drain(): Promise<void> {
-  if (working || !engine) return;
-  working = true;
-  try {
-    for (let request = queue.shift(); request; request = queue.shift()) {
-      const { requestId } = request;
-      if (cancelled.delete(requestId)) continue;
-      try {
-        if (request.type === 'count') {
-          post({ type: 'counted', requestId, counts: request.texts.map((text) => engine!.tokenizer.countTokens(text)) });
-        } else {
-          const result = await engine.embed(request.texts, request.purpose, () => cancelled.has(requestId));
-          post({ type: 'embedded', requestId, vectors: result.vectors, truncations: result.truncations }, [result.vectors.buffer as ArrayBuffer]);
-        }
-      } catch (error) {
-        post({ type: 'failed', requestId, error: serialize(error) });
+function drain(): void {
+  if (draining || !engine || closing) return;
+  draining = answerQueued().finally(() => (draining = undefined));
+}
+
+async function answerQueued(): Promise<void> {
+  for (let request = queue.shift(); request && !closing; request = queue.shift()) {
+    const { requestId } = request;
+    if (cancelled.delete(requestId)) continue;
+    try {
+      if (request.type === 'count') {
+        post({ type: 'counted', requestId, counts: request.texts.map((text) => engine!.tokenizer.countTokens(text)) });
+      } else {
+        const result = await engine!.embed(request.texts, request.purpose, () => cancelled.has(requestId));
+        post({ type: 'embedded', requestId, vectors: result.vectors, truncations: result.truncations }, [result.vectors.buffer as ArrayBuffer]);
       }
-      cancelled.delete(requestId);
+    } catch (error) {
+      post({ type: 'failed', requestId, error: serialize(error) });
     }
-  } finally {
-    working = false;
+    cancelled.delete(requestId);
   }
 }
 
+/**
+ * Stops taking work, lets the inference in progress end, releases the session, and lets the thread
+ * exit. Terminating the thread instead, in the middle of an onnxruntime call, aborts the whole process.
+ */
+async function close(loading: Promise<unknown>): Promise<void> {
+  closing = true;
+  queue.length = 0;
+  await loading.catch(() => undefined);
+  await draining;
+  await engine?.dispose().catch(() => undefined);
+  port.close();
+}
+
+const loading = EmbeddingEngine.load(workerData as WorkerConfiguration, (message) => post({ type: 'log', level: 'info', message }));
+
 port.on('message', (message: RequestToWorker) => {
+  if (message.type === 'close') {
+    void close(loading);
+    return;
+  }
   if (message.type === 'cancel') {
     cancelled.add(message.requestId);
     return;
   }
+  if (closing) return;
   enqueue(message);
-  void drain();
+  drain();
 });
 
 try {
-  engine = await EmbeddingEngine.load(workerData as WorkerConfiguration, (message) => post({ type: 'log', level: 'info', message }));
+  engine = await loading;
   post({ type: 'ready', info: engine.info });
-  void drain();
+  drain();
 } catch (error) {
   post({ type: 'load-failed', error: serialize(error) });
 }
