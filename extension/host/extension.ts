@@ -38,6 +38,7 @@ export interface SemanticSearchApi {
 export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
   const activationStarted = performance.now();
   const controller = new Controller(context);
+  activeController = controller;
   const panel = new ResultsPanel({
     extensionUri: context.extensionUri,
     search: (query, filters, signal) => controller.search(query, { languages: filters.languages, pathGlob: filters.pathGlob || undefined }, tokenFromSignal(signal)),
@@ -85,6 +86,12 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
   };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** The active controller, for deactivate. */
+let activeController: Controller | undefined;
+
+export async function deactivate(): Promise<void> {
+  // The index worker closes its indexes and model before it goes (IndexClient.shutdown); everything
+  // else is disposed through context.subscriptions.
+  await activeController?.client.shutdown();
+  activeController = undefined;
 }

@@ -33,6 +33,9 @@ export interface RequestProgress {
   message: string;
 }
 
+/** How long the index worker gets to close its indexes and model when the extension stops. */
+const SHUTDOWN_TIMEOUT_MS = 4_000;
+
 export class IndexClient implements vscode.Disposable {
   private readonly scriptPath: string;
   private readonly workerData: IndexWorkerData;
@@ -145,6 +148,27 @@ export class IndexClient implements vscode.Disposable {
     for (const pending of this.pending.values()) pending.reject(new WorkerRequestError('worker', 'worker-stopped', reason));
     this.pending.clear();
     this.crashEmitter.fire(reason);
+  }
+
+  /**
+   * Asks the worker to stop its work, close the indexes and the model and exit, and waits for it (at most
+   * `timeoutMs`, then it is terminated). Terminating it at once could stop the embedding worker inside
+   * an onnxruntime call, which aborts the whole extension host.
+   */
+  async shutdown(timeoutMs = SHUTDOWN_TIMEOUT_MS): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.request('shutdown', {}).catch(() => undefined);
+    // From here the worker is on its way out: its exit is no crash, and nothing may restart it.
+    this.worker = undefined;
+    for (const pending of this.pending.values()) pending.reject(new WorkerRequestError('aborted', 'aborted', 'The extension is shutting down.'));
+    this.pending.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') await worker.terminate();
   }
 
   dispose(): void {

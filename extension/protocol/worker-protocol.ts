@@ -37,6 +37,8 @@ export interface WorkerRequests {
   migrationReports: { params: { folders?: string[]; refresh?: boolean }; result: { folder: string; name: string; report: MigrationReport }[] };
   duplicates: { params: { folders?: string[] }; result: { folder: string; name: string; result: DuplicatesResult | undefined; problem: string | undefined }[] };
   reloadModel: { params: Record<string, never>; result: null };
+  /** Stop every request, close the indexes and the model, and exit: a terminated worker could abort the extension host (runtime.ts, closeWorker). */
+  shutdown: { params: Record<string, never>; result: null };
   tradeoffs: { params: { folder?: string }; result: { folder: string; name: string; report: TradeoffReport } };
   /** "Which model suits my code?": `locations` say where installed models are; nothing is downloaded. */
   evaluateModels: {

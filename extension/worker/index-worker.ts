@@ -65,6 +65,12 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
     case 'reloadModel':
       await service.reloadModel();
       return null;
+    case 'shutdown':
+      for (const [id, controller] of inFlight) if (id !== message.id) controller.abort();
+      await service.dispose();
+      // After the response is posted, nothing keeps the thread alive and it exits.
+      setImmediate(() => port.close());
+      return null;
     case 'tradeoffs':
       return service.tradeoffs({
         key: message.params.folder,

@@ -1,7 +1,8 @@
-// A small stand-in for the `vscode` module, enough for `extension/host/model-download.ts` and
-// `configuration.ts`: notifications whose answers the test scripts, a progress notification the test
-// can cancel, recorded commands, and settings read from a plain object. `model-download.test.ts` maps
-// the `vscode` specifier here with `module.registerHooks`.
+// A small stand-in for the `vscode` module, enough for `extension/host/model-download.ts`,
+// `configuration.ts` and `index-client.ts`: notifications whose answers the test scripts, a progress
+// notification the test can cancel, recorded commands, event emitters, and settings read from a plain
+// object. `model-download.test.ts` and `index-client-shutdown.test.ts` map the `vscode` specifier here
+// with `module.registerHooks`.
 
 type Listener<T> = (value: T) => unknown;
 
@@ -23,6 +24,9 @@ export class EventEmitter<T> {
   };
   fire(value: T): void {
     for (const listener of [...this.listeners]) listener(value);
+  }
+  dispose(): void {
+    this.listeners.clear();
   }
 }
 
