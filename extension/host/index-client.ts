@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import type { ServiceError, ServiceState } from '../core/service/workspace-service.ts';
 import { indexWorkerStopReason } from './status-text.ts';
+import { awaitExitOrTerminate } from '../core/worker-exit.ts';
 import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../protocol/worker-protocol.ts';
 
 /** A request the worker answered with an error; `kind`/`reason` say what failed. */
@@ -153,22 +154,17 @@ export class IndexClient implements vscode.Disposable {
   /**
    * Asks the worker to stop its work, close the indexes and the model and exit, and waits for it (at most
    * `timeoutMs`, then it is terminated). Terminating it at once could stop the embedding worker inside
-   * an onnxruntime call, which aborts the whole extension host.
+   * an onnxruntime call, which aborts the whole extension host (../core/worker-exit.ts).
    */
   async shutdown(timeoutMs = SHUTDOWN_TIMEOUT_MS): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.request('shutdown', {}).catch(() => undefined);
     // From here the worker is on its way out: its exit is no crash, and nothing may restart it.
     this.worker = undefined;
     for (const pending of this.pending.values()) pending.reject(new WorkerRequestError('aborted', 'aborted', 'The extension is shutting down.'));
     this.pending.clear();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const outcome = await Promise.race([exited, timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') await worker.terminate();
+    await awaitExitOrTerminate(worker, timeoutMs);
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { ModelError, abortError, workerFailure } from '../errors.ts';
+import { awaitExitOrTerminate } from '../worker-exit.ts';
 import { sameStamp, stampFile, type Quantization } from '../model/fingerprint.ts';
 import type { DeviceSetting } from './providers.ts';
 import type { EmbeddingPurpose } from './tokenization.ts';
@@ -102,23 +103,11 @@ async function startWorker(start: WorkerStart): Promise<{ worker: Worker; info: 
 /** How long a worker gets to finish the inference it is in and release its model before it is terminated. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/**
- * Asks a worker to finish the inference it is in, release its model and exit, and waits for it; it is
- * terminated only when that takes longer than CLOSE_TIMEOUT_MS. Terminating a worker in the middle of an
- * onnxruntime call aborts the whole process (a C++ exception thrown while the worker's environment is
- * torn down): Ctrl-C during `semsearch index` did so in about one run in four, and in VS Code it would
- * take the extension host down.
- */
+/** Asks a worker to finish the inference it is in, release its model and exit (see ../worker-exit.ts). */
 async function closeWorker(worker: Worker): Promise<void> {
-  // -1: the thread has already stopped (it crashed, or was closed before).
   if (worker.threadId === -1) return;
-  let timer: NodeJS.Timeout | undefined;
-  const exited = new Promise<boolean>((resolve) => worker.once('exit', () => resolve(true)));
-  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS)));
   worker.postMessage({ type: 'close' } satisfies RequestToWorker);
-  const closed = await Promise.race([exited, timedOut]);
-  clearTimeout(timer);
-  if (!closed) await worker.terminate();
+  await awaitExitOrTerminate(worker, CLOSE_TIMEOUT_MS);
 }
 
 /** A loaded embedding model running in its own worker thread. */
