@@ -13,7 +13,11 @@ function duration(seconds: number): string {
 /** The text of the line, without the carriage return. */
 export function progressText(label: string, progress: IndexProgress): string {
   if (progress.phase === 'waiting') return `${label}: waiting for another process to finish writing the index`;
-  if (progress.phase === 'scanning') return `${label}: scanning, ${progress.filesScanned} files`;
+  if (progress.phase === 'scanning') {
+    // A first index stores files while the walk goes on.
+    const indexed = progress.filesIndexed > 0 ? `; ${progress.filesIndexed} indexed, chunks ${progress.chunksEmbedded}/${progress.chunksToEmbed}` : '';
+    return `${label}: scanning, ${progress.filesScanned} files${indexed}`;
+  }
   const total = progress.filesToIndex + progress.chunksToEmbed;
   const done = progress.filesIndexed + progress.chunksEmbedded;
   const share = total > 0 ? Math.min(1, done / total) : 1;

@@ -14,7 +14,7 @@ import { ensureModel, modelNeedsDownload, type EnsuredModel } from './model-down
 import { IndexClient, WorkerRequestError } from './index-client.ts';
 import { toPanelResults } from './results.ts';
 import { StatusBar } from './status-bar.ts';
-import { errorActions, overallPhase } from './status-text.ts';
+import { errorActions, overallPhase, progressMessage } from './status-text.ts';
 import { openResultLocation, type ResultLocation } from './open-result.ts';
 
 /** Paths changed at once beyond which a full run is cheaper than updating them one by one (a branch switch). */
@@ -117,7 +117,7 @@ export class Controller implements vscode.Disposable {
           const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
           progress.report({
             increment: Math.max(0, percent - reported),
-            message: update.phase === 'scanning' ? `scanning ${update.filesScanned} files` : `${update.filesIndexed}/${update.filesToIndex} files, ${update.chunksEmbedded}/${update.chunksToEmbed} chunks`,
+            message: progressMessage(update),
           });
           reported = Math.max(reported, percent);
         });

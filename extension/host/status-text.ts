@@ -16,8 +16,22 @@ export function progressSummary(progress: readonly IndexProgress[]): string {
   const fileTotal = progress.reduce((sum, entry) => sum + entry.filesToIndex, 0);
   const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
   if (progress.length > 0 && progress.every((entry) => entry.phase === 'waiting')) return 'waiting for another window or process';
-  if (progress.every((entry) => entry.phase === 'scanning')) return `scanning ${progress.reduce((sum, entry) => sum + entry.filesScanned, 0)} files`;
+  if (progress.every((entry) => entry.phase === 'scanning')) {
+    const scanned = progress.reduce((sum, entry) => sum + entry.filesScanned, 0);
+    // A first index stores files while the walk goes on: say so, or it looks as if nothing is indexed yet.
+    return files > 0 ? `${files} indexed, scanning ${scanned} files` : `scanning ${scanned} files`;
+  }
   return `${files}/${fileTotal} (${percent}%)`;
+}
+
+/** The message of the indexing notification for one folder's progress. */
+export function progressMessage(progress: IndexProgress): string {
+  if (progress.phase === 'waiting') return 'waiting for another window or process';
+  if (progress.phase === 'scanning') {
+    const scanning = `scanning ${progress.filesScanned} files`;
+    return progress.filesIndexed > 0 ? `${scanning}; ${progress.filesIndexed} indexed, ${progress.chunksEmbedded}/${progress.chunksToEmbed} chunks` : scanning;
+  }
+  return `${progress.filesIndexed}/${progress.filesToIndex} files, ${progress.chunksEmbedded}/${progress.chunksToEmbed} chunks`;
 }
 
 

@@ -4,7 +4,7 @@ import type { IndexProgress } from '../../../extension/core/indexing/indexer.ts'
 import type { SearchHit } from '../../../extension/core/search/search.ts';
 import { resolveModelDirectory } from '../../../extension/host/model-choice.ts';
 import { kindIcon, quickPickText, toPanelResults } from '../../../extension/host/results.ts';
-import { overallPhase, progressSummary } from '../../../extension/host/status-text.ts';
+import { overallPhase, progressMessage, progressSummary } from '../../../extension/host/status-text.ts';
 import { parseResult } from '../../../extension/protocol/panel-protocol.ts';
 
 const progress = (overrides: Partial<IndexProgress>): IndexProgress => ({
@@ -22,6 +22,15 @@ test('progress reads n/N files with a percentage over files and chunks', () => {
   assert.equal(progressSummary([progress({ filesIndexed: 10, filesToIndex: 40, chunksEmbedded: 30, chunksToEmbed: 60 })]), '10/40 (40%)');
   assert.equal(progressSummary([progress({ filesIndexed: 5, filesToIndex: 10 }), progress({ filesIndexed: 5, filesToIndex: 10 })]), '10/20 (50%)');
   assert.equal(progressSummary([progress({ phase: 'scanning', filesScanned: 321 })]), 'scanning 321 files');
+  // A first index stores files during the walk.
+  assert.equal(progressSummary([progress({ phase: 'scanning', filesScanned: 900, filesIndexed: 256 })]), '256 indexed, scanning 900 files');
+});
+
+test('the indexing notification says what is indexed, also while a first index is still scanning', () => {
+  assert.equal(progressMessage(progress({ phase: 'scanning', filesScanned: 321 })), 'scanning 321 files');
+  assert.equal(progressMessage(progress({ phase: 'scanning', filesScanned: 900, filesIndexed: 256, chunksEmbedded: 100, chunksToEmbed: 700 })), 'scanning 900 files; 256 indexed, 100/700 chunks');
+  assert.equal(progressMessage(progress({ filesIndexed: 10, filesToIndex: 40, chunksEmbedded: 30, chunksToEmbed: 60 })), '10/40 files, 30/60 chunks');
+  assert.equal(progressMessage(progress({ phase: 'waiting' })), 'waiting for another window or process');
 });
 
 test('search hits become valid panel results and readable QuickPick rows', () => {
