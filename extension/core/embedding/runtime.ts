@@ -105,7 +105,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 /** Asks a worker to finish the inference it is in, release its model and exit (see ../worker-exit.ts). */
 async function closeWorker(worker: Worker): Promise<void> {
-  if (worker.threadId === -1) return;
+  // A worker that has stopped drops the message, and awaitExitOrTerminate returns at once.
   worker.postMessage({ type: 'close' } satisfies RequestToWorker);
   await awaitExitOrTerminate(worker, CLOSE_TIMEOUT_MS);
 }
