@@ -9,7 +9,7 @@ import { isStoreError } from '../../../extension/core/errors.ts';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
-import { addFiles, answers, mountTmpfs, openIndex } from './helpers.ts';
+import { addFiles, answers, expectedFailure, mountTmpfs, openIndex } from './helpers.ts';
 
 test('a full disk stops indexing with one disk-full message and leaves the previous index searchable', { timeout: 90_000 }, async (t) => {
   const mount = mountTmpfs(16 * 1024 * 1024);
@@ -33,12 +33,7 @@ test('a full disk stops indexing with one disk-full message and leaves the previ
       writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 24 * 1024)));
       addFiles(root, 'src/generated', 60, 8);
 
-      const failure = await index.index().then(
-        () => assert.fail('indexing onto a full disk must fail'),
-        (error: unknown) => error,
-      );
-      assert.ok(isStoreError(failure), `a StoreError, not ${String(failure)}`);
-      assert.equal(failure.reason, 'disk-full');
+      const failure = await expectedFailure(index.index(), 'indexing onto a full disk must fail', isStoreError, 'disk-full');
       assert.match(failure.message, /is full/);
       assert.match(failure.message, /Free some space, then index again/);
       assert.doesNotMatch(failure.message, /SQLITE_/, 'no raw SQLite code in the message');

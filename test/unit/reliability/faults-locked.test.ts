@@ -8,7 +8,7 @@ import { isStoreError } from '../../../extension/core/errors.ts';
 import { semsearch } from '../cli/run-cli.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
-import { addFiles, answers, openIndex } from './helpers.ts';
+import { addFiles, answers, expectedFailure, openIndex } from './helpers.ts';
 
 test('a database locked by another writer stops indexing with one locked message while searches still answer', { timeout: 90_000 }, async () => {
   const root = writeCorpus();
@@ -31,12 +31,7 @@ test('a database locked by another writer stops indexing with one locked message
     try {
       assert.deepEqual(await answers(index, baseFiles), before, 'a reader opens and answers while another connection writes');
       // The store waits out its busy timeout (5 s) before it gives up.
-      const failure = await index.index().then(
-        () => assert.fail('indexing while another writer holds the lock must fail'),
-        (error: unknown) => error,
-      );
-      assert.ok(isStoreError(failure), `a StoreError, not ${String(failure)}`);
-      assert.equal(failure.reason, 'locked');
+      const failure = await expectedFailure(index.index(), 'indexing while another writer holds the lock must fail', isStoreError, 'locked');
       assert.match(failure.message, /is locked by another process/);
       assert.match(failure.message, /searching still works/);
       assert.match(failure.message, /then try again/);

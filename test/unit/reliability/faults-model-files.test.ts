@@ -11,7 +11,7 @@ import type { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { offlineModel } from '../../helpers/models.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
-import { addFiles, answers, openIndex } from './helpers.ts';
+import { addFiles, answers, expectedFailure, openIndex } from './helpers.ts';
 
 /** A private copy of the offline GloVe model (int8 weights only, to keep the copy small). */
 function copyModel(): string {
@@ -49,12 +49,7 @@ test('a model file replaced or deleted while in use stops indexing before a vect
     // Replaced in place by other weights (the float32 export of the same vectors: other bytes, other fingerprint).
     addFiles(root, 'src/generated', 3);
     copyFileSync(path.join(offlineModel('glove-100d'), 'onnx', 'model.onnx'), weights);
-    const replaced = await index.index().then(
-      () => assert.fail('indexing with a replaced model file must fail'),
-      (error: unknown) => error,
-    );
-    assert.ok(isModelError(replaced), `a ModelError, not ${String(replaced)}`);
-    assert.equal(replaced.reason, 'model-changed');
+    const replaced = await expectedFailure(index.index(), 'indexing with a replaced model file must fail', isModelError, 'model-changed');
     assert.match(replaced.message, /changed while it was in use/);
     assert.match(replaced.message, /model_quantized\.onnx was replaced/);
     assert.match(replaced.message, /Reload the model/);
@@ -65,12 +60,7 @@ test('a model file replaced or deleted while in use stops indexing before a vect
 
     // Deleted: the message names the file and how to get it back.
     rmSync(weights);
-    const deleted = await index.index().then(
-      () => assert.fail('indexing with a deleted model file must fail'),
-      (error: unknown) => error,
-    );
-    assert.ok(isModelError(deleted), `a ModelError, not ${String(deleted)}`);
-    assert.equal(deleted.reason, 'model-missing');
+    const deleted = await expectedFailure(index.index(), 'indexing with a deleted model file must fail', isModelError, 'model-missing');
     assert.ok(deleted.message.includes(`${weights} was deleted`), deleted.message);
     assert.match(deleted.message, /Download the model again \(or build the offline models with `npm run models`\)/);
     assert.equal(storedVectors(index).vectors, stored.vectors);

@@ -11,7 +11,7 @@ import { describeError } from '../../../extension/core/service/workspace-service
 import { errorActions, indexWorkerStopReason } from '../../../extension/host/status-text.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
-import { addFiles, answers, openIndex } from './helpers.ts';
+import { addFiles, answers, expectedFailure, openIndex } from './helpers.ts';
 
 const ALLOCATING_WORKER = path.join(import.meta.dirname, 'allocating-worker.ts');
 
@@ -29,12 +29,7 @@ test('a worker out of memory stops indexing with one message and the index answe
     addFiles(root, 'src/generated', 3);
     // The marker allocating-worker.ts reacts to.
     writeFileSync(path.join(root, 'src', 'hungry.ts'), 'export function allocate_until_out_of_memory(): void {}\n');
-    const failure = await index.index().then(
-      () => assert.fail('indexing must fail when the worker runs out of memory'),
-      (error: unknown) => error,
-    );
-    assert.ok(isModelError(failure), `a ModelError, not ${String(failure)}`);
-    assert.equal(failure.reason, 'out-of-memory');
+    const failure = await expectedFailure(index.index(), 'indexing must fail when the worker runs out of memory', isModelError, 'out-of-memory');
     assert.equal((failure.cause as { code?: string }).code, 'ERR_WORKER_OUT_OF_MEMORY');
     assert.match(failure.message, /ran out of memory/);
     assert.match(failure.message, /the index keeps what it had/);

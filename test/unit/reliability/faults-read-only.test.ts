@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { isStoreError } from '../../../extension/core/errors.ts';
 import { semsearch } from '../cli/run-cli.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
-import { addFiles, answers, mountTmpfs, openIndex } from './helpers.ts';
+import { addFiles, answers, expectedFailure, mountTmpfs, openIndex } from './helpers.ts';
 
 test('a read-only storage folder stops indexing with one read-only message and the index still answers', { timeout: 90_000 }, async (t) => {
   const mount = mountTmpfs(16 * 1024 * 1024);
@@ -40,12 +40,7 @@ test('a read-only storage folder stops indexing with one read-only message and t
     const reader = await openIndex(root, copyPath);
     try {
       assert.deepEqual(await answers(reader, baseFiles), before, 'opened read-only, the index answers as before: searching needs no write');
-      const failure = await reader.index().then(
-        () => assert.fail('indexing into a read-only folder must fail'),
-        (error: unknown) => error,
-      );
-      assert.ok(isStoreError(failure), `a StoreError, not ${String(failure)}`);
-      assert.equal(failure.reason, 'read-only');
+      const failure = await expectedFailure(reader.index(), 'indexing into a read-only folder must fail', isStoreError, 'read-only');
       assert.match(failure.message, /is read-only/);
       assert.match(failure.message, /make the folder writable/);
       assert.deepEqual(await answers(reader, baseFiles), before, 'after the failed run too');
