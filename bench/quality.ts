@@ -12,13 +12,19 @@
 // a second run only searches and scores. Storage options other than float32 are converted from the
 // float32 vectors (no embedding). Results are deterministic: two runs print the same numbers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
+function realpathIfExists(target: string): string {
+  return existsSync(target) ? realpathSync(target) : target;
+}
+
 const ROOT = path.resolve(import.meta.dirname, '..');
-const EVAL = path.resolve(ROOT, '..', 'shared', 'eval');
+// The real path: score.mjs runs only as the main module, which Node decides by its real path (a symlinked
+// ../shared, as in a git worktree, made it print nothing).
+const EVAL = realpathIfExists(path.resolve(ROOT, '..', 'shared', 'eval'));
 const CLI = path.join(ROOT, 'bin', 'semsearch.js');
 
 /** One scored row: a dev query file against the corpus it searches, scored as the BM25 table scores it. */

@@ -5,6 +5,7 @@
 
 import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
 import { applicableOption, canEvaluateModels, canMeasureTradeoffs, usableModel } from '../extension/protocol/panel-protocol.ts';
+import { carriesNothing } from '../extension/core/text/meaningful-lines.ts';
 import type {
   HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelModelsView, PanelRelatedChunk, PanelRelations, PanelResult, PanelState,
   PanelToHost, PanelTradeoffView, PanelView,
@@ -383,7 +384,7 @@ export class PanelSession {
   /** A filter changed; `immediate` for discrete choices (a checkbox), debounced for typing (the glob). */
   setFilters(filters: PanelFilters, immediate: boolean): void {
     if (filtersEqual(filters, this.current.filters)) return;
-    this.current = { ...this.current, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob } };
+    this.current = { ...this.current, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob, ...(filters.hideTests ? { hideTests: true } : {}) } };
     this.queryOrFiltersChanged(immediate);
   }
 
@@ -511,7 +512,7 @@ export class PanelSession {
     const { query, filters } = this.current;
     this.searchStatus = { ...this.searchStatus, searching: true, error: null };
     this.current = { ...this.current, searchPending: true };
-    this.options.post({ type: 'search', requestId, query, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob } });
+    this.options.post({ type: 'search', requestId, query, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob, ...(filters.hideTests ? { hideTests: true } : {}) } });
     this.options.onDidChange();
   }
 
@@ -524,7 +525,7 @@ export class PanelSession {
 }
 
 export function filtersEqual(left: PanelFilters, right: PanelFilters): boolean {
-  return left.pathGlob === right.pathGlob && left.languages.length === right.languages.length && left.languages.every((language, index) => language === right.languages[index]);
+  return left.pathGlob === right.pathGlob && (left.hideTests ?? false) === (right.hideTests ?? false) && left.languages.length === right.languages.length && left.languages.every((language, index) => language === right.languages[index]);
 }
 
 /** The languages to offer: those the index has, plus any still selected from before, sorted. */
@@ -728,8 +729,9 @@ export interface SnippetOptions {
 }
 
 /**
- * The part of a snippet to show: at most `maxLines` lines, starting at the top unless the first line
- * with a query word is further down; common indentation removed; words highlighted; long lines cut.
+ * The part of a snippet to show: at most `maxLines` lines, starting at its first line that carries something (a
+ * piece of a split function can start with `)` or `...`), or further down at the first line with a query word;
+ * common indentation removed; words highlighted; long lines cut.
  */
 export function snippetView(snippet: string, snippetStartLine: number, terms: readonly string[], options: SnippetOptions = {}): SnippetView {
   const maxLines = options.maxLines ?? 8;
@@ -737,11 +739,12 @@ export function snippetView(snippet: string, snippetStartLine: number, terms: re
   const lines = snippet.split(/\r\n|\r|\n/);
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
 
-  let first = 0;
-  if (lines.length > maxLines) {
+  const firstWithWords = lines.findIndex((line) => !carriesNothing(line));
+  let first = firstWithWords < 0 ? 0 : firstWithWords;
+  if (lines.length - first > maxLines) {
     const firstMatch = lines.findIndex((line) => highlightRanges(line.slice(0, maxLineLength), terms).length > 0);
     // Keep one line of context above the first match.
-    if (firstMatch >= maxLines) first = Math.min(firstMatch - 1, lines.length - maxLines);
+    if (firstMatch >= first + maxLines) first = Math.min(firstMatch - 1, lines.length - maxLines);
   }
   const shown = lines.slice(first, first + maxLines);
   const indent = commonIndent(shown);
@@ -780,6 +783,27 @@ function commonIndent(lines: readonly string[]): number {
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
+
+/** Whether the snippet's first line with words is the summary (then the summary is not shown twice). */
+export function snippetStartsWith(snippet: string, summary: string): boolean {
+  const first = snippet.split(/\r\n|\r|\n/).find((line) => !carriesNothing(line));
+  return first !== undefined && first.trim() === summary.trim();
+}
+
+/**
+ * The one score a result shows, and its details for a tooltip: the relevance (0 to 1) when the host sent it (the
+ * fused score otherwise), then the fused, meaning (dense) and words (BM25) scores it came from.
+ */
+export function scoreView(scores: PanelResult['scores']): { shown: string; details: string } {
+  const shown = scores.relevance !== undefined ? scores.relevance.toFixed(2) : formatScore(scores.fused);
+  const details = [
+    ...(scores.relevance !== undefined ? [`relevance ${scores.relevance.toFixed(3)} (1 = first in every ranking)`] : []),
+    `fused rank score ${scores.fused.toFixed(4)}`,
+    ...(scores.dense !== null ? [`meaning: cosine ${scores.dense.toFixed(3)}`] : []),
+    ...(scores.lexical !== null ? [`words: BM25 ${formatScore(scores.lexical)}`] : []),
+  ];
+  return { shown, details: details.join('\n') };
+}
 
 /** A score in at most four significant characters: 0.0328 -> "0.033", 7.25 -> "7.25", 123.4 -> "123". */
 export function formatScore(value: number): string {

@@ -12,8 +12,8 @@ import { MigrationView } from './migration-view.ts';
 import { ModelsView } from './models-view.ts';
 import { TradeoffView } from './tradeoff-view.ts';
 import {
-  Debouncer, displayOrder, formatLineRange, formatScore, groupByFile, hasRelations, highlightRanges, indexStateIcon, kindIcon, languageChoices,
-  moveSelection, noticeText, PanelSession, queryTerms, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
+  Debouncer, displayOrder, formatLineRange, groupByFile, hasRelations, highlightRanges, indexStateIcon, kindIcon, languageChoices,
+  moveSelection, noticeText, PanelSession, queryTerms, resultLabel, resultsSummary, resultTitle, scoreView, snippetStartsWith, snippetView, spansFolders, splitHighlights,
 } from './panel-model.ts';
 import type { FileGroup, RelationsView, SelectionMove, TextSegment, Timer } from './panel-model.ts';
 
@@ -58,6 +58,8 @@ class Panel {
     testId: 'path-glob',
     attributes: { type: 'text', placeholder: 'Files to include, e.g. src/**/*.ts', 'aria-label': 'Files to include (glob)', spellcheck: 'false', autocomplete: 'off' },
   });
+  private readonly hideTestsBox = element('input', { testId: 'hide-tests', attributes: { type: 'checkbox' } });
+  private readonly hideTests = element('label', { className: 'tests-toggle', attributes: { title: 'Leave test files and test folders out of the results' } }, this.hideTestsBox, element('span', { text: 'Hide tests' }));
   private readonly languageSummaryText = element('span', { className: 'language-summary-text', testId: 'language-filter-summary' });
   private readonly languageList = element('fieldset', { className: 'language-list', testId: 'language-options' });
   private readonly languageFilter = element('details', { className: 'language-filter', testId: 'language-filter' },
@@ -157,7 +159,7 @@ class Panel {
 
   private build(): void {
     const queryRow = element('div', { className: 'query-row' }, icon('codicon-search', 'query-icon'), this.queryInput);
-    const filters = element('div', { className: 'filters', attributes: { role: 'group', 'aria-label': 'Filters' } }, this.languageFilter, this.globInput);
+    const filters = element('div', { className: 'filters', attributes: { role: 'group', 'aria-label': 'Filters' } }, this.languageFilter, this.globInput, this.hideTests);
     this.resultsView.append(
       element('div', { className: 'search-bar', attributes: { role: 'search' } }, queryRow, filters),
       this.status,
@@ -190,6 +192,7 @@ class Panel {
       }
     });
     this.languageList.addEventListener('change', () => this.languagesChanged());
+    this.hideTestsBox.addEventListener('change', () => this.session.setFilters({ ...this.session.state.filters, hideTests: this.hideTestsBox.checked }, true));
     this.languageFilter.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && this.languageFilter.open) {
         event.preventDefault();
@@ -299,7 +302,7 @@ class Panel {
 
   private languagesChanged(): void {
     const languages = [...this.languageList.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')].filter((box) => box.checked).map((box) => box.value);
-    const filters: PanelFilters = { languages, pathGlob: this.session.state.filters.pathGlob };
+    const filters: PanelFilters = { ...this.session.state.filters, languages };
     this.session.setFilters(filters, true);
   }
 
@@ -307,7 +310,7 @@ class Panel {
     const { results, selectedIndex } = this.session.state;
     const result = results[selectedIndex];
     if (!result) return;
-    this.api.postMessage({ type: 'open', folder: result.folder, path: result.path, startLine: result.startLine, endLine: result.endLine, preview });
+    this.api.postMessage({ type: 'open', folder: result.folder, path: result.path, startLine: result.startLine, endLine: result.endLine, ...(result.openLine === undefined ? {} : { openLine: result.openLine }), preview });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -323,6 +326,7 @@ class Panel {
     // A `show` from the host can replace the query and filters: keep the inputs in step without moving the caret needlessly.
     if (this.queryInput.value !== state.query) this.queryInput.value = state.query;
     if (this.globInput.value !== state.filters.pathGlob) this.globInput.value = state.filters.pathGlob;
+    this.hideTestsBox.checked = state.filters.hideTests === true;
     this.renderViews();
     this.renderLanguages();
     this.renderStatus();
@@ -447,14 +451,14 @@ class Panel {
       this.resultsList.hidden = state.results.length === 0;
     }
 
-    const filtered = state.filters.languages.length > 0 || state.filters.pathGlob.trim() !== '';
+    const filtered = state.filters.languages.length > 0 || state.filters.pathGlob.trim() !== '' || state.filters.hideTests === true;
     const text = state.results.length > 0
       ? ''
       : state.query.trim() === ''
         ? 'Type what you are looking for, in words or code: results are found by meaning.'
         : state.searchPending || this.session.status.error !== null
           ? ''
-          : `No results for “${state.query}”.${filtered ? ' Try clearing the language or file filters.' : ''}`;
+          : `No results for “${state.query}”.${filtered ? ' Try clearing the language, file or test filters.' : ''}`;
     if (this.emptyState.textContent !== text) this.emptyState.textContent = text;
     this.emptyState.hidden = text === '';
   }
@@ -477,17 +481,7 @@ class Panel {
   }
 
   private renderResult(result: PanelResult, index: number, terms: string[]): HTMLElement {
-    const { scores } = result;
-    const scoreParts = [formatScore(scores.fused)];
-    const scoreTitle = [`fused ${scores.fused}`];
-    if (scores.dense !== null) {
-      scoreParts.push(`d ${formatScore(scores.dense)}`);
-      scoreTitle.push(`dense ${scores.dense}`);
-    }
-    if (scores.lexical !== null) {
-      scoreParts.push(`l ${formatScore(scores.lexical)}`);
-      scoreTitle.push(`lexical ${scores.lexical}`);
-    }
+    const score = scoreView(result.scores);
     // Without a symbol the innermost scope (or the kind) is the title; it is not repeated beside it.
     const title = resultTitle(result);
     const scope = result.symbol !== null ? result.scope : result.scope.slice(0, -1);
@@ -497,8 +491,11 @@ class Panel {
       ...(scope.length > 0 ? [element('span', { className: 'result-scope', text: scope.join(' › ') })] : []),
       ...(title !== result.kind ? [element('span', { className: 'result-kind', text: result.kind })] : []),
       element('span', { className: 'result-lines', testId: 'result-lines', text: `${result.startLine === result.endLine ? 'line' : 'lines'} ${formatLineRange(result.startLine, result.endLine)}` }),
-      element('span', { className: 'result-scores', testId: 'result-scores', attributes: { title: scoreTitle.join(', ') }, text: scoreParts.join(' · ') }),
+      element('span', { className: 'result-scores', testId: 'result-scores', attributes: { title: score.details }, text: score.shown }),
     );
+    const summary = result.summary && !snippetStartsWith(result.snippet, result.summary)
+      ? [element('div', { className: 'result-summary', testId: 'result-summary', text: result.summary })]
+      : [];
 
     const view = snippetView(result.snippet, result.snippetStartLine, terms);
     const code = element('code', {},
@@ -518,7 +515,7 @@ class Panel {
       className: 'result',
       testId: 'result',
       attributes: { id: `result-${index}`, role: 'option', 'aria-selected': 'false', 'aria-label': resultLabel(result), 'data-index': String(index) },
-    }, ...via, heading, snippet, ...this.relationControls(result, index));
+    }, ...via, heading, ...summary, snippet, ...this.relationControls(result, index));
   }
 
   /** The Callers / Callees toggle and the area it unfolds, for code results. */

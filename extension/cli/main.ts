@@ -22,6 +22,7 @@ import type { DeviceSetting } from '../core/embedding/providers.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { FusionWeights, SearchHit, SearchMode } from '../core/search/search.ts';
 import { relationsOf, type ChunkRelationsView, type RelatedChunk } from '../core/search/relations.ts';
+import { carriesNothing } from '../core/text/meaningful-lines.ts';
 import { IndexStore } from '../core/store/index-store.ts';
 import { WriterLock } from '../core/store/writer-lock.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
@@ -66,7 +67,7 @@ const USAGE = `semsearch — search code and docs by meaning, locally
   semsearch index [DIR...] [--db PATH] [--model NAME|PATH] [--quantization fp32|int8]
                   [--device auto|cpu|gpu] [--threads N] [--include GLOB]... [--exclude GLOB]...
                   [--storage float32|int8|binary|binary+int8[:OVERSAMPLING]] [--dimensions N]
-  semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB]
+  semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--no-tests]
                   [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--relations]
                   [--expand-calls [--expand-hits N]] [--json]
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--mode M] [--weights ...]
@@ -84,6 +85,7 @@ Models: use-lite (default, int8), glove-100d, a Hugging Face model of the catalo
 nomic-v1.5, jina-code, e5-small, coderankembed: downloaded once into the cache; --offline forbids it),
 or the path of a Hugging Face model folder.
 The index of a folder lives under your cache directory unless --db says where.
+--no-tests leaves test files and test folders out of the results.
 --relations shows each result's callers and callees (found by name in the syntax tree); --expand-calls puts
 the definitions of what the top results call (top 3, or --expand-hits N) right after them.
 --storage stores vectors as float32 (default), int8 (a quarter of the bytes) or binary codes searched by
@@ -321,7 +323,8 @@ function relatedJson(related: RelatedChunk) {
 
 function hitJson(hit: SearchHit, relations?: ChunkRelationsView) {
   return {
-    path: hit.path, start_line: hit.startLine, end_line: hit.endLine, score: hit.scores.fused, dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, symbol: hit.symbol ?? null, language: hit.language,
+    path: hit.path, start_line: hit.startLine, end_line: hit.endLine, score: hit.scores.fused, open_line: hit.openLine, relevance: hit.scores.relevance,
+    dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, symbol: hit.symbol ?? null, language: hit.language, summary: hit.summary,
     ...(hit.via ? { via: { called_by: hit.via.calledBy, name: hit.via.name } } : {}),
     ...(relations ? { callers: relations.callers.map(relatedJson), callees: relations.callees.map(relatedJson) } : {}),
   };
@@ -347,11 +350,13 @@ function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefine
   hits.forEach((hit, index) => {
     const where = `${hit.path}:${hit.startLine}-${hit.endLine}`;
     const name = hit.symbol ? `  ${[...hit.scope, hit.symbol].join('.')}` : '';
-    const dense = hit.scores.dense === undefined ? '' : ` dense ${hit.scores.dense.toFixed(3)}`;
     const caller = hit.via ? hits.findIndex((other) => other.chunkIds.includes(hit.via!.calledBy)) : -1;
     const via = hit.via ? `   called as ${hit.via.name}() by ${caller >= 0 ? `result ${caller + 1}` : 'a result'}` : '';
-    process.stdout.write(`${String(index + 1).padStart(2)}. ${where}${name}   (${hit.language}${dense})${via}\n`);
-    const preview = hit.snippet.split('\n').filter((line) => line.trim() !== '').slice(0, 3);
+    // One score, the relevance; --json has the others.
+    process.stdout.write(`${String(index + 1).padStart(2)}. ${where}${name}   (${hit.language} · ${hit.scores.relevance.toFixed(2)})${via}\n`);
+    // What it is, then its first lines that carry something (a piece of a long function may start with `)`).
+    const code = hit.snippet.split('\n').filter((line) => !carriesNothing(line) && line.trim() !== hit.summary.trim()).slice(0, 2);
+    const preview = [`${hit.summary}`, ...code.map((line) => `  ${line.trim()}`)];
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
     const related = relations?.[index];
     if (related) {
@@ -388,6 +393,7 @@ async function commandSearch(argv: string[]): Promise<void> {
     relations: { type: 'boolean', default: false },
     'expand-calls': { type: 'boolean', default: false },
     'expand-hits': { type: 'string' },
+    'no-tests': { type: 'boolean', default: false },
   });
   const k = integerOption(values, 'k', 10)!;
   const mode = choice(values, 'mode', ['hybrid', 'dense', 'lexical'], 'hybrid') as SearchMode;
@@ -398,6 +404,7 @@ async function commandSearch(argv: string[]): Promise<void> {
     mode,
     languages: values.lang as string[] | undefined,
     pathGlob: values.path as string | undefined,
+    excludeTests: values['no-tests'] === true,
     weights: fusionWeights(values.weights as string | undefined),
     expandCalls,
   };

@@ -66,19 +66,29 @@ async function findSimilar(controller: Controller, panel: PanelHost): Promise<vo
   }
   await controller.ensureConfigured();
   const relative = path.relative(folder.uri.fsPath, editor.document.uri.fsPath).split(path.sep).join('/');
-  const hits = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Finding similar code' }, () =>
+  const similar = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Finding similar code' }, () =>
     controller.client.request('similar', { folder: folder.uri.toString(), path: relative, text, startLine: selection.start.line + 1, endLine: selection.end.line + 1, k: 20 }),
   );
-  const results = toPanelResults(hits, controller.folderNames);
+  let results = toPanelResults(similar.hits, controller.folderNames);
+  const below = toPanelResults(similar.belowThreshold, controller.folderNames);
+  const threshold = similar.threshold === undefined ? '' : ` (${similar.threshold.toFixed(2)})`;
   if (results.length === 0) {
-    void vscode.window.showInformationMessage("No code is similar enough to the selection by this model's calibrated threshold. Is the workspace indexed? (Semantic Search: Index Workspace)");
-    return;
+    if (below.length === 0) {
+      void vscode.window.showInformationMessage('No indexed code to compare the selection with. Is the workspace indexed? (Semantic Search: Index Workspace)');
+      return;
+    }
+    const show = `Show ${below.length}`;
+    const choice = await vscode.window.showInformationMessage(`No code is similar enough to the selection by this model's calibrated threshold${threshold}. ${below.length} less similar ${below.length === 1 ? 'result lies' : 'results lie'} below it.`, show);
+    if (choice !== show) return;
+    results = below;
   }
   await showQuickSearch({
     title: `Similar to ${relative}:${selection.start.line + 1}-${selection.end.line + 1}`,
     placeholder: 'Code similar to the selection, most similar first',
     multiRoot: controller.folders.length > 1,
     initialResults: results,
+    // What the model calls unrelated is there, one step away, never mixed in unasked.
+    more: results === below || below.length === 0 ? undefined : { label: `${below.length} more below the similarity threshold${threshold}`, results: below },
     search: async () => ({ results, notice: undefined }),
     open: (result, preview) => controller.openResult(result, preview),
     showInPanel: (_query, shown) => panel.show('', shown),

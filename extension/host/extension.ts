@@ -22,7 +22,7 @@ function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
 /** What the extension exports to other extensions (and its own integration tests). */
 export interface SemanticSearchApi {
   /** Searches every workspace folder with one ranking. */
-  search(query: string, options?: { languages?: string[]; pathGlob?: string }): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined }>;
+  search(query: string, options?: { languages?: string[]; pathGlob?: string; excludeTests?: boolean }): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined }>;
   /** Code similar to a piece of text found in a file of the workspace. */
   findSimilar(location: { folder: string; path: string; startLine: number; endLine: number; text: string }, k?: number): Promise<PanelResult[]>;
   /** Brings the index up to date and resolves when it is. */
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
   activeController = controller;
   const panel = new ResultsPanel({
     extensionUri: context.extensionUri,
-    search: (query, filters, signal) => controller.search(query, { languages: filters.languages, pathGlob: filters.pathGlob || undefined }, tokenFromSignal(signal)),
+    search: (query, filters, signal) => controller.search(query, { languages: filters.languages, pathGlob: filters.pathGlob || undefined, excludeTests: filters.hideTests === true }, tokenFromSignal(signal)),
     indexStatus: () => controller.indexStatus(),
     onDidChangeIndexStatus: controller.onDidChangeIndexStatus,
     logger: { warn: (message) => controller.log.warn(message) },
@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
     },
     findSimilar: async (location, k = 20) => {
       await controller.ensureConfigured();
-      return toPanelResults(await controller.client.request('similar', { ...location, k }), controller.folderNames);
+      return toPanelResults((await controller.client.request('similar', { ...location, k })).hits, controller.folderNames);
     },
     index: () => controller.runIndex('index', false),
     state: () => controller.state,

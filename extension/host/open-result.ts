@@ -12,6 +12,8 @@ export interface ResultLocation {
   /** 1-based, inclusive. */
   startLine: number;
   endLine: number;
+  /** Where the cursor goes (a definition's signature line); default the start. */
+  openLine?: number;
 }
 
 export interface OpenOptions {
@@ -43,13 +45,19 @@ export async function openResultLocation(location: ResultLocation, options: Open
     const lastLine = Math.max(document.lineCount - 1, 0);
     const start = new vscode.Position(Math.min(location.startLine - 1, lastLine), 0);
     const range = new vscode.Range(start, document.lineAt(Math.min(location.endLine - 1, lastLine)).range.end);
+    // The cursor goes to the definition's signature (decorators and doc comments sit above it), at its first word.
+    const openLine = Math.min(Math.max(location.openLine ?? location.startLine, location.startLine), location.endLine);
+    const line = document.lineAt(Math.min(openLine - 1, lastLine));
+    const cursor = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex);
     const editor = await vscode.window.showTextDocument(document, {
       viewColumn: options.viewColumn,
       preview: options.preview,
       preserveFocus: options.preview,
-      selection: new vscode.Range(start, start),
+      selection: new vscode.Range(cursor, cursor),
     });
+    // The whole result when it fits the screen, else its opening line in the centre.
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    editor.revealRange(new vscode.Range(cursor, cursor), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return true;
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);

@@ -6,7 +6,8 @@ import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { quickPickText } from './results.ts';
 
 interface ResultItem extends vscode.QuickPickItem {
-  result: PanelResult;
+  /** Undefined for the row that shows more results. */
+  result: PanelResult | undefined;
 }
 
 export interface QuickSearchOptions {
@@ -23,6 +24,8 @@ export interface QuickSearchOptions {
   initialQuery?: string;
   /** Results to show without searching (e.g. "find similar"). */
   initialResults?: PanelResult[];
+  /** A last row that, when accepted, adds these results below the others (e.g. find similar's results under its threshold). */
+  more?: { label: string; results: PanelResult[] };
   debounceMs?: number;
 }
 
@@ -46,9 +49,12 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
   let current: PanelResult[] = [];
   const disposables: vscode.Disposable[] = [];
 
+  let more = options.more;
   const setResults = (results: PanelResult[]) => {
     current = results;
-    quickPick.items = results.map((result) => ({ ...quickPickText(result, options.multiRoot), alwaysShow: true, result }));
+    const items: ResultItem[] = results.map((result) => ({ ...quickPickText(result, options.multiRoot), alwaysShow: true, result }));
+    if (more) items.push({ label: `$(ellipsis) ${more.label}`, description: 'show them', alwaysShow: true, result: undefined });
+    quickPick.items = items;
   };
 
   const runSearch = async (query: string) => {
@@ -86,13 +92,23 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
     quickPick.onDidChangeActive((items) => {
       const item = items[0];
       clearTimeout(previewTimer);
-      if (!item) return;
+      if (!item?.result) return;
+      const result = item.result;
       // A short delay so arrowing through the list does not open every file on the way.
-      previewTimer = setTimeout(() => void options.open(item.result, true).catch(() => undefined), 150);
+      previewTimer = setTimeout(() => void options.open(result, true).catch(() => undefined), 150);
     }),
     quickPick.onDidAccept(async () => {
       const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
       if (!item) return;
+      if (!item.result) {
+        // The "more" row: its results join the list, and the first of them becomes the active row.
+        const added = more?.results ?? [];
+        more = undefined;
+        setResults([...current, ...added]);
+        const first = quickPick.items.find((candidate) => candidate.result === added[0]);
+        if (first) quickPick.activeItems = [first];
+        return;
+      }
       accepted = true;
       clearTimeout(previewTimer);
       quickPick.hide();

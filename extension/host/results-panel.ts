@@ -19,7 +19,8 @@ import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
 import {
   applicableOption, canEvaluateModels, canMeasureTradeoffs, MAX_CHUNK_IDS, MAX_EVALUATED_MODEL_NAME_LENGTH, MAX_EVALUATED_MODELS, MAX_EVALUATION_ROWS, MAX_LANGUAGES,
   MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RELATED, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES,
-  MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH, parseFromPanel, parseMigrationView,
+  MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_SUMMARY_LENGTH,
+  MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH, parseFromPanel, parseMigrationView,
   parseModelsView, parseToPanel, parseTradeoffView, usableModel,
 } from '../protocol/panel-protocol.ts';
 import type {
@@ -594,12 +595,12 @@ export class ResultsPanel implements vscode.Disposable {
     return true;
   }
 
-  private async open({ folder, path, startLine, endLine, preview }: Extract<PanelToHost, { type: 'open' }>): Promise<void> {
+  private async open({ folder, path, startLine, endLine, openLine, preview }: Extract<PanelToHost, { type: 'open' }>): Promise<void> {
     const sequence = ++this.openSequence;
     // A later open supersedes this one: skip it if the user has already moved on.
     await Promise.resolve();
     if (sequence !== this.openSequence || this.disposed) return;
-    await openResultLocation({ folder, path, startLine, endLine }, { preview, viewColumn: this.editorColumn(), logger: { warn: (message) => this.options.logger.warn(`Results panel: ${message}`) } });
+    await openResultLocation({ folder, path, startLine, endLine, openLine }, { preview, viewColumn: this.editorColumn(), logger: { warn: (message) => this.options.logger.warn(`Results panel: ${message}`) } });
   }
 
   /** A column other than the panel's, so opening a result never covers the panel (which would reload it). */
@@ -656,20 +657,29 @@ function escapeAttribute(text: string): string {
 export function fitResults(results: readonly PanelResult[]): PanelResult[] {
   return results.slice(0, MAX_RESULTS).map((result) => {
     const startLine = Math.max(1, Math.trunc(result.startLine) || 1);
+    const endLine = Math.max(startLine, Math.trunc(result.endLine) || startLine);
     const finiteOrNull = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);
+    const relevance = result.scores.relevance === undefined ? null : finiteOrNull(result.scores.relevance);
     return {
       folder: result.folder,
       folderName: result.folderName.slice(0, 1000),
       path: result.path,
       startLine,
-      endLine: Math.max(startLine, Math.trunc(result.endLine) || startLine),
+      endLine,
+      ...(result.openLine === undefined ? {} : { openLine: Math.min(endLine, Math.max(startLine, Math.trunc(result.openLine) || startLine)) }),
       language: result.language.slice(0, 50),
       kind: result.kind.slice(0, 50),
       symbol: result.symbol === null ? null : result.symbol.slice(0, 1000),
       scope: result.scope.slice(0, 100).map((entry) => entry.slice(0, 1000)),
+      ...(result.summary === undefined ? {} : { summary: result.summary.slice(0, MAX_SUMMARY_LENGTH) }),
       snippet: result.snippet.slice(0, MAX_SNIPPET_LENGTH),
       snippetStartLine: Math.max(1, Math.trunc(result.snippetStartLine) || 1),
-      scores: { dense: finiteOrNull(result.scores.dense), lexical: finiteOrNull(result.scores.lexical), fused: finiteOrNull(result.scores.fused) ?? 0 },
+      scores: {
+        dense: finiteOrNull(result.scores.dense),
+        lexical: finiteOrNull(result.scores.lexical),
+        fused: finiteOrNull(result.scores.fused) ?? 0,
+        ...(relevance === null ? {} : { relevance: Math.min(1, Math.max(0, relevance)) }),
+      },
       ...(result.chunkIds === undefined ? {} : { chunkIds: result.chunkIds.slice(0, MAX_CHUNK_IDS) }),
       ...(result.via === undefined ? {} : { via: { name: result.via.name.slice(0, 1000) } }),
     };

@@ -1,6 +1,7 @@
 // Search hits as the panel and the QuickPick show them. Free of the vscode module (tested in Node).
 import type { SearchHit } from '../core/search/search.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
+import { carriesNothing } from '../core/text/meaningful-lines.ts';
 
 /** Converts hits for the panel; `folderNames` maps a folder key (URI string) to its display name. */
 export function toPanelResults(hits: readonly SearchHit[], folderNames: ReadonlyMap<string, string>): PanelResult[] {
@@ -10,13 +11,15 @@ export function toPanelResults(hits: readonly SearchHit[], folderNames: Readonly
     path: hit.path,
     startLine: hit.startLine,
     endLine: hit.endLine,
+    openLine: hit.openLine,
     language: hit.language,
     kind: hit.kind,
     symbol: hit.symbol ?? null,
     scope: hit.scope,
+    summary: hit.summary,
     snippet: hit.snippet,
     snippetStartLine: hit.snippetStartLine,
-    scores: { dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, fused: hit.scores.fused },
+    scores: { dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, fused: hit.scores.fused, relevance: hit.scores.relevance },
     chunkIds: [...hit.chunkIds],
     ...(hit.via ? { via: { name: hit.via.name } } : {}),
   }));
@@ -53,8 +56,9 @@ function meaningfulText(line: string): string {
 /** What a QuickPick row shows for a result. */
 export function quickPickText(result: PanelResult, multiRoot: boolean): { label: string; description: string; detail: string } {
   const name = result.symbol ? [...result.scope.filter((part) => part !== result.symbol), result.symbol].join(' › ') : result.path.split('/').pop()!;
-  const where = `${multiRoot && result.folderName ? `${result.folderName} › ` : ''}${result.path}:${result.startLine}`;
-  const firstLine = result.snippet.split('\n').map(meaningfulText).find((line) => line !== '') ?? '';
-  const score = result.scores.dense !== null ? ` · ${result.scores.dense.toFixed(2)}` : '';
+  const where = `${multiRoot && result.folderName ? `${result.folderName} › ` : ''}${result.path}:${result.openLine ?? result.startLine}`;
+  // The summary says what the result is (its doc line or signature); results from before it existed show their first line with words.
+  const firstLine = result.summary ?? result.snippet.split('\n').map(meaningfulText).find((line) => !carriesNothing(line)) ?? '';
+  const score = result.scores.relevance !== undefined ? ` · ${result.scores.relevance.toFixed(2)}` : '';
   return { label: `$(${kindIcon(result.kind)}) ${name}`, description: `${where}${score}`, detail: firstLine.length > 160 ? `${firstLine.slice(0, 157)}...` : firstLine };
 }

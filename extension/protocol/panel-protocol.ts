@@ -14,6 +14,8 @@ export interface PanelFilters {
   languages: string[];
   /** A glob over workspace-relative paths; empty = all. */
   pathGlob: string;
+  /** Leave test files and folders out; absent in states saved before it existed: false. */
+  hideTests?: boolean;
 }
 
 /** One search result, as the panel shows it. */
@@ -27,14 +29,19 @@ export interface PanelResult {
   /** 1-based, inclusive. */
   startLine: number;
   endLine: number;
+  /** The line the editor opens at (the definition's signature, or the matched line inside it); absent in states saved before it existed: the start. */
+  openLine?: number;
   language: string;
   kind: string;
   symbol: string | null;
   scope: string[];
+  /** One line saying what the result is (its doc line or signature); absent in states saved before it existed. */
+  summary?: string;
   /** Source text to show; rendered as text, never as markup. */
   snippet: string;
   snippetStartLine: number;
-  scores: { dense: number | null; lexical: number | null; fused: number };
+  /** `relevance` (0 to 1) is the score shown; the others are details. `relevance` is absent in states saved before it existed. */
+  scores: { dense: number | null; lexical: number | null; fused: number; relevance?: number };
   /** The index's chunks the result is made of, for asking its callers and callees. Absent in states saved before it existed. */
   chunkIds?: number[];
   /** Set when the search added the result as the definition of what the result above it calls (call expansion). */
@@ -175,7 +182,7 @@ export type PanelToHost =
   | { type: 'ready' }
   | { type: 'search'; requestId: number; query: string; filters: PanelFilters }
   /** Open a result's range in an editor; `preview` keeps the panel focused (keyboard navigation). */
-  | { type: 'open'; folder: string; path: string; startLine: number; endLine: number; preview: boolean }
+  | { type: 'open'; folder: string; path: string; startLine: number; endLine: number; openLine?: number; preview: boolean }
   /** A button of the migration view. */
   | { type: 'migrationAction'; action: MigrationAction }
   /**
@@ -204,6 +211,8 @@ export const MAX_GLOB_LENGTH = 500;
 export const MAX_LANGUAGES = 50;
 export const MAX_RESULTS = 500;
 export const MAX_SNIPPET_LENGTH = 100_000;
+/** Longest summary line (the core keeps 200 characters). */
+export const MAX_SUMMARY_LENGTH = 1000;
 const MAX_SCOPE_DEPTH = 100;
 /** Chunks of one result (a merged hit holds a few), and callers or callees per list. */
 export const MAX_CHUNK_IDS = 100;
@@ -264,10 +273,11 @@ function isLanguageList(value: unknown): value is string[] {
 
 export function parseFilters(value: unknown): PanelFilters | undefined {
   if (!isPlainRecord(value)) return undefined;
-  const { languages, pathGlob } = value;
+  const { languages, pathGlob, hideTests } = value;
   if (!isLanguageList(languages)) return undefined;
   if (!isString(pathGlob, MAX_GLOB_LENGTH)) return undefined;
-  return { languages: [...languages], pathGlob };
+  if (hideTests !== undefined && typeof hideTests !== 'boolean') return undefined;
+  return { languages: [...languages], pathGlob, ...(hideTests ? { hideTests: true } : {}) };
 }
 
 /** A message from the panel, or undefined when it is not exactly one of `PanelToHost`. */
@@ -282,9 +292,10 @@ export function parseFromPanel(value: unknown): PanelToHost | undefined {
       return { type: 'search', requestId: value.requestId, query: value.query, filters };
     }
     case 'open': {
-      const { folder, path, startLine, endLine, preview } = value;
+      const { folder, path, startLine, endLine, openLine, preview } = value;
       if (!isString(folder, 4096) || !isString(path, 4096) || !isLine(startLine) || !isLine(endLine) || endLine < startLine || typeof preview !== 'boolean') return undefined;
-      return { type: 'open', folder, path, startLine, endLine, preview };
+      if (openLine !== undefined && !(isLine(openLine) && openLine >= startLine && openLine <= endLine)) return undefined;
+      return { type: 'open', folder, path, startLine, endLine, ...(openLine === undefined ? {} : { openLine }), preview };
     }
     case 'migrationAction':
       return MIGRATION_ACTIONS.includes(value.action as MigrationAction) ? { type: 'migrationAction', action: value.action as MigrationAction } : undefined;
@@ -342,7 +353,7 @@ export function parseRelations(value: unknown): PanelRelations | undefined {
 /** A result, copied field by field (unknown fields are left behind), or undefined when any field is wrong. */
 export function parseResult(value: unknown): PanelResult | undefined {
   if (!isRecord(value)) return undefined;
-  const { folder, folderName, path, startLine, endLine, language, kind, symbol, scope, snippet, snippetStartLine, scores, chunkIds, via } = value;
+  const { folder, folderName, path, startLine, endLine, openLine, language, kind, symbol, scope, summary, snippet, snippetStartLine, scores, chunkIds, via } = value;
   if (
     !isString(folder, 4096) || !isString(folderName, 1000) || !isString(path, 4096) ||
     !isLine(startLine) || !isLine(endLine) || endLine < startLine || !isString(language, 50) || !isString(kind, 50) ||
@@ -353,12 +364,16 @@ export function parseResult(value: unknown): PanelResult | undefined {
   ) {
     return undefined;
   }
-  // Both optional: absent (or undefined) is "none"; present, they must be right.
+  // Optional: absent (or undefined) is "none"; present, they must be right.
+  if (openLine !== undefined && !(isLine(openLine) && openLine >= startLine && openLine <= endLine)) return undefined;
+  if (summary !== undefined && !isString(summary, MAX_SUMMARY_LENGTH)) return undefined;
+  if (scores.relevance !== undefined && !(isFiniteNumber(scores.relevance) && scores.relevance >= 0 && scores.relevance <= 1)) return undefined;
   if (chunkIds !== undefined && !isChunkIdList(chunkIds)) return undefined;
   if (via !== undefined && !(isRecord(via) && isString(via.name, 1000))) return undefined;
   return {
-    folder, folderName, path, startLine, endLine, language, kind, symbol, scope: [...scope], snippet, snippetStartLine,
-    scores: { dense: scores.dense, lexical: scores.lexical, fused: scores.fused },
+    folder, folderName, path, startLine, endLine, ...(openLine === undefined ? {} : { openLine }), language, kind, symbol, scope: [...scope],
+    ...(summary === undefined ? {} : { summary }), snippet, snippetStartLine,
+    scores: { dense: scores.dense, lexical: scores.lexical, fused: scores.fused, ...(scores.relevance === undefined ? {} : { relevance: scores.relevance as number }) },
     ...(chunkIds === undefined ? {} : { chunkIds: [...chunkIds] }),
     ...(via === undefined ? {} : { via: { name: (via as { name: string }).name } }),
   };

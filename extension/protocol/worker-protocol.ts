@@ -1,9 +1,9 @@
 // Messages between the extension host and its index worker thread (extension/worker/index-worker.ts).
 // Requests carry an id; the worker answers each with one `response`, and sends events as they happen.
 import type { IndexProgress } from '../core/indexing/indexer.ts';
-import type { SearchHit, SearchMode, SearchResponse } from '../core/search/search.ts';
+import type { SearchMode, SearchResponse } from '../core/search/search.ts';
 import type { FolderIndexStatus } from '../core/folder-index.ts';
-import type { FolderSpec, FolderState, RelationsRequest, RestoredSpace, ServiceError, ServiceSettings, ServiceState, SimilarRequest } from '../core/service/workspace-service.ts';
+import type { FolderSpec, FolderState, RelationsRequest, RestoredSpace, ServiceError, ServiceSettings, ServiceState, SimilarRequest, SimilarResult } from '../core/service/workspace-service.ts';
 import type { ChunkRelationsView } from '../core/search/relations.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { DuplicatesResult } from '../core/migration/find-duplicates.ts';
@@ -15,6 +15,7 @@ export interface SearchRequestOptions {
   k?: number;
   languages?: string[];
   pathGlob?: string;
+  excludeTests?: boolean;
   mode?: SearchMode;
 }
 
@@ -28,7 +29,7 @@ export interface WorkerRequests {
   resume: { params: Record<string, never>; result: null };
   clear: { params: { folders?: string[] }; result: null };
   search: { params: { query: string; options: SearchRequestOptions }; result: SearchResponse };
-  similar: { params: SimilarRequest; result: SearchHit[] };
+  similar: { params: SimilarRequest; result: SimilarResult };
   relations: { params: RelationsRequest; result: ChunkRelationsView };
   languages: { params: Record<string, never>; result: string[] };
   details: { params: Record<string, never>; result: { key: string; name: string; status: FolderIndexStatus | undefined; state: FolderState }[] };

@@ -34,6 +34,19 @@ export interface Draft {
   lines: DraftLine[];
   /** Undefined for drafts not made from a syntax tree (Markdown, windows): their chunks have no relations. */
   relations?: DraftRelations;
+  /** Set for a definition or a Markdown section: where its signature (heading) is, so results open there. */
+  definition?: DraftDefinition;
+}
+
+/** Where a definition's signature sits in the source (0-based rows). */
+export interface DraftDefinition {
+  /** The row of the signature's first token (decorators and comments above it excluded); a section's heading row. */
+  row: number;
+  /**
+   * Outlines only (a class whose big members are chunks of their own): the last row of its head, the header,
+   * docstring and fields before the first such member.
+   */
+  headEndRow?: number;
 }
 
 /** Source text normalised for chunking: '\n' line endings, no byte order mark. */

@@ -85,6 +85,7 @@ export function markdownDrafts(lines: readonly string[]): Draft[] {
       signature: lines[heading.row]!.trim(),
       docComment: undefined,
       lines: rowLines(lines, pendingStart ?? heading.row, end),
+      definition: { row: heading.row },
     });
     pendingStart = undefined;
   }

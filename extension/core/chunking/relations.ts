@@ -8,10 +8,11 @@ import type { RelationRules } from './rules.ts';
 import type { ChunkKind, ChunkRelations } from './types.ts';
 
 /**
- * Version of what relations hold. Bump it when extraction changes: chunk sets stored with an older version are
- * chunked again on the next index run, which re-embeds nothing (relations are not part of the embedded text).
+ * Version of the metadata a chunk holds outside its text and boundaries: relations, and (since 2) where its
+ * definition and signature are. Bump it when what they hold changes: chunk sets stored with an older version are
+ * chunked again on the next index run, which re-embeds nothing (none of it is part of the embedded text).
  */
-export const RELATIONS_VERSION = 1;
+export const RELATIONS_VERSION = 2;
 
 /** Most names a chunk keeps per list (defines, calls, imports): a generated file must not flood the store. */
 export const MAX_NAMES_PER_LIST = 200;

@@ -23,7 +23,7 @@ export interface DraftOrigin {
   language: LanguageId;
 }
 
-function toChunk(draft: Draft, origin: DraftOrigin, lines: DraftLine[], part: Chunk['part']): Chunk {
+function toChunk(draft: Draft, origin: DraftOrigin, lines: DraftLine[], part: Chunk['part'], firstRow: number): Chunk {
   return {
     path: origin.path,
     language: origin.language,
@@ -37,6 +37,11 @@ function toChunk(draft: Draft, origin: DraftOrigin, lines: DraftLine[], part: Ch
     docComment: draft.docComment,
     part,
     relations: relationsOfLines(draft, lines),
+    definition: draft.definition && {
+      startLine: firstRow + 1,
+      line: draft.definition.row + 1,
+      headEndLine: draft.definition.headEndRow === undefined ? undefined : draft.definition.headEndRow + 1,
+    },
   };
 }
 
@@ -144,7 +149,7 @@ export function splitDraft(draft: Draft, origin: DraftOrigin, options: WindowOpt
       }),
     );
 
-  if (all.length <= maxLines && tokensOf(all, '', undefined) <= maxTokens) return [toChunk(draft, origin, all, undefined)];
+  if (all.length <= maxLines && tokensOf(all, '', undefined) <= maxTokens) return [toChunk(draft, origin, all, undefined, all[0]!.row)];
 
   const pieces: DraftLine[][] = [];
   const cost = all.map((line) => countTokens(line.text) + 1);
@@ -186,7 +191,7 @@ export function splitDraft(draft: Draft, origin: DraftOrigin, options: WindowOpt
     }
   }
   const kept = pieces.map(trimBlankLines).filter((lines) => lines.some((line) => !isBlank(line.text)));
-  return kept.map((lines, index) => toChunk(draft, origin, lines, { index, count: kept.length }));
+  return kept.map((lines, index) => toChunk(draft, origin, lines, { index, count: kept.length }, all[0]!.row));
 }
 
 /** Pieces of one line too long for the window, cut between characters, overlapping by about `overlapTokens`. */

@@ -282,9 +282,10 @@ class SyntaxChunker {
     const scope = [...unit.scope, ...match.ownerScope];
     const signature = match.signature ?? this.#signature(item.node!, match);
     const docComment = this.#docComment(item.docRows);
+    const definitionRow = rowOfIndex(this.#lineStarts, signatureStart(item.node!));
     if (!match.container || match.body === undefined || depth + 1 >= MAX_DEPTH) {
       const lines = rowLines(this.#lines, unit.startRow, unit.endRow);
-      this.drafts.push(this.#draft(kind, match.name, scope, signature, docComment, lines, []));
+      this.drafts.push({ ...this.#draft(kind, match.name, scope, signature, docComment, lines, []), definition: { row: definitionRow } });
       return;
     }
     const memberScope = match.name === undefined ? scope : [...scope, match.name];
@@ -295,10 +296,18 @@ class SyntaxChunker {
     );
     // The class declares what stays in its chunk: small methods, class-level constants.
     const declared = this.#declared(members.filter((member) => !extracted.includes(member)));
-    this.drafts.push(this.#draft(kind, match.name, scope, signature, docComment, this.#skeleton(unit, extracted), declared));
+    const draft = this.#draft(kind, match.name, scope, signature, docComment, this.#skeleton(unit, extracted), declared);
+    this.drafts.push({ ...draft, definition: { row: definitionRow, headEndRow: extracted.length > 0 ? this.#headEnd(definitionRow, extracted[0]!) : undefined } });
     for (const member of extracted) {
       this.#emit({ startRow: member.startRow, endRow: member.endRow, scope: member.scope, definition: member, items: [member] }, depth + 1);
     }
+  }
+
+  /** The last row of an outline's head: the last non-blank row before its first extracted member (at least its signature row). */
+  #headEnd(definitionRow: number, firstExtracted: Item): number {
+    let row = firstExtracted.startRow - 1;
+    while (row > definitionRow && isBlank(this.#lines[row] ?? '')) row--;
+    return Math.max(row, definitionRow);
   }
 
   /** A class's lines with each extracted member reduced to its signature lines, `...` and its closing line. */

@@ -88,6 +88,26 @@ export interface Chunk {
   part: ChunkPart | undefined;
   /** What it defines, calls and imports (metadata: not part of the embedded text). Each list deduplicated, in source order. */
   relations: ChunkRelations;
+  /**
+   * The definition (function, class, section…) this chunk is, or is a piece of; undefined for statements and
+   * windows. Every piece of a split definition carries the same value, so a result can name and open the
+   * definition it belongs to. Metadata: not part of the embedded text.
+   */
+  definition?: ChunkDefinition;
+}
+
+/** Where a chunk's definition is (1-based lines). */
+export interface ChunkDefinition {
+  /** The first line of the whole definition, doc comment and decorators included: its first piece's first line. */
+  startLine: number;
+  /** The line of its signature (a Markdown section's heading): where a result on it opens. */
+  line: number;
+  /**
+   * Set on outlines only (a class, interface… whose big members are chunks of their own and appear in it as
+   * `signature ...`): the last line of its head — header, docstring, fields — before the first such member. An
+   * outline's line range spans its members' bodies, so a result on it reports its head instead.
+   */
+  headEndLine: number | undefined;
 }
 
 /** Where warnings go (a grammar that failed to load, a parse that timed out); the caller decides how to log. */

@@ -4,6 +4,7 @@
 // user following the call by hand. Off by default: on the evaluation sets it helps a weak first ranking (GloVe)
 // and is mixed to worse on a better one (USE); the figures are in ../store/README.md, "Relations".
 import type { CalleeMatch, IndexStore, Proximity, StoredChunk } from '../store/index-store.ts';
+import type { RankedChunk } from './results.ts';
 import type { SearchHit } from './search.ts';
 
 /** How much to expand: the top `hits` results each bring at most `perHit` callees. */
@@ -22,24 +23,16 @@ export function callExpansion(option: boolean | number | undefined): CallExpansi
   return undefined;
 }
 
-/** A fused search candidate (the shape `fuse` returns). */
-export interface ExpansionCandidate {
-  folder: string;
-  chunk: StoredChunk;
-  dense: number | undefined;
-  lexical: number | undefined;
-  fused: number;
-}
 
 export interface ExpansionContext {
   /** The store of each searched folder, by folder key. */
   stores: ReadonlyMap<string, IndexStore>;
   /** Every fused candidate of the search: a callee the query also matched ranks before one it did not. */
-  candidates: readonly ExpansionCandidate[];
+  candidates: readonly RankedChunk[];
   /** Results wanted: the expanded list is cut to this length. */
   k: number;
   /** Turns a candidate into a hit, as the search does. */
-  toHit(candidate: ExpansionCandidate): SearchHit;
+  toHit(candidate: RankedChunk): SearchHit;
 }
 
 const PROXIMITY_ORDER: Record<Proximity, number> = { 'same-file': 0, 'same-directory': 1, elsewhere: 2 };
@@ -84,7 +77,7 @@ export function expandCalls(hits: readonly SearchHit[], expansion: CallExpansion
       const calleeKey = key(hit.folder, callee.chunk.id);
       if (shown.has(calleeKey)) continue;
       shown.add(calleeKey);
-      const candidate = candidates.get(calleeKey) ?? { folder: hit.folder, chunk: callee.chunk, dense: undefined, lexical: undefined, fused: 0 };
+      const candidate = candidates.get(calleeKey) ?? { folder: hit.folder, chunk: callee.chunk, dense: undefined, lexical: undefined, fused: 0, relevance: 0 };
       expanded.push({ ...context.toHit(candidate), via: { calledBy: hit.chunkIds[0]!, name: callee.name } });
       added += 1;
     }

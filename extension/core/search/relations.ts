@@ -59,13 +59,15 @@ function ordered(entries: readonly RelatedChunk[], limit: number): { list: Relat
 }
 
 /**
- * The callers and callees of the chunks that make up one result (a search hit may merge several pieces of one
- * definition: pass all its chunk ids). Chunks of the result itself are left out of both lists.
+ * The callers and callees of the definitions a result is made of. A result names the pieces that matched, but a
+ * split definition's calls are spread over all its pieces (each piece holds the names on its own lines), so every
+ * piece counts: `rebuild_auth` matched on its docstring still lists the four functions its body calls. Chunks of
+ * the result itself are left out of both lists.
  */
 export function relationsOf(store: IndexStore, chunkIds: number | readonly number[], options: { limit?: number } = {}): ChunkRelationsView {
   const limit = options.limit ?? RELATIONS_LIMIT;
   const ids = typeof chunkIds === 'number' ? [chunkIds] : chunkIds;
-  const chunks = [...store.chunksById(ids).values()];
+  const chunks = store.withAllPieces(ids);
   const own = new Set(chunks.map((chunk) => chunk.id));
   const callers: RelatedChunk[] = [];
   const callees: RelatedChunk[] = [];

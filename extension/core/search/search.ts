@@ -1,5 +1,5 @@
 // Hybrid search over one index: dense k-nearest neighbours in the active vector space, BM25 over
-// identifier-aware words, fused by reciprocal rank fusion, with overlapping chunks of a file merged.
+// identifier-aware words, fused by reciprocal rank fusion; the pieces of one definition become one result (results.ts).
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
@@ -7,6 +7,9 @@ import { hybridDenseWeight } from '../model/hybrid-weights.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { lexicalQuery, queryNames, queryWords, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
 import { callExpansion, expandCalls } from './expand-calls.ts';
+import { rankedResults, type RankedChunk } from './results.ts';
+import { isTestPath } from './path-roles.ts';
+import { isFragment } from './summary.ts';
 
 /** What search needs from an embedding model: its fingerprint (to match the index) and query vectors. */
 export interface QueryEmbedder {
@@ -35,6 +38,8 @@ export interface SearchOptions {
   languages?: readonly string[];
   /** Only paths matching this glob (picomatch, relative to the indexed folder). */
   pathGlob?: string;
+  /** Leave out test files and test folders (path-roles.ts). */
+  excludeTests?: boolean;
   /**
    * Weights of the lists in the fusion: dense, lexical, and symbol (chunks named by an identifier the
    * query spells out). Defaults in DEFAULT_WEIGHTS.
@@ -81,21 +86,30 @@ export interface SearchScores {
   lexical: number | undefined;
   /** Reciprocal rank fusion score: what the results are ordered by. */
   fused: number;
+  /**
+   * The score users see: `fused` over the most any result could get with the same weights (first in every list),
+   * from 0 to 1. The others are details (a tooltip, --json).
+   */
+  relevance: number;
 }
 
 export interface SearchHit {
   /** Which indexed folder the hit is in (the key given to its Searcher; '' when there is one folder). */
   folder: string;
   path: string;
-  /** 1-based, inclusive; the union of the merged chunks' ranges. */
+  /** 1-based, inclusive: the lines of the definition (or group, section, window) the result is; see results.ts. */
   startLine: number;
   endLine: number;
+  /** The line an editor opens the result at: the definition's signature, or the matched piece further down. */
+  openLine: number;
   language: string;
   kind: string;
   symbol: string | undefined;
   scope: string[];
   signature: string | undefined;
-  /** The best chunk's text, for display. */
+  /** One line saying what the result is: its doc line, else its signature, else its first line with words (summary.ts). */
+  summary: string;
+  /** Code to show: the best chunk's text (an outline's head). */
   snippet: string;
   /** Line number of the snippet's first line. */
   snippetStartLine: number;
@@ -129,14 +143,6 @@ export interface FolderCandidates {
   denseUnavailable: string | undefined;
   space: VectorSpace | undefined;
   milliseconds: { dense: number; lexical: number };
-}
-
-interface Candidate {
-  folder: string;
-  chunk: StoredChunk;
-  dense: number | undefined;
-  lexical: number | undefined;
-  fused: number;
 }
 
 /** Searches one indexed folder. Several folders are searched together with `searchAcross`. */
@@ -220,7 +226,7 @@ export class Searcher {
     vector: Float32Array,
     k: number,
     exclude: ReadonlySet<number> = new Set(),
-    options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'oversampling'> = {},
+    options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'excludeTests' | 'oversampling'> = {},
   ): { chunk: StoredChunk; similarity: number }[] {
     const space = this.store.activeSpace();
     if (!space || (space.dimensions !== vector.length && this.store.storedDimensions(space) !== vector.length)) return [];
@@ -239,7 +245,8 @@ export class Searcher {
       const list: { chunk: StoredChunk; similarity: number }[] = [];
       for (const neighbour of neighbours) {
         for (const chunk of chunksByHash.get(neighbour.contentHash) ?? []) {
-          if (accepts(chunk)) list.push({ chunk, similarity: neighbour.similarity });
+          // A piece with nothing in it (a lone `)`) is near every other such piece and says nothing as a result.
+          if (accepts(chunk) && !isFragment(chunk.text)) list.push({ chunk, similarity: neighbour.similarity });
         }
       }
       if (list.length >= wanted || neighbours.length < fetch || fetch >= 4096) return list.slice(0, wanted);
@@ -313,11 +320,11 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
   const modelWeight = denseModels.size === 1 ? hybridDenseWeight([...denseModels][0]!) : DEFAULT_WEIGHTS.dense;
   const weights: FusionWeights = { ...DEFAULT_WEIGHTS, dense: modelWeight, ...definedOnly(options.weights ?? {}) };
   const fused = fuse(dense, byScore('lexical'), byScore('symbol'), weights, options.rrfK ?? 60);
-  const hits = expandCalls(mergeOverlapping(fused).slice(0, options.k ?? 10), callExpansion(options.expandCalls), {
+  const hits = expandCalls(rankedResults(fused).slice(0, options.k ?? 10), callExpansion(options.expandCalls), {
     stores: new Map(searchers.map((searcher) => [searcher.folder, searcher.store])),
     candidates: fused,
     k: options.k ?? 10,
-    toHit: (candidate) => mergeOverlapping([candidate])[0]!,
+    toHit: (candidate) => rankedResults([candidate])[0]!,
   });
   timings.total = performance.now() - started;
   return {
@@ -329,10 +336,10 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
   };
 }
 
-function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob'>): (chunk: StoredChunk) => boolean {
+function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'excludeTests'>): (chunk: StoredChunk) => boolean {
   const languages = options.languages && options.languages.length > 0 ? new Set(options.languages) : undefined;
   const matchesPath = options.pathGlob ? picomatch(options.pathGlob, { dot: true }) : undefined;
-  return (chunk) => (!languages || languages.has(chunk.language)) && (!matchesPath || matchesPath(chunk.path));
+  return (chunk) => (!languages || languages.has(chunk.language)) && (!matchesPath || matchesPath(chunk.path)) && !(options.excludeTests && isTestPath(chunk.path));
 }
 
 /**
@@ -345,13 +352,13 @@ export function fuse(
   symbol: readonly { folder: string; chunk: StoredChunk; score: number }[],
   weights: FusionWeights,
   rrfK: number,
-): Candidate[] {
-  const byKey = new Map<string, Candidate>();
-  const entry = (folder: string, chunk: StoredChunk): Candidate => {
+): RankedChunk[] {
+  const byKey = new Map<string, RankedChunk>();
+  const entry = (folder: string, chunk: StoredChunk): RankedChunk => {
     const key = `${folder}\n${chunk.id}`;
     let candidate = byKey.get(key);
     if (!candidate) {
-      candidate = { folder, chunk, dense: undefined, lexical: undefined, fused: 0 };
+      candidate = { folder, chunk, dense: undefined, lexical: undefined, fused: 0, relevance: 0 };
       byKey.set(key, candidate);
     } else if (chunk.endLine > candidate.chunk.endLine) {
       // The lexical lists give a unit's first piece its whole unit's lines (see lexicalCandidates).
@@ -372,6 +379,9 @@ export function fuse(
   symbol.forEach(({ folder, chunk }, index) => {
     entry(folder, chunk).fused += weights.symbol / (rrfK + index + 1);
   });
+  // Only the lists that took part count towards the most a chunk could get.
+  const best = [dense.length > 0 ? weights.dense : 0, lexical.length > 0 ? weights.lexical : 0, symbol.length > 0 ? weights.symbol : 0].reduce((sum, weight) => sum + Math.max(weight, 0), 0) / (rrfK + 1);
+  for (const candidate of byKey.values()) candidate.relevance = best > 0 ? Math.min(1, candidate.fused / best) : 0;
   // Ties (a chunk at the same rank in one list each) break by the dense score, then by position.
   return [...byKey.values()].sort(
     (a, b) =>
@@ -381,80 +391,4 @@ export function fuse(
       a.chunk.path.localeCompare(b.chunk.path) ||
       a.chunk.startLine - b.chunk.startLine,
   );
-}
-
-/**
- * Whether two line ranges are pieces of the same text: they overlap, and one does not merely enclose
- * the other (a class chunk spans its methods' lines, yet a method is a result of its own).
- */
-function sameText(a: SearchHit, b: SearchHit): boolean {
-  // Pieces of one split chunk are one text: consecutive ones touch without overlapping when the overlap
-  // was under a line, and a lexical unit encloses the pieces it was made of.
-  if (a.splitOf !== undefined && a.splitOf === b.splitOf && a.startLine <= b.endLine + 1 && b.startLine <= a.endLine + 1) return true;
-  if (a.startLine > b.endLine || b.startLine > a.endLine) return false;
-  if (a.startLine === b.startLine && a.endLine === b.endLine) return true;
-  const aEnclosesB = a.startLine <= b.startLine && a.endLine >= b.endLine;
-  const bEnclosesA = b.startLine <= a.startLine && b.endLine >= a.endLine;
-  return !aEnclosesB && !bEnclosesA;
-}
-
-/**
- * Folds a chunk into a better-ranked hit of the same file when they are pieces of the same text.
- * Folding is transitive: a hit that grows to touch another hit of its file absorbs that one too.
- */
-export function mergeOverlapping(candidates: readonly Candidate[]): SearchHit[] {
-  const hits: SearchHit[] = [];
-  const hitsByPath = new Map<string, SearchHit[]>();
-  for (const candidate of candidates) {
-    const { chunk } = candidate;
-    const fileKey = `${candidate.folder}\n${chunk.path}`;
-    const sameFile = hitsByPath.get(fileKey) ?? [];
-    hitsByPath.set(fileKey, sameFile);
-    const piece: SearchHit = {
-      folder: candidate.folder,
-      path: chunk.path,
-      startLine: chunk.startLine,
-      endLine: chunk.endLine,
-      language: chunk.language,
-      kind: chunk.kind,
-      symbol: chunk.symbol,
-      scope: chunk.scope,
-      signature: chunk.signature,
-      snippet: chunk.text,
-      snippetStartLine: chunk.startLine,
-      scores: { dense: candidate.dense, lexical: candidate.lexical, fused: candidate.fused },
-      chunkIds: [chunk.id],
-      splitOf: chunk.part ? JSON.stringify([chunk.kind, chunk.scope, chunk.symbol ?? null, chunk.part.count]) : undefined,
-    };
-    const survivor = sameFile.find((hit) => sameText(hit, piece));
-    if (!survivor) {
-      sameFile.push(piece);
-      hits.push(piece);
-      continue;
-    }
-    absorb(survivor, piece);
-    // The survivor may now reach hits it did not touch before; they are worse ranked, so it keeps its place.
-    for (let other = sameFile.find((hit) => hit !== survivor && sameText(hit, survivor)); other; other = sameFile.find((hit) => hit !== survivor && sameText(hit, survivor))) {
-      absorb(survivor, other);
-      sameFile.splice(sameFile.indexOf(other), 1);
-      hits.splice(hits.indexOf(other), 1);
-    }
-  }
-  return hits;
-}
-
-/** Widens `into` to cover `from`; keeps the best scores of both (the fused score is `into`'s, the better rank). */
-function absorb(into: SearchHit, from: SearchHit): void {
-  into.startLine = Math.min(into.startLine, from.startLine);
-  into.endLine = Math.max(into.endLine, from.endLine);
-  into.scores.dense = maxDefined(into.scores.dense, from.scores.dense);
-  into.scores.lexical = maxDefined(into.scores.lexical, from.scores.lexical);
-  into.scores.fused = Math.max(into.scores.fused, from.scores.fused);
-  into.chunkIds.push(...from.chunkIds);
-}
-
-function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.max(a, b);
 }

@@ -11,7 +11,8 @@ import { FolderIndex, type ChunkingSettings, type FolderIndexStatus } from '../f
 import type { IndexProgress, IndexResult } from '../indexing/indexer.ts';
 import type { DiscoveryOptions } from '../discovery/types.ts';
 import type { Quantization } from '../model/fingerprint.ts';
-import { fuse, mergeOverlapping, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
+import { rankedResults } from '../search/results.ts';
+import { fuse, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
 import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { chunksInRange, relationsOf, type ChunkRelationsView } from '../search/relations.ts';
 import { clearIndexDatabase } from '../store/clear-database.ts';
@@ -164,6 +165,23 @@ export interface SimilarRequest {
   startLine: number;
   endLine: number;
   k: number;
+}
+
+/** What Find Similar answers: the code above the model's calibrated threshold, and what lies just below it. */
+export interface SimilarResult {
+  hits: SearchHit[];
+  /**
+   * The next results under the threshold (up to `k`), most similar first: shown only when the user asks, since
+   * this model calls them unrelated.
+   */
+  belowThreshold: SearchHit[];
+  /** The calibrated "similar" threshold of the (first) folder's model; undefined before it was calibrated. */
+  threshold: number | undefined;
+}
+
+/** Whether two results share lines of one file. */
+function overlapping(a: SearchHit, b: SearchHit): boolean {
+  return a.folder === b.folder && a.path === b.path && a.startLine <= b.endLine && b.startLine <= a.endLine;
 }
 
 interface FolderEntry {
@@ -325,7 +343,7 @@ export class WorkspaceService {
   }
 
   /** Searches every folder with one ranking. Folders that fail to open are left out (their state says why). */
-  async search(query: string, options: { k?: number; languages?: string[]; pathGlob?: string; mode?: SearchMode }, signal?: AbortSignal): Promise<SearchResponse> {
+  async search(query: string, options: { k?: number; languages?: string[]; pathGlob?: string; excludeTests?: boolean; mode?: SearchMode }, signal?: AbortSignal): Promise<SearchResponse> {
     const settings = this.requireSettings();
     this.rememberQuery(query);
     await this.loadRuntime().catch(() => undefined);
@@ -338,6 +356,7 @@ export class WorkspaceService {
       weights: settings.search.weights,
       languages: options.languages,
       pathGlob: options.pathGlob,
+      excludeTests: options.excludeTests,
       expandCalls: settings.search.expandCalls,
       signal,
     });
@@ -360,12 +379,14 @@ export class WorkspaceService {
   }
 
   /** Chunks most similar to a piece of code (a selection), across folders, the selection itself excluded. */
-  async similar(request: SimilarRequest, signal?: AbortSignal): Promise<SearchHit[]> {
+  async similar(request: SimilarRequest, signal?: AbortSignal): Promise<SimilarResult> {
     // Embedded like a chunk (same header, same purpose), so it lands in the chunks' neighbourhood, and
     // by the model of each folder's active space.
     const text = embeddingText({ path: request.path, scope: [], signature: undefined, part: undefined, text: request.text });
     const vectors = new Map<string, Float32Array>();
     const dense: { folder: string; chunk: StoredChunk; similarity: number }[] = [];
+    const below: { folder: string; chunk: StoredChunk; similarity: number }[] = [];
+    let shownThreshold: number | undefined;
     for (const entry of this.folders.values()) {
       const index = await this.openFolder(entry).catch(() => undefined);
       if (!index) continue;
@@ -381,14 +402,19 @@ export class WorkspaceService {
           : [],
       );
       // Only what this model calls similar: its calibrated threshold, not a constant.
-      const threshold = (await this.threshold(entry.spec.key, 'similar', signal)) ?? -1;
-      for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k * 3, exclude)) {
-        if (similarity >= threshold) dense.push({ folder: entry.spec.key, chunk, similarity });
+      const threshold = await this.threshold(entry.spec.key, 'similar', signal);
+      shownThreshold ??= threshold;
+      for (const { chunk, similarity } of index.searcher.similarToVector(vector!, request.k * 6, exclude)) {
+        (similarity >= (threshold ?? -1) ? dense : below).push({ folder: entry.spec.key, chunk, similarity });
       }
     }
-    // Ranked like a search with only the dense list, so pieces of one split chunk come back as one result.
-    dense.sort((a, b) => b.similarity - a.similarity);
-    return mergeOverlapping(fuse(dense, [], [], { dense: 1, lexical: 0, symbol: 0 }, 60)).slice(0, request.k);
+    // Ranked like a search with only the dense list, so the pieces of one definition come back as one result.
+    const ranked = (list: typeof dense) => rankedResults(fuse(list.sort((a, b) => b.similarity - a.similarity), [], [], { dense: 1, lexical: 0, symbol: 0 }, 60));
+    const hits = ranked(dense).slice(0, request.k);
+    // A definition with a piece above the threshold is a result already: its other pieces are not "below" it.
+    const shown = new Set(hits.map((hit) => `${hit.folder}\n${hit.path}\n${hit.startLine}`));
+    const belowThreshold = ranked(below).filter((hit) => !shown.has(`${hit.folder}\n${hit.path}\n${hit.startLine}`) && !hits.some((other) => overlapping(other, hit)));
+    return { hits, belowThreshold: belowThreshold.slice(0, request.k), threshold: shownThreshold };
   }
 
   /**

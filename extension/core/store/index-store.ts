@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import type { Chunk } from '../chunking/types.ts';
+import type { Chunk, ChunkDefinition } from '../chunking/types.ts';
 import { StoreError, classifySqliteError, isStoreError } from '../errors.ts';
 import { lexicalText } from '../search/lexical.ts';
 import { lexicalUnits } from '../search/lexical-units.ts';
@@ -58,6 +58,8 @@ export interface StoredChunk {
    * for the other pieces of the unit, which have no lexical row of their own.
    */
   lexicalEndLine: number | undefined;
+  /** The definition the chunk is (a piece of): see `ChunkDefinition`. Undefined for statements, windows, and chunks stored before schema 8. */
+  definition?: ChunkDefinition;
 }
 
 /** A chunk's relations as stored (see `ChunkRelations`): names, each list sorted. */
@@ -223,6 +225,9 @@ interface ChunkRow {
   part_count: number | null;
   text: string;
   lexical_end_line: number | null;
+  definition_start_line: number | null;
+  definition_line: number | null;
+  head_end_line: number | null;
 }
 
 interface SpaceRow {
@@ -278,7 +283,8 @@ function toStoredFile(row: FileRow): StoredFile {
 }
 
 const CHUNK_COLUMNS = `c.id, f.path, c.chunker, c.content_hash, c.start_line, c.end_line, c.language, c.kind, c.symbol,
-  c.scope, c.signature, c.doc_comment, c.part_index, c.part_count, c.text, c.lexical_end_line`;
+  c.scope, c.signature, c.doc_comment, c.part_index, c.part_count, c.text, c.lexical_end_line, c.definition_start_line,
+  c.definition_line, c.head_end_line`;
 
 function toStoredChunk(row: ChunkRow): StoredChunk {
   return {
@@ -297,6 +303,10 @@ function toStoredChunk(row: ChunkRow): StoredChunk {
     part: row.part_index === null ? undefined : { index: row.part_index, count: row.part_count! },
     text: row.text,
     lexicalEndLine: row.lexical_end_line ?? undefined,
+    definition:
+      row.definition_start_line === null || row.definition_line === null
+        ? undefined
+        : { startLine: row.definition_start_line, line: row.definition_line, headEndLine: row.head_end_line ?? undefined },
   };
 }
 
@@ -560,8 +570,9 @@ export class IndexStore {
       } else {
         fileId = Number(this.database.prepare('INSERT INTO files (path, content_hash, size, mtime_ms, language) VALUES (?, ?, ?, ?, ?)').run(file.path, file.contentHash, file.size, file.mtimeMs, file.language).lastInsertRowid);
       }
-      const insertChunk = this.database.prepare(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text, lexical_end_line)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const insertChunk = this.database.prepare(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text, lexical_end_line,
+          definition_start_line, definition_line, head_end_line)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       const insertLexical = this.database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
       const insertSymbol = this.database.prepare('INSERT OR IGNORE INTO chunk_symbols (chunk_id, name, role) VALUES (?, ?, ?)');
       const pathWords = lexicalText(file.path);
@@ -574,6 +585,7 @@ export class IndexStore {
             fileId, chunker, ordinal, contentHash, chunk.startLine, chunk.endLine, chunk.language, chunk.kind,
             chunk.symbol ?? null, JSON.stringify(chunk.scope), chunk.signature ?? null, chunk.docComment ?? null,
             chunk.part?.index ?? null, chunk.part?.count ?? null, chunk.text, unit?.endLine ?? null,
+            chunk.definition?.startLine ?? null, chunk.definition?.line ?? null, chunk.definition?.headEndLine ?? null,
           ).lastInsertRowid);
           if (unit) insertLexical.run(id, pathWords, lexicalText([...chunk.scope, chunk.symbol ?? ''].join(' ')), lexicalText(unit.text));
           for (const role of RELATION_ROLES) for (const name of chunk.relations[role]) insertSymbol.run(id, name, role);
@@ -645,6 +657,25 @@ export class IndexStore {
         if (row) chunks.set(id, toStoredChunk(row));
       }
       return chunks;
+    });
+  }
+
+  /**
+   * The given chunks with every other piece of the split chunks among them (a split chunk's pieces have
+   * consecutive ordinals), in file and ordinal order, each once: what a definition holds is spread over its pieces.
+   */
+  withAllPieces(ids: readonly number[]): StoredChunk[] {
+    return this.run(() => {
+      const statement = this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks o
+        JOIN chunks c ON c.file_id = o.file_id AND c.chunker = o.chunker
+          AND c.ordinal BETWEEN o.ordinal - COALESCE(o.part_index, 0) AND o.ordinal - COALESCE(o.part_index, 0) + COALESCE(o.part_count, 1) - 1
+        JOIN files f ON f.id = c.file_id
+        WHERE o.id = ? ORDER BY c.ordinal`);
+      const chunks = new Map<number, StoredChunk>();
+      for (const id of ids) {
+        for (const row of statement.all(id) as ChunkRow[]) if (!chunks.has(row.id)) chunks.set(row.id, toStoredChunk(row));
+      }
+      return [...chunks.values()].sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine || a.id - b.id);
     });
   }
 

@@ -247,6 +247,19 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 8,
+    description: 'where each chunk\'s definition starts and where its signature is (filled when files are chunked again)',
+    up: (database) => {
+      // NULL until the indexer chunks the file again (RELATIONS_VERSION 2 asks for that; nothing is embedded):
+      // meanwhile search treats the chunk as having no definition, as it does statements.
+      database.exec(`
+        ALTER TABLE chunks ADD COLUMN definition_start_line INTEGER;
+        ALTER TABLE chunks ADD COLUMN definition_line INTEGER;
+        ALTER TABLE chunks ADD COLUMN head_end_line INTEGER;
+      `);
+    },
+  },
 ];
 
 /** The schema version this code writes. */

@@ -28,6 +28,8 @@ function summarise(chunk: Chunk): Record<string, unknown> {
     signature: chunk.signature,
     lines: [chunk.startLine, chunk.endLine],
     part: chunk.part === undefined ? undefined : [chunk.part.index, chunk.part.count],
+    // Where the definition starts, its signature line, and an outline's last head line.
+    definition: chunk.definition === undefined ? undefined : [chunk.definition.startLine, chunk.definition.line, chunk.definition.headEndLine ?? null],
     // The doc comment's first line with words in it, enough to see which comment was attached.
     doc: chunk.docComment?.split('\n').find((line) => /\w/.test(line))?.trim(),
   };

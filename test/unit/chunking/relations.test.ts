@@ -192,7 +192,7 @@ describe('chunk relations', () => {
       assert.ok(chunks.some((chunk) => chunk.relations.calls.length > 0 || chunk.relations.imports.length > 0), `${path} has relations`);
     }
     assert.deepEqual(warnings, []);
-    assert.equal(RELATIONS_VERSION, 1);
+    assert.equal(RELATIONS_VERSION, 2, "2: chunks also record where their definition and signature are");
   });
 
   it('stays fast and finds calls on 5,000-deep nesting without recursion', async () => {

@@ -35,9 +35,9 @@ test('the indexing notification says what is indexed, also while a first index i
 
 test('search hits become valid panel results and readable QuickPick rows', () => {
   const hit: SearchHit = {
-    folder: 'file:///work/app', path: 'src/<script>alert(1)</script>.ts', startLine: 3, endLine: 9, language: 'typescript', kind: 'method',
+    folder: 'file:///work/app', path: 'src/<script>alert(1)</script>.ts', startLine: 3, endLine: 9, openLine: 4, language: 'typescript', kind: 'method',
     symbol: 'parse', scope: ['Parser', 'parse'], signature: 'parse()', snippet: '\n  parse(input) {\n    return input;\n  }', snippetStartLine: 3,
-    scores: { dense: 0.8123, lexical: undefined, fused: 0.03 }, chunkIds: [1], splitOf: undefined,
+    summary: 'parse()', scores: { dense: 0.8123, lexical: undefined, fused: 0.03, relevance: 0.9 }, chunkIds: [1], splitOf: undefined,
   };
   const [result] = toPanelResults([hit], new Map([['file:///work/app', 'app']]));
   assert.ok(parseResult(result), 'the protocol accepts what the host sends');
@@ -45,12 +45,16 @@ test('search hits become valid panel results and readable QuickPick rows', () =>
   assert.equal(result!.scores.lexical, null);
   const row = quickPickText(result!, true);
   assert.equal(row.label, '$(symbol-method) Parser › parse');
-  assert.equal(row.description, 'app › src/<script>alert(1)</script>.ts:3 · 0.81');
-  assert.equal(row.detail, 'parse(input) {');
+  assert.equal(row.description, 'app › src/<script>alert(1)</script>.ts:4 · 0.90', 'the line it opens at, and one score: the relevance');
+  assert.equal(row.detail, 'parse()', 'the summary the core made');
   assert.equal(kindIcon('section'), 'markdown');
-  const documented = quickPickText({ ...result!, snippet: '/**\n * Whether a failed response is worth another try.\n */\nexport function isRetryable() {}' }, false);
+  // Results saved before summaries existed show their first line with words.
+  const saved = { ...result!, summary: undefined };
+  assert.equal(quickPickText({ ...saved, snippet: '\n  parse(input) {' }, false).detail, 'parse(input) {');
+  const documented = quickPickText({ ...saved, snippet: '/**\n * Whether a failed response is worth another try.\n */\nexport function isRetryable() {}' }, false);
   assert.equal(documented.detail, 'Whether a failed response is worth another try.', 'comment markers are not shown as the summary');
-  assert.equal(quickPickText({ ...result!, snippet: '# Loads the settings.\ndef load():' }, false).detail, 'Loads the settings.');
+  assert.equal(quickPickText({ ...saved, snippet: '# Loads the settings.\ndef load():' }, false).detail, 'Loads the settings.');
+  assert.equal(quickPickText({ ...saved, snippet: '    )\n    ...\n    return value' }, false).detail, 'return value', 'lines that carry nothing are skipped');
 });
 
 test('the model setting picks a bundled folder, or a custom folder unless an untrusted workspace names it', () => {

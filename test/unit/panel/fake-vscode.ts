@@ -164,7 +164,7 @@ export function resetFake(): void {
 interface FakeDocument {
   uri: Uri;
   lineCount: number;
-  lineAt(line: number): { range: Range };
+  lineAt(line: number): { range: Range; lineNumber: number; firstNonWhitespaceCharacterIndex: number };
 }
 
 export const workspace = {
@@ -177,7 +177,8 @@ export const workspace = {
       lineCount: lines.length,
       lineAt: (line: number) => {
         if (line < 0 || line >= lines.length) throw new Error(`Illegal line ${line}`);
-        return { range: new Range(new Position(line, 0), new Position(line, lines[line]!.length)) };
+        const text = lines[line]!;
+        return { range: new Range(new Position(line, 0), new Position(line, text.length)), lineNumber: line, firstNonWhitespaceCharacterIndex: text.length - text.trimStart().length };
       },
     };
   },

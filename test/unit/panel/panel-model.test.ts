@@ -6,7 +6,7 @@ import { parsePanelState, parseTradeoffReport } from '../../../extension/protoco
 import type { HostToPanel, PanelMigrationView, PanelResult, PanelToHost, PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
 import {
   Debouncer, displayOrder, formatLineRange, formatMilliseconds, formatScore, groupByFile, highlightRanges, languageChoices, moveSelection,
-  noticeText, PanelSession, queryTerms, RequestTracker, resultLabel, resultsSummary, resultTitle, snippetView, spansFolders, splitHighlights,
+  noticeText, PanelSession, queryTerms, RequestTracker, resultLabel, resultsSummary, resultTitle, scoreView, snippetStartsWith, snippetView, spansFolders, splitHighlights,
 } from '../../../webview/panel-model.ts';
 import type { SnippetLine, Timer } from '../../../webview/panel-model.ts';
 
@@ -245,6 +245,28 @@ describe('snippetView', () => {
   it('keeps blank lines and does not dedent lines with different indentation characters', () => {
     const view = snippetView('\tif (x) {\n\n    y();\n\t}', 1, []);
     assert.deepEqual(view.lines.map(text), ['\tif (x) {', '', '    y();', '\t}']);
+  });
+
+  it('starts at the first line that carries something: a piece of a split function may start with `)`', () => {
+    const view = snippetView('    )\n    ...\n    return merged\n', 20, []);
+    assert.deepEqual([view.lines[0]!.number, text(view.lines[0]!), view.hiddenBefore], [22, 'return merged', 2]);
+    assert.deepEqual(snippetView(')', 5, []).lines.map(text), [')'], 'a snippet of nothing but punctuation is shown as it is');
+  });
+});
+
+describe('result summary and score', () => {
+  it('does not repeat a summary that the snippet starts with', () => {
+    assert.equal(snippetStartsWith('  )\n  def parse(self):', 'def parse(self):'), true);
+    assert.equal(snippetStartsWith('def parse(self):\n  # Parse.', 'Parse.'), false);
+  });
+
+  it('shows one score, the relevance, with the others as details', () => {
+    const view = scoreView({ relevance: 0.8234, fused: 0.0271, dense: 0.47, lexical: 7.04 });
+    assert.equal(view.shown, '0.82');
+    assert.match(view.details, /relevance 0\.823/);
+    assert.match(view.details, /cosine 0\.470/);
+    assert.match(view.details, /BM25 7\.04/);
+    assert.equal(scoreView({ fused: 0.0271, dense: null, lexical: null }).shown, '0.027', 'results saved before the relevance existed show the fused score');
   });
 });
 

@@ -66,7 +66,9 @@ describe('parseFromPanel', () => {
       ['more than 50 languages', { filters: { languages: Array.from({ length: 51 }, (_, index) => `l${index}`), pathGlob: '' } }],
       ['glob over 500 characters', { filters: { languages: [], pathGlob: '*'.repeat(501) } }],
       ['glob missing', { filters: { languages: [] } }],
+      ['hide tests not a boolean', { filters: { languages: [], pathGlob: '', hideTests: 'yes' } }],
     ];
+    assert.deepEqual(parseFromPanel({ ...valid, filters: { ...filters, hideTests: true } }), { ...valid, filters: { ...filters, hideTests: true } }, 'hide tests is passed on');
     assert.ok(parseFromPanel(valid));
     assert.ok(parseFromPanel({ ...valid, query: 'x'.repeat(2000) }), 'exactly at the limit');
     for (const [name, change] of wrong) assert.equal(parseFromPanel({ ...valid, ...change }), undefined, name);

@@ -65,8 +65,8 @@ describe('relations in the panel protocol', () => {
 
   it('toPanelResults passes chunk ids and via on; fitResults and fitRelations clip to the limits', () => {
     const hit = {
-      folder: 'file:///work/repo', path: 'src/headers.ts', startLine: 1, endLine: 6, language: 'typescript', kind: 'function', symbol: 'parseHeaders', scope: [],
-      signature: undefined, snippet: 's', snippetStartLine: 1, scores: { dense: undefined, lexical: 2, fused: 0.01 }, chunkIds: [7], splitOf: undefined,
+      folder: 'file:///work/repo', path: 'src/headers.ts', startLine: 1, endLine: 6, openLine: 1, language: 'typescript', kind: 'function', symbol: 'parseHeaders', scope: [],
+      signature: undefined, summary: 's', snippet: 's', snippetStartLine: 1, scores: { dense: undefined, lexical: 2, fused: 0.01, relevance: 0.5 }, chunkIds: [7], splitOf: undefined,
       via: { calledBy: 12, name: 'parseHeaders' },
     };
     const [converted] = toPanelResults([hit], new Map([['file:///work/repo', 'repo']]));

@@ -362,6 +362,17 @@ describe('ResultsPanel: opening results', () => {
     assert.deepEqual([shown.revealed[0]?.start.line, shown.revealed[0]?.end.line, shown.revealed[0]?.end.character], [1, 2, 6]);
   });
 
+  it('puts the cursor on the line a result opens at (its definition\'s signature), revealing the whole range', async () => {
+    const folder = withWorkspace();
+    const setup = setUp();
+    const created = await openReady(setup);
+    await open(setup, created, { folder, path: 'src/a.ts', startLine: 1, endLine: 4, openLine: 3, preview: false });
+    const shown = fake.recorded.shown[0]!;
+    assert.deepEqual([shown.options.selection?.start.line, shown.options.selection?.start.character], [2, 0]);
+    assert.deepEqual([shown.revealed[0]?.start.line, shown.revealed[0]?.end.line], [0, 3], 'the whole result first');
+    assert.equal(shown.revealed[1]?.start.line, 2, 'then its opening line, should the result not fit the screen');
+  });
+
   it('previews without taking focus, in a column other than the panel\'s, and clamps lines past the end', async () => {
     const folder = withWorkspace();
     const setup = setUp();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fuse, mergeOverlapping } from '../../../extension/core/search/search.ts';
+import { rankedResults } from '../../../extension/core/search/results.ts';
+import { fuse } from '../../../extension/core/search/search.ts';
 import type { StoredChunk } from '../../../extension/core/store/index-store.ts';
 
 let nextId = 1;
@@ -37,29 +38,61 @@ test('the same chunk id in two folders stays two results', () => {
   const shared = chunk('same.ts', 1, 3);
   const fused = fuse([...denseOf([shared], 'one'), ...denseOf([shared], 'two')], [], [], { dense: 1, lexical: 1, symbol: 1 }, 60);
   assert.equal(fused.length, 2);
-  assert.deepEqual(mergeOverlapping(fused).map((hit) => hit.folder).sort(), ['one', 'two']);
+  assert.deepEqual(rankedResults(fused).map((hit) => hit.folder).sort(), ['one', 'two']);
 });
 
-test('overlapping pieces of one text merge, transitively; a class does not swallow its methods', () => {
-  const pieces = [chunk('f.ts', 10, 20), chunk('f.ts', 30, 40), chunk('f.ts', 19, 31)];
-  const merged = mergeOverlapping(fuse(denseOf(pieces), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+test('touching pieces of one split group merge, transitively; a class does not swallow its methods', () => {
+  const piece = (index: number, start: number, end: number) => chunk('f.ts', start, end, { kind: 'statements', part: { index, count: 3 } });
+  const merged = rankedResults(fuse(denseOf([piece(0, 10, 20), piece(2, 30, 40), piece(1, 19, 31)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(merged.length, 1, 'the third piece bridges the first two');
   assert.deepEqual([merged[0]!.startLine, merged[0]!.endLine], [10, 40]);
   assert.equal(merged[0]!.chunkIds.length, 3);
 
   const classChunk = chunk('g.ts', 1, 100, { kind: 'class', symbol: 'Parser' });
   const method = chunk('g.ts', 20, 30, { kind: 'method', symbol: 'parse', scope: ['Parser'] });
-  assert.equal(mergeOverlapping(fuse(denseOf([classChunk, method]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60)).length, 2);
+  assert.equal(rankedResults(fuse(denseOf([classChunk, method]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60)).length, 2);
 
   const part = (index: number, start: number, end: number) => chunk('h.ts', start, end, { symbol: 'long', part: { index, count: 3 } });
-  const adjacent = mergeOverlapping(fuse(denseOf([part(0, 1, 10), part(1, 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  const adjacent = rankedResults(fuse(denseOf([part(0, 1, 10), part(1, 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(adjacent.length, 1, 'touching pieces of one split chunk are one result');
   const unit = chunk('h.ts', 1, 30, { symbol: 'long', part: { index: 0, count: 3 } });
-  const unitAndPiece = mergeOverlapping(fuse(denseOf([part(2, 21, 30)]), lexicalOf([unit]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  const unitAndPiece = rankedResults(fuse(denseOf([part(2, 21, 30)]), lexicalOf([unit]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(unitAndPiece.length, 1, 'a lexical unit and a piece inside it are one result');
   const head = part(0, 1, 10);
-  const headAsUnit = mergeOverlapping(fuse(denseOf([head]), lexicalOf([{ ...head, endLine: 30 }]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  const headAsUnit = rankedResults(fuse(denseOf([head]), lexicalOf([{ ...head, endLine: 30 }]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.deepEqual([headAsUnit.length, headAsUnit[0]!.endLine], [1, 30], 'the first piece found by both lists keeps its unit\'s lines');
-  const unrelated = mergeOverlapping(fuse(denseOf([chunk('h.ts', 1, 10), chunk('h.ts', 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  const unrelated = rankedResults(fuse(denseOf([chunk('h.ts', 1, 10), chunk('h.ts', 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.equal(unrelated.length, 2, 'touching but separate chunks stay apart');
+});
+
+test('different definitions never merge, however their lines overlap', () => {
+  // requests' Session: a piece of the class outline (747-794) spans merge_environment_settings (749-778) and the
+  // start of get_adapter (780-...): merged, the method's result covered its neighbours.
+  const outline = { startLine: 386, line: 386, headEndLine: 418 };
+  const classPiece = chunk('sessions.py', 747, 794, { kind: 'class', symbol: 'Session', part: { index: 3, count: 5 }, definition: outline });
+  const merge = chunk('sessions.py', 749, 778, { kind: 'method', symbol: 'merge_environment_settings', scope: ['Session'], definition: { startLine: 749, line: 749, headEndLine: undefined } });
+  const adapter = chunk('sessions.py', 780, 792, { kind: 'method', symbol: 'get_adapter', scope: ['Session'], definition: { startLine: 780, line: 780, headEndLine: undefined } });
+  const results = rankedResults(fuse(denseOf([merge, classPiece, adapter]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual(
+    results.map((hit) => [hit.symbol, hit.startLine, hit.endLine, hit.openLine]),
+    [['merge_environment_settings', 749, 778, 749], ['Session', 386, 418, 386], ['get_adapter', 780, 792, 780]],
+    'each result is its own definition; the outline reports the class head',
+  );
+  // Statements that share a row with a function are not the function.
+  const statements = chunk('x.py', 1, 12, { kind: 'statements' });
+  const functionChunk = chunk('x.py', 12, 30, { kind: 'function', symbol: 'run', definition: { startLine: 12, line: 12, headEndLine: undefined } });
+  assert.equal(rankedResults(fuse(denseOf([statements, functionChunk]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60)).length, 2);
+});
+
+test('the pieces of one definition are one result from its first line, opening on its signature or the matched piece', () => {
+  const definition = { startLine: 100, line: 102, headEndLine: undefined };
+  const piece = (index: number, start: number, end: number) => chunk('r.py', start, end, { kind: 'method', symbol: 'resolve', scope: ['Mixin'], part: { index, count: 6 }, definition });
+  const deep = rankedResults(fuse(denseOf([piece(4, 160, 180)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual([deep[0]!.startLine, deep[0]!.endLine, deep[0]!.openLine], [100, 180, 160], 'a piece far down covers the definition from its start and opens where it matched');
+  const both = rankedResults(fuse(denseOf([piece(0, 100, 120), piece(4, 160, 180)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.equal(both.length, 1, 'pieces that do not touch are still one definition');
+  assert.deepEqual([both[0]!.startLine, both[0]!.endLine, both[0]!.openLine, both[0]!.chunkIds.length], [100, 180, 102, 2]);
+  const section = chunk('guide.md', 40, 60, { kind: 'section', symbol: 'Install', part: { index: 2, count: 3 }, definition: { startLine: 1, line: 1, headEndLine: undefined } });
+  const prose = rankedResults(fuse(denseOf([section]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual([prose[0]!.startLine, prose[0]!.endLine, prose[0]!.openLine], [40, 60, 40], 'prose reports the lines it holds');
 });

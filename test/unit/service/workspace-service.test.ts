@@ -52,7 +52,7 @@ describe('workspace service with two folders (multi-root)', () => {
   });
 
   test('find similar excludes the selection itself', async () => {
-    const hits = await service.similar({ folder: 'file:///frontend', path: 'web/circle.ts', text: 'context.arc(0, 0, radius, 0, Math.PI * 2);', startLine: 3, endLine: 3, k: 5 });
+    const { hits } = await service.similar({ folder: 'file:///frontend', path: 'web/circle.ts', text: 'context.arc(0, 0, radius, 0, Math.PI * 2);', startLine: 3, endLine: 3, k: 5 });
     assert.ok(hits.every((hit) => !(hit.folder === 'file:///frontend' && hit.path === 'web/circle.ts')));
     const overlapping = hits.some((a, i) => hits.some((b, j) => i < j && a.folder === b.folder && a.path === b.path && a.startLine <= b.endLine && b.startLine <= a.endLine));
     assert.equal(overlapping, false, 'pieces of one chunk come back merged');
@@ -169,9 +169,13 @@ describe('a model change through the service: report, decision, cutover, rollbac
     const duplicateThreshold = (await service.threshold('k', 'duplicate'))!;
     assert.ok(similarThreshold > 0 && similarThreshold < duplicateThreshold && duplicateThreshold < 1, `${similarThreshold} < ${duplicateThreshold}`);
     const copied = MIGRATION_FILES['src/legacy/text-utils.ts']!;
-    const hits = await service.similar({ folder: 'k', path: 'src/legacy/text-utils.ts', text: copied, startLine: 1, endLine: copied.split('\n').length, k: 10 });
+    const { hits, belowThreshold, threshold } = await service.similar({ folder: 'k', path: 'src/legacy/text-utils.ts', text: copied, startLine: 1, endLine: copied.split('\n').length, k: 10 });
     assert.ok(hits.length > 0);
+    assert.equal(threshold, similarThreshold, 'the threshold used is reported');
     assert.ok(hits.every((hit) => hit.scores.dense! >= similarThreshold), 'nothing below the calibrated threshold');
+    assert.ok(belowThreshold.length > 0, 'what lies below the threshold is offered separately');
+    assert.ok(belowThreshold.every((hit) => hit.scores.dense! < similarThreshold), 'below means below');
+    assert.ok(belowThreshold.every((hit) => !hits.some((shown) => shown.path === hit.path && shown.startLine <= hit.endLine && hit.startLine <= shown.endLine)), 'never a piece of a result already shown');
     const [duplicates] = await service.duplicates();
     assert.equal(duplicates!.result!.threshold, duplicateThreshold);
     const exact = duplicates!.result!.groups.find((group) => group.kind === 'exact')!;

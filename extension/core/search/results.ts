@@ -1,0 +1,159 @@
+// From ranked chunks to results. A result names one definition (or one statements group, section or window) and
+// its label, range, snippet and the line it opens at all describe that one thing:
+// - the pieces of one code definition (a function split to fit the model's window, a lexical unit) are one result,
+//   from the definition's first line, opening on its signature (or on the matched piece further down);
+// - an outline (a class whose big members are chunks of their own) reports its head, the header, docstring and
+//   fields: its line range spans its members' bodies, which are results of their own;
+// - Markdown sections, statements and windows report exactly the lines they hold; touching pieces of one merge.
+// Different definitions never merge, whatever their lines: a class piece overlapping a method once widened the
+// method's result over its neighbours (`merge_environment_settings` reported as lines 750–868 of requests).
+import type { StoredChunk } from '../store/index-store.ts';
+import type { SearchHit } from './search.ts';
+import { chunkSummary } from './summary.ts';
+
+/** A chunk ranked by fusion (the shape `fuse` returns). */
+export interface RankedChunk {
+  folder: string;
+  chunk: StoredChunk;
+  dense: number | undefined;
+  lexical: number | undefined;
+  fused: number;
+  /** `fused` over the most any chunk could get with these weights (first in every list): 0 to 1. */
+  relevance: number;
+}
+
+/** The lines a result on one chunk reports, and the line it opens at. */
+export interface ResultExtent {
+  startLine: number;
+  endLine: number;
+  openLine: number;
+}
+
+/** Where a result on this chunk starts and ends, and where it opens (see the rules at the top of this file). */
+export function resultExtent(chunk: StoredChunk): ResultExtent {
+  const definition = chunk.definition;
+  if (definition === undefined) return { startLine: chunk.startLine, endLine: chunk.endLine, openLine: chunk.startLine };
+  if (definition.headEndLine !== undefined) return { startLine: definition.startLine, endLine: definition.headEndLine, openLine: definition.line };
+  if (chunk.kind === 'section') {
+    // Prose reports the lines it holds: a piece deep in a long section is not widened to its heading.
+    const holdsHeading = chunk.startLine <= definition.line && definition.line <= chunk.endLine;
+    return { startLine: chunk.startLine, endLine: chunk.endLine, openLine: holdsHeading ? definition.line : chunk.startLine };
+  }
+  // A piece below the signature opens where it matched; a piece above it (a long doc comment) reaches down to it.
+  const below = chunk.startLine > definition.line;
+  return { startLine: definition.startLine, endLine: Math.max(chunk.endLine, definition.line), openLine: below ? chunk.startLine : definition.line };
+}
+
+/**
+ * The key shared by every piece of one code definition; undefined for chunks that are results only with the
+ * pieces they touch (sections, statements, windows, chunks stored before definitions were recorded).
+ */
+function definitionKey(candidate: RankedChunk): string | undefined {
+  const { chunk } = candidate;
+  if (chunk.definition === undefined || chunk.kind === 'section') return undefined;
+  return JSON.stringify([candidate.folder, chunk.path, chunk.kind, chunk.definition.startLine, chunk.symbol ?? null]);
+}
+
+/** Names the split chunk a piece belongs to, so that touching pieces of one statements group or section merge. */
+function splitKey(chunk: StoredChunk): string | undefined {
+  return chunk.part ? JSON.stringify([chunk.kind, chunk.scope, chunk.symbol ?? null, chunk.part.count, chunk.definition?.startLine ?? null]) : undefined;
+}
+
+/**
+ * The code a result shows, with the line of its first line. An outline shows its head when the chunk holds it, else
+ * its signature line: its stubs (`def get(self): ...`) stand for other results.
+ */
+function snippetOf(chunk: StoredChunk): { snippet: string; snippetStartLine: number } {
+  const head = chunk.definition?.headEndLine;
+  if (head === undefined || chunk.definition === undefined) return { snippet: chunk.text, snippetStartLine: chunk.startLine };
+  if (chunk.startLine <= chunk.definition.startLine) {
+    return { snippet: chunk.text.split('\n').slice(0, head - chunk.startLine + 1).join('\n'), snippetStartLine: chunk.startLine };
+  }
+  return { snippet: chunk.signature ?? chunk.text, snippetStartLine: chunk.definition.line };
+}
+
+function toHit(candidate: RankedChunk): SearchHit {
+  const { chunk } = candidate;
+  const extent = resultExtent(chunk);
+  return {
+    folder: candidate.folder,
+    path: chunk.path,
+    startLine: extent.startLine,
+    endLine: extent.endLine,
+    openLine: extent.openLine,
+    language: chunk.language,
+    kind: chunk.kind,
+    symbol: chunk.symbol,
+    scope: chunk.scope,
+    signature: chunk.signature,
+    summary: chunkSummary(chunk),
+    ...snippetOf(chunk),
+    scores: { dense: candidate.dense, lexical: candidate.lexical, fused: candidate.fused, relevance: candidate.relevance },
+    chunkIds: [chunk.id],
+    splitOf: splitKey(chunk),
+  };
+}
+
+/** Whether two results without a definition key are pieces of one text: touching pieces of one split, or the same lines. */
+function samePieces(a: SearchHit, b: SearchHit): boolean {
+  if (a.splitOf !== undefined && a.splitOf === b.splitOf && a.startLine <= b.endLine + 1 && b.startLine <= a.endLine + 1) return true;
+  return a.startLine === b.startLine && a.endLine === b.endLine;
+}
+
+/**
+ * Turns ranked chunks into results, best first: the pieces of one definition fold into its best-ranked one, and
+ * so do touching pieces of one split statements group or section (transitively: a piece that bridges two joins
+ * them). A result keeps the place of its best piece.
+ */
+export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
+  const hits: SearchHit[] = [];
+  const byDefinition = new Map<string, SearchHit>();
+  const piecesByFile = new Map<string, SearchHit[]>();
+  for (const candidate of candidates) {
+    const piece = toHit(candidate);
+    const key = definitionKey(candidate);
+    if (key !== undefined) {
+      const survivor = byDefinition.get(key);
+      if (survivor) absorb(survivor, piece);
+      else {
+        byDefinition.set(key, piece);
+        hits.push(piece);
+      }
+      continue;
+    }
+    const fileKey = `${candidate.folder}\n${candidate.chunk.path}`;
+    const sameFile = piecesByFile.get(fileKey) ?? [];
+    piecesByFile.set(fileKey, sameFile);
+    const survivor = sameFile.find((hit) => samePieces(hit, piece));
+    if (!survivor) {
+      sameFile.push(piece);
+      hits.push(piece);
+      continue;
+    }
+    absorb(survivor, piece);
+    // The survivor may now touch pieces it did not touch before; they are worse ranked, so it keeps its place.
+    for (let other = sameFile.find((hit) => hit !== survivor && samePieces(hit, survivor)); other; other = sameFile.find((hit) => hit !== survivor && samePieces(hit, survivor))) {
+      absorb(survivor, other);
+      sameFile.splice(sameFile.indexOf(other), 1);
+      hits.splice(hits.indexOf(other), 1);
+    }
+  }
+  return hits;
+}
+
+/** Widens `into` to cover `from`; keeps the best scores of both (the fused score and the open line are `into`'s, the better rank). */
+function absorb(into: SearchHit, from: SearchHit): void {
+  into.startLine = Math.min(into.startLine, from.startLine);
+  into.endLine = Math.max(into.endLine, from.endLine);
+  into.scores.dense = maxDefined(into.scores.dense, from.scores.dense);
+  into.scores.lexical = maxDefined(into.scores.lexical, from.scores.lexical);
+  into.scores.fused = Math.max(into.scores.fused, from.scores.fused);
+  into.scores.relevance = Math.max(into.scores.relevance, from.scores.relevance);
+  into.chunkIds.push(...from.chunkIds);
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}
