@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The `semsearch` command. Runs the TypeScript sources directly (Node 24 strips the types), so it
-// works from a checkout or `npm link` without a build step.
-import { main } from '../extension/cli/main.ts';
+// The `semsearch` command. Runs the TypeScript sources directly (Node 24 strips the types), so it works from a
+// checkout or `npm link` without a build step. Under an older Node (the machine's, first on PATH) it runs
+// itself again with the project's Node (scripts/node.mjs: the one scripts/setup.sh installed under .tools/),
+// so no shell set-up is needed. Nothing here may need Node 24 before that check.
+import { fileURLToPath } from 'node:url';
+import { isProjectNode, runWithProjectNode } from '../scripts/node.mjs';
 
-process.exitCode = await main(process.argv.slice(2));
+if (isProjectNode()) {
+  const { main } = await import('../extension/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+} else {
+  await runWithProjectNode([fileURLToPath(import.meta.url), ...process.argv.slice(2)], 'semsearch');
+}

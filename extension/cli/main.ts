@@ -30,6 +30,7 @@ import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/mi
 import { migrationReport, qualityDropped, type Histogram, type MigrationReport } from '../core/migration/report.ts';
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
+import { foldedLinksText } from '../core/discovery/folded-links.ts';
 import { ProgressLine } from './progress.ts';
 import { watchTree } from './watch-tree.ts';
 import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
@@ -478,6 +479,8 @@ async function commandStatus(argv: string[]): Promise<void> {
       ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors (${space.storage}), ${space.missing} missing`),
       `skipped    ${status.skips.length === 0 ? 'nothing' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
     ];
+    const folded = foldedLinksText(status.skips);
+    if (folded !== undefined) lines.push(`folded     ${folded}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await index.close();

@@ -7,6 +7,7 @@ import { showQuickSearch } from './quick-search.ts';
 import { toPanelResults } from './results.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { findDuplicates } from './duplicates.ts';
+import { foldedLinksText } from '../core/discovery/folded-links.ts';
 import type { MigrationUi } from './migration.ts';
 import type { TradeoffUi } from './tradeoffs.ts';
 import type { ModelEvaluationUi } from './model-evaluation.ts';
@@ -153,6 +154,8 @@ async function showStatus(controller: Controller, statusDocument: StatusDocument
         ...status.spaces.map((space) => `  - \`${space.id}\` ${space.modelId} [${space.state}]: ${space.vectors} vectors, ${space.missing} missing`),
         `- **Skipped files**: ${status.skips.length === 0 ? 'none' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
       );
+      const folded = foldedLinksText(status.skips);
+      if (folded !== undefined) lines.push(`- **Folded symlinks**: ${folded}`);
     }
     if (folder.state.lastRun) {
       const run = folder.state.lastRun;

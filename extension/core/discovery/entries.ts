@@ -138,6 +138,17 @@ function isInside(realPath: string, realRoot: string): boolean {
   return realPath.startsWith(realRoot.endsWith(path.sep) ? realRoot : `${realRoot}${path.sep}`);
 }
 
+/** Where a symlink leads: its real path, and that path relative to the root ('/' separators) when it lies inside. */
+async function linkTarget(
+  context: DiscoveryContext,
+  root: RootState,
+  entryPath: string,
+): Promise<{ realPath: string; outside: true } | { realPath: string; outside: false; relativePath: string }> {
+  const realPath = await context.files.realpath(entryPath);
+  if (!isInside(realPath, root.realRoot)) return { realPath, outside: true };
+  return { realPath, outside: false, relativePath: path.relative(root.realRoot, realPath).split(path.sep).join('/') };
+}
+
 /** Resolves a root, or says why it cannot be walked. */
 export async function resolveRoot(
   context: DiscoveryContext,
@@ -241,10 +252,12 @@ export async function decideEntry(context: DiscoveryContext, folder: Folder, nam
 
   if (isFolder) {
     let identity: string;
+    let foldedInto: string | undefined;
     try {
-      if (viaSymlink && !context.followSymlinksOutsideRoot) {
-        const target = await context.files.realpath(entryPath);
-        if (!isInside(target, root.realRoot)) return skipped(root, relativePath, 'outside-root', true, target);
+      if (viaSymlink) {
+        const target = await linkTarget(context, root, entryPath);
+        if (target.outside && !context.followSymlinksOutsideRoot) return skipped(root, relativePath, 'outside-root', true, target.realPath);
+        if (!target.outside) foldedInto = target.relativePath;
       }
       identity = await context.files.identity(entryPath);
     } catch (error) {
@@ -255,6 +268,8 @@ export async function decideEntry(context: DiscoveryContext, folder: Folder, nam
         return skipped(root, relativePath, 'symlink-loop', true, `leads back to ${above.relativePath === '' ? 'the root' : above.relativePath}`);
       }
     }
+    // The target is walked under its own path; walking it here too would index every file in it twice.
+    if (foldedInto !== undefined) return skipped(root, relativePath, 'folded-symlink', true, foldedInto);
     return { type: 'folder', path: entryPath, relativePath, identity };
   }
 
@@ -272,9 +287,11 @@ export async function decideEntry(context: DiscoveryContext, folder: Folder, nam
 
   let sample: Buffer;
   try {
-    if (viaSymlink && !context.followSymlinksOutsideRoot) {
-      const target = await context.files.realpath(entryPath);
-      if (!isInside(target, root.realRoot)) return skipped(root, relativePath, 'outside-root', false, target);
+    if (viaSymlink) {
+      const target = await linkTarget(context, root, entryPath);
+      // A file linked from inside the root is indexed once, under its real path.
+      if (!target.outside) return skipped(root, relativePath, 'folded-symlink', false, target.relativePath);
+      if (!context.followSymlinksOutsideRoot) return skipped(root, relativePath, 'outside-root', false, target.realPath);
     }
     stats ??= await context.files.stat(entryPath);
     // The listing may be stale: the file can have been replaced by a FIFO, which must never be opened.

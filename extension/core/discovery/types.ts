@@ -6,7 +6,10 @@ import type { IgnoreRuleCache } from './ignore-rules.ts';
 export interface DiscoveredFile {
   /** The root folder it was found under, as an absolute path. */
   readonly root: string;
-  /** `root` joined with `relativePath`, in the platform's form. May go through a followed symlink. */
+  /**
+   * `root` joined with `relativePath`, in the platform's form. Goes through a symlink only when the root is
+   * reached through one, or a link out of the root was followed (`followSymlinksOutsideRoot`).
+   */
   readonly absolutePath: string;
   /** The path relative to `root`, always with '/' separators. */
   readonly relativePath: string;
@@ -27,6 +30,7 @@ export const SKIP_REASONS = [
   'minified',
   'generated',
   'symlink-loop',
+  'folded-symlink',
   'outside-root',
   'broken-symlink',
   'unreadable',
@@ -46,6 +50,8 @@ export const SKIP_REASONS = [
  * - `minified`: minified code or data (see the README for the rule).
  * - `generated`: a lock file, a `*.min.js`-style name, or an `@generated` / `DO NOT EDIT` marker near the top.
  * - `symlink-loop`: a symlink (or mount) leading back to a folder already on the current path, or an ELOOP chain.
+ * - `folded-symlink`: a symlink (to a file or a folder) whose target lies inside the root: the target is indexed
+ *   once, under its real path (the `detail`), by the walk's own rules, never also under the link's path.
  * - `outside-root`: a symlink whose target lies outside the root, while `followSymlinksOutsideRoot` is off;
  *   also a `classifyFile` path that climbs out of its root with `..`.
  * - `broken-symlink`: a symlink whose target does not exist.
@@ -107,7 +113,10 @@ export interface DiscoveryOptions {
   readonly skipGenerated?: boolean;
   /** Skip minified files (default true). */
   readonly skipMinified?: boolean;
-  /** Follow symlinks whose target is outside the root (default false: they count as 'outside-root'). */
+  /**
+   * Follow symlinks whose target is outside the root (default false: they count as 'outside-root'). Links to
+   * targets inside the root are never followed, whatever this says: they are 'folded-symlink'.
+   */
   readonly followSymlinksOutsideRoot?: boolean;
   /** Match ignore rules and globs without regard to case (default: true on macOS and Windows, false elsewhere). */
   readonly caseInsensitive?: boolean;

@@ -9,6 +9,7 @@ import type { Chunk, Chunker } from '../chunking/types.ts';
 import { decodeSample } from '../discovery/content.ts';
 import { FileClassifier } from '../discovery/classify.ts';
 import { discoverFiles } from '../discovery/walk.ts';
+import { skipExample } from '../discovery/folded-links.ts';
 import { DEFAULT_MAX_FILE_BYTES } from '../discovery/defaults.ts';
 import { readFileConsistently, withReadSkips } from '../discovery/read-file.ts';
 import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary, SkippedEntry } from '../discovery/types.ts';
@@ -387,7 +388,7 @@ class IndexRun {
       store.replaceSkips(
         Object.entries(this.result.skips.skipped)
           .filter(([, count]) => count > 0)
-          .map(([reason, count]) => ({ reason, count, examples: (this.result.skips!.examples[reason as keyof DiscoverySummary['examples']] ?? []).map((skip) => skip.relativePath) })),
+          .map(([reason, count]) => ({ reason, count, examples: (this.result.skips!.examples[reason as keyof DiscoverySummary['examples']] ?? []).map(skipExample) })),
       );
       // Removals come last, so a file renamed during this run finds its chunks' vectors still there.
       this.progress.phase = 'removing';

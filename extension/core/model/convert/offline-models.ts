@@ -1,8 +1,8 @@
 // The offline models this project builds from npm packages, and the cache that keeps `npm run models`
 // from rebuilding them when nothing they are made from has changed.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,18 @@ export const OFFLINE_MODELS: OfflineModel[] = [
   },
 ];
 
-const STAMP_FILE = '.build-key';
+/**
+ * Written last into a built folder: the build key and the size and SHA-256 of every file the build wrote.
+ * The folder is up to date only when the key matches and every recorded file is still there, unchanged: a
+ * deleted or truncated `onnx/model.onnx` is rebuilt, not reported as up to date.
+ */
+const STAMP_FILE = '.build-stamp.json';
+
+interface BuildStamp {
+  key: string;
+  /** Relative path (with `/`) → what the build wrote there. */
+  files: Record<string, { size: number; sha256: string }>;
+}
 
 /**
  * The converter code that shapes a model's bytes: the converters (convert/), the ONNX writer (onnx/)
@@ -62,18 +73,86 @@ export function buildKey(model: OfflineModel): string {
   return hash.digest('hex');
 }
 
-/** Whether the folder holds a complete build made with the current key. */
-export function isUpToDate(model: OfflineModel, outputDirectory: string): boolean {
-  const stamp = path.join(outputDirectory, STAMP_FILE);
-  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === buildKey(model);
+/** The files of a built folder (relative paths with `/`, sorted), the stamp excepted. */
+function builtFiles(outputDirectory: string): string[] {
+  const files: string[] = [];
+  const visit = (relative: string) => {
+    for (const entry of readdirSync(path.join(outputDirectory, relative), { withFileTypes: true })) {
+      const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) visit(child);
+      else if (entry.isFile() && !child.startsWith(STAMP_FILE)) files.push(child);
+    }
+  };
+  visit('');
+  return files.sort();
 }
 
-/** Builds one model unless it is up to date; returns whether it was built. */
-export async function ensureOfflineModel(model: OfflineModel, modelsDirectory: string, force = false): Promise<boolean> {
+function sha256Of(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function readStamp(outputDirectory: string): BuildStamp | undefined {
+  try {
+    const stamp = JSON.parse(readFileSync(path.join(outputDirectory, STAMP_FILE), 'utf8')) as Partial<BuildStamp>;
+    if (typeof stamp.key !== 'string' || stamp.files === null || typeof stamp.files !== 'object') return undefined;
+    return stamp as BuildStamp;
+  } catch {
+    // No stamp (never built, or a build interrupted before its end) or one in an older format: rebuild.
+    return undefined;
+  }
+}
+
+/** Why the folder needs a build, or undefined when it holds a complete, intact build made with the current key. */
+export function staleReason(model: OfflineModel, outputDirectory: string): string | undefined {
+  const stamp = readStamp(outputDirectory);
+  if (stamp === undefined) return 'no build record';
+  if (stamp.key !== buildKey(model)) return 'its sources or converter changed';
+  const recorded = Object.entries(stamp.files);
+  if (recorded.length === 0) return 'the build record lists no files';
+  for (const [relative, expected] of recorded) {
+    const file = path.join(outputDirectory, ...relative.split('/'));
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      return `${relative} is missing`;
+    }
+    // The size is checked first: it catches truncation without reading the file.
+    if (size !== expected.size) return `${relative} has ${size} bytes, the build wrote ${expected.size}`;
+    if (sha256Of(file) !== expected.sha256) return `${relative} differs from what the build wrote`;
+  }
+  return undefined;
+}
+
+/** Whether the folder holds a complete, intact build made with the current key. */
+export function isUpToDate(model: OfflineModel, outputDirectory: string): boolean {
+  return staleReason(model, outputDirectory) === undefined;
+}
+
+/** What one call of ensureOfflineModel did: built (and why) or found up to date. */
+export interface EnsureResult {
+  built: boolean;
+  /** Why it was built (`--force`, a missing file, a changed converter…); absent when up to date. */
+  reason?: string;
+}
+
+/** Builds one model unless it is up to date. */
+export async function ensureOfflineModel(model: OfflineModel, modelsDirectory: string, force = false): Promise<EnsureResult> {
   const outputDirectory = path.join(modelsDirectory, model.name);
-  if (!force && isUpToDate(model, outputDirectory)) return false;
+  const reason = force ? 'forced' : staleReason(model, outputDirectory);
+  if (reason === undefined) return { built: false };
+  // The old stamp goes first: a build interrupted after this point is redone next time.
+  await rm(path.join(outputDirectory, STAMP_FILE), { force: true });
   await model.build(outputDirectory);
-  // The stamp is written last: a build interrupted before it is redone next time.
-  await writeFile(path.join(outputDirectory, STAMP_FILE), `${buildKey(model)}\n`);
-  return true;
+  const files: BuildStamp['files'] = {};
+  for (const relative of builtFiles(outputDirectory)) {
+    const file = path.join(outputDirectory, ...relative.split('/'));
+    files[relative] = { size: statSync(file).size, sha256: sha256Of(file) };
+  }
+  const stamp: BuildStamp = { key: buildKey(model), files };
+  // The stamp is written last, whole (renamed in), so a half-written stamp never reads as a build.
+  const stampFile = path.join(outputDirectory, STAMP_FILE);
+  await writeFile(`${stampFile}.partial`, `${JSON.stringify(stamp, null, 2)}\n`);
+  await rename(`${stampFile}.partial`, stampFile);
+  return { built: true, reason };
 }
