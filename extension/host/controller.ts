@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FolderSpec, ServiceError, ServiceSettings, ServiceState } from '../core/service/workspace-service.ts';
+import type { IndexProgress } from '../core/indexing/indexer.ts';
+import { RunsProgress } from '../core/indexing/progress.ts';
 import type { SearchRequestOptions } from '../protocol/worker-protocol.ts';
 import type { StorageOption } from '../core/store/storage-option.ts';
 import type { IndexState, PanelRelatedChunk, PanelRelations, PanelResult } from '../protocol/panel-protocol.ts';
@@ -110,15 +112,14 @@ export class Controller implements vscode.Disposable {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: kind === 'rebuild' ? 'Rebuilding the semantic index' : 'Indexing for semantic search', cancellable: true },
       async (progress, token) => {
+        // The same figure as the status bar: every folder's run in one share that never goes back.
+        const runs = new RunsProgress<IndexProgress>();
         let reported = 0;
-        const subscription = this.client.onProgress(({ progress: update }) => {
-          const total = update.filesToIndex + update.chunksToEmbed;
-          const done = update.filesIndexed + update.chunksEmbedded;
-          const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-          progress.report({
-            increment: Math.max(0, percent - reported),
-            message: progressMessage(update),
-          });
+        const subscription = this.client.onProgress(({ folder, progress: update }) => {
+          runs.set(folder, update);
+          const figure = runs.figure();
+          const percent = figure.fraction === undefined ? reported : Math.floor(figure.fraction * 100);
+          progress.report({ increment: Math.max(0, percent - reported), message: progressMessage(runs.list(), figure) });
           reported = Math.max(reported, percent);
         });
         try {
