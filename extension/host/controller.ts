@@ -16,7 +16,7 @@ import { ensureModel, modelNeedsDownload, type EnsuredModel } from './model-down
 import { IndexClient, WorkerRequestError } from './index-client.ts';
 import { toPanelResults } from './results.ts';
 import { StatusBar } from './status-bar.ts';
-import { errorActions, overallPhase, progressMessage } from './status-text.ts';
+import { errorActions, migrationContextKeys, overallPhase, progressMessage } from './status-text.ts';
 import { openResultLocation, type ResultLocation } from './open-result.ts';
 
 /** Paths changed at once beyond which a full run is cheaper than updating them one by one (a branch switch). */
@@ -47,6 +47,8 @@ export class Controller implements vscode.Disposable {
   private configured: Promise<void> | undefined;
   private modelWatcher: { directory: string; disposable: vscode.Disposable } | undefined;
   private readonly indexStatusEmitter = new vscode.EventEmitter<void>();
+  /** The context keys set last (see setContext). */
+  private readonly contextKeys = new Map<string, boolean>();
   /** Fires when the index state changes (the panel shows it). */
   readonly onDidChangeIndexStatus = this.indexStatusEmitter.event;
 
@@ -250,9 +252,17 @@ export class Controller implements vscode.Disposable {
   private onState(state: ServiceState): void {
     this.statusBar.update(state);
     this.indexStatusEmitter.fire();
-    void vscode.commands.executeCommand('setContext', 'semanticSearch.paused', state.paused);
+    this.setContext('semanticSearch.paused', state.paused);
+    for (const [key, value] of Object.entries(migrationContextKeys(state.folders))) this.setContext(key, value);
     if (state.modelError) this.reportError(state.modelError, undefined);
     for (const folder of state.folders) if (folder.error) this.reportError(folder.error, folder.name);
+  }
+
+  /** Sets a context key for `when` clauses, only when its value changes (states arrive often while indexing). */
+  private setContext(key: string, value: boolean): void {
+    if (this.contextKeys.get(key) === value) return;
+    this.contextKeys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
   }
 
   private reportError(error: ServiceError, folderName: string | undefined): void {

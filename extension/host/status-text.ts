@@ -95,6 +95,22 @@ export function migrationLine(folder: Pick<FolderState, 'name' | 'migration'>): 
   return `${folder.name}: cut over (${models}); Roll Back is possible`;
 }
 
+/**
+ * The context keys the command palette's `when` clauses read (package.json, menus.commandPalette): the
+ * migration commands show only when they can do something.
+ */
+export function migrationContextKeys(folders: readonly Pick<FolderState, 'migration'>[]): Record<'semanticSearch.migrationExists' | 'semanticSearch.migrationPending' | 'semanticSearch.canRollBack', boolean> {
+  const migrations = folders.map((folder) => folder.migration).filter((migration) => migration !== undefined);
+  return {
+    // A report exists (or can be made) for a migration being built, waiting, or cut over and still retained.
+    'semanticSearch.migrationExists': migrations.length > 0,
+    // Cut Over needs a complete new index that waits for the user.
+    'semanticSearch.migrationPending': migrations.some((migration) => migration.phase === 'awaiting-decision'),
+    // Roll Back abandons a build or a waiting index, or returns to the index a cutover replaced while it is kept.
+    'semanticSearch.canRollBack': migrations.some((migration) => migration.phase !== 'cut-over' || migration.canRollBack),
+  };
+}
+
 /** The buttons an error notification offers: the next step its reason calls for, then the log. */
 export function errorActions(error: Pick<ServiceError, 'kind' | 'reason'>): string[] {
   if (error.kind === 'model') return [error.reason === 'model-changed' ? 'Reload Model' : 'Change Model Setting', 'Open Log'];

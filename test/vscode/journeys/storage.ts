@@ -34,12 +34,12 @@ export default defineJourney({
         return searchInQuickPick(page, 'retry a failed request', 'retry.ts');
       });
     await panel.locator('[data-testid="tradeoff-apply-1"]').click();
-    await waitForNotification(page, /converting the index to int8/, 120_000);
+    await waitForNotification(page, /converting the index to store its vectors as int8/, 120_000);
     await step('int8-applied');
     // Searches go on while the index converts.
     await searchRetryOnce();
     await page.keyboard.press('Escape');
-    await waitForNotification(page, /now answers with use-lite \(int8\)/, 120_000);
+    await waitForNotification(page, /now answers with use-lite \(vectors stored as int8\)/, 120_000);
     await waitForIndexReady(page);
     await step('int8-index-in-use');
     await searchRetryOnce();
