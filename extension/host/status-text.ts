@@ -62,9 +62,9 @@ export function deviceLine(model: Pick<ModelState, 'provider' | 'cpuFallbackReas
   return `Running on ${name}${model.cpuFallbackReason ? ' (no GPU could be used; the status view says why)' : ''}`;
 }
 
-/** "Universal Sentence Encoder lite (model weights int8)": the weights, never to be confused with how vectors are stored. */
+/** "Universal Sentence Encoder lite, model weights int8": the weights, never to be confused with how vectors are stored. */
 export function modelLine(model: Pick<ModelState, 'displayName' | 'quantization'>): string {
-  return `${model.displayName} (model weights ${model.quantization})`;
+  return `${model.displayName}, model weights ${model.quantization}`;
 }
 
 /** The status bar item's tooltip: the state, the model and where it runs, each folder, then what needs attention. */

@@ -52,7 +52,7 @@ test('the tooltip says where the model runs in words; why a GPU was not used is 
   const tooltip = statusTooltip(state, 'ready', []);
   const lines = tooltip.split('\n');
   assert.equal(lines[0], 'Semantic Search — ready');
-  assert.equal(lines[1], 'Model: Universal Sentence Encoder lite (model weights int8)');
+  assert.equal(lines[1], 'Model: Universal Sentence Encoder lite, model weights int8');
   assert.match(lines[2]!, /^Running on CPU \(no GPU could be used/);
   assert.doesNotMatch(tooltip, /libonnxruntime|CPU fallback|ffffffff/);
   assert.equal(deviceLine({ provider: 'cpu', cpuFallbackReason: undefined }), 'Running on CPU');

@@ -1,7 +1,10 @@
-// A new user searches by describing code: palette, type a query, see results update, open one.
+// A new user searches by describing code: palette, type a query, see results update, open one. Previewing a
+// result in the file being edited moves the cursor; Escape puts it (and the selection) back.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
-import { activeTab, quickPickRows, searchInQuickPick, waitForIndexReady } from '../harness/semantic-search.ts';
+import { activeTab, openFile, quickPickRows, searchInQuickPick, selectTopLines, waitForIndexReady, waitForSelectionStatus } from '../harness/semantic-search.ts';
+
+const QUERY = 'retry a failed request with exponential backoff';
 
 export default defineJourney({
   name: 'search',
@@ -9,7 +12,17 @@ export default defineJourney({
     await step('workbench-opened');
     await waitForIndexReady(page);
     await step('status-bar-ready');
-    const row = await searchInQuickPick(page, 'retry a failed request with exponential backoff', 'retry.ts');
+    // Working in retry.ts with a few lines selected; the best result is in the same file, further down.
+    await openFile(page, 'retry.ts');
+    const selected = await selectTopLines(page, 6);
+    await searchInQuickPick(page, QUERY, 'retry.ts');
+    await waitForSelectionStatus(page, (text) => text !== selected && !/selected/.test(text), 'the highlighted result is previewed in the same editor');
+    await step('previewed-in-the-same-file');
+    await page.keyboard.press('Escape');
+    await waitForSelectionStatus(page, (text) => text === selected, `Escape restores the cursor and the selection (${selected})`);
+    await step('escape-restored-selection');
+
+    const row = await searchInQuickPick(page, QUERY, 'retry.ts');
     await step('results-as-you-type');
     assert.ok((await quickPickRows(page).count()) > 1, 'several results are listed');
     // The first result is previewed as it is highlighted; Enter opens it at its range.
@@ -18,5 +31,7 @@ export default defineJourney({
     await step('result-opened');
     const selectionLine = await page.locator('.editor-group-container.active .line-numbers.active-line-number').first().innerText().catch(() => '');
     assert.ok(Number(selectionLine) > 0, 'the editor shows the result at a line');
+    // Opening a result is not undone: the cursor stays at the result.
+    await waitForSelectionStatus(page, (text) => text !== selected && /^Ln \d+/.test(text), 'the cursor is at the result');
   },
 });

@@ -3,7 +3,7 @@
 // while searches go on, and the new index takes over.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
-import { searchInQuickPick, waitForIndexReady, waitForNotification } from '../harness/semantic-search.ts';
+import { assertInsideView, searchInQuickPick, waitForIndexReady, waitForNotification } from '../harness/semantic-search.ts';
 import { extensionWebview, runCommand } from '../harness/workbench.ts';
 
 
@@ -22,6 +22,16 @@ export default defineJourney({
     for (const option of ['float32', 'int8', 'binary']) assert.ok(text.includes(option), `the table lists ${option}`);
     assert.equal(await panel.locator('canvas[data-testid="chart-tradeoff-quality"]').count(), 1, 'a quality chart');
     assert.equal(await panel.locator('canvas[data-testid="chart-tradeoff-latency"]').count(), 1, 'a latency chart');
+
+    // Vector storage is named as such, apart from the model's weights.
+    assert.match((await table.textContent()) ?? '', /Vectors stored as/);
+    assert.match(await panel.locator('[data-testid="tradeoff-model"]').innerText(), /the model and its weights stay as they are/);
+
+    // The panel opened beside the editor, at under half the window's width: every Apply button is on screen
+    // (each option is a card) and can be pressed.
+    const buttons = await assertInsideView(page, panel, '[data-testid^="tradeoff-apply-"]', 'the Apply button');
+    assert.ok(buttons.includes('Apply') && buttons.length >= 3, `the buttons: ${buttons.join(', ')}`);
+    await step('apply-buttons-at-half-width');
 
     // The int8 row (the second candidate), applied with one click.
     const row = panel.locator('[data-testid="tradeoff-row-1"]');
