@@ -694,6 +694,7 @@ class IndexRun {
       }
     }
     this.progress.phase = 'done';
+    this.progress.embeddingsPerSecond = this.progress.chunksEmbedded / Math.max((performance.now() - this.started) / 1000, 1e-3);
     this.progress.fraction = 1;
     this.progress.secondsRemaining = 0;
     this.progress.chunksExpected = this.progress.chunksToEmbed;
