@@ -81,7 +81,7 @@ export function modelsHeader(view: PanelModelsView, pending: ModelsRequest | nul
 }
 
 function indexLine(report: ModelEvaluationReport): string {
-  const model = report.index.modelId ? ` of ${report.index.modelId}${report.index.storage ? ` (${report.index.storage})` : ''}` : '';
+  const model = report.index.modelId ? ` of ${report.index.modelId}${report.index.storage ? `, stored as ${report.index.storage}` : ''}` : '';
   return `Your index: ${plural(report.index.chunks, 'chunk')}, ${plural(report.index.vectors, 'vector')}${model}.`;
 }
 
@@ -99,8 +99,8 @@ function verdictLine(report: ModelEvaluationReport): string | null {
   const best = report.rows[0];
   if (!best) return null;
   const current = report.rows.find((row) => row.current);
-  const comparison = current && current !== best ? ` Your index now: ${current.modelDisplayName}, ${current.label}, MRR@10 ${formatMetric(current.mrrAt10)}.` : current === best ? ' That is what your index uses now.' : '';
-  return `Best here: ${best.modelDisplayName}, ${best.label} (MRR@10 ${formatMetric(best.mrrAt10)}, Recall@10 ${formatShare(best.recallAt10)}).${comparison}`;
+  const comparison = current && current !== best ? ` Your index now: ${current.modelDisplayName}, vectors stored as ${current.label}, MRR@10 ${formatMetric(current.mrrAt10)}.` : current === best ? ' That is what your index uses now.' : '';
+  return `Best here: ${best.modelDisplayName}, vectors stored as ${best.label} (MRR@10 ${formatMetric(best.mrrAt10)}, Recall@10 ${formatShare(best.recallAt10)}).${comparison}`;
 }
 
 /** The sentence shown instead of the report when there is none. */
@@ -116,8 +116,11 @@ export function modelsPlaceholder(view: PanelModelsView): string | null {
   }
 }
 
-/** The table's columns after the rank and the model (the Use button's column is the DOM's). */
-export const MODELS_COLUMNS: readonly string[] = ['Rank', 'Model', 'Storage', 'Dimensions', 'Bytes per vector', 'Recall@10', 'MRR@10', 'nDCG@10', 'Chunks per second'];
+/**
+ * The table's columns (the Use button's column is the DOM's). "int8" can mean a model's weights or how its
+ * vectors are stored: the Model column says the weights, the next one how the vectors are stored.
+ */
+export const MODELS_COLUMNS: readonly string[] = ['Rank', 'Model', 'Vectors stored as', 'Dimensions', 'Bytes per vector', 'Recall@10', 'MRR@10', 'nDCG@10', 'Chunks per second'];
 
 /** One (model, option) as the table shows it. */
 export interface ModelsRow {
@@ -126,6 +129,9 @@ export interface ModelsRow {
   rank: number;
   model: string;
   modelDisplayName: string;
+  /** "model weights int8": the quantization of the model that ran (not of the stored vectors); null when unknown. */
+  weights: string | null;
+  /** How the vectors are stored ("int8", "binary (rescored from float32) ×40"). */
   label: string;
   /** The model serving the folder now. */
   currentModel: boolean;
@@ -150,6 +156,7 @@ export function modelsRows(view: PanelModelsView, pending: ModelsRequest | null 
       rank: index + 1,
       model: row.model,
       modelDisplayName: row.modelDisplayName,
+      weights: weightsOf(report, row.model),
       label: row.label,
       currentModel: row.currentModel,
       current: row.current,
@@ -164,6 +171,11 @@ export function modelsRows(view: PanelModelsView, pending: ModelsRequest | null 
       use: first ? useButton(view, report, row, pending) : null,
     };
   });
+}
+
+function weightsOf(report: ModelEvaluationReport, model: string): string | null {
+  const evaluated = report.models.find((candidate) => candidate.name === model);
+  return evaluated ? `model weights ${evaluated.quantization}` : null;
 }
 
 function useButton(view: PanelModelsView, report: ModelEvaluationReport, row: ModelEvaluationRow, pending: ModelsRequest | null): ModelsButton & { ariaLabel: string } {

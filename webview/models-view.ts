@@ -156,10 +156,12 @@ export class ModelsView {
       testId: `models-row-${row.index}`,
       attributes: { 'data-current': String(row.current), 'data-current-model': String(row.currentModel) },
     },
-      element('td', { className: 'numeric', text: String(row.rank) }),
-      element('th', { attributes: { scope: 'row', title: row.model } }, element('span', { className: 'tradeoff-label', text: row.modelDisplayName }), ...badges),
-      element('td', { text: row.label }),
-      ...row.values.map((value) => element('td', { className: 'numeric', text: value })),
+      element('td', { className: 'numeric', attributes: { 'data-label': MODELS_COLUMNS[0]! }, text: String(row.rank) }),
+      element('th', { attributes: { scope: 'row', title: row.model } }, element('span', { className: 'tradeoff-label', text: row.modelDisplayName }), ...badges,
+        ...(row.weights === null ? [] : [element('span', { className: 'models-weights', testId: `models-weights-${row.index}`, text: row.weights })])),
+      element('td', { attributes: { 'data-label': MODELS_COLUMNS[2]! }, text: row.label }),
+      // data-label: in the narrow layout each number is shown under its column's name (panel.css).
+      ...row.values.map((value, column) => element('td', { className: 'numeric', attributes: { 'data-label': MODELS_COLUMNS[column + 3] ?? '' }, text: value })),
       element('td', { className: 'tradeoff-apply' }, ...use),
     );
   }

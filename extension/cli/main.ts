@@ -300,7 +300,7 @@ async function commandIndex(argv: string[]): Promise<void> {
         const seconds = (result.milliseconds / 1000).toFixed(1);
         process.stdout.write(
           `${directory}: ${result.filesScanned} files (${result.filesIndexed} indexed, ${result.filesUnchanged} unchanged, ${result.filesRemoved} removed), ` +
-            `${result.chunksEmbedded} chunks embedded in ${seconds} s with ${index.runtime.info.manifest.id} (${index.runtime.info.quantization}, ${index.runtime.info.provider})\n`,
+            `${result.chunksEmbedded} chunks embedded in ${seconds} s with ${index.runtime.info.manifest.id} (model weights ${index.runtime.info.quantization}, on ${index.runtime.info.provider})\n`,
         );
         if (result.vectorsReused > 0) process.stdout.write(`  ${result.vectorsReused} vectors of unchanged chunks reused from an earlier index of the same model\n`);
         if (result.vectorsDerived > 0) process.stdout.write(`  ${result.vectorsDerived} vectors converted to ${describeStorage(result.space.storage)} without embedding them again\n`);
@@ -473,10 +473,10 @@ async function commandStatus(argv: string[]): Promise<void> {
       `database   ${status.databasePath} (${formatBytes(status.databaseBytes)})`,
       `files      ${status.files}`,
       `chunks     ${status.chunks}`,
-      `model      ${status.model.id} (${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
+      `model      ${status.model.id} (model weights ${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
       `device     ${status.model.provider}${status.model.cpuFallbackReason ? ` (CPU fallback: ${status.model.cpuFallbackReason})` : ''}`,
       `active     ${status.activeSpace ? `${status.activeSpace.modelId}, space ${status.activeSpace.id}${status.activeSpace.complete ? '' : ' (partial)'}` : 'none (not indexed yet)'}`,
-      ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors (${space.storage}), ${space.missing} missing`),
+      ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors stored as ${space.storage}, ${space.missing} missing`),
       `skipped    ${status.skips.length === 0 ? 'nothing' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
     ];
     const folded = foldedLinksText(status.skips);
@@ -551,7 +551,7 @@ async function asTheOnlyWriter<T>(store: IndexStore, write: () => T): Promise<T>
 
 function spaceLabel(space: { modelId: string; id: string; details: Record<string, unknown> } | undefined): string {
   if (!space) return 'none';
-  const quantization = typeof space.details.quantization === 'string' ? `, ${space.details.quantization}` : '';
+  const quantization = typeof space.details.quantization === 'string' ? `, model weights ${space.details.quantization}` : '';
   return `${space.modelId}${quantization} (space ${space.id})`;
 }
 
@@ -755,7 +755,7 @@ async function commandTradeoffs(argv: string[]): Promise<void> {
       option.quality ? option.quality.recallAt10.toFixed(3) : '-',
       option.quality ? option.quality.mrrAt10.toFixed(3) : '-',
     ]);
-    const header = ['option (> current, * recommended)', 'B/vector', 'MiB', 'p50 ms', 'p95 ms', 'R@10 exact', 'R@10', 'MRR@10'];
+    const header = ['vectors stored as (> current, * recommended)', 'B/vector', 'MiB', 'p50 ms', 'p95 ms', 'R@10 exact', 'R@10', 'MRR@10'];
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
     const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
     const warnings = report.options.flatMap((option) => (option.warning ? [`  ${option.label}: ${option.warning}`] : []));
@@ -808,19 +808,19 @@ function printEvaluation(report: ModelEvaluationReport): void {
     row.ndcgAt10.toFixed(3),
     row.chunksPerSecond.toFixed(1),
   ]);
-  const header = ['rank', 'model (> your index now)', 'storage', 'dims', 'B/vector', 'R@10', 'MRR@10', 'nDCG@10', 'chunks/s'];
+  const header = ['rank', 'model (> your index now)', 'vectors stored as', 'dims', 'B/vector', 'R@10', 'MRR@10', 'nDCG@10', 'chunks/s'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column === 1 || column === 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   const { pool, queries, index } = report;
   const lines = [
-    `index: ${count(index.chunks)} chunks, ${count(index.vectors)} vectors of ${index.modelId ?? 'no model'} (${index.storage ?? '-'})`,
+    `index: ${count(index.chunks)} chunks, ${count(index.vectors)} vectors of ${index.modelId ?? 'no model'} (stored as ${index.storage ?? '-'})`,
     `pool:  ${count(pool.size)} chunks embedded by every model: ${count(pool.targets)} documented targets (their documentation hidden) and ${count(pool.distractors)} others (seed ${report.seed}${pool.droppedQuoting > 0 ? `; ${pool.droppedQuoting} left out for quoting a target's documentation` : ''})`,
     `queries: ${count(queries.count)} (${queries.fromDocComments} from doc comments, ${queries.fromDocstrings} from Python docstrings; ${queries.skipped} documented chunks skipped)`,
     '',
     line(header),
     ...rows.map(line),
     '',
-    ...report.models.map((model) => `${model.current ? '> ' : '  '}${model.name}: ${model.displayName}, ${model.quantization}, ${model.dimensions} dimensions, ${count(model.maxTokens)}-token window${model.truncatedTexts > 0 ? `, ${count(model.truncatedTexts)} of ${count(pool.size)} pool texts cut to fit it` : ''}`),
+    ...report.models.map((model) => `${model.current ? '> ' : '  '}${model.name}: ${model.displayName}, model weights ${model.quantization}, ${model.dimensions} dimensions, ${count(model.maxTokens)}-token window${model.truncatedTexts > 0 ? `, ${count(model.truncatedTexts)} of ${count(pool.size)} pool texts cut to fit it` : ''}`),
     ...report.failures.map((failure) => `  ${failure.model}: not evaluated: ${failure.message}`),
     `Ranked by MRR@10 over the pool (not the whole index: absolute figures are higher than a search of ${count(index.chunks)} chunks would give; compare rows with each other).`,
   ];

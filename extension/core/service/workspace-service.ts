@@ -1007,9 +1007,12 @@ function currentMigration(index: FolderIndex): Migration | undefined {
   return last && status.rollbackTo?.id === last.fromSpace ? last : undefined;
 }
 
-/** How a space is named to the user: its model, and its storage when that is not plain float32. */
+/**
+ * How a space is named to the user: its model, and its storage when that is not plain float32, said as the
+ * vectors' ("use-lite (vectors stored as int8)"): a bare "int8" reads as the model's weights.
+ */
 function spaceLabel(space: VectorSpace): string {
-  return space.storage.kind === 'float32' && space.storage.dimensions === undefined ? space.modelId : `${space.modelId} (${describeStorage(space.storage)})`;
+  return space.storage.kind === 'float32' && space.storage.dimensions === undefined ? space.modelId : `${space.modelId} (vectors stored as ${describeStorage(space.storage)})`;
 }
 
 /** The model folder and quantization a space was built with (recorded in its details). */

@@ -35,7 +35,7 @@ test('semsearch evaluate ranks every installed model and storage option on the i
   const text = semsearch('evaluate', '--db', database, '--models', 'glove-100d', '--distractors', '30', '--queries', '12', '--threads', '1');
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /pool: +\d+ chunks embedded by every model: 12 documented targets/);
-  assert.match(text.stdout, /rank +model \(> your index now\) +storage +dims +B\/vector +R@10 +MRR@10 +nDCG@10 +chunks\/s/);
+  assert.match(text.stdout, /rank +model \(> your index now\) +vectors stored as +dims +B\/vector +R@10 +MRR@10 +nDCG@10 +chunks\/s/);
   assert.match(text.stdout, /> glove-100d +float32 +100 +400 /);
   assert.doesNotMatch(text.stdout, /use-lite/);
 

@@ -70,9 +70,9 @@ describe('the models view', () => {
   it('the header says what was measured, how, and the best row against the one in use', () => {
     const header = modelsHeader(view());
     assert.equal(header.title, 'Which model suits my code?');
-    assert.equal(header.index, 'Your index: 6,200 chunks, 6,200 vectors of use-lite (float32).');
+    assert.equal(header.index, 'Your index: 6,200 chunks, 6,200 vectors of use-lite, stored as float32.');
     assert.equal(header.pool, '100 queries (96 from doc comments, 4 from Python docstrings), each looking for the code it documents among 2,100 chunks: 100 documented ones with their documentation hidden and 2,000 others drawn from the index.');
-    assert.equal(header.verdict, 'Best here: GloVe 6B 100-d, float32 (MRR@10 0.610, Recall@10 82%). Your index now: Universal Sentence Encoder lite, float32, MRR@10 0.500.');
+    assert.equal(header.verdict, 'Best here: GloVe 6B 100-d, vectors stored as float32 (MRR@10 0.610, Recall@10 82%). Your index now: Universal Sentence Encoder lite, vectors stored as float32, MRR@10 0.500.');
     assert.deepEqual([header.status, header.statusLabel, header.stale, header.evaluate.enabled, header.evaluate.label], ['ready', '', false, true, 'Evaluate Again']);
     const evaluating = modelsHeader(view({ state: 'evaluating', detail: 'Embedding with glove-100d (40%)…' }));
     assert.deepEqual([evaluating.status, evaluating.stale, evaluating.evaluate.enabled], ['evaluating', true, false]);
@@ -91,6 +91,9 @@ describe('the models view', () => {
       [5, '/models/my-model', 'float32'],
     ]);
     assert.deepEqual(rows[0]!.values, ['100', '400 B', '82%', '0.610', '0.660', '1,480']);
+    // "int8" of a model's weights and "int8" of its stored vectors are told apart.
+    assert.deepEqual(rows.map((row) => row.weights), ['model weights fp32', 'model weights fp32', 'model weights int8', 'model weights int8', 'model weights fp32']);
+    assert.equal(MODELS_COLUMNS[2], 'Vectors stored as');
     assert.deepEqual(rows.map((row) => row.use !== null), [true, false, true, false, true]);
     assert.deepEqual([rows[0]!.use!.enabled, rows[0]!.use!.label, rows[0]!.use!.ariaLabel], [true, 'Use This Model', 'Use GloVe 6B 100-d']);
     assert.deepEqual([rows[2]!.use!.enabled, rows[2]!.use!.label, rows[2]!.current], [false, 'In use', true]);

@@ -3,7 +3,7 @@
 // a Use This Model button on each other model.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
-import { waitForIndexReady } from '../harness/semantic-search.ts';
+import { assertInsideView, waitForIndexReady } from '../harness/semantic-search.ts';
 import { extensionWebview, runCommand } from '../harness/workbench.ts';
 
 export default defineJourney({
@@ -29,5 +29,15 @@ export default defineJourney({
     const labels = await buttons.allInnerTexts();
     assert.deepEqual([...labels].sort(), ['In use', 'Use This Model']);
     assert.equal(await panel.locator('[data-testid="models-evaluate"]').isEnabled(), true);
+    // The model's weights and the vectors' storage are named apart ("int8" can be either).
+    const all = (await table.textContent()) ?? '';
+    assert.match(all, /Vectors stored as/);
+    assert.match(all, /model weights (int8|fp32)/);
+
+    // The panel opened beside the editor, at under half the window's width: both buttons are on screen (each
+    // row is a card) and the enabled one can be pressed.
+    const onScreen = await assertInsideView(page, panel, '[data-testid^="models-use-"]', 'the Use This Model button');
+    assert.deepEqual([...onScreen].sort(), ['In use', 'Use This Model']);
+    await step('buttons-at-half-width');
   },
 });
