@@ -26,6 +26,7 @@ import { IndexStore } from '../core/store/index-store.ts';
 import { WriterLock } from '../core/store/writer-lock.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
+import { migrationEvidence } from '../core/evaluation/evidence.ts';
 import { cutoverDecision, type CutoverDecision } from '../core/migration/cutover-decision.ts';
 import { migrationReport, type Histogram, type MigrationReport } from '../core/migration/report.ts';
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
@@ -590,7 +591,7 @@ function printReport(report: MigrationReport): void {
   const lines = [
     `migration report: ${report.from ? `${report.from.modelId} (${report.from.dimensions}-d)` : 'nothing'} → ${report.to.modelId} (${report.to.dimensions}-d)`,
     `coverage        old ${report.coverage.from ? percent(report.coverage.from.shareComplete) : '-'}, new ${percent(report.coverage.to.shareComplete)} (${report.coverage.to.missingContents} contents still to embed)`,
-    `queries         ${report.queries.recent} recent, ${report.queries.selfSupervised} from doc comments`,
+    `queries         ${report.queries.recent} recent, ${report.queries.selfSupervised} from doc comments and docstrings (one per documented definition; ${report.queries.selfSupervisedSkipped} gave none)`,
   ];
   if (report.overlap) lines.push(`top-10 overlap  mean ${percent(report.overlap.mean)}, lowest ${percent(report.overlap.min)}`);
   if (report.quality) {
@@ -598,6 +599,9 @@ function printReport(report: MigrationReport): void {
     lines.push(`Recall@10       old ${from ? from.recallAt10.toFixed(3) : '-'}, new ${report.quality.to.recallAt10.toFixed(3)}`);
     lines.push(`MRR@10          old ${from ? from.mrrAt10.toFixed(3) : '-'}, new ${report.quality.to.mrrAt10.toFixed(3)}`);
   }
+  // The rule the cutover follows: figures that are no evidence decide nothing.
+  const evidence = migrationEvidence(report.quality);
+  if (!evidence.sufficient) lines.push(`evidence        none: ${evidence.text}; the cutover waits for you`);
   for (const [side, thresholds] of [['old', report.thresholds.from], ['new', report.thresholds.to]] as const) {
     if (!thresholds) continue;
     lines.push('unavailable' in thresholds ? `thresholds ${side}  unavailable: ${thresholds.unavailable}` : `thresholds ${side}  similar ${thresholds.similar.value.toFixed(3)}, duplicate ${thresholds.duplicate.value.toFixed(3)}`);

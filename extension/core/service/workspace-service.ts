@@ -974,7 +974,7 @@ function decisionReason(report: MigrationReport | undefined, settings: Migration
     case 'quality-fell':
       return `${decision.text} (semanticSearch.migration.qualityMargin), so it waits for you to cut over or roll back.`;
     default:
-      return `${decision.text}; so it waits for you to review the report, then cut over or roll back.`;
+      return `${decision.text}, so it waits for you to review the report, then cut over or roll back.`;
   }
 }
 

@@ -208,6 +208,7 @@ describe('semsearch migrate', () => {
     const thin = semsearch('migrate', '--to', 'use-lite', '--db', db);
     assert.equal(thin.code, 0, thin.stderr);
     assert.match(thin.stdout, /waits for `semsearch migrate --cutover` \(the search quality rests on too few queries: not enough evidence \(\d+ quer(y|ies); a verdict needs 30\); see `semsearch migrate --report`\)/);
+    assert.match(semsearch('migrate', '--report', '--db', db).stdout, /evidence\s+none: the search quality rests on too few queries: not enough evidence/);
     assert.equal(semsearch('migrate', '--cutover', '--rollback', '--db', db).code, 2, 'one action at a time');
   });
 
