@@ -207,7 +207,7 @@ export function migrationHeader(view: PanelMigrationView, pending: MigrationActi
     phaseLabel: PHASE_LABELS[view.phase],
     detail: view.detail,
     decision: view.phase === 'awaiting-decision'
-      ? view.decisionReason ?? 'The new model answers the sample queries worse than the old one. Review the report, then cut over or roll back.'
+      ? (view.decisionReason === null ? 'The new model answers the sample queries worse than the old one. Review the report, then cut over or roll back.' : sentenceCase(view.decisionReason))
       : null,
     cutOver: button('cutOver', view.canCutOver, 'Cut Over', 'Cutting over…',
       view.canCutOver ? `Make ${names.to} answer searches now; ${names.from} is kept for a rollback.` : 'Cutting over is possible once the new index is complete and before it has been cut over.'),
@@ -367,6 +367,11 @@ export function overlapSection(report: MigrationReport, names: ModelNames): Repo
     })),
   });
   return section;
+}
+
+/** The host's reason as a sentence of its own: it is written to follow "is ready, but" in a notification. */
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Recall@10 and MRR@10 on the self-supervised queries, old against new. */

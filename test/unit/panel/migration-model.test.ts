@@ -287,6 +287,7 @@ describe('migration header', () => {
     assert.deepEqual([header.cutOver.enabled, header.rollBack.enabled, header.refresh.enabled], [true, true, true]);
     assert.deepEqual([header.cutOver.label, header.rollBack.label, header.refresh.label], ['Cut Over', 'Roll Back', 'Refresh Report']);
     assert.equal(migrationHeader(view({ decisionReason: 'MRR@10 fell from 0.93 to 0.78.' })).decision, 'MRR@10 fell from 0.93 to 0.78.');
+    assert.equal(migrationHeader(view({ decisionReason: 'the search quality rests on too few queries.' })).decision, 'The search quality rests on too few queries.', 'a notification\'s clause reads as a sentence');
 
     const building = migrationHeader(view({ phase: 'building', canCutOver: false, canRollBack: true, report: null, decisionReason: 'ignored' }));
     assert.equal(building.decision, null, 'only a decision that waits is shown');
