@@ -1,9 +1,10 @@
 // "Which model suits my code?": every installed model, with each storage option, judged on the
-// folder's own code. Queries are the first sentences of doc comments (and Python docstrings); each
-// targets the chunk it documents, embedded with that documentation hidden. Every model embeds the same
-// bounded pool (the targets and a seeded sample of other chunks) with the runtime the indexer uses, and
-// the options are made from the pool's float32 vectors and ranked exactly in memory. README.md in this
-// folder describes the method and its limits.
+// folder's own code. One query per documented definition (documented-code.ts); each targets the
+// declaration it documents, every piece of it, embedded with the documentation hidden. Every model embeds
+// the same bounded pool (the targets and a seeded sample of other declarations, their documentation
+// hidden too) with the runtime the indexer uses; the options are made from the pool's float32 vectors and
+// ranked exactly in memory; a verdict is given only on evidence (evidence.ts). README.md in this folder
+// describes the method and its limits.
 import { performance } from 'node:perf_hooks';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import { isModelError } from '../errors.ts';
