@@ -71,7 +71,8 @@ export class ModelsView {
     if (model.pool !== null) parts.push(element('p', { className: 'tradeoff-measured-on', testId: 'models-pool', text: `${model.pool}${measured && !model.stale ? ` Measured ${measured}.` : ''}` }));
     parts.push(this.statusLine(model, measured));
     if (model.verdict !== null) {
-      parts.push(element('p', { className: 'tradeoff-recommendation', testId: 'models-verdict' }, icon('codicon-lightbulb'), element('span', { text: model.verdict })));
+      // No verdict is said as plainly as a verdict, with a warning icon instead of a recommendation's bulb.
+      parts.push(element('p', { className: 'tradeoff-recommendation', testId: 'models-verdict', attributes: { 'data-decided': String(model.decided) } }, icon(model.decided ? 'codicon-lightbulb' : 'codicon-warning'), element('span', { text: model.verdict })));
     }
     parts.push(element('div', { className: 'tradeoff-actions', attributes: { role: 'group', 'aria-label': 'Model evaluation actions' } },
       this.button(model.evaluate, 'secondary', 'models-evaluate', 'evaluate', () => this.actions.evaluate())));

@@ -27,7 +27,9 @@ import { IndexStore } from '../core/store/index-store.ts';
 import { WriterLock } from '../core/store/writer-lock.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
-import { migrationReport, qualityDropped, type Histogram, type MigrationReport } from '../core/migration/report.ts';
+import { migrationEvidence } from '../core/evaluation/evidence.ts';
+import { cutoverDecision, type CutoverDecision } from '../core/migration/cutover-decision.ts';
+import { migrationReport, type Histogram, type MigrationReport } from '../core/migration/report.ts';
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { foldedLinksText } from '../core/discovery/folded-links.ts';
@@ -599,7 +601,7 @@ function printReport(report: MigrationReport): void {
   const lines = [
     `migration report: ${report.from ? `${report.from.modelId} (${report.from.dimensions}-d)` : 'nothing'} → ${report.to.modelId} (${report.to.dimensions}-d)`,
     `coverage        old ${report.coverage.from ? percent(report.coverage.from.shareComplete) : '-'}, new ${percent(report.coverage.to.shareComplete)} (${report.coverage.to.missingContents} contents still to embed)`,
-    `queries         ${report.queries.recent} recent, ${report.queries.selfSupervised} from doc comments`,
+    `queries         ${report.queries.recent} recent, ${report.queries.selfSupervised} from doc comments and docstrings (one per documented definition; ${report.queries.selfSupervisedSkipped} gave none)`,
   ];
   if (report.overlap) lines.push(`top-10 overlap  mean ${percent(report.overlap.mean)}, lowest ${percent(report.overlap.min)}`);
   if (report.quality) {
@@ -607,6 +609,9 @@ function printReport(report: MigrationReport): void {
     lines.push(`Recall@10       old ${from ? from.recallAt10.toFixed(3) : '-'}, new ${report.quality.to.recallAt10.toFixed(3)}`);
     lines.push(`MRR@10          old ${from ? from.mrrAt10.toFixed(3) : '-'}, new ${report.quality.to.mrrAt10.toFixed(3)}`);
   }
+  // The rule the cutover follows: figures that are no evidence decide nothing.
+  const evidence = migrationEvidence(report.quality);
+  if (!evidence.sufficient) lines.push(`evidence        none: ${evidence.text}; the cutover waits for you`);
   for (const [side, thresholds] of [['old', report.thresholds.from], ['new', report.thresholds.to]] as const) {
     if (!thresholds) continue;
     lines.push('unavailable' in thresholds ? `thresholds ${side}  unavailable: ${thresholds.unavailable}` : `thresholds ${side}  similar ${thresholds.similar.value.toFixed(3)}, duplicate ${thresholds.duplicate.value.toFixed(3)}`);
@@ -640,14 +645,14 @@ async function commandMigrate(argv: string[]): Promise<void> {
     // When it is complete the report decides: cut over unless quality fell by more than --margin.
     // --manual builds the new index but leaves the cutover to `migrate --cutover`.
     const loaded: EmbeddingRuntime[] = [];
-    let heldBack: MigrationReport | undefined;
+    let heldBack: CutoverDecision | undefined;
     let index: FolderIndex | undefined;
     const decideCutover = async (pending: Migration) => {
       loaded.push(index!.runtime);
       const report = await reportOfMigration(index!.store, { ...pending, state: 'ready' }, values, loaded);
-      const proceed = !values.manual && !qualityDropped(report, margin);
-      if (!proceed) heldBack = report;
-      return proceed;
+      const decision = cutoverDecision(report, { automatic: !values.manual, margin });
+      if (!decision.cutOver) heldBack = decision;
+      return decision.cutOver;
     };
     index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, { decideCutover, verifyDatabase: true });
     const progress = new ProgressLine(process.stderr, !values.json);
@@ -662,14 +667,15 @@ async function commandMigrate(argv: string[]): Promise<void> {
         process.stdout.write(`${JSON.stringify({ activated: result.activated, migration: result.migration ? { ...result.migration, report: undefined } : null, active: status.active?.id ?? null, rollbackTo: status.rollbackTo?.id ?? null, chunksEmbedded: result.chunksEmbedded }, null, 2)}\n`);
         return;
       }
-      const quality = heldBack?.quality;
+      // Why it waits, unless the user asked to decide (--manual).
+      const why = heldBack && !heldBack.cutOver && heldBack.reason !== 'manual'
+        ? ` (${heldBack.fell ? `MRR@10 fell from ${heldBack.fell.from.toFixed(3)} to ${heldBack.fell.to.toFixed(3)}, more than --margin ${margin}` : heldBack.text}; see \`semsearch migrate --report\`)`
+        : '';
       process.stdout.write(
         result.activated
           ? `cut over to ${spaceLabel(status.active)} after embedding ${result.chunksEmbedded} chunks; roll back with \`semsearch migrate --rollback\`\n`
           : result.migration?.state === 'ready'
-            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`${
-                !values.manual && quality?.from ? ` (MRR@10 fell from ${quality.from.mrrAt10.toFixed(3)} to ${quality.to.mrrAt10.toFixed(3)}, more than --margin ${margin}; see \`semsearch migrate --report\`)` : ''
-              }\n`
+            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`${why}\n`
             : `nothing to migrate: ${spaceLabel(status.active)} is already active\n`,
       );
     } finally {
@@ -814,17 +820,28 @@ function printEvaluation(report: ModelEvaluationReport): void {
   const { pool, queries, index } = report;
   const lines = [
     `index: ${count(index.chunks)} chunks, ${count(index.vectors)} vectors of ${index.modelId ?? 'no model'} (stored as ${index.storage ?? '-'})`,
-    `pool:  ${count(pool.size)} chunks embedded by every model: ${count(pool.targets)} documented targets (their documentation hidden) and ${count(pool.distractors)} others (seed ${report.seed}${pool.droppedQuoting > 0 ? `; ${pool.droppedQuoting} left out for quoting a target's documentation` : ''})`,
-    `queries: ${count(queries.count)} (${queries.fromDocComments} from doc comments, ${queries.fromDocstrings} from Python docstrings; ${queries.skipped} documented chunks skipped)`,
+    `pool:  ${count(pool.size)} chunks embedded by every model, documentation hidden in all: the ${count(pool.targets)} documented definitions (${count(pool.targetChunks)} chunks) and ${count(pool.distractors)} other chunks (seed ${report.seed}${pool.droppedQuoting > 0 ? `; ${pool.droppedQuoting} declarations left out for quoting a target's documentation` : ''})`,
+    `queries: ${count(queries.count)}, one per documented definition (${queries.fromDocComments} from doc comments, ${queries.fromDocstrings} from Python docstrings); ${queries.skipped} documented definitions gave none `
+      + `(${queries.leftOut.duplicate} say only what another says, ${queries.leftOut.boilerplate} only licence or attribution lines, ${queries.leftOut.noSentence} no sentence of three words, ${queries.leftOut.notHidden} documentation not hideable)`,
     '',
     line(header),
     ...rows.map(line),
+    '',
+    verdictText(report),
     '',
     ...report.models.map((model) => `${model.current ? '> ' : '  '}${model.name}: ${model.displayName}, model weights ${model.quantization}, ${model.dimensions} dimensions, ${count(model.maxTokens)}-token window${model.truncatedTexts > 0 ? `, ${count(model.truncatedTexts)} of ${count(pool.size)} pool texts cut to fit it` : ''}`),
     ...report.failures.map((failure) => `  ${failure.model}: not evaluated: ${failure.message}`),
     `Ranked by MRR@10 over the pool (not the whole index: absolute figures are higher than a search of ${count(index.chunks)} chunks would give; compare rows with each other).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The core's verdict in a line: the best row, or why the figures name none. */
+function verdictText(report: ModelEvaluationReport): string {
+  const best = report.verdict.best === undefined ? undefined : report.rows[report.verdict.best];
+  return best
+    ? `best here: ${best.model}, ${best.label} (MRR@10 ${best.mrrAt10.toFixed(3)}, Recall@10 ${best.recallAt10.toFixed(3)} on ${report.queries.count} queries)`
+    : report.verdict.text;
 }
 
 /** Judges every installed model, and each storage option made from its vectors, on the index's own documented code. */

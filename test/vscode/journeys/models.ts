@@ -1,6 +1,6 @@
 // Which Model Suits My Code? as a user sees it: the command runs every installed model on the
 // workspace's documented code, and the panel's Models tab ranks them with the model in use marked and
-// a Use This Model button on each other model.
+// a Use This Model button on each other model; on a folder documented this little it names none best.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
 import { assertInsideView, waitForIndexReady } from '../harness/semantic-search.ts';
@@ -23,6 +23,10 @@ export default defineJourney({
     assert.equal(await panel.locator('[data-testid="models-current"]').count(), 1, 'the row in use is marked');
     const pool = await panel.locator('[data-testid="models-pool"]').innerText();
     assert.match(pool, /from doc comments/);
+    // The fixture documents 16 definitions: figures, ranked, but no model named best on them.
+    const verdict = panel.locator('[data-testid="models-verdict"]');
+    assert.match(await verdict.innerText(), /^No verdict: not enough evidence \(\d+ queries; a verdict needs 30\)\.$/);
+    assert.equal(await verdict.getAttribute('data-decided'), 'false');
     // The model in use offers no switch; the other one does.
     const buttons = panel.locator('[data-testid^="models-use-"]');
     assert.equal(await buttons.count(), 2);
