@@ -35,3 +35,23 @@ test('with automatic cutover off it waits, and still says first what the report 
   assert.equal(reason(cutoverDecision(report(40, 0.5, 0.5), manual)), 'manual');
   assert.equal(reason(cutoverDecision(report(3, 0.5, 0.5), manual)), 'few-queries');
 });
+
+test('a storage change with thin doc-comment evidence cuts over when it keeps the current results', () => {
+  const space = (chunker: string, fingerprint = 'use-lite@1') => ({ id: 'x', modelId: 'use-lite', modelFingerprint: fingerprint, chunker, dimensions: 512, state: 'ready' });
+  const storage = (overlaps: number[], to = space('c1')) =>
+    ({
+      ...report(16, 0.5, 0.5),
+      from: space('c1'),
+      to,
+      overlap: { mean: overlaps.reduce((a, b) => a + b, 0) / overlaps.length, meanJaccard: 0, min: Math.min(...overlaps), perQuery: overlaps.map((overlapAt10) => ({ query: 'q', source: 'recent', overlapAt10, jaccard: 0 })) },
+    }) as MigrationReport;
+  assert.equal(reason(cutoverDecision(storage(Array(16).fill(0.95)), automatic)), 'cut over');
+  assert.equal(reason(cutoverDecision(storage(Array(16).fill(0.95)), { automatic: false, margin: 0.05 })), 'manual');
+  const changed = cutoverDecision(storage(Array(16).fill(0.6)), automatic);
+  assert.equal(reason(changed), 'results-changed');
+  assert.match(changed.cutOver ? '' : changed.text, /keeps only 60% of the current top 10 on 16 queries/);
+  // Too few queries to say the results are the same, another model, or another chunker: the usual rule.
+  assert.equal(reason(cutoverDecision(storage(Array(5).fill(1)), automatic)), 'few-queries');
+  assert.equal(reason(cutoverDecision(storage(Array(16).fill(1), space('c1', 'glove@1')), automatic)), 'few-queries');
+  assert.equal(reason(cutoverDecision(storage(Array(16).fill(1), space('c2')), automatic)), 'few-queries');
+});
