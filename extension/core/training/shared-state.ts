@@ -85,6 +85,7 @@ export function createSharedState(shape: StateShape): SharedState {
   const { vocabularySize: V, dimensions: D, batchSize: B, levels } = shape;
   const L = levels.length;
   if (levels.at(-1) !== D) throw new Error(`the last Matryoshka level must be the dimensions (${D})`);
+  if (levels.some((level) => level % 4 !== 0)) throw new Error('Matryoshka levels must be multiples of 4 (the kernels add four products at a time)');
   return {
     shape,
     embeddings: shared(Float32Array, V * D),

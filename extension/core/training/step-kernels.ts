@@ -58,10 +58,19 @@ export function rowLoss(state: SharedState, from: number, to: number, batch: num
       const d = j * D;
       let start = 0;
       for (let level = 0; level < L; level++) {
-        let sum = 0;
+        // Four partial sums: levels are multiples of 4 (checked by createSharedState), and V8 runs this faster.
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
         const end = levels[level]!;
-        for (let k = start; k < end; k++) sum += queries[q + k]! * documents[d + k]!;
-        blockDots[level] = sum;
+        for (let k = start; k < end; k += 4) {
+          s0 += queries[q + k]! * documents[d + k]!;
+          s1 += queries[q + k + 1]! * documents[d + k + 1]!;
+          s2 += queries[q + k + 2]! * documents[d + k + 2]!;
+          s3 += queries[q + k + 3]! * documents[d + k + 3]!;
+        }
+        blockDots[level] = s0 + s1 + s2 + s3;
         start = end;
       }
       let running = 0;
@@ -160,7 +169,12 @@ export function pooledGradients(state: SharedState, from: number, to: number, ba
         for (let level = 0; level < L; level++) {
           const coefficient = h[level]!;
           const end = levels[level]!;
-          for (let k = start; k < end; k++) out[base + k] += coefficient * other[o + k]!;
+          for (let k = start; k < end; k += 4) {
+            out[base + k] += coefficient * other[o + k]!;
+            out[base + k + 1] += coefficient * other[o + k + 1]!;
+            out[base + k + 2] += coefficient * other[o + k + 2]!;
+            out[base + k + 3] += coefficient * other[o + k + 3]!;
+          }
           start = end;
         }
       }
