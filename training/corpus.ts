@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createChunker } from '../extension/core/chunking/index.ts';
 import { loadContaminationIndex } from '../extension/core/training/contamination.ts';
 import { Deduplicator, type DuplicateReason } from '../extension/core/training/dedupe.ts';
-import { pairsFromChunks, restPairs, type TrainingPair } from '../extension/core/training/pairs.ts';
+import { htmlPairs, pairsFromChunks, restPairs, type TrainingPair } from '../extension/core/training/pairs.ts';
 import { CACHE_DIRECTORY, extractedDirectory, fetchPinned } from './sources/cache.ts';
 import { readManifest, type ManifestPackage } from './sources/manifest.ts';
 import { packageFiles, readPackageFile } from './sources/package-files.ts';
@@ -89,6 +89,10 @@ async function pairsOfPackage(entry: ManifestPackage): Promise<TrainingPair[]> {
     figures.files++;
     if (file.kind === 'rest') {
       pairs.push(...restPairs(file.relativePath.replace(/\.gz$/, ''), text));
+      continue;
+    }
+    if (file.kind === 'html') {
+      pairs.push(...htmlPairs(file.relativePath.replace(/\.gz$/, '').replace(/\.html?$/, '.md'), text));
       continue;
     }
     try {

@@ -32,7 +32,7 @@ export interface PackageFile {
   absolutePath: string;
   /** The path the chunker is told: `.gz` dropped and Sphinx's `.md.txt` read as Markdown. */
   chunkPath: string;
-  kind: 'code' | 'markdown' | 'rest';
+  kind: 'code' | 'markdown' | 'rest' | 'html';
 }
 
 function visit(directory: string, relative: string, files: PackageFile[]): void {
@@ -53,7 +53,15 @@ function visit(directory: string, relative: string, files: PackageFile[]): void 
     if (!entry.isFile() || SKIPPED_PATH.test(child)) continue;
     const plain = child.replace(/\.gz$/, '');
     const chunkPath = plain.replace(/\.md\.txt$/, '.md').replace(/\.markdown$/, '.md');
-    const kind = PROSE_EXTENSION.test(plain) ? (/\.rst(\.txt)?$/.test(plain) ? 'rest' : 'markdown') : CODE_EXTENSION.test(plain) && !child.endsWith('.gz') ? 'code' : undefined;
+    const kind = PROSE_EXTENSION.test(plain)
+      ? /\.rst(\.txt)?$/.test(plain)
+        ? 'rest'
+        : 'markdown'
+      : CODE_EXTENSION.test(plain) && !child.endsWith('.gz')
+        ? 'code'
+        : /\.html?$/.test(plain)
+          ? 'html'
+          : undefined;
     if (kind === undefined) continue;
     if (statSync(full).size > MAX_FILE_BYTES) continue;
     files.push({ relativePath: child, absolutePath: full, chunkPath, kind });
@@ -69,7 +77,9 @@ export function packageFiles(directory: string, family: PackageFamily): PackageF
   if (family !== 'npm') {
     const docs: PackageFile[] = [];
     visit(path.join(directory, DOC_ROOT), '', docs);
-    files.push(...docs.filter((file) => file.kind !== 'code'));
+    // A Sphinx site that ships its sources (`_sources/*.rst.txt`) is read from them, not from its HTML twice.
+    const hasSources = docs.some((file) => file.relativePath.includes('/_sources/'));
+    files.push(...docs.filter((file) => file.kind !== 'code' && !(file.kind === 'html' && (hasSources || /(^|\/)(genindex|search|py-modindex|modindex)\.html?$/.test(file.relativePath)))));
   }
   return files;
 }

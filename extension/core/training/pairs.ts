@@ -9,6 +9,7 @@ import { embeddingText } from '../chunking/embedding-text.ts';
 import type { Chunk } from '../chunking/types.ts';
 import { pythonDocstring, withoutDocumentation } from '../evaluation/hidden-text.ts';
 import { docCommentSummary, docstringSummary, identifierWords, isUsableSummary, plainText } from './doc-text.ts';
+import { htmlSections } from './html.ts';
 import { restSections } from './rest.ts';
 
 export type PairKind = 'doc' | 'section' | 'identifier';
@@ -56,7 +57,8 @@ function codeLines(text: string): number {
 
 /** A heading as a query, or undefined when it is too short or names no particular section. */
 export function headingQuery(heading: string): string | undefined {
-  const query = plainText(heading.replace(/\{\s*#[\w-]+\s*\}\s*$/, '')).replace(/[:.]$/, '');
+  // Anchors (`{ #install }`) and section numbers (`2.3. Install`) are not words a user searches with.
+  const query = plainText(heading.replace(/\{\s*#[\w-]+\s*\}\s*$/, '').replace(/^\s*(\d+\.)*\d+\.?\s+/, '')).replace(/[:.]$/, '');
   if (!isUsableSummary(query, 2) || GENERIC_HEADINGS.has(query.toLowerCase())) return undefined;
   return query;
 }
@@ -108,6 +110,22 @@ function sectionPair(chunk: Chunk): TrainingPair | undefined {
 export function restPairs(path: string, text: string): TrainingPair[] {
   const pairs: TrainingPair[] = [];
   for (const section of restSections(text)) {
+    const query = headingQuery(section.title);
+    if (query === undefined) continue;
+    const body = section.body.split('\n').slice(0, MAX_SECTION_LINES).join('\n').trim();
+    if (body.length < MIN_SECTION_LENGTH) continue;
+    pairs.push({ kind: 'section', language: 'markdown', query, document: truncate(embeddingText({ path, scope: [], signature: undefined, part: undefined, text: body })), path });
+  }
+  return pairs;
+}
+
+/**
+ * Heading → section pairs of an HTML page (documentation packages), the section as plain text: prose about
+ * code, the kind of text a user's Markdown docs hold.
+ */
+export function htmlPairs(path: string, html: string): TrainingPair[] {
+  const pairs: TrainingPair[] = [];
+  for (const section of htmlSections(html)) {
     const query = headingQuery(section.title);
     if (query === undefined) continue;
     const body = section.body.split('\n').slice(0, MAX_SECTION_LINES).join('\n').trim();

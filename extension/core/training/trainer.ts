@@ -5,7 +5,7 @@
 // the configuration: it fixes how sums are split).
 import { Worker } from 'node:worker_threads';
 import { abortError } from '../errors.ts';
-import type { TokenizedItems } from './dataset.ts';
+import { KIND_CODES, type TokenizedItems } from './dataset.ts';
 import { normalSample, seededRandom, shuffle } from './random.ts';
 import { createRowGradients, createSharedState, type SharedState } from './shared-state.ts';
 import type { StepMessage, StepWorkerData } from './step-worker.ts';
@@ -35,6 +35,10 @@ export interface TrainingConfig {
   maxQueryTokens: number;
   workers: number;
   validationSize: number;
+  /** Times a prose item (heading → section) is seen per epoch: prose is scarce next to code. */
+  sectionRepeat: number;
+  /** Chance that an item with both kinds of query is asked by its identifier words rather than its documentation. */
+  identifierShare: number;
 }
 
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
@@ -44,7 +48,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   levelWeights: [1, 1, 1],
   batchSize: 512,
   groupSize: 16,
-  maxEpochs: 4,
+  maxEpochs: 5,
   patience: 1,
   learningRate: 0.01,
   weightLearningRate: 0.01,
@@ -55,6 +59,8 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   maxQueryTokens: 48,
   workers: 2,
   validationSize: 1024,
+  sectionRepeat: 1,
+  identifierShare: 0.3,
 };
 
 export interface TrainingProgress {
@@ -93,9 +99,12 @@ export interface TrainingInput {
 }
 
 /** The item order of one epoch: blocks of one package's items, blocks shuffled; whole batches only. */
-export function epochOrder(data: TokenizedItems, config: Pick<TrainingConfig, 'groupSize' | 'batchSize'>, random: () => number): Int32Array {
+export function epochOrder(data: TokenizedItems, config: Pick<TrainingConfig, 'groupSize' | 'batchSize' | 'sectionRepeat'>, random: () => number): Int32Array {
   const byPackage: number[][] = data.packages.map(() => []);
-  for (let item = 0; item < data.count; item++) byPackage[data.itemPackages[item]!]!.push(item);
+  for (let item = 0; item < data.count; item++) {
+    const repeat = data.queryKinds[data.itemQueries[item]!] === KIND_CODES.section ? config.sectionRepeat : 1;
+    for (let copy = 0; copy < repeat; copy++) byPackage[data.itemPackages[item]!]!.push(item);
+  }
   const blocks: number[][] = [];
   for (const items of byPackage) {
     shuffle(items, random);
@@ -106,13 +115,23 @@ export function epochOrder(data: TokenizedItems, config: Pick<TrainingConfig, 'g
   return Int32Array.from(order.slice(0, order.length - (order.length % config.batchSize)));
 }
 
-/** Copies one batch (each item's document and one of its queries, picked at random) into the shared buffers. */
-function loadBatch(state: SharedState, data: TokenizedItems, items: Int32Array, random: () => number): void {
+/** One of an item's queries: its identifier words with chance `identifierShare` when it has other queries too. */
+function pickQuery(data: TokenizedItems, item: number, identifierShare: number, random: () => number): number {
+  const first = data.itemQueries[item]!;
+  const end = data.itemQueries[item + 1]!;
+  const candidates: number[] = [];
+  const identifiers: number[] = [];
+  for (let query = first; query < end; query++) (data.queryKinds[query] === KIND_CODES.identifier ? identifiers : candidates).push(query);
+  const pool = candidates.length === 0 || (identifiers.length > 0 && random() < identifierShare) ? identifiers : candidates;
+  return pool[Math.floor(random() * pool.length)]!;
+}
+
+/** Copies one batch (each item's document and one of its queries) into the shared buffers. */
+function loadBatch(state: SharedState, data: TokenizedItems, items: Int32Array, identifierShare: number, random: () => number): void {
   let queryPosition = 0;
   let documentPosition = 0;
   items.forEach((item, row) => {
-    const first = data.itemQueries[item]!;
-    const query = first + Math.floor(random() * (data.itemQueries[item + 1]! - first));
+    const query = pickQuery(data, item, identifierShare, random);
     state.queryOffsets[row] = queryPosition;
     const queryTokens = data.queryIds.subarray(data.queryOffsets[query]!, data.queryOffsets[query + 1]!);
     state.queryIds.set(queryTokens, queryPosition);
@@ -193,7 +212,7 @@ export async function train(input: TrainingInput, config: TrainingConfig, option
       let lossSum = 0;
       for (let batch = 0; batch < stepsPerEpoch; batch++) {
         if (options.signal?.aborted) throw abortError(options.signal);
-        loadBatch(state, input.train, order.subarray(batch * config.batchSize, (batch + 1) * config.batchSize), epochRandom);
+        loadBatch(state, input.train, order.subarray(batch * config.batchSize, (batch + 1) * config.batchSize), config.identifierShare, epochRandom);
         step++;
         const share = 1 - (1 - config.finalLearningRateShare) * ((step - 1) / Math.max(1, totalSteps - 1));
         await runStep({

@@ -4,7 +4,7 @@ import { createChunker } from '../../../extension/core/chunking/index.ts';
 import { ContaminationIndex } from '../../../extension/core/training/contamination.ts';
 import { Deduplicator } from '../../../extension/core/training/dedupe.ts';
 import { docCommentSummary, identifierWords } from '../../../extension/core/training/doc-text.ts';
-import { pairsFromChunks, restPairs, type TrainingPair } from '../../../extension/core/training/pairs.ts';
+import { htmlPairs, pairsFromChunks, restPairs, type TrainingPair } from '../../../extension/core/training/pairs.ts';
 import { isExcludedPackage, isExcludedPath } from '../../../training/sources/exclusions.ts';
 import { readManifest } from '../../../training/sources/manifest.ts';
 
@@ -100,6 +100,9 @@ test('pairs from real chunks: doc summary → code without its documentation, id
   const rest = restPairs('docs/install.rst', 'Install the package\n===================\n\nRun pip install with the extras you need; the optional dependencies add support for compressed archives and remote storage backends.\n');
   assert.deepEqual(rest.map((pair) => pair.query), ['Install the package']);
   assert.ok(!rest[0]!.document.includes('Install the package'));
+  const html = htmlPairs('doc/proxy.md', '<html><body><h1>Manual</h1><h2 id="p">2.1. Configure the proxy&nbsp;server<a class="headerlink">¶</a></h2><p>Set <code>HTTP_PROXY</code> before starting the server; every outgoing request then goes through the proxy &amp; its filters.</p><p>Plugins use it too.</p><h2>Table of Contents</h2><p>x</p></body></html>');
+  assert.deepEqual(html.map((pair) => pair.query), ['Configure the proxy server']);
+  assert.equal(html[0]!.document, 'path: doc/proxy.md\n\nSet HTTP_PROXY before starting the server; every outgoing request then goes through the proxy & its filters.\nPlugins use it too.');
 });
 
 test('doc summaries: first paragraph, markup unwrapped, markers and tags left out', () => {
