@@ -28,6 +28,7 @@ const { values: options } = parseArgs({
     'max-items': { type: 'string' },
     'validation-share': { type: 'string', default: '0.05' },
     'window': { type: 'string', default: '512' },
+    dropout: { type: 'string' },
   },
 });
 const started = performance.now();
@@ -44,6 +45,7 @@ const config: TrainingConfig = {
   ...(options.batch ? { batchSize: Number(options.batch) } : {}),
   ...(options.seed ? { seed: Number(options.seed) } : {}),
   ...(options.workers ? { workers: Number(options.workers) } : {}),
+  ...(options.dropout ? { documentDropout: Number(options.dropout) } : {}),
 };
 config.levelWeights = config.levels.map(() => 1);
 

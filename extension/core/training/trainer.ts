@@ -39,6 +39,8 @@ export interface TrainingConfig {
   sectionRepeat: number;
   /** Chance that an item with both kinds of query is asked by its identifier words rather than its documentation. */
   identifierShare: number;
+  /** Share of a document's tokens dropped at random each time it is seen (0: none): the table cannot learn a document by its rare tokens alone. */
+  documentDropout: number;
 }
 
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
@@ -61,6 +63,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   validationSize: 1024,
   sectionRepeat: 1,
   identifierShare: 0.3,
+  documentDropout: 0,
 };
 
 export interface TrainingProgress {
@@ -127,19 +130,26 @@ function pickQuery(data: TokenizedItems, item: number, identifierShare: number, 
 }
 
 /** Copies one batch (each item's document and one of its queries) into the shared buffers. */
-function loadBatch(state: SharedState, data: TokenizedItems, items: Int32Array, identifierShare: number, random: () => number): void {
+function loadBatch(state: SharedState, data: TokenizedItems, items: Int32Array, config: Pick<TrainingConfig, 'identifierShare' | 'documentDropout'>, random: () => number): void {
   let queryPosition = 0;
   let documentPosition = 0;
   items.forEach((item, row) => {
-    const query = pickQuery(data, item, identifierShare, random);
+    const query = pickQuery(data, item, config.identifierShare, random);
     state.queryOffsets[row] = queryPosition;
     const queryTokens = data.queryIds.subarray(data.queryOffsets[query]!, data.queryOffsets[query + 1]!);
     state.queryIds.set(queryTokens, queryPosition);
     queryPosition += queryTokens.length;
     state.documentOffsets[row] = documentPosition;
     const documentTokens = data.documentIds.subarray(data.documentOffsets[item]!, data.documentOffsets[item + 1]!);
-    state.documentIds.set(documentTokens, documentPosition);
-    documentPosition += documentTokens.length;
+    if (config.documentDropout > 0) {
+      const start = documentPosition;
+      for (const token of documentTokens) if (random() >= config.documentDropout) state.documentIds[documentPosition++] = token;
+      // Never drop a whole document: an empty one would pool to zero.
+      if (documentPosition === start && documentTokens.length > 0) state.documentIds[documentPosition++] = documentTokens[0]!;
+    } else {
+      state.documentIds.set(documentTokens, documentPosition);
+      documentPosition += documentTokens.length;
+    }
   });
   state.queryOffsets[items.length] = queryPosition;
   state.documentOffsets[items.length] = documentPosition;
@@ -212,7 +222,7 @@ export async function train(input: TrainingInput, config: TrainingConfig, option
       let lossSum = 0;
       for (let batch = 0; batch < stepsPerEpoch; batch++) {
         if (options.signal?.aborted) throw abortError(options.signal);
-        loadBatch(state, input.train, order.subarray(batch * config.batchSize, (batch + 1) * config.batchSize), config.identifierShare, epochRandom);
+        loadBatch(state, input.train, order.subarray(batch * config.batchSize, (batch + 1) * config.batchSize), config, epochRandom);
         step++;
         const share = 1 - (1 - config.finalLearningRateShare) * ((step - 1) / Math.max(1, totalSteps - 1));
         await runStep({
