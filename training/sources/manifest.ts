@@ -12,8 +12,6 @@ export interface ManifestPackage {
   version: string;
   /** SHA-256 of the downloaded file (the .tgz or the .deb), hex. */
   sha256: string;
-  /** npm only: the registry's integrity string (sha512), as `npm pack` reported it. */
-  integrity?: string;
   /** The downloaded file's name. */
   file: string;
   license: string;
