@@ -220,6 +220,8 @@ export interface PackageOptions {
   target?: string;
   /** Use dist/ as it is instead of running a production build first. */
   skipBuild?: boolean;
+  /** Where the VSIX goes; default dist/semantic-code-search-<version>-<target>.vsix. */
+  packagePath?: string;
 }
 
 /** Builds (unless told not to) and packages the extension; resolves to the VSIX path. */
@@ -234,7 +236,7 @@ export async function packageExtension(options: PackageOptions = {}): Promise<st
   await mkdir(path.dirname(ignoreFile), { recursive: true });
   await writeFile(ignoreFile, `${readFileSync(path.join(root, '.vscodeignore'), 'utf8')}\n${ignoreRules.join('\n')}\n`);
   const { version } = readPackageJson(root);
-  const packagePath = path.join(root, 'dist', `semantic-code-search-${version}-${target}.vsix`);
+  const packagePath = options.packagePath ?? path.join(root, 'dist', `semantic-code-search-${version}-${target}.vsix`);
   process.env.SOURCE_DATE_EPOCH ??= sourceDateEpoch();
   const { createVSIX } = await import('@vscode/vsce'); // loads a lot; only this command needs it
   await createVSIX({
