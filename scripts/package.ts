@@ -11,25 +11,10 @@ import { mkdir, open, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, RUNTIME_EXTERNALS } from './build.ts';
+import { ensurePlatformBinaries, TARGETS } from './platforms.ts';
+import { verifyVsix } from './verify-vsix.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-/** A VS Code target platform and where each native dependency keeps its binary for it. */
-interface Target {
-  /** onnxruntime-node: bin/napi-v6/<os>/<arch>. */
-  onnxruntime: string;
-  /** better-sqlite3: prebuilds/<name>.node. */
-  sqlite: string;
-  /** sqlite-vec's platform package. */
-  sqliteVec: string;
-}
-
-const TARGETS: Readonly<Record<string, Target>> = {
-  'linux-x64': { onnxruntime: 'linux/x64', sqlite: 'linux-x64', sqliteVec: 'sqlite-vec-linux-x64' },
-  'linux-arm64': { onnxruntime: 'linux/arm64', sqlite: 'linux-arm64', sqliteVec: 'sqlite-vec-linux-arm64' },
-  'darwin-arm64': { onnxruntime: 'darwin/arm64', sqlite: 'darwin-arm64', sqliteVec: 'sqlite-vec-darwin-arm64' },
-  'win32-x64': { onnxruntime: 'win32/x64', sqlite: 'win32-x64', sqliteVec: 'sqlite-vec-windows-x64' },
-};
 
 // Dependencies of the runtime externals that only their install or source build uses: onnxruntime-node's
 // install script downloads optional GPU libraries (adm-zip, global-agent); node-addon-api is headers for
@@ -124,14 +109,18 @@ function computedIgnoreRules(targetName: string): string[] {
 }
 
 /** One file in a zip, from its central directory. */
-interface ZipEntry {
+export interface ZipEntry {
   name: string;
   compressedSize: number;
   size: number;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  /** Where the entry's local header starts. */
+  localHeaderOffset: number;
 }
 
 /** Reads a zip's central directory (no zip64: a VSIX stays far below 4 GiB). */
-async function readZipEntries(file: string): Promise<ZipEntry[]> {
+export async function readZipEntries(file: string): Promise<ZipEntry[]> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -151,6 +140,8 @@ async function readZipEntries(file: string): Promise<ZipEntry[]> {
       const extraLength = directory.readUInt16LE(offset + 30);
       const commentLength = directory.readUInt16LE(offset + 32);
       entries.push({
+        method: directory.readUInt16LE(offset + 10),
+        localHeaderOffset: directory.readUInt32LE(offset + 42),
         compressedSize: directory.readUInt32LE(offset + 20),
         size: directory.readUInt32LE(offset + 24),
         name: directory.toString('utf8', offset + 46, offset + 46 + nameLength),
@@ -220,6 +211,8 @@ export interface PackageOptions {
   target?: string;
   /** Use dist/ as it is instead of running a production build first. */
   skipBuild?: boolean;
+  /** Where the VSIX goes; default dist/semantic-code-search-<version>-<target>.vsix. */
+  packagePath?: string;
 }
 
 /** Builds (unless told not to) and packages the extension; resolves to the VSIX path. */
@@ -234,7 +227,7 @@ export async function packageExtension(options: PackageOptions = {}): Promise<st
   await mkdir(path.dirname(ignoreFile), { recursive: true });
   await writeFile(ignoreFile, `${readFileSync(path.join(root, '.vscodeignore'), 'utf8')}\n${ignoreRules.join('\n')}\n`);
   const { version } = readPackageJson(root);
-  const packagePath = path.join(root, 'dist', `semantic-code-search-${version}-${target}.vsix`);
+  const packagePath = options.packagePath ?? path.join(root, 'dist', `semantic-code-search-${version}-${target}.vsix`);
   process.env.SOURCE_DATE_EPOCH ??= sourceDateEpoch();
   const { createVSIX } = await import('@vscode/vsce'); // loads a lot; only this command needs it
   await createVSIX({
@@ -254,16 +247,46 @@ export async function packageExtension(options: PackageOptions = {}): Promise<st
   return packagePath;
 }
 
+/** Packages every target (one production build), fetching binaries from npm as needed; verifies each VSIX. */
+async function packageAll(skipBuild: boolean): Promise<boolean> {
+  const results: Array<{ target: string; file?: string; size?: number; error?: string }> = [];
+  let built = skipBuild;
+  for (const target of Object.keys(TARGETS)) {
+    console.log(`\n=== ${target}`);
+    try {
+      for (const line of ensurePlatformBinaries(target)) console.log(`fetched ${line}`);
+      const file = await packageExtension({ target, skipBuild: built });
+      built = true;
+      const report = await verifyVsix(file);
+      if (report.problems.length > 0) throw new Error(`${path.basename(file)} failed verification:\n  ${report.problems.join('\n  ')}`);
+      console.log(`verified: ${report.binaries.map((binary) => `${path.basename(binary.name)} (${binary.header.format} ${binary.header.archs.join('+')})`).join(', ')}`);
+      results.push({ target, file, size: (await stat(file)).size });
+    } catch (error) {
+      results.push({ target, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  console.log('\nPlatform packages');
+  for (const result of results) {
+    console.log(result.error === undefined ? `  ok    ${result.target.padEnd(13)} ${mebibytes(result.size!).padStart(9)}  ${path.relative(root, result.file!)}` : `  FAIL  ${result.target.padEnd(13)} ${result.error}`);
+  }
+  return results.every((result) => result.error === undefined);
+}
+
 if (import.meta.main) {
   const args = process.argv.slice(2);
   const targetIndex = args.indexOf('--target');
   const target = targetIndex >= 0 ? args[targetIndex + 1] : undefined;
-  const unknown = args.filter((arg, index) => arg !== '--no-build' && index !== targetIndex && !(targetIndex >= 0 && index === targetIndex + 1));
-  if (unknown.length > 0 || (targetIndex >= 0 && target === undefined)) {
-    console.error(`Usage: node scripts/package.ts [--target ${Object.keys(TARGETS).join('|')}] [--no-build]`);
+  const flags = new Set(['--no-build', '--all']);
+  const unknown = args.filter((arg, index) => !flags.has(arg) && index !== targetIndex && !(targetIndex >= 0 && index === targetIndex + 1));
+  if (unknown.length > 0 || (targetIndex >= 0 && target === undefined) || (targetIndex >= 0 && args.includes('--all'))) {
+    console.error(`Usage: node scripts/package.ts [--target ${Object.keys(TARGETS).join('|')} | --all] [--no-build]`);
     process.exit(2);
   }
   try {
+    if (args.includes('--all')) {
+      process.exit((await packageAll(args.includes('--no-build'))) ? 0 : 1);
+    }
+    if (target !== undefined) for (const line of ensurePlatformBinaries(target)) console.log(`fetched ${line}`);
     await packageExtension({ target, skipBuild: args.includes('--no-build') });
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

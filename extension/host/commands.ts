@@ -25,6 +25,7 @@ function search(controller: Controller, panel: PanelHost, initialQuery?: string)
     return Promise.resolve();
   }
   void controller.ensureConfigured();
+  let answered = false;
   return showQuickSearch({
     title: 'Semantic Search',
     placeholder: 'Describe the code or docs you are looking for, e.g. "retry a failed request"',
@@ -32,10 +33,13 @@ function search(controller: Controller, panel: PanelHost, initialQuery?: string)
     initialQuery,
     search: async (query, token) => {
       const response = await controller.search(query, {}, token);
+      answered ||= response.results.length > 0;
       return { results: response.results, notice: response.notice };
     },
     open: (result, preview) => controller.openResult(result, preview),
     showInPanel: (query, results) => panel.show(query, results),
+  }).then(() => {
+    if (answered) controller.noteSearchAnswered();
   });
 }
 

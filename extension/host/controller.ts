@@ -253,9 +253,20 @@ export class Controller implements vscode.Disposable {
     this.statusBar.update(state);
     this.indexStatusEmitter.fire();
     this.setContext('semanticSearch.paused', state.paused);
+    // The walkthrough's first step is done once every folder has a complete index (package.json, walkthroughs).
+    this.setContext('semanticSearch.indexReady', state.folders.length > 0 && overallPhase(state.folders.map((folder) => folder.phase)) === 'ready');
     for (const [key, value] of Object.entries(migrationContextKeys(state.folders))) this.setContext(key, value);
     if (state.modelError) this.reportError(state.modelError, undefined);
     for (const folder of state.folders) if (folder.error) this.reportError(folder.error, folder.name);
+  }
+
+  /**
+   * Checks the walkthrough's search step (package.json, walkthroughs): called when a search box closes after it
+   * showed results. Not earlier: a checked step moves the walkthrough on, which takes the focus and would close
+   * the box while the user is still reading it.
+   */
+  noteSearchAnswered(): void {
+    this.setContext('semanticSearch.hasSearched', true);
   }
 
   /** Sets a context key for `when` clauses, only when its value changes (states arrive often while indexing). */

@@ -25,6 +25,7 @@ import { format } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { build, buildSuites, SUITE_OUTPUT_DIRECTORY } from '../../scripts/build.ts';
 import { packageExtension } from '../../scripts/package.ts';
+import { verifyVsix } from '../../scripts/verify-vsix.ts';
 import { codeServerEntry, createIsolatedFolders, installVsix, isolatedEnvironment, startCodeServer, type CodeServer } from './harness/code-server.ts';
 import type { Journey, JourneyContext, WorkspaceKind } from './harness/journey.ts';
 import { chromiumPath, EXTENSION_ID, launchBrowser, waitForWorkbench, workbenchUrl } from './harness/workbench.ts';
@@ -315,6 +316,9 @@ async function main(): Promise<number> {
       const vsix = options.vsix ?? (await packageExtension());
       console.log('');
       timings.push([options.vsix ? 'vsix given' : 'package', seconds(phase)]);
+      // The VSIX under test carries exactly its platform's native code (headers, not names: scripts/verify-vsix.ts).
+      const verification = await verifyVsix(vsix);
+      outcomes.push({ name: `vsix native code (${verification.target})`, passed: verification.problems.length === 0 ? 1 : 0, failed: verification.problems.length === 0 ? 0 : 1, seconds: 0, notes: verification.problems });
       phase = performance.now();
       await installVsix(vsix, extensionsDirectory, path.join(runDirectory, 'install-user-data'), isolatedEnvironment(runDirectory));
       const installed = (await readdir(extensionsDirectory)).find((name) => name.startsWith(`${EXTENSION_ID}-`));

@@ -106,6 +106,10 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   /** Extra variables for code-server and the extension host it starts. */
   environment?: Record<string, string>;
+  /** Port to listen on (127.0.0.1); default a free one. */
+  port?: number;
+  /** Stop the server and exit on SIGINT/SIGTERM (default true); false when the caller handles them itself. */
+  handleSignals?: boolean;
 }
 
 /** A running code-server. */
@@ -132,8 +136,8 @@ function installExitHandlers(): void {
 
 /** Starts code-server and resolves once `/healthz` answers. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
-  installExitHandlers();
-  const port = await freePort();
+  if (options.handleSignals !== false) installExitHandlers();
+  const port = options.port ?? (await freePort());
   const environment = isolatedEnvironment(options.runDirectory, options.environment);
   await createIsolatedFolders(environment);
   await mkdir(options.userDataDirectory, { recursive: true });
