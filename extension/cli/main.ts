@@ -43,7 +43,7 @@ import { installedModels } from '../core/evaluation/installed-models.ts';
 import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, isEvaluationError, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
-const DEFAULT_MODEL = 'use-lite';
+const DEFAULT_MODEL = 'code-static';
 const DEFAULT_QUANTIZATION: Quantization = 'int8';
 
 /** A mistake in how the command was called: shown with a hint and exit code 2. */
@@ -84,7 +84,7 @@ const USAGE = `semsearch — search code and docs by meaning, locally
                   which installed model (and storage) finds your code best, judged on its doc comments
 
 Every command takes --verbose (-v) to log more, --json where it prints results.
-Models: use-lite (default, int8), glove-100d, a Hugging Face model of the catalog (minilm-l6, bge-small,
+Models: code-static (default: this project's own code model, int8), use-lite, glove-100d, a Hugging Face model of the catalog (minilm-l6, bge-small,
 nomic-v1.5, jina-code, e5-small, coderankembed: downloaded once into the cache; --offline forbids it),
 or the path of a Hugging Face model folder.
 The index of a folder lives under your cache directory unless --db says where.

@@ -66,7 +66,7 @@ export function readSettings(): Settings {
   const pathInspection = configuration.inspect<string>('model.path');
   return {
     model: {
-      name: configuration.get<string>('model.name', 'use-lite'),
+      name: configuration.get<string>('model.name', 'code-static'),
       path: configuration.get<string>('model.path', ''),
       pathFromWorkspace: Boolean(pathInspection?.workspaceValue || pathInspection?.workspaceFolderValue),
       quantization: configuration.get<Quantization>('model.quantization', 'int8'),

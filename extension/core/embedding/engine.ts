@@ -81,7 +81,11 @@ export class EmbeddingEngine {
     let manifest = loaded.manifest;
     const onnxFile = ONNX_FILES[quantization].find((candidate) => existsSync(path.join(modelDirectory, candidate)));
     if (!onnxFile) {
-      throw new ModelError('model-missing', `${modelDirectory} has no ${quantization} ONNX file (looked for ${ONNX_FILES[quantization].join(', ')}). Download the model again or choose another quantization.`);
+      const other = quantization === 'int8' ? 'fp32' : 'int8';
+      const hasOther = ONNX_FILES[other].some((candidate) => existsSync(path.join(modelDirectory, candidate)));
+      // The VSIX ships the bundled models as int8 only (.vscodeignore): say so rather than "download again".
+      const fix = hasOther ? `It has ${other}: choose semanticSearch.model.quantization ${other}` : 'Download the model again';
+      throw new ModelError('model-missing', `${modelDirectory} has no ${quantization} ONNX file (looked for ${ONNX_FILES[quantization].join(', ')}). ${fix}, or choose another model.`);
     }
     const tokenizer = ModelTokenizer.load(modelDirectory, manifest);
     const fingerprintFiles: Record<string, string> = {

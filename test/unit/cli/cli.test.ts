@@ -145,7 +145,9 @@ describe('semsearch tradeoffs', () => {
     assert.equal(semsearch('index', project, '--db', projectDb).code, 0);
     const table = semsearch('tradeoffs', '--db', projectDb);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /use-lite, \d+ vectors/);
+    // The default model is the project's own, trained for truncation: its Matryoshka prefixes are options too.
+    assert.match(table.stdout, /code-static, \d+ vectors/);
+    assert.match(table.stdout, /float32, first 64 dimensions/);
     for (const kind of ['float32', 'int8', 'binary']) assert.match(table.stdout, new RegExp(`\\n[>* ] ${kind}`));
     assert.match(table.stdout, /recommendation: /);
     const report = JSON.parse(semsearch('tradeoffs', '--db', projectDb, '--json').stdout) as { options: { option: { kind: string }; current: boolean; recallAt10VsExact: number }[] };

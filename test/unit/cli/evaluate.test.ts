@@ -19,13 +19,13 @@ test('semsearch evaluate ranks every installed model and storage option on the i
   const report = JSON.parse(result.stdout) as ModelEvaluationReport;
   assert.equal(report.version, 2);
   assert.equal(report.k, 10);
-  assert.deepEqual(report.models.map((model) => [model.name, model.current]), [['use-lite', false], ['glove-100d', true]]);
+  assert.deepEqual(report.models.map((model) => [model.name, model.current]), [['code-static', false], ['use-lite', false], ['glove-100d', true]]);
   assert.equal(report.queries.count, 12);
   assert.equal(report.pool.targets, 12);
   assert.equal(report.pool.size, report.pool.targetChunks + report.pool.distractors);
   assert.ok(report.pool.distractors > 0 && report.pool.distractors <= 40, 'about 30: the last declaration drawn brings all its pieces');
   assert.deepEqual([report.verdict.best, report.verdict.reason], [undefined, 'few-queries'], '12 queries are no evidence');
-  assert.equal(report.rows.length, 6, 'float32, int8 and binary of each model');
+  assert.equal(report.rows.length, 13, 'float32, int8 and binary of each model, and code-static\'s Matryoshka prefixes (128 and 64 dimensions, float32 and int8)');
   for (const row of report.rows) {
     assert.deepEqual(Object.keys(row).filter((key) => key !== 'candidates').sort(), ['bytesPerVector', 'chunksPerSecond', 'current', 'currentModel', 'dimensions', 'label', 'model', 'modelDisplayName', 'mrrAt10', 'ndcgAt10', 'option', 'recallAt10'].sort());
     for (const share of [row.recallAt10, row.mrrAt10, row.ndcgAt10]) assert.ok(share >= 0 && share <= 1);
@@ -52,5 +52,5 @@ test('semsearch evaluate ranks every installed model and storage option on the i
   assert.match(notDownloaded.stderr, /not downloaded, and evaluate never downloads/);
   const unknown = semsearch('evaluate', '--db', database, '--models', 'nonsense');
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /the installed ones are use-lite, glove-100d/);
+  assert.match(unknown.stderr, /the installed ones are code-static, use-lite, glove-100d/);
 });

@@ -56,8 +56,8 @@ function problem(choice: ModelChoice): string {
 }
 
 describe('chooseModel', () => {
-  test('a bundled model is its folder under the extension, for both bundled ids', () => {
-    assert.deepEqual(BUNDLED_MODELS, ['use-lite', 'glove-100d']);
+  test('a bundled model is its folder under the extension, for every bundled id', () => {
+    assert.deepEqual(BUNDLED_MODELS, ['code-static', 'use-lite', 'glove-100d']);
     for (const id of BUNDLED_MODELS) {
       const choice = chooseModel(settings({ name: id, offline: true }), locations);
       assert.ok(choice.kind === 'ready');
@@ -150,7 +150,7 @@ describe('chooseModel', () => {
 
   test('anything else in the model name is unknown, a path included (model.path and its trust rule are the only way to a folder)', () => {
     for (const name of ['gpt-5', '/tmp/model', './model', 'someone/unknown-model']) {
-      assert.match(problem(chooseModel(settings({ name }), locations)), /^Unknown model ".*"\. Choose one of use-lite, glove-100d, minilm-l6, .*custom in semanticSearch\.model\.name\.$/, name);
+      assert.match(problem(chooseModel(settings({ name }), locations)), /^Unknown model ".*"\. Choose one of code-static, use-lite, glove-100d, minilm-l6, .*custom in semanticSearch\.model\.name\.$/, name);
     }
   });
 

@@ -14,7 +14,7 @@ const hubEntries = CATALOG.filter((entry): entry is HubCatalogEntry => entry.kin
 test('the catalog lists the bundled models, the six Hub models and a custom folder, with unique ids', () => {
   const ids = CATALOG.map((entry) => entry.id);
   assert.equal(new Set(ids).size, ids.length, 'ids are unique');
-  assert.deepEqual(ids, ['use-lite', 'glove-100d', 'minilm-l6', 'bge-small', 'nomic-v1.5', 'jina-code', 'e5-small', 'coderankembed', 'custom']);
+  assert.deepEqual(ids, ['code-static', 'use-lite', 'glove-100d', 'minilm-l6', 'bge-small', 'nomic-v1.5', 'jina-code', 'e5-small', 'coderankembed', 'custom']);
   assert.deepEqual(
     hubEntries.map((entry) => entry.repo),
     [

@@ -24,9 +24,9 @@ test('the service evaluates the installed models on a folder, lending the indexe
     onProgress: (progress) => messages.push(`${progress.phase} ${progress.model ?? ''}`.trim()),
   });
   assert.deepEqual([folder, name], ['file:///project', 'project']);
-  assert.deepEqual(report.models.map((model) => [model.name, model.quantization, model.current]), [['use-lite', 'fp32', false], ['glove-100d', 'fp32', true]]);
-  assert.ok(report.rows.length === 6 && report.failures.length === 0);
-  assert.deepEqual([...new Set(messages)], ['sampling', 'loading use-lite', 'embedding use-lite', 'scoring use-lite', 'loading glove-100d', 'embedding glove-100d', 'scoring glove-100d', 'done']);
+  assert.deepEqual(report.models.map((model) => [model.name, model.quantization, model.current]), [['code-static', 'fp32', false], ['use-lite', 'fp32', false], ['glove-100d', 'fp32', true]]);
+  assert.ok(report.rows.length === 13 && report.failures.length === 0, 'three storage options per model, and code-static\'s four Matryoshka prefixes');
+  assert.deepEqual([...new Set(messages)], ['sampling', 'loading code-static', 'embedding code-static', 'scoring code-static', 'loading use-lite', 'embedding use-lite', 'scoring use-lite', 'loading glove-100d', 'embedding glove-100d', 'scoring glove-100d', 'done']);
   const after = await service.search('hash a password with a salt', { mode: 'dense' });
   assert.ok(after.hits.length > 0, 'the indexer\'s model still answers searches');
 });

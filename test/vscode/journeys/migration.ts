@@ -35,7 +35,7 @@ export default defineJourney({
   userSettings: { 'semanticSearch.migration.autoCutover': false },
   async run({ page, step }) {
     await waitForIndexReady(page);
-    await step('indexed-with-use-lite');
+    await step('indexed-with-code-static');
 
     await chooseSetting(page, 'semanticSearch.model.name', 'The embedding model.', /GloVe/);
     await step('model-changed-in-settings');
@@ -54,7 +54,7 @@ export default defineJourney({
     await report.waitFor({ state: 'visible', timeout: 60_000 });
     await panel.locator('[data-testid="migration-quality"]').waitFor({ state: 'visible', timeout: 60_000 });
     const text = await report.innerText();
-    for (const part of ['use-lite', 'glove-100d', 'MRR@10', 'Recall@10']) assert.ok(text.includes(part), `the report shows ${part}`);
+    for (const part of ['code-static', 'glove-100d', 'MRR@10', 'Recall@10']) assert.ok(text.includes(part), `the report shows ${part}`);
     assert.ok((await panel.locator('[data-testid="migration-view"] canvas').count()) >= 3, 'the report has charts');
     await step('migration-report');
 
@@ -65,7 +65,7 @@ export default defineJourney({
     await page.keyboard.press('Escape');
 
     await runCommand(page, 'Semantic Search: Roll Back Model Change');
-    await waitForNotification(page, /rolled back to use-lite in \d+ ms/, 60_000);
+    await waitForNotification(page, /rolled back to code-static in \d+ ms/, 60_000);
     await waitForIndexReady(page);
     await statusBarItem(page).hover();
     await step('rolled-back');

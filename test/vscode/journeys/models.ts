@@ -18,7 +18,7 @@ export default defineJourney({
     await table.waitFor({ state: 'visible', timeout: 180_000 });
     await step('models-evaluated');
     const text = await table.innerText();
-    for (const model of ['Universal Sentence Encoder lite', 'GloVe']) assert.ok(text.includes(model), `the table lists ${model}`);
+    for (const model of ['Code Static', 'Universal Sentence Encoder lite', 'GloVe']) assert.ok(text.includes(model), `the table lists ${model}`);
     for (const option of ['float32', 'int8', 'binary']) assert.ok(text.includes(option), `the table lists ${option}`);
     assert.equal(await panel.locator('[data-testid="models-current"]').count(), 1, 'the row in use is marked');
     const pool = await panel.locator('[data-testid="models-pool"]').innerText();

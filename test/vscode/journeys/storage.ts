@@ -49,7 +49,7 @@ export default defineJourney({
     // Searches go on while the index converts.
     await searchRetryOnce();
     await page.keyboard.press('Escape');
-    await waitForNotification(page, /now answers with use-lite \(vectors stored as int8\)/, 120_000);
+    await waitForNotification(page, /now answers with code-static \(vectors stored as int8\)/, 120_000);
     await waitForIndexReady(page);
     await step('int8-index-in-use');
     await searchRetryOnce();

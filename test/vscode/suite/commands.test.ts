@@ -67,7 +67,7 @@ suite('Semantic Search in a real VS Code (one folder)', () => {
     const state = api.state()!;
     assert.equal(state.folders.length, 1);
     assert.equal(state.folders[0]!.phase, 'ready');
-    assert.equal(state.model?.id, 'use-lite');
+    assert.equal(state.model?.id, 'code-static');
     assert.ok(state.model?.provider);
   });
 
@@ -162,7 +162,7 @@ suite('Semantic Search in a real VS Code (one folder)', () => {
       assert.ok(results.some((result) => result.path === 'src/users/sort_users.py'));
     } finally {
       await configuration.update('model.name', undefined, vscode.ConfigurationTarget.Workspace);
-      await eventually('the default model back', () => (api.state()?.model?.id === 'use-lite' && api.state()?.folders[0]?.phase === 'ready' ? true : undefined), 120_000);
+      await eventually('the default model back', () => (api.state()?.model?.id === 'code-static' && api.state()?.folders[0]?.phase === 'ready' ? true : undefined), 120_000);
     }
   });
 });
