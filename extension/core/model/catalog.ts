@@ -124,7 +124,7 @@ function hubEntry(id: string, repo: string, description: string, approximateMega
 
 /** Every model the settings can name, in the order a picker shows them. */
 export const CATALOG: readonly CatalogEntry[] = [
-  { kind: 'bundled', id: 'code-static', displayName: 'Code Static (this project\'s own)', description: 'Offline, bundled, the default. Trained here on documented source code of 1,600 packages: a token table, 256 dimensions (Matryoshka: 64 and 128 work too), 512-token window, very fast.' },
+  { kind: 'bundled', id: 'code-static', displayName: 'Code static embeddings (this project\'s own)', description: 'Offline, bundled, the default. Trained here on documented source code of 1,600 packages: a token table, 256 dimensions (Matryoshka: 64 and 128 work too), 512-token window, very fast.' },
   { kind: 'bundled', id: 'use-lite', displayName: 'Universal Sentence Encoder lite', description: 'Offline, bundled. A general sentence encoder: 512 dimensions, short window (128 tokens).' },
   { kind: 'bundled', id: 'glove-100d', displayName: 'GloVe 6B 100-d', description: 'Offline, bundled. Averaged word vectors: fast, matches words more than meaning.' },
   hubEntry('minilm-l6', 'sentence-transformers/all-MiniLM-L6-v2', 'Small and fast general-purpose English model; 256-token window.', { fp32: 92, int8: 24 }),

@@ -18,7 +18,7 @@ export default defineJourney({
     await table.waitFor({ state: 'visible', timeout: 180_000 });
     await step('models-evaluated');
     const text = await table.innerText();
-    for (const model of ['Code Static', 'Universal Sentence Encoder lite', 'GloVe']) assert.ok(text.includes(model), `the table lists ${model}`);
+    for (const model of ['Code static embeddings', 'Universal Sentence Encoder lite', 'GloVe']) assert.ok(text.includes(model), `the table lists ${model}`);
     for (const option of ['float32', 'int8', 'binary']) assert.ok(text.includes(option), `the table lists ${option}`);
     assert.equal(await panel.locator('[data-testid="models-current"]').count(), 1, 'the row in use is marked');
     const pool = await panel.locator('[data-testid="models-pool"]').innerText();
@@ -27,21 +27,21 @@ export default defineJourney({
     const verdict = panel.locator('[data-testid="models-verdict"]');
     assert.match(await verdict.innerText(), /^No verdict: not enough evidence \(\d+ queries; a verdict needs 30\)\.$/);
     assert.equal(await verdict.getAttribute('data-decided'), 'false');
-    // The model in use offers no switch; the other one does.
+    // The model in use offers no switch; each of the other two does.
     const buttons = panel.locator('[data-testid^="models-use-"]');
-    assert.equal(await buttons.count(), 2);
+    assert.equal(await buttons.count(), 3);
     const labels = await buttons.allInnerTexts();
-    assert.deepEqual([...labels].sort(), ['In use', 'Use This Model']);
+    assert.deepEqual([...labels].sort(), ['In use', 'Use This Model', 'Use This Model']);
     assert.equal(await panel.locator('[data-testid="models-evaluate"]').isEnabled(), true);
     // The model's weights and the vectors' storage are named apart ("int8" can be either).
     const all = (await table.textContent()) ?? '';
     assert.match(all, /Vectors stored as/);
     assert.match(all, /model weights (int8|fp32)/);
 
-    // The panel opened beside the editor, at under half the window's width: both buttons are on screen (each
+    // The panel opened beside the editor, at under half the window's width: every button is on screen (each
     // row is a card) and the enabled one can be pressed.
     const onScreen = await assertInsideView(page, panel, '[data-testid^="models-use-"]', 'the Use This Model button');
-    assert.deepEqual([...onScreen].sort(), ['In use', 'Use This Model']);
+    assert.deepEqual([...onScreen].sort(), ['In use', 'Use This Model', 'Use This Model']);
     await step('buttons-at-half-width');
   },
 });
