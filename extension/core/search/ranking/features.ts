@@ -1,0 +1,158 @@
+// The features of one candidate for one query, computed over the whole candidate pool (file coherence needs the
+// other candidates of a file). The ranker scores a candidate as a weighted sum of these (model.ts); training
+// (training/ranker) writes exactly these vectors, so the product and the learned weights never disagree on what
+// a feature means. Every feature is 0 when it says nothing, so a missing signal adds nothing to the score.
+import type { RankedChunk } from '../results.ts';
+import { lexicalWords } from '../lexical.ts';
+import { normalName, type QueryAnalysis } from './query-shape.ts';
+import { pathRoles, pathWords } from './path-signals.ts';
+
+/** Every feature the ranker knows, in the order of a feature vector. A weights file names the ones it uses. */
+export const FEATURE_NAMES = [
+  // What retrieval said.
+  'lexicalScore', // BM25 over the pool's best BM25: how close to the best lexical match
+  'lexicalRank', // 1 / log2(2 + rank) in the lexical list
+  'symbolListRank', // 1 / log2(2 + rank) in the identifier-match list (names the query spells, on the symbol column)
+  'fusedRank', // 1 / log2(2 + position) after fusion: the order the ranker starts from
+  'denseRank', // 1 / log2(2 + rank) in the dense list
+  'denseGap', // cosine minus the pool's best cosine (≤ 0); 0 when the dense list did not find it
+  // Does the chunk define what the query names?
+  'definesExact', // its symbol is a name the query spells (`Blueprint`, `render_template`)
+  'definesQualified', // `Sinatra::Base`, `a.b`: its symbol is the last part, its scope or file the qualifier
+  'definesJoined', // its symbol is the query's words joined (`fetch request handler` → fetchRequestHandler)
+  'memberOfName', // its scope holds a name the query spells (a method of the class asked for)
+  'symbolWordShare', // share of the query's words among its symbol's words
+  // What the path says.
+  'stemWordShare', // share of the query's words in the file's stem
+  'stemIsName', // the file's stem is a name the query spells, or its words joined (`Logger` → Logger.php)
+  'folderWordShare', // share of the query's words in the folder names
+  'testPath',
+  'examplePath',
+  'vendoredPath',
+  'generatedPath',
+  'compatibilityPath',
+  'typeDeclarationPath',
+  // File coherence and diminishing returns.
+  'fileCandidates', // log2(1 + candidates in the same file)
+  'fileSupport', // log2(1 + the other candidates' fused strengths in the same file): several strong pieces lift a file
+  'bestInFile', // the file's best-fused candidate
+  'filePosition', // log2(1 + better-fused candidates of the same file): the second, third… piece of a file weighs less
+  // Chunk kind and size.
+  'kindCallable', // function, method
+  'kindType', // class, interface, enum, type, impl
+  'kindStatements',
+  'kindSection', // a Markdown section
+  'kindWindow', // lines of a file without a grammar
+  'outline', // a class-like chunk whose big members are chunks of their own
+  'laterPiece', // a piece of a split chunk after its first
+  'lines', // log2(1 + lines)
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** Position of each feature in a vector. */
+export const FEATURE_INDEX: Readonly<Record<FeatureName, number>> = Object.fromEntries(FEATURE_NAMES.map((name, index) => [name, index])) as Record<FeatureName, number>;
+
+/** A fused candidate with its ranks in the lists that found it (0-based), as `fuse` gives them. */
+export type FeatureCandidate = Pick<RankedChunk, 'folder' | 'chunk' | 'dense' | 'lexical' | 'fused' | 'ranks'>;
+
+const CALLABLE = new Set(['function', 'method']);
+const TYPE_LIKE = new Set(['class', 'interface', 'enum', 'type', 'impl']);
+/** Kinds that define a name: statements and windows hold many, sections name prose. */
+const DEFINING = new Set([...CALLABLE, ...TYPE_LIKE]);
+
+const rankWeight = (rank: number | undefined): number => (rank === undefined ? 0 : 1 / Math.log2(2 + rank));
+
+/** Share of `words` found in `set`; 0 for no words. */
+function share(words: readonly string[], set: ReadonlySet<string>): number {
+  if (words.length === 0) return 0;
+  let found = 0;
+  for (const word of words) if (set.has(word)) found += 1;
+  return found / words.length;
+}
+
+/**
+ * The feature vectors of a pool of candidates (in fused order), one row of `FEATURE_NAMES.length` numbers each,
+ * in one flat array.
+ */
+export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCandidate[]): Float64Array {
+  const width = FEATURE_NAMES.length;
+  const rows = new Float64Array(pool.length * width);
+  let bestLexical = 0;
+  let bestDense = -Infinity;
+  for (const candidate of pool) {
+    if (candidate.lexical !== undefined) bestLexical = Math.max(bestLexical, candidate.lexical);
+    if (candidate.dense !== undefined) bestDense = Math.max(bestDense, candidate.dense);
+  }
+  // File coherence: every candidate's fused strength, summed per file, and the order within the file.
+  const fileKey = (candidate: FeatureCandidate) => `${candidate.folder}\n${candidate.chunk.path}`;
+  const fileTotals = new Map<string, { count: number; strength: number; seen: number }>();
+  pool.forEach((candidate, position) => {
+    const key = fileKey(candidate);
+    const total = fileTotals.get(key) ?? { count: 0, strength: 0, seen: 0 };
+    total.count += 1;
+    total.strength += rankWeight(position);
+    fileTotals.set(key, total);
+  });
+  const exact = new Set(query.exactNames.map((entry) => entry.name));
+  const names = new Set([...exact, ...(query.joinedName ? [query.joinedName] : [])]);
+  const pathCache = new Map<string, { roles: ReturnType<typeof pathRoles>; words: ReturnType<typeof pathWords> }>();
+
+  pool.forEach((candidate, position) => {
+    const row = rows.subarray(position * width, (position + 1) * width);
+    const set = (name: FeatureName, value: number) => {
+      row[FEATURE_INDEX[name]] = value;
+    };
+    const { chunk } = candidate;
+    set('lexicalScore', candidate.lexical !== undefined && bestLexical > 0 ? candidate.lexical / bestLexical : 0);
+    set('lexicalRank', rankWeight(candidate.ranks?.lexical));
+    set('symbolListRank', rankWeight(candidate.ranks?.symbol));
+    set('fusedRank', rankWeight(position));
+    set('denseRank', rankWeight(candidate.ranks?.dense));
+    set('denseGap', candidate.dense !== undefined && Number.isFinite(bestDense) ? candidate.dense - bestDense : 0);
+
+    let pathInfo = pathCache.get(chunk.path);
+    if (!pathInfo) pathCache.set(chunk.path, (pathInfo = { roles: pathRoles(chunk.path), words: pathWords(chunk.path) }));
+    const { roles, words } = pathInfo;
+    const symbol = chunk.symbol !== undefined ? normalName(chunk.symbol) : undefined;
+    const defining = DEFINING.has(chunk.kind);
+    if (symbol && defining) {
+      set('definesExact', exact.has(symbol) ? 1 : 0);
+      const scopeNames = chunk.scope.map(normalName);
+      const qualified = query.qualifiedNames.some(
+        (entry) => entry.name === symbol && entry.qualifier !== undefined && (scopeNames.includes(entry.qualifier) || words.stemName === entry.qualifier || words.folderName === entry.qualifier),
+      );
+      set('definesQualified', qualified ? 1 : 0);
+      set('definesJoined', query.joinedName !== undefined && symbol === query.joinedName && !exact.has(symbol) ? 1 : 0);
+      set('symbolWordShare', share(query.words, new Set(lexicalWords(chunk.symbol!))));
+    }
+    if (chunk.kind !== 'section' && chunk.scope.some((scope) => exact.has(normalName(scope)))) set('memberOfName', 1);
+
+    set('stemWordShare', share(query.words, words.stem));
+    set('stemIsName', names.has(words.stemName) ? 1 : 0);
+    set('folderWordShare', share(query.words, words.folders));
+    set('testPath', roles.test ? 1 : 0);
+    set('examplePath', roles.example ? 1 : 0);
+    set('vendoredPath', roles.vendored ? 1 : 0);
+    set('generatedPath', roles.generated ? 1 : 0);
+    set('compatibilityPath', roles.compatibility ? 1 : 0);
+    set('typeDeclarationPath', roles.typeDeclaration ? 1 : 0);
+
+    const file = fileTotals.get(fileKey(candidate))!;
+    set('fileCandidates', Math.log2(1 + file.count));
+    set('fileSupport', Math.log2(1 + file.strength - rankWeight(position)));
+    set('bestInFile', file.seen === 0 ? 1 : 0);
+    set('filePosition', Math.log2(1 + file.seen));
+    file.seen += 1;
+
+    set('kindCallable', CALLABLE.has(chunk.kind) ? 1 : 0);
+    set('kindType', TYPE_LIKE.has(chunk.kind) ? 1 : 0);
+    set('kindStatements', chunk.kind === 'statements' ? 1 : 0);
+    set('kindSection', chunk.kind === 'section' ? 1 : 0);
+    set('kindWindow', chunk.kind === 'window' ? 1 : 0);
+    set('outline', chunk.definition?.headEndLine !== undefined ? 1 : 0);
+    set('laterPiece', chunk.part !== undefined && chunk.part.index > 0 ? 1 : 0);
+    set('lines', Math.log2(1 + chunk.endLine - chunk.startLine + 1));
+  });
+  return rows;
+}
