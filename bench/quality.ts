@@ -104,7 +104,7 @@ const rankings = list(options.ranking);
 if (rankings.some((entry) => entry !== 'on' && entry !== 'off') || rankings.length === 0) throw new Error('--ranking takes on, off or on,off');
 /** What each mode is run with: the ranking stage on for every mode; off (the fused order) for hybrid only. */
 const variants = modes.flatMap((mode) => rankings.filter((entry) => entry === 'on' || mode === 'hybrid').map((entry) => ({ mode, ranking: entry === 'on' })));
-if (sets.length === 0 && !repoQueriesWanted) throw new Error(`no set matches --sets ${options.sets}; sets: ${[...new Set(SETS.map((entry) => entry.set))].join(', ')}`);
+if (sets.length === 0 && !repoQueriesWanted) throw new Error(`no set matches --sets ${options.sets}; sets: ${[...new Set(SETS.map((entry) => entry.set)), REPO_QUERIES].join(', ')}`);
 
 /** Runs the CLI; its stdout when it succeeds, otherwise throws with its stderr. */
 function semsearch(argumentsList: string[]): string {

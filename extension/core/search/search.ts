@@ -283,13 +283,14 @@ export class Searcher {
 }
 
 /**
- * Searches several folders with one global ranking. The query is embedded once per model among the
- * folders' active spaces (normally one); each folder's dense list comes from its own space only. When
- * all folders share one model the dense lists merge by similarity, otherwise by rank (similarities of
- * two models are not comparable); lexical lists merge by BM25 score; then the two are fused.
+ * The fused candidates of a query over several folders, before the ranking stage (see `searchAcross`): what the
+ * ranker is trained on and re-scores.
  */
-export async function searchAcross(searchers: readonly Searcher[], query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-  const started = performance.now();
+export async function fusedCandidates(
+  searchers: readonly Searcher[],
+  query: string,
+  options: SearchOptions = {},
+): Promise<{ fused: RankedChunk[]; perFolder: FolderCandidates[]; timings: SearchResponse['milliseconds'] }> {
   const mode = options.mode ?? 'hybrid';
   const timings = { embedding: 0, dense: 0, lexical: 0, total: 0 };
   const vectors = new Map<string, Promise<Float32Array>>();
@@ -335,6 +336,19 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
   const modelWeight = denseModels.size === 1 ? hybridDenseWeight([...denseModels][0]!) : DEFAULT_WEIGHTS.dense;
   const weights: FusionWeights = { ...DEFAULT_WEIGHTS, dense: modelWeight, ...definedOnly(options.weights ?? {}) };
   const fused = fuse(dense, byScore('lexical'), byScore('symbol'), weights, options.rrfK ?? 60);
+  return { fused, perFolder, timings };
+}
+
+/**
+ * Searches several folders with one global ranking. The query is embedded once per model among the
+ * folders' active spaces (normally one); each folder's dense list comes from its own space only. When
+ * all folders share one model the dense lists merge by similarity, otherwise by rank (similarities of
+ * two models are not comparable); lexical lists merge by BM25 score; then the lists are fused and the
+ * ranking stage orders the fused candidates (ranking/README.md) unless `options.ranking` is false.
+ */
+export async function searchAcross(searchers: readonly Searcher[], query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+  const started = performance.now();
+  const { fused, perFolder, timings } = await fusedCandidates(searchers, query, options);
   const ranked: RerankedChunk[] = options.ranking === false ? fused : rerank(query, fused);
   const hits = expandCalls(withRankingExplanations(rankedResults(ranked).slice(0, options.k ?? 10), ranked), callExpansion(options.expandCalls), {
     stores: new Map(searchers.map((searcher) => [searcher.folder, searcher.store])),

@@ -1,0 +1,191 @@
+// bench/ranking-lab: the ranking stage's features measured on the dev sets, in seconds per variant. Each dev
+// query's candidate pool is taken once from the product's search (fusedCandidates, hybrid, on bench/quality's
+// indexes) and kept on disk; then for each variant the ranker is trained on the training pools
+// (training/ranker, never the dev sets), the dev pools are re-ranked by the product's `rerank` and turned into
+// results by `rankedResults`, and ../shared/eval/score.mjs scores them (chunk protocol).
+//
+//   node bench/ranking-lab.ts [--cache .bench/quality] [--train-cache DIR] [--sets a,b] [--variants all,ablation]
+//
+// `ablation` trains once without each feature (group) and prints the change of every set; a feature is kept when
+// it raises the dev sets and lowers none by more than a point (ranking/README.md lists the outcome).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EmbeddingRuntime } from '../extension/core/embedding/runtime.ts';
+import { cacheDirectory } from '../extension/core/folder-index.ts';
+import { rankedResults } from '../extension/core/search/results.ts';
+import { Searcher, singleEmbedder } from '../extension/core/search/search.ts';
+import type { FeatureName } from '../extension/core/search/ranking/features.ts';
+import { FEATURE_VERSION, Ranker } from '../extension/core/search/ranking/model.ts';
+import type { QueryShape } from '../extension/core/search/ranking/query-shape.ts';
+import { rerank } from '../extension/core/search/ranking/rerank.ts';
+import { IndexStore } from '../extension/core/store/index-store.ts';
+import { parsePool, queryPool, serializePool, type PoolTarget, type QueryPool } from '../training/ranker/pools.ts';
+import { fitWeights, keptFeatures, trainingPools } from '../training/ranker/train.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const EVAL = path.resolve(ROOT, '..', 'shared', 'eval');
+
+/** A dev set: its index (as bench/quality caches it) and queries; repo-queries is one set per repository. */
+interface LabSet {
+  name: string;
+  database: string;
+  queries: string;
+  /** Prefix of target paths relative to the index (repo-queries: `<repo>/`). */
+  prefix: string;
+  /** Only queries of this repository (repo-queries). */
+  repo?: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    cache: { type: 'string', default: path.join(ROOT, '.bench', 'quality') },
+    'train-cache': { type: 'string', default: path.join(cacheDirectory(), 'semantic-code-search', 'ranker-training') },
+    'pools-cache': { type: 'string', default: path.join(ROOT, '.bench', 'ranking-lab') },
+    sets: { type: 'string' },
+    variants: { type: 'string', default: 'all' },
+    json: { type: 'string' },
+  },
+});
+
+const STRIPPED: [string, string, string][] = [
+  ['code-rich', 'code-rich__corpus-stripped', 'code-rich/dev/queries-stripped.jsonl'],
+  ['code-gin', 'code-gin__corpus-stripped', 'code-gin/dev/queries-stripped.jsonl'],
+  ['code-eslint', 'code-eslint__corpus-stripped', 'code-eslint/dev/queries-stripped.jsonl'],
+  ['docs-eslint', 'code-eslint__corpus-stripped', 'docs-eslint/dev/queries-stripped.jsonl'],
+  ['docs-fastapi', 'docs-fastapi__corpus-stripped', 'docs-fastapi/dev/queries-stripped.jsonl'],
+  ['xling-fastapi', 'docs-fastapi__corpus-stripped', 'xling-fastapi/dev/queries-stripped.jsonl'],
+  ['cosqa', 'cosqa__corpus', 'cosqa/dev/queries.jsonl'],
+  ['csn-python', 'csn-python__corpus', 'csn-python/dev/queries.jsonl'],
+];
+const REPOSITORIES = ['flask', 'click', 'express', 'cobra', 'axum', 'monolog', 'trpc', 'dapper'];
+const allSets: LabSet[] = [
+  ...REPOSITORIES.map((repo) => ({ name: `repo-queries/${repo}`, database: path.join(values.cache, `repo-queries__${repo}`, 'use-lite.db'), queries: path.join(EVAL, 'sets', 'repo-queries', 'dev', 'queries.jsonl'), prefix: `${repo}/`, repo })),
+  ...STRIPPED.map(([name, folder, queries]) => ({ name, database: path.join(values.cache, folder, 'use-lite.db'), queries: path.join(EVAL, 'sets', queries), prefix: '' })),
+];
+const wanted = values.sets?.split(',');
+const sets = allSets.filter((set) => existsSync(set.database) && (!wanted || wanted.some((name) => set.name === name || set.name.startsWith(`${name}/`))));
+const missing = allSets.filter((set) => !existsSync(set.database)).map((set) => set.name);
+if (missing.length > 0) process.stderr.write(`no index for ${missing.join(', ')} in ${values.cache}: left out (bench/quality builds them)\n`);
+
+interface RawQuery {
+  id: string;
+  repo?: string;
+  query: string;
+  path?: string;
+  start_line?: number;
+  end_line?: number;
+  targets?: { path: string; start_line?: number; end_line?: number; rel?: number }[];
+}
+
+function targetsOf(query: RawQuery, prefix: string): PoolTarget[] {
+  const list = query.targets ?? [{ path: query.path!, start_line: query.start_line, end_line: query.end_line, rel: 1 }];
+  return list.filter((target) => (target.rel ?? 1) > 0).map((target) => ({ path: target.path.startsWith(prefix) ? target.path.slice(prefix.length) : target.path, startLine: target.start_line, endLine: target.end_line }));
+}
+
+/** The dev pools of a set, searched once and kept in --pools-cache. */
+async function devPools(set: LabSet, runtime: EmbeddingRuntime): Promise<QueryPool[]> {
+  const file = path.join(values['pools-cache'], `${set.name.replace('/', '__')}.jsonl`);
+  if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').map(parsePool);
+  const store = IndexStore.open(set.database, { readonly: true });
+  try {
+    const searcher = new Searcher(store, singleEmbedder(runtime));
+    const queries = readFileSync(set.queries, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RawQuery).filter((query) => !set.repo || query.repo === set.repo);
+    const pools: QueryPool[] = [];
+    for (const query of queries) pools.push(await queryPool(searcher, { id: String(query.id), group: set.name, query: query.query, targets: targetsOf(query, set.prefix) }, 'hybrid'));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${pools.map(serializePool).join('\n')}\n`);
+    return pools;
+  } finally {
+    store.close();
+  }
+}
+
+const scorer = (await import(pathToFileURL(path.join(EVAL, 'score.mjs')).href)) as {
+  readJsonl: (file: string) => unknown[];
+  scoreAll: (queries: unknown[], results: unknown[], options: Record<string, unknown>) => { 'nDCG@10': number; per: { id: string; 'nDCG@10': number }[] };
+};
+
+/** nDCG@10 of a set's pools in the ranker's order (or the fused order), chunk protocol. */
+function score(set: LabSet, pools: readonly QueryPool[], ranker: Ranker | undefined): number {
+  const queries = (scorer.readJsonl(set.queries) as RawQuery[]).filter((query) => !set.repo || query.repo === set.repo);
+  const results = pools.map((pool) => {
+    const ordered = ranker ? rerank(pool.query, pool.candidates, ranker) : pool.candidates;
+    const hits = rankedResults(ordered).slice(0, 10);
+    return { id: pool.id, results: hits.map((hit) => ({ path: `${set.prefix}${hit.path}`, start_line: hit.startLine, end_line: hit.endLine })) };
+  });
+  return scorer.scoreAll(queries, results, {})['nDCG@10'];
+}
+
+const runtime = await EmbeddingRuntime.load({ modelDirectory: path.join(ROOT, 'models', 'use-lite'), quantization: 'int8', device: 'cpu' });
+const pools = new Map<string, QueryPool[]>();
+try {
+  for (const set of sets) {
+    const started = performance.now();
+    pools.set(set.name, await devPools(set, runtime));
+    process.stderr.write(`${set.name}: ${pools.get(set.name)!.length} pools in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+} finally {
+  await runtime.dispose();
+}
+const training = (await trainingPools(values['train-cache'], (line) => process.stderr.write(`${line}\n`))).pools;
+
+/** Groups of features removed together in the ablation (one concern each). */
+const GROUPS: Record<string, FeatureName[]> = {
+  'retrieval scores': ['lexicalScore', 'lexicalRank', 'symbolListRank'],
+  'defines exact': ['definesExact'],
+  'defines qualified': ['definesQualified'],
+  'defines joined': ['definesJoined'],
+  'member of name': ['memberOfName'],
+  'symbol words': ['symbolWordShare'],
+  'stem words': ['stemWordShare'],
+  'stem is name': ['stemIsName'],
+  'folder words': ['folderWordShare'],
+  'test path': ['testPath'],
+  'example path': ['examplePath'],
+  'vendored/generated': ['vendoredPath', 'generatedPath'],
+  'compatibility path': ['compatibilityPath'],
+  'type declaration': ['typeDeclarationPath'],
+  'file coherence': ['fileCandidates', 'fileSupport'],
+  'file position': ['bestInFile', 'filePosition'],
+  'chunk kind': ['kindCallable', 'kindType', 'kindStatements', 'kindSection', 'kindWindow', 'outline'],
+  'later piece': ['laterPiece'],
+  size: ['lines'],
+};
+
+const kept = keptFeatures();
+const variants: { name: string; features: Record<QueryShape, FeatureName[]> | undefined }[] = [{ name: 'fused order (no ranking)', features: undefined }];
+for (const variant of values.variants.split(',')) {
+  if (variant === 'all') variants.push({ name: 'kept features (features.json)', features: kept });
+  if (variant === 'ablation') {
+    for (const [group, names] of Object.entries(GROUPS)) {
+      const without = (list: FeatureName[]) => list.filter((name) => !names.includes(name));
+      variants.push({ name: `without ${group}`, features: { symbol: without(kept.symbol), words: without(kept.words) } });
+    }
+  }
+}
+
+const rows: { variant: string; scores: Record<string, number> }[] = [];
+for (const variant of variants) {
+  const ranker = variant.features ? new Ranker({ version: FEATURE_VERSION, shapes: fitWeights(training, variant.features) }) : undefined;
+  const scores: Record<string, number> = {};
+  for (const set of sets) scores[set.name] = score(set, pools.get(set.name)!, ranker);
+  const repoSets = sets.filter((set) => set.repo);
+  if (repoSets.length > 0) scores['repo-queries'] = repoSets.reduce((sum, set) => sum + scores[set.name]!, 0) / repoSets.length;
+  rows.push({ variant: variant.name, scores });
+  process.stderr.write(`${variant.name}: ${Object.entries(scores).map(([name, value]) => `${name} ${(value * 100).toFixed(1)}`).join(', ')}\n`);
+}
+
+const columns = Object.keys(rows[0]!.scores).filter((name) => !name.startsWith('repo-queries/'));
+const base = rows.find((row) => row.variant.startsWith('kept'))?.scores;
+const lines = [`| variant | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
+for (const row of rows) {
+  const cell = (name: string) => {
+    const value = (row.scores[name]! * 100).toFixed(1);
+    return base && row.variant.startsWith('without') ? `${value} (${((row.scores[name]! - base[name]!) * 100).toFixed(1)})` : value;
+  };
+  lines.push(`| ${row.variant} | ${columns.map(cell).join(' | ')} |`);
+}
+process.stdout.write(`nDCG@10, chunk protocol (repo-queries: mean of its repositories); in brackets: the change from the kept features\n\n${lines.join('\n')}\n`);
+if (values.json) writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`);

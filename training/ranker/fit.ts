@@ -1,0 +1,144 @@
+// Fits the ranker's weights for one query shape: a linear score trained with a listwise softmax loss (the answers'
+// share of the softmax over the query's pool, as in ListNet with one-hot targets), L2-regularised, on features
+// standardised for the optimiser and folded back to raw weights; then a logistic calibration of the score on the
+// candidates users would see (each query's best few), so that relevance reads as the chance of being an answer.
+import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from '../../extension/core/search/ranking/features.ts';
+import type { ShapeWeights } from '../../extension/core/search/ranking/model.ts';
+import type { QueryPool } from './pools.ts';
+
+export interface FitOptions {
+  /** The features the model may use; the others weigh 0. */
+  features: readonly FeatureName[];
+  /** L2 penalty on the standardised weights, per query. */
+  l2?: number;
+  iterations?: number;
+  learningRate?: number;
+}
+
+/** Candidates per query the calibration is fitted on: the places a person looks at. */
+const CALIBRATION_DEPTH = 20;
+/** Default L2 penalty: small, the data has thousands of queries for a few dozen weights. */
+const DEFAULT_L2 = 1e-3;
+const DEFAULT_ITERATIONS = 400;
+const DEFAULT_LEARNING_RATE = 0.05;
+
+/** Fits one shape's weights on pools that hold an answer (others carry no listwise signal). */
+export function fitShape(pools: readonly QueryPool[], options: FitOptions): ShapeWeights {
+  const usable = pools.filter((pool) => pool.labels.some((label) => label === 1));
+  const columns = options.features.map((name) => FEATURE_INDEX[name]);
+  const width = FEATURE_NAMES.length;
+  const dimension = columns.length;
+  // Standardise each used feature over every candidate, so one learning rate suits them all.
+  const mean = new Float64Array(dimension);
+  const deviation = new Float64Array(dimension);
+  let count = 0;
+  for (const pool of usable) {
+    const rows = pool.labels.length;
+    count += rows;
+    for (let row = 0; row < rows; row++) columns.forEach((column, index) => (mean[index]! += pool.features[row * width + column]!));
+  }
+  for (let index = 0; index < dimension; index++) mean[index]! /= Math.max(count, 1);
+  for (const pool of usable) {
+    for (let row = 0; row < pool.labels.length; row++) columns.forEach((column, index) => (deviation[index]! += (pool.features[row * width + column]! - mean[index]!) ** 2));
+  }
+  for (let index = 0; index < dimension; index++) deviation[index] = Math.sqrt(deviation[index]! / Math.max(count, 1)) || 1;
+  const standardised = usable.map((pool) => {
+    const rows = pool.labels.length;
+    const values = new Float64Array(rows * dimension);
+    for (let row = 0; row < rows; row++) columns.forEach((column, index) => (values[row * dimension + index] = (pool.features[row * width + column]! - mean[index]!) / deviation[index]!));
+    return { values, labels: pool.labels, rows };
+  });
+
+  // Adam on the mean listwise loss.
+  const weights = new Float64Array(dimension);
+  const moment = new Float64Array(dimension);
+  const velocity = new Float64Array(dimension);
+  const l2 = options.l2 ?? DEFAULT_L2;
+  const rate = options.learningRate ?? DEFAULT_LEARNING_RATE;
+  const gradient = new Float64Array(dimension);
+  for (let step = 1; step <= (options.iterations ?? DEFAULT_ITERATIONS); step++) {
+    gradient.fill(0);
+    for (const { values, labels, rows } of standardised) {
+      const scores = new Float64Array(rows);
+      let top = -Infinity;
+      for (let row = 0; row < rows; row++) {
+        let sum = 0;
+        for (let index = 0; index < dimension; index++) sum += weights[index]! * values[row * dimension + index]!;
+        scores[row] = sum;
+        top = Math.max(top, sum);
+      }
+      let total = 0;
+      let positive = 0;
+      for (let row = 0; row < rows; row++) {
+        scores[row] = Math.exp(scores[row]! - top);
+        total += scores[row]!;
+        if (labels[row]) positive += scores[row]!;
+      }
+      // d(-log(positive/total))/ds_i = p_i - [label_i] · e_i / positive
+      for (let row = 0; row < rows; row++) {
+        const coefficient = scores[row]! / total - (labels[row] ? scores[row]! / positive : 0);
+        if (coefficient === 0) continue;
+        for (let index = 0; index < dimension; index++) gradient[index]! += coefficient * values[row * dimension + index]!;
+      }
+    }
+    for (let index = 0; index < dimension; index++) {
+      const g = gradient[index]! / standardised.length + 2 * l2 * weights[index]!;
+      moment[index] = 0.9 * moment[index]! + 0.1 * g;
+      velocity[index] = 0.999 * velocity[index]! + 0.001 * g * g;
+      const corrected = moment[index]! / (1 - 0.9 ** step);
+      const spread = velocity[index]! / (1 - 0.999 ** step);
+      weights[index]! -= (rate * corrected) / (Math.sqrt(spread) + 1e-8);
+    }
+  }
+
+  // Back to raw features: w·(x − μ)/σ = (w/σ)·x − Σ wμ/σ; the constant shifts every score of a query alike, and
+  // the calibration's offset absorbs it.
+  const raw: Partial<Record<FeatureName, number>> = {};
+  options.features.forEach((name, index) => {
+    raw[name] = round(weights[index]! / deviation[index]!);
+  });
+  const rawScore = (pool: QueryPool, row: number) => options.features.reduce((sum, name) => sum + raw[name]! * pool.features[row * width + FEATURE_INDEX[name]]!, 0);
+  const calibrationPoints: { score: number; label: number }[] = [];
+  for (const pool of pools) {
+    const scored = Array.from(pool.labels, (label, row) => ({ score: rawScore(pool, row), label }));
+    scored.sort((a, b) => b.score - a.score);
+    calibrationPoints.push(...scored.slice(0, CALIBRATION_DEPTH));
+  }
+  return { weights: raw, calibration: fitLogistic(calibrationPoints) };
+}
+
+/** Platt scaling: the scale and offset of a logistic curve through (score, label) points, by Newton's method. */
+export function fitLogistic(points: readonly { score: number; label: number }[]): { scale: number; offset: number } {
+  let scale = 1;
+  let offset = 0;
+  for (let iteration = 0; iteration < 50; iteration++) {
+    let gScale = 0;
+    let gOffset = 0;
+    let hSS = 1e-6;
+    let hSO = 0;
+    let hOO = 1e-6;
+    for (const { score, label } of points) {
+      const p = 1 / (1 + Math.exp(-(scale * score + offset)));
+      const error = p - label;
+      const curvature = p * (1 - p);
+      gScale += error * score;
+      gOffset += error;
+      hSS += curvature * score * score;
+      hSO += curvature * score;
+      hOO += curvature;
+    }
+    const determinant = hSS * hOO - hSO * hSO;
+    if (Math.abs(determinant) < 1e-12) break;
+    const stepScale = (hOO * gScale - hSO * gOffset) / determinant;
+    const stepOffset = (hSS * gOffset - hSO * gScale) / determinant;
+    scale -= stepScale;
+    offset -= stepOffset;
+    if (Math.abs(stepScale) + Math.abs(stepOffset) < 1e-9) break;
+  }
+  return { scale: round(scale), offset: round(offset) };
+}
+
+/** Weights are kept to 4 significant digits: the file stays readable and diffs stay small. */
+function round(value: number): number {
+  return Number(value.toPrecision(4));
+}
