@@ -107,35 +107,62 @@ export function fitShape(pools: readonly QueryPool[], options: FitOptions): Shap
   return { weights: raw, calibration: fitLogistic(calibrationPoints) };
 }
 
-/** Platt scaling: the scale and offset of a logistic curve through (score, label) points, by Newton's method. */
+/**
+ * Platt scaling: the scale and offset of a logistic curve through (score, label) points, by Newton's method, with
+ * Platt's smoothed targets ((answers + 1)/(answers + 2) and 1/(others + 2) instead of 1 and 0): where the scores
+ * separate answers from the rest perfectly, plain targets send the scale to infinity and every score to 0 or 1.
+ */
 export function fitLogistic(points: readonly { score: number; label: number }[]): { scale: number; offset: number } {
-  let scale = 1;
-  let offset = 0;
-  for (let iteration = 0; iteration < 50; iteration++) {
-    let gScale = 0;
-    let gOffset = 0;
-    let hSS = 1e-6;
-    let hSO = 0;
-    let hOO = 1e-6;
-    for (const { score, label } of points) {
-      const p = 1 / (1 + Math.exp(-(scale * score + offset)));
-      const error = p - label;
+  const answers = points.filter((point) => point.label === 1).length;
+  const high = (answers + 1) / (answers + 2);
+  const low = 1 / (points.length - answers + 2);
+  // On standardised scores, so that Newton's steps are well scaled; converted back at the end.
+  const mean = points.reduce((sum, point) => sum + point.score, 0) / Math.max(points.length, 1);
+  const spread = Math.sqrt(points.reduce((sum, point) => sum + (point.score - mean) ** 2, 0) / Math.max(points.length, 1)) || 1;
+  const data = points.map((point) => ({ z: (point.score - mean) / spread, target: point.label === 1 ? high : low }));
+  const loss = (a: number, b: number) =>
+    data.reduce((sum, { z, target }) => {
+      const t = a * z + b;
+      // log(1 + e^t) − target·t, computed without overflow.
+      return sum + (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t))) - target * t;
+    }, 0);
+  let a = 1;
+  let b = 0;
+  let current = loss(a, b);
+  for (let iteration = 0; iteration < 100; iteration++) {
+    let gA = 0;
+    let gB = 0;
+    let hAA = 1e-9;
+    let hAB = 0;
+    let hBB = 1e-9;
+    for (const { z, target } of data) {
+      const p = 1 / (1 + Math.exp(-(a * z + b)));
       const curvature = p * (1 - p);
-      gScale += error * score;
-      gOffset += error;
-      hSS += curvature * score * score;
-      hSO += curvature * score;
-      hOO += curvature;
+      gA += (p - target) * z;
+      gB += p - target;
+      hAA += curvature * z * z;
+      hAB += curvature * z;
+      hBB += curvature;
     }
-    const determinant = hSS * hOO - hSO * hSO;
-    if (Math.abs(determinant) < 1e-12) break;
-    const stepScale = (hOO * gScale - hSO * gOffset) / determinant;
-    const stepOffset = (hSS * gOffset - hSO * gScale) / determinant;
-    scale -= stepScale;
-    offset -= stepOffset;
-    if (Math.abs(stepScale) + Math.abs(stepOffset) < 1e-9) break;
+    const determinant = hAA * hBB - hAB * hAB;
+    if (!(determinant > 1e-12)) break;
+    const stepA = (hBB * gA - hAB * gB) / determinant;
+    const stepB = (hAA * gB - hAB * gA) / determinant;
+    // Halve the step until the loss falls: a full Newton step can overshoot far from the optimum.
+    let factor = 1;
+    let next = loss(a - stepA, b - stepB);
+    while (next > current && factor > 1e-4) {
+      factor /= 2;
+      next = loss(a - factor * stepA, b - factor * stepB);
+    }
+    if (next > current) break;
+    a -= factor * stepA;
+    b -= factor * stepB;
+    const improvement = current - next;
+    current = next;
+    if (improvement < 1e-10) break;
   }
-  return { scale: round(scale), offset: round(offset) };
+  return { scale: round(a / spread), offset: round(b - (a * mean) / spread) };
 }
 
 /** Weights are kept to 4 significant digits: the file stays readable and diffs stay small. */

@@ -80,7 +80,15 @@ export function commentText(comment: string): string {
 
 /** The first sentence of a comment's first paragraph, cleaned of markup; undefined when it is not a usable query. */
 export function firstSentence(text: string): string | undefined {
-  const paragraph = text.trim().split(/\n\s*\n/)[0] ?? '';
+  // A title line (`requests.api`, underlined) is not a sentence: the first paragraph that gives one is used.
+  for (const paragraph of text.trim().split(/\n\s*\n/).slice(0, 3)) {
+    const sentence = paragraphSentence(paragraph);
+    if (sentence !== undefined) return sentence;
+  }
+  return undefined;
+}
+
+function paragraphSentence(paragraph: string): string | undefined {
   const flat = paragraph
     .replace(/\{@link\s+([^}\s|]+)[^}]*\}/g, '$1')
     .replace(/:[a-z]+:`~?([^`]+)`/g, '$1')

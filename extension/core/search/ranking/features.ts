@@ -27,6 +27,7 @@ export const FEATURE_NAMES = [
   'stemIsName', // the file's stem is a name the query spells, or its words joined (`Logger` → Logger.php)
   'folderWordShare', // share of the query's words in the folder names
   'testPath',
+  'testCode', // a test function or a member of a test module, in any file
   'examplePath',
   'vendoredPath',
   'generatedPath',
@@ -63,13 +64,35 @@ const DEFINING = new Set([...CALLABLE, ...TYPE_LIKE]);
 
 const rankWeight = (rank: number | undefined): number => (rank === undefined ? 0 : 1 / Math.log2(2 + rank));
 
-/** Share of `words` found in `set`; 0 for no words. */
+/** A word this short is a prefix of too many others to match by prefix. */
+const MIN_PREFIX_WORD = 4;
+
+/**
+ * Whether two stemmed words are one: equal, or the shorter (4 letters or more) starts the longer. Names are
+ * abbreviated where prose is not: `config.py` answers "configuration" (stem `configur`), `auth` "authentication".
+ */
+function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.length >= MIN_PREFIX_WORD && long.startsWith(short);
+}
+
+/** Share of `words` found in `set` (see `sameWord`); 0 for no words. */
 function share(words: readonly string[], set: ReadonlySet<string>): number {
   if (words.length === 0) return 0;
   let found = 0;
-  for (const word of words) if (set.has(word)) found += 1;
+  for (const word of words) {
+    if (set.has(word)) found += 1;
+    else for (const other of set) if (sameWord(word, other)) {
+      found += 1;
+      break;
+    }
+  }
   return found / words.length;
 }
+
+/** Test functions and test modules inside source files (`test_parse`, `TestParse`, Rust's `mod tests`). */
+const TEST_SYMBOL = /^(?:test_|test[A-Z]|Test[A-Z_]|tests?$)/;
 
 /**
  * The feature vectors of a pool of candidates (in fused order), one row of `FEATURE_NAMES.length` numbers each,
@@ -132,6 +155,7 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
     set('stemIsName', names.has(words.stemName) ? 1 : 0);
     set('folderWordShare', share(query.words, words.folders));
     set('testPath', roles.test ? 1 : 0);
+    set('testCode', (chunk.symbol !== undefined && TEST_SYMBOL.test(chunk.symbol)) || chunk.scope.some((scope) => TEST_SYMBOL.test(scope)) ? 1 : 0);
     set('examplePath', roles.example ? 1 : 0);
     set('vendoredPath', roles.vendored ? 1 : 0);
     set('generatedPath', roles.generated ? 1 : 0);
