@@ -21,7 +21,7 @@ import { FEATURE_VERSION, Ranker } from '../extension/core/search/ranking/model.
 import type { QueryShape } from '../extension/core/search/ranking/query-shape.ts';
 import { rerank } from '../extension/core/search/ranking/rerank.ts';
 import { IndexStore } from '../extension/core/store/index-store.ts';
-import { parsePool, queryPool, serializePool, type PoolTarget, type QueryPool } from '../training/ranker/pools.ts';
+import { parsePool, poolFrequencies, queryPool, serializePool, type PoolTarget, type QueryPool } from '../training/ranker/pools.ts';
 import { fitWeights, keptFeatures, trainingPools } from '../training/ranker/train.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -111,7 +111,7 @@ const scorer = (await import(pathToFileURL(path.join(EVAL, 'score.mjs')).href)) 
 function score(set: LabSet, pools: readonly QueryPool[], ranker: Ranker | undefined): number {
   const queries = (scorer.readJsonl(set.queries) as RawQuery[]).filter((query) => !set.repo || query.repo === set.repo);
   const results = pools.map((pool) => {
-    const ordered = ranker ? rerank(pool.query, pool.candidates, ranker) : pool.candidates;
+    const ordered = ranker ? rerank(pool.query, pool.candidates, { ranker, wordFrequencies: poolFrequencies(pool) }) : pool.candidates;
     const hits = rankedResults(ordered).slice(0, 10);
     return { id: pool.id, results: hits.map((hit) => ({ path: `${set.prefix}${hit.path}`, start_line: hit.startLine, end_line: hit.endLine })) };
   });

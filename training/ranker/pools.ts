@@ -4,7 +4,7 @@
 // credits a result.
 import { resultExtent, type RankedChunk } from '../../extension/core/search/results.ts';
 import { fusedCandidates, type SearchMode, type Searcher } from '../../extension/core/search/search.ts';
-import { candidateFeatures } from '../../extension/core/search/ranking/features.ts';
+import { candidateFeatures, type WordFrequencies } from '../../extension/core/search/ranking/features.ts';
 import { analyzeQuery, type QueryShape } from '../../extension/core/search/ranking/query-shape.ts';
 import { RANKING_POOL } from '../../extension/core/search/ranking/rerank.ts';
 
@@ -24,6 +24,8 @@ export interface QueryPool {
   shape: QueryShape;
   targets: PoolTarget[];
   candidates: RankedChunk[];
+  /** The query words' document frequencies, as the search measured them (entries of a Map). */
+  wordFrequencies: { frequencies: [string, number][]; documents: number } | undefined;
   /** candidates.length × FEATURE_NAMES.length. */
   features: Float64Array;
   /** 1 for a candidate that answers the query. */
@@ -38,17 +40,20 @@ export function answers(candidate: RankedChunk, targets: readonly PoolTarget[]):
 
 /** The pool of one query on one folder, with features and labels. */
 export async function queryPool(searcher: Searcher, entry: { id: string; group: string; query: string; targets: readonly PoolTarget[] }, mode: SearchMode): Promise<QueryPool> {
-  const { fused } = await fusedCandidates([searcher], entry.query, { mode, k: 10 });
-  return withFeatures({ id: entry.id, group: entry.group, query: entry.query, targets: [...entry.targets], candidates: fused.slice(0, RANKING_POOL) });
+  const { fused, wordFrequencies } = await fusedCandidates([searcher], entry.query, { mode, k: 10 });
+  return withFeatures({
+    id: entry.id, group: entry.group, query: entry.query, targets: [...entry.targets], candidates: fused.slice(0, RANKING_POOL),
+    wordFrequencies: wordFrequencies && { frequencies: [...wordFrequencies.frequencies], documents: wordFrequencies.documents },
+  });
 }
 
 /** Features and labels of a pool's candidates, computed by the product's code. */
-export function withFeatures(pool: Pick<QueryPool, 'id' | 'group' | 'query' | 'targets' | 'candidates'>): QueryPool {
+export function withFeatures(pool: Pick<QueryPool, 'id' | 'group' | 'query' | 'targets' | 'candidates' | 'wordFrequencies'>): QueryPool {
   const analysis = analyzeQuery(pool.query);
   return {
     ...pool,
     shape: analysis.shape,
-    features: candidateFeatures(analysis, pool.candidates),
+    features: candidateFeatures(analysis, pool.candidates, poolFrequencies(pool)),
     labels: Uint8Array.from(pool.candidates.map((candidate) => (answers(candidate, pool.targets) ? 1 : 0))),
   };
 }
@@ -63,7 +68,12 @@ export function serializePool(pool: QueryPool): string {
 }
 
 export function parsePool(line: string): QueryPool {
-  return withFeatures(JSON.parse(line) as Pick<QueryPool, 'id' | 'group' | 'query' | 'targets' | 'candidates'>);
+  return withFeatures(JSON.parse(line) as Pick<QueryPool, 'id' | 'group' | 'query' | 'targets' | 'candidates' | 'wordFrequencies'>);
+}
+
+/** A pool's word frequencies in the form the ranking stage takes. */
+export function poolFrequencies(pool: Pick<QueryPool, 'wordFrequencies'>): WordFrequencies | undefined {
+  return pool.wordFrequencies && { frequencies: new Map(pool.wordFrequencies.frequencies), documents: pool.wordFrequencies.documents };
 }
 
 /** How many items fall under each key. */

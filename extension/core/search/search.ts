@@ -11,6 +11,7 @@ import { rankedResults, type RankedChunk } from './results.ts';
 import { isTestPath } from './path-roles.ts';
 import { isFragment } from './summary.ts';
 import { explainRanking, rerank, type RankingExplanation, type RerankedChunk } from './ranking/rerank.ts';
+import type { WordFrequencies } from './ranking/features.ts';
 
 /**
  * Candidates per list when the ranking stage runs: it reorders what fusion found, so it needs the answer among
@@ -158,6 +159,8 @@ export interface FolderCandidates {
   denseUnavailable: string | undefined;
   space: VectorSpace | undefined;
   milliseconds: { dense: number; lexical: number };
+  /** In how many lexical documents each query word occurs, and a bound on their count (the ranking stage's word weights). */
+  wordFrequencies?: WordFrequencies;
 }
 
 /** Searches one indexed folder. Several folders are searched together with `searchAcross`. */
@@ -222,6 +225,7 @@ export class Searcher {
       const started = performance.now();
       const words = queryWords(query);
       const { frequencies, chunkBound } = this.store.lexicalDocumentFrequencies(words);
+      result.wordFrequencies = { frequencies, documents: chunkBound };
       const expression = lexicalQuery(withoutNearUniversalWords(words, frequencies, chunkBound));
       if (expression) result.lexical = this.lexicalCandidates(space.chunker, expression, wanted, accepts);
       // Every name the query spells is one of its words, so its frequency is known: unknown names define nothing here.
@@ -290,7 +294,7 @@ export async function fusedCandidates(
   searchers: readonly Searcher[],
   query: string,
   options: SearchOptions = {},
-): Promise<{ fused: RankedChunk[]; perFolder: FolderCandidates[]; timings: SearchResponse['milliseconds'] }> {
+): Promise<{ fused: RankedChunk[]; perFolder: FolderCandidates[]; timings: SearchResponse['milliseconds']; wordFrequencies: WordFrequencies | undefined }> {
   const mode = options.mode ?? 'hybrid';
   const timings = { embedding: 0, dense: 0, lexical: 0, total: 0 };
   const vectors = new Map<string, Promise<Float32Array>>();
@@ -336,7 +340,7 @@ export async function fusedCandidates(
   const modelWeight = denseModels.size === 1 ? hybridDenseWeight([...denseModels][0]!) : DEFAULT_WEIGHTS.dense;
   const weights: FusionWeights = { ...DEFAULT_WEIGHTS, dense: modelWeight, ...definedOnly(options.weights ?? {}) };
   const fused = fuse(dense, byScore('lexical'), byScore('symbol'), weights, options.rrfK ?? 60);
-  return { fused, perFolder, timings };
+  return { fused, perFolder, timings, wordFrequencies: mergedFrequencies(perFolder) };
 }
 
 /**
@@ -348,8 +352,8 @@ export async function fusedCandidates(
  */
 export async function searchAcross(searchers: readonly Searcher[], query: string, options: SearchOptions = {}): Promise<SearchResponse> {
   const started = performance.now();
-  const { fused, perFolder, timings } = await fusedCandidates(searchers, query, options);
-  const ranked: RerankedChunk[] = options.ranking === false ? fused : rerank(query, fused);
+  const { fused, perFolder, timings, wordFrequencies } = await fusedCandidates(searchers, query, options);
+  const ranked: RerankedChunk[] = options.ranking === false ? fused : rerank(query, fused, { wordFrequencies });
   const hits = expandCalls(withRankingExplanations(rankedResults(ranked).slice(0, options.k ?? 10), ranked), callExpansion(options.expandCalls), {
     stores: new Map(searchers.map((searcher) => [searcher.folder, searcher.store])),
     candidates: ranked,
@@ -364,6 +368,16 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
     spaces: perFolder.flatMap((folder) => (folder.space ? [{ folder: folder.folder, id: folder.space.id, modelId: folder.space.modelId }] : [])),
     milliseconds: timings,
   };
+}
+
+/** The folders' word frequencies added up (one collection for the word weights); undefined when no folder had a lexical list. */
+function mergedFrequencies(perFolder: readonly FolderCandidates[]): WordFrequencies | undefined {
+  const measured = perFolder.flatMap((folder) => (folder.wordFrequencies ? [folder.wordFrequencies] : []));
+  if (measured.length === 0) return undefined;
+  if (measured.length === 1) return measured[0];
+  const frequencies = new Map<string, number>();
+  for (const entry of measured) for (const [word, count] of entry.frequencies) frequencies.set(word, (frequencies.get(word) ?? 0) + count);
+  return { frequencies, documents: measured.reduce((sum, entry) => sum + entry.documents, 0) };
 }
 
 /** Gives each hit the explanation of its best-ranked chunk's score (the chunk whose place the hit keeps). */

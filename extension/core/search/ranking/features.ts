@@ -77,18 +77,38 @@ function sameWord(a: string, b: string): boolean {
   return short.length >= MIN_PREFIX_WORD && long.startsWith(short);
 }
 
-/** Share of `words` found in `set` (see `sameWord`); 0 for no words. */
-function share(words: readonly string[], set: ReadonlySet<string>): number {
-  if (words.length === 0) return 0;
+/** In how many lexical documents each word occurs, of about how many: what makes a word worth matching. */
+export interface WordFrequencies {
+  frequencies: ReadonlyMap<string, number>;
+  documents: number;
+}
+
+/**
+ * Each query word's weight: its BM25 inverse document frequency in the index, so that a word every other name
+ * holds (`python`, `get`, `check`) counts for little. Equal weights when the frequencies are unknown.
+ */
+export function wordWeights(words: readonly string[], statistics: WordFrequencies | undefined): number[] {
+  if (!statistics) return words.map(() => 1);
+  const documents = Math.max(statistics.documents, 1);
+  return words.map((word) => {
+    const frequency = Math.min(statistics.frequencies.get(word) ?? 0, documents);
+    return Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+  });
+}
+
+/** Weighted share of `words` found in `set` (see `sameWord`); 0 for no words. */
+function share(words: readonly string[], weights: readonly number[], set: ReadonlySet<string>): number {
+  let total = 0;
   let found = 0;
-  for (const word of words) {
-    if (set.has(word)) found += 1;
+  words.forEach((word, index) => {
+    total += weights[index]!;
+    if (set.has(word)) found += weights[index]!;
     else for (const other of set) if (sameWord(word, other)) {
-      found += 1;
+      found += weights[index]!;
       break;
     }
-  }
-  return found / words.length;
+  });
+  return total > 0 ? found / total : 0;
 }
 
 /** Test functions and test modules inside source files (`test_parse`, `TestParse`, Rust's `mod tests`). */
@@ -96,9 +116,10 @@ const TEST_SYMBOL = /^(?:test_|test[A-Z]|Test[A-Z_]|tests?$)/;
 
 /**
  * The feature vectors of a pool of candidates (in fused order), one row of `FEATURE_NAMES.length` numbers each,
- * in one flat array.
+ * in one flat array. `statistics` weighs the query's words (see `wordWeights`).
  */
-export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCandidate[]): Float64Array {
+export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCandidate[], statistics?: WordFrequencies): Float64Array {
+  const weights = wordWeights(query.words, statistics);
   const width = FEATURE_NAMES.length;
   const rows = new Float64Array(pool.length * width);
   let bestLexical = 0;
@@ -147,13 +168,13 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
       );
       set('definesQualified', qualified ? 1 : 0);
       set('definesJoined', query.joinedName !== undefined && symbol === query.joinedName && !exact.has(symbol) ? 1 : 0);
-      set('symbolWordShare', share(query.words, new Set(lexicalWords(chunk.symbol!))));
+      set('symbolWordShare', share(query.words, weights, new Set(lexicalWords(chunk.symbol!))));
     }
     if (chunk.kind !== 'section' && chunk.scope.some((scope) => exact.has(normalName(scope)))) set('memberOfName', 1);
 
-    set('stemWordShare', share(query.words, words.stem));
+    set('stemWordShare', share(query.words, weights, words.stem));
     set('stemIsName', names.has(words.stemName) ? 1 : 0);
-    set('folderWordShare', share(query.words, words.folders));
+    set('folderWordShare', share(query.words, weights, words.folders));
     set('testPath', roles.test ? 1 : 0);
     set('testCode', (chunk.symbol !== undefined && TEST_SYMBOL.test(chunk.symbol)) || chunk.scope.some((scope) => TEST_SYMBOL.test(scope)) ? 1 : 0);
     set('examplePath', roles.example ? 1 : 0);

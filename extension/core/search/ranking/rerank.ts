@@ -2,7 +2,7 @@
 // what retrieval said and what the query, the chunk and its file say (features.ts), and put in that order. Each
 // gets the ranker's calibrated score as its relevance, and the contributions that explain it.
 import type { RankedChunk } from '../results.ts';
-import { candidateFeatures, FEATURE_NAMES } from './features.ts';
+import { candidateFeatures, FEATURE_NAMES, type WordFrequencies } from './features.ts';
 import { Ranker, type Contribution, type RankerWeights } from './model.ts';
 import { analyzeQuery, type QueryShape } from './query-shape.ts';
 import bundledWeights from './weights.json' with { type: 'json' };
@@ -56,11 +56,12 @@ export function bundledRanker(): Ranker {
  * Orders fused candidates by the ranker. The pool (the first RANKING_POOL) is sorted by score, ties kept in fused
  * order; the rest follow in fused order, with the pool's lowest relevance at most, so relevance falls down the list.
  */
-export function rerank(query: string, fused: readonly RankedChunk[], ranker: Ranker = bundledRanker()): RerankedChunk[] {
+export function rerank(query: string, fused: readonly RankedChunk[], options: { ranker?: Ranker; wordFrequencies?: WordFrequencies } = {}): RerankedChunk[] {
   if (fused.length === 0) return [];
+  const ranker = options.ranker ?? bundledRanker();
   const analysis = analyzeQuery(query);
   const pool = fused.slice(0, RANKING_POOL);
-  const rows = candidateFeatures(analysis, pool);
+  const rows = candidateFeatures(analysis, pool, options.wordFrequencies);
   const scores = ranker.scores(analysis.shape, rows);
   const order = pool.map((_, index) => index).sort((a, b) => scores[b]! - scores[a]! || a - b);
   let lowest = 1;
