@@ -17,7 +17,7 @@ import { countBy, queryPool, serializePool } from './pools.ts';
 import { buildQueries, type TrainingQuery } from './queries.ts';
 
 /** Bumped when queries, stripping or pools change meaning: cached pools of another version are built again. */
-const POOLS_VERSION = 3;
+const POOLS_VERSION = 4;
 
 /** A unit vector from a text's hash: cheap, deterministic, and meaningless (dense search is not trained on). */
 function standInVector(text: string, dimensions: number): Float32Array {

@@ -4,6 +4,8 @@
 //   → its definition;
 // - doc: the first sentence of a doc comment or docstring → the documented definition, with the comment deleted
 //   from the copy (left in, the query would find its own words);
+// - doc-visible: the same with the comment left in (fewer of them): a user's code keeps its documentation, and
+//   without these the ranker learns that the best lexical match is never the answer;
 // - module: the first sentence of a file's own documentation (a module docstring, Go's package comment, Rust's
 //   `//!`, a file's leading doc block) → the file, with that documentation deleted;
 // - heading: a Markdown heading → its section's body, with the heading line blanked (as the docs sets do).
@@ -18,7 +20,7 @@ import { identifierParts } from '../../extension/core/search/lexical.ts';
 import { isTestPath } from '../../extension/core/search/path-roles.ts';
 import { normalName } from '../../extension/core/search/ranking/query-shape.ts';
 
-export type TrainingKind = 'identifier' | 'doc' | 'module' | 'heading';
+export type TrainingKind = 'identifier' | 'doc' | 'doc-visible' | 'module' | 'heading';
 
 /** One training query; a target without lines is the whole file. Lines are those of the stripped copy. */
 export interface TrainingQuery {
@@ -29,7 +31,7 @@ export interface TrainingQuery {
 }
 
 /** Queries per repository, per kind: enough of each kind that no one repository dominates. */
-const PER_REPOSITORY: Record<TrainingKind, number> = { identifier: 30, doc: 40, module: 12, heading: 25 };
+const PER_REPOSITORY: Record<TrainingKind, number> = { identifier: 30, doc: 40, 'doc-visible': 15, module: 12, heading: 25 };
 /** Sentences shorter than this say too little to find anything; the evaluation sets use the same bound. */
 const MIN_QUERY_WORDS = 4;
 /** Sentences longer than this are paragraphs, not queries. */
@@ -280,7 +282,12 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
       const sentence = docText && firstSentence(docText);
       // Without its documentation the definition must still hold some code (the evaluation sets ask for 3 lines).
       const codeRows = endRow - startRow + 1 - (docRows?.length ?? 0);
-      if (docRows && sentence && codeRows >= MIN_CODE_LINES) candidates.push({ key: `${name}:${file}:${startRow}:doc`, kind: 'doc', query: sentence, path: file, rows: [startRow, endRow], deleted: docRows, blanked: [] });
+      if (docRows && sentence && codeRows >= MIN_CODE_LINES) {
+        candidates.push({ key: `${name}:${file}:${startRow}:doc`, kind: 'doc', query: sentence, path: file, rows: [startRow, endRow], deleted: docRows, blanked: [] });
+        // The same kind of query with the documentation left in, as a user's repository has it: a strong lexical
+        // match on a definition's own words is evidence too (cosqa and csn-python search documented code).
+        candidates.push({ key: `${name}:${file}:${startRow}:doc-visible`, kind: 'doc-visible', query: sentence, path: file, rows: [startRow, endRow], deleted: [], blanked: [] });
+      }
     }
   }
 
@@ -288,8 +295,10 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
   const chosen: Candidate[] = [];
   for (const kind of Object.keys(PER_REPOSITORY) as TrainingKind[]) {
     const seen = new Set<string>();
+    // A definition asked about with its documentation hidden cannot also be asked about with it visible.
+    const hidden = new Set(chosen.filter((entry) => entry.deleted.length > 0).map((entry) => `${entry.path}:${entry.rows?.[0]}`));
     const ofKind = candidates
-      .filter((candidate) => candidate.kind === kind)
+      .filter((candidate) => candidate.kind === kind && !(kind === 'doc-visible' && hidden.has(`${candidate.path}:${candidate.rows?.[0]}`)))
       .sort((a, b) => order(a.key).localeCompare(order(b.key)))
       .filter((candidate) => !seen.has(candidate.query) && seen.add(candidate.query));
     chosen.push(...ofKind.slice(0, PER_REPOSITORY[kind]));

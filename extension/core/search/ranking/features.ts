@@ -111,6 +111,27 @@ function share(words: readonly string[], weights: readonly number[], set: Readon
   return total > 0 ? found / total : 0;
 }
 
+/** Entries kept by each memo below: paths and names repeat from query to query on one index. */
+const MEMO_CAPACITY = 50_000;
+
+/** A function of a string, remembered; forgets everything at capacity (cheaper per call than an LRU). */
+function memoized<T>(compute: (key: string) => T): (key: string) => T {
+  const memo = new Map<string, T>();
+  return (key) => {
+    let value = memo.get(key);
+    if (value === undefined) {
+      if (memo.size >= MEMO_CAPACITY) memo.clear();
+      memo.set(key, (value = compute(key)));
+    }
+    return value;
+  };
+}
+
+/** What a path says (path-signals.ts), per path. */
+const pathInfo = memoized((filePath) => ({ roles: pathRoles(filePath), words: pathWords(filePath) }));
+/** A symbol's normal name and its stemmed words, per symbol. */
+const symbolInfo = memoized((symbol) => ({ normal: normalName(symbol), words: new Set(lexicalWords(symbol)) }));
+
 /** Test functions and test modules inside source files (`test_parse`, `TestParse`, Rust's `mod tests`). */
 const TEST_SYMBOL = /^(?:test_|test[A-Z]|Test[A-Z_]|tests?$)/;
 
@@ -140,7 +161,6 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
   });
   const exact = new Set(query.exactNames.map((entry) => entry.name));
   const names = new Set([...exact, ...(query.joinedName ? [query.joinedName] : [])]);
-  const pathCache = new Map<string, { roles: ReturnType<typeof pathRoles>; words: ReturnType<typeof pathWords> }>();
 
   pool.forEach((candidate, position) => {
     const row = rows.subarray(position * width, (position + 1) * width);
@@ -155,10 +175,9 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
     set('denseRank', rankWeight(candidate.ranks?.dense));
     set('denseGap', candidate.dense !== undefined && Number.isFinite(bestDense) ? candidate.dense - bestDense : 0);
 
-    let pathInfo = pathCache.get(chunk.path);
-    if (!pathInfo) pathCache.set(chunk.path, (pathInfo = { roles: pathRoles(chunk.path), words: pathWords(chunk.path) }));
-    const { roles, words } = pathInfo;
-    const symbol = chunk.symbol !== undefined ? normalName(chunk.symbol) : undefined;
+    const { roles, words } = pathInfo(chunk.path);
+    const symbolParts = chunk.symbol !== undefined ? symbolInfo(chunk.symbol) : undefined;
+    const symbol = symbolParts?.normal;
     const defining = DEFINING.has(chunk.kind);
     if (symbol && defining) {
       set('definesExact', exact.has(symbol) ? 1 : 0);
@@ -168,7 +187,7 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
       );
       set('definesQualified', qualified ? 1 : 0);
       set('definesJoined', query.joinedName !== undefined && symbol === query.joinedName && !exact.has(symbol) ? 1 : 0);
-      set('symbolWordShare', share(query.words, weights, new Set(lexicalWords(chunk.symbol!))));
+      set('symbolWordShare', share(query.words, weights, symbolParts!.words));
     }
     if (chunk.kind !== 'section' && chunk.scope.some((scope) => exact.has(normalName(scope)))) set('memberOfName', 1);
 
