@@ -5,6 +5,12 @@
 // results by `rankedResults`, and ../shared/eval/score.mjs scores them (chunk protocol).
 //
 //   node bench/ranking-lab.ts [--cache .bench/quality] [--train-cache DIR] [--sets a,b] [--variants all,ablation]
+//                             [--stand-in DIR]
+//
+// --stand-in DIR: a set without a bench/quality index gets a lexical one in DIR, built by the product's indexer and
+// chunker with training's stand-in embedder (no model run: minutes, not an hour), and its pools are taken in
+// lexical mode. For the bundled models (dense weight 0) that is the hybrid fused order without the dense-only
+// tail; such sets are marked "(lexical)".
 //
 // `ablation` trains once without each feature (group) and prints the change of every set; a feature is kept when
 // it raises the dev sets and lowers none by more than a point (ranking/README.md lists the outcome).
@@ -13,7 +19,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EmbeddingRuntime } from '../extension/core/embedding/runtime.ts';
-import { cacheDirectory } from '../extension/core/folder-index.ts';
+import { cacheDirectory, FolderIndex } from '../extension/core/folder-index.ts';
 import { rankedResults } from '../extension/core/search/results.ts';
 import { Searcher, singleEmbedder } from '../extension/core/search/search.ts';
 import type { FeatureName } from '../extension/core/search/ranking/features.ts';
@@ -23,6 +29,7 @@ import { rerank } from '../extension/core/search/ranking/rerank.ts';
 import { IndexStore } from '../extension/core/store/index-store.ts';
 import { parsePool, poolFrequencies, queryPool, serializePool, type PoolTarget, type QueryPool } from '../training/ranker/pools.ts';
 import { fitWeights, keptFeatures, trainingPools } from '../training/ranker/train.ts';
+import { standInRuntime } from '../training/ranker/build-pools.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const EVAL = path.resolve(ROOT, '..', 'shared', 'eval');
@@ -31,6 +38,10 @@ const EVAL = path.resolve(ROOT, '..', 'shared', 'eval');
 interface LabSet {
   name: string;
   database: string;
+  /** The corpus folder (for a stand-in index). */
+  corpus: string;
+  /** Pools from a lexical stand-in index (see --stand-in). */
+  standIn?: boolean;
   queries: string;
   /** Prefix of target paths relative to the index (repo-queries: `<repo>/`). */
   prefix: string;
@@ -46,9 +57,11 @@ const { values } = parseArgs({
     sets: { type: 'string' },
     variants: { type: 'string', default: 'all' },
     json: { type: 'string' },
+    'stand-in': { type: 'string' },
   },
 });
 
+/** Name, bench/quality's cache folder (the corpus path with `__` for `/`), queries. */
 const STRIPPED: [string, string, string][] = [
   ['code-rich', 'code-rich__corpus-stripped', 'code-rich/dev/queries-stripped.jsonl'],
   ['code-gin', 'code-gin__corpus-stripped', 'code-gin/dev/queries-stripped.jsonl'],
@@ -61,13 +74,34 @@ const STRIPPED: [string, string, string][] = [
 ];
 const REPOSITORIES = ['flask', 'click', 'express', 'cobra', 'axum', 'monolog', 'trpc', 'dapper'];
 const allSets: LabSet[] = [
-  ...REPOSITORIES.map((repo) => ({ name: `repo-queries/${repo}`, database: path.join(values.cache, `repo-queries__${repo}`, 'use-lite.db'), queries: path.join(EVAL, 'sets', 'repo-queries', 'dev', 'queries.jsonl'), prefix: `${repo}/`, repo })),
-  ...STRIPPED.map(([name, folder, queries]) => ({ name, database: path.join(values.cache, folder, 'use-lite.db'), queries: path.join(EVAL, 'sets', queries), prefix: '' })),
+  ...REPOSITORIES.map((repo) => ({
+    name: `repo-queries/${repo}`, database: path.join(values.cache, `repo-queries__${repo}`, 'use-lite.db'), corpus: path.join(EVAL, 'sets', 'repo-queries', 'corpus', repo),
+    queries: path.join(EVAL, 'sets', 'repo-queries', 'dev', 'queries.jsonl'), prefix: `${repo}/`, repo,
+  })),
+  ...STRIPPED.map(([name, folder, queries]) => ({ name, database: path.join(values.cache, folder, 'use-lite.db'), corpus: path.join(EVAL, 'sets', folder.replace('__', '/')), queries: path.join(EVAL, 'sets', queries), prefix: '' })),
 ];
 const wanted = values.sets?.split(',');
-const sets = allSets.filter((set) => existsSync(set.database) && (!wanted || wanted.some((name) => set.name === name || set.name.startsWith(`${name}/`))));
-const missing = allSets.filter((set) => !existsSync(set.database)).map((set) => set.name);
-if (missing.length > 0) process.stderr.write(`no index for ${missing.join(', ')} in ${values.cache}: left out (bench/quality builds them)\n`);
+const chosenSets = allSets.filter((set) => !wanted || wanted.some((name) => set.name === name || set.name.startsWith(`${name}/`)));
+for (const set of chosenSets) {
+  if (existsSync(set.database) || !values['stand-in']) continue;
+  set.database = path.join(values['stand-in'], path.basename(set.corpus) === 'corpus' || path.basename(set.corpus).startsWith('corpus') ? `${path.basename(path.dirname(set.corpus))}__${path.basename(set.corpus)}.db` : `${path.basename(set.corpus)}.db`);
+  set.standIn = true;
+}
+const sets = chosenSets.filter((set) => set.standIn || existsSync(set.database));
+const missing = chosenSets.filter((set) => !sets.includes(set)).map((set) => set.name);
+if (missing.length > 0) process.stderr.write(`no index for ${missing.join(', ')} in ${values.cache}: left out (bench/quality builds them, or pass --stand-in DIR)\n`);
+
+/** Builds (or brings up to date) a set's lexical stand-in index. */
+async function standInIndex(set: LabSet, runtime: EmbeddingRuntime): Promise<void> {
+  const index = await FolderIndex.open({ root: set.corpus, databasePath: set.database, modelDirectory: path.join(ROOT, 'models', 'use-lite'), quantization: 'int8', runtime: standInRuntime(runtime) });
+  try {
+    const started = performance.now();
+    const result = await index.index();
+    process.stderr.write(`${set.name}: stand-in index, ${result.filesIndexed} files indexed in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  } finally {
+    await index.close();
+  }
+}
 
 interface RawQuery {
   id: string;
@@ -86,14 +120,15 @@ function targetsOf(query: RawQuery, prefix: string): PoolTarget[] {
 
 /** The dev pools of a set, searched once and kept in --pools-cache. */
 async function devPools(set: LabSet, runtime: EmbeddingRuntime): Promise<QueryPool[]> {
-  const file = path.join(values['pools-cache'], `${set.name.replace('/', '__')}.jsonl`);
+  const file = path.join(values['pools-cache'], `${set.name.replace('/', '__')}${set.standIn ? '.lexical' : ''}.jsonl`);
   if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').map(parsePool);
+  if (set.standIn) await standInIndex(set, runtime);
   const store = IndexStore.open(set.database, { readonly: true });
   try {
-    const searcher = new Searcher(store, singleEmbedder(runtime));
+    const searcher = new Searcher(store, singleEmbedder(set.standIn ? standInRuntime(runtime) : runtime));
     const queries = readFileSync(set.queries, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RawQuery).filter((query) => !set.repo || query.repo === set.repo);
     const pools: QueryPool[] = [];
-    for (const query of queries) pools.push(await queryPool(searcher, { id: String(query.id), group: set.name, query: query.query, targets: targetsOf(query, set.prefix) }, 'hybrid'));
+    for (const query of queries) pools.push(await queryPool(searcher, { id: String(query.id), group: set.name, query: query.query, targets: targetsOf(query, set.prefix) }, set.standIn ? 'lexical' : 'hybrid'));
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${pools.map(serializePool).join('\n')}\n`);
     return pools;
@@ -178,8 +213,9 @@ for (const variant of variants) {
 }
 
 const columns = Object.keys(rows[0]!.scores).filter((name) => !name.startsWith('repo-queries/'));
+const label = (name: string) => (sets.find((set) => set.name === name)?.standIn ? `${name} (lexical)` : name);
 const base = rows.find((row) => row.variant.startsWith('kept'))?.scores;
-const lines = [`| variant | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
+const lines = [`| variant | ${columns.map(label).join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
 for (const row of rows) {
   const cell = (name: string) => {
     const value = (row.scores[name]! * 100).toFixed(1);

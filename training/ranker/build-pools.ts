@@ -29,7 +29,7 @@ function standInVector(text: string, dimensions: number): Float32Array {
 }
 
 /** An embedding runtime that only looks like USE lite's to the indexer: its info, with another fingerprint. */
-function standInRuntime(real: EmbeddingRuntime): EmbeddingRuntime {
+export function standInRuntime(real: EmbeddingRuntime): EmbeddingRuntime {
   const info = { ...real.info, fingerprint: `${real.info.fingerprint}+ranker-training-stand-in` };
   const embed = async (texts: readonly string[]) => ({ vectors: texts.map((text) => standInVector(text, info.manifest.dimensions)), truncations: [] });
   return { info, embed, dispose: async () => {} } as unknown as EmbeddingRuntime;
