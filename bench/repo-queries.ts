@@ -64,6 +64,12 @@ export interface RepoQueriesOptions {
   log: (line: string) => void;
 }
 
+/**
+ * Results asked for per protocol: the chunk protocol scores the top 10 as returned; the file protocol reduces
+ * results to unique files first, so it needs more of them to fill 10 files.
+ */
+const RESULTS = { chunks: 10, files: 30 } as const;
+
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
 
 /** Indexes, searches and scores the set; returns the rows and the tables as Markdown. */
@@ -101,25 +107,25 @@ export async function runRepoQueries(options: RepoQueriesOptions): Promise<{ row
         if (variant.mode === 'lexical' && storageIndex > 0) continue;
         const method = `${variant.mode === 'lexical' ? `lexical (${model} chunks)` : `${variant.mode} ${model} ${storage}`}${variant.ranking ? ', ranked' : ', fused order'}`;
         const tag = `${model}.${variant.mode === 'lexical' ? 'any' : storage}.${variant.mode}.${variant.ranking ? 'ranked' : 'fused'}`;
-        const combined: string[] = [];
         let milliseconds = 0;
-        for (const repo of repositories) {
-          const out = path.join(resultsDirectory, `${repo}.${tag}.jsonl`);
-          const started = performance.now();
-          options.semsearch([
-            'search', '--batch', path.join(resultsDirectory, `${repo}.queries.jsonl`), '--db', databases.get(repo)!, '--model', model, '--mode', variant.mode, '--k', '10', '--out', out,
-            ...(variant.ranking ? [] : ['--no-ranking']), ...options.searchArguments,
-          ]);
-          milliseconds += performance.now() - started;
-          for (const line of readFileSync(out, 'utf8').split('\n').filter((entry) => entry.trim() !== '')) {
-            const row = JSON.parse(line) as { id: string; results: { path: string }[] };
-            combined.push(JSON.stringify({ id: row.id, results: row.results.map((result) => ({ ...result, path: `${repo}/${result.path}` })) }));
-          }
-        }
-        const resultsPath = path.join(resultsDirectory, `all.${tag}.jsonl`);
-        writeFileSync(resultsPath, `${combined.join('\n')}\n`);
-        const results = scorer.readJsonl(resultsPath);
         for (const protocol of ['files', 'chunks'] as const) {
+          const combined: string[] = [];
+          for (const repo of repositories) {
+            const out = path.join(resultsDirectory, `${repo}.${tag}.${protocol}.jsonl`);
+            const started = performance.now();
+            options.semsearch([
+              'search', '--batch', path.join(resultsDirectory, `${repo}.queries.jsonl`), '--db', databases.get(repo)!, '--model', model, '--mode', variant.mode,
+              '--k', String(RESULTS[protocol]), '--out', out, ...(variant.ranking ? [] : ['--no-ranking']), ...options.searchArguments,
+            ]);
+            if (protocol === 'chunks') milliseconds += performance.now() - started;
+            for (const line of readFileSync(out, 'utf8').split('\n').filter((entry) => entry.trim() !== '')) {
+              const row = JSON.parse(line) as { id: string; results: { path: string }[] };
+              combined.push(JSON.stringify({ id: row.id, results: row.results.map((result) => ({ ...result, path: `${repo}/${result.path}` })) }));
+            }
+          }
+          const resultsPath = path.join(resultsDirectory, `all.${tag}.${protocol}.jsonl`);
+          writeFileSync(resultsPath, `${combined.join('\n')}\n`);
+          const results = scorer.readJsonl(resultsPath);
           const per = scorer.scoreAll(queries, results, { files: protocol === 'files' }).per;
           const byId = new Map(per.map((entry) => [entry.id, entry]));
           const of = (filter: (query: RepoQuery) => boolean, metric: keyof QueryScore = 'nDCG@10') => mean(queries.filter(filter).map((query) => byId.get(query.id)![metric] as number));
