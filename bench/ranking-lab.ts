@@ -169,6 +169,7 @@ const training = (await trainingPools(values['train-cache'], (line) => process.s
 /** Groups of features removed together in the ablation (one concern each). */
 const GROUPS: Record<string, FeatureName[]> = {
   'retrieval scores': ['lexicalScore', 'lexicalRank', 'symbolListRank'],
+  'dense scores': ['denseRank', 'denseGap'],
   'defines exact': ['definesExact'],
   'defines qualified': ['definesQualified'],
   'defines joined': ['definesJoined'],
@@ -185,6 +186,7 @@ const GROUPS: Record<string, FeatureName[]> = {
   'file coherence': ['fileCandidates', 'fileSupport'],
   'file position': ['bestInFile', 'filePosition'],
   'chunk kind': ['kindCallable', 'kindType', 'kindStatements', 'kindSection', 'kindWindow', 'outline'],
+  'test code': ['testCode'],
   'later piece': ['laterPiece'],
   size: ['lines'],
 };
@@ -195,8 +197,12 @@ for (const variant of values.variants.split(',')) {
   if (variant === 'all') variants.push({ name: 'kept features (features.json)', features: kept });
   if (variant === 'ablation') {
     for (const [group, names] of Object.entries(GROUPS)) {
-      const without = (list: FeatureName[]) => list.filter((name) => !names.includes(name));
-      variants.push({ name: `without ${group}`, features: { symbol: without(kept.symbol), words: without(kept.words) } });
+      // A group the kept features use is tried without; one they do not use (in a shape) is tried with.
+      const toggled = (list: FeatureName[]) => (names.some((name) => list.includes(name)) ? list.filter((name) => !names.includes(name)) : [...list, ...names]);
+      const symbolUses = names.some((name) => kept.symbol.includes(name));
+      const wordsUses = names.some((name) => kept.words.includes(name));
+      const label = symbolUses && wordsUses ? `without ${group}` : !symbolUses && !wordsUses ? `with ${group}` : `${group}: ${symbolUses ? 'without (symbol), with (words)' : 'with (symbol), without (words)'}`;
+      variants.push({ name: label, features: { symbol: toggled(kept.symbol), words: toggled(kept.words) } });
     }
   }
 }
@@ -219,7 +225,7 @@ const lines = [`| variant | ${columns.map(label).join(' | ')} |`, `|---|${column
 for (const row of rows) {
   const cell = (name: string) => {
     const value = (row.scores[name]! * 100).toFixed(1);
-    return base && row.variant.startsWith('without') ? `${value} (${((row.scores[name]! - base[name]!) * 100).toFixed(1)})` : value;
+    return base && !row.variant.startsWith('kept') && !row.variant.startsWith('fused') ? `${value} (${((row.scores[name]! - base[name]!) * 100).toFixed(1)})` : value;
   };
   lines.push(`| ${row.variant} | ${columns.map(cell).join(' | ')} |`);
 }
