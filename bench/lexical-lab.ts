@@ -11,9 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+// The BM25 baseline's tokenizer, for comparisons (`tok=base`).
+// @ts-expect-error: a plain .mjs file without types, outside the project.
+import { tokenize as baselineTokenize } from '../../shared/eval/bm25.mjs';
 import { markdownDrafts } from '../extension/core/chunking/markdown.ts';
 import { lexicalUnits } from '../extension/core/search/lexical-units.ts';
-import { lexicalWords, queryNames, queryWords } from '../extension/core/search/lexical.ts';
+import { identifierParts, lexicalWords, queryNames, queryWords } from '../extension/core/search/lexical.ts';
+import { stemmer } from 'stemmer';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const EVAL = realpathSync(path.resolve(ROOT, '..', 'shared', 'eval'));
@@ -30,6 +34,10 @@ const SETS: Record<string, { corpus: string; queries: string; scoreArguments?: s
   cosqa: { corpus: 'cosqa/corpus', queries: 'cosqa/dev/queries.jsonl' },
   'csn-python': { corpus: 'csn-python/corpus', queries: 'csn-python/dev/queries.jsonl' },
 };
+
+/** The words of a text: the product's (stemmed, identifier-aware), or the BM25 baseline's (`tok=base`). */
+let textWords: (text: string) => string[] = lexicalWords;
+let queryTokenizer: (text: string) => string[] = queryWords;
 
 /** One chunk as stored. */
 export interface LabChunk {
@@ -87,7 +95,7 @@ export function productDocuments(chunks: readonly LabChunk[]): LabDocument[] {
       const head = file[unit.first]!;
       documents.push({
         path: head.path, startLine: head.startLine, endLine: unit.endLine, kind: head.kind, language: head.language,
-        fields: { path: lexicalWords(head.path), symbol: lexicalWords([...head.scope, head.symbol ?? ''].join(' ')), body: lexicalWords(unit.text) },
+        fields: { path: textWords(head.path), symbol: textWords([...head.scope, head.symbol ?? ''].join(' ')), body: textWords(unit.text) },
       });
     }
     start = end;
@@ -134,8 +142,8 @@ export class LabIndex {
    * BM25 of every document holding a query word. `parameters` by document (kind), `subset` limits the collection
    * whose statistics (N, document frequencies, average length) are used, as a separate index per kind would.
    */
-  score(words: readonly string[], options: { weights?: [number, number, number]; parameters: (document: LabDocument) => Bm25Parameters; subset?: (document: LabDocument) => boolean }): Map<number, number> {
-    const weights = options.weights ?? [1, 4, 1];
+  score(words: readonly string[], options: { weights?: [number, number, number] | ((document: LabDocument) => [number, number, number]); parameters: (document: LabDocument) => Bm25Parameters; subset?: (document: LabDocument) => boolean; lucene?: boolean }): Map<number, number> {
+    const weightsOf = typeof options.weights === 'function' ? options.weights : () => (options.weights as [number, number, number] | undefined) ?? [1, 4, 1];
     const inSubset = options.subset ?? (() => true);
     let total = 0;
     let lengthSum = 0;
@@ -150,16 +158,31 @@ export class LabIndex {
       const list = (this.postings.get(word) ?? []).filter((posting) => inSubset(this.documents[posting.document]!));
       if (list.length === 0) continue;
       // FTS5's idf: log((N - n + 0.5) / (n + 0.5)), never below a small positive floor.
-      const idf = Math.max(1e-6, Math.log((total - list.length + 0.5) / (list.length + 0.5)));
+      const idf = options.lucene ? Math.log(1 + (total - list.length + 0.5) / (list.length + 0.5)) : Math.max(1e-6, Math.log((total - list.length + 0.5) / (list.length + 0.5)));
       for (const posting of list) {
         const document = this.documents[posting.document]!;
         const { k1, b } = options.parameters(document);
+        const weights = weightsOf(document);
         const frequency = posting.counts[0] * weights[0] + posting.counts[1] * weights[1] + posting.counts[2] * weights[2];
         const norm = k1 * (1 - b + (b * this.lengths[posting.document]!) / average);
         scores.set(posting.document, (scores.get(posting.document) ?? 0) + (idf * frequency * (k1 + 1)) / (frequency + norm));
       }
     }
     return scores;
+  }
+
+  /** The most a document of `subset` could score for these words: every word saturated (idf · (k1 + 1) each). */
+  maxScore(words: readonly string[], parameters: Bm25Parameters, subset: (document: LabDocument) => boolean, lucene: boolean): number {
+    let total = 0;
+    for (const document of this.documents) if (subset(document)) total += 1;
+    let sum = 0;
+    for (const word of new Set(words)) {
+      const n = (this.postings.get(word) ?? []).filter((posting) => subset(this.documents[posting.document]!)).length;
+      if (n === 0) continue;
+      const idf = lucene ? Math.log(1 + (total - n + 0.5) / (n + 0.5)) : Math.max(1e-6, Math.log((total - n + 0.5) / (n + 0.5)));
+      sum += idf * (parameters.k1 + 1);
+    }
+    return sum;
   }
 
   /** Documents whose symbol field holds one of the names, by BM25 on that field alone (the product's symbol list). */
@@ -227,6 +250,8 @@ interface ProseOptions {
   headingContext: 'path' | 'own' | 'none';
   /** Consecutive documents of a cut section repeat this many paragraphs of the previous one. */
   overlapParagraphs: number;
+  /** When above 0: each section is cut into windows of this many lines, half overlapping, instead of paragraphs. */
+  sectionWindow: number;
 }
 
 /** Paragraphs of a section: runs of non-blank lines; a fenced code block is one paragraph whatever its blank lines. */
@@ -272,8 +297,20 @@ export function proseDocuments(filePath: string, text: string, options: ProseOpt
     }
   }
   const documents: LabDocument[] = [];
-  const pathWords = lexicalWords(filePath);
+  const pathWords = textWords(filePath);
   for (const section of merged) {
+    if (options.sectionWindow > 0) {
+      // Windows inside the section, each with the section's headings as context.
+      const size = options.sectionWindow;
+      const step = Math.max(1, Math.floor(size / 2));
+      for (let start = section.startRow; start <= section.endRow; start += step) {
+        const end = Math.min(section.endRow, start + size - 1);
+        const body = textWords(lines.slice(start, end + 1).join('\n'));
+        if (body.length > 0) documents.push({ path: filePath, startLine: start + 1, endLine: end + 1, kind: 'section', language: 'markdown', fields: { path: pathWords, symbol: textWords(section.headings.join(' ')), body } });
+        if (end >= section.endRow) break;
+      }
+      continue;
+    }
     const parts = paragraphs(lines, section.startRow, section.endRow);
     let first = 0;
     while (first < parts.length) {
@@ -289,7 +326,7 @@ export function proseDocuments(filePath: string, text: string, options: ProseOpt
       const endRow = parts[last]!.endRow;
       documents.push({
         path: filePath, startLine: startRow + 1, endLine: endRow + 1, kind: 'section', language: 'markdown',
-        fields: { path: pathWords, symbol: lexicalWords(section.headings.join(' ')), body: lexicalWords(lines.slice(startRow, endRow + 1).join('\n')) },
+        fields: { path: pathWords, symbol: textWords(section.headings.join(' ')), body: textWords(lines.slice(startRow, endRow + 1).join('\n')) },
       });
       if (last + 1 >= parts.length) break;
       first = Math.max(first + 1, last + 1 - options.overlapParagraphs);
@@ -298,11 +335,47 @@ export function proseDocuments(filePath: string, text: string, options: ProseOpt
   return documents;
 }
 
-/** The product's documents with every Markdown file's replaced by prose documents. */
-function withProse(chunks: readonly LabChunk[], corpus: string, options: ProseOptions): LabDocument[] {
+
+const BASE_STOP = new Set(('a an and are as at be by for from has have if in into is it its of on or that the this ' +
+  'to was were will with which who what when where how do does can should would you your we our i me my ' +
+  'not no but so than then there these those they them their he she his her been being also just only').split(' '));
+
+/** The product's words with switches: `stem` (Porter on plain words), `stop` (drop stop words), `short` (keep one-letter words). */
+function configurableWords(options: { stem: boolean; stop: boolean; short: boolean }): (text: string) => string[] {
+  return (text) => {
+    const words: string[] = [];
+    for (const [token] of text.matchAll(/[\p{L}\p{N}_$]+/gu)) {
+      const parts = identifierParts(token);
+      const keep = (word: string) => (options.short || word.length > 1) && !(options.stop && BASE_STOP.has(word));
+      if (parts.length > 1 && keep(parts.join(''))) words.push(parts.join(''));
+      for (const part of parts) if (keep(part)) words.push(options.stem && /^[a-z]{4,}$/.test(part) ? stemmer(part) : part);
+    }
+    return words;
+  };
+}
+
+/** Fixed windows of `size` lines (the BM25 baseline's documents), starting every `step` lines, with our words. */
+function windowDocuments(filePath: string, text: string, size: number, step: number): LabDocument[] {
+  const lines = text.split('\n');
+  const documents: LabDocument[] = [];
+  const pathWords = textWords(filePath);
+  for (let start = 0; start < lines.length; start += step) {
+    const end = Math.min(lines.length, start + size);
+    const body = textWords(lines.slice(start, end).join('\n'));
+    if (body.length > 0) documents.push({ path: filePath, startLine: start + 1, endLine: end, kind: 'window', language: 'markdown', fields: { path: pathWords, symbol: [], body } });
+    if (end === lines.length) break;
+  }
+  return documents;
+}
+
+/** The product's documents with every Markdown file's replaced by prose documents (or windows when `window` > 0). */
+function withProse(chunks: readonly LabChunk[], corpus: string, options: ProseOptions, window = 0, step = 0): LabDocument[] {
   const code = productDocuments(chunks.filter((chunk) => chunk.language !== 'markdown'));
   const markdownPaths = [...new Set(chunks.filter((chunk) => chunk.language === 'markdown').map((chunk) => chunk.path))];
-  const prose = markdownPaths.flatMap((filePath) => proseDocuments(filePath, readFileSync(path.join(corpus, filePath), 'utf8'), options));
+  const prose = markdownPaths.flatMap((filePath) => {
+    const text = readFileSync(path.join(corpus, filePath), 'utf8');
+    return window > 0 ? windowDocuments(filePath, text, window, step || window) : proseDocuments(filePath, text, options);
+  });
   return [...code, ...prose];
 }
 
@@ -312,7 +385,7 @@ interface LabVariant {
   answer: Variant;
 }
 
-const PROSE_DEFAULT: ProseOptions = { maxChars: 1600, mergeBelowChars: 0, headingContext: 'path', overlapParagraphs: 0 };
+const PROSE_DEFAULT: ProseOptions = { maxChars: 1600, mergeBelowChars: 0, headingContext: 'path', overlapParagraphs: 0, sectionWindow: 0 };
 const product = (chunks: readonly LabChunk[]) => productDocuments(chunks);
 const byKind = (prose: Bm25Parameters, code: Bm25Parameters) => (document: LabDocument) => (document.kind === 'section' || document.kind === 'window' ? prose : code);
 
@@ -334,17 +407,97 @@ const VARIANTS: Record<string, LabVariant> = {
   },
 };
 
+/**
+ * A variant from a spec: `p:max=800,merge=0,head=path,ov=0,b=0.5,k1=1.2,sym=4,split=1`: prose documents cut at
+ * `max` characters (0: the product's units), BM25 `b`/`k1` and symbol-field weight `sym` for prose documents
+ * (code keeps FTS5's), and with `split=1` prose and code scored as two collections (their own statistics)
+ * and fused as two lists.
+ */
+function parsedVariant(spec: string): LabVariant {
+  const options = new Map(spec.slice(2).split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+  const number = (key: string, fallback: number) => (options.has(key) ? Number(options.get(key)) : fallback);
+  const max = number('max', 1600);
+  const prose: ProseOptions = { maxChars: max, mergeBelowChars: number('merge', 0), headingContext: (options.get('head') as ProseOptions['headingContext']) ?? 'path', overlapParagraphs: number('ov', 0), sectionWindow: number('sw', 0) };
+  const proseParameters = { k1: number('k1', 1.2), b: number('b', 0.75) };
+  const codeParameters = { k1: number('ck1', 1.2), b: number('cb', 0.75) };
+  const symbolWeight = number('sym', 4);
+  const pathWeight = number('path', 1);
+  const split = number('split', 0) === 1;
+  const isProse = (document: LabDocument) => document.kind === 'section' || (document.kind === 'window' && /\.(md|mdx|markdown|rst|txt|adoc|asciidoc)$/i.test(document.path)) || (document.kind === 'window' && document.language === 'markdown');
+  return {
+    documents: (chunks, corpus) => {
+      const tokenizer = options.get('tok');
+      textWords = tokenizer === 'base' ? baselineTokenize : tokenizer === undefined ? lexicalWords
+        : configurableWords({ stem: tokenizer.includes('stem'), stop: tokenizer.includes('stop'), short: tokenizer.includes('short') });
+      queryTokenizer = tokenizer === 'base' ? baselineTokenize : options.get('q') === 'nostop' ? lexicalWords : tokenizer === undefined || options.get('q') === 'product' ? queryWords : textWords;
+      return max === 0 ? productDocuments(chunks) : withProse(chunks, corpus, prose, number('win', 0), number('step', 0));
+    },
+    answer: (index, query) => {
+      const words = [...new Set(queryTokenizer(query))];
+      const lucene = options.get('idf') === 'lucene';
+      if (options.get('fields') === 'body') return top(index.score(words, { weights: [0, 0, 1], parameters: () => proseParameters, lucene }), 50);
+      const symbol = { ranking: top(index.symbolMatches(queryNames(query)), 50), weight: 1 };
+      if (options.get('mix')) {
+        // Prose: body only, every query word, Lucene idf over the prose documents; code: the product's scoring over
+        // the code documents. Merged as options.get('mix') says.
+        const isCode = (document: LabDocument) => !isProse(document);
+        const allWords = [...new Set(lexicalWords(query))];
+        const codeWords = queryWords(query);
+        const proseScores = index.score(allWords, { weights: [0, number('psym', 0), 1], parameters: () => proseParameters, subset: isProse, lucene: true });
+        const codeScores = index.score(codeWords, { weights: [1, 4, 1], parameters: () => codeParameters, subset: isCode });
+        const mode = options.get('mix');
+        if (mode === 'rrf') return fuseRanks([{ ranking: top(proseScores, 50), weight: number('pw', 1) }, { ranking: top(codeScores, 50), weight: 1 }, symbol]);
+        const proseMax = mode === 'raw' ? 1 : index.maxScore(allWords, proseParameters, isProse, true) || 1;
+        const codeMax = mode === 'raw' ? 1 : index.maxScore(codeWords, codeParameters, isCode, false) || 1;
+        const merged = new Map<number, number>();
+        for (const [document, score] of proseScores) merged.set(document, (score / proseMax) * number('pw', 1));
+        for (const [document, score] of codeScores) merged.set(document, score / codeMax);
+        return fuseRanks([{ ranking: top(merged, 50), weight: 1 }, symbol]);
+      }
+      if (number('norm', 0) === 1) {
+        // Each kind scored in its own collection and as a share of the most it could score, then merged by that share.
+        const proseWeights: [number, number, number] = [number('ppath', pathWeight), number('psym', 4), 1];
+        const codeWeights: [number, number, number] = [number('cpath', pathWeight), number('csym', 4), 1];
+        const isCode = (document: LabDocument) => !isProse(document);
+        const proseScores = index.score(words, { weights: proseWeights, parameters: () => proseParameters, subset: isProse, lucene });
+        const codeScores = index.score(words, { weights: codeWeights, parameters: () => codeParameters, subset: isCode, lucene });
+        const proseMax = index.maxScore(words, proseParameters, isProse, lucene) || 1;
+        const codeMax = index.maxScore(words, codeParameters, isCode, lucene) || 1;
+        const merged = new Map<number, number>();
+        for (const [document, score] of proseScores) merged.set(document, (score / proseMax) * number('pw', 1));
+        for (const [document, score] of codeScores) merged.set(document, (score / codeMax) * number('cw', 1));
+        return fuseRanks([{ ranking: top(merged, 50), weight: 1 }, symbol]);
+      }
+      if (!split) {
+        const proseWeights: [number, number, number] = [number('ppath', pathWeight), number('psym', 4), 1];
+        const codeWeights: [number, number, number] = [number('cpath', pathWeight), number('csym', 4), 1];
+        const scores = index.score(words, { weights: (document) => (isProse(document) ? proseWeights : codeWeights), parameters: byKind(proseParameters, codeParameters), lucene });
+        if (symbolWeight !== 4) {
+          // The symbol field's weight for prose only: score prose again with its own weights and replace.
+          const proseScores = index.score(words, { weights: [pathWeight, symbolWeight, 1], parameters: () => proseParameters, subset: isProse });
+          for (const [document] of scores) if (isProse(index.documents[document]!)) scores.set(document, proseScores.get(document) ?? 0);
+        }
+        return fuseRanks([{ ranking: top(scores, 50), weight: 1 }, symbol]);
+      }
+      const proseList = top(index.score(words, { weights: [1, symbolWeight, 1], parameters: () => proseParameters, subset: isProse }), 50);
+      const codeList = top(index.score(words, { parameters: () => codeParameters, subset: (document) => !isProse(document) }), 50);
+      return fuseRanks([{ ranking: proseList, weight: number('pw', 1) }, { ranking: codeList, weight: number('cw', 1) }, symbol]);
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sets: { type: 'string', default: 'code-rich,code-gin' },
       cache: { type: 'string', default: path.join(ROOT, '.bench', 'quality') },
       model: { type: 'string', default: 'use-lite' },
-      variants: { type: 'string', default: Object.keys(VARIANTS).join(',') },
+      variants: { type: 'string', default: Object.keys(VARIANTS).join(';') },
     },
   });
   const sets = values.sets!.split(',');
-  const variants = values.variants!.split(',');
+  // Variants are separated by ';' (a spec has commas of its own).
+  const variants = values.variants!.split(';');
   const table: string[] = [`| variant | ${sets.join(' | ')} |`, `|---|${sets.map(() => '---|').join('')}`];
   const rows = new Map<string, string[]>(variants.map((variant) => [variant, []]));
   for (const set of sets) {
@@ -357,10 +510,12 @@ async function main(): Promise<void> {
     const queriesPath = path.join(EVAL, 'sets', definition.queries);
     const queries = readFileSync(queriesPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; query: string });
     for (const variant of variants) {
-      const chosen = VARIANTS[variant];
+      const chosen = variant.startsWith('p:') ? parsedVariant(variant) : VARIANTS[variant];
       if (!chosen) throw new Error(`unknown variant ${variant}`);
       const index = new LabIndex(chosen.documents(chunks, corpus));
-      const scores = scoreResults(queriesPath, queries.map((query) => ({ id: query.id, results: resultsOf(index, chosen.answer(index, query.query)) })), definition.scoreArguments);
+      const answered = queries.map((query) => ({ id: query.id, results: resultsOf(index, chosen.answer(index, query.query)) }));
+      if (process.env.LAB_DUMP) writeFileSync(`${process.env.LAB_DUMP}.${set}.${variants.indexOf(variant)}.jsonl`, answered.map((line) => JSON.stringify(line)).join('\n'));
+      const scores = scoreResults(queriesPath, answered, definition.scoreArguments);
       rows.get(variant)!.push((scores['nDCG@10']! * 100).toFixed(1));
     }
   }

@@ -145,7 +145,7 @@ const resultsDirectory = path.join(options.cache, 'results');
 mkdirSync(resultsDirectory, { recursive: true });
 
 function searchAndScore(entry: EvalSet, databasePath: string, model: string, storage: string | undefined, mode: string, ranking: boolean): void {
-  const resultsPath = path.join(resultsDirectory, `${entry.label.replace(/[^a-z0-9]+/gi, '_')}.${model}.${storage ?? 'any'}.${mode}${ranking ? '' : '.fused'}.jsonl`);
+  const resultsPath = path.join(resultsDirectory, `${entry.label.replace(/[^a-z0-9]+/gi, '_')}.${fileLabel(model)}.${storage ?? 'any'}.${mode}${ranking ? '' : '.fused'}.jsonl`);
   const searchStarted = performance.now();
   semsearch(['search', '--batch', entry.queries, '--db', databasePath, '--model', model, '--mode', mode, '--k', '10', '--out', resultsPath, ...(ranking ? [] : ['--no-ranking']), ...searchArguments]);
   const milliseconds = performance.now() - searchStarted;
@@ -153,11 +153,16 @@ function searchAndScore(entry: EvalSet, databasePath: string, model: string, sto
   rows.push({ label: entry.label, method, model, storage: mode === 'lexical' ? undefined : storage, mode, scores: score(entry, resultsPath), milliseconds });
 }
 
+/** A model named by a folder path (`--models models/code-static`) is filed under the folder's name. */
+function fileLabel(model: string): string {
+  return path.basename(model).replace(/[^\w.-]+/g, '_');
+}
+
 const corpora = [...new Set(sets.map((entry) => entry.corpus))];
 for (const corpus of corpora) {
   const corpusSets = sets.filter((entry) => entry.corpus === corpus);
   for (const model of models) {
-    const databasePath = path.join(options.cache, cacheKey(corpus), `${model}.db`);
+    const databasePath = path.join(options.cache, cacheKey(corpus), `${fileLabel(model)}.db`);
     if (options.fresh) rmSync(path.dirname(databasePath), { recursive: true, force: true });
     mkdirSync(path.dirname(databasePath), { recursive: true });
     for (const [storageIndex, storage] of storages.entries()) {

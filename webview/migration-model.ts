@@ -4,6 +4,7 @@
 // them with Chart.js and the theme's colours. Runs in Node for unit tests: no browser or Node globals.
 // Every string here is plain text: `migration-view.ts` renders it with textContent.
 
+import { migrationEvidence } from '../extension/core/evaluation/evidence.ts';
 import type { Histogram, MigrationReport, QueryOverlap, ReportSpace, SpaceCoverage, SpaceThresholds, ThresholdSummary } from '../extension/core/migration/report.ts';
 import type { MigrationAction, MigrationPhase, PanelMigrationView } from '../extension/protocol/panel-protocol.ts';
 
@@ -206,7 +207,7 @@ export function migrationHeader(view: PanelMigrationView, pending: MigrationActi
     phaseLabel: PHASE_LABELS[view.phase],
     detail: view.detail,
     decision: view.phase === 'awaiting-decision'
-      ? view.decisionReason ?? 'The new model answers the sample queries worse than the old one. Review the report, then cut over or roll back.'
+      ? (view.decisionReason === null ? 'The new model answers the sample queries worse than the old one. Review the report, then cut over or roll back.' : sentenceCase(view.decisionReason))
       : null,
     cutOver: button('cutOver', view.canCutOver, 'Cut Over', 'Cutting over…',
       view.canCutOver ? `Make ${names.to} answer searches now; ${names.from} is kept for a rollback.` : 'Cutting over is possible once the new index is complete and before it has been cut over.'),
@@ -368,24 +369,33 @@ export function overlapSection(report: MigrationReport, names: ModelNames): Repo
   return section;
 }
 
+/** The host's reason as a sentence of its own: it is written to follow "is ready, but" in a notification. */
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Recall@10 and MRR@10 on the self-supervised queries, old against new. */
 export function qualitySection(report: MigrationReport, names: ModelNames): ReportSection {
   const section: ReportSection = { id: 'quality', title: 'Search quality', sentences: [], charts: [], tables: [], lists: [] };
   const quality = report.quality;
   if (!quality) {
     section.sentences.push(
-      'No quality measured: no documented declaration had a usable first sentence to serve as a query' +
-        `${report.queries.selfSupervisedSkipped > 0 ? ` (${plural(report.queries.selfSupervisedSkipped, 'doc comment')} left out)` : ''}. Recall and MRR need doc comments in the indexed code.`,
+      'No quality measured: no documented definition had a usable first sentence of its own to serve as a query' +
+        `${report.queries.selfSupervisedSkipped > 0 ? ` (${plural(report.queries.selfSupervisedSkipped, 'documented definition')} left out)` : ''}. Recall and MRR need doc comments or docstrings in the indexed code.`,
+      'Without them nothing shows that the new model searches as well, so the cutover waits for you.',
     );
     return section;
   }
   const skipped = report.queries.selfSupervisedSkipped;
   section.sentences.push(
-    `Measured on ${plural(quality.queries, 'query', 'queries')} made from the first sentence of doc comments, each looking for the declaration it documents` +
-      `${skipped > 0 ? ` (${plural(skipped, 'doc comment')} left out)` : ''}. ` +
+    `Measured on ${plural(quality.queries, 'query', 'queries')} made from the first sentence of doc comments and docstrings, each looking for the definition it documents` +
+      `${skipped > 0 ? ` (${plural(skipped, 'documented definition')} left out: no sentence of its own, or only licence or attribution lines)` : ''}. ` +
       `Recall@${report.k} is the share found in the top ${report.k}; MRR@${report.k} rewards finding it near the top.`,
     'These queries share words with their targets, so both numbers overstate how well either model answers your own words; they compare the models on the same footing.',
   );
+  // The same rule the cutover follows (core/evaluation/evidence.ts): thin figures decide nothing.
+  const evidence = migrationEvidence(quality);
+  if (!evidence.sufficient) section.sentences.push(`These figures decide nothing: ${evidence.text}. The cutover waits for you.`);
   if (!quality.from) section.sentences.push('There is no old model to compare with.');
   const series = [];
   if (quality.from) series.push({ label: oldLabel(names), color: 'old' as const, values: [quality.from.recallAt10, quality.from.mrrAt10] });

@@ -35,8 +35,10 @@ export interface ModelsHeader {
   index: string | null;
   /** What every model embedded, and from what queries; null without a report. */
   pool: string | null;
-  /** The best row in words; null without rows. */
+  /** The best row in words, or why the figures name none ("not enough evidence (12 queries…)"); null without rows. */
   verdict: string | null;
+  /** Whether `verdict` names a best row (false: no verdict, and says why). */
+  decided: boolean;
   /** Whether the report shown is an earlier one (evaluating again, or the last run failed). */
   stale: boolean;
   evaluate: ModelsButton;
@@ -66,6 +68,7 @@ export function modelsHeader(view: PanelModelsView, pending: ModelsRequest | nul
     index: report ? indexLine(report) : null,
     pool: report ? poolLine(report) : null,
     verdict: report ? verdictLine(report) : null,
+    decided: report !== null && report.verdict.best !== undefined,
     stale: report !== null && view.state !== 'ready',
     evaluate: {
       enabled: canEvaluateModels(view) && pending === null,
@@ -81,7 +84,7 @@ export function modelsHeader(view: PanelModelsView, pending: ModelsRequest | nul
 }
 
 function indexLine(report: ModelEvaluationReport): string {
-  const model = report.index.modelId ? ` of ${report.index.modelId}${report.index.storage ? ` (${report.index.storage})` : ''}` : '';
+  const model = report.index.modelId ? ` of ${report.index.modelId}${report.index.storage ? `, stored as ${report.index.storage}` : ''}` : '';
   return `Your index: ${plural(report.index.chunks, 'chunk')}, ${plural(report.index.vectors, 'vector')}${model}.`;
 }
 
@@ -91,16 +94,18 @@ function poolLine(report: ModelEvaluationReport): string {
     queries.fromDocComments > 0 ? `${formatCount(queries.fromDocComments)} from doc comments` : '',
     queries.fromDocstrings > 0 ? `${formatCount(queries.fromDocstrings)} from Python docstrings` : '',
   ].filter(Boolean).join(', ');
-  return `${plural(queries.count, 'query', 'queries')} (${sources}), each looking for the code it documents among ${plural(pool.size, 'chunk')}: `
-    + `${formatCount(pool.targets)} documented ones with their documentation hidden and ${formatCount(pool.distractors)} others drawn from the index.`;
+  return `${plural(queries.count, 'query', 'queries')} (${sources}), each looking for the definition it documents among ${plural(pool.size, 'chunk')}: `
+    + `the ${plural(pool.targets, 'documented definition')} (${plural(pool.targetChunks, 'chunk')}) and ${plural(pool.distractors, 'other chunk')} drawn from the index, documentation hidden in all of them.`;
 }
 
+/** The best row in words, or why the figures name none (the core's verdict: too few queries, all zero, a tie). */
 function verdictLine(report: ModelEvaluationReport): string | null {
-  const best = report.rows[0];
-  if (!best) return null;
+  if (report.rows.length === 0) return null;
+  const best = report.verdict.best === undefined ? undefined : report.rows[report.verdict.best];
+  if (!best) return report.verdict.text;
   const current = report.rows.find((row) => row.current);
-  const comparison = current && current !== best ? ` Your index now: ${current.modelDisplayName}, ${current.label}, MRR@10 ${formatMetric(current.mrrAt10)}.` : current === best ? ' That is what your index uses now.' : '';
-  return `Best here: ${best.modelDisplayName}, ${best.label} (MRR@10 ${formatMetric(best.mrrAt10)}, Recall@10 ${formatShare(best.recallAt10)}).${comparison}`;
+  const comparison = current && current !== best ? ` Your index now: ${current.modelDisplayName}, vectors stored as ${current.label}, MRR@10 ${formatMetric(current.mrrAt10)}.` : current === best ? ' That is what your index uses now.' : '';
+  return `Best here: ${best.modelDisplayName}, vectors stored as ${best.label} (MRR@10 ${formatMetric(best.mrrAt10)}, Recall@10 ${formatShare(best.recallAt10)} on ${plural(report.queries.count, 'query', 'queries')}).${comparison}`;
 }
 
 /** The sentence shown instead of the report when there is none. */
@@ -108,7 +113,7 @@ export function modelsPlaceholder(view: PanelModelsView): string | null {
   if (view.report !== null) return view.report.rows.length === 0 ? 'No model could be evaluated.' : null;
   switch (view.state) {
     case 'evaluating':
-      return 'Each installed model embeds the same sample of your code; the first sentence of each doc comment is then searched for among it, with the comment hidden from the code it documents.';
+      return 'Each installed model embeds the same sample of your code; the first sentence of each doc comment is then searched for among it, with the documentation hidden from the code.';
     case 'failed':
       return 'No evaluation is available. Evaluate again once the problem is fixed.';
     case 'ready':
@@ -116,8 +121,11 @@ export function modelsPlaceholder(view: PanelModelsView): string | null {
   }
 }
 
-/** The table's columns after the rank and the model (the Use button's column is the DOM's). */
-export const MODELS_COLUMNS: readonly string[] = ['Rank', 'Model', 'Storage', 'Dimensions', 'Bytes per vector', 'Recall@10', 'MRR@10', 'nDCG@10', 'Chunks per second'];
+/**
+ * The table's columns (the Use button's column is the DOM's). "int8" can mean a model's weights or how its
+ * vectors are stored: the Model column says the weights, the next one how the vectors are stored.
+ */
+export const MODELS_COLUMNS: readonly string[] = ['Rank', 'Model', 'Vectors stored as', 'Dimensions', 'Bytes per vector', 'Recall@10', 'MRR@10', 'nDCG@10', 'Chunks per second'];
 
 /** One (model, option) as the table shows it. */
 export interface ModelsRow {
@@ -126,6 +134,9 @@ export interface ModelsRow {
   rank: number;
   model: string;
   modelDisplayName: string;
+  /** "model weights int8": the quantization of the model that ran (not of the stored vectors); null when unknown. */
+  weights: string | null;
+  /** How the vectors are stored ("int8", "binary (rescored from float32) ×40"). */
   label: string;
   /** The model serving the folder now. */
   currentModel: boolean;
@@ -150,6 +161,7 @@ export function modelsRows(view: PanelModelsView, pending: ModelsRequest | null 
       rank: index + 1,
       model: row.model,
       modelDisplayName: row.modelDisplayName,
+      weights: weightsOf(report, row.model),
       label: row.label,
       currentModel: row.currentModel,
       current: row.current,
@@ -164,6 +176,11 @@ export function modelsRows(view: PanelModelsView, pending: ModelsRequest | null 
       use: first ? useButton(view, report, row, pending) : null,
     };
   });
+}
+
+function weightsOf(report: ModelEvaluationReport, model: string): string | null {
+  const evaluated = report.models.find((candidate) => candidate.name === model);
+  return evaluated ? `model weights ${evaluated.quantization}` : null;
 }
 
 function useButton(view: PanelModelsView, report: ModelEvaluationReport, row: ModelEvaluationRow, pending: ModelsRequest | null): ModelsButton & { ariaLabel: string } {
@@ -194,9 +211,19 @@ export function modelsNotes(report: ModelEvaluationReport | null): string[] {
     .filter((model) => model.truncatedTexts > 0)
     .map((model) => `${model.displayName} saw ${formatCount(model.truncatedTexts)} of ${formatCount(report.pool.size)} chunks cut to its ${formatCount(model.maxTokens)}-token window.`);
   const failed = report.failures.map((failure) => `${failure.model} was not evaluated: ${failure.message}`);
+  const { leftOut } = report.queries;
+  const says = (count: number, one: string, many: string) => (count > 0 ? `${formatCount(count)} ${count === 1 ? one : many}` : '');
+  const reasons = [
+    says(leftOut.duplicate, 'says only what another definition says too', 'say only what another definition says too'),
+    says(leftOut.boilerplate, 'holds only licence, attribution or tool lines', 'hold only licence, attribution or tool lines'),
+    says(leftOut.noSentence, 'has no sentence of three words before its parameter list', 'have no sentence of three words before their parameter lists'),
+    says(leftOut.notHidden, 'could not have its documentation hidden', 'could not have their documentation hidden'),
+  ].filter(Boolean);
+  const skipped = reasons.length > 0 ? [`${plural(report.queries.skipped, 'documented definition')} gave no query: ${reasons.join('; ')}.`] : [];
   return [
     ...cut,
     ...failed,
+    ...skipped,
     'Figures are measured on the sample, not on the whole index: compare the rows with each other. Speeds are of this machine now.',
   ];
 }

@@ -71,7 +71,8 @@ export class ModelsView {
     if (model.pool !== null) parts.push(element('p', { className: 'tradeoff-measured-on', testId: 'models-pool', text: `${model.pool}${measured && !model.stale ? ` Measured ${measured}.` : ''}` }));
     parts.push(this.statusLine(model, measured));
     if (model.verdict !== null) {
-      parts.push(element('p', { className: 'tradeoff-recommendation', testId: 'models-verdict' }, icon('codicon-lightbulb'), element('span', { text: model.verdict })));
+      // No verdict is said as plainly as a verdict, with a warning icon instead of a recommendation's bulb.
+      parts.push(element('p', { className: 'tradeoff-recommendation', testId: 'models-verdict', attributes: { 'data-decided': String(model.decided) } }, icon(model.decided ? 'codicon-lightbulb' : 'codicon-warning'), element('span', { text: model.verdict })));
     }
     parts.push(element('div', { className: 'tradeoff-actions', attributes: { role: 'group', 'aria-label': 'Model evaluation actions' } },
       this.button(model.evaluate, 'secondary', 'models-evaluate', 'evaluate', () => this.actions.evaluate())));
@@ -156,10 +157,12 @@ export class ModelsView {
       testId: `models-row-${row.index}`,
       attributes: { 'data-current': String(row.current), 'data-current-model': String(row.currentModel) },
     },
-      element('td', { className: 'numeric', text: String(row.rank) }),
-      element('th', { attributes: { scope: 'row', title: row.model } }, element('span', { className: 'tradeoff-label', text: row.modelDisplayName }), ...badges),
-      element('td', { text: row.label }),
-      ...row.values.map((value) => element('td', { className: 'numeric', text: value })),
+      element('td', { className: 'numeric', attributes: { 'data-label': MODELS_COLUMNS[0]! }, text: String(row.rank) }),
+      element('th', { attributes: { scope: 'row', title: row.model } }, element('span', { className: 'tradeoff-label', text: row.modelDisplayName }), ...badges,
+        ...(row.weights === null ? [] : [element('span', { className: 'models-weights', testId: `models-weights-${row.index}`, text: row.weights })])),
+      element('td', { attributes: { 'data-label': MODELS_COLUMNS[2]! }, text: row.label }),
+      // data-label: in the narrow layout each number is shown under its column's name (panel.css).
+      ...row.values.map((value, column) => element('td', { className: 'numeric', attributes: { 'data-label': MODELS_COLUMNS[column + 3] ?? '' }, text: value })),
       element('td', { className: 'tradeoff-apply' }, ...use),
     );
   }

@@ -122,8 +122,9 @@ export function tradeoffHeader(view: PanelTradeoffView, pending: TradeoffRequest
   };
 }
 
+/** The model whose vectors are stored: these options change how its vectors are kept, never its weights. */
 function modelLine(report: TradeoffReport): string {
-  return `${report.model.id}, ${plural(report.model.dimensions, 'dimension')}${report.model.matryoshka ? ', Matryoshka' : ''}`;
+  return `How the vectors of ${report.model.id} (${plural(report.model.dimensions, 'dimension')}${report.model.matryoshka ? ', Matryoshka' : ''}) are stored; the model and its weights stay as they are.`;
 }
 
 function measuredOnLine(report: TradeoffReport): string {
@@ -169,7 +170,7 @@ export function tradeoffPlaceholder(view: PanelTradeoffView): string | null {
 
 /** The table's columns: the option (with its warning), then one per measured number (the Apply button's column is the DOM's). */
 export const TRADEOFF_COLUMNS: readonly string[] = [
-  'Option', 'Bytes per vector', 'Total (MiB)', 'Latency p50 (ms)', 'Latency p95 (ms)', 'Recall@10 vs exact', 'Recall@10 (doc comments)', 'MRR@10 (doc comments)',
+  'Vectors stored as', 'Bytes per vector', 'Total (MiB)', 'Latency p50 (ms)', 'Latency p95 (ms)', 'Recall@10 vs exact', 'Recall@10 (doc comments)', 'MRR@10 (doc comments)',
 ];
 
 /** One storage option as the table shows it. */
@@ -213,7 +214,7 @@ export function tradeoffRows(view: PanelTradeoffView, pending: TradeoffRequest |
         busy: applying,
         primary: recommended,
         label: measurement.current ? 'In use' : applying ? 'Applying…' : 'Apply',
-        ariaLabel: measurement.current ? `${measurement.label} is in use` : `Apply ${measurement.label}`,
+        ariaLabel: measurement.current ? `Vectors stored as ${measurement.label} are in use` : `Apply: store the vectors as ${measurement.label}`,
         title: applyTitle(view, measurement),
       },
     };

@@ -207,7 +207,8 @@ export class TradeoffView {
       attributes: { 'data-current': String(row.current), 'data-recommended': String(row.recommended) },
     },
       element('th', { attributes: { scope: 'row' } }, element('span', { className: 'tradeoff-label', text: row.label }), ...badges, ...warning),
-      ...row.values.map((value) => element('td', { className: 'numeric', text: value })),
+      // data-label: in the narrow layout each number is shown under its column's name (panel.css).
+      ...row.values.map((value, column) => element('td', { className: 'numeric', attributes: { 'data-label': TRADEOFF_COLUMNS[column + 1] ?? '' }, text: value })),
       element('td', { className: 'tradeoff-apply' }, apply),
     );
   }

@@ -27,7 +27,9 @@ import { IndexStore } from '../core/store/index-store.ts';
 import { WriterLock } from '../core/store/writer-lock.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
-import { migrationReport, qualityDropped, type Histogram, type MigrationReport } from '../core/migration/report.ts';
+import { migrationEvidence } from '../core/evaluation/evidence.ts';
+import { cutoverDecision, type CutoverDecision } from '../core/migration/cutover-decision.ts';
+import { migrationReport, type Histogram, type MigrationReport } from '../core/migration/report.ts';
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { foldedLinksText } from '../core/discovery/folded-links.ts';
@@ -301,7 +303,7 @@ async function commandIndex(argv: string[]): Promise<void> {
         const seconds = (result.milliseconds / 1000).toFixed(1);
         process.stdout.write(
           `${directory}: ${result.filesScanned} files (${result.filesIndexed} indexed, ${result.filesUnchanged} unchanged, ${result.filesRemoved} removed), ` +
-            `${result.chunksEmbedded} chunks embedded in ${seconds} s with ${index.runtime.info.manifest.id} (${index.runtime.info.quantization}, ${index.runtime.info.provider})\n`,
+            `${result.chunksEmbedded} chunks embedded in ${seconds} s with ${index.runtime.info.manifest.id} (model weights ${index.runtime.info.quantization}, on ${index.runtime.info.provider})\n`,
         );
         if (result.vectorsReused > 0) process.stdout.write(`  ${result.vectorsReused} vectors of unchanged chunks reused from an earlier index of the same model\n`);
         if (result.vectorsDerived > 0) process.stdout.write(`  ${result.vectorsDerived} vectors converted to ${describeStorage(result.space.storage)} without embedding them again\n`);
@@ -485,10 +487,10 @@ async function commandStatus(argv: string[]): Promise<void> {
       `database   ${status.databasePath} (${formatBytes(status.databaseBytes)})`,
       `files      ${status.files}`,
       `chunks     ${status.chunks}`,
-      `model      ${status.model.id} (${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
+      `model      ${status.model.id} (model weights ${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
       `device     ${status.model.provider}${status.model.cpuFallbackReason ? ` (CPU fallback: ${status.model.cpuFallbackReason})` : ''}`,
       `active     ${status.activeSpace ? `${status.activeSpace.modelId}, space ${status.activeSpace.id}${status.activeSpace.complete ? '' : ' (partial)'}` : 'none (not indexed yet)'}`,
-      ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors (${space.storage}), ${space.missing} missing`),
+      ...status.spaces.map((space) => `space      ${space.id} ${space.modelId} [${space.state}]: ${space.vectors} vectors stored as ${space.storage}, ${space.missing} missing`),
       `skipped    ${status.skips.length === 0 ? 'nothing' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
     ];
     const folded = foldedLinksText(status.skips);
@@ -563,7 +565,7 @@ async function asTheOnlyWriter<T>(store: IndexStore, write: () => T): Promise<T>
 
 function spaceLabel(space: { modelId: string; id: string; details: Record<string, unknown> } | undefined): string {
   if (!space) return 'none';
-  const quantization = typeof space.details.quantization === 'string' ? `, ${space.details.quantization}` : '';
+  const quantization = typeof space.details.quantization === 'string' ? `, model weights ${space.details.quantization}` : '';
   return `${space.modelId}${quantization} (space ${space.id})`;
 }
 
@@ -611,7 +613,7 @@ function printReport(report: MigrationReport): void {
   const lines = [
     `migration report: ${report.from ? `${report.from.modelId} (${report.from.dimensions}-d)` : 'nothing'} → ${report.to.modelId} (${report.to.dimensions}-d)`,
     `coverage        old ${report.coverage.from ? percent(report.coverage.from.shareComplete) : '-'}, new ${percent(report.coverage.to.shareComplete)} (${report.coverage.to.missingContents} contents still to embed)`,
-    `queries         ${report.queries.recent} recent, ${report.queries.selfSupervised} from doc comments`,
+    `queries         ${report.queries.recent} recent, ${report.queries.selfSupervised} from doc comments and docstrings (one per documented definition; ${report.queries.selfSupervisedSkipped} gave none)`,
   ];
   if (report.overlap) lines.push(`top-10 overlap  mean ${percent(report.overlap.mean)}, lowest ${percent(report.overlap.min)}`);
   if (report.quality) {
@@ -619,6 +621,9 @@ function printReport(report: MigrationReport): void {
     lines.push(`Recall@10       old ${from ? from.recallAt10.toFixed(3) : '-'}, new ${report.quality.to.recallAt10.toFixed(3)}`);
     lines.push(`MRR@10          old ${from ? from.mrrAt10.toFixed(3) : '-'}, new ${report.quality.to.mrrAt10.toFixed(3)}`);
   }
+  // The rule the cutover follows: figures that are no evidence decide nothing.
+  const evidence = migrationEvidence(report.quality);
+  if (!evidence.sufficient) lines.push(`evidence        none: ${evidence.text}; the cutover waits for you`);
   for (const [side, thresholds] of [['old', report.thresholds.from], ['new', report.thresholds.to]] as const) {
     if (!thresholds) continue;
     lines.push('unavailable' in thresholds ? `thresholds ${side}  unavailable: ${thresholds.unavailable}` : `thresholds ${side}  similar ${thresholds.similar.value.toFixed(3)}, duplicate ${thresholds.duplicate.value.toFixed(3)}`);
@@ -652,14 +657,14 @@ async function commandMigrate(argv: string[]): Promise<void> {
     // When it is complete the report decides: cut over unless quality fell by more than --margin.
     // --manual builds the new index but leaves the cutover to `migrate --cutover`.
     const loaded: EmbeddingRuntime[] = [];
-    let heldBack: MigrationReport | undefined;
+    let heldBack: CutoverDecision | undefined;
     let index: FolderIndex | undefined;
     const decideCutover = async (pending: Migration) => {
       loaded.push(index!.runtime);
       const report = await reportOfMigration(index!.store, { ...pending, state: 'ready' }, values, loaded);
-      const proceed = !values.manual && !qualityDropped(report, margin);
-      if (!proceed) heldBack = report;
-      return proceed;
+      const decision = cutoverDecision(report, { automatic: !values.manual, margin });
+      if (!decision.cutOver) heldBack = decision;
+      return decision.cutOver;
     };
     index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, { decideCutover, verifyDatabase: true });
     const progress = new ProgressLine(process.stderr, !values.json);
@@ -674,14 +679,15 @@ async function commandMigrate(argv: string[]): Promise<void> {
         process.stdout.write(`${JSON.stringify({ activated: result.activated, migration: result.migration ? { ...result.migration, report: undefined } : null, active: status.active?.id ?? null, rollbackTo: status.rollbackTo?.id ?? null, chunksEmbedded: result.chunksEmbedded }, null, 2)}\n`);
         return;
       }
-      const quality = heldBack?.quality;
+      // Why it waits, unless the user asked to decide (--manual).
+      const why = heldBack && !heldBack.cutOver && heldBack.reason !== 'manual'
+        ? ` (${heldBack.fell ? `MRR@10 fell from ${heldBack.fell.from.toFixed(3)} to ${heldBack.fell.to.toFixed(3)}, more than --margin ${margin}` : heldBack.text}; see \`semsearch migrate --report\`)`
+        : '';
       process.stdout.write(
         result.activated
           ? `cut over to ${spaceLabel(status.active)} after embedding ${result.chunksEmbedded} chunks; roll back with \`semsearch migrate --rollback\`\n`
           : result.migration?.state === 'ready'
-            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`${
-                !values.manual && quality?.from ? ` (MRR@10 fell from ${quality.from.mrrAt10.toFixed(3)} to ${quality.to.mrrAt10.toFixed(3)}, more than --margin ${margin}; see \`semsearch migrate --report\`)` : ''
-              }\n`
+            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`${why}\n`
             : `nothing to migrate: ${spaceLabel(status.active)} is already active\n`,
       );
     } finally {
@@ -767,7 +773,7 @@ async function commandTradeoffs(argv: string[]): Promise<void> {
       option.quality ? option.quality.recallAt10.toFixed(3) : '-',
       option.quality ? option.quality.mrrAt10.toFixed(3) : '-',
     ]);
-    const header = ['option (> current, * recommended)', 'B/vector', 'MiB', 'p50 ms', 'p95 ms', 'R@10 exact', 'R@10', 'MRR@10'];
+    const header = ['vectors stored as (> current, * recommended)', 'B/vector', 'MiB', 'p50 ms', 'p95 ms', 'R@10 exact', 'R@10', 'MRR@10'];
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
     const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
     const warnings = report.options.flatMap((option) => (option.warning ? [`  ${option.label}: ${option.warning}`] : []));
@@ -820,23 +826,34 @@ function printEvaluation(report: ModelEvaluationReport): void {
     row.ndcgAt10.toFixed(3),
     row.chunksPerSecond.toFixed(1),
   ]);
-  const header = ['rank', 'model (> your index now)', 'storage', 'dims', 'B/vector', 'R@10', 'MRR@10', 'nDCG@10', 'chunks/s'];
+  const header = ['rank', 'model (> your index now)', 'vectors stored as', 'dims', 'B/vector', 'R@10', 'MRR@10', 'nDCG@10', 'chunks/s'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column === 1 || column === 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   const { pool, queries, index } = report;
   const lines = [
-    `index: ${count(index.chunks)} chunks, ${count(index.vectors)} vectors of ${index.modelId ?? 'no model'} (${index.storage ?? '-'})`,
-    `pool:  ${count(pool.size)} chunks embedded by every model: ${count(pool.targets)} documented targets (their documentation hidden) and ${count(pool.distractors)} others (seed ${report.seed}${pool.droppedQuoting > 0 ? `; ${pool.droppedQuoting} left out for quoting a target's documentation` : ''})`,
-    `queries: ${count(queries.count)} (${queries.fromDocComments} from doc comments, ${queries.fromDocstrings} from Python docstrings; ${queries.skipped} documented chunks skipped)`,
+    `index: ${count(index.chunks)} chunks, ${count(index.vectors)} vectors of ${index.modelId ?? 'no model'} (stored as ${index.storage ?? '-'})`,
+    `pool:  ${count(pool.size)} chunks embedded by every model, documentation hidden in all: the ${count(pool.targets)} documented definitions (${count(pool.targetChunks)} chunks) and ${count(pool.distractors)} other chunks (seed ${report.seed}${pool.droppedQuoting > 0 ? `; ${pool.droppedQuoting} declarations left out for quoting a target's documentation` : ''})`,
+    `queries: ${count(queries.count)}, one per documented definition (${queries.fromDocComments} from doc comments, ${queries.fromDocstrings} from Python docstrings); ${queries.skipped} documented definitions gave none `
+      + `(${queries.leftOut.duplicate} say only what another says, ${queries.leftOut.boilerplate} only licence or attribution lines, ${queries.leftOut.noSentence} no sentence of three words, ${queries.leftOut.notHidden} documentation not hideable)`,
     '',
     line(header),
     ...rows.map(line),
     '',
-    ...report.models.map((model) => `${model.current ? '> ' : '  '}${model.name}: ${model.displayName}, ${model.quantization}, ${model.dimensions} dimensions, ${count(model.maxTokens)}-token window${model.truncatedTexts > 0 ? `, ${count(model.truncatedTexts)} of ${count(pool.size)} pool texts cut to fit it` : ''}`),
+    verdictText(report),
+    '',
+    ...report.models.map((model) => `${model.current ? '> ' : '  '}${model.name}: ${model.displayName}, model weights ${model.quantization}, ${model.dimensions} dimensions, ${count(model.maxTokens)}-token window${model.truncatedTexts > 0 ? `, ${count(model.truncatedTexts)} of ${count(pool.size)} pool texts cut to fit it` : ''}`),
     ...report.failures.map((failure) => `  ${failure.model}: not evaluated: ${failure.message}`),
     `Ranked by MRR@10 over the pool (not the whole index: absolute figures are higher than a search of ${count(index.chunks)} chunks would give; compare rows with each other).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The core's verdict in a line: the best row, or why the figures name none. */
+function verdictText(report: ModelEvaluationReport): string {
+  const best = report.verdict.best === undefined ? undefined : report.rows[report.verdict.best];
+  return best
+    ? `best here: ${best.model}, ${best.label} (MRR@10 ${best.mrrAt10.toFixed(3)}, Recall@10 ${best.recallAt10.toFixed(3)} on ${report.queries.count} queries)`
+    : report.verdict.text;
 }
 
 /** Judges every installed model, and each storage option made from its vectors, on the index's own documented code. */

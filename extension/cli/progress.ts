@@ -1,31 +1,30 @@
 // A one-line progress bar for terminals: redrawn in place on a TTY, silent otherwise (logs and pipes
 // get the final summary only).
 import type { IndexProgress } from '../core/indexing/indexer.ts';
+import { formatDuration, formatPercent } from '../core/indexing/progress.ts';
 
 const BAR_WIDTH = 24;
 
-function duration(seconds: number): string {
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+function count(value: number): string {
+  return value.toLocaleString('en-US');
 }
 
 /** The text of the line, without the carriage return. */
 export function progressText(label: string, progress: IndexProgress): string {
   if (progress.phase === 'waiting') return `${label}: waiting for another process to finish writing the index`;
-  if (progress.phase === 'scanning') {
-    // A first index stores files while the walk goes on.
-    const indexed = progress.filesIndexed > 0 ? `; ${progress.filesIndexed} indexed, chunks ${progress.chunksEmbedded}/${progress.chunksToEmbed}` : '';
-    return `${label}: scanning, ${progress.filesScanned} files${indexed}`;
+  if (progress.fraction === undefined) {
+    // A first index stores files while the walk goes on; the share of the work waits for the walk's total.
+    const indexed = progress.filesIndexed > 0 ? `; ${count(progress.filesIndexed)} indexed, chunks ${count(progress.chunksEmbedded)}/${count(progress.chunksToEmbed)}` : '';
+    return `${label}: scanning, ${count(progress.filesScanned)} files${indexed}`;
   }
-  const total = progress.filesToIndex + progress.chunksToEmbed;
-  const done = progress.filesIndexed + progress.chunksEmbedded;
-  const share = total > 0 ? Math.min(1, done / total) : 1;
+  // The indexer's own figure (progress.ts): the same share the status bar and the notification show.
+  const share = progress.fraction;
   const filled = Math.round(share * BAR_WIDTH);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
   const rate = progress.embeddingsPerSecond > 0 ? `, ${progress.embeddingsPerSecond.toFixed(0)} chunks/s` : '';
-  const eta = progress.secondsRemaining !== undefined ? `, ${duration(progress.secondsRemaining)} left` : '';
-  return `${label}: ${bar} ${Math.floor(share * 100)}%  files ${progress.filesIndexed}/${progress.filesToIndex}, chunks ${progress.chunksEmbedded}/${progress.chunksToEmbed}${rate}${eta}`;
+  const eta = progress.secondsRemaining !== undefined && progress.secondsRemaining > 0 ? `, ${formatDuration(progress.secondsRemaining)} left` : '';
+  const estimated = progress.phase !== 'done' && progress.chunksExpected > progress.chunksToEmbed ? '~' : '';
+  return `${label}: ${bar} ${formatPercent(share)}  files ${count(progress.filesIndexed)}/${count(progress.filesToIndex)}, chunks ${count(progress.chunksEmbedded)}/${estimated}${count(progress.chunksExpected)}${rate}${eta}`;
 }
 
 export class ProgressLine {

@@ -7,10 +7,10 @@ import { showQuickSearch } from './quick-search.ts';
 import { toPanelResults } from './results.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { findDuplicates } from './duplicates.ts';
-import { foldedLinksText } from '../core/discovery/folded-links.ts';
 import type { MigrationUi } from './migration.ts';
 import type { TradeoffUi } from './tradeoffs.ts';
 import type { ModelEvaluationUi } from './model-evaluation.ts';
+import { statusMarkdown } from './status-report.ts';
 
 /** The results panel, as the commands use it. */
 export interface PanelHost {
@@ -132,41 +132,17 @@ class StatusDocument implements vscode.TextDocumentContentProvider {
 async function showStatus(controller: Controller, statusDocument: StatusDocument): Promise<void> {
   await controller.ensureConfigured();
   const details = await controller.client.request('details', {});
-  const state = controller.state;
-  const lines = ['# Semantic Search status', ''];
-  if (state?.model) {
-    lines.push(`- **Model**: ${state.model.displayName} (\`${state.model.id}\`, ${state.model.quantization}, ${state.model.dimensions} dimensions)`);
-    lines.push(`- **Model fingerprint**: \`${state.model.fingerprint}\``);
-    lines.push(`- **Device**: ${state.model.provider}${state.model.cpuFallbackReason ? ` (CPU fallback: ${state.model.cpuFallbackReason})` : ''}`);
-  } else {
-    lines.push(`- **Model**: ${state?.modelError ? `not loaded: ${state.modelError.message}` : 'not loaded yet (loads on first search or index)'}`);
-  }
-  lines.push(`- **Indexing**: ${state?.paused ? 'paused' : 'running when needed'}`, '');
-  for (const folder of details) {
-    lines.push(`## ${folder.name}`, '', `- **State**: ${folder.state.phase}${folder.state.error ? ` — ${folder.state.error.message}` : ''}`);
-    const status = folder.status;
-    if (status) {
-      lines.push(
-        `- **Files**: ${status.files}`,
-        `- **Chunks**: ${status.chunks}`,
-        `- **Database**: ${status.databasePath} (${(status.databaseBytes / 1024 / 1024).toFixed(1)} MiB)`,
-        `- **Active vector space**: ${status.activeSpace ? `${status.activeSpace.modelId} \`${status.activeSpace.id}\`${status.activeSpace.complete ? '' : ' (partial)'}` : 'none'}`,
-        ...status.spaces.map((space) => `  - \`${space.id}\` ${space.modelId} [${space.state}]: ${space.vectors} vectors, ${space.missing} missing`),
-        `- **Skipped files**: ${status.skips.length === 0 ? 'none' : status.skips.map((skip) => `${skip.count} ${skip.reason}`).join(', ')}`,
-      );
-      const folded = foldedLinksText(status.skips);
-      if (folded !== undefined) lines.push(`- **Folded symlinks**: ${folded}`);
-    }
-    if (folder.state.lastRun) {
-      const run = folder.state.lastRun;
-      lines.push(`- **Last run**: ${run.filesIndexed} files indexed, ${run.filesRemoved} removed, ${run.chunksEmbedded} chunks embedded in ${(run.milliseconds / 1000).toFixed(1)} s${run.failures ? `, ${run.failures} files failed` : ''}${run.truncations ? `, ${run.truncations} chunks cut to the window` : ''}`);
-    }
-    lines.push('');
-  }
-  statusDocument.set(lines.join('\n'));
+  statusDocument.set(statusMarkdown(controller.state, details));
   const document = await vscode.workspace.openTextDocument(StatusDocument.uri);
   await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-  await vscode.window.showTextDocument(document, { preview: true });
+  // Rendered: headings and bold labels, not Markdown source. The built-in Markdown extension can be disabled;
+  // the source is still readable then.
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', StatusDocument.uri);
+  } catch (error) {
+    controller.log.warn(`The Markdown preview is not available (${error instanceof Error ? error.message : String(error)}); showing the status as text.`);
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
 }
 
 /** Registers every command; returns their disposables. */

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FolderSpec, ServiceError, ServiceSettings, ServiceState } from '../core/service/workspace-service.ts';
+import type { IndexProgress } from '../core/indexing/indexer.ts';
+import { RunsProgress } from '../core/indexing/progress.ts';
 import type { SearchRequestOptions } from '../protocol/worker-protocol.ts';
 import type { StorageOption } from '../core/store/storage-option.ts';
 import type { IndexState, PanelRelatedChunk, PanelRelations, PanelResult } from '../protocol/panel-protocol.ts';
@@ -14,7 +16,7 @@ import { ensureModel, modelNeedsDownload, type EnsuredModel } from './model-down
 import { IndexClient, WorkerRequestError } from './index-client.ts';
 import { toPanelResults } from './results.ts';
 import { StatusBar } from './status-bar.ts';
-import { errorActions, overallPhase, progressMessage } from './status-text.ts';
+import { errorActions, migrationContextKeys, overallPhase, progressMessage } from './status-text.ts';
 import { openResultLocation, type ResultLocation } from './open-result.ts';
 
 /** Paths changed at once beyond which a full run is cheaper than updating them one by one (a branch switch). */
@@ -45,6 +47,8 @@ export class Controller implements vscode.Disposable {
   private configured: Promise<void> | undefined;
   private modelWatcher: { directory: string; disposable: vscode.Disposable } | undefined;
   private readonly indexStatusEmitter = new vscode.EventEmitter<void>();
+  /** The context keys set last (see setContext). */
+  private readonly contextKeys = new Map<string, boolean>();
   /** Fires when the index state changes (the panel shows it). */
   readonly onDidChangeIndexStatus = this.indexStatusEmitter.event;
 
@@ -110,15 +114,14 @@ export class Controller implements vscode.Disposable {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: kind === 'rebuild' ? 'Rebuilding the semantic index' : 'Indexing for semantic search', cancellable: true },
       async (progress, token) => {
+        // The same figure as the status bar: every folder's run in one share that never goes back.
+        const runs = new RunsProgress<IndexProgress>();
         let reported = 0;
-        const subscription = this.client.onProgress(({ progress: update }) => {
-          const total = update.filesToIndex + update.chunksToEmbed;
-          const done = update.filesIndexed + update.chunksEmbedded;
-          const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-          progress.report({
-            increment: Math.max(0, percent - reported),
-            message: progressMessage(update),
-          });
+        const subscription = this.client.onProgress(({ folder, progress: update }) => {
+          runs.set(folder, update);
+          const figure = runs.figure();
+          const percent = figure.fraction === undefined ? reported : Math.floor(figure.fraction * 100);
+          progress.report({ increment: Math.max(0, percent - reported), message: progressMessage(runs.list(), figure) });
           reported = Math.max(reported, percent);
         });
         try {
@@ -249,9 +252,17 @@ export class Controller implements vscode.Disposable {
   private onState(state: ServiceState): void {
     this.statusBar.update(state);
     this.indexStatusEmitter.fire();
-    void vscode.commands.executeCommand('setContext', 'semanticSearch.paused', state.paused);
+    this.setContext('semanticSearch.paused', state.paused);
+    for (const [key, value] of Object.entries(migrationContextKeys(state.folders))) this.setContext(key, value);
     if (state.modelError) this.reportError(state.modelError, undefined);
     for (const folder of state.folders) if (folder.error) this.reportError(folder.error, folder.name);
+  }
+
+  /** Sets a context key for `when` clauses, only when its value changes (states arrive often while indexing). */
+  private setContext(key: string, value: boolean): void {
+    if (this.contextKeys.get(key) === value) return;
+    this.contextKeys.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
   }
 
   private reportError(error: ServiceError, folderName: string | undefined): void {

@@ -8,6 +8,8 @@ import type { Quantization } from '../core/model/fingerprint.ts';
 import { CATALOG } from '../core/model/catalog.ts';
 import { repositoryDirectory } from '../core/model/download.ts';
 import type { PanelMigrationView } from '../protocol/panel-protocol.ts';
+import { formatPercent } from '../core/indexing/progress.ts';
+import { progressCounts } from './status-text.ts';
 
 const NO_MIGRATION: PanelMigrationView = { phase: 'none', fromModel: null, toModel: null, detail: 'No model change in progress.', canCutOver: false, canRollBack: false, decisionReason: null, report: null };
 
@@ -33,7 +35,7 @@ export function migrationView(folders: readonly FolderState[], reports: Readonly
   const where = folders.length > 1 ? `${folder.name}: ` : '';
   const details: Record<FolderMigration['phase'], string> = {
     building: folder.progress
-      ? `${where}building the new index: ${folder.progress.chunksEmbedded} of ${folder.progress.chunksToEmbed} chunks embedded, ${folder.progress.filesIndexed} of ${folder.progress.filesToIndex} files. Searches use the old index meanwhile.`
+      ? `${where}building the new index${folder.progress.fraction !== undefined ? ` (${formatPercent(folder.progress.fraction)})` : ''}: ${progressCounts([folder.progress])}. Searches use the old index meanwhile.`
       : `${where}building the new index (${migration.missing} chunk contents still to embed). Searches use the old index meanwhile.`,
     'awaiting-decision': `${where}the new index is complete and waits for your decision. Searches use the old index.`,
     'cut-over': `${where}cut over ${ago(migration.updatedAt, now)}; the old index is kept for rollback.`,

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { quickPickText } from './results.ts';
+import { rememberEditorPlace } from './editor-place.ts';
 
 interface ResultItem extends vscode.QuickPickItem {
   /** Undefined for the row that shows more results. */
@@ -41,11 +42,14 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
   quickPick.matchOnDetail = false;
   (quickPick as vscode.QuickPick<ResultItem> & { sortByLabel?: boolean }).sortByLabel = false;
   quickPick.buttons = [PANEL_BUTTON];
-  const previousEditor = vscode.window.activeTextEditor;
+  // Saved now: previewing a result in the same file moves this editor's cursor and scrolls it.
+  const place = rememberEditorPlace();
   let accepted = false;
   let inFlight: vscode.CancellationTokenSource | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let previewTimer: NodeJS.Timeout | undefined;
+  /** The preview being opened: restoring waits for it, or it would move the cursor again afterwards. */
+  let previewing: Promise<unknown> = Promise.resolve();
   let current: PanelResult[] = [];
   const disposables: vscode.Disposable[] = [];
 
@@ -95,7 +99,7 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
       if (!item?.result) return;
       const result = item.result;
       // A short delay so arrowing through the list does not open every file on the way.
-      previewTimer = setTimeout(() => void options.open(result, true).catch(() => undefined), 150);
+      previewTimer = setTimeout(() => (previewing = options.open(result, true).catch(() => undefined)), 150);
     }),
     quickPick.onDidAccept(async () => {
       const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
@@ -131,8 +135,8 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
         inFlight?.dispose();
         for (const disposable of disposables) disposable.dispose();
         quickPick.dispose();
-        // Escape after previewing returns to where the user was.
-        if (!accepted && previousEditor) void vscode.window.showTextDocument(previousEditor.document, { selection: previousEditor.selection, viewColumn: previousEditor.viewColumn });
+        // Escape after previewing returns to where the user was: the same selections, the same lines in view.
+        if (!accepted && place) void previewing.then(() => place.restore()).catch(() => undefined);
         resolve();
       }),
     );

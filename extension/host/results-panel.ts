@@ -807,8 +807,15 @@ export function fitModelsView(view: PanelModelsView): PanelModelsView {
 function fitModelsReport(report: ModelEvaluationReport, clip: (text: string, length: number) => string): ModelEvaluationReport {
   const models = report.models.slice(0, MAX_EVALUATED_MODELS).filter((model) => model.name.length <= MAX_EVALUATED_MODEL_NAME_LENGTH);
   const names = new Set(models.map((model) => model.name));
+  const kept = report.rows.filter((row) => names.has(row.model)).slice(0, MAX_EVALUATION_ROWS);
+  // The verdict points into the rows: after trimming, at the same row, or at none (then it says why).
+  const best = report.verdict.best === undefined ? -1 : kept.indexOf(report.rows[report.verdict.best]!);
+  const verdict = best >= 0 || report.verdict.best === undefined
+    ? { ...report.verdict, best: best >= 0 ? best : undefined, text: clip(report.verdict.text, MAX_TRADEOFF_TEXT_LENGTH) }
+    : { best: undefined, reason: 'missing' as const, text: 'No verdict: the best model is not among the rows shown.' };
   return {
     ...report,
+    verdict,
     index: { ...report.index, modelId: report.index.modelId === undefined ? undefined : clip(report.index.modelId, MAX_MODEL_NAME_LENGTH) },
     queries: {
       ...report.queries,
@@ -816,9 +823,7 @@ function fitModelsReport(report: ModelEvaluationReport, clip: (text: string, len
     },
     models: models.map((model) => ({ ...model, id: clip(model.id, MAX_MODEL_NAME_LENGTH), displayName: clip(model.displayName, MAX_MODEL_NAME_LENGTH) })),
     failures: report.failures.slice(0, MAX_EVALUATED_MODELS).map((failure) => ({ model: clip(failure.model, MAX_EVALUATED_MODEL_NAME_LENGTH), message: clip(failure.message, MAX_TRADEOFF_TEXT_LENGTH) })),
-    rows: report.rows
-      .filter((row) => names.has(row.model))
-      .slice(0, MAX_EVALUATION_ROWS)
+    rows: kept
       .map((row) => ({ ...row, modelDisplayName: clip(row.modelDisplayName, MAX_MODEL_NAME_LENGTH), label: clip(row.label, MAX_OPTION_LABEL_LENGTH) })),
   };
 }

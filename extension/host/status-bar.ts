@@ -2,12 +2,14 @@
 // paused, error) and which model and device answer searches. Clicking it shows the details.
 import * as vscode from 'vscode';
 import type { IndexProgress } from '../core/indexing/indexer.ts';
+import { RunsProgress } from '../core/indexing/progress.ts';
 import type { FolderPhase, ServiceState } from '../core/service/workspace-service.ts';
-import { migrationLine, overallPhase, progressSummary } from './status-text.ts';
+import { overallPhase, progressSummary, statusTooltip } from './status-text.ts';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private readonly progress = new Map<string, IndexProgress>();
+  /** The runs of the folders being indexed; one that finished keeps its share until every folder is done. */
+  private readonly progress = new RunsProgress<IndexProgress>();
   private state: ServiceState | undefined;
 
   constructor(command: string) {
@@ -19,7 +21,7 @@ export class StatusBar implements vscode.Disposable {
 
   update(state: ServiceState): void {
     this.state = state;
-    for (const folder of state.folders) if (folder.phase !== 'indexing') this.progress.delete(folder.key);
+    if (!state.folders.some((folder) => folder.phase === 'indexing')) this.progress.clear();
     this.render();
   }
 
@@ -45,11 +47,12 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     const phase = state.paused ? 'paused' : overallPhase(state.folders.map((folder) => folder.phase));
-    const model = state.model ? `${state.model.displayName} (${state.model.quantization}) on ${state.model.provider}` : 'model not loaded yet';
+    const runs = this.progress.list();
+    const summary = progressSummary(runs, this.progress.figure());
     const texts: Record<FolderPhase, string> = {
       idle: '$(search) Semantic Search',
       loading: '$(loading~spin) Semantic Search: loading',
-      indexing: `$(sync~spin) Indexing ${progressSummary([...this.progress.values()])}`,
+      indexing: `$(sync~spin) Indexing ${summary}`,
       ready: '$(check) Semantic Search',
       partial: '$(warning) Semantic Search: partial',
       paused: '$(debug-pause) Indexing paused',
@@ -57,21 +60,9 @@ export class StatusBar implements vscode.Disposable {
     };
     const migrating = state.folders.find((folder) => folder.migration?.phase === 'building')?.migration;
     const awaiting = state.folders.some((folder) => folder.migration?.phase === 'awaiting-decision');
-    if (phase === 'indexing' && migrating) texts.indexing = `$(sync~spin) Migrating to ${migrating.toModel} ${progressSummary([...this.progress.values()])}`;
+    if (phase === 'indexing' && migrating) texts.indexing = `$(sync~spin) Migrating to ${migrating.toModel} ${summary}`;
     this.item.text = awaiting && (phase === 'ready' || phase === 'idle') ? '$(git-compare) Semantic Search: new index ready' : texts[phase];
-    const errors = state.folders.filter((folder) => folder.error).map((folder) => `${folder.name}: ${folder.error!.message}`);
-    if (state.modelError) errors.unshift(state.modelError.message);
-    const lines = [
-      `Semantic Search — ${phase}`,
-      `Model: ${model}`,
-      state.model?.cpuFallbackReason ? `CPU fallback: ${state.model.cpuFallbackReason}` : undefined,
-      ...state.folders.map((folder) => `${folder.name}: ${folder.phase}`),
-      ...state.folders.map(migrationLine),
-      ...state.folders.map((folder) => (folder.stale ? `${folder.name}: ${folder.stale}` : undefined)),
-      ...errors,
-      'Click for details.',
-    ].filter((line): line is string => line !== undefined);
-    this.item.tooltip = lines.join('\n');
+    this.item.tooltip = statusTooltip(state, phase, runs);
     this.item.backgroundColor = phase === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }

@@ -79,7 +79,7 @@ export class TradeoffUi {
   /** Writes the option into the workspace's storage settings; the settings change starts the migration. */
   async apply(option: StorageOptionSpec): Promise<void> {
     const entry = this.report?.options.find((candidate) => JSON.stringify(candidate.option) === JSON.stringify(option));
-    this.panel.updateTradeoffs({ state: 'ready', detail: `Switching to ${entry?.label ?? option.kind}…`, report: this.report, applying: true });
+    this.panel.updateTradeoffs({ state: 'ready', detail: `Switching to vectors stored as ${entry?.label ?? option.kind}…`, report: this.report, applying: true });
     try {
       const values = storageSettingValues(option);
       const configuration = vscode.workspace.getConfiguration(SECTION);
@@ -92,11 +92,11 @@ export class TradeoffUi {
       const label = entry?.label ?? option.kind;
       this.panel.updateTradeoffs({
         state: 'ready',
-        detail: `Applied ${label}: the index is being converted from the vectors it keeps (no embedding); searches use the current one until it is done.`,
+        detail: `Applied: vectors stored as ${label}. The index is being converted from the vectors it keeps (no embedding); searches use the current one until it is done.`,
         report: this.report && { ...this.report, options: this.report.options.map((candidate) => ({ ...candidate, current: candidate === entry })) },
         applying: false,
       });
-      void vscode.window.showInformationMessage(`Semantic Search: converting the index to ${label}. Searches keep using the current one until it is done.`);
+      void vscode.window.showInformationMessage(`Semantic Search: converting the index to store its vectors as ${label}. Searches keep using the current one until it is done.`);
     } catch (error) {
       this.panel.updateTradeoffs({ state: 'failed', detail: `Could not apply: ${error instanceof Error ? error.message : String(error)}`, report: this.report, applying: false });
       throw error;

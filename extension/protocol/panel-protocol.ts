@@ -6,7 +6,8 @@ import type {
   Histogram, MigrationReport, QueryOverlap, ReportSpace, RetrievalQuality, ScoreDistributions, SpaceCoverage, SpaceThresholds, ThresholdSummary,
 } from '../core/migration/report.ts';
 import type { StorageOptionMeasurement, StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
-import type { EvaluatedModel, ModelEvaluationReport, ModelEvaluationRow } from '../core/evaluation/types.ts';
+import type { EvaluatedModel, EvaluationVerdict, ModelEvaluationReport, ModelEvaluationRow } from '../core/evaluation/types.ts';
+import type { NoEvidenceReason } from '../core/evaluation/evidence.ts';
 
 /** Filters the panel sends with a query. */
 export interface PanelFilters {
@@ -734,11 +735,13 @@ function isOptionalString(value: unknown, maxLength: number): value is string | 
 /** A model evaluation with every field checked, or undefined when one is wrong. */
 export function parseModelEvaluationReport(value: unknown): ModelEvaluationReport | undefined {
   if (!isRecord(value)) return undefined;
-  const { version, createdAt, k, seed, index, pool, queries, models, failures, rows } = value;
-  if (version !== 1 || !isFiniteNumber(createdAt) || !isCount(k) || !isCount(seed)) return undefined;
+  const { version, createdAt, k, seed, index, pool, queries, models, failures, rows, verdict } = value;
+  if (version !== 2 || !isFiniteNumber(createdAt) || !isCount(k) || !isCount(seed)) return undefined;
   if (!isRecord(index) || !isCount(index.chunks) || !isCount(index.vectors) || !isOptionalString(index.modelId, MAX_MODEL_NAME_LENGTH) || !isOptionalString(index.storage, MAX_OPTION_LABEL_LENGTH)) return undefined;
-  if (!isRecord(pool) || !isCount(pool.size) || !isCount(pool.targets) || !isCount(pool.distractors) || !isCount(pool.droppedQuoting)) return undefined;
+  if (!isRecord(pool) || !isCount(pool.size) || !isCount(pool.targets) || !isCount(pool.targetChunks) || !isCount(pool.distractors) || !isCount(pool.droppedQuoting)) return undefined;
   if (!isRecord(queries) || !isCount(queries.count) || !isCount(queries.fromDocComments) || !isCount(queries.fromDocstrings) || !isCount(queries.skipped)) return undefined;
+  const leftOut = queries.leftOut;
+  if (!isRecord(leftOut) || !isCount(leftOut.noSentence) || !isCount(leftOut.boilerplate) || !isCount(leftOut.duplicate) || !isCount(leftOut.notHidden)) return undefined;
   if (!Array.isArray(queries.examples) || queries.examples.length > MAX_REPORT_EXAMPLES) return undefined;
   const examples: ModelEvaluationReport['queries']['examples'] = [];
   for (const example of queries.examples) {
@@ -756,15 +759,36 @@ export function parseModelEvaluationReport(value: unknown): ModelEvaluationRepor
   }
   const rowCopies = rows.map((row) => parseEvaluationRow(row, modelCopies));
   if (!rowCopies.every((row): row is ModelEvaluationRow => row !== undefined)) return undefined;
+  const verdictCopy = parseEvaluationVerdict(verdict, rowCopies.length);
+  if (!verdictCopy) return undefined;
   return {
-    version: 1, createdAt, k, seed,
+    version: 2, createdAt, k, seed,
     index: { chunks: index.chunks, vectors: index.vectors, modelId: index.modelId ?? undefined, storage: index.storage ?? undefined },
-    pool: { size: pool.size, targets: pool.targets, distractors: pool.distractors, droppedQuoting: pool.droppedQuoting },
-    queries: { count: queries.count, fromDocComments: queries.fromDocComments, fromDocstrings: queries.fromDocstrings, skipped: queries.skipped, examples },
+    pool: { size: pool.size, targets: pool.targets, targetChunks: pool.targetChunks, distractors: pool.distractors, droppedQuoting: pool.droppedQuoting },
+    queries: {
+      count: queries.count, fromDocComments: queries.fromDocComments, fromDocstrings: queries.fromDocstrings, skipped: queries.skipped,
+      leftOut: { noSentence: leftOut.noSentence, boilerplate: leftOut.boilerplate, duplicate: leftOut.duplicate, notHidden: leftOut.notHidden },
+      examples,
+    },
     models: modelCopies,
     failures: failureCopies,
     rows: rowCopies,
+    verdict: verdictCopy,
   };
+}
+
+const NO_EVIDENCE_REASONS: readonly NoEvidenceReason[] = ['missing', 'few-queries', 'no-hits', 'tie', 'within-noise', 'no-old-figure'];
+
+/** A verdict: a best row that exists and no reason, or no best row and a reason with its sentence. */
+function parseEvaluationVerdict(value: unknown, rows: number): EvaluationVerdict | undefined {
+  if (!isRecord(value) || !isString(value.text, MAX_TRADEOFF_TEXT_LENGTH)) return undefined;
+  const { best, reason, text } = value;
+  if (best !== undefined && best !== null) {
+    if (!isCount(best) || best >= rows || (reason !== undefined && reason !== null)) return undefined;
+    return { best, reason: undefined, text };
+  }
+  if (!NO_EVIDENCE_REASONS.includes(reason as NoEvidenceReason) || text === '') return undefined;
+  return { best: undefined, reason: reason as NoEvidenceReason, text };
 }
 
 function parseEvaluatedModel(value: unknown): EvaluatedModel | undefined {

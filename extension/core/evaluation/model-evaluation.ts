@@ -1,19 +1,21 @@
 // "Which model suits my code?": every installed model, with each storage option, judged on the
-// folder's own code. Queries are the first sentences of doc comments (and Python docstrings); each
-// targets the chunk it documents, embedded with that documentation hidden. Every model embeds the same
-// bounded pool (the targets and a seeded sample of other chunks) with the runtime the indexer uses, and
-// the options are made from the pool's float32 vectors and ranked exactly in memory. README.md in this
-// folder describes the method and its limits.
+// folder's own code. One query per documented definition (documented-code.ts); each targets the
+// declaration it documents, every piece of it, embedded with the documentation hidden. Every model embeds
+// the same bounded pool (the targets and a seeded sample of other declarations, their documentation
+// hidden too) with the runtime the indexer uses; the options are made from the pool's float32 vectors and
+// ranked exactly in memory; a verdict is given only on evidence (evidence.ts). README.md in this folder
+// describes the method and its limits.
 import { performance } from 'node:perf_hooks';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import { isModelError } from '../errors.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
-import { declarationKey, docCommentQuery, selfSupervisedQueries } from '../migration/report.ts';
 import type { ModelManifest } from '../model/manifest.ts';
 import type { IndexStore, StoredChunk } from '../store/index-store.ts';
 import { defaultOversampling, describeStorage, normalizeStorage, storageKey, vectorBytesPerVector, type StorageOption } from '../store/storage-option.ts';
 import { storageOptionLabel, storageOptionSpec } from '../tradeoffs/compare.ts';
-import { hiddenDocumentationText, pythonDocstring } from './hidden-text.ts';
+import { declarationKey, declarationPieces, documentedDefinitions, type DefinitionsLeftOut } from './documented-code.ts';
+import { evaluationVerdict } from './evidence.ts';
+import { hiddenDocumentationTexts } from './hidden-text.ts';
 import { metricsOfRanks, optionRanks } from './ranking.ts';
 import type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
 
@@ -104,12 +106,22 @@ export interface ModelEvaluationOptions {
   signal?: AbortSignal;
 }
 
-/** A query, the chunk it documents, and that chunk's text with the documentation hidden. */
+/** A query, the definition it documents, and that definition's texts with the documentation hidden. */
 export interface EvaluationTarget {
   query: string;
   source: 'doc-comment' | 'docstring';
+  /** The definition's first chunk (whole, or its first piece). */
   chunk: StoredChunk;
-  text: string;
+  /** `declarationKey` of the definition. */
+  key: string;
+  /** What the model embeds: each piece's `embeddingText` with the documentation hidden (pieces left empty are out). */
+  texts: string[];
+}
+
+/** A declaration of the pool other than a target: its texts, documentation hidden as the targets' is. */
+export interface PoolDeclaration {
+  chunk: StoredChunk;
+  texts: string[];
 }
 
 /** mulberry32: a small seeded generator, so the same seed draws the same sample everywhere. */
@@ -135,40 +147,28 @@ export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
   return shuffled;
 }
 
+/** Why documented definitions gave no target. */
+export interface TargetsLeftOut extends DefinitionsLeftOut {
+  /** The doc comment could not be found in the code, or nothing but documentation was left. */
+  notHidden: number;
+}
+
 /**
- * Up to `limit` targets, one per declaration, spread over the index in a stable order: doc comments
- * first (as the migration report draws them), then Python docstrings of chunks without one. A chunk
- * whose documentation cannot be hidden is skipped.
+ * Up to `limit` targets, one per documented definition, spread over the index in path order (see
+ * `documentedDefinitions`: queries are the first sentence of a docstring or doc comment that no other
+ * definition shares). A target is every piece of its declaration, documentation hidden; a definition
+ * whose documentation cannot be hidden is left out and counted.
  */
-export function evaluationTargets(store: IndexStore, chunker: string, limit: number): { targets: EvaluationTarget[]; skipped: number } {
-  const drawn = selfSupervisedQueries(store, [chunker], limit);
-  let skipped = drawn.skipped;
-  const candidates: { query: string; source: EvaluationTarget['source']; chunk: StoredChunk }[] = drawn.queries.map(({ query, chunk }) => ({ query, source: 'doc-comment', chunk }));
-  for (const chunk of store.pythonChunksWithDocstrings(chunker, limit)) {
-    const docstring = pythonDocstring(chunk.text);
-    const query = docstring === undefined ? undefined : docCommentQuery(docstring);
-    if (query === undefined) skipped += 1;
-    else candidates.push({ query, source: 'docstring', chunk });
-  }
-  // One query per declaration; then every n-th, so both sources and the whole index are represented.
-  const seen = new Set<string>();
-  const unique = candidates
-    .sort((a, b) => a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine)
-    .filter(({ chunk }) => {
-      const key = declarationKey(chunk);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-  const step = Math.max(1, unique.length / Math.max(limit, 1));
+export function evaluationTargets(store: IndexStore, chunker: string, limit: number): { targets: EvaluationTarget[]; leftOut: TargetsLeftOut } {
+  const drawn = documentedDefinitions(store, [chunker], limit);
+  const leftOut: TargetsLeftOut = { ...drawn.leftOut, notHidden: 0 };
   const targets: EvaluationTarget[] = [];
-  for (let position = 0; position < unique.length && targets.length < limit; position += step) {
-    const candidate = unique[Math.floor(position)]!;
-    const text = hiddenDocumentationText(candidate.chunk);
-    if (text === undefined) skipped += 1;
-    else targets.push({ ...candidate, text });
+  for (const definition of drawn.definitions) {
+    const texts = hiddenDocumentationTexts(declarationPieces(store, definition.chunk))?.filter((text): text is string => text !== undefined);
+    if (!texts || texts.length === 0) leftOut.notHidden += 1;
+    else targets.push({ query: definition.query, source: definition.source, chunk: definition.chunk, key: definition.target, texts });
   }
-  return { targets, skipped };
+  return { targets, leftOut };
 }
 
 /** The longest line of a target's documentation, when long enough to tell that another chunk quotes it. */
@@ -179,30 +179,42 @@ function quotedLine(target: EvaluationTarget): string | undefined {
 }
 
 /**
- * A seeded sample of other chunks (of `chunkIds`, one chunker's, in ascending order): never a piece of a target's declaration, and never a
- * chunk that quotes a target's documentation (a class outline repeating a method's comment would be
- * found by its words, and the target would look missed for a reason no model controls).
+ * A seeded sample of other declarations (drawn through `chunkIds`, one chunker's, in ascending order),
+ * each with all its pieces and its documentation hidden as a target's is, until `count` chunks: never a
+ * target's declaration, and never one that quotes a target's documentation (a class outline repeating a
+ * method's comment would be found by its words, and the target would look missed for a reason no model
+ * controls). The last declaration drawn may take the count a few pieces past `count`.
  */
-export function sampleDistractors(store: IndexStore, chunkIds: readonly number[], targets: readonly EvaluationTarget[], count: number, seed: number): { chunks: StoredChunk[]; droppedQuoting: number } {
-  const excluded = new Set(targets.map((target) => declarationKey(target.chunk)));
+export function sampleDistractors(store: IndexStore, chunkIds: readonly number[], targets: readonly EvaluationTarget[], count: number, seed: number): { declarations: PoolDeclaration[]; chunks: number; droppedQuoting: number } {
+  const taken = new Set(targets.map((target) => target.key));
   const quotes = targets.flatMap((target) => quotedLine(target) ?? []);
   const order = seededShuffle(chunkIds, seed);
-  const chunks: StoredChunk[] = [];
+  const declarations: PoolDeclaration[] = [];
+  let chunks = 0;
   let droppedQuoting = 0;
-  for (let start = 0; start < order.length && chunks.length < count; start += 256) {
+  for (let start = 0; start < order.length && chunks < count; start += 256) {
     const batch = order.slice(start, start + 256);
     const found = store.chunksById(batch);
     for (const id of batch) {
       const chunk = found.get(id);
-      if (!chunk || chunks.length >= count || excluded.has(declarationKey(chunk))) continue;
-      if (quotes.some((quote) => chunk.text.includes(quote))) {
+      if (!chunk || chunks >= count) continue;
+      const key = declarationKey(chunk);
+      if (taken.has(key)) continue;
+      taken.add(key);
+      const pieces = declarationPieces(store, chunk);
+      if (quotes.some((quote) => pieces.some((piece) => piece.text.includes(quote)))) {
         droppedQuoting += 1;
         continue;
       }
-      chunks.push(chunk);
+      // Hidden as the targets' documentation is, so a query cannot find another definition by its doc comment's words.
+      const hidden = hiddenDocumentationTexts(pieces) ?? pieces.map((piece) => embeddingText(piece));
+      const texts = hidden.filter((text): text is string => text !== undefined);
+      if (texts.length === 0) continue;
+      declarations.push({ chunk, texts });
+      chunks += texts.length;
     }
   }
-  return { chunks, droppedQuoting };
+  return { declarations, chunks, droppedQuoting };
 }
 
 /** The storage options judged for a model: float32, int8, binary rescored from float32, and the truncations a Matryoshka model was trained for. */
@@ -261,18 +273,23 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
   let total = 0;
   const progress = (phase: EvaluationProgress['phase'], model?: string) => options.onProgress?.({ phase, ...(model !== undefined ? { model } : {}), done, total });
   progress('sampling');
-  const { targets, skipped } = evaluationTargets(store, active.chunker, options.queries ?? DEFAULT_EVALUATION_QUERIES);
+  const { targets, leftOut } = evaluationTargets(store, active.chunker, options.queries ?? DEFAULT_EVALUATION_QUERIES);
   if (targets.length === 0) {
-    throw new EvaluationError('no-queries', 'No documented code was found to make queries from (doc comments above definitions, or Python docstrings). The evaluation needs some documented functions or classes.');
+    throw new EvaluationError('no-queries', 'No documented code was found to make queries from (doc comments above definitions, or Python docstrings, each saying something no other definition says). The evaluation needs some documented functions or classes.');
   }
   const chunkIds = store.chunkIds(active.chunker);
   const distractors = sampleDistractors(store, chunkIds, targets, options.distractors ?? DEFAULT_EVALUATION_DISTRACTORS, seed);
   signal?.throwIfAborted();
 
-  // The pool: targets first (target i is pool entry i), then the distractors as the index embeds them.
-  const poolTexts = [...targets.map((target) => target.text), ...distractors.chunks.map((chunk) => embeddingText(chunk))];
+  // The pool: every piece of every declaration (target i is group i), in a seeded order: where a
+  // binary first stage cuts among equal Hamming distances, pool order decides, and it must not favour targets.
+  const declarations = [...targets, ...distractors.declarations];
+  const entries = seededShuffle(declarations.flatMap((declaration, group) => declaration.texts.map((text) => ({ text, group }))), seed);
+  const poolTexts = entries.map((entry) => entry.text);
+  const groups = entries.map((entry) => entry.group);
+  const targetChunks = targets.reduce((sum, target) => sum + target.texts.length, 0);
   const queryTexts = targets.map((target) => target.query);
-  const targetIndexes = targets.map((_, index) => index);
+  const targetGroups = targets.map((_, index) => index);
   const indexVectors = store.vectorCount(active);
   // A binary index's own net when it has one set, else the net a binary index of this size would use.
   const oversampling = (active.storage.kind === 'binary' ? store.oversampling(active.id) : undefined) ?? defaultOversampling('binary', indexVectors);
@@ -283,6 +300,8 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
   const models: EvaluatedModel[] = [];
   const failures: ModelEvaluationReport['failures'] = [];
   const rows: { row: ModelEvaluationRow; order: number }[] = [];
+  // Per row (by position in `rows`), each query's reciprocal rank: the verdict weighs a lead against its noise.
+  const reciprocalRanks = new Map<number, number[]>();
   for (const [modelIndex, model] of options.models.entries()) {
     signal?.throwIfAborted();
     progress('loading', model.name);
@@ -319,8 +338,9 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
       progress('scoring', model.name);
       for (const [optionIndex, option] of evaluationOptions(manifest, oversampling).entries()) {
         signal?.throwIfAborted();
-        const ranks = optionRanks(option, queries.vectors, pool.vectors, targetIndexes, candidates);
+        const ranks = optionRanks(option, queries.vectors, pool.vectors, targetGroups, candidates, groups);
         const metrics = metricsOfRanks(ranks, K);
+        reciprocalRanks.set(rows.length, ranks.map((rank) => (rank <= K ? 1 / rank : 0)));
         const normalized = normalizeStorage(option);
         rows.push({
           order: modelIndex * 100 + optionIndex,
@@ -350,22 +370,28 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
   }
   done = total;
   progress('done');
+  const measured = rows.map((entry, position) => ({ ...entry, reciprocalRanks: reciprocalRanks.get(position) }));
+  const sorted = measured.sort(byQuality);
+  const ranked = sorted.map(({ row }) => row);
+  const verdict = evaluationVerdict(sorted.map(({ row, reciprocalRanks: perQuery }) => ({ ...row, reciprocalRanks: perQuery })), targets.length);
   return {
-    version: 1,
+    version: 2,
     createdAt: Date.now(),
     k: K,
     seed,
     index: { chunks: chunkIds.length, vectors: indexVectors, modelId: active.modelId, storage: describeStorage(active.storage) },
-    pool: { size: poolTexts.length, targets: targets.length, distractors: distractors.chunks.length, droppedQuoting: distractors.droppedQuoting },
+    pool: { size: poolTexts.length, targets: targets.length, targetChunks, distractors: distractors.chunks, droppedQuoting: distractors.droppedQuoting },
     queries: {
       count: targets.length,
       fromDocComments: targets.filter((target) => target.source === 'doc-comment').length,
       fromDocstrings: targets.filter((target) => target.source === 'docstring').length,
-      skipped,
+      skipped: leftOut.noSentence + leftOut.boilerplate + leftOut.duplicate + leftOut.notHidden,
+      leftOut,
       examples: targets.slice(0, 5).map((target) => ({ query: target.query, path: target.chunk.path, symbol: target.chunk.symbol })),
     },
     models,
     failures,
-    rows: rows.sort(byQuality).map(({ row }) => row),
+    rows: ranked,
+    verdict,
   };
 }

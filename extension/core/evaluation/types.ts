@@ -3,6 +3,9 @@
 // every number.
 import type { Quantization } from '../model/fingerprint.ts';
 import type { StorageOptionSpec } from '../tradeoffs/types.ts';
+import type { EvaluationVerdict } from './evidence.ts';
+
+export type { EvaluationVerdict } from './evidence.ts';
 
 /** A model the extension can load without downloading anything. */
 export interface InstalledModel {
@@ -68,7 +71,8 @@ export interface ModelEvaluationRow {
 
 /** The report of "Which model suits my code?". */
 export interface ModelEvaluationReport {
-  version: 1;
+  /** 2: targets are declarations (every piece), documentation hidden in every pool text, and a verdict. */
+  version: 2;
   createdAt: number;
   /** Results examined per query. */
   k: number;
@@ -76,15 +80,21 @@ export interface ModelEvaluationReport {
   seed: number;
   /** The index the pool came from. */
   index: { chunks: number; vectors: number; modelId: string | undefined; storage: string | undefined };
-  /** What every model embedded: the targets (documentation hidden) and the distractors. */
-  pool: { size: number; targets: number; distractors: number; droppedQuoting: number };
+  /**
+   * What every model embedded, in chunks: the targets' pieces and the distractors', documentation
+   * hidden in all of them. `targets` counts definitions (one per query), `targetChunks` their pieces.
+   */
+  pool: { size: number; targets: number; targetChunks: number; distractors: number; droppedQuoting: number };
   queries: {
+    /** Distinct queries, one per documented definition. */
     count: number;
     /** From doc comments above definitions, and from Python docstrings. */
     fromDocComments: number;
     fromDocstrings: number;
-    /** Documented chunks left out: no usable first sentence, or documentation that could not be hidden. */
+    /** Documented definitions read that gave no query (the sum of `leftOut`). */
     skipped: number;
+    /** Why: no sentence of three words; only licence or attribution lines; a sentence other definitions share too; documentation that could not be hidden. */
+    leftOut: { noSentence: number; boilerplate: number; duplicate: number; notHidden: number };
     /** A few queries, to see what they look like. */
     examples: { query: string; path: string; symbol: string | undefined }[];
   };
@@ -93,4 +103,6 @@ export interface ModelEvaluationReport {
   failures: { model: string; message: string }[];
   /** Every (model, option), best first: by MRR@10, then fewer bytes per vector. */
   rows: ModelEvaluationRow[];
+  /** Which row the figures name best, or why they name none (too few queries, all zero, a tie). */
+  verdict: EvaluationVerdict;
 }

@@ -21,6 +21,7 @@ import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from 
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
 import { deriveSpace, derivationSource } from '../store/derive.ts';
 import { WriterLock, type WriterLockHolder } from '../store/writer-lock.ts';
+import { ProgressEstimator } from './progress.ts';
 
 /** What the indexer needs from an embedding model (the EmbeddingRuntime, or a fake in tests). */
 export interface Embedder {
@@ -43,10 +44,20 @@ export interface IndexProgress {
   /** Chunk contents that need a vector (known so far), and how many have one now. */
   chunksToEmbed: number;
   chunksEmbedded: number;
+  /** Contents the run is expected to embed in all: those queued plus an estimate for the files not chunked yet. */
+  chunksExpected: number;
   /** Vectors per second since the operation started. */
   embeddingsPerSecond: number;
-  /** Rough time left, once there is a rate to go by. */
+  /**
+   * Share of the run's work done (0..1) from the work really left: it never decreases during a run and
+   * is 1 when it is done. Undefined while the total is unknown (waiting, or a first index's walk). See progress.ts.
+   */
+  fraction: number | undefined;
+  /** Time left at the pace so far, once that pace means something. */
   secondsRemaining: number | undefined;
+  /** Work units done and left (one per file to chunk, one per content to embed): weights for combining runs. */
+  workDone: number;
+  workRemaining: number;
 }
 
 export interface IndexResult {
@@ -118,8 +129,12 @@ function initialProgress(phase: IndexProgress['phase']): IndexProgress {
     filesRemoved: 0,
     chunksToEmbed: 0,
     chunksEmbedded: 0,
+    chunksExpected: 0,
     embeddingsPerSecond: 0,
+    fraction: undefined,
     secondsRemaining: undefined,
+    workDone: 0,
+    workRemaining: 0,
   };
 }
 
@@ -299,6 +314,11 @@ class IndexRun {
   /** Float32 spaces of the same model whose vectors can stand in for embedding (see reuseVectors). */
   private donors: VectorSpace[] | undefined;
   private readonly progress: IndexProgress = initialProgress('scanning');
+  private readonly estimator = new ProgressEstimator();
+  /** Bytes of the files to index (as the walk found them) and of those done, and the contents those files queued: what the estimate reads. */
+  private bytesToIndex = 0;
+  private bytesIndexed = 0;
+  private chunksFromFiles = 0;
   private migration: Migration | undefined;
   /** Whether the space had every file chunked and embedded before this run began. */
   private wasComplete = false;
@@ -371,7 +391,7 @@ class IndexRun {
         if (known && known.size === file.size && known.mtimeMs === file.mtimeMs && this.isChunked(known)) {
           this.result.filesUnchanged += 1;
         } else {
-          this.progress.filesToIndex += 1;
+          this.countFileToIndex(file);
           changed.push(new ChangedFile(file));
           if (indexWhileWalking && changed.length >= WALK_BATCH_FILES) {
             for (const walked of changed.splice(0)) await this.indexFile(walked, undefined);
@@ -415,6 +435,7 @@ class IndexRun {
         this.signal?.throwIfAborted();
         const classification = await this.classifier.classify(root, relativePath, this.signal);
         if (classification.kind === 'index') {
+          this.countFileToIndex(classification.file);
           await this.indexFile(classification.file, stored.get(relativePath));
         } else if (classification.kind === 'folder') {
           const walk = discoverFiles([{ root, folder: classification.relativePath }], { ...this.options.discovery, ignoreCache: this.classifier.ignoreCache, signal: this.signal });
@@ -422,7 +443,9 @@ class IndexRun {
           for await (const file of walk) {
             seen.add(file.relativePath);
             const known = stored.get(file.relativePath);
-            if (!(known && known.size === file.size && known.mtimeMs === file.mtimeMs && this.isChunked(known))) await this.indexFile(file, known);
+            if (known && known.size === file.size && known.mtimeMs === file.mtimeMs && this.isChunked(known)) continue;
+            this.countFileToIndex(file);
+            await this.indexFile(file, known);
           }
           const prefix = classification.relativePath === '' ? '' : `${classification.relativePath}/`;
           removed.push(...[...stored.keys()].filter((candidate) => candidate.startsWith(prefix) && !seen.has(candidate)));
@@ -463,8 +486,7 @@ class IndexRun {
         this.options.log?.(`Skipped ${file.relativePath} (${read.reason}: ${read.detail}).`);
         // A file being written keeps its last indexed version; one that is gone or no longer indexable goes.
         if (known && read.reason !== 'changing') this.removeFiles([file.relativePath]);
-        this.progress.filesIndexed += 1;
-        this.report();
+        this.countFileDone(file);
         return;
       }
       const { bytes } = read;
@@ -486,7 +508,11 @@ class IndexRun {
         const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash));
         const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
         for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
-        for (const chunk of fresh) if (missing.has(chunk.contentHash)) this.enqueue({ contentHash: chunk.contentHash, chunkId: chunk.id });
+        for (const chunk of fresh) {
+          if (!missing.has(chunk.contentHash) || this.queuedHashes.has(chunk.contentHash)) continue;
+          this.chunksFromFiles += 1;
+          this.enqueue({ contentHash: chunk.contentHash, chunkId: chunk.id });
+        }
         this.result.filesIndexed += 1;
       }
     } catch (error) {
@@ -496,9 +522,20 @@ class IndexRun {
       this.result.failures.push({ path: file.relativePath, error: (error as Error).message });
       this.options.log?.(`Could not index ${file.relativePath}: ${(error as Error).message}`);
     }
-    this.progress.filesIndexed += 1;
-    this.report();
+    this.countFileDone(file);
     await this.waitForRoom();
+  }
+
+  /** A file the run will read and chunk: its size goes into the estimate of the contents still to come. */
+  private countFileToIndex(file: DiscoveredFile): void {
+    this.progress.filesToIndex += 1;
+    this.bytesToIndex += file.size;
+  }
+
+  private countFileDone(file: DiscoveredFile): void {
+    this.progress.filesIndexed += 1;
+    this.bytesIndexed += file.size;
+    this.report();
   }
 
   /**
@@ -658,7 +695,13 @@ class IndexRun {
       }
     }
     this.progress.phase = 'done';
-    this.report(true);
+    this.progress.embeddingsPerSecond = this.progress.chunksEmbedded / Math.max((performance.now() - this.started) / 1000, 1e-3);
+    this.progress.fraction = 1;
+    this.progress.secondsRemaining = 0;
+    this.progress.chunksExpected = this.progress.chunksToEmbed;
+    this.progress.workDone += this.progress.workRemaining;
+    this.progress.workRemaining = 0;
+    this.onProgress?.({ ...this.progress });
     return { ...this.result, space: store.vectorSpace(this.space.id), activated, migration: this.migration, milliseconds: performance.now() - this.started };
   }
 
@@ -668,13 +711,26 @@ class IndexRun {
     if (!force && now - this.lastReport < 100) return;
     this.lastReport = now;
     const seconds = (now - this.started) / 1000;
-    const rate = this.progress.chunksEmbedded / Math.max(seconds, 1e-3);
-    this.progress.embeddingsPerSecond = rate;
-    const remainingChunks = this.progress.chunksToEmbed - this.progress.chunksEmbedded;
-    // Files not chunked yet will add roughly as many contents per file as the ones done so far.
-    const perFile = this.progress.filesIndexed > 0 ? this.progress.chunksToEmbed / this.progress.filesIndexed : 0;
-    const unchunked = (this.progress.filesToIndex - this.progress.filesIndexed) * perFile;
-    this.progress.secondsRemaining = rate > 0 && this.progress.chunksEmbedded > 0 ? (remainingChunks + unchunked) / rate : undefined;
+    this.progress.embeddingsPerSecond = this.progress.chunksEmbedded / Math.max(seconds, 1e-3);
+    const { phase } = this.progress;
+    const estimate = this.estimator.update(
+      {
+        totalKnown: phase !== 'scanning' && phase !== 'waiting',
+        filesDone: this.progress.filesIndexed,
+        filesTotal: this.progress.filesToIndex,
+        bytesDone: this.bytesIndexed,
+        bytesTotal: this.bytesToIndex,
+        chunksFromFiles: this.chunksFromFiles,
+        chunksQueued: this.progress.chunksToEmbed,
+        chunksEmbedded: this.progress.chunksEmbedded,
+      },
+      now,
+    );
+    this.progress.fraction = estimate.fraction;
+    this.progress.secondsRemaining = estimate.secondsRemaining;
+    this.progress.chunksExpected = Math.max(estimate.chunksExpected, this.progress.chunksToEmbed);
+    this.progress.workDone = estimate.workDone;
+    this.progress.workRemaining = estimate.workRemaining;
     this.onProgress({ ...this.progress });
   }
 }

@@ -3,7 +3,12 @@
 // labelled data is needed. Every number is defined in README.md in this folder.
 import type { QueryEmbedder } from '../search/search.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
+import { declarationKey, documentedDefinitions, hasDeclaration } from '../evaluation/documented-code.ts';
 import { calibrateThresholds, calibrationFor, isCalibrationError, requireSpaceModel, unrelatedPairSimilarities, type CalibrationOptions, type ThresholdName } from './calibration.ts';
+
+// Where queries are drawn and results identified; kept importable from here for the report's other users.
+export { declarationKey, hasDeclaration } from '../evaluation/documented-code.ts';
+export { docCommentQuery } from '../evaluation/query-text.ts';
 
 /** The report's format version; bump it when a field changes meaning. */
 export const REPORT_VERSION = 1;
@@ -113,7 +118,7 @@ export interface MigrationReport {
   queries: {
     recent: number;
     selfSupervised: number;
-    /** Doc-comment chunks left out: no usable first sentence, or no counterpart in one of the chunk sets. */
+    /** Documented definitions left out: no usable sentence of their own (see `documentedDefinitions`), or no counterpart in one of the chunk sets. */
     selfSupervisedSkipped: number;
     /** A few self-supervised queries, to see what they look like. */
     examples: { query: string; path: string; symbol: string | undefined }[];
@@ -132,83 +137,16 @@ export interface SelfSupervisedQuery {
   chunk: StoredChunk;
 }
 
-const TAG_LINE = /^(@\w+|:(param|type|return|returns|raises|rtype)\b|(Args|Arguments|Returns|Raises|Parameters|Example|Examples|See also|Note):?\s*$)/i;
-
 /**
- * The first sentence of a doc comment, as a query: comment markers (`/**`, `*`, `//`, `///`, `#`,
- * `"""`), markup (`{@link X}`, XML tags, backticks) and tag lines (`@param`, `:returns:`, `Args:`)
- * removed. Undefined when fewer than three words are left.
- */
-export function docCommentQuery(docComment: string): string | undefined {
-  const lines: string[] = [];
-  for (const raw of docComment.split('\n')) {
-    const line = raw
-      .replace(/^\s*(\/\*+!?|\*\/|\*+|\/\/[\/!]?|#+|"""|'''|--)\s?/, '')
-      .replace(/\s*(\*\/|"""|''')\s*$/, '')
-      .trim();
-    if (TAG_LINE.test(line)) break;
-    if (line === '') {
-      if (lines.length > 0) break; // the end of the first paragraph
-      continue;
-    }
-    lines.push(line);
-  }
-  const text = lines
-    .join(' ')
-    .replace(/\{@\w+\s+([^}]*)\}/g, '$1')
-    .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/\*\*([^*]+)\*\*/g, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const sentence = (/^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text).trim();
-  return sentence.split(' ').length >= 3 ? sentence : undefined;
-}
-
-/**
- * Self-supervised queries from the documented whole chunks of some chunk sets (spread over the index),
- * one per declaration (a declaration documented in two chunk sets counts once), at most `limit`.
+ * Self-supervised queries: one per documented definition of the chunk sets (see `documentedDefinitions`:
+ * the first sentence of its docstring or doc comment that no other definition shares, without licence
+ * or attribution lines), spread over the index, at most `limit`; `skipped` counts the documented
+ * definitions that gave none.
  */
 export function selfSupervisedQueries(store: IndexStore, chunkers: readonly string[], limit: number): { queries: SelfSupervisedQuery[]; skipped: number } {
-  const seen = new Set<string>();
-  const documented: StoredChunk[] = [];
-  for (const chunker of chunkers) {
-    for (const chunk of store.chunksWithDocComments(chunker, limit)) {
-      const key = declarationKey(chunk);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      documented.push(chunk);
-    }
-  }
-  documented.sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine);
-  const step = Math.max(1, documented.length / Math.max(limit, 1));
-  const queries: SelfSupervisedQuery[] = [];
-  let skipped = 0;
-  for (let position = 0; position < documented.length && queries.length + skipped < limit; position += step) {
-    const chunk = documented[Math.floor(position)]!;
-    const query = docCommentQuery(chunk.docComment ?? '');
-    if (query === undefined) skipped += 1;
-    else queries.push({ query, chunk });
-  }
-  return { queries, skipped };
-}
-
-/**
- * What a result is, independent of how a chunk set cut it: a named chunk is its file, kind, scope,
- * name and signature (so the pieces one model's shorter window cut a function into are the same
- * result as the whole function of the other); an unnamed one is its file, kind and lines.
- */
-export function declarationKey(chunk: Pick<StoredChunk, 'path' | 'kind' | 'scope' | 'symbol' | 'signature' | 'startLine' | 'endLine'>): string {
-  return chunk.symbol !== undefined
-    ? JSON.stringify([chunk.path, chunk.kind, chunk.scope, chunk.symbol, chunk.signature ?? null])
-    : JSON.stringify([chunk.path, chunk.kind, chunk.startLine, chunk.endLine]);
-}
-
-/** Whether a chunk set has the declaration of a chunk (whole or in pieces). */
-/** Whether the chunk set of `chunker` has the declaration `chunk` belongs to. */
-export function hasDeclaration(store: IndexStore, chunk: StoredChunk, chunker: string): boolean {
-  const key = declarationKey(chunk);
-  return chunk.chunker === chunker || store.chunksOfFile(chunk.path, chunker).some((other) => declarationKey(other) === key);
+  const drawn = documentedDefinitions(store, chunkers, limit);
+  const { noSentence, boilerplate, duplicate } = drawn.leftOut;
+  return { queries: drawn.definitions.map(({ query, chunk }) => ({ query, chunk })), skipped: noSentence + boilerplate + duplicate };
 }
 
 function describeSpace(space: VectorSpace): ReportSpace {

@@ -18,7 +18,8 @@ import { chunksInRange, relationsOf, type ChunkRelationsView } from '../search/r
 import { clearIndexDatabase } from '../store/clear-database.ts';
 import { describeStorage, type StorageOption } from '../store/storage-option.ts';
 import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migrationStatus, rollBack } from '../migration/lifecycle.ts';
-import { migrationReport, qualityDropped, type MigrationReport } from '../migration/report.ts';
+import { cutoverDecision } from '../migration/cutover-decision.ts';
+import { migrationReport, type MigrationReport } from '../migration/report.ts';
 import { calibrateThresholds, isCalibrationError, type ThresholdName } from '../migration/calibration.ts';
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
 import { compareStorageOptions } from '../tradeoffs/compare.ts';
@@ -989,14 +990,18 @@ export class WorkspaceService {
   }
 }
 
-/** Why a complete new index waits for the user instead of cutting over by itself; undefined when it need not. */
+/** Why a complete new index waits for the user instead of cutting over by itself (`cutoverDecision`); undefined when it need not. */
 function decisionReason(report: MigrationReport | undefined, settings: MigrationSettings): string | undefined {
-  if (report && qualityDropped(report, settings.qualityMargin)) {
-    const quality = report.quality!;
-    return `its MRR@10 on ${quality.queries} queries from doc comments fell from ${quality.from!.mrrAt10.toFixed(3)} to ${quality.to.mrrAt10.toFixed(3)}, more than the allowed ${settings.qualityMargin} (semanticSearch.migration.qualityMargin), so it waits for you to cut over or roll back.`;
+  const decision = cutoverDecision(report, { automatic: settings.autoCutover, margin: settings.qualityMargin });
+  if (decision.cutOver) return undefined;
+  switch (decision.reason) {
+    case 'manual':
+      return `${decision.text} (semanticSearch.migration.autoCutover), so it waits for you to cut over.`;
+    case 'quality-fell':
+      return `${decision.text} (semanticSearch.migration.qualityMargin), so it waits for you to cut over or roll back.`;
+    default:
+      return `${decision.text}, so it waits for you to review the report, then cut over or roll back.`;
   }
-  if (!settings.autoCutover) return 'automatic cutover is off (semanticSearch.migration.autoCutover), so it waits for you to cut over.';
-  return undefined;
 }
 
 /** The migration a report is about: the one in progress, else the last cutover while it can be rolled back. */
@@ -1007,9 +1012,12 @@ function currentMigration(index: FolderIndex): Migration | undefined {
   return last && status.rollbackTo?.id === last.fromSpace ? last : undefined;
 }
 
-/** How a space is named to the user: its model, and its storage when that is not plain float32. */
+/**
+ * How a space is named to the user: its model, and its storage when that is not plain float32, said as the
+ * vectors' ("use-lite (vectors stored as int8)"): a bare "int8" reads as the model's weights.
+ */
 function spaceLabel(space: VectorSpace): string {
-  return space.storage.kind === 'float32' && space.storage.dimensions === undefined ? space.modelId : `${space.modelId} (${describeStorage(space.storage)})`;
+  return space.storage.kind === 'float32' && space.storage.dimensions === undefined ? space.modelId : `${space.modelId} (vectors stored as ${describeStorage(space.storage)})`;
 }
 
 /** The model folder and quantization a space was built with (recorded in its details). */

@@ -1220,29 +1220,15 @@ export class IndexStore {
   }
 
   /**
-   * Up to `limit` chunks of a chunker that have a doc comment, spread over the index (every n-th), in a
-   * stable order: the self-supervised evaluation queries come from them.
+   * Up to `limit` documented definitions of a chunker, each as its first chunk (a whole chunk, or the
+   * first piece of a split one): a doc comment above it, or Python text holding a triple-quoted string (a
+   * docstring, most likely). Spread over the index (every n-th by id), in path and line order: the
+   * self-supervised evaluation queries come from them.
    */
-  chunksWithDocComments(chunker: string, limit: number): StoredChunk[] {
+  documentedChunks(chunker: string, limit: number): StoredChunk[] {
     return this.run(() => {
-      const total = (this.database.prepare("SELECT COUNT(*) AS n FROM chunks WHERE chunker = ? AND doc_comment IS NOT NULL AND length(doc_comment) >= 20 AND part_index IS NULL").get(chunker) as { n: number }).n;
-      const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
-      return (this.database
-        .prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id
-          WHERE c.chunker = ? AND c.doc_comment IS NOT NULL AND length(c.doc_comment) >= 20 AND c.part_index IS NULL AND c.id % ? = 0
-          ORDER BY f.path, c.start_line LIMIT ?`)
-        .all(chunker, step, limit) as ChunkRow[]).map(toStoredChunk);
-    });
-  }
-
-  /**
-   * Up to `limit` whole Python chunks of a chunker without a doc comment whose text holds a triple-quoted
-   * string (a docstring, most likely), spread over the index and in a stable order: Python documents in
-   * docstrings, so the model evaluation draws queries from them too.
-   */
-  pythonChunksWithDocstrings(chunker: string, limit: number): StoredChunk[] {
-    return this.run(() => {
-      const where = `c.chunker = ? AND c.language = 'python' AND c.doc_comment IS NULL AND c.part_index IS NULL AND (instr(c.text, ?) > 0 OR instr(c.text, ?) > 0)`;
+      const where = `c.chunker = ? AND (c.part_index IS NULL OR c.part_index = 0)
+        AND (c.doc_comment IS NOT NULL OR (c.language = 'python' AND (instr(c.text, ?) > 0 OR instr(c.text, ?) > 0)))`;
       const quotes = ['"""', "'''"];
       const total = (this.database.prepare(`SELECT COUNT(*) AS n FROM chunks c WHERE ${where}`).get(chunker, ...quotes) as { n: number }).n;
       const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));

@@ -21,8 +21,8 @@ test('semsearch index --storage converts the vectors to another storage, which l
   assert.doesNotMatch(again.stdout, /converted/, 'no --storage keeps the storage the index has');
   const status = semsearch('status', '--db', database);
   assert.equal(status.code, 0, status.stderr);
-  assert.match(status.stdout, /\[active\]: \d+ vectors \(binary \(rescored from float32\)\)/);
-  assert.match(status.stdout, /\[retired\]: \d+ vectors \(float32\)/);
+  assert.match(status.stdout, /\[active\]: \d+ vectors stored as binary \(rescored from float32\)/);
+  assert.match(status.stdout, /\[retired\]: \d+ vectors stored as float32,/);
   const found = semsearch('search', 'validate the invoice number 3-1', '--db', database, '--mode', 'dense', '--json');
   assert.equal(found.code, 0, found.stderr);
   assert.ok((JSON.parse(found.stdout) as { results: unknown[] }).results.length > 0);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { ModelError } from '../../../extension/core/errors.ts';
 import type { EmbeddingPurpose } from '../../../extension/core/embedding/tokenization.ts';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { evaluateModels, isEvaluationError, type EvaluationRuntime, type InstalledModel, type ModelEvaluationReport, type ModelEvaluationOptions } from '../../../extension/core/evaluation/model-evaluation.ts';
+import { MINIMUM_EVIDENCE_QUERIES } from '../../../extension/core/evaluation/evidence.ts';
 import { offlineModel } from '../../helpers/models.ts';
+import { CONSTANT, constantRuntime, RANDOM, randomRuntime } from './control-models.ts';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { MIGRATION_FILES } from '../migration/report-corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
@@ -33,26 +34,6 @@ def hypotenuse(a, b):
 };
 
 const GLOVE: InstalledModel = { name: 'glove-100d', displayName: 'GloVe', directory: offlineModel('glove-100d'), quantization: 'fp32', source: 'bundled' };
-const RANDOM: InstalledModel = { name: 'random', displayName: 'Random vectors', directory: '/nowhere/random', quantization: 'fp32', source: 'folder' };
-
-/** A "model" whose vectors say nothing about meaning: seeded by a hash of each text, so still deterministic. */
-function randomRuntime(log: { disposed: number }): EvaluationRuntime {
-  const dimensions = 64;
-  return {
-    info: { fingerprint: 'random-model', manifest: { id: 'random', displayName: 'Random vectors', dimensions, maxTokens: 512, matryoshka: false } },
-    async embed(texts: readonly string[]) {
-      return {
-        vectors: texts.map((text) => {
-          const bytes = createHash('sha512').update(text).digest();
-          return Float32Array.from({ length: dimensions }, (_, index) => bytes[index % bytes.length]! / 255 - 0.5 + index * 1e-6);
-        }),
-      };
-    },
-    async dispose() {
-      log.disposed += 1;
-    },
-  };
-}
 
 /** Texts handed to the embedder, by purpose. */
 interface Recorded {
@@ -66,8 +47,9 @@ describe('which model suits my code', () => {
   const log = { disposed: 0 };
   /** Glove through the index's own runtime (left running), recording what it is given. */
   const loadModel = async (model: InstalledModel): Promise<EvaluationRuntime> => {
-    if (model.name === 'random') return randomRuntime(log);
-    if (model.name !== 'glove-100d') throw new ModelError('model-missing', `${model.directory} does not exist.`);
+    if (model.name === 'random') return randomRuntime(() => (log.disposed += 1));
+    if (model.name === 'constant') return constantRuntime();
+    if (model.name !== 'glove-100d' && model.name !== 'glove-copy') throw new ModelError('model-missing', `${model.directory} does not exist.`);
     return {
       info: index.runtime.info,
       async embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal) {
@@ -109,12 +91,12 @@ describe('which model suits my code', () => {
     assert.match(docstringTarget, /^path: scripts\/shapes\.py\n\n/, 'the same embeddingText format as indexing');
   });
 
-  test('the pool is bounded and reported: targets first, then seeded distractors', () => {
+  test('the pool is bounded and reported: the targets\' pieces and seeded distractors', () => {
     assert.equal(report.pool.size, report.pool.targets + report.pool.distractors);
     assert.equal(report.pool.targets, report.queries.count);
     assert.ok(report.pool.distractors > 0 && report.pool.distractors < report.index.chunks);
-    const small = report.pool;
-    assert.ok(small.size <= report.queries.count + 500);
+    assert.ok(report.pool.targetChunks >= report.pool.targets);
+    assert.ok(report.pool.size <= report.pool.targetChunks + 500 + 10, 'about `distractors` other chunks (the last declaration drawn may add a few pieces)');
   });
 
   test('a real model ranks above one that returns random vectors', () => {
@@ -125,6 +107,31 @@ describe('which model suits my code', () => {
     assert.equal(report.rows[0]!.model, 'glove-100d');
     assert.ok(report.rows.findIndex((row) => row.model === 'random') > report.rows.findIndex((row) => row.model === 'glove-100d' && row.option.kind === 'float32'));
     for (let index = 1; index < report.rows.length; index++) assert.ok(report.rows[index - 1]!.mrrAt10 >= report.rows[index]!.mrrAt10, 'sorted by MRR@10');
+  });
+
+  test('the verdict names the best row once there are queries enough (33 distinct ones here, one per documented definition)', () => {
+    assert.ok(report.queries.count >= MINIMUM_EVIDENCE_QUERIES, `${report.queries.count} queries`);
+    assert.equal(new Set(report.queries.examples.map((example) => example.query)).size, report.queries.examples.length);
+    assert.equal(report.queries.leftOut.duplicate, 4, 'the copied and the renamed function (two pairs) say the same: no query names one of them');
+    assert.equal(report.verdict.best, 0);
+    assert.equal(report.rows[report.verdict.best!]!.model, 'glove-100d');
+  });
+
+  test('no verdict: too few queries, nothing found by any model, or a tie', async () => {
+    const few = await evaluate({ models: [RANDOM, GLOVE], queries: 12, distractors: 100 });
+    assert.equal(few.queries.count, 12);
+    assert.equal(few.rows[0]!.model, 'glove-100d', 'the rows are still ranked');
+    assert.deepEqual([few.verdict.best, few.verdict.reason], [undefined, 'few-queries']);
+    assert.match(few.verdict.text, /not enough evidence \(12 queries; a verdict needs 30\)/);
+
+    const nothing = await evaluate({ models: [CONSTANT], distractors: 100 });
+    assert.ok(nothing.rows.every((row) => row.mrrAt10 === 0 && row.recallAt10 === 0), 'equal scores count against the target');
+    assert.deepEqual([nothing.verdict.best, nothing.verdict.reason], [undefined, 'no-hits']);
+
+    const copy: InstalledModel = { ...GLOVE, name: 'glove-copy' };
+    const tie = await evaluate({ models: [GLOVE, copy], distractors: 100 });
+    assert.equal(tie.rows[0]!.mrrAt10, tie.rows.find((row) => row.model === 'glove-copy')!.mrrAt10);
+    assert.deepEqual([tie.verdict.best, tie.verdict.reason], [undefined, 'tie']);
   });
 
   test('every model gets float32, int8 and binary; the serving model and storage are marked', () => {

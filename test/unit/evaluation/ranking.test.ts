@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { metricsOfRanks, NOT_FOUND, optionRanks, rankOf } from '../../../extension/core/evaluation/ranking.ts';
+import { metricsOfRanks, NOT_FOUND, optionRanks, rankOfGroup } from '../../../extension/core/evaluation/ranking.ts';
 import { pooledCandidates, seededShuffle } from '../../../extension/core/evaluation/model-evaluation.ts';
 
 const vector = (...values: number[]) => Float32Array.from(values);
@@ -19,10 +19,14 @@ describe('metrics of single-target queries', () => {
     assert.deepEqual(metricsOfRanks([]), { recallAt10: 0, mrrAt10: 0, ndcgAt10: 0 });
   });
 
-  test('rankOf: higher scores first, equal scores in pool order', () => {
-    assert.equal(rankOf([0.2, 0.9, 0.5], 2), 2);
-    assert.equal(rankOf([0.5, 0.5, 0.5], 0), 1);
-    assert.equal(rankOf([0.5, 0.5, 0.5], 2), 3);
+  test('rankOfGroup: a declaration ranks by its best piece; ties count against the target', () => {
+    // Entries 0 and 1 are two pieces of declaration 0; entry 2 is declaration 1; entry 3 declaration 2.
+    const groups = [0, 0, 1, 2];
+    const entries = [0, 1, 2, 3];
+    assert.equal(rankOfGroup([0.1, 0.9, 0.5, 0.8], entries, groups, 0), 1, 'its second piece beats everything');
+    assert.equal(rankOfGroup([0.1, 0.2, 0.5, 0.8], entries, groups, 0), 3);
+    assert.equal(rankOfGroup([0.9, 0.9, 0.9, 0.9], entries, groups, 0), 3, 'a model that scores everything the same finds nothing first');
+    assert.equal(rankOfGroup([0.5, 0.9], [2, 3], groups, 0), NOT_FOUND, 'no piece of the target among the entries');
   });
 });
 
@@ -42,6 +46,14 @@ describe('ranks over a tiny pool', () => {
   test('truncation ranks on the first dimensions only', () => {
     // Two dimensions: documents 2 and 3 become zero vectors and tie with each other below the others.
     assert.deepEqual(optionRanks({ kind: 'float32', dimensions: 2 }, [vector(0, 1, 0, 0)], pool, [1]), [1]);
+  });
+
+  test('pieces of one declaration are one result: the best piece counts, the others do not push it down', () => {
+    // Documents 0 and 1 are pieces of declaration 0; 2 and 3 are declarations 1 and 2.
+    const groups = [0, 0, 1, 2];
+    assert.deepEqual(optionRanks({ kind: 'float32' }, [vector(0.5, 0.6, 0.1, 0)], pool, [0], pool.length, groups), [1]);
+    assert.deepEqual(optionRanks({ kind: 'float32' }, [vector(0.1, 0.2, 0.3, 0.9)], pool, [1], pool.length, groups), [2], 'declaration 0 counts once above it');
+    assert.throws(() => optionRanks({ kind: 'float32' }, queries, pool, [0, 1, 2], pool.length, [0, 1]), RangeError);
   });
 
   test('binary: a target outside the Hamming candidates is not found; inside, it is rescored from float32', () => {

@@ -4,11 +4,13 @@ import type { IndexProgress } from '../../../extension/core/indexing/indexer.ts'
 import type { SearchHit } from '../../../extension/core/search/search.ts';
 import { resolveModelDirectory } from '../../../extension/host/model-choice.ts';
 import { kindIcon, quickPickText, toPanelResults } from '../../../extension/host/results.ts';
-import { overallPhase, progressMessage, progressSummary } from '../../../extension/host/status-text.ts';
+import { deviceLine, overallPhase, progressMessage, progressSummary, statusTooltip } from '../../../extension/host/status-text.ts';
+import type { ServiceState } from '../../../extension/core/service/workspace-service.ts';
 import { parseResult } from '../../../extension/protocol/panel-protocol.ts';
 
 const progress = (overrides: Partial<IndexProgress>): IndexProgress => ({
-  phase: 'indexing', filesScanned: 0, filesToIndex: 0, filesIndexed: 0, filesRemoved: 0, chunksToEmbed: 0, chunksEmbedded: 0, embeddingsPerSecond: 0, secondsRemaining: undefined, ...overrides,
+  phase: 'indexing', filesScanned: 0, filesToIndex: 0, filesIndexed: 0, filesRemoved: 0, chunksToEmbed: 0, chunksEmbedded: 0, chunksExpected: 0,
+  embeddingsPerSecond: 0, fraction: undefined, secondsRemaining: undefined, workDone: 0, workRemaining: 0, ...overrides,
 });
 
 test('the status bar sums up several folders by the most pressing phase', () => {
@@ -18,19 +20,43 @@ test('the status bar sums up several folders by the most pressing phase', () => 
   assert.equal(overallPhase([]), 'idle');
 });
 
-test('progress reads n/N files with a percentage over files and chunks', () => {
-  assert.equal(progressSummary([progress({ filesIndexed: 10, filesToIndex: 40, chunksEmbedded: 30, chunksToEmbed: 60 })]), '10/40 (40%)');
-  assert.equal(progressSummary([progress({ filesIndexed: 5, filesToIndex: 10 }), progress({ filesIndexed: 5, filesToIndex: 10 })]), '10/20 (50%)');
-  assert.equal(progressSummary([progress({ phase: 'scanning', filesScanned: 321 })]), 'scanning 321 files');
+test('the status bar shows one share of the work with the time left, not a file count beside it', () => {
+  const run = progress({ filesIndexed: 79, filesToIndex: 122, chunksEmbedded: 1020, chunksToEmbed: 1100, chunksExpected: 1300 });
+  assert.equal(progressSummary([run], { fraction: 0.456, secondsRemaining: 20.2 }), '45%, 21 s left');
+  assert.equal(progressSummary([run], { fraction: 0.456, secondsRemaining: undefined }), '45%');
+  assert.equal(progressSummary([progress({ phase: 'scanning', filesScanned: 321 })], { fraction: undefined, secondsRemaining: undefined }), 'scanning 321 files');
   // A first index stores files during the walk.
-  assert.equal(progressSummary([progress({ phase: 'scanning', filesScanned: 900, filesIndexed: 256 })]), '256 indexed, scanning 900 files');
+  assert.equal(progressSummary([progress({ phase: 'scanning', filesScanned: 900, filesIndexed: 256 })], { fraction: undefined, secondsRemaining: undefined }), '256 indexed, scanning 900 files');
+  assert.equal(progressSummary([progress({ phase: 'waiting' })], { fraction: undefined, secondsRemaining: undefined }), 'waiting for another window or process');
 });
 
-test('the indexing notification says what is indexed, also while a first index is still scanning', () => {
-  assert.equal(progressMessage(progress({ phase: 'scanning', filesScanned: 321 })), 'scanning 321 files');
-  assert.equal(progressMessage(progress({ phase: 'scanning', filesScanned: 900, filesIndexed: 256, chunksEmbedded: 100, chunksToEmbed: 700 })), 'scanning 900 files; 256 indexed, 100/700 chunks');
-  assert.equal(progressMessage(progress({ filesIndexed: 10, filesToIndex: 40, chunksEmbedded: 30, chunksToEmbed: 60 })), '10/40 files, 30/60 chunks');
-  assert.equal(progressMessage(progress({ phase: 'waiting' })), 'waiting for another window or process');
+test('the indexing notification says the same share, then what it is made of', () => {
+  const none = { fraction: undefined, secondsRemaining: undefined };
+  assert.equal(progressMessage([progress({ phase: 'scanning', filesScanned: 321 })], none), 'scanning 321 files');
+  assert.equal(
+    progressMessage([progress({ phase: 'scanning', filesScanned: 900, filesIndexed: 256, filesToIndex: 900, chunksEmbedded: 100, chunksToEmbed: 700, chunksExpected: 700 })], none),
+    'scanning 900 files; 256 of 900 files, 100 of 700 chunks so far',
+  );
+  const runs = [progress({ filesIndexed: 10, filesToIndex: 40, chunksEmbedded: 30, chunksToEmbed: 60, chunksExpected: 240 }), progress({ filesIndexed: 5, filesToIndex: 5, chunksEmbedded: 2000, chunksToEmbed: 2000, chunksExpected: 2000, phase: 'done' })];
+  assert.equal(progressMessage(runs, { fraction: 0.5, secondsRemaining: 125 }), '50%, about 2 min 5 s left (15 of 45 files, 2,030 of ~2,240 chunks)');
+  assert.equal(progressMessage([progress({ phase: 'waiting' })], none), 'waiting for another window or process');
+});
+
+test('the tooltip says where the model runs in words; why a GPU was not used is left to the status view', () => {
+  const state = {
+    folders: [{ key: 'a', name: 'app', phase: 'ready', progress: undefined, error: undefined, migration: undefined, stale: undefined, recovered: undefined, lastRun: undefined }],
+    model: { id: 'use-lite', displayName: 'Universal Sentence Encoder lite', fingerprint: 'f'.repeat(64), quantization: 'int8', dimensions: 512, provider: 'cpu', cpuFallbackReason: 'no GPU provider worked: cuda: libonnxruntime_providers_cuda.so: cannot open shared object file' },
+    modelError: undefined,
+    paused: false,
+  } as ServiceState;
+  const tooltip = statusTooltip(state, 'ready', []);
+  const lines = tooltip.split('\n');
+  assert.equal(lines[0], 'Semantic Search — ready');
+  assert.equal(lines[1], 'Model: Universal Sentence Encoder lite, model weights int8');
+  assert.match(lines[2]!, /^Running on CPU \(no GPU could be used/);
+  assert.doesNotMatch(tooltip, /libonnxruntime|CPU fallback|ffffffff/);
+  assert.equal(deviceLine({ provider: 'cpu', cpuFallbackReason: undefined }), 'Running on CPU');
+  assert.equal(deviceLine({ provider: 'cuda', cpuFallbackReason: undefined }), 'Running on the GPU (CUDA)');
 });
 
 test('search hits become valid panel results and readable QuickPick rows', () => {

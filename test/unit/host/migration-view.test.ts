@@ -31,10 +31,10 @@ describe('migration view', () => {
   });
 
   test('building shows progress and allows abandoning; awaiting a decision allows both; cut over allows rollback while retained', () => {
-    const progress = { phase: 'embedding', filesScanned: 10, filesToIndex: 10, filesIndexed: 4, chunksToEmbed: 100, chunksEmbedded: 30 } as unknown as FolderState['progress'];
+    const progress = { phase: 'indexing', filesScanned: 10, filesToIndex: 10, filesIndexed: 4, chunksToEmbed: 100, chunksEmbedded: 30, chunksExpected: 160, fraction: 0.21 } as unknown as FolderState['progress'];
     const building = migrationView([folder('a', {}, { phase: 'indexing', progress })], new Map());
     assert.equal(building.phase, 'building');
-    assert.match(building.detail, /30 of 100 chunks embedded.*old index meanwhile/);
+    assert.match(building.detail, /new index \(21%\): 4 of 10 files, 30 of ~160 chunks.*old index meanwhile/);
     assert.deepEqual([building.canCutOver, building.canRollBack], [false, true]);
 
     const awaiting = migrationView([folder('a', { phase: 'awaiting-decision', missing: 0, decisionReason: 'its MRR@10 fell' })], new Map());

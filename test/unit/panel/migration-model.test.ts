@@ -169,7 +169,15 @@ describe('migration report sections', () => {
     const section = qualitySection({ ...migration, quality: undefined, queries: { ...migration.queries, selfSupervised: 0, selfSupervisedSkipped: 4, examples: [] } }, names);
     assert.deepEqual(section.charts, []);
     assert.deepEqual(section.lists, []);
-    assert.match(section.sentences[0]!, /^No quality measured: .* \(4 doc comments left out\)\. Recall and MRR need doc comments/);
+    assert.match(section.sentences[0]!, /^No quality measured: .* \(4 documented definitions left out\)\. Recall and MRR need doc comments/);
+    assert.match(section.sentences[1]!, /the cutover waits for you/);
+  });
+
+  it('quality on too few queries says the figures decide nothing (requests: 3 copies of one attribution line)', () => {
+    const thin = { ...migration, quality: { queries: 3, from: { recallAt10: 1, mrrAt10: 0.611 }, to: { recallAt10: 0, mrrAt10: 0 } } };
+    const section = qualitySection(thin, names);
+    assert.ok(section.sentences.includes('These figures decide nothing: the search quality rests on too few queries: not enough evidence (3 queries; a verdict needs 30). The cutover waits for you.'), section.sentences.join(' | '));
+    assert.ok(!qualitySection(migration, names).sentences.some((sentence) => sentence.startsWith('These figures decide nothing')), '37 queries are evidence');
   });
 
   it('top-1 scores: both models overlaid as shares of their queries, over the bins that hold any', () => {
@@ -279,6 +287,7 @@ describe('migration header', () => {
     assert.deepEqual([header.cutOver.enabled, header.rollBack.enabled, header.refresh.enabled], [true, true, true]);
     assert.deepEqual([header.cutOver.label, header.rollBack.label, header.refresh.label], ['Cut Over', 'Roll Back', 'Refresh Report']);
     assert.equal(migrationHeader(view({ decisionReason: 'MRR@10 fell from 0.93 to 0.78.' })).decision, 'MRR@10 fell from 0.93 to 0.78.');
+    assert.equal(migrationHeader(view({ decisionReason: 'the search quality rests on too few queries.' })).decision, 'The search quality rests on too few queries.', 'a notification\'s clause reads as a sentence');
 
     const building = migrationHeader(view({ phase: 'building', canCutOver: false, canRollBack: true, report: null, decisionReason: 'ignored' }));
     assert.equal(building.decision, null, 'only a decision that waits is shown');

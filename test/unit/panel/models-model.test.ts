@@ -28,7 +28,11 @@ describe('the models view messages', () => {
       ['an unknown source', (report) => (report.models[0].source = 'web')],
       ['a negative speed', (report) => (report.models[1].chunksPerSecond = -1)],
       ['an option with too many dimensions', (report) => (report.rows[0].option = { kind: 'float32', dimensions: 4096 })],
-      ['a version from the future', (report) => (report.version = 2)],
+      ['a version from the future', (report) => (report.version = 3)],
+      ['a verdict naming a row that does not exist', (report) => (report.verdict.best = 5)],
+      ['no verdict without a reason', (report) => (report.verdict = { text: 'No verdict.' })],
+      ['an unknown reason', (report) => (report.verdict = { reason: 'hunch', text: 'No verdict.' })],
+      ['a left-out count that is not a count', (report) => (report.queries.leftOut.duplicate = -1)],
       ['a failure without a message', (report) => (report.failures[0].message = 42)],
     ];
     for (const [name, breakIt] of broken) {
@@ -70,14 +74,25 @@ describe('the models view', () => {
   it('the header says what was measured, how, and the best row against the one in use', () => {
     const header = modelsHeader(view());
     assert.equal(header.title, 'Which model suits my code?');
-    assert.equal(header.index, 'Your index: 6,200 chunks, 6,200 vectors of use-lite (float32).');
-    assert.equal(header.pool, '100 queries (96 from doc comments, 4 from Python docstrings), each looking for the code it documents among 2,100 chunks: 100 documented ones with their documentation hidden and 2,000 others drawn from the index.');
-    assert.equal(header.verdict, 'Best here: GloVe 6B 100-d, float32 (MRR@10 0.610, Recall@10 82%). Your index now: Universal Sentence Encoder lite, float32, MRR@10 0.500.');
+    assert.equal(header.index, 'Your index: 6,200 chunks, 6,200 vectors of use-lite, stored as float32.');
+    assert.equal(header.pool, '100 queries (96 from doc comments, 4 from Python docstrings), each looking for the definition it documents among 2,300 chunks: the 100 documented definitions (300 chunks) and 2,000 other chunks drawn from the index, documentation hidden in all of them.');
+    assert.equal(header.verdict, 'Best here: GloVe 6B 100-d, vectors stored as float32 (MRR@10 0.610, Recall@10 82% on 100 queries). Your index now: Universal Sentence Encoder lite, vectors stored as float32, MRR@10 0.500.');
+    assert.equal(header.decided, true);
     assert.deepEqual([header.status, header.statusLabel, header.stale, header.evaluate.enabled, header.evaluate.label], ['ready', '', false, true, 'Evaluate Again']);
     const evaluating = modelsHeader(view({ state: 'evaluating', detail: 'Embedding with glove-100d (40%)…' }));
     assert.deepEqual([evaluating.status, evaluating.stale, evaluating.evaluate.enabled], ['evaluating', true, false]);
     assert.equal(modelsHeader(view(), { type: 'evaluateModels' }).evaluate.label, 'Evaluating…');
     assert.equal(modelsHeader(view({ switching: true })).status, 'switching');
+  });
+
+  it('without a verdict the header says why, in the core\'s words, and names no model best', () => {
+    const report = modelEvaluationReport();
+    report.queries.count = 12;
+    report.verdict = { best: undefined, reason: 'few-queries', text: 'No verdict: not enough evidence (12 queries; a verdict needs 30).' };
+    const header = modelsHeader(view({ report }));
+    assert.equal(header.verdict, 'No verdict: not enough evidence (12 queries; a verdict needs 30).');
+    assert.equal(header.decided, false);
+    assert.equal(modelsRows(view({ report }))[0]!.model, 'glove-100d', 'the rows are still shown, ranked');
   });
 
   it('one row per model and option, best first, formatted; Use This Model on each model\'s best row only', () => {
@@ -91,6 +106,9 @@ describe('the models view', () => {
       [5, '/models/my-model', 'float32'],
     ]);
     assert.deepEqual(rows[0]!.values, ['100', '400 B', '82%', '0.610', '0.660', '1,480']);
+    // "int8" of a model's weights and "int8" of its stored vectors are told apart.
+    assert.deepEqual(rows.map((row) => row.weights), ['model weights fp32', 'model weights fp32', 'model weights int8', 'model weights int8', 'model weights fp32']);
+    assert.equal(MODELS_COLUMNS[2], 'Vectors stored as');
     assert.deepEqual(rows.map((row) => row.use !== null), [true, false, true, false, true]);
     assert.deepEqual([rows[0]!.use!.enabled, rows[0]!.use!.label, rows[0]!.use!.ariaLabel], [true, 'Use This Model', 'Use GloVe 6B 100-d']);
     assert.deepEqual([rows[2]!.use!.enabled, rows[2]!.use!.label, rows[2]!.current], [false, 'In use', true]);
@@ -102,13 +120,14 @@ describe('the models view', () => {
 
   it('notes: texts cut to a window, models that failed, and what the figures are', () => {
     const notes = modelsNotes(view().report);
-    assert.equal(notes[0], 'Universal Sentence Encoder lite saw 310 of 2,100 chunks cut to its 128-token window.');
-    assert.equal(notes[1], 'my-model saw 12 of 2,100 chunks cut to its 256-token window.');
+    assert.equal(notes[0], 'Universal Sentence Encoder lite saw 310 of 2,300 chunks cut to its 128-token window.');
+    assert.equal(notes[1], 'my-model saw 12 of 2,300 chunks cut to its 256-token window.');
     assert.equal(notes[2], 'bge-small was not evaluated: The model folder is damaged. Download it again.');
+    assert.equal(notes[3], '7 documented definitions gave no query: 2 say only what another definition says too; 1 holds only licence, attribution or tool lines; 3 have no sentence of three words before their parameter lists; 1 could not have its documentation hidden.');
     assert.match(notes.at(-1)!, /compare the rows with each other/);
     assert.deepEqual(modelsNotes(null), []);
     assert.equal(modelsPlaceholder(view()), null);
-    assert.match(modelsPlaceholder(view({ state: 'evaluating', report: null }))!, /comment hidden/);
+    assert.match(modelsPlaceholder(view({ state: 'evaluating', report: null }))!, /documentation hidden/);
   });
 });
 

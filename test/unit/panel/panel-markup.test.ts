@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import type { PanelResult } from '../../../extension/protocol/panel-protocol.ts';
 import { fakeDocument, FakeElement, FakeText, installFakeDom, markupSinkCalls, postToPage, vscodeApi } from './fake-dom.ts';
 import { modelEvaluationReport } from './model-evaluation-fixture.ts';
+import { MODELS_COLUMNS } from '../../../webview/models-model.ts';
 
 installFakeDom();
 // Imported by URL: the page's DOM types are the webview project's to check (tsc -p webview), not this one's.
@@ -139,6 +140,9 @@ describe('the panel renders data as text', () => {
     assert.ok(models && !models.hidden, 'the models view is shown');
     assert.ok(models.textContent.includes(SCRIPT), 'it shows the hostile model name');
     assert.ok(models.textContent.includes(IMAGE), 'and the hostile option label');
+    // In a narrow view the table becomes cards, where each cell says its column (panel.css reads data-label).
+    const cells = models.querySelectorAll('td').filter((cell) => !cell.querySelector('button') && cell.textContent !== '');
+    assert.ok(cells.length > 0 && cells.every((cell) => MODELS_COLUMNS.includes(cell.getAttribute('data-label') ?? '')), 'every cell names its column');
     assertNoMarkupFromData();
     assertShownAsText([`Could not load: ${IMAGE}`]);
   });

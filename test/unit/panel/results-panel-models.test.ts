@@ -88,6 +88,15 @@ describe('ResultsPanel: the models view', () => {
     const fitted = fitModelsView(models({ report }));
     assert.ok(parseModelsView(fitted), 'the fitted view is valid');
     assert.equal(fitted.report!.rows.length, MAX_EVALUATION_ROWS);
+    assert.equal(fitted.report!.verdict.best, 0, 'the verdict still points at the best row');
+    // A best row trimmed away (a model over the limits) leaves no verdict rather than a wrong one.
+    const trimmed = modelEvaluationReport();
+    trimmed.models[1]!.name = 'g'.repeat(10_000);
+    for (const row of trimmed.rows) if (row.model === 'glove-100d') row.model = trimmed.models[1]!.name;
+    const fittedTrimmed = fitModelsView(models({ report: trimmed }));
+    assert.ok(parseModelsView(fittedTrimmed), 'still valid');
+    assert.equal(fittedTrimmed.report!.verdict.best, undefined);
+    assert.equal(fittedTrimmed.report!.rows[0]!.model, 'use-lite');
 
     const setup = setUp();
     setup.panel.showModels(models());

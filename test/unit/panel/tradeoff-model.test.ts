@@ -49,7 +49,8 @@ describe('the storage view header', () => {
   it('says which model, how many vectors and queries, and the recommendation with the recommended option', () => {
     const header = tradeoffHeader(view());
     assert.equal(header.title, 'Storage options');
-    assert.equal(header.model, 'nomic-ai/nomic-embed-text-v1.5, 768 dimensions, Matryoshka');
+    // Storage options change how the vectors are kept, never the model's weights: the header says so.
+    assert.equal(header.model, 'How the vectors of nomic-ai/nomic-embed-text-v1.5 (768 dimensions, Matryoshka) are stored; the model and its weights stay as they are.');
     assert.equal(header.measuredOn, '12,480 vectors · 200 sample queries · 86 queries from doc comments');
     assert.deepEqual([header.status, header.statusLabel, header.stale], ['ready', '', false]);
     assert.deepEqual(header.recommendation, { text: report.recommendation, option: 'int8' });
@@ -64,7 +65,7 @@ describe('the storage view header', () => {
     assert.equal(header.measuredOn, '12,480 vectors · 200 sample queries · no queries from doc comments');
     assert.deepEqual(header.recommendation, { text: 'float32 is the best trade-off here.', option: null });
     const single = tradeoffHeader(view({ report: { ...report, vectors: 1, queries: { latencyAndRecall: 1, selfSupervised: 1 }, model: { id: 'glove', dimensions: 1, matryoshka: false } } }));
-    assert.equal(single.model, 'glove, 1 dimension');
+    assert.match(single.model!, /^How the vectors of glove \(1 dimension\) are stored/);
     assert.equal(single.measuredOn, '1 vector · 1 sample query · 1 query from doc comments');
     assert.equal(tradeoffHeader(view({ report: { ...report, recommendation: ' ' } })).recommendation, null, 'no sentence, no paragraph');
   });
@@ -140,10 +141,10 @@ describe('the storage view table', () => {
   it('marks the current and the recommended option; Apply is disabled for the current one and primary for the recommended one', () => {
     const rows = tradeoffRows(view());
     assert.deepEqual(rows.map((row) => [row.current, row.recommended]), [[true, false], [false, true], [false, false], [false, false], [false, false], [false, false]]);
-    assert.deepEqual(rows[0]!.apply, { enabled: false, busy: false, primary: false, label: 'In use', ariaLabel: 'float32 is in use', title: 'The index stores its vectors this way now.' });
+    assert.deepEqual(rows[0]!.apply, { enabled: false, busy: false, primary: false, label: 'In use', ariaLabel: 'Vectors stored as float32 are in use', title: 'The index stores its vectors this way now.' });
     assert.deepEqual(
       { ...rows[1]!.apply, title: undefined },
-      { enabled: true, busy: false, primary: true, label: 'Apply', ariaLabel: 'Apply int8', title: undefined },
+      { enabled: true, busy: false, primary: true, label: 'Apply', ariaLabel: 'Apply: store the vectors as int8', title: undefined },
     );
     assert.match(rows[1]!.apply.title, /^Store the vectors as int8: a new index is built/);
     assert.deepEqual(rows.slice(2).map((row) => [row.apply.enabled, row.apply.primary, row.apply.label]), Array.from({ length: 4 }, () => [true, false, 'Apply']));

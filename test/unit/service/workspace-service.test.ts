@@ -110,6 +110,12 @@ test('after a model change the old model keeps answering by meaning until the ne
     assert.deepEqual(during.spaces.map((space) => space.id), before.spaces.map((space) => space.id));
     assert.equal(during.hits[0]!.path, 'server/users.go');
     await service.index();
+    // One documented function is no evidence that the new model searches as well: the cutover waits.
+    const waiting = service.state().folders[0]!.migration!;
+    assert.equal(waiting.phase, 'awaiting-decision');
+    assert.match(waiting.decisionReason!, /not enough evidence \(1 query; a verdict needs 30\).*waits for you/);
+    assert.equal((await service.search('sort users by age', {})).spaces[0]!.id, before.spaces[0]!.id, 'the old index still answers');
+    assert.deepEqual(await service.cutOver(), ['k']);
     const after = await service.search('sort users by age', {});
     assert.notEqual(after.spaces[0]!.id, before.spaces[0]!.id, 'cut over to the new space');
     assert.equal(after.denseUnavailable, undefined);

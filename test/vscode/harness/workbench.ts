@@ -57,17 +57,33 @@ export async function openCommandPalette(page: Page): Promise<Locator> {
   return input;
 }
 
+/** The palette's rows, in the order shown. */
+export function paletteRows(page: Page): Locator {
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+}
+
+/** The label of each palette row shown, in order (without keybindings or descriptions). */
+export async function paletteLabels(page: Page): Promise<string[]> {
+  return (await paletteRows(page).locator('.label-name').allInnerTexts()).map((text) => text.trim());
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
- * Types into the palette and returns the row whose label is `label` once it shows. The palette lists the
- * commands known when it opens, and an extension's contributions may register a moment after the workbench
- * renders, so it is closed and reopened until the entry appears.
+ * Types into the palette and returns the row whose label is exactly `label` once it shows ("Semantic Search"
+ * is a prefix of every other Semantic Search command). The palette lists the commands known when it opens,
+ * and an extension's contributions may register a moment after the workbench renders, so it is closed and
+ * reopened until the entry appears.
  */
 export async function findPaletteEntry(page: Page, label: string, timeoutMs = 30_000): Promise<Locator> {
   const deadline = Date.now() + timeoutMs;
+  const exactly = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
   for (;;) {
     const input = await openCommandPalette(page);
     await input.fill(`>${label}`);
-    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+    const row = paletteRows(page).filter({ has: page.locator('.label-name', { hasText: exactly }) }).first();
     try {
       await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(3_000, deadline - Date.now())) });
       return row;

@@ -1,24 +1,17 @@
-// Find Similar to Selection: open a file, select code, run the command from the editor, see similar code.
+// Find Similar to Selection: open a file, select code, run the command from the editor, see similar code;
+// previewing the results moves the cursor, and Escape puts the selection back where it was.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
-import { activeTab, quickPickRows, waitForIndexReady } from '../harness/semantic-search.ts';
-import { runCommand } from '../harness/workbench.ts';
+import { activeTab, openFile, quickPickRows, selectTopLines, waitForIndexReady, waitForSelectionStatus } from '../harness/semantic-search.ts';
 
 export default defineJourney({
   name: 'find-similar',
   async run({ page, step }) {
     await waitForIndexReady(page);
-    await runCommand(page, 'Go to File...');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.pressSequentially('load-config.ts', { delay: 15 });
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'load-config.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    await activeTab(page).filter({ hasText: 'load-config.ts' }).waitFor({ state: 'visible', timeout: 15_000 });
-    // Select a few lines from the top of the file.
-    await page.locator('.editor-group-container.active .view-lines').click({ position: { x: 40, y: 10 } });
-    for (let line = 0; line < 8; line++) await page.keyboard.press('Shift+ArrowDown');
+    await openFile(page, 'load-config.ts');
+    const selected = await selectTopLines(page, 8);
     await step('selection');
-    // From the editor's context menu, as a user would.
+    // From the editor's context menu, as a user would (a right click inside the selection keeps it).
     await page.locator('.editor-group-container.active .view-lines').click({ button: 'right', position: { x: 60, y: 30 } });
     const menuItem = page.locator('.context-view .action-item', { hasText: 'Find Similar to Selection' }).first();
     await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
@@ -29,6 +22,16 @@ export default defineJourney({
     assert.ok((await quickPickRows(page).count()) > 0);
     const title = await page.locator('.quick-input-widget .quick-input-title').innerText();
     assert.match(title, /Similar to src\/config\/load-config\.ts/);
+    // Arrowing through the results previews each one: the cursor leaves the selection.
+    for (let row = 0; row < Math.min(3, await quickPickRows(page).count()); row++) {
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(400);
+    }
+    await waitForSelectionStatus(page, (text) => text !== selected, 'a preview moved the cursor');
+    await step('previewing');
     await page.keyboard.press('Escape');
+    await activeTab(page).filter({ hasText: 'load-config.ts' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await waitForSelectionStatus(page, (text) => text === selected, `Escape restores the selection (${selected})`);
+    await step('escape-restored-selection');
   },
 });

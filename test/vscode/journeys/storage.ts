@@ -3,7 +3,7 @@
 // while searches go on, and the new index takes over.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
-import { searchInQuickPick, waitForIndexReady, waitForNotification } from '../harness/semantic-search.ts';
+import { assertInsideView, searchInQuickPick, waitForIndexReady, waitForNotification } from '../harness/semantic-search.ts';
 import { extensionWebview, runCommand } from '../harness/workbench.ts';
 
 
@@ -23,6 +23,16 @@ export default defineJourney({
     assert.equal(await panel.locator('canvas[data-testid="chart-tradeoff-quality"]').count(), 1, 'a quality chart');
     assert.equal(await panel.locator('canvas[data-testid="chart-tradeoff-latency"]').count(), 1, 'a latency chart');
 
+    // Vector storage is named as such, apart from the model's weights.
+    assert.match((await table.textContent()) ?? '', /Vectors stored as/);
+    assert.match(await panel.locator('[data-testid="tradeoff-model"]').innerText(), /the model and its weights stay as they are/);
+
+    // The panel opened beside the editor, at under half the window's width: every Apply button is on screen
+    // (each option is a card) and can be pressed.
+    const buttons = await assertInsideView(page, panel, '[data-testid^="tradeoff-apply-"]', 'the Apply button');
+    assert.ok(buttons.includes('Apply') && buttons.length >= 3, `the buttons: ${buttons.join(', ')}`);
+    await step('apply-buttons-at-half-width');
+
     // The int8 row (the second candidate), applied with one click.
     const row = panel.locator('[data-testid="tradeoff-row-1"]');
     assert.match(await row.innerText(), /int8/);
@@ -34,12 +44,12 @@ export default defineJourney({
         return searchInQuickPick(page, 'retry a failed request', 'retry.ts');
       });
     await panel.locator('[data-testid="tradeoff-apply-1"]').click();
-    await waitForNotification(page, /converting the index to int8/, 120_000);
+    await waitForNotification(page, /converting the index to store its vectors as int8/, 120_000);
     await step('int8-applied');
     // Searches go on while the index converts.
     await searchRetryOnce();
     await page.keyboard.press('Escape');
-    await waitForNotification(page, /now answers with use-lite \(int8\)/, 120_000);
+    await waitForNotification(page, /now answers with use-lite \(vectors stored as int8\)/, 120_000);
     await waitForIndexReady(page);
     await step('int8-index-in-use');
     await searchRetryOnce();

@@ -128,13 +128,18 @@ suite('Semantic Search in a real VS Code (one folder)', () => {
     await eventually('resumed and ready', () => (api.state()?.paused === false && api.state()?.folders[0]?.phase === 'ready' ? true : undefined), 60_000);
   });
 
-  test('Show Index Status opens the details: files, chunks, skips, fingerprint, database size, device', async () => {
+  test('Show Index Status opens the details rendered: files, chunks, skips, model and device first, fingerprint and database after', async () => {
     await vscode.commands.executeCommand('semanticSearch.showStatus');
-    const text = await eventually('the status document', () => {
-      const document = vscode.window.activeTextEditor?.document;
-      return document?.getText().includes('Semantic Search status') ? document.getText() : undefined;
+    // Rendered: VS Code's Markdown preview is the active tab, not an editor showing Markdown source.
+    await eventually('the rendered status', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputWebview && /markdown\.preview/.test(input.viewType) ? true : undefined;
     });
-    for (const part of ['**Files**', '**Chunks**', '**Skipped files**', '**Model fingerprint**', '**Database**', '**Device**']) assert.ok(text.includes(part), `status lacks ${part}`);
+    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.scheme === 'semantic-search');
+    assert.ok(document, 'the status document is open behind the preview');
+    const text = document.getText();
+    for (const part of ['**Files**', '**Chunks**', '**Model**', '**Running on', '**Model fingerprint**', '**Database**', '**Device**']) assert.ok(text.includes(part), `status lacks ${part}`);
+    assert.ok(text.indexOf('**Chunks**') < text.indexOf('## Details') && text.indexOf('## Details') < text.indexOf('**Model fingerprint**'), 'essentials first');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

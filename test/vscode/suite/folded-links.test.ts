@@ -35,7 +35,8 @@ suite('Folded symlinks in a real VS Code (one folder)', () => {
       let text = '';
       while (!text.includes('Semantic Search status') && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 250));
-        text = vscode.window.activeTextEditor?.document.getText() ?? '';
+        // Rendered in the Markdown preview; its source is the open `semantic-search:` document.
+        text = vscode.workspace.textDocuments.find((candidate) => candidate.uri.scheme === 'semantic-search')?.getText() ?? '';
       }
       assert.match(text, /- \*\*Folded symlinks\*\*: 1 link, indexed under its real path: src\/http-link → src\/http$/m);
     } finally {

