@@ -28,7 +28,7 @@ import type { QueryShape } from '../extension/core/search/ranking/query-shape.ts
 import { rerank } from '../extension/core/search/ranking/rerank.ts';
 import { IndexStore } from '../extension/core/store/index-store.ts';
 import { parsePool, poolFrequencies, queryPool, serializePool, type PoolTarget, type QueryPool } from '../training/ranker/pools.ts';
-import { fitWeights, keptFeatures, trainingPools } from '../training/ranker/train.ts';
+import { FIT_OPTIONS, fitWeights, keptFeatures, trainingPools } from '../training/ranker/train.ts';
 import { standInRuntime } from '../training/ranker/build-pools.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -192,9 +192,28 @@ const GROUPS: Record<string, FeatureName[]> = {
 };
 
 const kept = keptFeatures();
-const variants: { name: string; features: Record<QueryShape, FeatureName[]> | undefined }[] = [{ name: 'fused order (no ranking)', features: undefined }];
+type FitChoices = Parameters<typeof fitWeights>[2];
+const variants: { name: string; features: Record<QueryShape, FeatureName[]> | undefined; options?: FitChoices }[] = [{ name: 'fused order (no ranking)', features: undefined }];
 for (const variant of values.variants.split(',')) {
   if (variant === 'all') variants.push({ name: 'kept features (features.json)', features: kept });
+  // `kept+words:definesCodeName-symbol:lines+balance-repeat`: the kept features with changes, and fit options
+  // changed from train.ts's FIT_OPTIONS (`balance`: query groups weigh alike; `repeat`: learn the file-repeat
+  // penalty), each for both shapes or one (`balance@words`).
+  if (variant.startsWith('kept') && variant !== 'kept') {
+    const features = { symbol: [...kept.symbol], words: [...kept.words] };
+    const options: NonNullable<FitChoices> = { symbol: { ...FIT_OPTIONS.symbol }, words: { ...FIT_OPTIONS.words } };
+    for (const [, sign, change] of variant.slice(4).matchAll(/([+-])([^+-]+)/g)) {
+      const [what, only] = change!.split('@') as [string, QueryShape | undefined];
+      const shapes: QueryShape[] = only ? [only] : ['symbol', 'words'];
+      if (what === 'balance') for (const shape of shapes) options[shape]!.balanceGroups = sign === '+';
+      else if (what === 'repeat') for (const shape of shapes) options[shape]!.fileRepeat = sign === '+';
+      else {
+        const [shape, feature] = what.split(':') as [QueryShape, FeatureName];
+        features[shape] = sign === '+' ? [...features[shape].filter((name) => name !== feature), feature] : features[shape].filter((name) => name !== feature);
+      }
+    }
+    variants.push({ name: variant, features, options });
+  }
   if (variant === 'ablation') {
     for (const [group, names] of Object.entries(GROUPS)) {
       // A group the kept features use is tried without; one they do not use (in a shape) is tried with.
@@ -209,12 +228,13 @@ for (const variant of values.variants.split(',')) {
 
 const rows: { variant: string; scores: Record<string, number> }[] = [];
 for (const variant of variants) {
-  const ranker = variant.features ? new Ranker({ version: FEATURE_VERSION, shapes: fitWeights(training, variant.features) }) : undefined;
+  const ranker = variant.features ? new Ranker({ version: FEATURE_VERSION, shapes: fitWeights(training, variant.features, variant.options) }) : undefined;
   const scores: Record<string, number> = {};
   for (const set of sets) scores[set.name] = score(set, pools.get(set.name)!, ranker);
   const repoSets = sets.filter((set) => set.repo);
   if (repoSets.length > 0) scores['repo-queries'] = repoSets.reduce((sum, set) => sum + scores[set.name]!, 0) / repoSets.length;
   rows.push({ variant: variant.name, scores });
+  if (ranker) process.stderr.write(`  file repeat: ${ranker.weights.shapes.symbol.fileRepeat ?? 0} (symbol), ${ranker.weights.shapes.words.fileRepeat ?? 0} (words)\n`);
   process.stderr.write(`${variant.name}: ${Object.entries(scores).map(([name, value]) => `${name} ${(value * 100).toFixed(1)}`).join(', ')}\n`);
 }
 

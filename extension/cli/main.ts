@@ -330,7 +330,7 @@ function hitJson(hit: SearchHit, relations?: ChunkRelationsView) {
     path: hit.path, start_line: hit.startLine, end_line: hit.endLine, score: hit.scores.fused, open_line: hit.openLine, relevance: hit.scores.relevance,
     dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, symbol: hit.symbol ?? null, language: hit.language, summary: hit.summary,
     ...(hit.via ? { via: { called_by: hit.via.calledBy, name: hit.via.name } } : {}),
-    ...(hit.ranking ? { ranking: { shape: hit.ranking.shape, score: hit.ranking.score, contributions: hit.ranking.contributions } } : {}),
+    ...(hit.ranking ? { ranking: { shape: hit.ranking.shape, score: hit.ranking.score, filePenalty: hit.ranking.filePenalty, contributions: hit.ranking.contributions } } : {}),
     ...(relations ? { callers: relations.callers.map(relatedJson), callees: relations.callees.map(relatedJson) } : {}),
   };
 }
@@ -368,6 +368,7 @@ function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefine
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
     if (explain && hit.ranking) {
       const parts = hit.ranking.contributions.slice(0, EXPLAINED_FEATURES).map((entry) => `${entry.feature} ${entry.contribution >= 0 ? '+' : ''}${entry.contribution.toFixed(2)}`);
+      if (hit.ranking.filePenalty > 0) parts.push(`later piece of its file -${hit.ranking.filePenalty.toFixed(2)}`);
       process.stdout.write(`      ranked as ${hit.ranking.shape} query, score ${hit.ranking.score.toFixed(2)}: ${parts.join(', ')}\n`);
     }
     const related = relations?.[index];

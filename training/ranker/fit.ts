@@ -4,6 +4,7 @@
 // candidates users would see (each query's best few), so that relevance reads as the chance of being an answer.
 import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from '../../extension/core/search/ranking/features.ts';
 import type { ShapeWeights } from '../../extension/core/search/ranking/model.ts';
+import { spreadFiles } from '../../extension/core/search/ranking/rerank.ts';
 import type { QueryPool } from './pools.ts';
 
 export interface FitOptions {
@@ -13,6 +14,13 @@ export interface FitOptions {
   l2?: number;
   iterations?: number;
   learningRate?: number;
+  /**
+   * Weigh each query group (identifier, doc, heading, module…) alike in the loss, instead of each query: doc
+   * queries outnumber heading and module queries ten to one, and the words model would learn code's answers only.
+   */
+  balanceGroups?: boolean;
+  /** Learn the file-repeat penalty (model.ts `fileRepeat`) on the training queries. */
+  fileRepeat?: boolean;
 }
 
 /** Candidates per query the calibration is fitted on: the places a person looks at. */
@@ -49,8 +57,14 @@ export function fitShape(pools: readonly QueryPool[], options: FitOptions): Shap
     const rows = pool.labels.length;
     const values = new Float64Array(rows * dimension);
     for (let row = 0; row < rows; row++) columns.forEach((column, index) => (values[row * dimension + index] = (pool.features[row * width + column]! - mean[index]!) / deviation[index]!));
-    return { values, labels: pool.labels, rows };
+    return { values, labels: pool.labels, rows, weight: 1 };
   });
+  if (options.balanceGroups) {
+    const groups = new Map<string, number>();
+    for (const pool of usable) groups.set(pool.group, (groups.get(pool.group) ?? 0) + 1);
+    // Mean weight 1: each group carries usable.length / groups.size queries' worth.
+    usable.forEach((pool, index) => (standardised[index]!.weight = usable.length / groups.size / groups.get(pool.group)!));
+  }
 
   // Adam on the mean listwise loss.
   const weights = new Float64Array(dimension);
@@ -61,7 +75,7 @@ export function fitShape(pools: readonly QueryPool[], options: FitOptions): Shap
   const gradient = new Float64Array(dimension);
   for (let step = 1; step <= (options.iterations ?? DEFAULT_ITERATIONS); step++) {
     gradient.fill(0);
-    for (const { values, labels, rows } of standardised) {
+    for (const { values, labels, rows, weight } of standardised) {
       const scores = new Float64Array(rows);
       let top = -Infinity;
       for (let row = 0; row < rows; row++) {
@@ -79,7 +93,7 @@ export function fitShape(pools: readonly QueryPool[], options: FitOptions): Shap
       }
       // d(-log(positive/total))/ds_i = p_i - [label_i] · e_i / positive
       for (let row = 0; row < rows; row++) {
-        const coefficient = scores[row]! / total - (labels[row] ? scores[row]! / positive : 0);
+        const coefficient = weight * (scores[row]! / total - (labels[row] ? scores[row]! / positive : 0));
         if (coefficient === 0) continue;
         for (let index = 0; index < dimension; index++) gradient[index]! += coefficient * values[row * dimension + index]!;
       }
@@ -107,7 +121,44 @@ export function fitShape(pools: readonly QueryPool[], options: FitOptions): Shap
     scored.sort((a, b) => b.score - a.score);
     calibrationPoints.push(...scored.slice(0, CALIBRATION_DEPTH));
   }
-  return { weights: raw, calibration: fitLogistic(calibrationPoints) };
+  const fitted: ShapeWeights = { weights: raw, calibration: fitLogistic(calibrationPoints) };
+  if (options.fileRepeat) fitted.fileRepeat = learnFileRepeat(usable, rawScore);
+  return fitted;
+}
+
+/** Penalties tried for a file's later candidates, in units of the score's spread over the pools. */
+const FILE_REPEAT_GRID = [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5];
+
+/**
+ * The file-repeat penalty that places the training queries' first answer best (nDCG@10 of one answer: a result
+ * list credits a target once, so what counts is how early the first answer comes). Chosen on a grid, relative
+ * to the spread of the scores.
+ */
+function learnFileRepeat(pools: readonly QueryPool[], rawScore: (pool: QueryPool, row: number) => number): number {
+  const scored = pools.map((pool) => ({ pool, scores: Float64Array.from(pool.labels, (_, row) => rawScore(pool, row)) }));
+  let sum = 0;
+  let squares = 0;
+  let count = 0;
+  for (const { scores } of scored) for (const value of scores) {
+    sum += value;
+    squares += value * value;
+    count += 1;
+  }
+  const spread = Math.sqrt(Math.max(squares / Math.max(count, 1) - (sum / Math.max(count, 1)) ** 2, 0)) || 1;
+  let best = { penalty: 0, gain: -1 };
+  for (const step of FILE_REPEAT_GRID) {
+    const penalty = step * spread;
+    let gain = 0;
+    for (const { pool, scores } of scored) {
+      const adjusted = Float64Array.from(scores);
+      if (penalty > 0) spreadFiles(pool.candidates, adjusted, penalty);
+      const order = Array.from(adjusted, (_, index) => index).sort((a, b) => adjusted[b]! - adjusted[a]! || a - b);
+      const place = order.slice(0, 10).findIndex((index) => pool.labels[index] === 1);
+      if (place >= 0) gain += 1 / Math.log2(2 + place);
+    }
+    if (gain > best.gain + 1e-9) best = { penalty, gain };
+  }
+  return round(best.penalty);
 }
 
 /**

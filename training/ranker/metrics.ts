@@ -2,6 +2,7 @@
 // is checked on held-out repositories. Candidate-level (a piece of an answer counts), so it moves with the
 // dev sets' chunk protocol without being it.
 import { Ranker, type RankerWeights } from '../../extension/core/search/ranking/model.ts';
+import { spreadFiles } from '../../extension/core/search/ranking/rerank.ts';
 import type { QueryPool } from './pools.ts';
 
 /** 1/rank of the first answer in the top 10 of an order, else 0. */
@@ -16,6 +17,8 @@ export function poolMetrics(pools: readonly QueryPool[], weights: RankerWeights)
   const summary: Record<string, { queries: number; fused: number; ranked: number }> = {};
   for (const pool of pools) {
     const scores = ranker.scores(pool.shape, pool.features);
+    const repeat = weights.shapes[pool.shape].fileRepeat ?? 0;
+    if (repeat !== 0) spreadFiles(pool.candidates, scores, repeat);
     const fusedOrder = Array.from(pool.labels, (_, index) => index);
     const rankedOrder = [...fusedOrder].sort((a, b) => scores[b]! - scores[a]! || a - b);
     for (const key of [`${pool.shape}/${pool.group}`, 'all']) {

@@ -18,7 +18,7 @@ import type { FeatureName } from '../../extension/core/search/ranking/features.t
 import type { QueryShape } from '../../extension/core/search/ranking/query-shape.ts';
 import { buildPools } from './build-pools.ts';
 import { fetchSources, readManifest } from './fetch.ts';
-import { fitShape } from './fit.ts';
+import { fitShape, type FitOptions } from './fit.ts';
 import { countBy, parsePool, type QueryPool } from './pools.ts';
 import { poolMetrics } from './metrics.ts';
 
@@ -41,11 +41,14 @@ export function readPools(files: readonly string[]): QueryPool[] {
   );
 }
 
+/** How each shape is fitted: both learn the file-repeat penalty (0 when it does not help the training queries). */
+export const FIT_OPTIONS: Record<QueryShape, Omit<FitOptions, 'features'>> = { symbol: { fileRepeat: true }, words: { fileRepeat: true } };
+
 /** Fits both shapes on the pools. */
-export function fitWeights(pools: readonly QueryPool[], features: Record<QueryShape, readonly FeatureName[]>): RankerWeights['shapes'] {
+export function fitWeights(pools: readonly QueryPool[], features: Record<QueryShape, readonly FeatureName[]>, options: Partial<Record<QueryShape, Omit<FitOptions, 'features'>>> = FIT_OPTIONS): RankerWeights['shapes'] {
   return {
-    symbol: fitShape(pools.filter((pool) => pool.shape === 'symbol'), { features: features.symbol }),
-    words: fitShape(pools.filter((pool) => pool.shape === 'words'), { features: features.words }),
+    symbol: fitShape(pools.filter((pool) => pool.shape === 'symbol'), { ...options.symbol, features: features.symbol }),
+    words: fitShape(pools.filter((pool) => pool.shape === 'words'), { ...options.words, features: features.words }),
   };
 }
 

@@ -41,3 +41,20 @@ test('Platt scaling stays finite when scores separate answers perfectly, and fol
   const rate = 1 / (1 + Math.exp(-(fitted.scale + fitted.offset)));
   assert.ok(Math.abs(rate - 0.5) < 0.05, `half the score-1 points are answers: ${rate}`);
 });
+
+test('the file-repeat penalty is learned where one file\'s many pieces bury answers in other files, and not where they do not', () => {
+  const width = FEATURE_NAMES.length;
+  /** Every candidate scores alike (in pool order): 12 pieces of one file come first, then the answer in a file of its own; `answerInFile`: the answer is the 12th piece. */
+  const buried = (answerInFile: boolean): QueryPool[] =>
+    Array.from({ length: 30 }, (_, query) => {
+      const size = 20;
+      const features = new Float64Array(size * width);
+      const labels = new Uint8Array(size);
+      const candidates = Array.from({ length: size }, (_, row) => ({ folder: '', chunk: { path: row < 12 ? 'big.go' : `f${row}.go` } }));
+      labels[answerInFile ? 11 : 12] = 1;
+      return { id: `q${query}`, group: 'test', query: 'q', shape: 'words', targets: [], candidates, wordFrequencies: undefined, features, labels } as unknown as QueryPool;
+    });
+  assert.ok(fitShape(buried(false), { features: ['lines'], iterations: 5, fileRepeat: true }).fileRepeat! > 0);
+  assert.equal(fitShape(buried(true), { features: ['lines'], iterations: 5, fileRepeat: true }).fileRepeat, 0);
+  assert.equal(fitShape(buried(false), { features: ['lines'], iterations: 5 }).fileRepeat, undefined, 'only when asked');
+});

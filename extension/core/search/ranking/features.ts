@@ -19,9 +19,12 @@ export const FEATURE_NAMES = [
   // Does the chunk define what the query names?
   'definesExact', // its symbol is a name the query spells (`Blueprint`, `render_template`)
   'definesQualified', // `Sinatra::Base`, `a.b`: its symbol is the last part, its scope or file the qualifier
+  'definesSpecific', // definesExact × how specific the name is: 1 for a compound name, a plain word's IDF share (`html`, `get` count little)
+  'definesCodeName', // its symbol is a name the query writes as code (`ShouldBindQuery is a shortcut…`, `parse()`)
   'definesJoined', // its symbol is the query's words joined (`fetch request handler` → fetchRequestHandler)
   'memberOfName', // its scope holds a name the query spells (a method of the class asked for)
   'symbolWordShare', // share of the query's words among its symbol's words
+  'symbolWordShareInCode', // symbolWordShare × the share of code among the pool's best 10: names decide where code answers, not where prose does
   // What the path says.
   'stemWordShare', // share of the query's words in the file's stem
   'stemIsName', // the file's stem is a name the query spells, or its words joined (`Logger` → Logger.php)
@@ -96,6 +99,21 @@ export function wordWeights(words: readonly string[], statistics: WordFrequencie
   });
 }
 
+/**
+ * How specific an exact name of the query is, from 0 to 1: a compound name (`ShouldBindQuery`) is 1; a plain word
+ * is its inverse document frequency over the largest possible one (a word no document holds), so that a function
+ * called `html` or `get` is weak evidence for a sentence that says "html" or "get"; a stop word is 0.
+ */
+export function nameSpecificity(query: QueryAnalysis, name: string, statistics: WordFrequencies | undefined): number {
+  const word = query.plainNames.get(name);
+  if (word === undefined) return 1;
+  if (word === null) return 0;
+  if (!statistics) return 1;
+  const documents = Math.max(statistics.documents, 1);
+  const frequency = Math.min(statistics.frequencies.get(word) ?? 0, documents);
+  return Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5)) / Math.log(1 + (documents + 0.5) / 0.5);
+}
+
 /** Weighted share of `words` found in `set` (see `sameWord`); 0 for no words. */
 function share(words: readonly string[], weights: readonly number[], set: ReadonlySet<string>): number {
   let total = 0;
@@ -132,6 +150,9 @@ const pathInfo = memoized((filePath) => ({ roles: pathRoles(filePath), words: pa
 /** A symbol's normal name and its stemmed words, per symbol. */
 const symbolInfo = memoized((symbol) => ({ normal: normalName(symbol), words: new Set(lexicalWords(symbol)) }));
 
+/** The best fused candidates whose kinds tell whether retrieval found prose or code first. */
+const PROSE_HEAD = 10;
+
 /** Test functions and test modules inside source files (`test_parse`, `TestParse`, Rust's `mod tests`). */
 const TEST_SYMBOL = /^(?:test_|test[A-Z]|Test[A-Z_]|tests?$)/;
 
@@ -159,7 +180,12 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
     total.strength += rankWeight(position);
     fileTotals.set(key, total);
   });
+  // How much of what retrieval found first is prose (Markdown sections): where the pool's best are prose, a code
+  // name that shares the query's words is one hint among many, not the answer.
+  const head = pool.slice(0, PROSE_HEAD);
+  const proseShare = head.length > 0 ? head.filter((candidate) => candidate.chunk.kind === 'section').length / head.length : 0;
   const exact = new Set(query.exactNames.map((entry) => entry.name));
+  const codeNames = new Set(query.codeNames);
   const names = new Set([...exact, ...(query.joinedName ? [query.joinedName] : [])]);
 
   pool.forEach((candidate, position) => {
@@ -186,8 +212,12 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
         (entry) => entry.name === symbol && entry.qualifier !== undefined && (scopeNames.includes(entry.qualifier) || words.stemName === entry.qualifier || words.folderName === entry.qualifier),
       );
       set('definesQualified', qualified ? 1 : 0);
+      set('definesCodeName', codeNames.has(symbol) ? 1 : 0);
+      if (exact.has(symbol)) set('definesSpecific', nameSpecificity(query, symbol, statistics));
       set('definesJoined', query.joinedName !== undefined && symbol === query.joinedName && !exact.has(symbol) ? 1 : 0);
-      set('symbolWordShare', share(query.words, weights, symbolParts!.words));
+      const symbolShare = share(query.words, weights, symbolParts!.words);
+      set('symbolWordShare', symbolShare);
+      set('symbolWordShareInCode', symbolShare * (1 - proseShare));
     }
     if (chunk.kind !== 'section' && chunk.scope.some((scope) => exact.has(normalName(scope)))) set('memberOfName', 1);
 

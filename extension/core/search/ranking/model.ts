@@ -10,6 +10,12 @@ export interface ShapeWeights {
   weights: Partial<Record<FeatureName, number>>;
   /** relevance = 1 / (1 + exp(-(scale · score + offset))), fitted on the training candidates. */
   calibration: { scale: number; offset: number };
+  /**
+   * Taken off the score of a file's k-th best candidate (k = 0, 1, …) as `fileRepeat · log2(1 + k)`: a result list
+   * reads one file once, so its second and third pieces should make room for other files. Learned on the training
+   * queries (fit.ts); absent or 0: no penalty.
+   */
+  fileRepeat?: number;
 }
 
 /** The contents of weights.json. */

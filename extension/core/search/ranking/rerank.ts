@@ -16,8 +16,10 @@ export const RANKING_POOL = 300;
 /** How the ranker scored a candidate. */
 export interface RankingScore {
   shape: QueryShape;
-  /** The linear score the candidates were ordered by. */
+  /** The linear score (the sum of the features' contributions). */
   score: number;
+  /** What the file-repeat penalty took off the score for the order (0 for a file's best candidate). */
+  filePenalty: number;
   /** The score calibrated to the chance of being an answer (0 to 1): the relevance users see. */
   relevance: number;
   /** The candidate's feature vector (FEATURE_NAMES order), for `explainRanking`. */
@@ -28,6 +30,8 @@ export interface RankingScore {
 export interface RankingExplanation {
   shape: QueryShape;
   score: number;
+  /** Taken off the score because better pieces of the same file come first (model.ts `fileRepeat`). */
+  filePenalty: number;
   relevance: number;
   /** The features that moved the score, largest effect first. */
   contributions: Contribution[];
@@ -41,7 +45,28 @@ export interface RerankedChunk extends RankedChunk {
 
 /** The explanation of a ranked candidate's score (computed for the results shown, not for the whole pool). */
 export function explainRanking(ranking: RankingScore, ranker: Ranker = bundledRanker()): RankingExplanation {
-  return { shape: ranking.shape, score: ranking.score, relevance: ranking.relevance, contributions: ranker.contributions(ranking.shape, ranking.features, 0) };
+  return { shape: ranking.shape, score: ranking.score, filePenalty: ranking.filePenalty, relevance: ranking.relevance, contributions: ranker.contributions(ranking.shape, ranking.features, 0) };
+}
+
+/**
+ * Lowers each file's later candidates: the k-th best of a file (by score) loses `repeat · log2(1 + k)`. A file keeps
+ * the order of its own candidates; only its place among other files' changes.
+ */
+export function spreadFiles(pool: readonly Pick<RankedChunk, 'folder' | 'chunk'>[], scores: Float64Array, repeat: number): void {
+  const byFile = new Map<string, number[]>();
+  pool.forEach((candidate, index) => {
+    const key = `${candidate.folder}\n${candidate.chunk.path}`;
+    const list = byFile.get(key);
+    if (list) list.push(index);
+    else byFile.set(key, [index]);
+  });
+  for (const list of byFile.values()) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    list.forEach((index, k) => {
+      scores[index] = scores[index]! - repeat * Math.log2(1 + k);
+    });
+  }
 }
 
 let defaultRanker: Ranker | undefined;
@@ -63,15 +88,22 @@ export function rerank(query: string, fused: readonly RankedChunk[], options: { 
   const pool = fused.slice(0, RANKING_POOL);
   const rows = candidateFeatures(analysis, pool, options.wordFrequencies);
   const scores = ranker.scores(analysis.shape, rows);
-  const order = pool.map((_, index) => index).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  // The order (and the relevance, which falls down it) follows the scores less the file-repeat penalty.
+  const placed = Float64Array.from(scores);
+  const repeat = ranker.weights.shapes[analysis.shape].fileRepeat ?? 0;
+  if (repeat !== 0) spreadFiles(pool, placed, repeat);
+  const order = pool.map((_, index) => index).sort((a, b) => placed[b]! - placed[a]! || a - b);
   let lowest = 1;
   const ranked: RerankedChunk[] = order.map((index) => {
-    const relevance = ranker.calibrated(analysis.shape, scores[index]!);
+    const relevance = ranker.calibrated(analysis.shape, placed[index]!);
     lowest = Math.min(lowest, relevance);
     return {
       ...pool[index]!,
       relevance,
-      ranking: { shape: analysis.shape, score: scores[index]!, relevance, features: rows.subarray(index * FEATURE_NAMES.length, (index + 1) * FEATURE_NAMES.length) },
+      ranking: {
+        shape: analysis.shape, score: scores[index]!, filePenalty: scores[index]! - placed[index]!, relevance,
+        features: rows.subarray(index * FEATURE_NAMES.length, (index + 1) * FEATURE_NAMES.length),
+      },
     };
   });
   for (const candidate of fused.slice(RANKING_POOL)) ranked.push({ ...candidate, relevance: Math.min(candidate.relevance, lowest) });

@@ -33,6 +33,24 @@ test('a chunk defining the name the query spells is marked, exactly, qualified, 
   assert.equal(feature(joined, 4, 'definesJoined'), 1);
 });
 
+test('in a sentence, only the names it writes as code mark a definition', () => {
+  const pool = [candidate('context.go', { symbol: 'ShouldBindQuery' }), candidate('check.py', { symbol: 'check' })];
+  const rows = candidateFeatures(analyzeQuery('ShouldBindQuery is a shortcut to check the query'), pool);
+  assert.equal(feature(rows, 0, 'definesCodeName'), 1);
+  assert.equal(feature(rows, 1, 'definesCodeName'), 0, '"check" is a plain word of the sentence');
+  assert.equal(feature(rows, 1, 'definesExact'), 1, 'while every token spelled is an exact name');
+});
+
+test('a name spelled in a sentence counts as much as it is specific: compound names fully, common words little', () => {
+  const pool = [candidate('context.go', { symbol: 'ShouldBindQuery' }), candidate('html.py', { symbol: 'html' }), candidate('bins.py', { symbol: 'bins' })];
+  const statistics = { frequencies: new Map([['html', 900], ['bin', 3]]), documents: 1000 };
+  const rows = candidateFeatures(analyzeQuery('ShouldBindQuery writes html bins'), pool, statistics);
+  assert.equal(feature(rows, 0, 'definesSpecific'), 1);
+  assert.ok(feature(rows, 1, 'definesSpecific') < 0.05, 'a word 900 of 1000 documents hold');
+  assert.ok(feature(rows, 2, 'definesSpecific') > 0.6, 'a rare word');
+  assert.equal(feature(candidateFeatures(analyzeQuery('what is it'), [candidate('is.py', { symbol: 'is' })], statistics), 0, 'definesSpecific'), 0, 'a stop word');
+});
+
 test('file coherence: several candidates of one file lift it; later pieces of a file are counted down', () => {
   const pool = [candidate('a.go'), candidate('b.go'), candidate('a.go'), candidate('a.go')];
   const rows = candidateFeatures(analyzeQuery('parse config'), pool);

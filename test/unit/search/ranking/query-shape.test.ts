@@ -21,6 +21,14 @@ test('names: each token exactly, qualified names with their qualifier, and the w
   assert.equal(normalName('get_HTTPStatus'), 'gethttpstatus');
 });
 
+test('names written as code in a sentence: identifier-shaped tokens, calls, backticks and qualified names, not plain words', () => {
+  const names = (query: string) => analyzeQuery(query).codeNames;
+  assert.deepEqual(names('ShouldBindQuery is a shortcut for binding the query'), ['shouldbindquery']);
+  assert.deepEqual(names('AbortWithStatusJSON calls Abort() and then `JSON` internally'), ['abortwithstatusjson', 'abort', 'json']);
+  assert.deepEqual(names('use render_template with app.route'), ['rendertemplate', 'route']);
+  assert.deepEqual(names('python check if a variable is iterable'), [], 'plain words are prose, even where a function bears their name');
+});
+
 test('the words the features match are stemmed like the index, without the wholes of compound tokens', () => {
   const { words } = analyzeQuery('parsing HTTPHeaders for routes');
   assert.ok(words.includes('pars') && words.includes('rout') && words.includes('header'), words.join(' '));

@@ -46,6 +46,17 @@ test('relevance is the calibrated score, falling down the list; the explanation 
   assert.equal(explanation.contributions[0]!.feature, 'definesExact', 'largest effect first');
 });
 
+test('a file-repeat penalty makes room for other files without reordering a file\'s own candidates', () => {
+  const pool = [ranked('a.go', 0), ranked('a.go', 1), ranked('a.go', 2), ranked('b.go', 3)];
+  const weights = (fileRepeat: number): RankerWeights => ({ ...testWeights, shapes: { ...testWeights.shapes, words: { ...testWeights.shapes.words, fileRepeat } } });
+  const plain = rerank('parse config', pool, { ranker: new Ranker(weights(0)) });
+  assert.deepEqual(plain.map((candidate) => candidate.chunk.path), ['a.go', 'a.go', 'a.go', 'b.go']);
+  const spread = rerank('parse config', pool, { ranker: new Ranker(weights(1)) });
+  assert.deepEqual(spread.map((candidate) => candidate.chunk.path), ['a.go', 'b.go', 'a.go', 'a.go']);
+  const ids = spread.filter((candidate) => candidate.chunk.path === 'a.go').map((candidate) => candidate.chunk.id);
+  assert.deepEqual(ids, [...ids].sort((x, y) => x - y), 'a file keeps the order of its own pieces');
+});
+
 test('candidates below the pool keep their fused order after it, never above its lowest relevance', () => {
   const pool = Array.from({ length: RANKING_POOL + 5 }, (_, position) => ranked(`f${position}.go`, position));
   pool.at(-1)!.chunk.symbol = 'Command';
