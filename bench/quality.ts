@@ -4,9 +4,13 @@
 // hybrid), scores the results with ../shared/eval/score.mjs, and prints one table next to the BM25
 // baseline of ../shared/eval/results/bm25/summary.json.
 //
-//   node bench/quality.ts [--sets code-gin,cosqa,...] [--models use-lite,glove-100d] [--storage float32,int8,binary]
-//                         [--modes dense,lexical,hybrid] [--full] [--fresh] [--cache DIR] [--json FILE]
+//   node bench/quality.ts [--sets code-gin,cosqa,...,repo-queries] [--models use-lite,glove-100d] [--storage float32,int8,binary]
+//                         [--modes dense,lexical,hybrid] [--ranking on,off] [--full] [--fresh] [--cache DIR] [--json FILE]
 //                         [--search-args="--flag value"]
+//
+// --ranking: with the learned ranking stage (on, the default search), with the fused order (off), or both; `off`
+// runs the hybrid mode only. repo-queries (whole-repository queries, file labels) indexes each of its
+// repositories on its own and prints its own tables (bench/repo-queries.ts).
 //
 // Indexes are kept in --cache (default .bench/quality) and indexed again incrementally on each run, so
 // a second run only searches and scores. Storage options other than float32 are converted from the
@@ -16,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSyn
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { runRepoQueries, type RepoQueriesRow } from './repo-queries.ts';
 
 function realpathIfExists(target: string): string {
   return existsSync(target) ? realpathSync(target) : target;
@@ -75,6 +80,7 @@ const { values: options } = parseArgs({
     models: { type: 'string', default: 'use-lite,glove-100d' },
     storage: { type: 'string', default: 'float32,int8,binary' },
     modes: { type: 'string', default: 'dense,lexical,hybrid' },
+    ranking: { type: 'string', default: 'on,off' },
     full: { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     cache: { type: 'string', default: path.join(ROOT, '.bench', 'quality') },
@@ -85,13 +91,20 @@ const { values: options } = parseArgs({
 
 const list = (value: string): string[] => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 const wantedSets = options.sets ? new Set(list(options.sets)) : undefined;
+/** The whole-repository set: its own indexes (one per repository) and tables. */
+const REPO_QUERIES = 'repo-queries';
+const repoQueriesWanted = !wantedSets || wantedSets.has(REPO_QUERIES);
 const sets = SETS.filter((entry) => (wantedSets ? wantedSets.has(entry.set) : true) && (options.full || !entry.sanity));
 const models = list(options.models);
 const storages = list(options.storage);
 const modes = list(options.modes);
 const searchArguments = list(options['search-args'].replaceAll(' ', ','));
 if (!existsSync(EVAL)) throw new Error(`${EVAL} not found: the evaluation sets live in ../shared/eval`);
-if (sets.length === 0) throw new Error(`no set matches --sets ${options.sets}; sets: ${[...new Set(SETS.map((entry) => entry.set))].join(', ')}`);
+const rankings = list(options.ranking);
+if (rankings.some((entry) => entry !== 'on' && entry !== 'off') || rankings.length === 0) throw new Error('--ranking takes on, off or on,off');
+/** What each mode is run with: the ranking stage on for every mode; off (the fused order) for hybrid only. */
+const variants = modes.flatMap((mode) => rankings.filter((entry) => entry === 'on' || mode === 'hybrid').map((entry) => ({ mode, ranking: entry === 'on' })));
+if (sets.length === 0 && !repoQueriesWanted) throw new Error(`no set matches --sets ${options.sets}; sets: ${[...new Set(SETS.map((entry) => entry.set)), REPO_QUERIES].join(', ')}`);
 
 /** Runs the CLI; its stdout when it succeeds, otherwise throws with its stderr. */
 function semsearch(argumentsList: string[]): string {
@@ -131,12 +144,12 @@ const cacheKey = (corpus: string): string => path.relative(path.join(EVAL, 'sets
 const resultsDirectory = path.join(options.cache, 'results');
 mkdirSync(resultsDirectory, { recursive: true });
 
-function searchAndScore(entry: EvalSet, databasePath: string, model: string, storage: string | undefined, mode: string): void {
-  const resultsPath = path.join(resultsDirectory, `${entry.label.replace(/[^a-z0-9]+/gi, '_')}.${fileLabel(model)}.${storage ?? 'any'}.${mode}.jsonl`);
+function searchAndScore(entry: EvalSet, databasePath: string, model: string, storage: string | undefined, mode: string, ranking: boolean): void {
+  const resultsPath = path.join(resultsDirectory, `${entry.label.replace(/[^a-z0-9]+/gi, '_')}.${fileLabel(model)}.${storage ?? 'any'}.${mode}${ranking ? '' : '.fused'}.jsonl`);
   const searchStarted = performance.now();
-  semsearch(['search', '--batch', entry.queries, '--db', databasePath, '--model', model, '--mode', mode, '--k', '10', '--out', resultsPath, ...searchArguments]);
+  semsearch(['search', '--batch', entry.queries, '--db', databasePath, '--model', model, '--mode', mode, '--k', '10', '--out', resultsPath, ...(ranking ? [] : ['--no-ranking']), ...searchArguments]);
   const milliseconds = performance.now() - searchStarted;
-  const method = mode === 'lexical' ? `lexical (${model} chunks)` : `${mode} ${model} ${storage}`;
+  const method = `${mode === 'lexical' ? `lexical (${model} chunks)` : `${mode} ${model} ${storage}`}${ranking ? '' : ', fused order'}`;
   rows.push({ label: entry.label, method, model, storage: mode === 'lexical' ? undefined : storage, mode, scores: score(entry, resultsPath), milliseconds });
 }
 
@@ -159,10 +172,10 @@ for (const corpus of corpora) {
       if (storageIndex === 0) indexing.push({ corpus: cacheKey(corpus), model, seconds, output: output.trim() });
       process.stderr.write(`indexed ${cacheKey(corpus)} with ${model} (${storage}) in ${seconds.toFixed(1)} s\n`);
       for (const entry of corpusSets) {
-        for (const mode of modes) {
+        for (const { mode, ranking } of variants) {
           // Lexical results do not depend on the storage (they do on the model: its window shapes the chunks).
           if (mode === 'lexical' && storageIndex > 0) continue;
-          searchAndScore(entry, databasePath, model, storage, mode);
+          searchAndScore(entry, databasePath, model, storage, mode, ranking);
         }
       }
     }
@@ -180,7 +193,15 @@ for (const label of [...new Set(sets.map((entry) => entry.label))]) {
     lines.push(`| ${label} | ${row.method} | ${row.scores.n} | ${percent(row.scores['Recall@10'])} | ${percent(row.scores['MRR@10'])} | ${percent(row.scores['nDCG@10'])} | ${delta.startsWith('-') ? delta : `+${delta}`} | ${(row.milliseconds / 1000).toFixed(1)} |`);
   }
 }
-process.stdout.write(`${lines.join('\n')}\n\n`);
+if (sets.length > 0) process.stdout.write(`${lines.join('\n')}\n\n`);
+let repoQueriesRows: RepoQueriesRow[] = [];
+if (repoQueriesWanted) {
+  const { rows: scored, tables } = await runRepoQueries({
+    evalRoot: EVAL, cache: options.cache, models, storages, variants, searchArguments, semsearch, log: (line) => process.stderr.write(`${line}\n`),
+  });
+  repoQueriesRows = scored;
+  process.stdout.write(`${tables}\n`);
+}
 process.stdout.write(`indexing (incremental on a cached index): ${indexing.map((entry) => `${entry.corpus} ${entry.model} ${entry.seconds.toFixed(1)} s`).join('; ')}\n`);
 process.stdout.write(`total ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-if (options.json) writeFileSync(options.json, `${JSON.stringify({ sets: sets.map((entry) => entry.label), models, storages, modes, searchArguments, rows, indexing }, null, 2)}\n`);
+if (options.json) writeFileSync(options.json, `${JSON.stringify({ sets: sets.map((entry) => entry.label), models, storages, modes, rankings, searchArguments, rows, indexing, repoQueries: repoQueriesRows }, null, 2)}\n`);

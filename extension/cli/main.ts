@@ -72,9 +72,9 @@ const USAGE = `semsearch — search code and docs by meaning, locally
                   [--storage float32|int8|binary|binary+int8[:OVERSAMPLING]] [--dimensions N]
   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--no-tests]
                   [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--relations]
-                  [--expand-calls [--expand-hits N]] [--json]
+                  [--expand-calls [--expand-hits N]] [--no-ranking] [--explain] [--json]
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--mode M] [--weights ...]
-                  [--expand-calls [--expand-hits N]] [--out FILE]
+                  [--expand-calls [--expand-hits N]] [--no-ranking] [--out FILE]
   semsearch status [--dir DIR | --db PATH] [--json]
   semsearch watch [DIR] [--db PATH]
   semsearch migrate --to MODEL [--quantization fp32|int8] [--manual] [--margin 0.05] [--dir DIR | --db PATH]
@@ -89,6 +89,7 @@ nomic-v1.5, jina-code, e5-small, coderankembed: downloaded once into the cache; 
 or the path of a Hugging Face model folder.
 The index of a folder lives under your cache directory unless --db says where.
 --no-tests leaves test files and test folders out of the results.
+--no-ranking keeps the fused order (no learned ranking stage); --explain prints what moved each result's score.
 --relations shows each result's callers and callees (found by name in the syntax tree); --expand-calls puts
 the definitions of what the top results call (top 3, or --expand-hits N) right after them.
 --storage stores vectors as float32 (default), int8 (a quarter of the bytes) or binary codes searched by
@@ -329,6 +330,7 @@ function hitJson(hit: SearchHit, relations?: ChunkRelationsView) {
     path: hit.path, start_line: hit.startLine, end_line: hit.endLine, score: hit.scores.fused, open_line: hit.openLine, relevance: hit.scores.relevance,
     dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, symbol: hit.symbol ?? null, language: hit.language, summary: hit.summary,
     ...(hit.via ? { via: { called_by: hit.via.calledBy, name: hit.via.name } } : {}),
+    ...(hit.ranking ? { ranking: { shape: hit.ranking.shape, score: hit.ranking.score, filePenalty: hit.ranking.filePenalty, contributions: hit.ranking.contributions } } : {}),
     ...(relations ? { callers: relations.callers.map(relatedJson), callees: relations.callees.map(relatedJson) } : {}),
   };
 }
@@ -349,7 +351,10 @@ function printRelations(label: string, list: readonly RelatedChunk[]): void {
   process.stdout.write(`      ${label}: ${shown.join(', ')}${more}\n`);
 }
 
-function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefined)[]): void {
+/** Features shown per result by --explain: the ones that moved its score most. */
+const EXPLAINED_FEATURES = 6;
+
+function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefined)[], explain = false): void {
   hits.forEach((hit, index) => {
     const where = `${hit.path}:${hit.startLine}-${hit.endLine}`;
     const name = hit.symbol ? `  ${[...hit.scope, hit.symbol].join('.')}` : '';
@@ -361,6 +366,11 @@ function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefine
     const code = hit.snippet.split('\n').filter((line) => !carriesNothing(line) && line.trim() !== hit.summary.trim()).slice(0, 2);
     const preview = [`${hit.summary}`, ...code.map((line) => `  ${line.trim()}`)];
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
+    if (explain && hit.ranking) {
+      const parts = hit.ranking.contributions.slice(0, EXPLAINED_FEATURES).map((entry) => `${entry.feature} ${entry.contribution >= 0 ? '+' : ''}${entry.contribution.toFixed(2)}`);
+      if (hit.ranking.filePenalty > 0) parts.push(`later piece of its file -${hit.ranking.filePenalty.toFixed(2)}`);
+      process.stdout.write(`      ranked as ${hit.ranking.shape} query, score ${hit.ranking.score.toFixed(2)}: ${parts.join(', ')}\n`);
+    }
     const related = relations?.[index];
     if (related) {
       printRelations('callers', related.callers);
@@ -397,6 +407,8 @@ async function commandSearch(argv: string[]): Promise<void> {
     'expand-calls': { type: 'boolean', default: false },
     'expand-hits': { type: 'string' },
     'no-tests': { type: 'boolean', default: false },
+    'no-ranking': { type: 'boolean', default: false },
+    explain: { type: 'boolean', default: false },
   });
   const k = integerOption(values, 'k', 10)!;
   const mode = choice(values, 'mode', ['hybrid', 'dense', 'lexical'], 'hybrid') as SearchMode;
@@ -408,6 +420,7 @@ async function commandSearch(argv: string[]): Promise<void> {
     languages: values.lang as string[] | undefined,
     pathGlob: values.path as string | undefined,
     excludeTests: values['no-tests'] === true,
+    ranking: values['no-ranking'] !== true,
     weights: fusionWeights(values.weights as string | undefined),
     expandCalls,
   };
@@ -447,7 +460,7 @@ async function commandSearch(argv: string[]): Promise<void> {
     if (response.partial) process.stderr.write('semsearch: the index is partial (still being built, or interrupted): results cover what is indexed so far\n');
     if (response.denseUnavailable) process.stderr.write(`semsearch: lexical results only: ${response.denseUnavailable}\n`);
     if (response.hits.length === 0) process.stdout.write('no results\n');
-    printHits(response.hits, relations);
+    printHits(response.hits, relations, values.explain === true);
   } finally {
     await index.close();
   }

@@ -112,6 +112,21 @@ export function hiddenDocumentationText(chunk: Omit<HiddenTextInput, 'startLine'
   return text === undefined ? undefined : embeddingText({ ...chunk, text });
 }
 
+/**
+ * The rows (0-based, inclusive) of the docstring of a Python text's first definition (see
+ * `DocstringScanner`); undefined when there is none. Training builds stripped copies by row.
+ */
+export function docstringRows(lines: readonly string[]): { start: number; end: number } | undefined {
+  const scanner = new DocstringScanner();
+  let start = -1;
+  for (let row = 0; row < lines.length; row++) {
+    if (scanner.take(lines[row]!)) {
+      if (start < 0) start = row;
+    } else if (start >= 0) return { start, end: row - 1 };
+  }
+  return start >= 0 ? { start, end: lines.length - 1 } : undefined;
+}
+
 /** A Python docstring's text without its quotes, and whether it was cut off before its closing quotes. */
 export interface Docstring {
   text: string;

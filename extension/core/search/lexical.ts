@@ -10,7 +10,7 @@ const TOKEN = /[\p{L}\p{N}_$]+/gu;
 const INNER_BOUNDARY = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
 
 /** Words too common in questions to help a lexical match. */
-const QUERY_STOP_WORDS = new Set(
+export const QUERY_STOP_WORDS = new Set(
   'a an and are as at be by do does for from how i in is it of on or that the this to was what when where which who why with you can should my me we our'.split(' '),
 );
 

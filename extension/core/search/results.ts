@@ -20,6 +20,8 @@ export interface RankedChunk {
   fused: number;
   /** `fused` over the most any chunk could get with these weights (first in every list): 0 to 1. */
   relevance: number;
+  /** Its 0-based rank in each list that found it (features of the ranking stage, ranking/features.ts). */
+  ranks?: { dense?: number; lexical?: number; symbol?: number };
 }
 
 /** The lines a result on one chunk reports, and the line it opens at. */

@@ -10,6 +10,14 @@ import { callExpansion, expandCalls } from './expand-calls.ts';
 import { rankedResults, type RankedChunk } from './results.ts';
 import { isTestPath } from './path-roles.ts';
 import { isFragment } from './summary.ts';
+import { explainRanking, rerank, type RankingExplanation, type RerankedChunk } from './ranking/rerank.ts';
+import type { WordFrequencies } from './ranking/features.ts';
+
+/**
+ * Candidates per list when the ranking stage runs: it reorders what fusion found, so it needs the answer among
+ * them, and it reads a file's coherence from how many of the file's chunks are there.
+ */
+const RANKING_CANDIDATES_PER_LIST = 100;
 
 /** What search needs from an embedding model: its fingerprint (to match the index) and query vectors. */
 export interface QueryEmbedder {
@@ -47,8 +55,13 @@ export interface SearchOptions {
   weights?: Partial<FusionWeights>;
   /** The k of reciprocal rank fusion: larger flattens the advantage of the top ranks. Default 60. */
   rrfK?: number;
-  /** Candidates taken from each list before fusion. Default max(50, 5k). */
+  /** Candidates taken from each list before fusion. Default max(100, 5k) with the ranking stage, max(50, 5k) without. */
   candidates?: number;
+  /**
+   * Re-score the fused candidates with the learned ranker (ranking/README.md): on unless false. Off, results keep
+   * the fused order and `relevance` is the fused score over its maximum.
+   */
+  ranking?: boolean;
   /**
    * int8 and binary spaces: first-stage candidates per dense candidate, rescored exactly. Default: the
    * Searcher's, else the space's setting, else the storage kind's default.
@@ -87,8 +100,9 @@ export interface SearchScores {
   /** Reciprocal rank fusion score: what the results are ordered by. */
   fused: number;
   /**
-   * The score users see: `fused` over the most any result could get with the same weights (first in every list),
-   * from 0 to 1. The others are details (a tooltip, --json).
+   * The score users see, from 0 to 1: the ranking stage's calibrated chance that the result answers the query, or
+   * with the stage off, `fused` over the most any result could get (first in every list). The others are details
+   * (a tooltip, --json).
    */
   relevance: number;
 }
@@ -119,6 +133,8 @@ export interface SearchHit {
   splitOf: string | undefined;
   /** Set on a hit added by `expandCalls`: the chunk of the hit above it that calls it, and the name called. */
   via?: { calledBy: number; name: string };
+  /** Why the ranking stage placed it where it is: its score and what each feature added (for a tooltip). */
+  ranking?: RankingExplanation;
 }
 
 export interface SearchResponse {
@@ -143,6 +159,8 @@ export interface FolderCandidates {
   denseUnavailable: string | undefined;
   space: VectorSpace | undefined;
   milliseconds: { dense: number; lexical: number };
+  /** In how many lexical documents each query word occurs, and a bound on their count (the ranking stage's word weights). */
+  wordFrequencies?: WordFrequencies;
 }
 
 /** Searches one indexed folder. Several folders are searched together with `searchAcross`. */
@@ -181,7 +199,7 @@ export class Searcher {
    */
   candidates(query: string, queryVector: Float32Array | undefined, options: SearchOptions, denseProblem?: string, pinnedSpace?: VectorSpace): FolderCandidates {
     const k = options.k ?? 10;
-    const wanted = options.candidates ?? Math.max(50, k * 5);
+    const wanted = options.candidates ?? Math.max(options.ranking === false ? 50 : RANKING_CANDIDATES_PER_LIST, k * 5);
     const mode = options.mode ?? 'hybrid';
     // The space the query vector was made for; a cutover while the query was being embedded must not
     // pair that vector with another space.
@@ -207,6 +225,7 @@ export class Searcher {
       const started = performance.now();
       const words = queryWords(query);
       const { frequencies, chunkBound } = this.store.lexicalDocumentFrequencies(words);
+      result.wordFrequencies = { frequencies, documents: chunkBound };
       const expression = lexicalQuery(withoutNearUniversalWords(words, frequencies, chunkBound));
       if (expression) result.lexical = this.lexicalCandidates(space.chunker, expression, wanted, accepts);
       // Every name the query spells is one of its words, so its frequency is known: unknown names define nothing here.
@@ -268,13 +287,14 @@ export class Searcher {
 }
 
 /**
- * Searches several folders with one global ranking. The query is embedded once per model among the
- * folders' active spaces (normally one); each folder's dense list comes from its own space only. When
- * all folders share one model the dense lists merge by similarity, otherwise by rank (similarities of
- * two models are not comparable); lexical lists merge by BM25 score; then the two are fused.
+ * The fused candidates of a query over several folders, before the ranking stage (see `searchAcross`): what the
+ * ranker is trained on and re-scores.
  */
-export async function searchAcross(searchers: readonly Searcher[], query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-  const started = performance.now();
+export async function fusedCandidates(
+  searchers: readonly Searcher[],
+  query: string,
+  options: SearchOptions = {},
+): Promise<{ fused: RankedChunk[]; perFolder: FolderCandidates[]; timings: SearchResponse['milliseconds']; wordFrequencies: WordFrequencies | undefined }> {
   const mode = options.mode ?? 'hybrid';
   const timings = { embedding: 0, dense: 0, lexical: 0, total: 0 };
   const vectors = new Map<string, Promise<Float32Array>>();
@@ -320,9 +340,23 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
   const modelWeight = denseModels.size === 1 ? hybridDenseWeight([...denseModels][0]!) : DEFAULT_WEIGHTS.dense;
   const weights: FusionWeights = { ...DEFAULT_WEIGHTS, dense: modelWeight, ...definedOnly(options.weights ?? {}) };
   const fused = fuse(dense, byScore('lexical'), byScore('symbol'), weights, options.rrfK ?? 60);
-  const hits = expandCalls(rankedResults(fused).slice(0, options.k ?? 10), callExpansion(options.expandCalls), {
+  return { fused, perFolder, timings, wordFrequencies: mergedFrequencies(perFolder) };
+}
+
+/**
+ * Searches several folders with one global ranking. The query is embedded once per model among the
+ * folders' active spaces (normally one); each folder's dense list comes from its own space only. When
+ * all folders share one model the dense lists merge by similarity, otherwise by rank (similarities of
+ * two models are not comparable); lexical lists merge by BM25 score; then the lists are fused and the
+ * ranking stage orders the fused candidates (ranking/README.md) unless `options.ranking` is false.
+ */
+export async function searchAcross(searchers: readonly Searcher[], query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+  const started = performance.now();
+  const { fused, perFolder, timings, wordFrequencies } = await fusedCandidates(searchers, query, options);
+  const ranked: RerankedChunk[] = options.ranking === false ? fused : rerank(query, fused, { wordFrequencies });
+  const hits = expandCalls(withRankingExplanations(rankedResults(ranked).slice(0, options.k ?? 10), ranked), callExpansion(options.expandCalls), {
     stores: new Map(searchers.map((searcher) => [searcher.folder, searcher.store])),
-    candidates: fused,
+    candidates: ranked,
     k: options.k ?? 10,
     toHit: (candidate) => rankedResults([candidate])[0]!,
   });
@@ -334,6 +368,27 @@ export async function searchAcross(searchers: readonly Searcher[], query: string
     spaces: perFolder.flatMap((folder) => (folder.space ? [{ folder: folder.folder, id: folder.space.id, modelId: folder.space.modelId }] : [])),
     milliseconds: timings,
   };
+}
+
+/** The folders' word frequencies added up (one collection for the word weights); undefined when no folder had a lexical list. */
+function mergedFrequencies(perFolder: readonly FolderCandidates[]): WordFrequencies | undefined {
+  const measured = perFolder.flatMap((folder) => (folder.wordFrequencies ? [folder.wordFrequencies] : []));
+  if (measured.length === 0) return undefined;
+  if (measured.length === 1) return measured[0];
+  const frequencies = new Map<string, number>();
+  for (const entry of measured) for (const [word, count] of entry.frequencies) frequencies.set(word, (frequencies.get(word) ?? 0) + count);
+  return { frequencies, documents: measured.reduce((sum, entry) => sum + entry.documents, 0) };
+}
+
+/** Gives each hit the explanation of its best-ranked chunk's score (the chunk whose place the hit keeps). */
+function withRankingExplanations(hits: SearchHit[], ranked: readonly RerankedChunk[]): SearchHit[] {
+  const byChunk = new Map<string, RerankedChunk>();
+  for (const candidate of ranked) if (candidate.ranking) byChunk.set(`${candidate.folder}\n${candidate.chunk.id}`, candidate);
+  for (const hit of hits) {
+    const ranking = byChunk.get(`${hit.folder}\n${hit.chunkIds[0]}`)?.ranking;
+    if (ranking) hit.ranking = explainRanking(ranking);
+  }
+  return hits;
 }
 
 function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'excludeTests'>): (chunk: StoredChunk) => boolean {
@@ -358,7 +413,7 @@ export function fuse(
     const key = `${folder}\n${chunk.id}`;
     let candidate = byKey.get(key);
     if (!candidate) {
-      candidate = { folder, chunk, dense: undefined, lexical: undefined, fused: 0, relevance: 0 };
+      candidate = { folder, chunk, dense: undefined, lexical: undefined, fused: 0, relevance: 0, ranks: {} };
       byKey.set(key, candidate);
     } else if (chunk.endLine > candidate.chunk.endLine) {
       // The lexical lists give a unit's first piece its whole unit's lines (see lexicalCandidates).
@@ -366,18 +421,23 @@ export function fuse(
     }
     return candidate;
   };
+  // A chunk listed twice in one list (two pieces of one unit) keeps its first rank.
   dense.forEach(({ folder, chunk, similarity }, index) => {
     const candidate = entry(folder, chunk);
     candidate.dense = similarity;
     candidate.fused += weights.dense / (rrfK + index + 1);
+    candidate.ranks!.dense ??= index;
   });
   lexical.forEach(({ folder, chunk, score }, index) => {
     const candidate = entry(folder, chunk);
     candidate.lexical = score;
     candidate.fused += weights.lexical / (rrfK + index + 1);
+    candidate.ranks!.lexical ??= index;
   });
   symbol.forEach(({ folder, chunk }, index) => {
-    entry(folder, chunk).fused += weights.symbol / (rrfK + index + 1);
+    const candidate = entry(folder, chunk);
+    candidate.fused += weights.symbol / (rrfK + index + 1);
+    candidate.ranks!.symbol ??= index;
   });
   // Only the lists that took part count towards the most a chunk could get.
   const best = [dense.length > 0 ? weights.dense : 0, lexical.length > 0 ? weights.lexical : 0, symbol.length > 0 ? weights.symbol : 0].reduce((sum, weight) => sum + Math.max(weight, 0), 0) / (rrfK + 1);
