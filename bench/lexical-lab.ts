@@ -14,7 +14,9 @@ import Database from 'better-sqlite3';
 // The BM25 baseline's tokenizer, for comparisons (`tok=base`).
 // @ts-expect-error: a plain .mjs file without types, outside the project.
 import { tokenize as baselineTokenize } from '../../shared/eval/bm25.mjs';
-import { markdownDrafts } from '../extension/core/chunking/markdown.ts';
+import { sourceText } from '../extension/core/chunking/draft.ts';
+import { languageForPath, proseFormat } from '../extension/core/chunking/languages.ts';
+import { PROSE_DEFAULTS, PROSE_WIDE, proseDrafts, type ProseOptions as UnitOptions } from '../extension/core/chunking/prose.ts';
 import { lexicalUnits } from '../extension/core/search/lexical-units.ts';
 import { identifierParts, lexicalWords, queryNames, queryWords } from '../extension/core/search/lexical.ts';
 import { stemmer } from 'stemmer';
@@ -142,23 +144,25 @@ export class LabIndex {
    * BM25 of every document holding a query word. `parameters` by document (kind), `subset` limits the collection
    * whose statistics (N, document frequencies, average length) are used, as a separate index per kind would.
    */
-  score(words: readonly string[], options: { weights?: [number, number, number] | ((document: LabDocument) => [number, number, number]); parameters: (document: LabDocument) => Bm25Parameters; subset?: (document: LabDocument) => boolean; lucene?: boolean }): Map<number, number> {
+  score(words: readonly string[], options: { weights?: [number, number, number] | ((document: LabDocument) => [number, number, number]); parameters: (document: LabDocument) => Bm25Parameters; subset?: (document: LabDocument) => boolean; lucene?: boolean; globalStatistics?: boolean }): Map<number, number> {
     const weightsOf = typeof options.weights === 'function' ? options.weights : () => (options.weights as [number, number, number] | undefined) ?? [1, 4, 1];
     const inSubset = options.subset ?? (() => true);
     let total = 0;
     let lengthSum = 0;
     this.documents.forEach((document, index) => {
-      if (!inSubset(document)) return;
+      if (!options.globalStatistics && !inSubset(document)) return;
       total += 1;
       lengthSum += this.lengths[index]!;
     });
     const average = lengthSum / Math.max(1, total);
     const scores = new Map<number, number>();
     for (const word of new Set(words)) {
-      const list = (this.postings.get(word) ?? []).filter((posting) => inSubset(this.documents[posting.document]!));
+      const all = this.postings.get(word) ?? [];
+      const list = all.filter((posting) => inSubset(this.documents[posting.document]!));
       if (list.length === 0) continue;
+      const n = options.globalStatistics ? all.length : list.length;
       // FTS5's idf: log((N - n + 0.5) / (n + 0.5)), never below a small positive floor.
-      const idf = options.lucene ? Math.log(1 + (total - list.length + 0.5) / (list.length + 0.5)) : Math.max(1e-6, Math.log((total - list.length + 0.5) / (list.length + 0.5)));
+      const idf = options.lucene ? Math.log(1 + (total - n + 0.5) / (n + 0.5)) : Math.max(1e-6, Math.log((total - n + 0.5) / (n + 0.5)));
       for (const posting of list) {
         const document = this.documents[posting.document]!;
         const { k1, b } = options.parameters(document);
@@ -172,17 +176,45 @@ export class LabIndex {
   }
 
   /** The most a document of `subset` could score for these words: every word saturated (idf · (k1 + 1) each). */
-  maxScore(words: readonly string[], parameters: Bm25Parameters, subset: (document: LabDocument) => boolean, lucene: boolean): number {
+  maxScore(words: readonly string[], parameters: Bm25Parameters, subset: (document: LabDocument) => boolean, lucene: boolean, globalStatistics = false): number {
+    const counted = globalStatistics ? () => true : subset;
     let total = 0;
-    for (const document of this.documents) if (subset(document)) total += 1;
+    for (const document of this.documents) if (counted(document)) total += 1;
     let sum = 0;
     for (const word of new Set(words)) {
-      const n = (this.postings.get(word) ?? []).filter((posting) => subset(this.documents[posting.document]!)).length;
+      if (!(this.postings.get(word) ?? []).some((posting) => subset(this.documents[posting.document]!))) continue;
+      const n = (this.postings.get(word) ?? []).filter((posting) => counted(this.documents[posting.document]!)).length;
       if (n === 0) continue;
       const idf = lucene ? Math.log(1 + (total - n + 0.5) / (n + 0.5)) : Math.max(1e-6, Math.log((total - n + 0.5) / (n + 0.5)));
       sum += idf * (parameters.k1 + 1);
     }
     return sum;
+  }
+
+  /** Mean over the words of log(share of `a` documents holding the word / share of `b` documents holding it). */
+  kindLogRatio(words: readonly string[], a: (document: LabDocument) => boolean, b: (document: LabDocument) => boolean): number {
+    // Token-level rates: a word's occurrences over all the tokens of each kind (documents' lengths do not matter).
+    let na = 0;
+    let nb = 0;
+    this.documents.forEach((document, index) => {
+      if (a(document)) na += this.lengths[index]!;
+      else if (b(document)) nb += this.lengths[index]!;
+    });
+    let sum = 0;
+    let count = 0;
+    for (const word of new Set(words)) {
+      let da = 0;
+      let db = 0;
+      for (const posting of this.postings.get(word) ?? []) {
+        const document = this.documents[posting.document]!;
+        const occurrences = process.env.LAB_DF ? 1 : posting.counts[0] + posting.counts[1] + posting.counts[2];
+        if (a(document)) da += occurrences; else if (b(document)) db += occurrences;
+      }
+      if (da + db === 0) continue;
+      sum += Math.log(((da + 0.5) / (na + 1)) / ((db + 0.5) / (nb + 1)));
+      count++;
+    }
+    return count === 0 ? 0 : sum / count;
   }
 
   /** Documents whose symbol field holds one of the names, by BM25 on that field alone (the product's symbol list). */
@@ -279,7 +311,7 @@ function paragraphs(lines: readonly string[], startRow: number, endRow: number):
 /** Lexical documents of one Markdown file. */
 export function proseDocuments(filePath: string, text: string, options: ProseOptions): LabDocument[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const sections = markdownDrafts(lines).map((draft) => ({
+  const sections = proseDrafts(lines, 'markdown', { ...PROSE_DEFAULTS, maxChars: Infinity, maxLines: Infinity, windowLines: Infinity }).map((draft) => ({
     startRow: draft.lines[0]!.row,
     endRow: draft.lines.at(-1)!.row,
     headings: options.headingContext === 'path' ? draft.scope : options.headingContext === 'own' ? (draft.symbol ? [draft.symbol] : []) : [],
@@ -447,6 +479,13 @@ function parsedVariant(spec: string): LabVariant {
         const codeScores = index.score(codeWords, { weights: [1, 4, 1], parameters: () => codeParameters, subset: isCode });
         const mode = options.get('mix');
         if (mode === 'rrf') return fuseRanks([{ ranking: top(proseScores, 50), weight: number('pw', 1) }, { ranking: top(codeScores, 50), weight: 1 }, symbol]);
+      if (mode === 'prrf') {
+        // Each kind's ranking weighted by the query's leaning towards that kind's words.
+        const p = 1 / (1 + Math.exp(-(number('gamma', 1) * index.kindLogRatio(codeWords, isProse, isCode) + number('bias', 0))));
+        const k = number('rrfk', 60);
+        const kinds = fuseRanks([{ ranking: top(proseScores, 50), weight: p }, { ranking: top(codeScores, 50), weight: 1 - p }], k);
+        return fuseRanks([{ ranking: kinds.slice(0, 50), weight: 1 }, symbol]);
+      }
         const proseMax = mode === 'raw' ? 1 : index.maxScore(allWords, proseParameters, isProse, true) || 1;
         const codeMax = mode === 'raw' ? 1 : index.maxScore(codeWords, codeParameters, isCode, false) || 1;
         const merged = new Map<number, number>();
@@ -486,6 +525,86 @@ function parsedVariant(spec: string): LabVariant {
   };
 }
 
+// ---- The chunker's prose units (prose.ts) and per-kind scoring ----
+
+/** Whether a path is prose for the chunker (Markdown, reST, AsciiDoc, .txt, README…). */
+const isProsePath = (filePath: string): boolean => proseFormat(filePath, languageForPath(filePath)) !== undefined;
+
+/** Code documents as the product builds them; prose documents from the chunker's prose units of each prose file. */
+function unitDocuments(chunks: readonly LabChunk[], corpus: string, options: UnitOptions, forceFormat?: string): LabDocument[] {
+  const code = productDocuments(chunks.filter((chunk) => !isProsePath(chunk.path)));
+  const prosePaths = [...new Set(chunks.filter((chunk) => isProsePath(chunk.path)).map((chunk) => chunk.path))];
+  const prose = prosePaths.flatMap((filePath) => {
+    const { lines } = sourceText(readFileSync(path.join(corpus, filePath), 'utf8'));
+    const pathWords = textWords(filePath);
+    return proseDrafts(lines, (forceFormat as 'plain' | undefined) ?? proseFormat(filePath, languageForPath(filePath))!, options).map((draft) => ({
+      path: filePath, startLine: draft.lines[0]!.row + 1, endLine: draft.lines.at(-1)!.row + 1, kind: 'section', language: 'prose',
+      fields: { path: pathWords, symbol: textWords([...draft.scope, draft.symbol ?? ''].join(' ')), body: textWords(draft.lines.map((line) => line.text).join('\n')) },
+    }));
+  });
+  return [...code, ...prose];
+}
+
+/**
+ * `u:max=1600,lines=60,merge=0,win=30,step=15,mode=one|rrf|qmax|sat,pk1,pb,ck1,cb,psym=4,csym=4,pw=1,pstop=0`:
+ * prose units from the chunker, each kind scored with its own parameters; `one` keeps one collection's
+ * statistics, the others score each kind in its own collection and merge: `rrf` two ranked lists, `qmax` each
+ * score over the best score of its kind for the query, `sat` over the most its kind could score.
+ */
+function unitVariant(spec: string): LabVariant {
+  const options = new Map(spec.slice(2).split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+  const number = (key: string, fallback: number) => (options.has(key) ? Number(options.get(key)) : fallback);
+  // Unset sizes are the first ones tried (1,600 characters, 60 lines, 30-line windows every 15), as the docs table's rows name them.
+  const units: UnitOptions = { maxChars: number('max', 1600), maxLines: number('lines', PROSE_WIDE.maxLines), overlapChars: number('ov', 0), mergeBelowChars: number('merge', 0), windowLines: number('win', PROSE_WIDE.windowLines), windowStep: number('step', PROSE_WIDE.windowStep) };
+  const prose = { k1: number('pk1', 1.2), b: number('pb', 0.75) };
+  const code = { k1: number('ck1', 1.2), b: number('cb', 0.75) };
+  const proseWeights: [number, number, number] = [number('ppath', 1), number('psym', 4), 1];
+  const codeWeights: [number, number, number] = [number('cpath', 1), number('csym', 4), 1];
+  const mode = options.get('mode') ?? 'one';
+  const isProse = (document: LabDocument) => document.kind === 'section';
+  const isCode = (document: LabDocument) => !isProse(document);
+  return {
+    documents: (chunks, corpus) => {
+      textWords = lexicalWords;
+      return unitDocuments(chunks, corpus, units, options.get('fmt'));
+    },
+    answer: (index, query) => {
+      const codeWords = queryWords(query);
+      const proseWords = number('pstop', 0) === 1 ? [...new Set(lexicalWords(query))] : codeWords;
+      const symbol = { ranking: top(index.symbolMatches(queryNames(query)), 50), weight: 1 };
+      if (mode === 'one') {
+        const scores = index.score(codeWords, { weights: (document) => (isProse(document) ? proseWeights : codeWeights), parameters: byKind(prose, code) });
+        return fuseRanks([{ ranking: top(scores, 50), weight: 1 }, symbol]);
+      }
+      const lucene = options.get('idf') === 'lucene';
+      const globalStatistics = options.get('stats') === 'global';
+      const proseScores = index.score(proseWords, { weights: proseWeights, parameters: () => prose, subset: isProse, lucene, globalStatistics });
+      const codeScores = index.score(codeWords, { weights: codeWeights, parameters: () => code, subset: isCode, globalStatistics });
+      if (mode === 'rrf') return fuseRanks([{ ranking: top(proseScores, 50), weight: number('pw', 1) }, { ranking: top(codeScores, 50), weight: 1 }, symbol]);
+      if (mode === 'prrf') {
+        // Each kind's ranking weighted by the query's leaning towards that kind's words.
+        const p = 1 / (1 + Math.exp(-(number('gamma', 1) * index.kindLogRatio(codeWords, isProse, isCode) + number('bias', 0))));
+        const k = number('rrfk', 60);
+        const kinds = fuseRanks([{ ranking: top(proseScores, 50), weight: p }, { ranking: top(codeScores, 50), weight: 1 - p }], k);
+        return fuseRanks([{ ranking: kinds.slice(0, 50), weight: 1 }, symbol]);
+      }
+      const best = (scores: Map<number, number>) => Math.max(1e-9, ...scores.values());
+      const proseMax = mode === 'sat' ? index.maxScore(proseWords, prose, isProse, lucene, globalStatistics) || 1 : best(proseScores);
+      const codeMax = mode === 'sat' ? index.maxScore(codeWords, code, isCode, false, globalStatistics) || 1 : best(codeScores);
+      let pw = number('pw', 1);
+      if (options.has('gamma')) {
+        const ratio = index.kindLogRatio(codeWords, isProse, isCode);
+        pw *= Math.exp(number('gamma', 1) * ratio);
+        if (process.env.LAB_RATIO) console.error(`ratio ${ratio.toFixed(2)} ${query}`);
+      }
+      const merged = new Map<number, number>();
+      for (const [document, score] of proseScores) merged.set(document, (score / proseMax) * pw);
+      for (const [document, score] of codeScores) merged.set(document, score / codeMax);
+      return fuseRanks([{ ranking: top(merged, 50), weight: 1 }, symbol]);
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -510,7 +629,7 @@ async function main(): Promise<void> {
     const queriesPath = path.join(EVAL, 'sets', definition.queries);
     const queries = readFileSync(queriesPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: unknown; query: string });
     for (const variant of variants) {
-      const chosen = variant.startsWith('p:') ? parsedVariant(variant) : VARIANTS[variant];
+      const chosen = variant.startsWith('p:') ? parsedVariant(variant) : variant.startsWith('u:') ? unitVariant(variant) : VARIANTS[variant];
       if (!chosen) throw new Error(`unknown variant ${variant}`);
       const index = new LabIndex(chosen.documents(chunks, corpus));
       const answered = queries.map((query) => ({ id: query.id, results: resultsOf(index, chosen.answer(index, query.query)) }));

@@ -72,7 +72,11 @@ const SETS: EvalSet[] = [
   evalSet('code-gin', 'full', 'code-gin/corpus', 'code-gin/dev/queries.jsonl', { sanity: true }),
   evalSet('code-eslint', 'full', 'code-eslint/corpus', 'code-eslint/dev/queries.jsonl', { sanity: true }),
   evalSet('docs-fastapi', 'full', 'docs-fastapi/corpus', 'docs-fastapi/dev/queries.jsonl', { sanity: true }),
+  evalSet('docs-eslint', 'full', 'code-eslint/corpus', 'docs-eslint/dev/queries.jsonl', { sanity: true }),
 ];
+
+/** The docs table's columns: both docs sets, stripped and full, and the cross-lingual set. */
+const DOCS_COLUMNS = ['docs-fastapi / stripped', 'docs-fastapi / full', 'docs-eslint / stripped', 'docs-eslint / full', 'xling-fastapi / stripped'];
 
 const { values: options } = parseArgs({
   options: {
@@ -194,6 +198,16 @@ for (const label of [...new Set(sets.map((entry) => entry.label))]) {
   }
 }
 if (sets.length > 0) process.stdout.write(`${lines.join('\n')}\n\n`);
+// The docs table: nDCG@10 of each method on the docs sets side by side (issue 16: prose must never trail BM25).
+const docsColumns = DOCS_COLUMNS.filter((label) => sets.some((entry) => entry.label === label));
+if (docsColumns.length > 0) {
+  const docs = [`| docs (nDCG@10) | ${docsColumns.join(' | ')} |`, `|---|${docsColumns.map(() => '---|').join('')}`];
+  docs.push(`| BM25 baseline | ${docsColumns.map((label) => percent(bm25.get(label)?.['nDCG@10'])).join(' | ')} |`);
+  for (const method of [...new Set(rows.filter((row) => docsColumns.includes(row.label)).map((row) => row.method))]) {
+    docs.push(`| ${method} | ${docsColumns.map((label) => percent(rows.find((row) => row.label === label && row.method === method)?.scores['nDCG@10'])).join(' | ')} |`);
+  }
+  process.stdout.write(`${docs.join('\n')}\n\n`);
+}
 let repoQueriesRows: RepoQueriesRow[] = [];
 if (repoQueriesWanted) {
   const { rows: scored, tables } = await runRepoQueries({

@@ -71,7 +71,7 @@ const USAGE = `semsearch — search code and docs by meaning, locally
                   [--device auto|cpu|gpu] [--threads N] [--include GLOB]... [--exclude GLOB]...
                   [--storage float32|int8|binary|binary+int8[:OVERSAMPLING]] [--dimensions N]
   semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--no-tests]
-                  [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--relations]
+                  [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--lexical-kinds] [--relations]
                   [--expand-calls [--expand-hits N]] [--no-ranking] [--explain] [--json]
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--mode M] [--weights ...]
                   [--expand-calls [--expand-hits N]] [--no-ranking] [--out FILE]
@@ -409,6 +409,7 @@ async function commandSearch(argv: string[]): Promise<void> {
     'no-tests': { type: 'boolean', default: false },
     'no-ranking': { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
+    'lexical-kinds': { type: 'boolean', default: false },
   });
   const k = integerOption(values, 'k', 10)!;
   const mode = choice(values, 'mode', ['hybrid', 'dense', 'lexical'], 'hybrid') as SearchMode;
@@ -423,6 +424,7 @@ async function commandSearch(argv: string[]): Promise<void> {
     ranking: values['no-ranking'] !== true,
     weights: fusionWeights(values.weights as string | undefined),
     expandCalls,
+    lexicalKinds: values['lexical-kinds'] === true,
   };
   if (!values.batch && positionals.length !== 1) throw new UsageError('give one QUERY (in quotes), or --batch FILE');
   const { root, databasePath } = locateIndex(values);

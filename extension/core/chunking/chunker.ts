@@ -5,8 +5,8 @@ import { abortError } from '../errors.ts';
 import { isBlank, rowLines, sourceText, type Draft, type SourceText } from './draft.ts';
 import { ChunkingError } from './errors.ts';
 import { GrammarLoader, directoryLocator, nodeModulesLocator } from './grammars.ts';
-import { isSyntaxLanguage, languageForFile } from './languages.ts';
-import { markdownDrafts } from './markdown.ts';
+import { isSyntaxLanguage, languageForFile, proseFormat } from './languages.ts';
+import { PROSE_DEFAULTS, proseDrafts, type ProseOptions } from './prose.ts';
 import { attachRelations, findRelations, RELATIONS_VERSION, type FileRelations } from './relations.ts';
 import { rulesFor } from './rules.ts';
 import { splitDraft, type WindowOptions } from './split.ts';
@@ -25,7 +25,7 @@ type TreeSitter = typeof import('web-tree-sitter');
  * They have their own RELATIONS_VERSION, stored with each chunk set; an older one makes the indexer chunk the
  * file again, which keeps every vector (content hashes are unchanged).
  */
-export const CHUNKER_VERSION = '2';
+export const CHUNKER_VERSION = '3';
 
 export { RELATIONS_VERSION } from './relations.ts';
 
@@ -99,6 +99,8 @@ export function createChunker(options: ChunkerOptions): Chunker {
   const loader = new GrammarLoader(
     options.wasmDirectory === undefined ? nodeModulesLocator() : directoryLocator(options.wasmDirectory),
   );
+  const proseFormats = new Set(options.prose?.formats ?? ['markdown']);
+  const proseOptions: ProseOptions = { ...PROSE_DEFAULTS, ...options.prose?.units };
   const warn = (message: string): void => options.logger?.warn(message);
   const languagesWithoutGrammar = new Set<SyntaxLanguageId>(); // warned about once, not once per file
   // Relation queries, compiled once per language; null when a query does not compile (warned about once).
@@ -178,7 +180,8 @@ export function createChunker(options: ChunkerOptions): Chunker {
     source: SourceText,
     signal: AbortSignal | undefined,
   ): Promise<{ drafts: Draft[]; relations: FileRelations | undefined }> {
-    if (language === 'markdown') return { drafts: markdownDrafts(source.lines), relations: undefined };
+    const prose = proseFormat(path, language);
+    if (prose !== undefined && proseFormats.has(prose)) return { drafts: proseDrafts(source.lines, prose, proseOptions), relations: undefined };
     if (isSyntaxLanguage(language)) return syntaxOrWindows(language, path, source, signal);
     return { drafts: [windowDraft(source.lines)], relations: undefined };
   }
@@ -186,7 +189,8 @@ export function createChunker(options: ChunkerOptions): Chunker {
   return {
     fingerprint:
       `chunker-${CHUNKER_VERSION};maxTokens=${options.maxTokens};overlapTokens=${options.overlapTokens};` +
-      `maxChunkLines=${settings.maxChunkLines};minChunkLines=${settings.minChunkLines};windowLines=${settings.windowLines}`,
+      `maxChunkLines=${settings.maxChunkLines};minChunkLines=${settings.minChunkLines};windowLines=${settings.windowLines}` +
+      (options.prose === undefined ? '' : `;prose=${JSON.stringify({ formats: [...proseFormats].sort(), units: proseOptions })}`),
     relationsVersion: RELATIONS_VERSION,
 
     async chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]> {

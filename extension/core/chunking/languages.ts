@@ -1,5 +1,6 @@
 // Which language a file is, and which wasm grammar parses it. Pure tables: nothing is loaded here.
 
+import type { ProseFormat } from './headings.ts';
 import type { LanguageId, SyntaxLanguageId } from './types.ts';
 
 const languageByExtension: ReadonlyMap<string, LanguageId> = new Map<string, LanguageId>([
@@ -38,6 +39,11 @@ const languageByExtension: ReadonlyMap<string, LanguageId> = new Map<string, Lan
   ['md', 'markdown'],
   ['markdown', 'markdown'],
   ['mdx', 'markdown'],
+  ['rst', 'restructuredtext'],
+  ['rest', 'restructuredtext'],
+  ['adoc', 'asciidoc'],
+  ['asciidoc', 'asciidoc'],
+  ['asc', 'asciidoc'],
 ]);
 
 const languageByFileName: ReadonlyMap<string, LanguageId> = new Map<string, LanguageId>([
@@ -124,5 +130,20 @@ export function grammarWasmFile(language: SyntaxLanguageId): WasmFile {
 
 /** Whether a language is chunked along a syntax tree. */
 export function isSyntaxLanguage(language: LanguageId): language is SyntaxLanguageId {
-  return language !== 'markdown' && language !== 'text';
+  return language !== 'markdown' && language !== 'restructuredtext' && language !== 'asciidoc' && language !== 'text';
+}
+
+/** Plain text files that are prose: `.txt`, and README, CHANGELOG, LICENSE… without an extension. */
+const plainProse = /(?:^|\/)(?:[^/]+\.(?:txt|text)|(?:readme|changelog|changes|history|license|licence|notice|authors|contributing|copying|install|news|todo)(?:\.[^/.]*)?)$/i;
+
+/**
+ * How a file is cut as prose, or undefined when it is not prose (code, and text such as `.json` or `.yml`,
+ * which stays in plain line windows). A `.txt` file or an extension-less README is prose without headings.
+ */
+export function proseFormat(path: string, language: LanguageId): ProseFormat | undefined {
+  if (language === 'markdown') return 'markdown';
+  if (language === 'restructuredtext') return 'rst';
+  if (language === 'asciidoc') return 'asciidoc';
+  if (language === 'text' && plainProse.test(path) && !/\.(?:json|ya?ml|toml|xml|html?|css|scss|csv|lock|ini|cfg)$/i.test(path)) return 'plain';
+  return undefined;
 }

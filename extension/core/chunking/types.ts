@@ -1,6 +1,9 @@
 // Public types of the chunker. Pure data: no tree-sitter types leak out of this folder.
 
-/** Languages the chunker knows. `markdown` is split by headings, `text` by line windows, the rest by syntax. */
+/**
+ * Languages the chunker knows. Prose (`markdown`, `restructuredtext`, `asciidoc`, and `text` files such as
+ * `.txt` or a README) is cut into prose units (prose.ts); other `text` into line windows; the rest by syntax.
+ */
 export type LanguageId =
   | 'typescript'
   | 'tsx'
@@ -15,10 +18,12 @@ export type LanguageId =
   | 'ruby'
   | 'php'
   | 'markdown'
+  | 'restructuredtext'
+  | 'asciidoc'
   | 'text';
 
 /** Languages chunked along a tree-sitter syntax tree. */
-export type SyntaxLanguageId = Exclude<LanguageId, 'markdown' | 'text'>;
+export type SyntaxLanguageId = Exclude<LanguageId, 'markdown' | 'restructuredtext' | 'asciidoc' | 'text'>;
 
 /**
  * What a chunk holds.
@@ -27,7 +32,8 @@ export type SyntaxLanguageId = Exclude<LanguageId, 'markdown' | 'text'>;
  *   are chunks of their own and appear in the class chunk as their signature followed by `...`.
  * - `interface`, `enum`, `type`, `impl`: the same for interfaces/traits, enums, type aliases and Rust impl blocks.
  * - `statements`: consecutive top-level statements (imports, constants, small functions, comments) grouped together.
- * - `section`: a Markdown section, from its heading to the next heading.
+ * - `section`: a prose unit (prose.ts): a heading's section or a paragraph-bounded piece of one, or a window of
+ *   prose without headings (text before the first heading, a `.txt` file).
  * - `window`: a run of lines of a file without a grammar (or whose parse failed).
  */
 export type ChunkKind =
@@ -134,9 +140,24 @@ export interface ChunkerOptions {
    * resolved from node_modules.
    */
   wasmDirectory?: string;
+  /**
+   * How prose is cut (prose.ts): which formats get prose units (default `markdown` only: reST, AsciiDoc and
+   * plain text stay in line windows, as measured) and the unit sizes (default PROSE_DEFAULTS).
+   */
+  prose?: { formats?: readonly ('markdown' | 'rst' | 'asciidoc' | 'plain')[]; units?: Partial<ProseUnitOptions> };
   /** A parse that runs longer than this falls back to line windows. Default 5000 ms. */
   parseTimeoutMs?: number;
   logger?: ChunkerLogger;
+}
+
+/** Sizes of prose units; see prose.ts's ProseOptions. */
+export interface ProseUnitOptions {
+  maxChars: number;
+  maxLines: number;
+  overlapChars: number;
+  mergeBelowChars: number;
+  windowLines: number;
+  windowStep: number;
 }
 
 /** A chunker keeps its parser and loaded grammars between files; dispose it when done. */

@@ -96,9 +96,13 @@ function toHit(candidate: RankedChunk): SearchHit {
   };
 }
 
-/** Whether two results without a definition key are pieces of one text: touching pieces of one split, or the same lines. */
+/**
+ * Whether two results without a definition key are pieces of one text: touching pieces of one split, overlapping
+ * prose units (consecutive pieces of a long section and windows of prose repeat some lines), or the same lines.
+ */
 function samePieces(a: SearchHit, b: SearchHit): boolean {
   if (a.splitOf !== undefined && a.splitOf === b.splitOf && a.startLine <= b.endLine + 1 && b.startLine <= a.endLine + 1) return true;
+  if (a.kind === 'section' && b.kind === 'section' && a.startLine <= b.endLine && b.startLine <= a.endLine) return true;
   return a.startLine === b.startLine && a.endLine === b.endLine;
 }
 

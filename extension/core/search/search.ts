@@ -7,6 +7,7 @@ import { hybridDenseWeight } from '../model/hybrid-weights.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { lexicalQuery, queryNames, queryWords, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
 import { callExpansion, expandCalls } from './expand-calls.ts';
+import { mergeKinds, type KindScored } from './lexical-kinds.ts';
 import { rankedResults, type RankedChunk } from './results.ts';
 import { isTestPath } from './path-roles.ts';
 import { isFragment } from './summary.ts';
@@ -72,6 +73,11 @@ export interface SearchOptions {
    * top 3 hits, a number for that many. Default off (see expand-calls.ts).
    */
   expandCalls?: boolean | number;
+  /**
+   * Score prose and code each in its own BM25 collection and merge them (lexical-kinds.ts). Off by default: on the
+   * dev sets it raised the stripped docs sets and lowered code-eslint and the full docs set (README, docs table).
+   */
+  lexicalKinds?: boolean;
   signal?: AbortSignal;
 }
 
@@ -152,7 +158,8 @@ export interface SearchResponse {
 export interface FolderCandidates {
   folder: string;
   dense: { chunk: StoredChunk; similarity: number }[];
-  lexical: { chunk: StoredChunk; score: number }[];
+  /** Prose and code scored each in its own collection and merged (lexical-kinds.ts); `perKind` for a later ranker. */
+  lexical: { chunk: StoredChunk; score: number; perKind?: KindScored }[];
   /** Chunks whose symbol or scope is a name the query spells out, by BM25 on that column. */
   symbol: { chunk: StoredChunk; score: number }[];
   partial: boolean;
@@ -226,8 +233,9 @@ export class Searcher {
       const words = queryWords(query);
       const { frequencies, chunkBound } = this.store.lexicalDocumentFrequencies(words);
       result.wordFrequencies = { frequencies, documents: chunkBound };
-      const expression = lexicalQuery(withoutNearUniversalWords(words, frequencies, chunkBound));
-      if (expression) result.lexical = this.lexicalCandidates(space.chunker, expression, wanted, accepts);
+      const kept = withoutNearUniversalWords(words, frequencies, chunkBound);
+      const expression = lexicalQuery(kept);
+      if (expression) result.lexical = options.lexicalKinds ? this.kindLexicalCandidates(space.chunker, kept, expression, wanted, accepts) : this.lexicalCandidates(space.chunker, expression, wanted, accepts);
       // Every name the query spells is one of its words, so its frequency is known: unknown names define nothing here.
       const symbolExpression = symbolQuery(queryNames(query).filter((name) => frequencies.has(name)));
       if (symbolExpression) result.symbol = this.lexicalCandidates(space.chunker, symbolExpression, wanted, accepts);
@@ -269,6 +277,23 @@ export class Searcher {
         }
       }
       if (list.length >= wanted || neighbours.length < fetch || fetch >= 4096) return list.slice(0, wanted);
+    }
+  }
+
+  /** The lexical list: prose and code rows scored each in its kind's statistics and merged (lexical-kinds.ts). */
+  private kindLexicalCandidates(chunker: string, words: readonly string[], expression: string, wanted: number, accepts: (chunk: StoredChunk) => boolean): { chunk: StoredChunk; score: number; perKind: KindScored }[] {
+    const statistics = this.store.lexicalKindStatistics(chunker, words);
+    // FTS5's bm25() picks each kind's first candidates; they are scored again in their kind's statistics.
+    for (let depth = Math.max(200, wanted * 4); ; depth *= 4) {
+      const rows = { prose: this.store.lexicalRows(chunker, expression, words, 'prose', depth), code: this.store.lexicalRows(chunker, expression, words, 'code', depth) };
+      const { scored } = mergeKinds(words, rows, statistics);
+      const chunks = this.store.chunksById(scored.map((entry) => entry.chunkId));
+      const list = scored.flatMap((entry) => {
+        const chunk = chunks.get(entry.chunkId);
+        // A match is on a whole lexical unit: the chunk's pieces up to the unit's last line.
+        return chunk && accepts(chunk) ? [{ chunk: { ...chunk, endLine: chunk.lexicalEndLine ?? chunk.endLine }, score: entry.score, perKind: entry }] : [];
+      });
+      if (list.length >= wanted || (rows.prose.length < depth && rows.code.length < depth) || depth >= 4096) return list.slice(0, wanted);
     }
   }
 

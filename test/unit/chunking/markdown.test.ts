@@ -1,13 +1,22 @@
-// Markdown chunking: one section per ATX heading, outside code fences and front matter.
+// Markdown chunking: one section per heading, outside code fences and front matter. Section boundaries are
+// checked without merging short sections (prose.ts merges them by default; prose.test.ts covers that).
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createChunker, type Chunk } from '../../../extension/core/chunking/index.ts';
+import { PROSE_DEFAULTS, proseDrafts } from '../../../extension/core/chunking/prose.ts';
 import { assertEveryLineCovered, assertPartsConsistent, countWords } from './helpers.ts';
 
 function outline(chunks: readonly Chunk[]): string[] {
   return chunks.map(
     (chunk) => `${chunk.startLine}-${chunk.endLine} ${chunk.symbol ?? '(preamble)'} [${chunk.scope.join(' > ')}]`,
+  );
+}
+
+/** Sections of a Markdown text, short ones not merged, as `outline` prints chunks. */
+function sections(text: string): string[] {
+  return proseDrafts(text.split('\n'), 'markdown', { ...PROSE_DEFAULTS, mergeBelowChars: 0 }).map(
+    (draft) => `${draft.lines[0]!.row + 1}-${draft.lines.at(-1)!.row + 1} ${draft.symbol ?? '(preamble)'} [${draft.scope.join(' > ')}]`,
   );
 }
 
@@ -30,7 +39,7 @@ describe('markdown sections', () => {
       'Reference text.', //                11
     ].join('\n');
     const chunks = await chunker.chunkFile('docs/guide.md', text);
-    assert.deepEqual(outline(chunks), [
+    assert.deepEqual(sections(text), [
       '1-1 (preamble) []',
       '2-3 Guide [Guide]',
       '4-5 Install [Guide > Install]',
@@ -39,7 +48,7 @@ describe('markdown sections', () => {
       '10-11 Reference [Reference]',
     ]);
     assert.ok(chunks.every((chunk) => chunk.kind === 'section' && chunk.language === 'markdown'));
-    assert.equal(chunks[2]!.signature, '## Install');
+    assert.equal(proseDrafts(text.split('\n'), 'markdown', { ...PROSE_DEFAULTS, mergeBelowChars: 0 })[2]!.signature, '## Install');
     assertEveryLineCovered(chunks, text);
   });
 
@@ -60,20 +69,17 @@ describe('markdown sections', () => {
       '## Second',
       'text',
     ].join('\n');
-    const chunks = await chunker.chunkFile('README.md', text);
-    assert.deepEqual(outline(chunks), ['1-3 (preamble) []', '4-12 Real [Real]', '13-14 Second [Real > Second]']);
+    assert.deepEqual(sections(text), ['1-3 (preamble) []', '4-12 Real [Real]', '13-14 Second [Real > Second]']);
   });
 
   it('reads heading text like CommonMark: closing hashes dropped, a space required, at most three spaces of indent', async () => {
     const text = ['## Settings ##', 'a', '#hashtag', '   ### Indented', 'b', '    # code block', 'c'].join('\n');
-    const chunks = await chunker.chunkFile('notes.markdown', text);
-    assert.deepEqual(outline(chunks), ['1-3 Settings [Settings]', '4-7 Indented [Settings > Indented]']);
+    assert.deepEqual(sections(text), ['1-3 Settings [Settings]', '4-7 Indented [Settings > Indented]']);
   });
 
   it('merges a heading without text into its first subsection, but not into a sibling', async () => {
     const text = ['# API', '', '## Client', 'Client text.', '## Empty', '## Server', 'Server text.'].join('\n');
-    const chunks = await chunker.chunkFile('api.md', text);
-    assert.deepEqual(outline(chunks), [
+    assert.deepEqual(sections(text), [
       '1-4 Client [API > Client]',
       '5-5 Empty [API > Empty]',
       '6-7 Server [API > Server]',
