@@ -792,12 +792,17 @@ export function snippetStartsWith(snippet: string, summary: string): boolean {
 
 /**
  * The one score a result shows, and its details for a tooltip: the relevance (0 to 1) when the host sent it (the
- * fused score otherwise), then the fused, meaning (dense) and words (BM25) scores it came from.
+ * fused score otherwise), why the ranking stage put it there, then the fused, meaning (dense) and words (BM25)
+ * scores it came from. With the ranking stage, relevance is its calibrated chance that the result answers the
+ * query; without it (older states, `ranking: false`), the fused score over the best a result could get.
  */
 export function scoreView(scores: PanelResult['scores']): { shown: string; details: string } {
   const shown = scores.relevance !== undefined ? scores.relevance.toFixed(2) : formatScore(scores.fused);
   const details = [
-    ...(scores.relevance !== undefined ? [`relevance ${scores.relevance.toFixed(3)} (1 = first in every ranking)`] : []),
+    ...(scores.relevance !== undefined
+      ? [scores.ranking !== undefined ? `relevance ${scores.relevance.toFixed(3)}: the ranking stage's estimate that it answers the query` : `relevance ${scores.relevance.toFixed(3)} (1 = first in every ranking)`]
+      : []),
+    ...(scores.ranking !== undefined ? [scores.ranking] : []),
     `fused rank score ${scores.fused.toFixed(4)}`,
     ...(scores.dense !== null ? [`meaning: cosine ${scores.dense.toFixed(3)}`] : []),
     ...(scores.lexical !== null ? [`words: BM25 ${formatScore(scores.lexical)}`] : []),

@@ -21,6 +21,7 @@ import type { IndexProgress, IndexResult } from '../core/indexing/indexer.ts';
 import type { DeviceSetting } from '../core/embedding/providers.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { FusionWeights, SearchHit, SearchMode } from '../core/search/search.ts';
+import { rankingSummary } from '../core/search/ranking/rerank.ts';
 import { relationsOf, type ChunkRelationsView, type RelatedChunk } from '../core/search/relations.ts';
 import { carriesNothing } from '../core/text/meaningful-lines.ts';
 import { IndexStore } from '../core/store/index-store.ts';
@@ -366,11 +367,7 @@ function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefine
     const code = hit.snippet.split('\n').filter((line) => !carriesNothing(line) && line.trim() !== hit.summary.trim()).slice(0, 2);
     const preview = [`${hit.summary}`, ...code.map((line) => `  ${line.trim()}`)];
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
-    if (explain && hit.ranking) {
-      const parts = hit.ranking.contributions.slice(0, EXPLAINED_FEATURES).map((entry) => `${entry.feature} ${entry.contribution >= 0 ? '+' : ''}${entry.contribution.toFixed(2)}`);
-      if (hit.ranking.filePenalty > 0) parts.push(`later piece of its file -${hit.ranking.filePenalty.toFixed(2)}`);
-      process.stdout.write(`      ranked as ${hit.ranking.shape} query, score ${hit.ranking.score.toFixed(2)}: ${parts.join(', ')}\n`);
-    }
+    if (explain && hit.ranking) process.stdout.write(`      ${rankingSummary(hit.ranking, EXPLAINED_FEATURES)}\n`);
     const related = relations?.[index];
     if (related) {
       printRelations('callers', related.callers);

@@ -19,7 +19,7 @@ import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
 import {
   applicableOption, canEvaluateModels, canMeasureTradeoffs, MAX_CHUNK_IDS, MAX_EVALUATED_MODEL_NAME_LENGTH, MAX_EVALUATED_MODELS, MAX_EVALUATION_ROWS, MAX_LANGUAGES,
   MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RELATED, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES,
-  MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_SUMMARY_LENGTH,
+  MAX_RANKING_LENGTH, MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_SUMMARY_LENGTH,
   MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH, parseFromPanel, parseMigrationView,
   parseModelsView, parseToPanel, parseTradeoffView, usableModel,
 } from '../protocol/panel-protocol.ts';
@@ -679,6 +679,7 @@ export function fitResults(results: readonly PanelResult[]): PanelResult[] {
         lexical: finiteOrNull(result.scores.lexical),
         fused: finiteOrNull(result.scores.fused) ?? 0,
         ...(relevance === null ? {} : { relevance: Math.min(1, Math.max(0, relevance)) }),
+        ...(result.scores.ranking === undefined ? {} : { ranking: result.scores.ranking.slice(0, MAX_RANKING_LENGTH) }),
       },
       ...(result.chunkIds === undefined ? {} : { chunkIds: result.chunkIds.slice(0, MAX_CHUNK_IDS) }),
       ...(result.via === undefined ? {} : { via: { name: result.via.name.slice(0, 1000) } }),

@@ -1,4 +1,5 @@
 // Search hits as the panel and the QuickPick show them. Free of the vscode module (tested in Node).
+import { rankingSummary } from '../core/search/ranking/rerank.ts';
 import type { SearchHit } from '../core/search/search.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { carriesNothing } from '../core/text/meaningful-lines.ts';
@@ -19,7 +20,13 @@ export function toPanelResults(hits: readonly SearchHit[], folderNames: Readonly
     summary: hit.summary,
     snippet: hit.snippet,
     snippetStartLine: hit.snippetStartLine,
-    scores: { dense: hit.scores.dense ?? null, lexical: hit.scores.lexical ?? null, fused: hit.scores.fused, relevance: hit.scores.relevance },
+    scores: {
+      dense: hit.scores.dense ?? null,
+      lexical: hit.scores.lexical ?? null,
+      fused: hit.scores.fused,
+      relevance: hit.scores.relevance,
+      ...(hit.ranking ? { ranking: rankingSummary(hit.ranking) } : {}),
+    },
     chunkIds: [...hit.chunkIds],
     ...(hit.via ? { via: { name: hit.via.name } } : {}),
   }));

@@ -42,7 +42,7 @@ export interface PanelResult {
   snippet: string;
   snippetStartLine: number;
   /** `relevance` (0 to 1) is the score shown; the others are details. `relevance` is absent in states saved before it existed. */
-  scores: { dense: number | null; lexical: number | null; fused: number; relevance?: number };
+  scores: { dense: number | null; lexical: number | null; fused: number; relevance?: number; /** Why the ranking stage put it there, in one line (`rankingSummary`). */ ranking?: string };
   /** The index's chunks the result is made of, for asking its callers and callees. Absent in states saved before it existed. */
   chunkIds?: number[];
   /** Set when the search added the result as the definition of what the result above it calls (call expansion). */
@@ -214,6 +214,8 @@ export const MAX_RESULTS = 500;
 export const MAX_SNIPPET_LENGTH = 100_000;
 /** Longest summary line (the core keeps 200 characters). */
 export const MAX_SUMMARY_LENGTH = 1000;
+/** Longest ranking explanation a result may carry (a line of a tooltip). */
+export const MAX_RANKING_LENGTH = 500;
 const MAX_SCOPE_DEPTH = 100;
 /** Chunks of one result (a merged hit holds a few), and callers or callees per list. */
 export const MAX_CHUNK_IDS = 100;
@@ -369,12 +371,17 @@ export function parseResult(value: unknown): PanelResult | undefined {
   if (openLine !== undefined && !(isLine(openLine) && openLine >= startLine && openLine <= endLine)) return undefined;
   if (summary !== undefined && !isString(summary, MAX_SUMMARY_LENGTH)) return undefined;
   if (scores.relevance !== undefined && !(isFiniteNumber(scores.relevance) && scores.relevance >= 0 && scores.relevance <= 1)) return undefined;
+  if (scores.ranking !== undefined && !isString(scores.ranking, MAX_RANKING_LENGTH)) return undefined;
   if (chunkIds !== undefined && !isChunkIdList(chunkIds)) return undefined;
   if (via !== undefined && !(isRecord(via) && isString(via.name, 1000))) return undefined;
   return {
     folder, folderName, path, startLine, endLine, ...(openLine === undefined ? {} : { openLine }), language, kind, symbol, scope: [...scope],
     ...(summary === undefined ? {} : { summary }), snippet, snippetStartLine,
-    scores: { dense: scores.dense, lexical: scores.lexical, fused: scores.fused, ...(scores.relevance === undefined ? {} : { relevance: scores.relevance as number }) },
+    scores: {
+      dense: scores.dense, lexical: scores.lexical, fused: scores.fused,
+      ...(scores.relevance === undefined ? {} : { relevance: scores.relevance as number }),
+      ...(scores.ranking === undefined ? {} : { ranking: scores.ranking as string }),
+    },
     ...(chunkIds === undefined ? {} : { chunkIds: [...chunkIds] }),
     ...(via === undefined ? {} : { via: { name: (via as { name: string }).name } }),
   };

@@ -77,6 +77,15 @@ test('search hits become valid panel results and readable QuickPick rows', () =>
   // Results saved before summaries existed show their first line with words.
   const saved = { ...result!, summary: undefined };
   assert.equal(quickPickText({ ...saved, snippet: '\n  parse(input) {' }, false).detail, 'parse(input) {');
+  // Ranked results carry why, in one line for the panel's tooltip; the protocol refuses one too long.
+  const ranked = toPanelResults(
+    [{ ...hit, ranking: { shape: 'symbol', score: 7.31, filePenalty: 0.09, relevance: 0.9, contributions: [{ feature: 'definesExact', value: 1, contribution: 5.73 }, { feature: 'symbolListRank', value: 1, contribution: 2.74 }] } }],
+    new Map(),
+  )[0]!;
+  assert.equal(ranked.scores.ranking, 'ranked as a symbol query, score 7.31: definesExact +5.73, symbolListRank +2.74, later piece of its file -0.09');
+  assert.deepEqual(parseResult(ranked)?.scores.ranking, ranked.scores.ranking);
+  assert.equal(parseResult({ ...ranked, scores: { ...ranked.scores, ranking: 'x'.repeat(501) } }), undefined);
+  assert.equal(result!.scores.ranking, undefined, 'a hit the ranking stage did not score has no explanation');
   const documented = quickPickText({ ...saved, snippet: '/**\n * Whether a failed response is worth another try.\n */\nexport function isRetryable() {}' }, false);
   assert.equal(documented.detail, 'Whether a failed response is worth another try.', 'comment markers are not shown as the summary');
   assert.equal(quickPickText({ ...saved, snippet: '# Loads the settings.\ndef load():' }, false).detail, 'Loads the settings.');

@@ -267,6 +267,9 @@ describe('result summary and score', () => {
     assert.match(view.details, /cosine 0\.470/);
     assert.match(view.details, /BM25 7\.04/);
     assert.equal(scoreView({ fused: 0.0271, dense: null, lexical: null }).shown, '0.027', 'results saved before the relevance existed show the fused score');
+    const ranked = scoreView({ relevance: 0.91, fused: 0.03, dense: null, lexical: 7, ranking: 'ranked as a symbol query, score 7.31: definesExact +5.73' });
+    assert.equal(ranked.shown, '0.91');
+    assert.match(ranked.details, /^relevance 0\.910: the ranking stage's estimate that it answers the query\nranked as a symbol query, score 7\.31: definesExact \+5\.73\n/);
   });
 });
 

@@ -43,6 +43,19 @@ export interface RerankedChunk extends RankedChunk {
   ranking?: RankingScore;
 }
 
+/** How many of an explanation's contributions a one-line summary names. */
+const SUMMARY_FEATURES = 4;
+
+/**
+ * The explanation in one line, for a tooltip: "ranked as a symbol query, score 7.31: definesExact +5.73,
+ * symbolListRank +2.74, … later piece of its file −0.09". The CLI's `--explain` prints the same parts.
+ */
+export function rankingSummary(explanation: RankingExplanation, features = SUMMARY_FEATURES): string {
+  const parts = explanation.contributions.slice(0, features).map((entry) => `${entry.feature} ${entry.contribution >= 0 ? '+' : ''}${entry.contribution.toFixed(2)}`);
+  if (explanation.filePenalty > 0) parts.push(`later piece of its file -${explanation.filePenalty.toFixed(2)}`);
+  return `ranked as a ${explanation.shape} query, score ${explanation.score.toFixed(2)}: ${parts.join(', ')}`;
+}
+
 /** The explanation of a ranked candidate's score (computed for the results shown, not for the whole pool). */
 export function explainRanking(ranking: RankingScore, ranker: Ranker = bundledRanker()): RankingExplanation {
   return { shape: ranking.shape, score: ranking.score, filePenalty: ranking.filePenalty, relevance: ranking.relevance, contributions: ranker.contributions(ranking.shape, ranking.features, 0) };
