@@ -69,7 +69,7 @@ export default defineJourney({
     const search = stepOf(page, 'search');
     assert.equal(await search.getAttribute('aria-checked'), 'false');
     // The walkthrough re-renders when a context key it watches changes (the index state the search touches), and
-    // a re-render can take the focus and close a box opened at that moment: a closed box is opened again once.
+    // a re-render can take the focus and close a box opened at that moment: a closed box is opened again.
     const searchFromStep = async () => {
       await pressStepButton(page, search, 'Search');
       const input = page.locator('.quick-input-widget .quick-input-box input[placeholder^="Describe the code"]');
@@ -78,12 +78,18 @@ export default defineJourney({
       await input.pressSequentially('retry a failed request', { delay: 15 });
       await quickPickRows(page).filter({ hasText: 'retry.ts' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     };
-    await searchFromStep().catch(async (error: unknown) => {
-      log(`the search box closed before its results (${String(error).split('\n')[0]}); opening it again`);
-      await page.keyboard.press('Escape');
-      await openWalkthrough(page);
-      await searchFromStep();
-    });
+    // Up to three tries: on a loaded machine the re-renders come in bursts (seen twice in a row).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await searchFromStep();
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        log(`the search box closed before its results (${String(error).split('\n')[0]}); opening it again`);
+        await page.keyboard.press('Escape');
+        await openWalkthrough(page);
+      }
+    }
     await step('search-from-walkthrough');
     await page.keyboard.press('Escape');
     await openWalkthrough(page); // the highlighted result was previewed in the walkthrough's editor group
