@@ -18,7 +18,9 @@ export default defineJourney({
     const selected = await selectTopLines(page, 8);
     await step('selection');
     // From the editor's context menu, as a user would (a right click inside the selection keeps it).
-    await page.locator('.editor-group-container.active .view-lines').click({ button: 'right', position: { x: 60, y: 30 } });
+    // `force`: the editor's lines element can keep resizing by a pixel while the layout settles (CI runs waited 30 s
+    // for it to be "stable"); the click lands inside the selection either way.
+    await page.locator('.editor-group-container.active .view-lines').click({ button: 'right', position: { x: 60, y: 30 }, force: true });
     const menuItem = page.locator('.context-view .action-item', { hasText: 'Find Similar to Selection' }).first();
     await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
     await step('context-menu');
