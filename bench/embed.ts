@@ -7,10 +7,10 @@
 // Each configuration runs in its own process so its peak memory is its own. Chunks are 30-line
 // windows of this repository's TypeScript sources: real code, as the indexer would send it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { realisticChunks } from './realistic-chunks.ts';
 import { EmbeddingRuntime } from '../extension/core/embedding/runtime.ts';
 import type { DeviceSetting } from '../extension/core/embedding/providers.ts';
 import type { Quantization } from '../extension/core/model/fingerprint.ts';
@@ -27,28 +27,6 @@ const { values: options } = parseArgs({
   },
 });
 
-/** 30-line windows of the project's own sources, skipping near-empty ones. */
-function realisticChunks(count: number): string[] {
-  const files: string[] = [];
-  const visit = (directory: string) => {
-    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(directory, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else if (entry.name.endsWith('.ts')) files.push(full);
-    }
-  };
-  visit(path.join(ROOT, 'extension'));
-  const chunks: string[] = [];
-  for (const file of files) {
-    const lines = readFileSync(file, 'utf8').split('\n');
-    for (let start = 0; start < lines.length; start += 30) {
-      const text = lines.slice(start, start + 30).join('\n');
-      if (text.trim().length > 200) chunks.push(`path: ${path.relative(ROOT, file)}\n${text}`);
-    }
-  }
-  // Repeat if the project is small, so every configuration sees the same number of chunks.
-  return Array.from({ length: count }, (_, index) => chunks[index % chunks.length]!);
-}
 
 interface Measurement {
   model: string;

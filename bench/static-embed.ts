@@ -4,10 +4,10 @@
 // counts other processes' turns. (`node bench/embed.ts --models code-static` measures it through onnxruntime.)
 //
 //   node bench/static-embed.ts [--chunks 20000] [--release training/release/code-static]
-import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { realisticChunks } from './realistic-chunks.ts';
 import { readRelease } from '../extension/core/training/release.ts';
 import { StaticEmbedder } from '../extension/core/training/static-embedder.ts';
 
@@ -19,26 +19,6 @@ const { values: options } = parseArgs({
   },
 });
 
-function realisticChunks(count: number): string[] {
-  const files: string[] = [];
-  const visit = (directory: string) => {
-    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(directory, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else if (entry.name.endsWith('.ts')) files.push(full);
-    }
-  };
-  visit(path.join(ROOT, 'extension'));
-  const chunks: string[] = [];
-  for (const file of files) {
-    const lines = readFileSync(file, 'utf8').split('\n');
-    for (let start = 0; start < lines.length; start += 30) {
-      const text = lines.slice(start, start + 30).join('\n');
-      if (text.trim().length > 200) chunks.push(`path: ${path.relative(ROOT, file)}\n${text}`);
-    }
-  }
-  return Array.from({ length: count }, (_, index) => chunks[index % chunks.length]!);
-}
 
 const embedder = StaticEmbedder.fromRelease(readRelease(options.release));
 const chunks = realisticChunks(Number(options.chunks));
