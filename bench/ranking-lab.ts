@@ -1,16 +1,13 @@
 // bench/ranking-lab: the ranking stage's features measured on the dev sets, in seconds per variant. Each dev
 // query's candidate pool is taken once from the product's search (fusedCandidates, hybrid, on bench/quality's
-// indexes) and kept on disk; then for each variant the ranker is trained on the training pools
+// indexes of the model) and kept on disk; then for each variant the ranker is trained on the training pools
 // (training/ranker, never the dev sets), the dev pools are re-ranked by the product's `rerank` and turned into
 // results by `rankedResults`, and ../shared/eval/score.mjs scores them (chunk protocol).
 //
-//   node bench/ranking-lab.ts [--cache .bench/quality] [--train-cache DIR] [--sets a,b] [--variants all,ablation]
-//                             [--stand-in DIR]
+//   node bench/ranking-lab.ts [--cache .bench/quality] [--model code-static] [--train-cache DIR] [--sets a,b]
+//                             [--variants all,ablation]
 //
-// --stand-in DIR: a set without a bench/quality index gets a lexical one in DIR, built by the product's indexer and
-// chunker with training's stand-in embedder (no model run: minutes, not an hour), and its pools are taken in
-// lexical mode. For the bundled models (dense weight 0) that is the hybrid fused order without the dense-only
-// tail; such sets are marked "(lexical)".
+// A set without a bench/quality index of the model gets one, built by the product's indexer with the model.
 //
 // `ablation` trains once without each feature (group) and prints the change of every set; a feature is kept when
 // it raises the dev sets and lowers none by more than a point (ranking/README.md lists the outcome).
@@ -29,7 +26,7 @@ import { rerank } from '../extension/core/search/ranking/rerank.ts';
 import { IndexStore } from '../extension/core/store/index-store.ts';
 import { parsePool, poolFrequencies, queryPool, serializePool, type PoolTarget, type QueryPool } from '../training/ranker/pools.ts';
 import { FIT_OPTIONS, fitWeights, keptFeatures, trainingPools } from '../training/ranker/train.ts';
-import { standInRuntime } from '../training/ranker/build-pools.ts';
+import { DEFAULT_MODEL_ID } from '../extension/core/model/catalog.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const EVAL = path.resolve(ROOT, '..', 'shared', 'eval');
@@ -38,10 +35,8 @@ const EVAL = path.resolve(ROOT, '..', 'shared', 'eval');
 interface LabSet {
   name: string;
   database: string;
-  /** The corpus folder (for a stand-in index). */
+  /** The corpus folder (to index when the set has no index). */
   corpus: string;
-  /** Pools from a lexical stand-in index (see --stand-in). */
-  standIn?: boolean;
   queries: string;
   /** Prefix of target paths relative to the index (repo-queries: `<repo>/`). */
   prefix: string;
@@ -52,12 +47,12 @@ interface LabSet {
 const { values } = parseArgs({
   options: {
     cache: { type: 'string', default: path.join(ROOT, '.bench', 'quality') },
+    model: { type: 'string', default: DEFAULT_MODEL_ID },
     'train-cache': { type: 'string', default: path.join(cacheDirectory(), 'semantic-code-search', 'ranker-training') },
     'pools-cache': { type: 'string', default: path.join(ROOT, '.bench', 'ranking-lab') },
     sets: { type: 'string' },
     variants: { type: 'string', default: 'all' },
     json: { type: 'string' },
-    'stand-in': { type: 'string' },
   },
 });
 
@@ -71,33 +66,26 @@ const STRIPPED: [string, string, string][] = [
   ['xling-fastapi', 'docs-fastapi__corpus-stripped', 'xling-fastapi/dev/queries-stripped.jsonl'],
   ['cosqa', 'cosqa__corpus', 'cosqa/dev/queries.jsonl'],
   ['csn-python', 'csn-python__corpus', 'csn-python/dev/queries.jsonl'],
+  ['csn-python-files', 'csn-python__corpus-files', 'csn-python/dev/queries-files.jsonl'],
 ];
 const REPOSITORIES = ['flask', 'click', 'express', 'cobra', 'axum', 'monolog', 'trpc', 'dapper'];
 const allSets: LabSet[] = [
   ...REPOSITORIES.map((repo) => ({
-    name: `repo-queries/${repo}`, database: path.join(values.cache, `repo-queries__${repo}`, 'use-lite.db'), corpus: path.join(EVAL, 'sets', 'repo-queries', 'corpus', repo),
+    name: `repo-queries/${repo}`, database: path.join(values.cache, `repo-queries__${repo}`, `${values.model}.db`), corpus: path.join(EVAL, 'sets', 'repo-queries', 'corpus', repo),
     queries: path.join(EVAL, 'sets', 'repo-queries', 'dev', 'queries.jsonl'), prefix: `${repo}/`, repo,
   })),
-  ...STRIPPED.map(([name, folder, queries]) => ({ name, database: path.join(values.cache, folder, 'use-lite.db'), corpus: path.join(EVAL, 'sets', folder.replace('__', '/')), queries: path.join(EVAL, 'sets', queries), prefix: '' })),
+  ...STRIPPED.map(([name, folder, queries]) => ({ name, database: path.join(values.cache, folder, `${values.model}.db`), corpus: path.join(EVAL, 'sets', folder.replace('__', '/')), queries: path.join(EVAL, 'sets', queries), prefix: '' })),
 ];
 const wanted = values.sets?.split(',');
-const chosenSets = allSets.filter((set) => !wanted || wanted.some((name) => set.name === name || set.name.startsWith(`${name}/`)));
-for (const set of chosenSets) {
-  if (existsSync(set.database) || !values['stand-in']) continue;
-  set.database = path.join(values['stand-in'], path.basename(set.corpus) === 'corpus' || path.basename(set.corpus).startsWith('corpus') ? `${path.basename(path.dirname(set.corpus))}__${path.basename(set.corpus)}.db` : `${path.basename(set.corpus)}.db`);
-  set.standIn = true;
-}
-const sets = chosenSets.filter((set) => set.standIn || existsSync(set.database));
-const missing = chosenSets.filter((set) => !sets.includes(set)).map((set) => set.name);
-if (missing.length > 0) process.stderr.write(`no index for ${missing.join(', ')} in ${values.cache}: left out (bench/quality builds them, or pass --stand-in DIR)\n`);
+const sets = allSets.filter((set) => !wanted || wanted.some((name) => set.name === name || set.name.startsWith(`${name}/`)));
 
-/** Builds (or brings up to date) a set's lexical stand-in index. */
-async function standInIndex(set: LabSet, runtime: EmbeddingRuntime): Promise<void> {
-  const index = await FolderIndex.open({ root: set.corpus, databasePath: set.database, modelDirectory: path.join(ROOT, 'models', 'use-lite'), quantization: 'int8', runtime: standInRuntime(runtime) });
+/** Builds (or brings up to date) a set's index with the model, as bench/quality would. */
+async function buildIndex(set: LabSet, runtime: EmbeddingRuntime): Promise<void> {
+  const index = await FolderIndex.open({ root: set.corpus, databasePath: set.database, modelDirectory: runtime.info.modelDirectory, quantization: 'int8', runtime });
   try {
     const started = performance.now();
     const result = await index.index();
-    process.stderr.write(`${set.name}: stand-in index, ${result.filesIndexed} files indexed in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`${set.name}: indexed ${result.filesIndexed} files in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   } finally {
     await index.close();
   }
@@ -120,15 +108,18 @@ function targetsOf(query: RawQuery, prefix: string): PoolTarget[] {
 
 /** The dev pools of a set, searched once and kept in --pools-cache. */
 async function devPools(set: LabSet, runtime: EmbeddingRuntime): Promise<QueryPool[]> {
-  const file = path.join(values['pools-cache'], `${set.name.replace('/', '__')}${set.standIn ? '.lexical' : ''}.jsonl`);
+  const file = path.join(values['pools-cache'], values.model, `${set.name.replace('/', '__')}.jsonl`);
   if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').map(parsePool);
-  if (set.standIn) await standInIndex(set, runtime);
+  if (!existsSync(set.database)) {
+    mkdirSync(path.dirname(set.database), { recursive: true });
+    await buildIndex(set, runtime);
+  }
   const store = IndexStore.open(set.database, { readonly: true });
   try {
-    const searcher = new Searcher(store, singleEmbedder(set.standIn ? standInRuntime(runtime) : runtime));
+    const searcher = new Searcher(store, singleEmbedder(runtime));
     const queries = readFileSync(set.queries, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as RawQuery).filter((query) => !set.repo || query.repo === set.repo);
     const pools: QueryPool[] = [];
-    for (const query of queries) pools.push(await queryPool(searcher, { id: String(query.id), group: set.name, query: query.query, targets: targetsOf(query, set.prefix) }, set.standIn ? 'lexical' : 'hybrid'));
+    for (const query of queries) pools.push(await queryPool(searcher, { id: String(query.id), group: set.name, query: query.query, targets: targetsOf(query, set.prefix) }, 'hybrid'));
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${pools.map(serializePool).join('\n')}\n`);
     return pools;
@@ -153,7 +144,7 @@ function score(set: LabSet, pools: readonly QueryPool[], ranker: Ranker | undefi
   return scorer.scoreAll(queries, results, {})['nDCG@10'];
 }
 
-const runtime = await EmbeddingRuntime.load({ modelDirectory: path.join(ROOT, 'models', 'use-lite'), quantization: 'int8', device: 'cpu' });
+const runtime = await EmbeddingRuntime.load({ modelDirectory: path.join(ROOT, 'models', values.model), quantization: 'int8', device: 'cpu' });
 const pools = new Map<string, QueryPool[]>();
 try {
   for (const set of sets) {
@@ -242,9 +233,8 @@ for (const variant of variants) {
 }
 
 const columns = Object.keys(rows[0]!.scores).filter((name) => !name.startsWith('repo-queries/'));
-const label = (name: string) => (sets.find((set) => set.name === name)?.standIn ? `${name} (lexical)` : name);
 const base = rows.find((row) => row.variant.startsWith('kept'))?.scores;
-const lines = [`| variant | ${columns.map(label).join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
+const lines = [`| variant | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`];
 for (const row of rows) {
   const cell = (name: string) => {
     const value = (row.scores[name]! * 100).toFixed(1);

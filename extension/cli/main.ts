@@ -37,14 +37,13 @@ import { foldedLinksText } from '../core/discovery/folded-links.ts';
 import { ProgressLine } from './progress.ts';
 import { watchTree } from './watch-tree.ts';
 import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
-import { CATALOG, catalogEntry } from '../core/model/catalog.ts';
+import { CATALOG, catalogEntry, DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel, isDownloadError } from '../core/model/download.ts';
 import { cacheDirectory } from '../core/folder-index.ts';
 import { installedModels } from '../core/evaluation/installed-models.ts';
 import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, isEvaluationError, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
-const DEFAULT_MODEL = 'code-static';
 const DEFAULT_QUANTIZATION: Quantization = 'int8';
 
 /** A mistake in how the command was called: shown with a hint and exit code 2. */
@@ -223,7 +222,7 @@ function modelOptions(values: Values, databasePath: string | undefined): Pick<Fo
     }
   }
   return {
-    modelDirectory: modelDirectory ?? resolveModelDirectory(DEFAULT_MODEL),
+    modelDirectory: modelDirectory ?? resolveModelDirectory(DEFAULT_MODEL_ID),
     quantization: choice<Quantization>({ quantization }, 'quantization', ['fp32', 'int8'], DEFAULT_QUANTIZATION),
     device: choice(values, 'device', ['auto', 'cpu', 'gpu'], 'auto') as DeviceSetting,
     threads: integerOption(values, 'threads', undefined),

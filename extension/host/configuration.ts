@@ -2,6 +2,7 @@
 // must be rebuilt. Handlers treat "no event" as "everything changed" and run once at start-up.
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/embedding/providers.ts';
+import { DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT } from '../core/model/download.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { SearchMode } from '../core/search/search.ts';
@@ -66,7 +67,7 @@ export function readSettings(): Settings {
   const pathInspection = configuration.inspect<string>('model.path');
   return {
     model: {
-      name: configuration.get<string>('model.name', 'code-static'),
+      name: configuration.get<string>('model.name', DEFAULT_MODEL_ID),
       path: configuration.get<string>('model.path', ''),
       pathFromWorkspace: Boolean(pathInspection?.workspaceValue || pathInspection?.workspaceFolderValue),
       quantization: configuration.get<Quantization>('model.quantization', 'int8'),

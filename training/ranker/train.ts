@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cacheDirectory } from '../../extension/core/folder-index.ts';
+import { DEFAULT_MODEL_ID } from '../../extension/core/model/catalog.ts';
 import { FEATURE_VERSION, type RankerWeights } from '../../extension/core/search/ranking/model.ts';
 import type { FeatureName } from '../../extension/core/search/ranking/features.ts';
 import type { QueryShape } from '../../extension/core/search/ranking/query-shape.ts';
@@ -56,7 +57,7 @@ export function fitWeights(pools: readonly QueryPool[], features: Record<QuerySh
 export async function trainingPools(cache: string, log: (line: string) => void, only?: ReadonlySet<string>): Promise<{ pools: QueryPool[]; repositories: string[] }> {
   const packages = readManifest().filter((entry) => !only || only.has(entry.name));
   const sources = fetchSources(cache, packages, log);
-  const files = await buildPools(cache, packages, sources, path.join(ROOT, 'models', 'use-lite'), log);
+  const files = await buildPools(cache, packages, sources, path.join(ROOT, 'models', DEFAULT_MODEL_ID), log);
   return { pools: readPools(files), repositories: packages.map((entry) => entry.name) };
 }
 

@@ -122,6 +122,9 @@ function hubEntry(id: string, repo: string, description: string, approximateMega
   };
 }
 
+/** The model a new index uses when the settings name none: the project's own (issue 18). */
+export const DEFAULT_MODEL_ID = 'code-static';
+
 /** Every model the settings can name, in the order a picker shows them. */
 export const CATALOG: readonly CatalogEntry[] = [
   { kind: 'bundled', id: 'code-static', displayName: 'Code static embeddings (this project\'s own)', description: 'Offline, bundled, the default. Trained here on documented source code of 1,600 packages: a token table, 256 dimensions (Matryoshka: 64 and 128 work too), 512-token window, very fast.' },
