@@ -8,9 +8,9 @@ import { awaitExitOrTerminate } from '../worker-exit.ts';
 import { sameStamp, stampFile, type Quantization } from '../model/fingerprint.ts';
 import type { DeviceSetting } from './providers.ts';
 import type { EmbeddingPurpose } from './tokenization.ts';
-import type { MessageFromWorker, RequestToWorker, RuntimeInfo, SerializedError, Truncation, WorkerConfiguration } from './worker-protocol.ts';
+import type { MessageFromWorker, RequestToWorker, RuntimeInfo, SerializedError, Truncation, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
-export type { RuntimeInfo, Truncation } from './worker-protocol.ts';
+export type { RuntimeInfo, Truncation } from './embedding-worker-protocol.ts';
 
 export interface RuntimeOptions {
   modelDirectory: string;
@@ -44,13 +44,6 @@ export interface Embeddings {
 interface Pending {
   resolve: (value: MessageFromWorker) => void;
   reject: (error: Error) => void;
-}
-
-let defaultWorkerScript: string | URL | undefined;
-
-/** Sets the worker script used when `RuntimeOptions.workerScript` is not given (for bundled builds). */
-export function setDefaultWorkerScript(script: string | URL): void {
-  defaultWorkerScript = script;
 }
 
 function modelChanged(info: RuntimeInfo, what: string): ModelError {
@@ -131,7 +124,7 @@ export class EmbeddingRuntime {
   /** Starts a worker, loads and checks the model, and resolves once it has embedded a test input. */
   static async load(options: RuntimeOptions): Promise<EmbeddingRuntime> {
     const start: WorkerStart = {
-      script: options.workerScript ?? defaultWorkerScript ?? new URL('./worker.ts', import.meta.url),
+      script: options.workerScript ?? new URL('./worker.ts', import.meta.url),
       configuration: {
         modelDirectory: options.modelDirectory,
         modelId: options.modelId,

@@ -9,8 +9,6 @@ import type { Calibration, IndexStore, StoredChunk, VectorSpace } from '../store
 /** The thresholds a space has: `similar` (find similar shows a result) and `duplicate` (near-duplicates). */
 export type ThresholdName = 'similar' | 'duplicate';
 
-export const THRESHOLD_NAMES: readonly ThresholdName[] = ['similar', 'duplicate'];
-
 /** What calibration needs from a model: its fingerprint (to match the space) and document vectors. */
 export interface CalibrationEmbedder {
   readonly info: { fingerprint: string };
