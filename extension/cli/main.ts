@@ -465,7 +465,8 @@ async function commandSearch(argv: string[]): Promise<void> {
   }
 }
 
-function formatBytes(bytes: number): string {
+/** A file size for the status readout: 512 → "512 B", 1536 → "1.5 KiB", GiB with two decimals. */
+function formatFileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
@@ -484,7 +485,7 @@ async function commandStatus(argv: string[]): Promise<void> {
     }
     const lines = [
       `folder     ${status.root}`,
-      `database   ${status.databasePath} (${formatBytes(status.databaseBytes)})`,
+      `database   ${status.databasePath} (${formatFileSize(status.databaseBytes)})`,
       `files      ${status.files}`,
       `chunks     ${status.chunks}`,
       `model      ${status.model.id} (model weights ${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
