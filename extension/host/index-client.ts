@@ -6,7 +6,7 @@ import type { IndexProgress } from '../core/indexing/indexer.ts';
 import type { ServiceError, ServiceState } from '../core/service/workspace-service.ts';
 import { indexWorkerStopReason } from './status-text.ts';
 import { awaitExitOrTerminate } from '../core/worker-exit.ts';
-import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../protocol/worker-protocol.ts';
+import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../protocol/index-worker-protocol.ts';
 
 /** A request the worker answered with an error; `kind`/`reason` say what failed. */
 export class WorkerRequestError extends Error {

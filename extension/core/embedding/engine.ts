@@ -11,7 +11,7 @@ import { fingerprintModel, sameStamp, stampFile, type FileStamp } from '../model
 import { ONNX_FILES } from '../model/onnx-files.ts';
 import { conciseProviderError, providerLibraryExists, providerPlan, type ProviderAttempt } from './providers.ts';
 import { ModelTokenizer, type EmbeddingPurpose, type EncodedText } from './tokenization.ts';
-import type { RuntimeInfo, Truncation, WorkerConfiguration } from './worker-protocol.ts';
+import type { RuntimeInfo, Truncation, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
 
 /** Graph inputs the engine knows how to fill. */

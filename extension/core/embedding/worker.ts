@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isModelError } from '../errors.ts';
 import { EmbeddingEngine } from './engine.ts';
-import type { MessageFromWorker, RequestToWorker, SerializedError, WorkerConfiguration } from './worker-protocol.ts';
+import type { MessageFromWorker, RequestToWorker, SerializedError, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
 type WorkRequest = Exclude<RequestToWorker, { type: 'cancel' | 'close' }>;
 

@@ -14,7 +14,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../discovery/defaults.ts';
 import { readFileConsistently, withReadSkips } from '../discovery/read-file.ts';
 import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary, SkippedEntry } from '../discovery/types.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
-import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
+import type { RuntimeInfo, Truncation } from '../embedding/embedding-worker-protocol.ts';
 import { abortError, isAbortError, isStoreError } from '../errors.ts';
 import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
