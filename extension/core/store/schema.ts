@@ -3,7 +3,7 @@
 // failed step leaves the database at the version it had. Fixture databases of every released version
 // live in test/fixtures/store and are opened by the tests.
 import type { Database } from 'better-sqlite3';
-import { StoreError, classifySqliteError, isStoreError } from '../errors.ts';
+import { classifySqliteError, CoreError, isCoreError } from '../errors.ts';
 import { lexicalText } from '../search/lexical.ts';
 import { lexicalUnits } from '../search/lexical-units.ts';
 
@@ -269,7 +269,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export function migrate(database: Database): void {
   const current = database.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new StoreError(
+    throw new CoreError('store', 
       'schema-too-new',
       `The index was written by a newer version of Semantic Code Search (schema ${current}, this version reads up to ${SCHEMA_VERSION}). Update the extension, or rebuild the index.`,
     );
@@ -287,8 +287,8 @@ export function migrate(database: Database): void {
     } catch (error) {
       // A damaged file is not a failed upgrade: it says so, so that the caller can move it aside.
       const classified = classifySqliteError(error, database.name);
-      if (isStoreError(classified) && classified.reason === 'corrupt') throw classified;
-      throw new StoreError(
+      if (isCoreError(classified, 'store') && classified.reason === 'corrupt') throw classified;
+      throw new CoreError('store', 
         'migration-failed',
         `Upgrading the index to schema ${migration.version} (${migration.description}) failed: ${(error as Error).message}. The index is unchanged at schema ${current}; rebuild it if this persists.`,
         { cause: error },
