@@ -3,7 +3,7 @@
 // space's own vectors and saved with how it was made. See README.md in this folder for the definitions.
 import { embeddingText, type EmbeddingTextInput } from '../chunking/embedding-text.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
-import { lexicalWords } from '../search/lexical.ts';
+import { lexicalWords } from '../text/analyzer.ts';
 import type { Calibration, IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { CoreError } from '../errors.ts';
 
