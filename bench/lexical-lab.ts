@@ -17,7 +17,7 @@ import { tokenize as baselineTokenize } from '../../shared/eval/bm25.mjs';
 import { sourceText } from '../extension/core/chunking/draft.ts';
 import { languageForPath, proseFormat } from '../extension/core/chunking/languages.ts';
 import { PROSE_DEFAULTS, PROSE_WIDE, proseDrafts, type ProseOptions as UnitOptions } from '../extension/core/chunking/prose.ts';
-import { lexicalUnits } from '../extension/core/search/lexical-units.ts';
+import { lexicalUnits } from '../extension/core/text/lexical-units.ts';
 import { identifierParts, lexicalWords, queryNames, queryWords } from '../extension/core/search/lexical.ts';
 import { stemmer } from 'stemmer';
 

@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import type { IndexProgress } from '../extension/core/indexing/indexer.ts';
 import type { Quantization } from '../extension/core/model/fingerprint.ts';
 import type { ServiceSettings, ServiceState } from '../extension/core/service/workspace-service.ts';
-import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../extension/protocol/worker-protocol.ts';
+import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../extension/protocol/index-worker-protocol.ts';
 import { seededRandom } from '../test/unit/store/vectors.ts';
 import { writeSyntheticWorkspace } from './load-workspace.ts';
 

@@ -7,6 +7,7 @@
 import { migrationEvidence } from '../extension/core/evaluation/evidence.ts';
 import type { Histogram, MigrationReport, QueryOverlap, ReportSpace, SpaceCoverage, SpaceThresholds, ThresholdSummary } from '../extension/core/migration/report.ts';
 import type { MigrationAction, MigrationPhase, PanelMigrationView } from '../extension/protocol/panel-protocol.ts';
+import { formatCount, plural } from '../extension/core/text/format.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Chart specifications
@@ -124,15 +125,6 @@ export function formatChange(value: number): string {
   const rounded = Math.round(value * 1000) / 1000;
   if (rounded === 0) return '±0.000';
   return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toFixed(3)}`;
-}
-
-/** 3100 → "3,100". */
-export function formatCount(value: number): string {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
 function quoted(text: string): string {

@@ -7,9 +7,9 @@
 import type { ModelEvaluationReport, ModelEvaluationRow } from '../extension/core/evaluation/types.ts';
 import { canEvaluateModels, usableModel } from '../extension/protocol/panel-protocol.ts';
 import type { ModelsState, PanelModelsView } from '../extension/protocol/panel-protocol.ts';
-import { formatCount, formatMetric, formatShare } from './migration-model.ts';
+import { formatBytes, formatCount, plural } from '../extension/core/text/format.ts';
+import { formatMetric, formatShare } from './migration-model.ts';
 import type { ModelsRequest } from './panel-model.ts';
-import { formatBytes } from './tradeoff-model.ts';
 
 /** What the view is doing, as its status line says it. */
 export type ModelsStatus = ModelsState | 'switching';
@@ -50,10 +50,6 @@ const STATUS_LABELS: Readonly<Record<ModelsStatus, string>> = {
   failed: 'Evaluating the models failed',
   switching: 'Switching models',
 };
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
-}
 
 /** The header of a models view; `pending` is the button pressed and not answered yet. */
 export function modelsHeader(view: PanelModelsView, pending: ModelsRequest | null = null): ModelsHeader {

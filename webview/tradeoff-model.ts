@@ -7,16 +7,12 @@
 import type { StorageOptionMeasurement, TradeoffReport } from '../extension/core/tradeoffs/types.ts';
 import { applicableOption, canMeasureTradeoffs, sameStorageOption } from '../extension/protocol/panel-protocol.ts';
 import type { PanelTradeoffView, TradeoffState } from '../extension/protocol/panel-protocol.ts';
-import { formatCount, formatMetric, formatShare } from './migration-model.ts';
+import { formatBytes, formatCount, plural } from '../extension/core/text/format.ts';
+import { formatMetric, formatShare } from './migration-model.ts';
 import type { TradeoffRequest } from './panel-model.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
-
-/** Bytes per vector: 96 → "96 B", 3072 → "3,072 B", 1.5 → "1.5 B". */
-export function formatBytes(bytes: number): string {
-  return `${Number.isInteger(bytes) ? formatCount(bytes) : bytes.toFixed(1)} B`;
-}
 
 /** A total size in binary units: 512 → "512 B", 1536 → "1.5 KiB", 9_437_184 → "9.0 MiB", and GiB past 1 GiB. */
 export function formatSize(bytes: number): string {
@@ -47,10 +43,6 @@ function formatLatencyNumber(milliseconds: number): string {
   if (milliseconds < 1) return milliseconds.toFixed(2);
   if (milliseconds < 10) return milliseconds.toFixed(1);
   return formatCount(milliseconds);
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
 // ---------------------------------------------------------------------------------------------

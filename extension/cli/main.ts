@@ -15,7 +15,6 @@ import { createReadStream, createWriteStream, existsSync, type WriteStream } fro
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isModelError, isStoreError } from '../core/errors.ts';
 import { FolderIndex, defaultDatabasePath, type FolderIndexOptions } from '../core/folder-index.ts';
 import type { IndexProgress, IndexResult } from '../core/indexing/indexer.ts';
 import type { DeviceSetting } from '../core/embedding/providers.ts';
@@ -27,7 +26,7 @@ import { carriesNothing } from '../core/text/meaningful-lines.ts';
 import { IndexStore } from '../core/store/index-store.ts';
 import { WriterLock } from '../core/store/writer-lock.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
-import { cutOver, isMigrationError, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
+import { cutOver, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
 import { migrationEvidence } from '../core/evaluation/evidence.ts';
 import { cutoverDecision, type CutoverDecision } from '../core/migration/cutover-decision.ts';
 import { migrationReport, type Histogram, type MigrationReport } from '../core/migration/report.ts';
@@ -38,10 +37,11 @@ import { ProgressLine } from './progress.ts';
 import { watchTree } from './watch-tree.ts';
 import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
 import { CATALOG, catalogEntry, DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
-import { DEFAULT_ENDPOINT, downloadModel, isDownloadError } from '../core/model/download.ts';
+import { DEFAULT_ENDPOINT, downloadModel } from '../core/model/download.ts';
 import { cacheDirectory } from '../core/folder-index.ts';
 import { installedModels } from '../core/evaluation/installed-models.ts';
-import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, isEvaluationError, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
+import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
+import { isCoreError } from '../core/errors.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
 const DEFAULT_QUANTIZATION: Quantization = 'int8';
@@ -161,7 +161,7 @@ async function ensureHubModel(values: Values): Promise<Values> {
     return { ...values, model: downloaded.directory, quantization };
   } catch (error) {
     if (interactive) process.stderr.write('\n');
-    if (isDownloadError(error) && error.reason === 'offline') throw new UsageError(`${entry.displayName} is not downloaded yet and --offline forbids downloading it; run once without --offline, or choose use-lite or glove-100d`);
+    if (isCoreError(error, 'download') && error.reason === 'offline') throw new UsageError(`${entry.displayName} is not downloaded yet and --offline forbids downloading it; run once without --offline, or choose use-lite or glove-100d`);
     throw error;
   }
 }
@@ -177,13 +177,13 @@ function readIndex<T>(databasePath: string, read: (store: IndexStore) => T): T |
   try {
     store = IndexStore.open(databasePath);
   } catch (error) {
-    if (isStoreError(error) && error.reason === 'corrupt') return undefined;
+    if (isCoreError(error, 'store') && error.reason === 'corrupt') return undefined;
     throw error;
   }
   try {
     return read(store);
   } catch (error) {
-    if (isStoreError(error) && error.reason === 'corrupt') return undefined;
+    if (isCoreError(error, 'store') && error.reason === 'corrupt') return undefined;
     throw error;
   } finally {
     store.close();
@@ -257,7 +257,7 @@ function storageOption(values: Values, databasePath: string): StorageOption | un
   try {
     return parseStorageOption((values.storage as string | undefined) ?? active?.kind ?? 'float32', dimensions);
   } catch (error) {
-    if (isStoreError(error)) throw new UsageError(error.message);
+    if (isCoreError(error, 'store')) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -464,7 +464,8 @@ async function commandSearch(argv: string[]): Promise<void> {
   }
 }
 
-function formatBytes(bytes: number): string {
+/** A file size for the status readout: 512 → "512 B", 1536 → "1.5 KiB", GiB with two decimals. */
+function formatFileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
@@ -483,7 +484,7 @@ async function commandStatus(argv: string[]): Promise<void> {
     }
     const lines = [
       `folder     ${status.root}`,
-      `database   ${status.databasePath} (${formatBytes(status.databaseBytes)})`,
+      `database   ${status.databasePath} (${formatFileSize(status.databaseBytes)})`,
       `files      ${status.files}`,
       `chunks     ${status.chunks}`,
       `model      ${status.model.id} (model weights ${status.model.quantization}, ${status.model.dimensions} dimensions), fingerprint ${status.model.fingerprint}`,
@@ -939,7 +940,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof Error && error.name === 'AbortError') return 130;
-    if (isModelError(error) || isStoreError(error) || isMigrationError(error) || isDownloadError(error) || isEvaluationError(error)) {
+    if (isCoreError(error)) {
       process.stderr.write(`semsearch: ${error.message}\n`);
       return 1;
     }

@@ -9,7 +9,7 @@ import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { findDuplicates } from './duplicates.ts';
 import type { MigrationUi } from './migration.ts';
 import type { TradeoffUi } from './tradeoffs.ts';
-import type { ModelEvaluationUi } from './model-evaluation.ts';
+import type { ModelEvaluationUi } from './model-evaluation-ui.ts';
 import { statusMarkdown } from './status-report.ts';
 
 /** The results panel, as the commands use it. */

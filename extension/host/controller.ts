@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { FolderSpec, ServiceError, ServiceSettings, ServiceState } from '../core/service/workspace-service.ts';
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import { RunsProgress } from '../core/indexing/progress.ts';
-import type { SearchRequestOptions } from '../protocol/worker-protocol.ts';
+import type { SearchRequestOptions } from '../protocol/index-worker-protocol.ts';
 import type { StorageOption } from '../core/store/storage-option.ts';
 import type { IndexState, PanelRelatedChunk, PanelRelations, PanelResult } from '../protocol/panel-protocol.ts';
 import type { RelationsRequest } from '../core/service/workspace-service.ts';

@@ -9,7 +9,7 @@ import { ResultsPanel, registerResultsPanelSerializer } from './results-panel.ts
 import { toPanelResults } from './results.ts';
 import { MigrationUi } from './migration.ts';
 import { TradeoffUi } from './tradeoffs.ts';
-import { ModelEvaluationUi } from './model-evaluation.ts';
+import { ModelEvaluationUi } from './model-evaluation-ui.ts';
 
 /** The one adapter from a standard AbortSignal (the panel's) to a VS Code cancellation token. */
 function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {

@@ -4,20 +4,26 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import type { ServiceError, ServiceState } from '../core/service/workspace-service.ts';
+import type { NextStep } from '../core/errors.ts';
 import { indexWorkerStopReason } from './status-text.ts';
 import { awaitExitOrTerminate } from '../core/worker-exit.ts';
-import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../protocol/worker-protocol.ts';
+import type { HostToWorker, IndexWorkerData, WorkerRequests, WorkerRequestType, WorkerToHost } from '../protocol/index-worker-protocol.ts';
 
-/** A request the worker answered with an error; `kind`/`reason` say what failed. */
+/**
+ * A request the worker answered with an error: `kind`/`reason` say what failed (a core error's, as
+ * `describeError` carried them across the thread), `nextStep` what the user can do about it.
+ */
 export class WorkerRequestError extends Error {
   readonly kind: ServiceError['kind'] | 'aborted' | 'worker';
   readonly reason: string;
+  readonly nextStep: NextStep;
 
-  constructor(kind: WorkerRequestError['kind'], reason: string, message: string) {
+  constructor(kind: WorkerRequestError['kind'], reason: string, message: string, nextStep: NextStep = 'none') {
     super(message);
     this.name = kind === 'aborted' ? 'AbortError' : 'WorkerRequestError';
     this.kind = kind;
     this.reason = reason;
+    this.nextStep = nextStep;
   }
 }
 
@@ -124,7 +130,7 @@ export class IndexClient implements vscode.Disposable {
         if (!pending) return;
         this.pending.delete(message.id);
         if (message.ok) pending.resolve(message.result);
-        else pending.reject(new WorkerRequestError(message.error.kind, message.error.reason, message.error.message));
+        else pending.reject(new WorkerRequestError(message.error.kind, message.error.reason, message.error.message, 'nextStep' in message.error ? message.error.nextStep : 'none'));
         return;
       }
       case 'state':

@@ -1,13 +1,13 @@
 // The migration UI: notifications when a new index is cut over or waits for a decision, the report in
 // the panel, and the Cut Over / Roll Back / Show Migration Report commands. The state and the report
-// come from the index worker; the views are built in migration-view.ts.
+// come from the index worker; the views are built in migration-presenter.ts.
 import * as vscode from 'vscode';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { FolderState, ServiceState } from '../core/service/workspace-service.ts';
 import type { MigrationAction, PanelMigrationView } from '../protocol/panel-protocol.ts';
 import { SECTION } from './configuration.ts';
 import type { Controller } from './controller.ts';
-import { migrationNotices, migrationView, modelSettingFor, type MigrationNotice } from './migration-view.ts';
+import { migrationNotices, migrationView, modelSettingFor, type MigrationNotice } from './migration-presenter.ts';
 import { storageSettingValues } from './tradeoffs.ts';
 
 /** The results panel, as the migration UI uses it. */

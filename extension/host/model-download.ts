@@ -74,7 +74,7 @@ async function askAndDownload(choice: DownloadChoice, log: EnsureModelOptions['l
         log.info(`The download of ${choice.entry.repo} was cancelled; the partial files are kept.`);
         return { problem: `The download of ${name} was cancelled. What arrived is kept and resumes next time the model is loaded (reload the window, or pick the model again).`, shown: true };
       }
-      // A DownloadError's message already says what went wrong and what to do; anything else (a file system error) is shown as it is.
+      // A download CoreError's message already says what went wrong and what to do; anything else (a file system error) is shown as it is.
       const message = `Semantic Search could not download ${name}: ${error instanceof Error ? error.message : String(error)}`;
       log.warn(message);
       const action = await vscode.window.showErrorMessage(message, RETRY, PICK_ANOTHER);

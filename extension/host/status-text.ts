@@ -2,6 +2,7 @@
 import type { IndexProgress } from '../core/indexing/indexer.ts';
 import { formatDuration, formatPercent, type ProgressFigure } from '../core/indexing/progress.ts';
 import type { FolderPhase, FolderState, ModelState, ServiceError, ServiceState } from '../core/service/workspace-service.ts';
+import { CORE_ERROR_KINDS, nextStepOf, type CoreErrorKind, type CoreErrorReasons, type NextStep } from '../core/errors.ts';
 
 /** The one word that sums up several folders: the most pressing phase wins. */
 export function overallPhase(phases: readonly FolderPhase[]): FolderPhase {
@@ -111,13 +112,23 @@ export function migrationContextKeys(folders: readonly Pick<FolderState, 'migrat
   };
 }
 
-/** The buttons an error notification offers: the next step its reason calls for, then the log. */
-export function errorActions(error: Pick<ServiceError, 'kind' | 'reason'>): string[] {
-  if (error.kind === 'model') return [error.reason === 'model-changed' ? 'Reload Model' : 'Change Model Setting', 'Open Log'];
-  if (error.reason === 'corrupt') return ['Rebuild Index', 'Open Log'];
+/** The next steps the editor has a button for (the notification's handler in controller.ts runs them). */
+const NEXT_STEP_BUTTONS: Partial<Record<NextStep, string>> = {
+  'reload-model': 'Reload Model',
+  'change-model': 'Change Model Setting',
+  'rebuild-index': 'Rebuild Index',
   // Retrying helps once the other process is done or space has been freed.
-  if (error.reason === 'locked' || error.reason === 'disk-full') return ['Retry', 'Open Log'];
-  return ['Open Log'];
+  retry: 'Retry',
+};
+
+/**
+ * The buttons an error notification offers: the next step its reason calls for (the error's own, or the one
+ * its kind and reason have in the core's table), then the log.
+ */
+export function errorActions(error: Pick<ServiceError, 'kind' | 'reason'> & { nextStep?: NextStep }): string[] {
+  const step = error.nextStep ?? (CORE_ERROR_KINDS.includes(error.kind as CoreErrorKind) ? nextStepOf(error.kind as CoreErrorKind, error.reason as CoreErrorReasons[CoreErrorKind]) : 'none');
+  const button = NEXT_STEP_BUTTONS[step];
+  return button ? [button, 'Open Log'] : ['Open Log'];
 }
 
 /** Why the index worker stopped, for the notification: running out of memory gets its own next step. */

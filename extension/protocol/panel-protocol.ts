@@ -303,7 +303,7 @@ export function parseFromPanel(value: unknown): PanelToHost | undefined {
     case 'migrationAction':
       return MIGRATION_ACTIONS.includes(value.action as MigrationAction) ? { type: 'migrationAction', action: value.action as MigrationAction } : undefined;
     case 'applyStorage': {
-      const option = parseStorageOption(value.option);
+      const option = parseStorageOptionSpec(value.option);
       return option ? { type: 'applyStorage', option } : undefined;
     }
     case 'measureTradeoffs':
@@ -659,7 +659,7 @@ export function parseTradeoffReport(value: unknown): TradeoffReport | undefined 
  * the same option are deepEqual), or undefined when one is wrong. Rescoring and oversampling belong to binary
  * options only; truncated dimensions must be a positive integer (at most `modelDimensions` when given).
  */
-export function parseStorageOption(value: unknown, modelDimensions = MAX_DIMENSIONS): StorageOptionSpec | undefined {
+export function parseStorageOptionSpec(value: unknown, modelDimensions = MAX_DIMENSIONS): StorageOptionSpec | undefined {
   if (!isRecord(value) || !STORAGE_KINDS.includes(value.kind as StorageOptionSpec['kind'])) return undefined;
   const kind = value.kind as StorageOptionSpec['kind'];
   const dimensions = value.dimensions ?? undefined;
@@ -678,7 +678,7 @@ export function parseStorageOption(value: unknown, modelDimensions = MAX_DIMENSI
 function parseMeasurement(value: unknown, modelDimensions: number): StorageOptionMeasurement | undefined {
   if (!isRecord(value)) return undefined;
   const { label, current, bytesPerVector, totalBytes, latency, recallAt10VsExact } = value;
-  const option = parseStorageOption(value.option, modelDimensions);
+  const option = parseStorageOptionSpec(value.option, modelDimensions);
   if (!option || !isString(label, MAX_OPTION_LABEL_LENGTH) || typeof current !== 'boolean') return undefined;
   if (!isFiniteNumber(bytesPerVector) || bytesPerVector <= 0 || !isFiniteNumber(totalBytes) || totalBytes < 0) return undefined;
   if (!isRecord(latency) || !isDuration(latency.p50) || !isDuration(latency.p95) || !isShare(recallAt10VsExact)) return undefined;
@@ -815,7 +815,7 @@ function parseEvaluationRow(value: unknown, models: readonly EvaluatedModel[]): 
   const { model, modelDisplayName, label, dimensions, bytesPerVector, recallAt10, mrrAt10, ndcgAt10, chunksPerSecond, candidates, currentModel, current } = value;
   const evaluated = models.find((entry) => entry.name === model);
   if (!evaluated || !isString(modelDisplayName, MAX_MODEL_NAME_LENGTH) || !isString(label, MAX_OPTION_LABEL_LENGTH)) return undefined;
-  const option = parseStorageOption(value.option, evaluated.dimensions);
+  const option = parseStorageOptionSpec(value.option, evaluated.dimensions);
   if (!option || !isDimensions(dimensions) || !isFiniteNumber(bytesPerVector) || bytesPerVector <= 0) return undefined;
   if (!isShare(recallAt10) || !isShare(mrrAt10) || !isShare(ndcgAt10) || !isDuration(chunksPerSecond)) return undefined;
   if (candidates !== undefined && candidates !== null && !isCount(candidates)) return undefined;

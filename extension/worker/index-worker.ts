@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError, WorkspaceService } from '../core/service/workspace-service.ts';
 import { isAbortError } from '../core/errors.ts';
-import type { HostToWorker, IndexWorkerData, WorkerToHost } from '../protocol/worker-protocol.ts';
+import type { HostToWorker, IndexWorkerData, WorkerToHost } from '../protocol/index-worker-protocol.ts';
 import { evaluationProgressText } from '../core/evaluation/model-evaluation.ts';
 
 const port = parentPort!;

@@ -1,9 +1,8 @@
 // The chunker: picks the strategy for a file (syntax, Markdown sections, line windows), makes sure every line
 // lands in a chunk, and fits every chunk into the embedding window.
 
-import { abortError } from '../errors.ts';
+import { abortError, CoreError } from '../errors.ts';
 import { isBlank, rowLines, sourceText, type Draft, type SourceText } from './draft.ts';
-import { ChunkingError } from './errors.ts';
 import { GrammarLoader, directoryLocator, nodeModulesLocator } from './grammars.ts';
 import { isSyntaxLanguage, languageForFile, proseFormat } from './languages.ts';
 import { PROSE_DEFAULTS, proseDrafts, type ProseOptions } from './prose.ts';
@@ -49,7 +48,7 @@ function validate(options: ChunkerOptions): void {
   if (!isCount(options.minChunkLines, 1)) problems.push('minChunkLines must be a positive integer');
   if (!isCount(options.windowLines, 1)) problems.push('windowLines must be a positive integer');
   if (options.parseTimeoutMs !== undefined && !(options.parseTimeoutMs > 0)) problems.push('parseTimeoutMs must be positive');
-  if (problems.length > 0) throw new ChunkingError('invalid-options', `Invalid chunker options: ${problems.join('; ')}.`);
+  if (problems.length > 0) throw new CoreError('chunking', 'invalid-options', `Invalid chunker options: ${problems.join('; ')}.`);
 }
 
 /** Every non-blank line not in any draft (a grammar rule gap) goes into a statements draft of its own. */
@@ -194,7 +193,7 @@ export function createChunker(options: ChunkerOptions): Chunker {
     relationsVersion: RELATIONS_VERSION,
 
     async chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]> {
-      if (disposed) throw new ChunkingError('disposed', 'The chunker was disposed; create a new one.');
+      if (disposed) throw new CoreError('chunking', 'disposed', 'The chunker was disposed; create a new one.');
       signal?.throwIfAborted();
       const source = sourceText(text);
       if (source.lines.every(isBlank)) return [];

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Language, ParseOptions, Parser, Tree } from 'web-tree-sitter';
-import { ChunkingError } from './errors.ts';
+import { CoreError } from '../errors.ts';
 import { grammarWasmFile, runtimeWasmFile, type WasmFile } from './languages.ts';
 import type { SyntaxLanguageId } from './types.ts';
 
@@ -80,7 +80,7 @@ export class GrammarLoader {
    * parsing, concurrent callers cannot switch the language under each other. Call after `language(id)` resolved.
    */
   parse(treeSitter: TreeSitter, language: Language, text: string, options: ParseOptions): Tree | null {
-    if (this.#disposed) throw new ChunkingError('disposed', 'The chunker was disposed while it was working; create a new one.');
+    if (this.#disposed) throw new CoreError('chunking', 'disposed', 'The chunker was disposed while it was working; create a new one.');
     this.#parser ??= new treeSitter.Parser();
     this.#parser.setLanguage(language);
     const tree = this.#parser.parse(text, null, options);

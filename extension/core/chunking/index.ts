@@ -3,7 +3,7 @@
 
 export { CHUNKER_VERSION, createChunker, RELATIONS_VERSION } from './chunker.ts';
 export { embeddingText, type EmbeddingTextInput } from './embedding-text.ts';
-export { ChunkingError, isChunkingError, type ChunkingErrorReason } from './errors.ts';
+export type { ChunkingErrorReason } from '../errors.ts';
 export { languageForFile, languageForPath, wasmFiles, type WasmFile } from './languages.ts';
 export type {
   Chunk,

@@ -3,7 +3,7 @@
 // window is split by characters. Nothing is dropped and nothing is cut without becoming another piece.
 
 import { embeddingText } from './embedding-text.ts';
-import { ChunkingError } from './errors.ts';
+import { CoreError } from '../errors.ts';
 import { isBlank, trimBlankLines, type Draft, type DraftLine } from './draft.ts';
 import { relationsOfLines } from './relations.ts';
 import type { Chunk, LanguageId } from './types.ts';
@@ -212,7 +212,7 @@ function splitLine(line: DraftLine, draft: Draft, origin: DraftOrigin, options: 
     const tokensOf = (length: number): number => countTokens(header + text.slice(position, position + length));
     let length = fullPieceLength(text.length - position, (maxTokens - headerTokens) * charsPerToken, tokensOf, maxTokens);
     if (length === 0) {
-      throw new ChunkingError(
+      throw new CoreError('chunking', 
         'window-too-small',
         `The embedding window (${maxTokens} tokens) cannot hold even the header of a chunk of ${origin.path}; ` +
           'use a model with a larger window.',

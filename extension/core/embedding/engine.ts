@@ -5,13 +5,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
-import { ModelError } from '../errors.ts';
+import { CoreError, isCoreError } from '../errors.ts';
 import { loadManifest, type ModelManifest } from '../model/manifest.ts';
 import { fingerprintModel, sameStamp, stampFile, type FileStamp } from '../model/fingerprint.ts';
 import { ONNX_FILES } from '../model/onnx-files.ts';
 import { conciseProviderError, providerLibraryExists, providerPlan, type ProviderAttempt } from './providers.ts';
 import { ModelTokenizer, type EmbeddingPurpose, type EncodedText } from './tokenization.ts';
-import type { RuntimeInfo, Truncation, WorkerConfiguration } from './worker-protocol.ts';
+import type { RuntimeInfo, Truncation, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
 
 /** Graph inputs the engine knows how to fill. */
@@ -70,12 +70,12 @@ export class EmbeddingEngine {
     );
   }
 
-  /** Loads, checks and warms up a model. Throws a `ModelError` whose message names the fix. */
+  /** Loads, checks and warms up a model. Throws a model `CoreError` whose message names the fix. */
   static async load(configuration: WorkerConfiguration, log: (message: string) => void = () => {}): Promise<EmbeddingEngine> {
     const started = performance.now();
     const { modelDirectory, quantization } = configuration;
     if (!existsSync(modelDirectory)) {
-      throw new ModelError('model-missing', `The model folder ${modelDirectory} does not exist. Build the offline models with \`npm run models\`, download the model again, or pick another model in settings.`);
+      throw new CoreError('model', 'model-missing', `The model folder ${modelDirectory} does not exist. Build the offline models with \`npm run models\`, download the model again, or pick another model in settings.`);
     }
     const loaded = loadManifest(modelDirectory, configuration.modelId);
     let manifest = loaded.manifest;
@@ -85,7 +85,7 @@ export class EmbeddingEngine {
       const hasOther = ONNX_FILES[other].some((candidate) => existsSync(path.join(modelDirectory, candidate)));
       // The VSIX ships the bundled models as int8 only (.vscodeignore): say so rather than "download again".
       const fix = hasOther ? `It has ${other}: choose semanticSearch.model.quantization ${other}` : 'Download the model again';
-      throw new ModelError('model-missing', `${modelDirectory} has no ${quantization} ONNX file (looked for ${ONNX_FILES[quantization].join(', ')}). ${fix}, or choose another model.`);
+      throw new CoreError('model', 'model-missing', `${modelDirectory} has no ${quantization} ONNX file (looked for ${ONNX_FILES[quantization].join(', ')}). ${fix}, or choose another model.`);
     }
     const tokenizer = ModelTokenizer.load(modelDirectory, manifest);
     const fingerprintFiles: Record<string, string> = {
@@ -105,7 +105,7 @@ export class EmbeddingEngine {
       const { id: fingerprint, fileHashes } = await fingerprintModel({ manifest, quantization, files: fingerprintFiles });
       const changed = Object.values(fileStamps).find((stamp) => !sameStamp(stamp, stampFile(stamp.path)));
       if (changed) {
-        throw new ModelError('model-changed', `${changed.path} changed while the model was being loaded. Wait until the copy or download has finished, then try again.`);
+        throw new CoreError('model', 'model-changed', `${changed.path} changed while the model was being loaded. Wait until the copy or download has finished, then try again.`);
       }
       const gpuAllowed = configuration.device !== 'cpu';
       const info: RuntimeInfo = {
@@ -144,8 +144,8 @@ export class EmbeddingEngine {
       try {
         return this.tokenizer.encode(text, purpose);
       } catch (error) {
-        if (error instanceof ModelError && error.reason === 'empty-input') {
-          throw new ModelError('empty-input', `Text ${index + 1} of ${texts.length} is empty; there is nothing to embed.`);
+        if (isCoreError(error, 'model') && error.reason === 'empty-input') {
+          throw new CoreError('model', 'empty-input', `Text ${index + 1} of ${texts.length} is empty; there is nothing to embed.`);
         }
         throw error;
       }
@@ -216,11 +216,11 @@ function poolAndNormalize(output: ort.Tensor, mask: Float32Array, batchSize: num
   const dims = output.dims;
   const dimensions = dims[dims.length - 1]!;
   if (dimensions !== manifest.dimensions) {
-    throw new ModelError('manifest-mismatch', `The manifest says ${manifest.dimensions} dimensions but the graph's output "${manifest.output}" has ${dimensions}. Correct "dimensions" in the manifest.`);
+    throw new CoreError('model', 'manifest-mismatch', `The manifest says ${manifest.dimensions} dimensions but the graph's output "${manifest.output}" has ${dimensions}. Correct "dimensions" in the manifest.`);
   }
   const expectedRank = manifest.pooling === 'none' ? 2 : 3;
   if (dims.length !== expectedRank) {
-    throw new ModelError('manifest-mismatch', `Output "${manifest.output}" has shape [${dims.join(', ')}], but pooling "${manifest.pooling}" needs ${expectedRank === 2 ? 'one vector per input' : 'one vector per token'}. Correct "pooling" or "output" in the manifest.`);
+    throw new CoreError('model', 'manifest-mismatch', `Output "${manifest.output}" has shape [${dims.join(', ')}], but pooling "${manifest.pooling}" needs ${expectedRank === 2 ? 'one vector per input' : 'one vector per token'}. Correct "pooling" or "output" in the manifest.`);
   }
   const pooled = new Float32Array(batchSize * dimensions);
   for (let row = 0; row < batchSize; row++) {
@@ -283,23 +283,23 @@ async function createSession(
       log(`The ${provider} provider failed, trying the next one: ${message}`);
     }
   }
-  throw new ModelError('runtime-failed', 'No execution provider could load the model.');
+  throw new CoreError('model', 'runtime-failed', 'No execution provider could load the model.');
 }
 
 function stampFiles(files: Record<string, string>): Record<string, FileStamp> {
   const stamps: Record<string, FileStamp> = {};
   for (const [role, file] of Object.entries(files)) {
     const stamp = stampFile(file);
-    if (!stamp) throw new ModelError('model-missing', `The model file ${file} does not exist. Download the model again, or build the offline models with \`npm run models\`.`);
+    if (!stamp) throw new CoreError('model', 'model-missing', `The model file ${file} does not exist. Download the model again, or build the offline models with \`npm run models\`.`);
     stamps[role] = stamp;
   }
   return stamps;
 }
 
-function classifySessionError(onnxPath: string, message: string, cause: unknown): ModelError {
+function classifySessionError(onnxPath: string, message: string, cause: unknown): CoreError<'model'> {
   // onnxruntime reports every load failure as a plain Error; a CPU session only fails to load on a
   // file that is not a valid graph, which is what the user needs to hear.
-  return new ModelError(
+  return new CoreError('model', 
     'model-corrupt',
     `${onnxPath} could not be loaded by onnxruntime (${message}). The file is damaged or not an ONNX model: download or rebuild the model.`,
     { cause },
@@ -316,12 +316,12 @@ function resolveOutput(manifest: ModelManifest, session: ort.InferenceSession, i
       }
     }
   }
-  throw new ModelError('manifest-mismatch', `The manifest names output "${manifest.output}" but the graph's outputs are ${outputs.map((name) => `"${name}"`).join(', ')}. Correct "output" in the manifest.`);
+  throw new CoreError('model', 'manifest-mismatch', `The manifest names output "${manifest.output}" but the graph's outputs are ${outputs.map((name) => `"${name}"`).join(', ')}. Correct "output" in the manifest.`);
 }
 
 function checkInputs(session: ort.InferenceSession): void {
   const unknown = session.inputNames.filter((name) => !KNOWN_INPUTS.has(name));
   if (unknown.length > 0 || !session.inputNames.includes('input_ids')) {
-    throw new ModelError('manifest-mismatch', `The graph's inputs are ${session.inputNames.join(', ')}; the runtime fills input_ids, attention_mask, token_type_ids and position_ids. This model needs a custom export.`);
+    throw new CoreError('model', 'manifest-mismatch', `The graph's inputs are ${session.inputNames.join(', ')}; the runtime fills input_ids, attention_mask, token_type_ids and position_ids. This model needs a custom export.`);
   }
 }

@@ -3,14 +3,14 @@
 // vectors, so the caller's thread (the extension host, the CLI's event loop) never blocks on a model.
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { ModelError, abortError, workerFailure } from '../errors.ts';
+import { abortError, CoreError, workerFailure } from '../errors.ts';
 import { awaitExitOrTerminate } from '../worker-exit.ts';
 import { sameStamp, stampFile, type Quantization } from '../model/fingerprint.ts';
 import type { DeviceSetting } from './providers.ts';
 import type { EmbeddingPurpose } from './tokenization.ts';
-import type { MessageFromWorker, RequestToWorker, RuntimeInfo, SerializedError, Truncation, WorkerConfiguration } from './worker-protocol.ts';
+import type { MessageFromWorker, RequestToWorker, RuntimeInfo, SerializedError, Truncation, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
-export type { RuntimeInfo, Truncation } from './worker-protocol.ts';
+export type { RuntimeInfo, Truncation } from './embedding-worker-protocol.ts';
 
 export interface RuntimeOptions {
   modelDirectory: string;
@@ -46,15 +46,8 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-let defaultWorkerScript: string | URL | undefined;
-
-/** Sets the worker script used when `RuntimeOptions.workerScript` is not given (for bundled builds). */
-export function setDefaultWorkerScript(script: string | URL): void {
-  defaultWorkerScript = script;
-}
-
-function modelChanged(info: RuntimeInfo, what: string): ModelError {
-  return new ModelError(
+function modelChanged(info: RuntimeInfo, what: string): CoreError<'model'> {
+  return new CoreError('model', 
     'model-changed',
     `The files of ${info.manifest.id} changed while it was in use (${what}), so indexing stopped: vectors of the new files must not be stored as the old model's. The index keeps what it had. Reload the model (run the command again, or Semantic Search reloads it by itself), which indexes again if the model is really another one.`,
   );
@@ -62,7 +55,7 @@ function modelChanged(info: RuntimeInfo, what: string): ModelError {
 
 function toError(error: SerializedError): Error {
   if (error.reason === 'aborted') return new DOMException(error.message, 'AbortError');
-  return new ModelError(error.reason, error.message);
+  return new CoreError('model', error.reason, error.message);
 }
 
 /** How a runtime starts its worker, kept to start another one after a crash. */
@@ -87,7 +80,7 @@ async function startWorker(start: WorkerStart): Promise<{ worker: Worker; info: 
       else if (message.type === 'load-failed') settle(() => reject(toError(message.error)));
     };
     const onError = (error: Error) => settle(() => reject(workerFailure(error, 'embedding worker (loading the model)')));
-    const onExit = (code: number) => settle(() => reject(new ModelError('runtime-failed', `The embedding worker exited while loading (exit code ${code}).`)));
+    const onExit = (code: number) => settle(() => reject(new CoreError('model', 'runtime-failed', `The embedding worker exited while loading (exit code ${code}).`)));
     const settle = (finish: () => void) => {
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       finish();
@@ -118,7 +111,7 @@ export class EmbeddingRuntime {
   private readonly pending = new Map<number, Pending>();
   private nextRequestId = 1;
   /** Why the current worker can take no more requests; a crash (not `disposed`) starts a new worker on the next request. */
-  private failure: ModelError | undefined;
+  private failure: CoreError<'model'> | undefined;
   private restarting: Promise<void> | undefined;
 
   private constructor(worker: Worker, info: RuntimeInfo, start: WorkerStart) {
@@ -131,7 +124,7 @@ export class EmbeddingRuntime {
   /** Starts a worker, loads and checks the model, and resolves once it has embedded a test input. */
   static async load(options: RuntimeOptions): Promise<EmbeddingRuntime> {
     const start: WorkerStart = {
-      script: options.workerScript ?? defaultWorkerScript ?? new URL('./worker.ts', import.meta.url),
+      script: options.workerScript ?? new URL('./worker.ts', import.meta.url),
       configuration: {
         modelDirectory: options.modelDirectory,
         modelId: options.modelId,
@@ -155,7 +148,7 @@ export class EmbeddingRuntime {
       else this.onMessage(message);
     });
     worker.on('error', (error) => worker === this.worker && this.fail(workerFailure(error, 'embedding worker')));
-    worker.on('exit', (code) => worker === this.worker && this.fail(new ModelError(code === 0 ? 'disposed' : 'runtime-failed', code === 0 ? 'The embedding runtime was closed.' : `The embedding worker stopped (exit code ${code}).`)));
+    worker.on('exit', (code) => worker === this.worker && this.fail(new CoreError('model', code === 0 ? 'disposed' : 'runtime-failed', code === 0 ? 'The embedding runtime was closed.' : `The embedding worker stopped (exit code ${code}).`)));
   }
 
   /**
@@ -193,7 +186,7 @@ export class EmbeddingRuntime {
     for (const stamp of Object.values(this.info.fileStamps)) {
       const now = stampFile(stamp.path);
       if (!now) {
-        throw new ModelError('model-missing', `The model file ${stamp.path} was deleted while the model was in use, so indexing stopped; the index keeps what it had. Download the model again (or build the offline models with \`npm run models\`), or choose another model, then index again.`);
+        throw new CoreError('model', 'model-missing', `The model file ${stamp.path} was deleted while the model was in use, so indexing stopped; the index keeps what it had. Download the model again (or build the offline models with \`npm run models\`), or choose another model, then index again.`);
       }
       if (!sameStamp(stamp, now)) throw modelChanged(this.info, `${stamp.path} was replaced`);
     }
@@ -206,7 +199,7 @@ export class EmbeddingRuntime {
   async embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<Embeddings> {
     if (texts.length === 0) return { vectors: [], truncations: [] };
     const reply = await this.request({ type: 'embed', texts: [...texts], purpose }, signal);
-    if (reply.type !== 'embedded') throw new ModelError('runtime-failed', `Unexpected reply ${reply.type}`);
+    if (reply.type !== 'embedded') throw new CoreError('model', 'runtime-failed', `Unexpected reply ${reply.type}`);
     // Document vectors are stored under this runtime's fingerprint, so the files must still be the
     // ones it was hashed from (checked after the reply, so a change during inference counts too). A
     // query vector is only compared with stored ones and comes from the session already in memory.
@@ -220,13 +213,13 @@ export class EmbeddingRuntime {
   async countTokens(texts: readonly string[], signal?: AbortSignal): Promise<number[]> {
     if (texts.length === 0) return [];
     const reply = await this.request({ type: 'count', texts: [...texts] }, signal);
-    if (reply.type !== 'counted') throw new ModelError('runtime-failed', `Unexpected reply ${reply.type}`);
+    if (reply.type !== 'counted') throw new CoreError('model', 'runtime-failed', `Unexpected reply ${reply.type}`);
     return reply.counts;
   }
 
   /** Stops the worker; pending requests fail with a `disposed` error. */
   async dispose(): Promise<void> {
-    const disposed = new ModelError('disposed', 'The embedding runtime was closed.');
+    const disposed = new CoreError('model', 'disposed', 'The embedding runtime was closed.');
     this.fail(disposed);
     this.failure = disposed;
     await this.restarting?.catch(() => undefined);
@@ -271,7 +264,7 @@ export class EmbeddingRuntime {
     else pending.resolve(message);
   }
 
-  private fail(error: ModelError): void {
+  private fail(error: CoreError<'model'>): void {
     this.failure ??= error;
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();

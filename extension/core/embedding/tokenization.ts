@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { ModelError } from '../errors.ts';
+import { CoreError } from '../errors.ts';
 import type { ModelManifest } from '../model/manifest.ts';
 
 /** Whether a text is a search query or an indexed document: models may prefix them differently. */
@@ -37,7 +37,7 @@ export class ModelTokenizer {
     this.settings = { maxTokens: settings.maxTokens, queryPrefix: settings.queryPrefix, documentPrefix: settings.documentPrefix };
     [this.prefixIds, this.suffixIds] = specialTokenTemplate(tokenizer);
     if (this.prefixIds.length + this.suffixIds.length >= settings.maxTokens) {
-      throw new ModelError('manifest-invalid', `maxTokens ${settings.maxTokens} leaves no room for text after the special tokens.`);
+      throw new CoreError('model', 'manifest-invalid', `maxTokens ${settings.maxTokens} leaves no room for text after the special tokens.`);
     }
   }
 
@@ -50,12 +50,12 @@ export class ModelTokenizer {
         text = readFileSync(file, 'utf8');
       } catch (error) {
         if (!required) return {};
-        throw new ModelError('model-missing', `The model folder has no ${name} (${file}). Download or rebuild the model.`, { cause: error });
+        throw new CoreError('model', 'model-missing', `The model folder has no ${name} (${file}). Download or rebuild the model.`, { cause: error });
       }
       try {
         return JSON.parse(text) as object;
       } catch (error) {
-        throw new ModelError('model-corrupt', `${file} is not valid JSON. Download or rebuild the model.`, { cause: error });
+        throw new CoreError('model', 'model-corrupt', `${file} is not valid JSON. Download or rebuild the model.`, { cause: error });
       }
     };
     const tokenizerJson = readJson('tokenizer.json', true);
@@ -64,7 +64,7 @@ export class ModelTokenizer {
     try {
       tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     } catch (error) {
-      throw new ModelError('tokenizer-invalid', `tokenizer.json in ${modelDirectory} could not be loaded: ${(error as Error).message}`, { cause: error });
+      throw new CoreError('model', 'tokenizer-invalid', `tokenizer.json in ${modelDirectory} could not be loaded: ${(error as Error).message}`, { cause: error });
     }
     return new ModelTokenizer(tokenizer, settings);
   }
@@ -76,7 +76,7 @@ export class ModelTokenizer {
 
   /** Encodes one text, cut to the window. Throws `empty-input` for a text with nothing in it. */
   encode(text: string, purpose: EmbeddingPurpose): EncodedText {
-    if (text.trim().length === 0) throw new ModelError('empty-input', 'Cannot embed an empty text.');
+    if (text.trim().length === 0) throw new CoreError('model', 'empty-input', 'Cannot embed an empty text.');
     const content = this.tokenizer.encode(this.prefixed(text, purpose), { add_special_tokens: false }).ids;
     const room = this.settings.maxTokens - this.prefixIds.length - this.suffixIds.length;
     const fullLength = content.length + this.prefixIds.length + this.suffixIds.length;
@@ -104,5 +104,5 @@ function specialTokenTemplate(tokenizer: Tokenizer): [number[], number[]] {
       return [wrapped.slice(0, start), wrapped.slice(start + plain.length)];
     }
   }
-  throw new ModelError('tokenizer-invalid', 'The tokenizer changes a text when adding special tokens; cannot tell where the text is.');
+  throw new CoreError('model', 'tokenizer-invalid', 'The tokenizer changes a text when adding special tokens; cannot tell where the text is.');
 }

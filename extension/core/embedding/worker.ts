@@ -1,16 +1,16 @@
 // The embedding worker thread: owns one EmbeddingEngine and answers the runtime's requests. Queries
 // go ahead of documents so a search stays fast while indexing keeps the worker busy.
 import { parentPort, workerData } from 'node:worker_threads';
-import { isModelError } from '../errors.ts';
+import { isCoreError } from '../errors.ts';
 import { EmbeddingEngine } from './engine.ts';
-import type { MessageFromWorker, RequestToWorker, SerializedError, WorkerConfiguration } from './worker-protocol.ts';
+import type { MessageFromWorker, RequestToWorker, SerializedError, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
 type WorkRequest = Exclude<RequestToWorker, { type: 'cancel' | 'close' }>;
 
 const port = parentPort!;
 const post = (message: MessageFromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 const serialize = (error: unknown): SerializedError =>
-  isModelError(error)
+  isCoreError(error, 'model')
     ? { reason: error.reason, message: error.message }
     : error instanceof Error && error.name === 'AbortError'
       ? { reason: 'aborted', message: error.message }

@@ -3,6 +3,8 @@
 // of zero, or a tie is no evidence, and is said so instead of being turned into a winner. Pure: the CLI,
 // the worker and the panel all read their verdicts from here.
 
+import { plural } from '../text/format.ts';
+
 /**
  * Fewest distinct queries for a verdict. A query's reciprocal rank lies in [0, 1]; measured on real
  * repositories (requests, gin, rich, 100 queries each, USE lite and GloVe) it spreads with a standard
@@ -37,10 +39,6 @@ export type NoEvidenceReason =
 
 /** Whether figures are evidence; when not, why, in a sentence for people. */
 export type Evidence = { sufficient: true } | { sufficient: false; reason: NoEvidenceReason; text: string };
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 /** "not enough evidence (12 queries; a verdict needs 30)". */
 export function fewQueriesText(queries: number): string {

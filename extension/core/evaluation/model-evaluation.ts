@@ -7,7 +7,6 @@
 // describes the method and its limits.
 import { performance } from 'node:perf_hooks';
 import { embeddingText } from '../chunking/embedding-text.ts';
-import { isModelError } from '../errors.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { ModelManifest } from '../model/manifest.ts';
 import type { IndexStore, StoredChunk } from '../store/index-store.ts';
@@ -18,6 +17,7 @@ import { evaluationVerdict } from './evidence.ts';
 import { hiddenDocumentationTexts } from './hidden-text.ts';
 import { metricsOfRanks, optionRanks } from './ranking.ts';
 import type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
+import { CoreError, isCoreError } from '../errors.ts';
 
 export type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
 
@@ -34,25 +34,6 @@ export const DEFAULT_EVALUATION_QUERIES = 100;
 export const DEFAULT_EVALUATION_DISTRACTORS = 2000;
 /** The distractor sample's default seed. */
 export const DEFAULT_EVALUATION_SEED = 1;
-
-/** Why an evaluation cannot be made. */
-export type EvaluationErrorReason = 'no-index' | 'no-queries' | 'no-models';
-
-/** The folder or the models do not allow an evaluation; the message says what to do. */
-export class EvaluationError extends Error {
-  readonly reason: EvaluationErrorReason;
-
-  constructor(reason: EvaluationErrorReason, message: string) {
-    super(message);
-    this.name = 'EvaluationError';
-    this.reason = reason;
-  }
-}
-
-/** Whether an error is an `EvaluationError` (by name and reason, as the other typed errors are told apart). */
-export function isEvaluationError(error: unknown): error is EvaluationError {
-  return error instanceof Error && error.name === 'EvaluationError' && 'reason' in error;
-}
 
 /** A loaded model as the evaluation uses it: an `EmbeddingRuntime` fits. */
 export interface EvaluationRuntime {
@@ -266,8 +247,8 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
   const { store, signal } = options;
   const seed = options.seed ?? DEFAULT_EVALUATION_SEED;
   const active = store.activeSpace();
-  if (!active) throw new EvaluationError('no-index', 'The folder has no index yet: index it, then ask which model suits it.');
-  if (options.models.length === 0) throw new EvaluationError('no-models', 'No model can be loaded without a download: build the offline models (`npm run models`) or download one from the catalog first.');
+  if (!active) throw new CoreError('evaluation', 'no-index', 'The folder has no index yet: index it, then ask which model suits it.');
+  if (options.models.length === 0) throw new CoreError('evaluation', 'no-models', 'No model can be loaded without a download: build the offline models (`npm run models`) or download one from the catalog first.');
 
   let done = 0;
   let total = 0;
@@ -275,7 +256,7 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
   progress('sampling');
   const { targets, leftOut } = evaluationTargets(store, active.chunker, options.queries ?? DEFAULT_EVALUATION_QUERIES);
   if (targets.length === 0) {
-    throw new EvaluationError('no-queries', 'No documented code was found to make queries from (doc comments above definitions, or Python docstrings, each saying something no other definition says). The evaluation needs some documented functions or classes.');
+    throw new CoreError('evaluation', 'no-queries', 'No documented code was found to make queries from (doc comments above definitions, or Python docstrings, each saying something no other definition says). The evaluation needs some documented functions or classes.');
   }
   const chunkIds = store.chunkIds(active.chunker);
   const distractors = sampleDistractors(store, chunkIds, targets, options.distractors ?? DEFAULT_EVALUATION_DISTRACTORS, seed);
@@ -362,7 +343,7 @@ export async function evaluateModels(options: ModelEvaluationOptions): Promise<M
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      if (!isModelError(error)) throw error;
+      if (!isCoreError(error, 'model')) throw error;
       failures.push({ model: model.name, message: error.message });
     } finally {
       await runtime?.dispose();

@@ -14,8 +14,8 @@ import { DEFAULT_MAX_FILE_BYTES } from '../discovery/defaults.ts';
 import { readFileConsistently, withReadSkips } from '../discovery/read-file.ts';
 import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary, SkippedEntry } from '../discovery/types.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
-import type { RuntimeInfo, Truncation } from '../embedding/worker-protocol.ts';
-import { abortError, isAbortError, isStoreError } from '../errors.ts';
+import type { RuntimeInfo, Truncation } from '../embedding/embedding-worker-protocol.ts';
+import { abortError, isAbortError, isCoreError } from '../errors.ts';
 import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
@@ -518,7 +518,7 @@ class IndexRun {
     } catch (error) {
       // A store error is about the whole index (disk full, read-only, locked), not this file: going on
       // would only fail every other file the same way.
-      if (isAbortError(error) || isStoreError(error)) throw error;
+      if (isAbortError(error) || isCoreError(error, 'store')) throw error;
       this.result.failures.push({ path: file.relativePath, error: (error as Error).message });
       this.options.log?.(`Could not index ${file.relativePath}: ${(error as Error).message}`);
     }

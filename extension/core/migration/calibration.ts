@@ -3,35 +3,17 @@
 // space's own vectors and saved with how it was made. See README.md in this folder for the definitions.
 import { embeddingText, type EmbeddingTextInput } from '../chunking/embedding-text.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
-import { lexicalWords } from '../search/lexical.ts';
+import { lexicalWords } from '../text/analyzer.ts';
 import type { Calibration, IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
+import { CoreError } from '../errors.ts';
 
 /** The thresholds a space has: `similar` (find similar shows a result) and `duplicate` (near-duplicates). */
 export type ThresholdName = 'similar' | 'duplicate';
-
-export const THRESHOLD_NAMES: readonly ThresholdName[] = ['similar', 'duplicate'];
 
 /** What calibration needs from a model: its fingerprint (to match the space) and document vectors. */
 export interface CalibrationEmbedder {
   readonly info: { fingerprint: string };
   embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<{ vectors: Float32Array[] }>;
-}
-
-export type CalibrationErrorReason = 'not-calibrated' | 'too-few-vectors' | 'model-mismatch';
-
-/** A threshold cannot be calibrated or read. The message names the next step. */
-export class CalibrationError extends Error {
-  readonly reason: CalibrationErrorReason;
-
-  constructor(reason: CalibrationErrorReason, message: string) {
-    super(message);
-    this.name = 'CalibrationError';
-    this.reason = reason;
-  }
-}
-
-export function isCalibrationError(error: unknown): error is CalibrationError {
-  return error instanceof Error && error.name === 'CalibrationError' && 'reason' in error;
 }
 
 /** How unrelated pairs are drawn (shared by calibration and the migration report). */
@@ -111,7 +93,7 @@ const DEFAULTS = {
 /** Throws `model-mismatch` unless the embedder is the model that made the space's vectors. */
 export function requireSpaceModel(space: VectorSpace, embedder: { info: { fingerprint: string } }): void {
   if (embedder.info.fingerprint !== space.modelFingerprint) {
-    throw new CalibrationError(
+    throw new CoreError('calibration', 
       'model-mismatch',
       `Space ${space.id} was made by ${space.modelId} (${space.modelFingerprint.slice(0, 12)}), not by the loaded model (${embedder.info.fingerprint.slice(0, 12)}). Load ${space.modelId} with the settings that built the space.`,
     );
@@ -349,7 +331,7 @@ export async function calibrateThresholds(store: IndexStore, space: VectorSpace,
   const contents = sampleContents(store, space, settings.sampleVectors);
   const unrelatedPairs = unrelatedFrom(contents, settings);
   if (unrelatedPairs.similarities.length < 10) {
-    throw new CalibrationError(
+    throw new CoreError('calibration', 
       'too-few-vectors',
       `Space ${space.id} (${space.modelId}) has ${unrelatedPairs.similarities.length} unrelated pairs among ${contents.length} sampled vectors; at least 10 are needed. Index more files (or finish indexing) and calibrate again.`,
     );
@@ -397,7 +379,7 @@ export async function calibrateThresholds(store: IndexStore, space: VectorSpace,
   const perturbed = originals.map((content, index) => cosineSimilarity(content.vector, copyVectors[index]!)).sort((a, b) => a - b);
   const chosen = duplicateThreshold(perturbed, negatives, settings.precisionTarget, settings.duplicatePrior);
   if (!chosen) {
-    throw new CalibrationError(
+    throw new CoreError('calibration', 
       'too-few-vectors',
       `Space ${space.id} (${space.modelId}) has no chunk of 3 lines or more with identifiers or indentation to perturb, so near-duplicates cannot be calibrated. Index more code and calibrate again.`,
     );
@@ -439,7 +421,7 @@ export async function calibrateThresholds(store: IndexStore, space: VectorSpace,
 export function calibrationFor(store: IndexStore, space: VectorSpace, name: ThresholdName): Calibration {
   const calibration = store.calibration(space.id, name);
   if (!calibration) {
-    throw new CalibrationError(
+    throw new CoreError('calibration', 
       'not-calibrated',
       `The '${name}' threshold of space ${space.id} (${space.modelId}) is not calibrated yet. Run calibrateThresholds on the space (it needs its model loaded) once the space is indexed.`,
     );

@@ -4,21 +4,7 @@
 // retained, and garbage-collected when its retention ends. The state lives in the database, so a
 // window reload or a crash resumes it.
 import type { IndexStore, Migration, VectorSpace } from '../store/index-store.ts';
-
-/** Why a cutover or rollback could not happen. */
-export class MigrationError extends Error {
-  readonly reason: 'nothing-pending' | 'not-complete' | 'nothing-to-roll-back' | 'retention-over';
-
-  constructor(reason: MigrationError['reason'], message: string) {
-    super(message);
-    this.name = 'MigrationError';
-    this.reason = reason;
-  }
-}
-
-export function isMigrationError(error: unknown): error is MigrationError {
-  return error instanceof Error && error.name === 'MigrationError' && 'reason' in error;
-}
+import { CoreError } from '../errors.ts';
 
 /** Days a replaced space is kept for rollback by default. */
 export const DEFAULT_RETENTION_DAYS = 7;
@@ -53,12 +39,12 @@ export function beginMigration(store: IndexStore, target: VectorSpace): Migratio
 /** Makes the pending migration's space the active one, in one transaction. */
 export function cutOver(store: IndexStore): Migration {
   const pending = store.pendingMigration();
-  if (!pending) throw new MigrationError('nothing-pending', 'There is no migration to cut over to. Change the model, or index with another one, to start one.');
+  if (!pending) throw new CoreError('migration', 'nothing-pending', 'There is no migration to cut over to. Change the model, or index with another one, to start one.');
   const target = store.vectorSpace(pending.toSpace);
   const missing = store.countMissingEmbeddings(target);
   // "Complete" is set by a full index run that chunked every file for the new space and embedded every chunk.
   if (missing > 0 || !store.isSpaceComplete(target.id)) {
-    throw new MigrationError('not-complete', `The new index is not complete yet${missing > 0 ? ` (${missing} chunks without a vector)` : ''}; cutting over now would lose results. Let indexing finish first.`);
+    throw new CoreError('migration', 'not-complete', `The new index is not complete yet${missing > 0 ? ` (${missing} chunks without a vector)` : ''}; cutting over now would lose results. Let indexing finish first.`);
   }
   store.transaction(() => {
     store.activateSpace(target.id);
@@ -81,7 +67,7 @@ export function rollBack(store: IndexStore): { migration: Migration; space: Vect
   const last = store.migrations().find((migration) => migration.state === 'cut-over');
   const target = rollbackTarget(store);
   if (!last || !target) {
-    throw new MigrationError('nothing-to-roll-back', 'There is no earlier index to go back to: no cutover happened, or its old index has already been removed.');
+    throw new CoreError('migration', 'nothing-to-roll-back', 'There is no earlier index to go back to: no cutover happened, or its old index has already been removed.');
   }
   store.transaction(() => {
     store.activateSpace(target.id);

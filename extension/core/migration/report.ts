@@ -4,7 +4,8 @@
 import type { QueryEmbedder } from '../search/search.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { declarationKey, documentedDefinitions, hasDeclaration } from '../evaluation/documented-code.ts';
-import { calibrateThresholds, calibrationFor, isCalibrationError, requireSpaceModel, unrelatedPairSimilarities, type CalibrationOptions, type ThresholdName } from './calibration.ts';
+import { calibrateThresholds, calibrationFor, requireSpaceModel, unrelatedPairSimilarities, type CalibrationOptions, type ThresholdName } from './calibration.ts';
+import { isCoreError } from '../errors.ts';
 
 // Where queries are drawn and results identified; kept importable from here for the report's other users.
 export { declarationKey, hasDeclaration } from '../evaluation/documented-code.ts';
@@ -193,7 +194,7 @@ async function thresholdsOf(
     const result = await calibrateThresholds(store, space, { ...options.calibration, embedder, signal: options.signal });
     return { thresholds: { similar: summary(result.similar), duplicate: summary(result.duplicate) }, unrelated: result.unrelated };
   } catch (error) {
-    if (!isCalibrationError(error) || error.reason === 'model-mismatch') throw error;
+    if (!isCoreError(error, 'calibration') || error.reason === 'model-mismatch') throw error;
     return { thresholds: { unavailable: error.message }, unrelated: unrelatedPairSimilarities(store, space, options.calibration).similarities };
   }
 }

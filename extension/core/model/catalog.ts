@@ -4,7 +4,7 @@
 // file adds only what a download needs (repository, files, size) and a line for the picker.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ModelError } from '../errors.ts';
+import { CoreError } from '../errors.ts';
 import type { Quantization } from './fingerprint.ts';
 import { knownModelDefaults } from './known-models.ts';
 import type { ModelManifest } from './manifest.ts';
@@ -193,10 +193,10 @@ export function resolveCatalogModel(idOrPath: string, storageDirectory: string, 
   const looksLikePath = path.isAbsolute(idOrPath) || idOrPath.startsWith('.') || idOrPath.includes(path.sep) || idOrPath.includes('/');
   if (entry?.kind !== 'custom' && looksLikePath) {
     const directory = path.resolve(idOrPath);
-    if (!existsSync(directory)) throw new ModelError('model-missing', `The model folder ${directory} does not exist. Check the path, or pick a model from the catalog.`);
+    if (!existsSync(directory)) throw new CoreError('model', 'model-missing', `The model folder ${directory} does not exist. Check the path, or pick a model from the catalog.`);
     return { kind: 'custom', directory };
   }
   const ids = CATALOG.filter((candidate) => candidate.kind !== 'custom').map((candidate) => candidate.id);
   const problem = entry?.kind === 'custom' ? 'The model is set to "custom" without a folder.' : `Unknown model "${idOrPath}".`;
-  throw new ModelError('model-missing', `${problem} Choose one of ${ids.join(', ')}, or give the path of a Hugging Face model folder.`);
+  throw new CoreError('model', 'model-missing', `${problem} Choose one of ${ids.join(', ')}, or give the path of a Hugging Face model folder.`);
 }

@@ -17,7 +17,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { abortError } from '../errors.ts';
+import { abortError, CoreError, isCoreError } from '../errors.ts';
 import type { HubCatalogEntry } from './catalog.ts';
 import { sha256File, type Quantization } from './fingerprint.ts';
 import { MANIFEST_FILE, type ModelManifest } from './manifest.ts';
@@ -36,32 +36,6 @@ const ONNX_LOCAL_PATH: Record<Quantization, string> = { fp32: 'onnx/model.onnx',
 const PARTIAL_SUFFIX = '.partial';
 const PROGRESS_INTERVAL_MILLISECONDS = 100;
 const MAX_REDIRECTS = 10;
-
-/** Why a download failed. Cancellation is not among them: it rejects with the standard `AbortError`. */
-export type DownloadErrorReason =
-  | 'checksum-mismatch'
-  | 'size-mismatch'
-  | 'http-error'
-  | 'network'
-  | 'offline'
-  | 'not-found'
-  | 'insecure-endpoint'
-  | 'disk-full';
-
-/** A model could not be downloaded; the message says what to do next. */
-export class DownloadError extends Error {
-  readonly reason: DownloadErrorReason;
-
-  constructor(reason: DownloadErrorReason, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DownloadError';
-    this.reason = reason;
-  }
-}
-
-export function isDownloadError(error: unknown): error is DownloadError {
-  return error instanceof Error && error.name === 'DownloadError' && 'reason' in error;
-}
 
 /** Where a download stands; `bytes` and `totalBytes` count all files of the download together. */
 export interface DownloadProgress {
@@ -215,7 +189,7 @@ export async function downloadModel(entry: HubCatalogEntry, options: DownloadOpt
     return { directory: complete.directory, record: complete.record, manifest: sourcedManifest(entry, complete.record), fetchedFiles: [] };
   }
   if (options.offline) {
-    throw new DownloadError(
+    throw new CoreError('download', 
       'offline',
       `${entry.displayName} is not downloaded yet and downloads are turned off (setting ${OFFLINE_SETTING}). Turn that setting off to download it (${formatMegabytes(estimate(entry, quantizations))}), or choose a bundled model.`,
     );
@@ -262,7 +236,7 @@ class Downloader {
       if (!first) throw this.missing(firstRequired.path, this.revision);
       commit = first.commit ?? (/^[0-9a-f]{40}$/i.test(this.revision) ? this.revision.toLowerCase() : undefined);
       if (!commit || !/^[0-9a-f]{40}$/i.test(commit)) {
-        throw new DownloadError('http-error', `${this.endpoint} did not say which commit ${entry.repo}@${this.revision} is (no valid X-Repo-Commit header), so a consistent set of files cannot be downloaded. Check the endpoint setting.`);
+        throw new CoreError('download', 'http-error', `${this.endpoint} did not say which commit ${entry.repo}@${this.revision} is (no valid X-Repo-Commit header), so a consistent set of files cannot be downloaded. Check the endpoint setting.`);
       }
       commit = commit.toLowerCase();
       planned.push({ remotePath: firstRequired.path, localPath: firstRequired.path, size: first.size, sha256: first.sha256, url: this.fileUrl(firstRequired.path, commit) });
@@ -282,7 +256,7 @@ class Downloader {
           const metadata = await this.fileMetadata(candidate, pinned);
           if (metadata) return { remotePath: candidate, localPath: ONNX_LOCAL_PATH[quantization], size: metadata.size, sha256: metadata.sha256, quantization, url: this.fileUrl(candidate, pinned) };
         }
-        throw new DownloadError(
+        throw new CoreError('download', 
           'not-found',
           `${entry.repo} has no ${quantization} ONNX file at commit ${pinned.slice(0, 12)} (looked for ${entry.onnx[quantization].join(', ')}). Choose the other quantization or another model.`,
         );
@@ -353,12 +327,12 @@ class Downloader {
     const size = (await stat(partial)).size;
     if (size !== file.size) {
       await rm(partial, { force: true });
-      throw new DownloadError('size-mismatch', `${file.remotePath} of ${this.entry.repo} arrived with ${size} bytes instead of ${file.size}. The partial file was deleted; download again.`);
+      throw new CoreError('download', 'size-mismatch', `${file.remotePath} of ${this.entry.repo} arrived with ${size} bytes instead of ${file.size}. The partial file was deleted; download again.`);
     }
     const sha256 = await sha256File(partial);
     if (file.sha256 && sha256 !== file.sha256) {
       await rm(partial, { force: true });
-      throw new DownloadError(
+      throw new CoreError('download', 
         'checksum-mismatch',
         `${file.remotePath} of ${this.entry.repo} does not match the SHA-256 the Hub gave for it (got ${sha256.slice(0, 12)}…, expected ${file.sha256.slice(0, 12)}…). It was deleted; download again, and check any proxy between you and ${new URL(this.endpoint).host} if it happens again.`,
       );
@@ -389,7 +363,7 @@ class Downloader {
         // A try that brought bytes is progress, not a failure in a row: a long download over a flaky link still finishes.
         failures = now > before ? 1 : failures + 1;
         if (failures > this.retries) {
-          throw new DownloadError('network', `Downloading ${file.remotePath} of ${this.entry.repo} failed ${failures} times in a row (${error.message}). The ${now} bytes received are kept; try again to resume.`, { cause: error });
+          throw new CoreError('download', 'network', `Downloading ${file.remotePath} of ${this.entry.repo} failed ${failures} times in a row (${error.message}). The ${now} bytes received are kept; try again to resume.`, { cause: error });
         }
         await this.sleep(this.retryDelay * 2 ** (failures - 1));
       }
@@ -416,7 +390,7 @@ class Downloader {
         if (range && range[3] !== '*' && Number(range[3]) !== file.size) {
           await response.body?.cancel();
           await rm(partial, { force: true });
-          throw new DownloadError('size-mismatch', `${file.remotePath} of ${this.entry.repo} is ${range[3]} bytes on the server but the Hub said ${file.size}. The partial file was deleted; download again.`);
+          throw new CoreError('download', 'size-mismatch', `${file.remotePath} of ${this.entry.repo} is ${range[3]} bytes on the server but the Hub said ${file.size}. The partial file was deleted; download again.`);
         }
         if (start !== have) {
           await response.body?.cancel();
@@ -428,7 +402,7 @@ class Downloader {
         if (Number.isFinite(length) && length !== file.size) {
           await response.body?.cancel();
           await rm(partial, { force: true });
-          throw new DownloadError('size-mismatch', `${file.remotePath} of ${this.entry.repo} is ${length} bytes on the server but the Hub said ${file.size}. Download again.`);
+          throw new CoreError('download', 'size-mismatch', `${file.remotePath} of ${this.entry.repo} is ${length} bytes on the server but the Hub said ${file.size}. Download again.`);
         }
       }
       // A 200 to a range request means the server starts over, and so does the file.
@@ -443,7 +417,7 @@ class Downloader {
             await response.body.cancel().catch(() => undefined);
             await handle.close();
             await rm(partial, { force: true });
-            throw new DownloadError('size-mismatch', `${file.remotePath} of ${this.entry.repo} is longer than the ${file.size} bytes the Hub said. The partial file was deleted; download again.`);
+            throw new CoreError('download', 'size-mismatch', `${file.remotePath} of ${this.entry.repo} is longer than the ${file.size} bytes the Hub said. The partial file was deleted; download again.`);
           }
           await handle.write(chunk);
           report(written);
@@ -470,7 +444,7 @@ class Downloader {
         const errorCode = response.headers.get('x-error-code');
         if (errorCode === 'EntryNotFound' || (response.status === 404 && !errorCode)) return undefined;
         if (errorCode === 'RepoNotFound' || errorCode === 'RevisionNotFound') {
-          throw new DownloadError(
+          throw new CoreError('download', 
             'not-found',
             errorCode === 'RepoNotFound'
               ? `${new URL(this.endpoint).host} has no public repository ${this.entry.repo}. Check the model name, or choose another model.`
@@ -480,7 +454,7 @@ class Downloader {
         this.checkStatus(response, remotePath);
         const size = Number(response.headers.get('x-linked-size') ?? response.headers.get('content-length') ?? Number.NaN);
         if (!Number.isInteger(size) || size < 0) {
-          throw new DownloadError('http-error', `${new URL(this.endpoint).host} did not give the size of ${remotePath} in ${this.entry.repo}, so it cannot be verified. Check the endpoint setting.`);
+          throw new CoreError('download', 'http-error', `${new URL(this.endpoint).host} did not give the size of ${remotePath} in ${this.entry.repo}, so it cannot be verified. Check the endpoint setting.`);
         }
         const etag = (response.headers.get('x-linked-etag') ?? response.headers.get('etag') ?? '').replace(/^W\//, '').replaceAll('"', '').toLowerCase();
         return { size, sha256: /^[0-9a-f]{64}$/.test(etag) ? etag : undefined, commit: response.headers.get('x-repo-commit') ?? undefined };
@@ -489,7 +463,7 @@ class Downloader {
         if (!(error instanceof TransientFailure)) throw error;
         failures++;
         if (failures > this.retries) {
-          throw new DownloadError('network', `Could not reach ${new URL(this.endpoint).host} for ${this.entry.repo} (${error.message}). Check the connection (or proxy) and try again.`, { cause: error });
+          throw new CoreError('download', 'network', `Could not reach ${new URL(this.endpoint).host} for ${this.entry.repo} (${error.message}). Check the connection (or proxy) and try again.`, { cause: error });
         }
         await this.sleep(this.retryDelay * 2 ** (failures - 1));
       } finally {
@@ -509,7 +483,7 @@ class Downloader {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const target = checkUrl(current, 'Redirect target');
       if (follow === 'same-origin' && target.origin !== new URL(this.endpoint).origin) {
-        throw new DownloadError(
+        throw new CoreError('download', 
           'insecure-endpoint',
           `${url} redirected to ${target.origin}, but the Hub gave no SHA-256 to check that file by, so it is downloaded only from ${new URL(this.endpoint).origin}. Check the endpoint setting, or any proxy between you and it.`,
         );
@@ -523,7 +497,7 @@ class Downloader {
       await response.body?.cancel();
       current = new URL(location, current).href;
     }
-    throw new DownloadError('http-error', `${url} redirected more than ${MAX_REDIRECTS} times. Check the endpoint setting.`);
+    throw new CoreError('download', 'http-error', `${url} redirected more than ${MAX_REDIRECTS} times. Check the endpoint setting.`);
   }
 
   /** Turns an error status into a typed error (or a transient failure worth a retry). */
@@ -534,7 +508,7 @@ class Downloader {
     if (status === 429 || status >= 500) throw new TransientFailure(`HTTP ${status}`);
     if (status === 404) throw this.missing(remotePath, this.revision);
     const gated = response.headers.get('x-error-code') === 'GatedRepo' || status === 401 || status === 403;
-    throw new DownloadError(
+    throw new CoreError('download', 
       'http-error',
       gated
         ? `${this.entry.repo} refused the download (HTTP ${status}): the repository is gated or private, and downloads here are anonymous. Choose another model, or download it yourself and pick its folder.`
@@ -545,10 +519,10 @@ class Downloader {
   /** Sorts a thrown value: the caller's abort, a typed error, or a transient network failure. */
   private classify(error: unknown, remotePath: string, idle: IdleTimer): Error {
     if (this.options.signal?.aborted) return abortError(this.options.signal);
-    if (isDownloadError(error) || error instanceof TransientFailure) return error;
+    if (isCoreError(error, 'download') || error instanceof TransientFailure) return error;
     if (idle.fired) return new TransientFailure(`nothing arrived for ${Math.round(this.idleTimeout / 1000)} s`);
     if ((error as { code?: unknown })?.code === 'ENOSPC') {
-      return new DownloadError('disk-full', `The disk holding ${this.options.storageDirectory} is full. Free some space and download again; what arrived is kept.`, { cause: error });
+      return new CoreError('download', 'disk-full', `The disk holding ${this.options.storageDirectory} is full. Free some space and download again; what arrived is kept.`, { cause: error });
     }
     // fetch rejects with a TypeError for every network failure (refused, reset, closed early), its cause saying which.
     if (error instanceof TypeError && error.cause !== undefined) {
@@ -558,8 +532,8 @@ class Downloader {
     return error instanceof Error ? error : new Error(String(error));
   }
 
-  private missing(remotePath: string, revision: string): DownloadError {
-    return new DownloadError(
+  private missing(remotePath: string, revision: string): CoreError<'download'> {
+    return new CoreError('download', 
       'not-found',
       `${this.entry.repo} has no ${remotePath} at ${/^[0-9a-f]{40}$/i.test(revision) ? `commit ${revision.slice(0, 12)}` : `revision "${revision}"`}, which this model needs. Choose another revision or model.`,
     );
@@ -626,10 +600,10 @@ function checkUrl(url: string, what: string): URL {
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw new DownloadError('insecure-endpoint', `${what} "${url}" is not a URL. Set it to an https:// address.`, { cause: error });
+    throw new CoreError('download', 'insecure-endpoint', `${what} "${url}" is not a URL. Set it to an https:// address.`, { cause: error });
   }
   if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))) return parsed;
-  throw new DownloadError(
+  throw new CoreError('download', 
     'insecure-endpoint',
     `${what} ${parsed.origin} is not HTTPS. Models are downloaded over HTTPS only (plain HTTP only from 127.0.0.1 or localhost, for tests); use an https:// address.`,
   );
@@ -643,7 +617,7 @@ function checkEndpoint(endpoint: string): string {
 /** Rejects repository names and file paths that could leave the storage folder. */
 function checkRepository(entry: HubCatalogEntry): void {
   if (!/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(entry.repo) || entry.repo.includes('..')) {
-    throw new DownloadError('not-found', `"${entry.repo}" is not a Hugging Face repository id (owner/name). Correct the model setting.`);
+    throw new CoreError('download', 'not-found', `"${entry.repo}" is not a Hugging Face repository id (owner/name). Correct the model setting.`);
   }
   const paths = [...entry.files.map((file) => file.path), ...Object.values(entry.onnx).flat()];
   for (const file of paths) {

@@ -4,7 +4,7 @@
 // table of known models.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ModelError } from '../errors.ts';
+import { CoreError } from '../errors.ts';
 import { knownModelDefaults } from './known-models.ts';
 
 export const MANIFEST_FILE = 'semsearch-manifest.json';
@@ -60,8 +60,8 @@ export const VECTOR_AFFECTING_FIELDS = [
   'revision',
 ] as const satisfies readonly (keyof ModelManifest)[];
 
-function invalid(origin: string, problem: string): ModelError {
-  return new ModelError('manifest-invalid', `Model manifest ${origin}: ${problem}. Fix the file or remove it to let the model folder be inspected instead.`);
+function invalid(origin: string, problem: string): CoreError<'model'> {
+  return new CoreError('model', 'manifest-invalid', `Model manifest ${origin}: ${problem}. Fix the file or remove it to let the model folder be inspected instead.`);
 }
 
 /** Checks a parsed manifest and returns it typed; throws a `manifest-invalid` error naming the field. */
@@ -117,7 +117,7 @@ function readJsonIfPresent(file: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new ModelError('model-corrupt', `${file} is not valid JSON. Download or rebuild the model again.`, { cause: error });
+    throw new CoreError('model', 'model-corrupt', `${file} is not valid JSON. Download or rebuild the model again.`, { cause: error });
   }
 }
 
@@ -146,7 +146,7 @@ export interface LoadedManifest {
 function inferManifest(modelDirectory: string, modelId?: string): ModelManifest {
   const config = readJsonIfPresent(path.join(modelDirectory, 'config.json'));
   if (!config) {
-    throw new ModelError(
+    throw new CoreError('model', 
       'manifest-invalid',
       `${modelDirectory} has neither ${MANIFEST_FILE} nor config.json, so its dimensions and pooling are unknown. Add a ${MANIFEST_FILE}.`,
     );
@@ -162,7 +162,7 @@ function inferManifest(modelDirectory: string, modelId?: string): ModelManifest 
     (value): value is number => typeof value === 'number' && value > 0,
   );
   if (dimensions === undefined) {
-    throw new ModelError('manifest-invalid', `${modelDirectory}/config.json does not give hidden_size; add a ${MANIFEST_FILE} with "dimensions".`);
+    throw new CoreError('model', 'manifest-invalid', `${modelDirectory}/config.json does not give hidden_size; add a ${MANIFEST_FILE} with "dimensions".`);
   }
 
   let pooling: Pooling = known?.pooling ?? 'mean';

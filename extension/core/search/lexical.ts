@@ -1,60 +1,22 @@
-// Identifier-aware, stemmed words for the lexical (BM25) index: `parseHTTPHeader` is indexed as
-// `parsehttpheader pars http header`, so the query `parsing http headers` finds it and the query
-// `parseHTTPHeader` ranks the exact identifier first (its whole-word match is rare, so it weighs more).
+// The query side of the lexical (BM25) index: which words and identifiers of a query to match, and the
+// FTS5 expressions that match them. The words themselves come from the analyzer in `../text/analyzer.ts`
+// (the store writes the index with it too), always its current version, so queries match what is stored.
 
-import { stemmer } from 'stemmer';
+import { currentAnalyzer } from '../text/analyzer.ts';
 
-/** Letter/digit runs, with `_` and `$` kept inside identifiers. */
-const TOKEN = /[\p{L}\p{N}_$]+/gu;
-/** Boundaries inside an identifier: lower→Upper, digit→letter, letter→digit, ACRONYMWord. */
-const INNER_BOUNDARY = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+// Search-side callers (ranking, calibration's neighbours, bench, training) read the analyzer through here.
+export { identifierParts, lexicalWords } from '../text/analyzer.ts';
 
 /** Words too common in questions to help a lexical match. */
 export const QUERY_STOP_WORDS = new Set(
   'a an and are as at be by do does for from how i in is it of on or that the this to was what when where which who why with you can should my me we our'.split(' '),
 );
 
-/** The parts of one identifier, lower-cased: `get_HTTPStatus2` → get, http, status, 2. */
-export function identifierParts(identifier: string): string[] {
-  return identifier
-    .split(/[_$]+/)
-    .flatMap((piece) => piece.split(INNER_BOUNDARY))
-    .filter((part) => part.length > 0)
-    .map((part) => part.toLowerCase());
-}
-
-/** Plain English words long enough for a suffix to be worth removing; digits and short words stay as they are. */
-const STEMMABLE = /^[a-z]{4,}$/;
-
-/** The words of one token: whole if compound (never stemmed), then each part, stemmed where it is a plain word. */
-function tokenWords(parts: readonly string[]): string[] {
-  const words = parts.length > 1 ? [parts.join('')] : [];
-  for (const part of parts) words.push(STEMMABLE.test(part) ? stemmer(part) : part);
-  return words;
-}
-
-/**
- * Words to index for a text. A compound identifier gives its whole (lower-cased, without `_`/`$`) and
- * its parts; plain words and parts are reduced to their Porter stem (`handlers` → `handler`), so
- * "parsing headers" finds `parseHeader`. A whole identifier is never stemmed: `HandlerNames` must not
- * match `HandlerName` exactly (measured: stemming wholes cost 4 points of nDCG on Go code).
- */
-export function lexicalWords(text: string): string[] {
-  const words: string[] = [];
-  for (const [token] of text.matchAll(TOKEN)) words.push(...tokenWords(identifierParts(token)));
-  return words;
-}
-
-/** The same as `lexicalWords`, joined for an FTS5 column. */
-export function lexicalText(text: string): string {
-  return lexicalWords(text).join(' ');
-}
-
 /** The words of a user query worth matching: stop words (checked before stemming) dropped unless nothing else is left. */
 export function queryWords(query: string): string[] {
-  const tokens = [...query.matchAll(TOKEN)].map(([token]) => identifierParts(token)).filter((parts) => parts.length > 0);
+  const tokens = currentAnalyzer.tokens(query).map((token) => currentAnalyzer.identifierParts(token)).filter((parts) => parts.length > 0);
   const meaningful = tokens.filter((parts) => parts.length > 1 || !QUERY_STOP_WORDS.has(parts[0]!));
-  return [...new Set((meaningful.length > 0 ? meaningful : tokens).flatMap(tokenWords))];
+  return [...new Set((meaningful.length > 0 ? meaningful : tokens).flatMap((parts) => currentAnalyzer.tokenWords(parts)))];
 }
 
 /**
@@ -65,8 +27,8 @@ export function queryWords(query: string): string[] {
  */
 export function queryNames(query: string): string[] {
   const names = new Set<string>();
-  for (const [token] of query.matchAll(TOKEN)) {
-    const parts = identifierParts(token);
+  for (const token of currentAnalyzer.tokens(query)) {
+    const parts = currentAnalyzer.identifierParts(token);
     if (parts.length > 1) names.add(parts.join(''));
   }
   return [...names];

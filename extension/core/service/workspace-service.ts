@@ -6,7 +6,7 @@ import path from 'node:path';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import { EmbeddingRuntime } from '../embedding/runtime.ts';
 import type { DeviceSetting } from '../embedding/providers.ts';
-import { isAbortError, isModelError, isStoreError } from '../errors.ts';
+import { CoreError, isAbortError, isCoreError, type CoreErrorKind, type NextStep } from '../errors.ts';
 import { FolderIndex, type ChunkingSettings, type FolderIndexStatus } from '../folder-index.ts';
 import type { IndexProgress, IndexResult } from '../indexing/indexer.ts';
 import type { DiscoveryOptions } from '../discovery/types.ts';
@@ -17,10 +17,10 @@ import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.t
 import { chunksInRange, relationsOf, type ChunkRelationsView } from '../search/relations.ts';
 import { clearIndexDatabase } from '../store/clear-database.ts';
 import { describeStorage, type StorageOption } from '../store/storage-option.ts';
-import { cutOver, DEFAULT_RETENTION_DAYS, isMigrationError, MigrationError, migrationStatus, rollBack } from '../migration/lifecycle.ts';
+import { cutOver, DEFAULT_RETENTION_DAYS, migrationStatus, rollBack } from '../migration/lifecycle.ts';
 import { cutoverDecision } from '../migration/cutover-decision.ts';
 import { migrationReport, type MigrationReport } from '../migration/report.ts';
-import { calibrateThresholds, isCalibrationError, type ThresholdName } from '../migration/calibration.ts';
+import { calibrateThresholds, type ThresholdName } from '../migration/calibration.ts';
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
 import { compareStorageOptions } from '../tradeoffs/compare.ts';
 import type { TradeoffReport } from '../tradeoffs/types.ts';
@@ -84,11 +84,16 @@ export interface FolderSpec {
 
 export type FolderPhase = 'idle' | 'loading' | 'indexing' | 'ready' | 'partial' | 'paused' | 'error';
 
-/** A failure the user can act on, without the stack. */
+/**
+ * A failure the user can act on, without the stack: plain data, so it crosses the worker boundary as it is.
+ * `kind` and `reason` are a `CoreError`'s (`other` / `unexpected` for any other error); the message says what
+ * happened and what to do, and `nextStep` names that step for the editor's button.
+ */
 export interface ServiceError {
-  kind: 'model' | 'store' | 'migration' | 'other';
+  kind: CoreErrorKind | 'other';
   reason: string;
   message: string;
+  nextStep: NextStep;
 }
 
 /** A folder's model change, as the status bar and the report panel show it. */
@@ -195,12 +200,10 @@ interface FolderEntry {
   unapplied: Set<string>;
 }
 
-/** Turns any error into what the user sees: typed errors keep their reason, others become `other`. */
+/** Turns any error into what the user sees: a `CoreError` of any kind keeps its kind, reason and next step; others become `other`. */
 export function describeError(error: unknown): ServiceError {
-  if (isModelError(error)) return { kind: 'model', reason: error.reason, message: error.message };
-  if (isStoreError(error)) return { kind: 'store', reason: error.reason, message: error.message };
-  if (isMigrationError(error)) return { kind: 'migration', reason: error.reason, message: error.message };
-  return { kind: 'other', reason: 'unexpected', message: error instanceof Error ? error.message : String(error) };
+  if (isCoreError(error)) return { kind: error.kind, reason: error.reason, message: error.message, nextStep: error.nextStep };
+  return { kind: 'other', reason: 'unexpected', message: error instanceof Error ? error.message : String(error), nextStep: 'none' };
 }
 
 export class WorkspaceService {
@@ -420,7 +423,7 @@ export class WorkspaceService {
 
   /**
    * Cuts the folders' pending migrations over now (the new index must be complete). Folders without
-   * one are left alone; throws the first MigrationError when none could be cut over.
+   * one are left alone; throws the first migration `CoreError` when none could be cut over.
    */
   async cutOver(keys?: readonly string[]): Promise<string[]> {
     const done: string[] = [];
@@ -432,14 +435,14 @@ export class WorkspaceService {
         await index.indexer.exclusive(() => cutOver(index.store));
         done.push(entry.spec.key);
       } catch (error) {
-        if (!isMigrationError(error)) throw error;
+        if (!isCoreError(error, 'migration')) throw error;
         refusal ??= error;
       }
       this.refreshMigration(entry, index);
     }
     this.emitState();
     void this.releaseServingRuntimes();
-    if (done.length === 0) throw refusal ?? new MigrationError('nothing-pending', 'There is no migration to cut over to. Change the model to start one.');
+    if (done.length === 0) throw refusal ?? new CoreError('migration', 'nothing-pending', 'There is no migration to cut over to. Change the model to start one.');
     return done;
   }
 
@@ -466,14 +469,14 @@ export class WorkspaceService {
           const { space } = await index.indexer.exclusive(() => rollBack(index.store));
           restored.push({ folder: entry.spec.key, modelId: space.modelId, label: spaceLabel(space), storage: space.storage, ...spaceModel(space) });
         } catch (error) {
-          if (!isMigrationError(error)) throw error;
+          if (!isCoreError(error, 'migration')) throw error;
         }
       }
       this.refreshMigration(entry, index);
       if (!this.paused && !entry.run) entry.state.phase = completeness(index);
     }
     this.emitState();
-    if (restored.length === 0) throw new MigrationError('nothing-to-roll-back', 'There is no earlier index to go back to: no cutover happened, or its old index has already been removed.');
+    if (restored.length === 0) throw new CoreError('migration', 'nothing-to-roll-back', 'There is no earlier index to go back to: no cutover happened, or its old index has already been removed.');
     return restored;
   }
 
@@ -519,7 +522,7 @@ export class WorkspaceService {
       return result[name].value;
     } catch (error) {
       // Too small an index has no meaningful threshold: the feature then shows unfiltered results.
-      if (isCalibrationError(error)) {
+      if (isCoreError(error, 'calibration')) {
         this.events.log('info', `${entry.spec.name}: ${error.message}`);
         return undefined;
       }
@@ -555,13 +558,13 @@ export class WorkspaceService {
    */
   async tradeoffs(options: { key?: string; signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => void } = {}): Promise<{ folder: string; name: string; report: TradeoffReport }> {
     const entry = options.key ? this.folders.get(options.key) : [...this.folders.values()][0];
-    if (!entry) throw new MigrationError('nothing-pending', 'Open a folder to compare storage options on its index.');
+    if (!entry) throw new CoreError('migration', 'no-folder', 'Open a folder to compare storage options on its index.');
     await entry.run?.done;
     const index = await this.openFolder(entry);
     const active = index.store.activeSpace();
-    if (!active) throw new MigrationError('nothing-pending', `${entry.spec.name} has no index yet: index it, then compare storage options.`);
+    if (!active) throw new CoreError('migration', 'no-index', `${entry.spec.name} has no index yet: index it, then compare storage options.`);
     const embedder = await this.servingEmbedder(active.modelFingerprint);
-    if (!embedder) throw new MigrationError('nothing-pending', `The model of ${entry.spec.name}'s index (${active.modelId}) cannot be loaded to embed the queries.`);
+    if (!embedder) throw new CoreError('migration', 'model-not-loaded', `The model of ${entry.spec.name}'s index (${active.modelId}) cannot be loaded to embed the queries.`);
     const manifest = embedder.info.manifest;
     const report = await compareStorageOptions({
       store: index.store,
@@ -590,7 +593,7 @@ export class WorkspaceService {
     onProgress?: (progress: EvaluationProgress) => void;
   }): Promise<{ folder: string; name: string; report: ModelEvaluationReport }> {
     const entry = options.key ? this.folders.get(options.key) : [...this.folders.values()][0];
-    if (!entry) throw new MigrationError('nothing-pending', 'Open a folder to find the model that suits its code.');
+    if (!entry) throw new CoreError('migration', 'no-folder', 'Open a folder to find the model that suits its code.');
     await entry.run?.done;
     const index = await this.openFolder(entry);
     const settings = this.requireSettings();
@@ -921,7 +924,7 @@ export class WorkspaceService {
   /** Compares `from` (when its model can still be loaded) with `to` on the folder's own code. */
   private async buildReport(index: FolderIndex, from: VectorSpace | undefined, to: VectorSpace, signal?: AbortSignal): Promise<MigrationReport> {
     const embedTo = await this.servingEmbedder(to.modelFingerprint);
-    if (!embedTo) throw new MigrationError('nothing-pending', `The model of the new index (${to.modelId}) is not loaded.`);
+    if (!embedTo) throw new CoreError('migration', 'model-not-loaded', `The model of the new index (${to.modelId}) is not loaded.`);
     const embedFrom = from ? await this.servingEmbedder(from.modelFingerprint) : undefined;
     return migrationReport({ store: index.store, from: embedFrom ? from : undefined, to, embedFrom, embedTo, recentQueries: this.recentQueries, signal });
   }

@@ -9,9 +9,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Chunk, ChunkDefinition } from '../chunking/types.ts';
-import { StoreError, classifySqliteError, isStoreError } from '../errors.ts';
-import { lexicalText } from '../search/lexical.ts';
-import { lexicalUnits } from '../search/lexical-units.ts';
+import { classifySqliteError, CoreError, isCoreError } from '../errors.ts';
+import { lexicalText } from '../text/analyzer.ts';
+import { lexicalUnits } from '../text/lexical-units.ts';
 import { float32Bytes, float32FromBytes } from './quantization.ts';
 import { migrate } from './schema.ts';
 import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
@@ -405,7 +405,7 @@ function moveAside(databasePath: string): string {
     // The shared-memory index is rebuilt from the log; a stale one must not meet the new database.
     rmSync(`${databasePath}-shm`, { force: true });
   } catch (error) {
-    throw new StoreError('corrupt', `The index database ${databasePath} is damaged and could not be moved aside (${(error as Error).message}). Delete it, or move it away, and index again.`, { cause: error });
+    throw new CoreError('store', 'corrupt', `The index database ${databasePath} is damaged and could not be moved aside (${(error as Error).message}). Delete it, or move it away, and index again.`, { cause: error });
   }
   return movedTo;
 }
@@ -425,7 +425,7 @@ export class IndexStore {
     this.database = database;
   }
 
-  /** Opens (creating if needed) and migrates an index database. Errors are `StoreError`s with a next step. */
+  /** Opens (creating if needed) and migrates an index database. Errors are store `CoreError`s with a next step. */
   static open(databasePath: string, options: OpenOptions = {}): IndexStore {
     let database: Database.Database | undefined;
     try {
@@ -469,7 +469,7 @@ export class IndexStore {
       if (problems.length === 0) return { store, damaged: undefined };
       store.close();
     } catch (error) {
-      if (!isStoreError(error) || error.reason !== 'corrupt') throw error;
+      if (!isCoreError(error, 'store') || error.reason !== 'corrupt') throw error;
       problems = [error.cause instanceof Error ? error.cause.message : error.message];
     }
     const movedTo = moveAside(databasePath);
@@ -822,7 +822,7 @@ export class IndexStore {
   ensureVectorSpace(definition: VectorSpaceDefinition, state: VectorSpaceState = 'building'): VectorSpace {
     const storage = forModel(definition.storage, definition.dimensions);
     if (storage.dimensions !== undefined && storage.dimensions > definition.dimensions) {
-      throw new StoreError('storage-invalid', `${definition.modelId} makes ${definition.dimensions}-dimensional vectors; they cannot be truncated to ${storage.dimensions}.`);
+      throw new CoreError('store', 'storage-invalid', `${definition.modelId} makes ${definition.dimensions}-dimensional vectors; they cannot be truncated to ${storage.dimensions}.`);
     }
     const id = vectorSpaceId({ ...definition, storage });
     return this.transaction(() => {
@@ -924,12 +924,12 @@ export class IndexStore {
    */
   copyVectors(target: VectorSpace, source: VectorSpace, limit: number, afterId = 0): { copied: number; lastId: number | undefined } {
     if (target.modelFingerprint !== source.modelFingerprint || target.chunker !== source.chunker) {
-      throw new StoreError('storage-invalid', `Space ${source.id} holds another model's or chunker's vectors than space ${target.id}; they cannot be copied.`);
+      throw new CoreError('store', 'storage-invalid', `Space ${source.id} holds another model's or chunker's vectors than space ${target.id}; they cannot be copied.`);
     }
     return this.transaction(() => {
       const from = this.tablesOf(source);
       if (!from.holdsFloat32 || from.dimensions < this.storedDimensions(target)) {
-        throw new StoreError('storage-invalid', `Space ${source.id} keeps no float32 vectors of ${this.storedDimensions(target)} dimensions to derive space ${target.id} from.`);
+        throw new CoreError('store', 'storage-invalid', `Space ${source.id} keeps no float32 vectors of ${this.storedDimensions(target)} dimensions to derive space ${target.id} from.`);
       }
       const rows = this.database
         .prepare('SELECT id, content_hash FROM embeddings WHERE id > ? AND space_id = ? ORDER BY id LIMIT ?')
@@ -941,7 +941,7 @@ export class IndexStore {
       const tag = this.database.prepare('INSERT INTO embeddings (space_id, content_hash) VALUES (?, ?)');
       for (const row of missing) {
         const vector = vectors.get(row.id);
-        if (!vector) throw new StoreError('corrupt', `Space ${source.id} has a tag without a vector (${row.id}); run an integrity check.`);
+        if (!vector) throw new CoreError('store', 'corrupt', `Space ${source.id} has a tag without a vector (${row.id}); run an integrity check.`);
         to.insert(BigInt(tag.run(target.id, row.content_hash).lastInsertRowid), to.prepare(vector));
       }
       return { copied: missing.length, lastId: rows[rows.length - 1]?.id };
@@ -976,7 +976,7 @@ export class IndexStore {
 
   vectorSpace(id: string): VectorSpace {
     const row = this.run(() => this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow | undefined);
-    if (!row) throw new StoreError('space-missing', `The index has no vector space ${id}. Re-index the folder.`);
+    if (!row) throw new CoreError('store', 'space-missing', `The index has no vector space ${id}. Re-index the folder.`);
     return toSpace(row);
   }
 
@@ -1095,7 +1095,7 @@ export class IndexStore {
   private checkDimensions(space: VectorSpace, vector: Float32Array, what: string): void {
     const stored = this.storedDimensions(space);
     if (vector.length !== space.dimensions && vector.length !== stored) {
-      throw new StoreError('space-missing', `A ${vector.length}-dimensional ${what} cannot be used with space ${space.id} of ${space.dimensions} dimensions${stored !== space.dimensions ? ` (stored as ${stored})` : ''}.`);
+      throw new CoreError('store', 'space-missing', `A ${vector.length}-dimensional ${what} cannot be used with space ${space.id} of ${space.dimensions} dimensions${stored !== space.dimensions ? ` (stored as ${stored})` : ''}.`);
     }
   }
 

@@ -191,8 +191,3 @@ export function float32FromBytes(bytes: Uint8Array): Float32Array {
 export function int8FromBytes(bytes: Uint8Array): Int8Array {
   return new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-
-/** Serialises a quantizer's arrays for storage. */
-export function int8QuantizerBytes(quantizer: Int8Quantizer): { offset: Buffer; scale: Buffer } {
-  return { offset: Buffer.from(quantizer.offset.slice().buffer), scale: Buffer.from(quantizer.scale.slice().buffer) };
-}

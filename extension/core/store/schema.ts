@@ -3,9 +3,9 @@
 // failed step leaves the database at the version it had. Fixture databases of every released version
 // live in test/fixtures/store and are opened by the tests.
 import type { Database } from 'better-sqlite3';
-import { StoreError, classifySqliteError, isStoreError } from '../errors.ts';
-import { lexicalText } from '../search/lexical.ts';
-import { lexicalUnits } from '../search/lexical-units.ts';
+import { classifySqliteError, CoreError, isCoreError } from '../errors.ts';
+import { analyzer } from '../text/analyzer.ts';
+import { lexicalUnits } from '../text/lexical-units.ts';
 
 export interface Migration {
   /** The version the database has after this migration. */
@@ -198,8 +198,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     description: 'lexical words with Porter stems: the lexical index is written again from the stored chunks (nothing is embedded)',
     up: (database) => {
-      // The words of a chunk are a function of its path, scope, symbol and text (see lexicalText), all
-      // stored; the contentless FTS table is emptied and filled again with the new words.
+      // The words of a chunk are a function of its path, scope, symbol and text, all stored; the contentless
+      // FTS table is emptied and filled again with the words of analyzer version 1 (this migration's, not
+      // whatever the current analyzer is: ../text/analyzer.ts).
+      const words = analyzer(1);
       database.exec("INSERT INTO chunks_lexical (chunks_lexical) VALUES ('delete-all')");
       const insert = database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
       // Pages by id: better-sqlite3 cannot write while a statement is still iterating.
@@ -209,7 +211,7 @@ export const MIGRATIONS: readonly Migration[] = [
         if (rows.length === 0) break;
         for (const row of rows) {
           const scope = JSON.parse(row.scope) as string[];
-          insert.run(row.id, lexicalText(row.path), lexicalText([...scope, row.symbol ?? ''].join(' ')), lexicalText(row.text));
+          insert.run(row.id, words.text(row.path), words.text([...scope, row.symbol ?? ''].join(' ')), words.text(row.text));
         }
         after = rows.at(-1)!.id;
       }
@@ -220,6 +222,8 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'lexical units: consecutive pieces of a split chunk are one lexical document (nothing is embedded)',
     up: (database) => {
       // NULL marks a piece inside another chunk's lexical unit; the unit's first chunk holds its last line.
+      // Written with analyzer version 1 and lexical unit version 1, this migration's own (../text/).
+      const words = analyzer(1);
       database.exec('ALTER TABLE chunks ADD COLUMN lexical_end_line INTEGER');
       database.exec("INSERT INTO chunks_lexical (chunks_lexical) VALUES ('delete-all')");
       const insert = database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
@@ -232,13 +236,13 @@ export const MIGRATIONS: readonly Migration[] = [
         if (page.length === 0) break;
         for (const file of page) {
           const rows = chunksOf.all(file.id) as { id: number; chunker: string; kind: string; start_line: number; end_line: number; part_index: number | null; part_count: number | null; scope: string; symbol: string | null; text: string }[];
-          const pathWords = lexicalText(file.path);
+          const pathWords = words.text(file.path);
           for (const chunker of new Set(rows.map((row) => row.chunker))) {
             const set = rows.filter((row) => row.chunker === chunker);
-            const units = lexicalUnits(set.map((row) => ({ kind: row.kind, startLine: row.start_line, endLine: row.end_line, text: row.text, part: row.part_index === null ? undefined : { index: row.part_index, count: row.part_count! } })));
+            const units = lexicalUnits(set.map((row) => ({ kind: row.kind, startLine: row.start_line, endLine: row.end_line, text: row.text, part: row.part_index === null ? undefined : { index: row.part_index, count: row.part_count! } })), 1);
             for (const unit of units) {
               const head = set[unit.first]!;
-              insert.run(head.id, pathWords, lexicalText([...(JSON.parse(head.scope) as string[]), head.symbol ?? ''].join(' ')), lexicalText(unit.text));
+              insert.run(head.id, pathWords, words.text([...(JSON.parse(head.scope) as string[]), head.symbol ?? ''].join(' ')), words.text(unit.text));
               setEnd.run(unit.endLine, head.id);
             }
           }
@@ -269,7 +273,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export function migrate(database: Database): void {
   const current = database.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new StoreError(
+    throw new CoreError('store', 
       'schema-too-new',
       `The index was written by a newer version of Semantic Code Search (schema ${current}, this version reads up to ${SCHEMA_VERSION}). Update the extension, or rebuild the index.`,
     );
@@ -287,8 +291,8 @@ export function migrate(database: Database): void {
     } catch (error) {
       // A damaged file is not a failed upgrade: it says so, so that the caller can move it aside.
       const classified = classifySqliteError(error, database.name);
-      if (isStoreError(classified) && classified.reason === 'corrupt') throw classified;
-      throw new StoreError(
+      if (isCoreError(classified, 'store') && classified.reason === 'corrupt') throw classified;
+      throw new CoreError('store', 
         'migration-failed',
         `Upgrading the index to schema ${migration.version} (${migration.description}) failed: ${(error as Error).message}. The index is unchanged at schema ${current}; rebuild it if this persists.`,
         { cause: error },

@@ -1,7 +1,7 @@
 // How the vectors of a vector space are stored: float32, int8 or binary codes, optionally after
 // Matryoshka truncation. The option (less the search-time oversampling) is part of the space's
 // identity, so choosing another one builds a new space: a migration, like a model change.
-import { StoreError } from '../errors.ts';
+import { CoreError } from '../errors.ts';
 
 /** The representation searched first. */
 export type StorageKind = 'float32' | 'int8' | 'binary';
@@ -46,8 +46,8 @@ export function defaultOversampling(kind: Exclude<StorageKind, 'float32'>, vecto
 /** sqlite-vec answers at most this many neighbours per KNN query. */
 export const MAXIMUM_CANDIDATES = 4096;
 
-function invalid(message: string): StoreError {
-  return new StoreError('storage-invalid', message);
+function invalid(message: string): CoreError<'store'> {
+  return new CoreError('store', 'storage-invalid', message);
 }
 
 /** Checks an option and returns it in canonical form (defaults filled, irrelevant fields dropped). */

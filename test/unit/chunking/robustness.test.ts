@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createChunker, isChunkingError, type Chunk } from '../../../extension/core/chunking/index.ts';
+import { createChunker, type Chunk } from '../../../extension/core/chunking/index.ts';
 import { assertEveryLineCovered, assertFitsWindow, assertTextFromSource, countCharacters, countWords } from './helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const window = { maxTokens: 256, overlapTokens: 32, countTokens: countCharacters, maxChunkLines: 150 };
 
@@ -191,6 +192,6 @@ describe('chunking robustness', () => {
   it('refuses to work after dispose', async () => {
     const disposed = createChunker(window);
     disposed.dispose();
-    await assert.rejects(disposed.chunkFile('src/a.ts', 'const a = 1;\n'), (error) => isChunkingError(error) && error.reason === 'disposed');
+    await assert.rejects(disposed.chunkFile('src/a.ts', 'const a = 1;\n'), (error) => isCoreError(error, 'chunking') && error.reason === 'disposed');
   });
 });

@@ -2,14 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  createChunker,
-  embeddingText,
-  isChunkingError,
-  type Chunk,
-  type ChunkerOptions,
-} from '../../../extension/core/chunking/index.ts';
+import { createChunker, embeddingText, type Chunk, type ChunkerOptions } from '../../../extension/core/chunking/index.ts';
 import { assertEveryLineCovered, assertFitsWindow, assertPartsConsistent, countCharacters, countWords } from './helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 async function chunk(path: string, text: string, options: ChunkerOptions): Promise<Chunk[]> {
   const chunker = createChunker(options);
@@ -144,7 +139,7 @@ describe('splitting chunks to the window', () => {
     const path = `${'deeply/nested/'.repeat(30)}file.txt`;
     await assert.rejects(
       chunk(path, 'some text\n', { maxTokens: 8, overlapTokens: 0, countTokens: countCharacters }),
-      (error) => isChunkingError(error) && error.reason === 'window-too-small',
+      (error) => isCoreError(error, 'chunking') && error.reason === 'window-too-small',
     );
   });
 
@@ -155,7 +150,7 @@ describe('splitting chunks to the window', () => {
       { maxTokens: 100, overlapTokens: 10, countTokens: countWords, maxChunkLines: 0 },
       { maxTokens: 100, overlapTokens: 10, countTokens: countWords, minChunkLines: 1.5 },
     ]) {
-      assert.throws(() => createChunker(options), (error) => isChunkingError(error) && error.reason === 'invalid-options');
+      assert.throws(() => createChunker(options), (error) => isCoreError(error, 'chunking') && error.reason === 'invalid-options');
     }
   });
 });

@@ -5,9 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
 import { EmbeddingRuntime } from '../../../extension/core/embedding/runtime.ts';
-import { isModelError } from '../../../extension/core/errors.ts';
 import { MANIFEST_FILE } from '../../../extension/core/model/manifest.ts';
 import { buildSyntheticModel } from './synthetic-models.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, index) => sum + value * b[index]!, 0);
 const norm = (a: Float32Array) => Math.sqrt(dot(a, a));
@@ -31,7 +31,7 @@ async function referenceEmbedding(directory: string, text: string, pooling: 'cls
 
 async function expectModelError(promise: Promise<unknown>, reason: string, messagePattern?: RegExp): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isModelError(error), `expected a ModelError, got ${String(error)}`);
+    assert.ok(isCoreError(error, 'model'), `expected a model CoreError, got ${String(error)}`);
     assert.equal(error.reason, reason);
     if (messagePattern) assert.match(error.message, messagePattern);
     return true;

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ModelError } from '../../../extension/core/errors.ts';
 import type { EmbeddingPurpose } from '../../../extension/core/embedding/tokenization.ts';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
-import { evaluateModels, isEvaluationError, type EvaluationRuntime, type InstalledModel, type ModelEvaluationReport, type ModelEvaluationOptions } from '../../../extension/core/evaluation/model-evaluation.ts';
+import { evaluateModels, type EvaluationRuntime, type InstalledModel, type ModelEvaluationReport, type ModelEvaluationOptions } from '../../../extension/core/evaluation/model-evaluation.ts';
 import { MINIMUM_EVIDENCE_QUERIES } from '../../../extension/core/evaluation/evidence.ts';
 import { offlineModel } from '../../helpers/models.ts';
 import { CONSTANT, constantRuntime, RANDOM, randomRuntime } from './control-models.ts';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { MIGRATION_FILES } from '../migration/report-corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
+import { CoreError, isCoreError } from '../../../extension/core/errors.ts';
 
 /** Python documented the Python way: docstrings, no comments above. */
 const DOCSTRING_FILES: Record<string, string> = {
@@ -49,7 +49,7 @@ describe('which model suits my code', () => {
   const loadModel = async (model: InstalledModel): Promise<EvaluationRuntime> => {
     if (model.name === 'random') return randomRuntime(() => (log.disposed += 1));
     if (model.name === 'constant') return constantRuntime();
-    if (model.name !== 'glove-100d' && model.name !== 'glove-copy') throw new ModelError('model-missing', `${model.directory} does not exist.`);
+    if (model.name !== 'glove-100d' && model.name !== 'glove-copy') throw new CoreError('model', 'model-missing', `${model.directory} does not exist.`);
     return {
       info: index.runtime.info,
       async embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal) {
@@ -189,7 +189,7 @@ describe('which model suits my code', () => {
   });
 
   test('typed errors: no queries to make, no models', async () => {
-    await assert.rejects(evaluate({ models: [] }), (error) => isEvaluationError(error) && error.reason === 'no-models');
+    await assert.rejects(evaluate({ models: [] }), (error) => isCoreError(error, 'evaluation') && error.reason === 'no-models');
   });
 });
 
@@ -199,7 +199,7 @@ test('a folder without documentation cannot be evaluated, and says why', async (
     await index.index();
     await assert.rejects(
       evaluateModels({ store: index.store, models: [GLOVE], loadModel: async () => index.runtime }),
-      (error) => isEvaluationError(error) && error.reason === 'no-queries' && /documented/.test(error.message),
+      (error) => isCoreError(error, 'evaluation') && error.reason === 'no-queries' && /documented/.test(error.message),
     );
   } finally {
     await index.close();

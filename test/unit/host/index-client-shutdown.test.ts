@@ -6,7 +6,7 @@ import { registerHooks } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
-import type { IndexWorkerData } from '../../../extension/protocol/worker-protocol.ts';
+import type { IndexWorkerData } from '../../../extension/protocol/index-worker-protocol.ts';
 import { writeGeneratedCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
 import { serviceSettings } from '../service/settings.ts';

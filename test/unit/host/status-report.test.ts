@@ -46,7 +46,7 @@ test('the status view leads with what matters; ids, fingerprints and why no GPU 
 });
 
 test('names and messages are shown as text, not Markdown', () => {
-  const markdown = statusMarkdown(state, [{ name: '# [x](javascript:alert) *y*', status: undefined, state: { ...folderState, phase: 'error', error: { kind: 'store', reason: 'corrupt', message: 'bad <b>page</b>' } } }]);
+  const markdown = statusMarkdown(state, [{ name: '# [x](javascript:alert) *y*', status: undefined, state: { ...folderState, phase: 'error', error: { kind: 'store', reason: 'corrupt', message: 'bad <b>page</b>', nextStep: 'rebuild-index' } } }]);
   assert.ok(markdown.includes('## \\# \\[x\\]\\(javascript:alert\\) \\*y\\*'));
   assert.ok(markdown.includes('Error — bad \\<b\\>page\\</b\\>'));
 });

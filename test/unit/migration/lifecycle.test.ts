@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EmbeddingRuntime } from '../../../extension/core/embedding/runtime.ts';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
-import { collectGarbage, cutOver, isMigrationError, migrationStatus, rollBack } from '../../../extension/core/migration/lifecycle.ts';
+import { collectGarbage, cutOver, migrationStatus, rollBack } from '../../../extension/core/migration/lifecycle.ts';
 import type { Quantization } from '../../../extension/core/model/fingerprint.ts';
 import { cosine, offlineModel } from '../../helpers/models.ts';
 import { writeGeneratedCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 function open(root: string, databasePath: string, model: 'use-lite' | 'glove-100d', quantization: Quantization = 'fp32', extra: Partial<Parameters<typeof FolderIndex.open>[0]> = {}) {
   return FolderIndex.open({ root, databasePath, modelDirectory: offlineModel(model), quantization, device: 'cpu', threads: 1, ...extra });
@@ -51,7 +52,7 @@ describe('migrating between models', () => {
       assert.equal(space.modelId, 'use-lite');
       assert.equal(index.store.activeSpace()!.modelId, 'use-lite');
       assert.equal(index.store.migrations()[0]!.state, 'rolled-back');
-      assert.throws(() => rollBack(index.store), (error: unknown) => isMigrationError(error) && error.reason === 'nothing-to-roll-back');
+      assert.throws(() => rollBack(index.store), (error: unknown) => isCoreError(error, 'migration') && error.reason === 'nothing-to-roll-back');
       // GloVe again: its space is complete already, so it cuts over without embedding anything.
       const again = await index.index();
       assert.equal(again.chunksEmbedded, 0);
@@ -93,7 +94,7 @@ describe('migrating between models', () => {
       const controller = new AbortController();
       // The first progress report comes at once, while the folder is being walked.
       await assert.rejects(before.index({ signal: controller.signal, onProgress: () => controller.abort() }), { name: 'AbortError' });
-      assert.throws(() => cutOver(before.store), (error: unknown) => isMigrationError(error) && error.reason === 'not-complete');
+      assert.throws(() => cutOver(before.store), (error: unknown) => isCoreError(error, 'migration') && error.reason === 'not-complete');
       const pending = migrationStatus(before.store).pending;
       assert.ok(pending, 'the migration is recorded');
       assert.equal(pending.complete, false);
@@ -152,7 +153,7 @@ describe('migrating between models', () => {
   test('cutover refuses an incomplete space; garbage collection drops spaces past their retention', async () => {
     const index = await open(root, databasePath, 'use-lite', 'fp32', { chunking: { maxChunkLines: 4 } });
     try {
-      assert.throws(() => cutOver(index.store), (error: unknown) => isMigrationError(error) && error.reason === 'nothing-pending');
+      assert.throws(() => cutOver(index.store), (error: unknown) => isCoreError(error, 'migration') && error.reason === 'nothing-pending');
       const retired = index.store.vectorSpaces().filter((space) => space.state === 'retired');
       assert.ok(retired.length >= 2);
       const dropped = collectGarbage(index.store, 0, Date.now() + 1);

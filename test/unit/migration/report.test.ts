@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EmbeddingRuntime } from '../../../extension/core/embedding/runtime.ts';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
-import { calibrateThresholds, isCalibrationError, thresholdFor, type CalibrationResult } from '../../../extension/core/migration/calibration.ts';
+import { calibrateThresholds, thresholdFor, type CalibrationResult } from '../../../extension/core/migration/calibration.ts';
 import { findDuplicates, type DuplicateGroup, type FindDuplicatesProgress } from '../../../extension/core/migration/find-duplicates.ts';
 import { migrationReport, qualityDropped, type Histogram, type MigrationReport, type MigrationReportProgress } from '../../../extension/core/migration/report.ts';
 import type { VectorSpace } from '../../../extension/core/store/index-store.ts';
@@ -13,6 +13,7 @@ import { offlineModel } from '../../helpers/models.ts';
 import { writeCorpus } from '../indexing/corpus.ts';
 import { openTemporaryStore, spaceDefinition, temporaryDatabasePath } from '../store/helpers.ts';
 import { MIGRATION_FILES } from './report-corpus.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const RECENT_QUERIES = ['sort users by age', 'retry failed http requests', 'hash a password', 'retry failed http requests '];
 
@@ -107,8 +108,8 @@ describe('migration from GloVe to Universal Sentence Encoder lite', () => {
   });
 
   test('calibrating with another model than the space\'s is refused', async () => {
-    await assert.rejects(calibrateThresholds(index.store, oldSpace, { embedder: index.runtime }), (error) => isCalibrationError(error) && error.reason === 'model-mismatch');
-    await assert.rejects(migrationReport({ store: index.store, from: oldSpace, to: newSpace, embedFrom: index.runtime, embedTo: index.runtime }), (error) => isCalibrationError(error) && error.reason === 'model-mismatch');
+    await assert.rejects(calibrateThresholds(index.store, oldSpace, { embedder: index.runtime }), (error) => isCoreError(error, 'calibration') && error.reason === 'model-mismatch');
+    await assert.rejects(migrationReport({ store: index.store, from: oldSpace, to: newSpace, embedFrom: index.runtime, embedTo: index.runtime }), (error) => isCoreError(error, 'calibration') && error.reason === 'model-mismatch');
   });
 
   test('the report covers both spaces completely', () => {
@@ -249,8 +250,8 @@ describe('thresholds before calibration', () => {
     const store = openTemporaryStore();
     try {
       const space = store.ensureVectorSpace(spaceDefinition());
-      assert.throws(() => thresholdFor(store, space, 'duplicate'), (error) => isCalibrationError(error) && error.reason === 'not-calibrated' && /not calibrated yet/.test(error.message));
-      await assert.rejects(findDuplicates(store, space), (error) => isCalibrationError(error) && error.reason === 'not-calibrated');
+      assert.throws(() => thresholdFor(store, space, 'duplicate'), (error) => isCoreError(error, 'calibration') && error.reason === 'not-calibrated' && /not calibrated yet/.test(error.message));
+      await assert.rejects(findDuplicates(store, space), (error) => isCoreError(error, 'calibration') && error.reason === 'not-calibrated');
       const none = await findDuplicates(store, space, { threshold: 0.9 });
       assert.deepEqual(none.groups, []);
     } finally {
@@ -263,7 +264,7 @@ describe('thresholds before calibration', () => {
     try {
       const space = store.ensureVectorSpace(spaceDefinition());
       const embedder = { info: { fingerprint: space.modelFingerprint }, embed: async () => ({ vectors: [] }) };
-      await assert.rejects(calibrateThresholds(store, space, { embedder }), (error) => isCalibrationError(error) && error.reason === 'too-few-vectors');
+      await assert.rejects(calibrateThresholds(store, space, { embedder }), (error) => isCoreError(error, 'calibration') && error.reason === 'too-few-vectors');
     } finally {
       store.close();
     }

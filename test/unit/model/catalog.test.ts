@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isModelError } from '../../../extension/core/errors.ts';
 import { CATALOG, catalogEntry, resolveCatalogModel, type HubCatalogEntry } from '../../../extension/core/model/catalog.ts';
 import { DOWNLOAD_RECORD_FILE, type DownloadRecord } from '../../../extension/core/model/download.ts';
 import { knownModelDefaults } from '../../../extension/core/model/known-models.ts';
 import { loadManifest, parseManifest } from '../../../extension/core/model/manifest.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const hubEntries = CATALOG.filter((entry): entry is HubCatalogEntry => entry.kind === 'hub');
 
@@ -105,6 +105,6 @@ test('resolveCatalogModel says where a model is or would be', () => {
   const custom = resolveCatalogModel(storage, storage);
   assert.deepEqual(custom, { kind: 'custom', directory: storage });
   for (const [input, pattern] of [['no-such-model', /Unknown model "no-such-model".*bge-small/], ['custom', /"custom" without a folder/], ['./missing-folder', /does not exist/]] as const) {
-    assert.throws(() => resolveCatalogModel(input, storage), (error: unknown) => isModelError(error) && error.reason === 'model-missing' && pattern.test(error.message));
+    assert.throws(() => resolveCatalogModel(input, storage), (error: unknown) => isCoreError(error, 'model') && error.reason === 'model-missing' && pattern.test(error.message));
   }
 });

@@ -9,17 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { EmbeddingRuntime } from '../../../extension/core/embedding/runtime.ts';
-import { isAbortError } from '../../../extension/core/errors.ts';
+import { isAbortError, isCoreError } from '../../../extension/core/errors.ts';
 import { catalogEntry, type HubCatalogEntry } from '../../../extension/core/model/catalog.ts';
-import {
-  DOWNLOAD_RECORD_FILE,
-  OFFLINE_SETTING,
-  downloadModel,
-  findDownload,
-  isDownloadError,
-  type DownloadOptions,
-  type DownloadProgress,
-} from '../../../extension/core/model/download.ts';
+import { DOWNLOAD_RECORD_FILE, OFFLINE_SETTING, downloadModel, findDownload, type DownloadOptions, type DownloadProgress } from '../../../extension/core/model/download.ts';
 import { fingerprintModel, type Quantization } from '../../../extension/core/model/fingerprint.ts';
 import { MANIFEST_FILE, loadManifest } from '../../../extension/core/model/manifest.ts';
 import { buildSyntheticModel } from '../embedding/synthetic-models.ts';
@@ -156,7 +148,7 @@ function listFiles(directory: string): string[] {
 
 async function expectDownloadError(promise: Promise<unknown>, reason: string, pattern?: RegExp): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isDownloadError(error), `expected a DownloadError, got ${String(error)}`);
+    assert.ok(isCoreError(error, 'download'), `expected a download CoreError, got ${String(error)}`);
     assert.equal(error.reason, reason, error.message);
     if (pattern) assert.match(error.message, pattern);
     return true;

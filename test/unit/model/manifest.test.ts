@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isModelError } from '../../../extension/core/errors.ts';
 import { loadManifest, parseManifest } from '../../../extension/core/model/manifest.ts';
 import { knownModelDefaults } from '../../../extension/core/model/known-models.ts';
 import { buildSyntheticModel } from '../embedding/synthetic-models.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const valid = {
   schemaVersion: 1, id: 'm', displayName: 'M', dimensions: 384, pooling: 'mean', normalize: true, maxTokens: 256,
@@ -23,7 +23,7 @@ test('a valid manifest parses; each invalid field is named in the error', () => 
     [{ queryPrefix: 3 }, /"queryPrefix"/],
   ];
   for (const [change, pattern] of cases) {
-    assert.throws(() => parseManifest({ ...valid, ...change }, 'test'), (error: unknown) => isModelError(error) && error.reason === 'manifest-invalid' && pattern.test(error.message));
+    assert.throws(() => parseManifest({ ...valid, ...change }, 'test'), (error: unknown) => isCoreError(error, 'model') && error.reason === 'manifest-invalid' && pattern.test(error.message));
   }
   assert.throws(() => parseManifest([], 'test'), /JSON object/);
 });

@@ -8,8 +8,9 @@ import { describe, it } from 'node:test';
 import type { MigrationReport } from '../../../extension/core/migration/report.ts';
 import { parseMigrationReport } from '../../../extension/protocol/panel-protocol.ts';
 import type { PanelMigrationView } from '../../../extension/protocol/panel-protocol.ts';
+import { formatCount } from '../../../extension/core/text/format.ts';
 import {
-  coverageSection, formatChange, formatCount, formatShare, histogramSpec, migrationHeader, modelNames, overlapDistribution, overlapSection, qualitySection,
+  coverageSection, formatChange, formatShare, histogramSpec, migrationHeader, modelNames, overlapDistribution, overlapSection, qualitySection,
   reportPlaceholder, reportSections, reportSummary, scoresSection, thresholdsSection, visibleBins, worstQueries,
 } from '../../../webview/migration-model.ts';
 import type { BarChartSpec, ChartSpec, HistogramSpec, ReportSection } from '../../../webview/migration-model.ts';

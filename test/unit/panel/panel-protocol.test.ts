@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkRelativePath } from '../../../extension/host/workspace-paths.ts';
 import {
-  applicableOption, canMeasureTradeoffs, parseFromPanel, parseMigrationReport, parseMigrationView, parsePanelState, parseResult, parseStorageOption, parseToPanel,
+  applicableOption, canMeasureTradeoffs, parseFromPanel, parseMigrationReport, parseMigrationView, parsePanelState, parseResult, parseStorageOptionSpec, parseToPanel,
   parseTradeoffReport, parseTradeoffView, sameStorageOption,
 } from '../../../extension/protocol/panel-protocol.ts';
 import type { PanelResult, PanelState, PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
@@ -541,10 +541,10 @@ describe('the storage view messages', () => {
     assert.equal(parseFromPanel({ type: 'tradeoffs', view: view() }), undefined, 'a host-to-panel message is not a panel-to-host one');
   });
 
-  it('parseStorageOption bounds dimensions by the model\'s when given', () => {
-    assert.deepEqual(parseStorageOption({ kind: 'float32', dimensions: 512 }, 768), { kind: 'float32', dimensions: 512 });
-    assert.equal(parseStorageOption({ kind: 'float32', dimensions: 1024 }, 768), undefined);
-    assert.deepEqual(parseStorageOption({ kind: 'float32', dimensions: 1024 }), { kind: 'float32', dimensions: 1024 });
+  it('parseStorageOptionSpec bounds dimensions by the model\'s when given', () => {
+    assert.deepEqual(parseStorageOptionSpec({ kind: 'float32', dimensions: 512 }, 768), { kind: 'float32', dimensions: 512 });
+    assert.equal(parseStorageOptionSpec({ kind: 'float32', dimensions: 1024 }, 768), undefined);
+    assert.deepEqual(parseStorageOptionSpec({ kind: 'float32', dimensions: 1024 }), { kind: 'float32', dimensions: 1024 });
   });
 
   it('sameStorageOption, applicableOption and canMeasureTradeoffs: Apply only for an option of a ready report that is not the current one', () => {

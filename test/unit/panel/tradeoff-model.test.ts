@@ -9,9 +9,10 @@ import { describe, it } from 'node:test';
 import type { TradeoffReport } from '../../../extension/core/tradeoffs/types.ts';
 import { parseTradeoffReport } from '../../../extension/protocol/panel-protocol.ts';
 import type { PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
+import { formatBytes } from '../../../extension/core/text/format.ts';
 import type { TradeoffRequest } from '../../../webview/panel-model.ts';
 import {
-  bytesRange, formatBytes, niceStep, formatLatency, formatMebibytes, formatSize, latencyRange, linearTickLabel, logTickLabel, qualityMeasure, recommendationSegments,
+  bytesRange, niceStep, formatLatency, formatMebibytes, formatSize, latencyRange, linearTickLabel, logTickLabel, qualityMeasure, recommendationSegments,
   shareRange, TRADEOFF_COLUMNS, tradeoffCharts, tradeoffHeader, tradeoffPlaceholder, tradeoffRows,
 } from '../../../webview/tradeoff-model.ts';
 import type { ScatterChartSpec } from '../../../webview/tradeoff-model.ts';

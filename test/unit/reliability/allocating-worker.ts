@@ -2,7 +2,7 @@
 // V8 stops the thread at its heap limit when asked to embed a text holding the marker below: an
 // out-of-memory worker on demand, without a model that needs gigabytes.
 import { parentPort } from 'node:worker_threads';
-import type { RequestToWorker } from '../../../extension/core/embedding/worker-protocol.ts';
+import type { RequestToWorker } from '../../../extension/core/embedding/embedding-worker-protocol.ts';
 
 const MARKER = 'allocate_until_out_of_memory';
 

@@ -7,7 +7,6 @@ import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFil
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { isStoreError } from '../../../extension/core/errors.ts';
 import { WorkspaceService, type ServiceState } from '../../../extension/core/service/workspace-service.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { SCHEMA_VERSION } from '../../../extension/core/store/schema.ts';
@@ -16,6 +15,7 @@ import { seededRandom } from '../embedding/synthetic-models.ts';
 import { writeGeneratedCorpus } from '../indexing/corpus.ts';
 import { makeChunk, spaceDefinition, temporaryDatabasePath, unitVector } from '../store/helpers.ts';
 import { serviceSettings } from '../service/settings.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const PAGE = 4096;
 
@@ -104,7 +104,7 @@ describe('opening a damaged index database', () => {
     const raw = new Database(databasePath);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
-    assert.throws(() => IndexStore.openOrReplaceDamaged(databasePath, { verify: true }), (error: unknown) => isStoreError(error) && error.reason === 'schema-too-new');
+    assert.throws(() => IndexStore.openOrReplaceDamaged(databasePath, { verify: true }), (error: unknown) => isCoreError(error, 'store') && error.reason === 'schema-too-new');
     assert.ok(existsSync(databasePath));
     assert.deepEqual(corruptCopies(databasePath), []);
   });

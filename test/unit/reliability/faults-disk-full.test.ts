@@ -1,15 +1,15 @@
 // The disk holding the index fills up while a run writes: a real tmpfs, filled to the last few
-// kilobytes, so SQLite itself reports SQLITE_FULL. The run stops with one StoreError saying what to
+// kilobytes, so SQLite itself reports SQLITE_FULL. The run stops with one store CoreError saying what to
 // do, the index still answers as before, and once space is freed the next run completes.
 import assert from 'node:assert/strict';
 import { rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isStoreError } from '../../../extension/core/errors.ts';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { addFiles, answers, expectedFailure, mountTmpfs, openIndex } from './helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 test('a full disk stops indexing with one disk-full message and leaves the previous index searchable', { timeout: 90_000 }, async (t) => {
   const mount = mountTmpfs(16 * 1024 * 1024);
@@ -33,7 +33,7 @@ test('a full disk stops indexing with one disk-full message and leaves the previ
       writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 24 * 1024)));
       addFiles(root, 'src/generated', 60, 8);
 
-      const failure = await expectedFailure(index.index(), 'indexing onto a full disk must fail', isStoreError, 'disk-full');
+      const failure = await expectedFailure(index.index(), 'indexing onto a full disk must fail', 'store', 'disk-full');
       assert.match(failure.message, /is full/);
       assert.match(failure.message, /Free some space, then index again/);
       assert.doesNotMatch(failure.message, /SQLITE_/, 'no raw SQLite code in the message');
@@ -52,7 +52,7 @@ test('a full disk stops indexing with one disk-full message and leaves the previ
         await reopened.close();
       }
     } else {
-      assert.ok(isStoreError(reopened) && reopened.reason === 'disk-full' && /Free some space/.test(reopened.message), `disk-full, not ${String(reopened)}`);
+      assert.ok(isCoreError(reopened, 'store') && reopened.reason === 'disk-full' && /Free some space/.test(reopened.message), `disk-full, not ${String(reopened)}`);
     }
 
     rmSync(filler);

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { isStoreError } from '../../../extension/core/errors.ts';
 import { semsearch } from '../cli/run-cli.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
@@ -31,7 +30,7 @@ test('a database locked by another writer stops indexing with one locked message
     try {
       assert.deepEqual(await answers(index, baseFiles), before, 'a reader opens and answers while another connection writes');
       // The store waits out its busy timeout (5 s) before it gives up.
-      const failure = await expectedFailure(index.index(), 'indexing while another writer holds the lock must fail', isStoreError, 'locked');
+      const failure = await expectedFailure(index.index(), 'indexing while another writer holds the lock must fail', 'store', 'locked');
       assert.match(failure.message, /is locked by another process/);
       assert.match(failure.message, /searching still works/);
       assert.match(failure.message, /then try again/);

@@ -6,12 +6,12 @@ import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isModelError } from '../../../extension/core/errors.ts';
 import type { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { offlineModel } from '../../helpers/models.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
 import { addFiles, answers, expectedFailure, openIndex } from './helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 /** A private copy of the offline GloVe model (int8 weights only, to keep the copy small). */
 function copyModel(): string {
@@ -49,7 +49,7 @@ test('a model file replaced or deleted while in use stops indexing before a vect
     // Replaced in place by other weights (the float32 export of the same vectors: other bytes, other fingerprint).
     addFiles(root, 'src/generated', 3);
     copyFileSync(path.join(offlineModel('glove-100d'), 'onnx', 'model.onnx'), weights);
-    const replaced = await expectedFailure(index.index(), 'indexing with a replaced model file must fail', isModelError, 'model-changed');
+    const replaced = await expectedFailure(index.index(), 'indexing with a replaced model file must fail', 'model', 'model-changed');
     assert.match(replaced.message, /changed while it was in use/);
     assert.match(replaced.message, /model_quantized\.onnx was replaced/);
     assert.match(replaced.message, /Reload the model/);
@@ -60,7 +60,7 @@ test('a model file replaced or deleted while in use stops indexing before a vect
 
     // Deleted: the message names the file and how to get it back.
     rmSync(weights);
-    const deleted = await expectedFailure(index.index(), 'indexing with a deleted model file must fail', isModelError, 'model-missing');
+    const deleted = await expectedFailure(index.index(), 'indexing with a deleted model file must fail', 'model', 'model-missing');
     assert.ok(deleted.message.includes(`${weights} was deleted`), deleted.message);
     assert.match(deleted.message, /Download the model again \(or build the offline models with `npm run models`\)/);
     assert.equal(storedVectors(index).vectors, stored.vectors);
@@ -69,7 +69,7 @@ test('a model file replaced or deleted while in use stops indexing before a vect
   }
 
   // The deleted file makes loading fail with the same kind of message.
-  await assert.rejects(open(), (error: unknown) => isModelError(error) && error.reason === 'model-missing' && /Download the model again/.test(error.message));
+  await assert.rejects(open(), (error: unknown) => isCoreError(error, 'model') && error.reason === 'model-missing' && /Download the model again/.test(error.message));
 
   copyFileSync(original, weights);
   const restored = await open();

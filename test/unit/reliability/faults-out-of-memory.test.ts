@@ -6,7 +6,6 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { isModelError } from '../../../extension/core/errors.ts';
 import { describeError } from '../../../extension/core/service/workspace-service.ts';
 import { errorActions, indexWorkerStopReason } from '../../../extension/host/status-text.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
@@ -29,7 +28,7 @@ test('a worker out of memory stops indexing with one message and the index answe
     addFiles(root, 'src/generated', 3);
     // The marker allocating-worker.ts reacts to.
     writeFileSync(path.join(root, 'src', 'hungry.ts'), 'export function allocate_until_out_of_memory(): void {}\n');
-    const failure = await expectedFailure(index.index(), 'indexing must fail when the worker runs out of memory', isModelError, 'out-of-memory');
+    const failure = await expectedFailure(index.index(), 'indexing must fail when the worker runs out of memory', 'model', 'out-of-memory');
     assert.equal((failure.cause as { code?: string }).code, 'ERR_WORKER_OUT_OF_MEMORY');
     assert.match(failure.message, /ran out of memory/);
     assert.match(failure.message, /the index keeps what it had/);

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isStoreError } from '../../../extension/core/errors.ts';
 import { semsearch } from '../cli/run-cli.ts';
 import { BASE_FILES, writeCorpus } from '../indexing/corpus.ts';
 import { addFiles, answers, expectedFailure, mountTmpfs, openIndex } from './helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 test('a read-only storage folder stops indexing with one read-only message and the index still answers', { timeout: 90_000 }, async (t) => {
   const mount = mountTmpfs(16 * 1024 * 1024);
@@ -40,7 +40,7 @@ test('a read-only storage folder stops indexing with one read-only message and t
     const reader = await openIndex(root, copyPath);
     try {
       assert.deepEqual(await answers(reader, baseFiles), before, 'opened read-only, the index answers as before: searching needs no write');
-      const failure = await expectedFailure(reader.index(), 'indexing into a read-only folder must fail', isStoreError, 'read-only');
+      const failure = await expectedFailure(reader.index(), 'indexing into a read-only folder must fail', 'store', 'read-only');
       assert.match(failure.message, /is read-only/);
       assert.match(failure.message, /make the folder writable/);
       assert.deepEqual(await answers(reader, baseFiles), before, 'after the failed run too');
@@ -58,7 +58,7 @@ test('a read-only storage folder stops indexing with one read-only message and t
     // A cleanly closed index has no -shm file, which SQLite must create to read it: it cannot be opened
     // from the read-only folder, and neither can a new one be created there. The message says what to check.
     for (const where of [databasePath, path.join(mount.directory, 'other.db')]) {
-      await assert.rejects(openIndex(root, where), (error: unknown) => isStoreError(error) && error.reason === 'cannot-open' && /folder exists and is writable/.test(error.message));
+      await assert.rejects(openIndex(root, where), (error: unknown) => isCoreError(error, 'store') && error.reason === 'cannot-open' && /folder exists and is writable/.test(error.message));
     }
 
     mount.remount('rw');

@@ -3,7 +3,7 @@
 // The faults themselves are injected for real in the other faults-*.test.ts files.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifySqliteError, isStoreError, type StoreErrorReason } from '../../../extension/core/errors.ts';
+import { classifySqliteError, isCoreError, type StoreErrorReason } from '../../../extension/core/errors.ts';
 import { errorActions } from '../../../extension/host/status-text.ts';
 
 test('SQLite result codes, extended ones included, map to one store reason each', () => {
@@ -19,7 +19,7 @@ test('SQLite result codes, extended ones included, map to one store reason each'
   ];
   for (const [code, reason, message] of cases) {
     const error = classifySqliteError(Object.assign(new Error('raw sqlite text'), { code }), '/data/index.db');
-    assert.ok(isStoreError(error), code);
+    assert.ok(isCoreError(error, 'store'), code);
     assert.equal(error.reason, reason, code);
     assert.match(error.message, message, code);
     assert.ok(error.message.includes('/data/index.db'), `${code} names the database`);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ModelError, StoreError } from '../../../extension/core/errors.ts';
+import { isCoreError, type CoreError, type CoreErrorReasons } from '../../../extension/core/errors.ts';
 import { FolderIndex, type FolderIndexOptions } from '../../../extension/core/folder-index.ts';
 import { offlineModel } from '../../helpers/models.ts';
 
@@ -62,15 +62,15 @@ export function mountTmpfs(sizeBytes: number): { directory: string; remount: (op
 }
 
 /**
- * The error a run must fail with: one `is` accepts (isStoreError, isModelError), of `reason`. Fails the
- * test with `mustFail` when the run succeeds.
+ * The error a run must fail with: a `CoreError` of `kind` ('store', 'model') and `reason`. Fails the test
+ * with `mustFail` when the run succeeds.
  */
-export async function expectedFailure<E extends StoreError | ModelError>(run: Promise<unknown>, mustFail: string, is: (error: unknown) => error is E, reason: E['reason']): Promise<E> {
+export async function expectedFailure<K extends 'store' | 'model'>(run: Promise<unknown>, mustFail: string, kind: K, reason: CoreErrorReasons[K]): Promise<CoreError<K>> {
   const failure = await run.then(
     () => assert.fail(mustFail),
     (error: unknown) => error,
   );
-  assert.ok(is(failure), `${is.name.replace(/^is/, 'a ')}, not ${String(failure)}`);
+  assert.ok(isCoreError(failure, kind), `a ${kind} CoreError, not ${String(failure)}`);
   assert.equal(failure.reason, reason);
   return failure;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import type { HostToWorker, IndexWorkerData, WorkerToHost } from '../../../extension/protocol/worker-protocol.ts';
+import type { HostToWorker, IndexWorkerData, WorkerToHost } from '../../../extension/protocol/index-worker-protocol.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { writeGeneratedCorpus } from '../indexing/corpus.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';

@@ -3,11 +3,11 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { isStoreError } from '../../../extension/core/errors.ts';
 import { IndexStore, chunkContentHash } from '../../../extension/core/store/index-store.ts';
 import { SCHEMA_VERSION } from '../../../extension/core/store/schema.ts';
 import { lexicalQuery, lexicalWords, queryWords } from '../../../extension/core/search/lexical.ts';
 import { makeChunk, openTemporaryStore, spaceDefinition, temporaryDatabasePath, unitVector } from './helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'store');
 const file = (filePath: string, contentHash = `hash-of-${filePath}`) => ({ path: filePath, contentHash, size: 10, mtimeMs: 1, language: 'typescript' });
@@ -51,7 +51,7 @@ test('nearest neighbours come from one vector space only, best first', () => {
   assert.equal(hits[0]!.contentHash, chunkContentHash(chunks[2]!));
   assert.ok(hits[0]!.similarity > hits[1]!.similarity);
   assert.equal(store.nearest(large, unitVector(8, 5), 10).length, 1);
-  assert.throws(() => store.nearest(large, unitVector(4, 0), 10), (error: unknown) => isStoreError(error));
+  assert.throws(() => store.nearest(large, unitVector(4, 0), 10), (error: unknown) => isCoreError(error, 'store'));
   assert.equal(store.countMissingEmbeddings(large), 2);
   assert.deepEqual(store.checkIntegrity(), []);
   store.close();
@@ -109,13 +109,13 @@ test('a database from a newer version is refused with a clear next step', () => 
   const raw = new Database(databasePath);
   raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   raw.close();
-  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'schema-too-new' && /Update the extension/.test(error.message));
+  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isCoreError(error, 'store') && error.reason === 'schema-too-new' && /Update the extension/.test(error.message));
 });
 
 test('a file that is not a database is reported as corrupt', () => {
   const databasePath = temporaryDatabasePath();
   writeFileSync(databasePath, Buffer.alloc(8192, 7));
-  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'corrupt');
+  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isCoreError(error, 'store') && error.reason === 'corrupt');
 });
 
 test('a failed migration leaves the database at its old version, with nothing half-created', () => {
@@ -124,7 +124,7 @@ test('a failed migration leaves the database at its old version, with nothing ha
   // A table the first migration also creates makes it fail part-way.
   raw.exec('CREATE TABLE skips (x)');
   raw.close();
-  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'migration-failed' && /unchanged at schema 0/.test(error.message));
+  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isCoreError(error, 'store') && error.reason === 'migration-failed' && /unchanged at schema 0/.test(error.message));
   const after = new Database(databasePath, { readonly: true });
   assert.equal(after.pragma('user_version', { simple: true }), 0);
   assert.equal((after.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('files', 'chunks', 'meta')").get() as { n: number }).n, 0);

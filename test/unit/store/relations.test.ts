@@ -6,10 +6,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { ChunkRelations } from '../../../extension/core/chunking/types.ts';
-import { isStoreError } from '../../../extension/core/errors.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { SCHEMA_VERSION } from '../../../extension/core/store/schema.ts';
 import { makeChunk, openTemporaryStore, temporaryDatabasePath } from './helpers.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'store');
 const file = (filePath: string, contentHash = `hash-of-${filePath}`) => ({ path: filePath, contentHash, size: 10, mtimeMs: 1, language: 'typescript' });
@@ -51,7 +51,7 @@ test('a failed schema 5 migration leaves the index at schema 4', () => {
   const raw = new Database(databasePath);
   raw.exec('CREATE TABLE chunk_symbols (x)');
   raw.close();
-  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isStoreError(error) && error.reason === 'migration-failed' && /schema 5 \(code relations/.test(error.message) && /unchanged at schema 4/.test(error.message));
+  assert.throws(() => IndexStore.open(databasePath), (error: unknown) => isCoreError(error, 'store') && error.reason === 'migration-failed' && /schema 5 \(code relations/.test(error.message) && /unchanged at schema 4/.test(error.message));
   const after = new Database(databasePath, { readonly: true });
   try {
     assert.equal(after.pragma('user_version', { simple: true }), 4);

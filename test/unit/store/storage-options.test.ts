@@ -5,13 +5,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import { isStoreError } from '../../../extension/core/errors.ts';
 import { IndexStore, chunkContentHash, vectorSpaceId, type StorageOption, type VectorSpace } from '../../../extension/core/store/index-store.ts';
 import { deriveSpace, derivationSource } from '../../../extension/core/store/derive.ts';
 import { binaryCode, cosineSimilarity, hammingDistance, truncateAndNormalize } from '../../../extension/core/store/quantization.ts';
 import { defaultOversampling, parseStorageKey, parseStorageOption, storageKey, storageWarnings, vectorBytesPerVector } from '../../../extension/core/store/storage-option.ts';
 import { makeChunk, openTemporaryStore, spaceDefinition, temporaryDatabasePath, unitVector } from './helpers.ts';
 import { clusteredVectors } from './vectors.ts';
+import { isCoreError } from '../../../extension/core/errors.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'store');
 const DIMENSIONS = 32;
@@ -58,7 +58,7 @@ test('plain float32 keeps the ids spaces had before storage options; every other
   assert.deepEqual(parseStorageKey('binary;rescore=int8;dimensions=64'), { kind: 'binary', rescore: 'int8', dimensions: 64 });
   assert.deepEqual(parseStorageOption('binary+int8:20', 128), { kind: 'binary', rescore: 'int8', oversampling: 20, dimensions: 128 });
   assert.deepEqual(parseStorageOption('int8'), { kind: 'int8' });
-  for (const bad of ['float16', 'float32:4', 'int8+int8', 'binary:0']) assert.throws(() => parseStorageOption(bad), (error: unknown) => isStoreError(error) && error.reason === 'storage-invalid', bad);
+  for (const bad of ['float16', 'float32:4', 'int8+int8', 'binary:0']) assert.throws(() => parseStorageOption(bad), (error: unknown) => isCoreError(error, 'store') && error.reason === 'storage-invalid', bad);
   assert.equal(vectorBytesPerVector({ kind: 'int8' }, 384) * 4, vectorBytesPerVector({ kind: 'float32' }, 384));
   assert.deepEqual([defaultOversampling('binary', 1000), defaultOversampling('binary', 100_000), defaultOversampling('binary', 1_000_000), defaultOversampling('int8', 1_000_000)], [40, 40, 100, 10], 'the binary net widens with the space');
 });
@@ -104,9 +104,9 @@ test('truncation warns for models not trained for it, and cannot add dimensions'
   assert.deepEqual(storageWarnings({ kind: 'float32' }, { id: 'm', dimensions: 384, matryoshka: false }), []);
   assert.match(storageWarnings({ kind: 'int8', dimensions: 128 }, { id: 'm', dimensions: 384, matryoshka: false })[0]!, /not trained for truncation/);
   assert.deepEqual(storageWarnings({ kind: 'float32', dimensions: 256 }, { id: 'nomic', dimensions: 768, matryoshka: true, matryoshkaDimensions: [768, 512, 256, 128, 64] }), []);
-  assert.throws(() => storageWarnings({ kind: 'float32', dimensions: 512 }, { id: 'm', dimensions: 384, matryoshka: true }), (error: unknown) => isStoreError(error) && error.reason === 'storage-invalid');
+  assert.throws(() => storageWarnings({ kind: 'float32', dimensions: 512 }, { id: 'm', dimensions: 384, matryoshka: true }), (error: unknown) => isCoreError(error, 'store') && error.reason === 'storage-invalid');
   const store = openTemporaryStore();
-  assert.throws(() => store.ensureVectorSpace(spaceDefinition({ storage: { kind: 'float32', dimensions: 8 } })), (error: unknown) => isStoreError(error) && error.reason === 'storage-invalid', 'more than the model has');
+  assert.throws(() => store.ensureVectorSpace(spaceDefinition({ storage: { kind: 'float32', dimensions: 8 } })), (error: unknown) => isCoreError(error, 'store') && error.reason === 'storage-invalid', 'more than the model has');
   store.close();
 });
 
@@ -245,8 +245,8 @@ test('another storage option is derived from the float32 vectors without embeddi
   assert.equal(derivationSource(store, binary)?.id, source.id, 'the full float32 space, not the truncated or int8 one');
   assert.equal(derivationSource(store, store.ensureVectorSpace(spaceDefinition({ dimensions: DIMENSIONS, storage: { kind: 'int8', dimensions: 8 } })))?.id, source.id, 'the active one among equals');
   assert.equal(derivationSource(store, store.ensureVectorSpace(spaceDefinition({ modelFingerprint: 'model-c', dimensions: DIMENSIONS }))), undefined);
-  assert.throws(() => store.copyVectors(binary, int8, 10), (error: unknown) => isStoreError(error) && error.reason === 'storage-invalid', 'int8 codes are no source');
-  assert.throws(() => store.copyVectors(int8, store.ensureVectorSpace(spaceDefinition({ modelFingerprint: 'model-b', dimensions: DIMENSIONS })), 10), (error: unknown) => isStoreError(error) && error.reason === 'storage-invalid', 'another model is no source');
+  assert.throws(() => store.copyVectors(binary, int8, 10), (error: unknown) => isCoreError(error, 'store') && error.reason === 'storage-invalid', 'int8 codes are no source');
+  assert.throws(() => store.copyVectors(int8, store.ensureVectorSpace(spaceDefinition({ modelFingerprint: 'model-b', dimensions: DIMENSIONS })), 10), (error: unknown) => isCoreError(error, 'store') && error.reason === 'storage-invalid', 'another model is no source');
   store.close();
 });
 

@@ -8,26 +8,12 @@
 // - Matrix products with a constant weight come out as `MatMul(x, W)` with W a 2-D initializer
 //   (1x1 Conv2D and `transpose_b` are folded into W), which is what `quantizeDynamic` rewrites.
 // - A light static shape inference (dimensions or `null`) gives the ranks some translations need.
-// Anything outside the supported op and attribute set throws a `TfjsConversionError` naming the node.
+// Anything outside the supported op and attribute set throws a `CoreError` of kind `conversion` naming the node.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataType } from '../onnx/proto.ts';
 import { attr, type Attribute, type GraphBuilder, type Tensor } from '../onnx/graph.ts';
-
-/** Why a conversion failed: the op or attribute is unsupported, or the model files are malformed. */
-export class TfjsConversionError extends Error {
-  readonly reason: 'unsupported' | 'malformed';
-  constructor(reason: 'unsupported' | 'malformed', message: string) {
-    super(message);
-    this.name = 'TfjsConversionError';
-    this.reason = reason;
-  }
-}
-
-/** True when `error` is a `TfjsConversionError`. */
-export function isTfjsConversionError(error: unknown): error is TfjsConversionError {
-  return error instanceof Error && error.name === 'TfjsConversionError' && 'reason' in error;
-}
+import { CoreError } from '../../errors.ts';
 
 /** An attribute of a TF node as TF.js's `model.json` stores it (a protobuf `AttrValue` as JSON). */
 export interface TfAttrValue {
@@ -76,7 +62,7 @@ export async function loadTfjsGraphModel(directory: string): Promise<TfjsGraphMo
   };
   const nodes = modelJson.modelTopology?.node;
   if (!Array.isArray(nodes) || !Array.isArray(modelJson.weightsManifest)) {
-    throw new TfjsConversionError('malformed', `${directory}/model.json has no graph topology or weights manifest`);
+    throw new CoreError('conversion', 'malformed', `${directory}/model.json has no graph topology or weights manifest`);
   }
   const weights = new Map<string, TfWeight>();
   for (const group of modelJson.weightsManifest) {
@@ -85,13 +71,13 @@ export async function loadTfjsGraphModel(directory: string): Promise<TfjsGraphMo
     let offset = 0;
     for (const entry of group.weights) {
       if (entry.quantization !== undefined) {
-        throw new TfjsConversionError('unsupported', `Weight ${entry.name} is quantized; only float32/int32/bool weights are supported`);
+        throw new CoreError('conversion', 'unsupported', `Weight ${entry.name} is quantized; only float32/int32/bool weights are supported`);
       }
       const count = entry.shape.reduce((product, dim) => product * dim, 1);
       const elementSize = entry.dtype === 'bool' ? 1 : 4;
       const byteLength = count * elementSize;
       if (offset + byteLength > bytes.length) {
-        throw new TfjsConversionError('malformed', `Weight ${entry.name} runs past the end of its shards`);
+        throw new CoreError('conversion', 'malformed', `Weight ${entry.name} runs past the end of its shards`);
       }
       // Copy into a fresh buffer: shard offsets need not be aligned for a typed-array view.
       const slice = new Uint8Array(byteLength);
@@ -101,7 +87,7 @@ export async function loadTfjsGraphModel(directory: string): Promise<TfjsGraphMo
       if (entry.dtype === 'float32') values = new Float32Array(slice.buffer);
       else if (entry.dtype === 'int32') values = new Int32Array(slice.buffer);
       else if (entry.dtype === 'bool') values = slice;
-      else throw new TfjsConversionError('unsupported', `Weight ${entry.name} has dtype ${entry.dtype}`);
+      else throw new CoreError('conversion', 'unsupported', `Weight ${entry.name} has dtype ${entry.dtype}`);
       weights.set(entry.name, { name: entry.name, dtype: entry.dtype, shape: entry.shape, values });
     }
   }
@@ -169,7 +155,7 @@ function kindOfTfType(type: number | string | undefined, where: string): Element
     case 'DT_BOOL':
       return 'bool';
     default:
-      throw new TfjsConversionError('unsupported', `${where}: TF data type ${String(type)} is not supported`);
+      throw new CoreError('conversion', 'unsupported', `${where}: TF data type ${String(type)} is not supported`);
   }
 }
 
@@ -189,14 +175,14 @@ function broadcastShapes(a: StaticDim[] | undefined, b: StaticDim[] | undefined)
     else if (left === right) result.push(left);
     else if (left === null) result.push(right);
     else if (right === null) result.push(left);
-    else throw new TfjsConversionError('malformed', `Shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    else throw new CoreError('conversion', 'malformed', `Shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
   }
   return result;
 }
 
 function normalizeAxis(axis: number, rank: number | undefined, where: string): number {
   if (axis >= 0) return axis;
-  if (rank === undefined) throw new TfjsConversionError('unsupported', `${where}: negative axis on a tensor of unknown rank`);
+  if (rank === undefined) throw new CoreError('conversion', 'unsupported', `${where}: negative axis on a tensor of unknown rank`);
   return axis + rank;
 }
 
@@ -274,9 +260,9 @@ class Translator {
     const visit = (name: string): void => {
       const current = state.get(name);
       if (current === 'done') return;
-      if (current === 'visiting') throw new TfjsConversionError('malformed', `The graph has a cycle through ${name}`);
+      if (current === 'visiting') throw new CoreError('conversion', 'malformed', `The graph has a cycle through ${name}`);
       const node = this.nodesByName.get(name);
-      if (!node) throw new TfjsConversionError('malformed', `Unknown node ${name}`);
+      if (!node) throw new CoreError('conversion', 'malformed', `Unknown node ${name}`);
       state.set(name, 'visiting');
       for (const input of node.input) visit(tensorRef(input.replace(/^\^/, '')).node);
       state.set(name, 'done');
@@ -291,7 +277,7 @@ class Translator {
     const { node, index } = tensorRef(input);
     const outputs = this.translated.get(node);
     const value = outputs?.[index];
-    if (!value) throw new TfjsConversionError('malformed', `No value for ${input}`);
+    if (!value) throw new CoreError('conversion', 'malformed', `No value for ${input}`);
     return value;
   }
 
@@ -328,7 +314,7 @@ class Translator {
 
   private constantInts(value: TranslatedValue, node: TfNode, what: string): number[] {
     if (!value.constant || value.kind !== 'int') {
-      throw new TfjsConversionError('unsupported', `${node.op} ${node.name}: ${what} must be an integer constant`);
+      throw new CoreError('conversion', 'unsupported', `${node.op} ${node.name}: ${what} must be an integer constant`);
     }
     return Array.from(value.constant.values, Number);
   }
@@ -341,7 +327,7 @@ class Translator {
     const value = node.attr[key];
     if (value?.i !== undefined) return Number(value.i);
     if (fallback !== undefined) return fallback;
-    throw new TfjsConversionError('malformed', `${node.op} ${node.name}: missing attribute ${key}`);
+    throw new CoreError('conversion', 'malformed', `${node.op} ${node.name}: missing attribute ${key}`);
   }
 
   private attrString(node: TfNode, key: string): string | undefined {
@@ -355,12 +341,12 @@ class Translator {
   }
 
   private unsupported(node: TfNode, detail: string): never {
-    throw new TfjsConversionError('unsupported', `${node.op} ${node.name}: ${detail}`);
+    throw new CoreError('conversion', 'unsupported', `${node.op} ${node.name}: ${detail}`);
   }
 
   private expectInputs(node: TfNode, inputs: TranslatedValue[], count: number): void {
     if (inputs.length !== count) {
-      throw new TfjsConversionError('malformed', `${node.op} ${node.name}: expected ${count} inputs, got ${inputs.length}`);
+      throw new CoreError('conversion', 'malformed', `${node.op} ${node.name}: expected ${count} inputs, got ${inputs.length}`);
     }
   }
 
@@ -677,7 +663,7 @@ class Translator {
     const newAxisMask = this.attrInt(node, 'new_axis_mask', 0);
     const shrinkMask = this.attrInt(node, 'shrink_axis_mask', 0);
     if (begin.length !== end.length || begin.length !== strides.length) {
-      throw new TfjsConversionError('malformed', `StridedSlice ${node.name}: begin, end and strides differ in length`);
+      throw new CoreError('conversion', 'malformed', `StridedSlice ${node.name}: begin, end and strides differ in length`);
     }
     const rank = x.shape?.length;
     const bit = (mask: number, index: number): boolean => (mask & (1 << index)) !== 0;
@@ -701,7 +687,7 @@ class Translator {
         continue;
       }
       const step = strides[index]!;
-      if (step === 0) throw new TfjsConversionError('malformed', `StridedSlice ${node.name}: stride 0`);
+      if (step === 0) throw new CoreError('conversion', 'malformed', `StridedSlice ${node.name}: stride 0`);
       if (bit(shrinkMask, index)) {
         entries.push({ kind: 'index', axis: axis++, index: begin[index]! });
         continue;
@@ -917,7 +903,7 @@ function sliceLength(dim: StaticDim, start: bigint, end: bigint, step: number): 
 function transposeConstant(value: TranslatedValue, name: string): TranslatedValue {
   const [rows, columns] = value.constant!.dims as [number, number];
   if (value.constant!.dims.length !== 2) {
-    throw new TfjsConversionError('unsupported', `Cannot pre-transpose constant ${name} of rank ${value.constant!.dims.length}`);
+    throw new CoreError('conversion', 'unsupported', `Cannot pre-transpose constant ${name} of rank ${value.constant!.dims.length}`);
   }
   const source = value.constant!.values as Float32Array;
   const target = new Float32Array(source.length);

@@ -3,17 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import {
-  isTfjsConversionError,
-  translateTfGraph,
-  type ElementKind,
-  type TfAttrValue,
-  type TfNode,
-  type TfWeight,
-  type TfjsGraphModel,
-} from '../../../../extension/core/model/convert/tfjs-graph.ts';
+import { translateTfGraph, type ElementKind, type TfAttrValue, type TfNode, type TfWeight, type TfjsGraphModel } from '../../../../extension/core/model/convert/tfjs-graph.ts';
 import { GraphBuilder, encodeModel } from '../../../../extension/core/model/onnx/graph.ts';
 import { DataType } from '../../../../extension/core/model/onnx/proto.ts';
+import { isCoreError } from '../../../../extension/core/errors.ts';
 
 const FLOAT = { type: 1 };
 const INT32 = { type: 3 };
@@ -161,11 +154,11 @@ describe('TF.js graph to ONNX', () => {
         outputs: ['result'],
       });
     const unknownOp: GraphSpec = { nodes: [X, node('result', 'Cumsum', ['x'])], weights: [] };
-    assert.throws(() => translate(unknownOp), (error) => isTfjsConversionError(error) && error.reason === 'unsupported' && /Cumsum result/.test(error.message));
+    assert.throws(() => translate(unknownOp), (error) => isCoreError(error, 'conversion') && error.reason === 'unsupported' && /Cumsum result/.test(error.message));
     const wideKernel: GraphSpec = { nodes: [X], weights: [] };
     constant(wideKernel, 'kernel', 'float32', [3, 3, 1, 1], new Array(9).fill(1));
     wideKernel.nodes.push(node('result', 'Conv2D', ['x', 'kernel'], { T: FLOAT, padding: { s: Buffer.from('SAME').toString('base64') } }));
-    assert.throws(() => translate(wideKernel), (error) => isTfjsConversionError(error) && /only 1x1 kernels/.test(error.message));
+    assert.throws(() => translate(wideKernel), (error) => isCoreError(error, 'conversion') && /only 1x1 kernels/.test(error.message));
     const dynamicSlice: GraphSpec = { nodes: [X, node('begin', 'Placeholder', [], { dtype: INT32 })], weights: [] };
     dynamicSlice.nodes.push(node('result', 'StridedSlice', ['x', 'begin', 'begin', 'begin'], { T: FLOAT }));
     assert.throws(
@@ -174,7 +167,7 @@ describe('TF.js graph to ONNX', () => {
           inputs: { x: { kind: 'float', name: 'x', shape: [null] }, begin: { kind: 'int', name: 'begin', shape: [1] } },
           outputs: ['result'],
         }),
-      (error) => isTfjsConversionError(error) && /begin must be an integer constant/.test(error.message),
+      (error) => isCoreError(error, 'conversion') && /begin must be an integer constant/.test(error.message),
     );
   });
 });

@@ -3,7 +3,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { LEXICAL_UNIT_MAX_CHARS, LEXICAL_UNIT_MAX_LINES, lexicalUnits, type LexicalUnitChunk } from '../../../extension/core/search/lexical-units.ts';
+import { LEXICAL_UNIT_MAX_CHARS, LEXICAL_UNIT_MAX_LINES, lexicalUnits, type LexicalUnitChunk } from '../../../extension/core/text/lexical-units.ts';
 import { lexicalQuery, queryWords } from '../../../extension/core/search/lexical.ts';
 import { Searcher } from '../../../extension/core/search/search.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';

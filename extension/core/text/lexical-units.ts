@@ -30,19 +30,31 @@ export interface LexicalUnit {
 }
 
 /**
- * Largest unit, in characters of text and in lines. Measured with bench/quality on USE lite's pieces:
- * 1,600 characters / 60 lines raised lexical nDCG@10 on docs-fastapi from 27.1 to 42.7; 5,000 / 150
- * gave 37.7 and 800 / 30 gave 41.1. Chunks bigger than this (most of a large-window model's) stay alone.
+ * The largest unit of each version of the grouping, in characters of text and in lines, frozen once an index
+ * was written with it: schema 7 grouped the stored chunks with version 1 and keeps calling version 1,
+ * whatever the current limits become; other limits are a new version (and a schema migration that regroups
+ * with it). Version 1, measured with bench/quality on USE lite's pieces: 1,600 characters / 60 lines raised
+ * lexical nDCG@10 on docs-fastapi from 27.1 to 42.7; 5,000 / 150 gave 37.7 and 800 / 30 gave 41.1. Chunks
+ * bigger than this (most of a large-window model's) stay alone.
  */
-export const LEXICAL_UNIT_MAX_CHARS = 1600;
-export const LEXICAL_UNIT_MAX_LINES = 60;
+const UNIT_LIMITS: ReadonlyMap<number, { readonly maxChars: number; readonly maxLines: number }> = new Map([[1, { maxChars: 1600, maxLines: 60 }]]);
+
+/** The version the index is written with now. */
+export const LEXICAL_UNITS_VERSION = 1;
+
+/** The current version's largest unit, in characters and in lines. */
+export const LEXICAL_UNIT_MAX_CHARS = UNIT_LIMITS.get(LEXICAL_UNITS_VERSION)!.maxChars;
+export const LEXICAL_UNIT_MAX_LINES = UNIT_LIMITS.get(LEXICAL_UNITS_VERSION)!.maxLines;
 
 /**
  * Groups a file's chunks (one chunk set, in ordinal order) into lexical units: a chunk that was not
  * split is a unit of its own; consecutive pieces of a split chunk join while the unit stays within the
- * limits. Every chunk belongs to exactly one unit, in the chunks' order.
+ * limits of `version` (the current one unless a schema migration names its own). Every chunk belongs to
+ * exactly one unit, in the chunks' order.
  */
-export function lexicalUnits(chunks: readonly LexicalUnitChunk[]): LexicalUnit[] {
+export function lexicalUnits(chunks: readonly LexicalUnitChunk[], version = LEXICAL_UNITS_VERSION): LexicalUnit[] {
+  const limits = UNIT_LIMITS.get(version);
+  if (!limits) throw new RangeError(`There is no lexical unit version ${version} (known: ${[...UNIT_LIMITS.keys()].join(', ')}).`);
   const units: LexicalUnit[] = [];
   for (let first = 0; first < chunks.length; ) {
     const head = chunks[first]!;
@@ -52,7 +64,7 @@ export function lexicalUnits(chunks: readonly LexicalUnitChunk[]): LexicalUnit[]
     while (last + 1 < chunks.length) {
       const next = chunks[last + 1]!;
       if (!isNextPiece(chunks[last]!, next)) break;
-      if (text.length + 1 + next.text.length > LEXICAL_UNIT_MAX_CHARS || next.endLine - head.startLine + 1 > LEXICAL_UNIT_MAX_LINES) break;
+      if (text.length + 1 + next.text.length > limits.maxChars || next.endLine - head.startLine + 1 > limits.maxLines) break;
       text += `\n${next.text}`;
       endLine = Math.max(endLine, next.endLine);
       last += 1;

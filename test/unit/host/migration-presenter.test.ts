@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import type { FolderMigration, FolderState } from '../../../extension/core/service/workspace-service.ts';
 import type { MigrationReport } from '../../../extension/core/migration/report.ts';
 import { repositoryDirectory } from '../../../extension/core/model/download.ts';
-import { migrationNotices, migrationView, modelSettingFor } from '../../../extension/host/migration-view.ts';
+import { migrationNotices, migrationView, modelSettingFor } from '../../../extension/host/migration-presenter.ts';
 import { migrationLine } from '../../../extension/host/status-text.ts';
 
 function folder(key: string, migration: Partial<FolderMigration> | undefined, extra: Partial<FolderState> = {}): FolderState {
