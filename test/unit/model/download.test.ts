@@ -360,7 +360,9 @@ describe('downloading a model from a Hub-like server', () => {
       const end = Math.min(content.length, start + (content.length >> 2));
       const headers = start > 0 ? { 'content-range': `bytes ${start}-${content.length - 1}/${content.length}` } : {};
       response.writeHead(start > 0 ? 206 : 200, { 'content-length': String(content.length - start), ...headers });
-      response.write(content.subarray(start, end), () => setTimeout(() => response.socket?.destroy(), 10));
+      // The reset waits long enough for the client to read what was written: a reset discards what the client's
+      // socket has not read yet, and under load 10 ms was not always enough (seen once: the second quarter lost).
+      response.write(content.subarray(start, end), () => setTimeout(() => response.socket?.destroy(), 100));
       return true;
     };
     const result = await downloadModel(entry, options());
