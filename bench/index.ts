@@ -63,12 +63,18 @@ async function measureIndexing() {
   for (let start = 0; start < texts.length; start += 32) await index.runtime.embed(texts.slice(start, start + 32), 'document');
   const bareSeconds = (performance.now() - bareStarted) / 1000;
 
-  // One-file edits: append a function to a file, update, and search for it.
-  const sources = [...index.store.files().keys()].filter((file) => file.endsWith('.go')).slice(0, 20);
+  // One-file edits: append a function to a file (in the file's own language), update, and search for it.
+  const edits: Record<string, (number: number) => string> = {
+    '.go': (number) => `\n// benchEdit${number} reports the edit number ${number}.\nfunc benchEdit${number}() int { return ${number} }\n`,
+    '.js': (number) => `\n// benchEdit${number} reports the edit number ${number}.\nfunction benchEdit${number}() { return ${number}; }\n`,
+    '.ts': (number) => `\n// benchEdit${number} reports the edit number ${number}.\nexport function benchEdit${number}(): number { return ${number}; }\n`,
+    '.py': (number) => `\n\ndef benchEdit${number}():\n    """Reports the edit number ${number}."""\n    return ${number}\n`,
+  };
+  const sources = [...index.store.files().keys()].filter((file) => path.extname(file) in edits).slice(0, 20);
   const editLatencies: number[] = [];
   for (const [number, file] of sources.entries()) {
     const absolute = path.join(corpus, file);
-    writeFileSync(absolute, `${readFileSync(absolute, 'utf8')}\n// benchEdit${number} reports the edit number ${number}.\nfunc benchEdit${number}() int { return ${number} }\n`);
+    writeFileSync(absolute, `${readFileSync(absolute, 'utf8')}${edits[path.extname(file)]!(number)}`);
     const editStarted = performance.now();
     await index.update([file]);
     const response = await index.search(`benchEdit${number}`, { k: 1, mode: 'lexical' });
