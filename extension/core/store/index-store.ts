@@ -12,6 +12,8 @@ import type { Chunk, ChunkDefinition } from '../chunking/types.ts';
 import { classifySqliteError, CoreError, isCoreError } from '../errors.ts';
 import { lexicalText } from '../text/analyzer.ts';
 import { lexicalUnits } from '../text/lexical-units.ts';
+import { StoreConnection } from './connection.ts';
+import { MigrationStore, type Calibration, type Migration, type MigrationState } from './migrations.ts';
 import { float32Bytes, float32FromBytes } from './quantization.ts';
 import { migrate } from './schema.ts';
 import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
@@ -19,6 +21,7 @@ import { describeStorage, forModel, parseStorageKey, storageKey, storedDimension
 
 export type { StorageKind, StorageOption } from './storage-option.ts';
 export type { Quantizer } from './space-vectors.ts';
+export type { Calibration, Migration, MigrationState } from './migrations.ts';
 
 /** A file as the store records it. */
 export interface FileRecord {
@@ -106,28 +109,6 @@ export interface VectorSpace extends VectorSpaceDefinition {
   createdAt: number;
   /** When the space stopped being the active one (kept for rollback until its retention ends). */
   retiredAt: number | undefined;
-}
-
-export type MigrationState = 'building' | 'ready' | 'cut-over' | 'rolled-back' | 'abandoned';
-
-/** A move from one vector space to another. */
-export interface Migration {
-  id: number;
-  fromSpace: string | undefined;
-  toSpace: string;
-  state: MigrationState;
-  startedAt: number;
-  updatedAt: number;
-  /** The migration report (JSON), once computed. */
-  report: unknown;
-}
-
-export interface Calibration {
-  spaceId: string;
-  name: string;
-  value: number;
-  details: Record<string, unknown>;
-  computedAt: number;
 }
 
 export interface NearestNeighbour {
@@ -282,28 +263,6 @@ interface SpaceRow {
   retired_at: number | null;
 }
 
-interface MigrationRow {
-  id: number;
-  from_space: string | null;
-  to_space: string;
-  state: MigrationState;
-  started_at: number;
-  updated_at: number;
-  report: string | null;
-}
-
-function toMigration(row: MigrationRow): Migration {
-  return {
-    id: row.id,
-    fromSpace: row.from_space ?? undefined,
-    toSpace: row.to_space,
-    state: row.state,
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-    report: row.report === null ? undefined : (JSON.parse(row.report) as unknown),
-  };
-}
-
 interface FileRow {
   id: number;
   path: string;
@@ -420,9 +379,16 @@ export class IndexStore {
   /** Per-kind document counts and lengths of a chunk set, keyed by the chunk set's size (see lexicalKindStatistics). */
   private lexicalSizes: { key: string; sizes: Record<'prose' | 'code', { documents: number; length: number }> } | undefined;
 
+  private readonly connection: StoreConnection;
+  private readonly migrationStore: MigrationStore;
+
   private constructor(databasePath: string, database: Database.Database) {
     this.path = databasePath;
     this.database = database;
+    this.connection = new StoreConnection(databasePath, database);
+    // Codes held in memory may include writes that were just rolled back: read them again.
+    this.connection.onRollback(() => this.spaceTables.clear());
+    this.migrationStore = new MigrationStore(this.connection);
   }
 
   /** Opens (creating if needed) and migrates an index database. Errors are store `CoreError`s with a next step. */
@@ -497,21 +463,11 @@ export class IndexStore {
 
   /** Runs `work` in one transaction (IMMEDIATE, so two writers queue instead of deadlocking). */
   transaction<T>(work: () => T): T {
-    try {
-      return this.database.transaction(work).immediate();
-    } catch (error) {
-      // Codes held in memory may include writes that were just rolled back: read them again.
-      this.spaceTables.clear();
-      throw classifySqliteError(error, this.path);
-    }
+    return this.connection.transaction(work);
   }
 
   private run<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw classifySqliteError(error, this.path);
-    }
+    return this.connection.run(work);
   }
 
   // ---- meta ----
@@ -1263,69 +1219,41 @@ export class IndexStore {
     });
   }
 
-  // ---- migrations, calibrations, canaries ----
+  // ---- migrations, calibrations, canaries (migrations.ts) ----
 
   /** Records the start of a migration to `toSpace` (abandoning any unfinished one) and returns it. */
   startMigration(fromSpace: string | undefined, toSpace: string): Migration {
-    return this.transaction(() => {
-      const now = Date.now();
-      this.database.prepare("UPDATE migrations SET state = 'abandoned', updated_at = ? WHERE state IN ('building', 'ready') AND to_space != ?").run(now, toSpace);
-      const existing = this.database.prepare("SELECT * FROM migrations WHERE to_space = ? AND state IN ('building', 'ready')").get(toSpace) as MigrationRow | undefined;
-      if (existing) return toMigration(existing);
-      const id = Number(this.database.prepare("INSERT INTO migrations (from_space, to_space, state, started_at, updated_at) VALUES (?, ?, 'building', ?, ?)").run(fromSpace ?? null, toSpace, now, now).lastInsertRowid);
-      return toMigration(this.database.prepare('SELECT * FROM migrations WHERE id = ?').get(id) as MigrationRow);
-    });
+    return this.migrationStore.startMigration(fromSpace, toSpace);
   }
 
   /** The unfinished migration (building or ready for cutover), if any. */
   pendingMigration(): Migration | undefined {
-    const row = this.run(() => this.database.prepare("SELECT * FROM migrations WHERE state IN ('building', 'ready') ORDER BY id DESC LIMIT 1").get() as MigrationRow | undefined);
-    return row ? toMigration(row) : undefined;
+    return this.migrationStore.pendingMigration();
   }
 
   /** Every migration, newest first. */
   migrations(): Migration[] {
-    return this.run(() => (this.database.prepare('SELECT * FROM migrations ORDER BY id DESC').all() as MigrationRow[]).map(toMigration));
+    return this.migrationStore.migrations();
   }
 
   updateMigration(id: number, state: MigrationState, report?: unknown): void {
-    this.run(() => {
-      if (report === undefined) this.database.prepare('UPDATE migrations SET state = ?, updated_at = ? WHERE id = ?').run(state, Date.now(), id);
-      else this.database.prepare('UPDATE migrations SET state = ?, updated_at = ?, report = ? WHERE id = ?').run(state, Date.now(), JSON.stringify(report), id);
-    });
+    this.migrationStore.updateMigration(id, state, report);
   }
 
   saveCalibration(spaceId: string, name: string, value: number, details: Record<string, unknown>): void {
-    this.run(() =>
-      this.database
-        .prepare('INSERT INTO calibrations (space_id, name, value, details, computed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(space_id, name) DO UPDATE SET value = excluded.value, details = excluded.details, computed_at = excluded.computed_at')
-        .run(spaceId, name, value, JSON.stringify(details), Date.now()),
-    );
+    this.migrationStore.saveCalibration(spaceId, name, value, details);
   }
 
   calibration(spaceId: string, name: string): Calibration | undefined {
-    const row = this.run(() => this.database.prepare('SELECT * FROM calibrations WHERE space_id = ? AND name = ?').get(spaceId, name) as { space_id: string; name: string; value: number; details: string; computed_at: number } | undefined);
-    return row ? { spaceId: row.space_id, name: row.name, value: row.value, details: JSON.parse(row.details) as Record<string, unknown>, computedAt: row.computed_at } : undefined;
+    return this.migrationStore.calibration(spaceId, name);
   }
 
   saveCanaries(modelFingerprint: string, textsHash: string, vectors: readonly Float32Array[]): void {
-    const dimensions = vectors[0]?.length ?? 0;
-    const joined = new Float32Array(vectors.length * dimensions);
-    vectors.forEach((vector, index) => joined.set(vector, index * dimensions));
-    this.run(() =>
-      this.database
-        .prepare('INSERT INTO canaries (model_fingerprint, texts_hash, dimensions, vectors, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(model_fingerprint) DO UPDATE SET texts_hash = excluded.texts_hash, dimensions = excluded.dimensions, vectors = excluded.vectors, created_at = excluded.created_at')
-        .run(modelFingerprint, textsHash, dimensions, vectorBytes(joined), Date.now()),
-    );
+    this.migrationStore.saveCanaries(modelFingerprint, textsHash, vectors);
   }
 
   canaries(modelFingerprint: string): { textsHash: string; vectors: Float32Array[] } | undefined {
-    const row = this.run(() => this.database.prepare('SELECT texts_hash, dimensions, vectors FROM canaries WHERE model_fingerprint = ?').get(modelFingerprint) as { texts_hash: string; dimensions: number; vectors: Buffer } | undefined);
-    if (!row) return undefined;
-    const all = new Float32Array(row.vectors.buffer.slice(row.vectors.byteOffset, row.vectors.byteOffset + row.vectors.byteLength));
-    const vectors: Float32Array[] = [];
-    for (let offset = 0; offset < all.length; offset += row.dimensions) vectors.push(all.slice(offset, offset + row.dimensions));
-    return { textsHash: row.texts_hash, vectors };
+    return this.migrationStore.canaries(modelFingerprint);
   }
 
   /**

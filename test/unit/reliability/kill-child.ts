@@ -1,6 +1,6 @@
 // Child process for the kill tests: runs one step of an index's life and, when told to, SIGKILLs
-// itself at a chosen store operation (counted over every IndexStore and SpaceVectors method, nested
-// calls included), before or after that operation runs. "After" an operation inside a transaction is
+// itself at a chosen store operation (counted over every method of IndexStore, its table modules and
+// SpaceVectors, nested calls included), before or after that operation runs. "After" an operation inside a transaction is
 // a kill before the transaction commits. Prints one JSON line: where it died, or how many operations
 // the whole step took.
 //
@@ -9,6 +9,7 @@ import { writeSync } from 'node:fs';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { rollBack, rollbackTarget } from '../../../extension/core/migration/lifecycle.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
+import { MigrationStore } from '../../../extension/core/store/migrations.ts';
 import { SpaceVectors } from '../../../extension/core/store/space-vectors.ts';
 import { hashRuntime, type HashModel } from './hash-embedder.ts';
 import { LANDMARKS, type KillOrder, type KillReport } from './kill-protocol.ts';
@@ -39,7 +40,7 @@ function instrument(target: object, prefix: string): void {
         const operation = ++operations;
         const method = `${prefix}${name}`;
         if (LANDMARKS.includes(method)) landmarks.push(operation);
-        // Both classes keep their connection in `database`; the statics get it as their first argument.
+        // Every instrumented class keeps its connection in `database`; the statics get it as their first argument.
         const connection = () => (this?.database ?? (args[0] as { inTransaction?: boolean } | undefined))?.inTransaction === true;
         calls.push(method);
         try {
@@ -55,6 +56,7 @@ function instrument(target: object, prefix: string): void {
   }
 }
 instrument(IndexStore.prototype, 'IndexStore.');
+instrument(MigrationStore.prototype, 'MigrationStore.');
 instrument(SpaceVectors.prototype, 'SpaceVectors.');
 instrument(SpaceVectors, 'SpaceVectors.');
 
