@@ -14,13 +14,15 @@ import { lexicalText } from '../text/analyzer.ts';
 import { lexicalUnits } from '../text/lexical-units.ts';
 import { StoreConnection } from './connection.ts';
 import { MigrationStore, type Calibration, type Migration, type MigrationState } from './migrations.ts';
-import { float32Bytes, float32FromBytes } from './quantization.ts';
+import { float32Bytes } from './quantization.ts';
 import { migrate } from './schema.ts';
 import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
-import { describeStorage, forModel, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
+import { SpaceStore, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
+import { describeStorage } from './storage-option.ts';
 
 export type { StorageKind, StorageOption } from './storage-option.ts';
 export type { Quantizer } from './space-vectors.ts';
+export { vectorSpaceId, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
 export type { Calibration, Migration, MigrationState } from './migrations.ts';
 
 /** A file as the store records it. */
@@ -88,29 +90,6 @@ export interface CalleeMatch extends SymbolMatch {
   definitions: number;
 }
 
-export interface VectorSpaceDefinition {
-  modelFingerprint: string;
-  chunker: string;
-  /** How the vectors are stored (float32, int8, binary; Matryoshka truncation). Part of the space's id. */
-  storage: StorageOption;
-  /** The model's dimensions: what vectors given to and asked of the space have (a truncated space stores fewer). */
-  dimensions: number;
-  modelId: string;
-  /** Anything worth keeping about how the vectors were made (manifest, quantization, file hashes). */
-  details: Record<string, unknown>;
-}
-
-export type VectorSpaceState = 'building' | 'active' | 'retired';
-
-export interface VectorSpace extends VectorSpaceDefinition {
-  id: string;
-  tableName: string;
-  state: VectorSpaceState;
-  createdAt: number;
-  /** When the space stopped being the active one (kept for rollback until its retention ends). */
-  retiredAt: number | undefined;
-}
-
 export interface NearestNeighbour {
   embeddingId: number;
   contentHash: string;
@@ -176,17 +155,6 @@ export interface StoreStatistics {
   databaseBytes: number;
 }
 
-/**
- * The id of a vector space: a hash of everything that makes its vectors what they are. Plain float32
- * storage hashes as the string `float32`, as before storage options existed, so old ids still match.
- */
-export function vectorSpaceId(definition: Pick<VectorSpaceDefinition, 'modelFingerprint' | 'chunker' | 'storage'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([definition.modelFingerprint, definition.chunker, storageKey(definition.storage)]))
-    .digest('hex')
-    .slice(0, 24);
-}
-
 /** The content hash of a chunk: what is embedded, minus the path (so renames and copies reuse vectors). */
 export function chunkContentHash(chunk: Pick<Chunk, 'language' | 'scope' | 'signature' | 'text' | 'kind'>): string {
   return createHash('sha256')
@@ -249,20 +217,6 @@ interface ChunkRow {
   head_end_line: number | null;
 }
 
-interface SpaceRow {
-  id: string;
-  model_fingerprint: string;
-  chunker: string;
-  storage: string;
-  dimensions: number;
-  model_id: string;
-  table_name: string;
-  details: string;
-  state: VectorSpaceState;
-  created_at: number;
-  retired_at: number | null;
-}
-
 interface FileRow {
   id: number;
   path: string;
@@ -307,45 +261,12 @@ function toStoredChunk(row: ChunkRow): StoredChunk {
   };
 }
 
-function toSpace(row: SpaceRow): VectorSpace {
-  return {
-    id: row.id,
-    modelFingerprint: row.model_fingerprint,
-    chunker: row.chunker,
-    storage: parseStorageKey(row.storage),
-    dimensions: row.dimensions,
-    modelId: row.model_id,
-    tableName: row.table_name,
-    details: JSON.parse(row.details) as Record<string, unknown>,
-    state: row.state,
-    createdAt: row.created_at,
-    retiredAt: row.retired_at ?? undefined,
-  };
-}
-
 type RelationRole = keyof StoredRelations;
 const RELATION_ROLES: readonly RelationRole[] = ['defines', 'calls', 'imports'];
 const PROXIMITIES: readonly Proximity[] = ['same-file', 'same-directory', 'elsewhere'];
 
 /** Float32 vector as the bytes sqlite-vec reads. */
 const vectorBytes = float32Bytes;
-
-interface QuantizerRow {
-  bit_thresholds: Buffer | null;
-  int8_offset: Buffer | null;
-  int8_scale: Buffer | null;
-  sample_size: number;
-  created_at: number;
-}
-
-function toQuantizer(row: QuantizerRow): Quantizer {
-  return {
-    thresholds: row.bit_thresholds ? float32FromBytes(row.bit_thresholds) : undefined,
-    int8: row.int8_offset && row.int8_scale ? { offset: float32FromBytes(row.int8_offset), scale: float32FromBytes(row.int8_scale) } : undefined,
-    sampleSize: row.sample_size,
-    createdAt: row.created_at,
-  };
-}
 
 /** Vectors a quantized space needs before it calibrates itself at the end of an index run. */
 export const CALIBRATION_MINIMUM = 1000;
@@ -372,22 +293,20 @@ function moveAside(databasePath: string): string {
 export class IndexStore {
   readonly path: string;
   private readonly database: Database.Database;
-  /** Each space's tables with their prepared statements, rebuilt when its quantizer changes. */
-  private readonly spaceTables = new Map<string, SpaceVectors>();
   /** Whether chunk_symbols exists (looked up once). */
   private relationsTable: boolean | undefined;
   /** Per-kind document counts and lengths of a chunk set, keyed by the chunk set's size (see lexicalKindStatistics). */
   private lexicalSizes: { key: string; sizes: Record<'prose' | 'code', { documents: number; length: number }> } | undefined;
 
   private readonly connection: StoreConnection;
+  private readonly spaceStore: SpaceStore;
   private readonly migrationStore: MigrationStore;
 
   private constructor(databasePath: string, database: Database.Database) {
     this.path = databasePath;
     this.database = database;
     this.connection = new StoreConnection(databasePath, database);
-    // Codes held in memory may include writes that were just rolled back: read them again.
-    this.connection.onRollback(() => this.spaceTables.clear());
+    this.spaceStore = new SpaceStore(this.connection);
     this.migrationStore = new MigrationStore(this.connection);
   }
 
@@ -478,15 +397,6 @@ export class IndexStore {
 
   setMeta(key: string, value: string): void {
     this.run(() => this.database.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
-  }
-
-  /** Whether the last index run left the space with a vector for every chunk. */
-  isSpaceComplete(spaceId: string): boolean {
-    return this.getMeta(`complete:${spaceId}`) === '1';
-  }
-
-  setSpaceComplete(spaceId: string, complete: boolean): void {
-    this.setMeta(`complete:${spaceId}`, complete ? '1' : '0');
   }
 
   // ---- files and chunks ----
@@ -632,7 +542,7 @@ export class IndexStore {
         if (space.chunker !== chunker) continue;
         const embedding = find.get(space.id, hash) as { id: number } | undefined;
         if (!embedding) continue;
-        this.tablesOf(space).delete(BigInt(embedding.id));
+        this.spaceStore.tablesOf(space).delete(BigInt(embedding.id));
         deleteTag.run(embedding.id);
       }
     }
@@ -772,56 +682,70 @@ export class IndexStore {
     });
   }
 
-  // ---- vector spaces and vectors ----
+  // ---- vector spaces (spaces.ts) ----
 
   /** Creates the space (and its tables) if it does not exist; returns it either way. */
   ensureVectorSpace(definition: VectorSpaceDefinition, state: VectorSpaceState = 'building'): VectorSpace {
-    const storage = forModel(definition.storage, definition.dimensions);
-    if (storage.dimensions !== undefined && storage.dimensions > definition.dimensions) {
-      throw new CoreError('store', 'storage-invalid', `${definition.modelId} makes ${definition.dimensions}-dimensional vectors; they cannot be truncated to ${storage.dimensions}.`);
-    }
-    const id = vectorSpaceId({ ...definition, storage });
-    return this.transaction(() => {
-      const existing = this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow | undefined;
-      if (existing) return toSpace(existing);
-      const tableName = `vectors_${id}`;
-      SpaceVectors.create(this.database, { id, tableName, storage, dimensions: definition.dimensions });
-      this.database
-        .prepare('INSERT INTO vector_spaces (id, model_fingerprint, chunker, storage, dimensions, model_id, table_name, details, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, definition.modelFingerprint, definition.chunker, storageKey(storage), definition.dimensions, definition.modelId, tableName, JSON.stringify(definition.details), state, Date.now());
-      return toSpace(this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow);
-    });
+    return this.spaceStore.ensureVectorSpace(definition, state);
   }
 
-  /** A space's tables, with its current quantizer (another connection may have calibrated it meanwhile). */
-  private tablesOf(space: Pick<VectorSpace, 'id' | 'tableName' | 'storage' | 'dimensions'>): SpaceVectors {
-    const cached = this.spaceTables.get(space.id);
-    if (space.storage.kind === 'float32') {
-      if (cached) return cached;
-    } else {
-      const createdAt = (this.database.prepare('SELECT created_at FROM quantizers WHERE space_id = ?').get(space.id) as { created_at: number } | undefined)?.created_at;
-      if (cached && cached.quantizer?.createdAt === createdAt) return cached;
-    }
-    // A float32 space has no quantizer (and a read-only database of schema 3 no quantizers table).
-    const tables = new SpaceVectors(this.database, space, space.storage.kind === 'float32' ? undefined : this.quantizer(space.id));
-    this.spaceTables.set(space.id, tables);
-    return tables;
+  vectorSpaces(): VectorSpace[] {
+    return this.spaceStore.vectorSpaces();
+  }
+
+  /** The space with this id; a `space-missing` store error when there is none. */
+  vectorSpace(id: string): VectorSpace {
+    return this.spaceStore.vectorSpace(id);
+  }
+
+  /** The space searches read, if any. */
+  activeSpace(): VectorSpace | undefined {
+    return this.spaceStore.activeSpace();
+  }
+
+  /** Makes one space the active one (the previous active one becomes retired), atomically. */
+  activateSpace(id: string): void {
+    this.spaceStore.activateSpace(id);
+  }
+
+  /** Drops a space, its vec0 table and its tags, in one transaction. */
+  dropSpace(id: string): void {
+    this.spaceStore.dropSpace(id);
+  }
+
+  /** Whether the last index run left the space with a vector for every chunk. */
+  isSpaceComplete(spaceId: string): boolean {
+    return this.spaceStore.isSpaceComplete(spaceId);
+  }
+
+  setSpaceComplete(spaceId: string, complete: boolean): void {
+    this.spaceStore.setSpaceComplete(spaceId, complete);
+  }
+
+  /** The oversampling searches of a quantized space use unless told otherwise (set with the storage option). */
+  oversampling(spaceId: string): number | undefined {
+    return this.spaceStore.oversampling(spaceId);
+  }
+
+  setOversampling(spaceId: string, oversampling: number | undefined): void {
+    this.spaceStore.setOversampling(spaceId, oversampling);
   }
 
   /** How a quantized space makes codes, once calibrated. */
   quantizer(spaceId: string): Quantizer | undefined {
-    const row = this.run(() => this.database.prepare('SELECT bit_thresholds, int8_offset, int8_scale, sample_size, created_at FROM quantizers WHERE space_id = ?').get(spaceId) as QuantizerRow | undefined);
-    return row ? toQuantizer(row) : undefined;
-  }
-
-  /** Whether the space's vectors are float32 and exact (float32 storage, not yet calibrated, or binary rescored from float32). */
-  holdsFloat32(space: VectorSpace): boolean {
-    return this.run(() => this.tablesOf(space).holdsFloat32);
+    return this.spaceStore.quantizer(spaceId);
   }
 
   /** The dimensions a space's stored vectors have (fewer than the model's after truncation). */
   storedDimensions(space: Pick<VectorSpace, 'storage' | 'dimensions'>): number {
-    return storedDimensions(space.storage, space.dimensions);
+    return this.spaceStore.storedDimensions(space);
+  }
+
+  // ---- vectors ----
+
+  /** Whether the space's vectors are float32 and exact (float32 storage, not yet calibrated, or binary rescored from float32). */
+  holdsFloat32(space: VectorSpace): boolean {
+    return this.run(() => this.spaceStore.tablesOf(space).holdsFloat32);
   }
 
   /**
@@ -833,7 +757,7 @@ export class IndexStore {
   calibrateSpace(space: VectorSpace, options: { minimumVectors?: number; sampleSize?: number; sample?: readonly Float32Array[] } = {}): boolean {
     if (space.storage.kind === 'float32') return true;
     return this.transaction(() => {
-      const staged = this.tablesOf(space);
+      const staged = this.spaceStore.tablesOf(space);
       if (staged.quantizer) return true;
       let sample = options.sample?.map((vector) => staged.prepare(vector));
       if (!sample) {
@@ -843,11 +767,8 @@ export class IndexStore {
       }
       if (sample.length === 0) return false;
       const quantizer = calibrateQuantizer(space.storage, sample, staged.dimensions);
-      const bytes = (array: Float32Array | undefined) => (array ? Buffer.from(array.slice().buffer) : null);
-      this.database
-        .prepare('INSERT INTO quantizers (space_id, bit_thresholds, int8_offset, int8_scale, sample_size, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(space.id, bytes(quantizer.thresholds), bytes(quantizer.int8?.offset), bytes(quantizer.int8?.scale), quantizer.sampleSize, quantizer.createdAt);
-      const calibrated = this.tablesOf(space);
+      this.spaceStore.saveQuantizer(space.id, quantizer);
+      const calibrated = this.spaceStore.tablesOf(space);
       for (let after = 0; ; ) {
         const batch = staged.stagedBatch(after, 1000);
         if (batch.length === 0) break;
@@ -861,17 +782,6 @@ export class IndexStore {
     });
   }
 
-  /** The oversampling searches of a quantized space use unless told otherwise (set with the storage option). */
-  oversampling(spaceId: string): number | undefined {
-    const value = this.getMeta(`oversampling:${spaceId}`);
-    return value === undefined ? undefined : Number(value);
-  }
-
-  setOversampling(spaceId: string, oversampling: number | undefined): void {
-    if (oversampling === undefined) this.run(() => this.database.prepare('DELETE FROM meta WHERE key = ?').run(`oversampling:${spaceId}`));
-    else this.setMeta(`oversampling:${spaceId}`, String(oversampling));
-  }
-
   /**
    * Copies the vectors `target` lacks among the next `limit` of `source` (same model and chunker,
    * float32 vectors of at least the target's stored dimensions) after tag id `afterId`, converting
@@ -883,7 +793,7 @@ export class IndexStore {
       throw new CoreError('store', 'storage-invalid', `Space ${source.id} holds another model's or chunker's vectors than space ${target.id}; they cannot be copied.`);
     }
     return this.transaction(() => {
-      const from = this.tablesOf(source);
+      const from = this.spaceStore.tablesOf(source);
       if (!from.holdsFloat32 || from.dimensions < this.storedDimensions(target)) {
         throw new CoreError('store', 'storage-invalid', `Space ${source.id} keeps no float32 vectors of ${this.storedDimensions(target)} dimensions to derive space ${target.id} from.`);
       }
@@ -893,7 +803,7 @@ export class IndexStore {
       const has = this.database.prepare('SELECT 1 FROM embeddings WHERE space_id = ? AND content_hash = ?');
       const missing = rows.filter((row) => !has.get(target.id, row.content_hash));
       const vectors = from.vectors(missing.map((row) => row.id));
-      const to = this.tablesOf(target);
+      const to = this.spaceStore.tablesOf(target);
       const tag = this.database.prepare('INSERT INTO embeddings (space_id, content_hash) VALUES (?, ?)');
       for (const row of missing) {
         const vector = vectors.get(row.id);
@@ -923,45 +833,6 @@ export class IndexStore {
       // One aggregated row per b-tree: reads only that b-tree's pages, not the whole file.
       const size = this.database.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = 1');
       return names.reduce((sum, name) => sum + ((size.get(name) as { pgsize: number } | undefined)?.pgsize ?? 0), 0);
-    });
-  }
-
-  vectorSpaces(): VectorSpace[] {
-    return this.run(() => (this.database.prepare('SELECT * FROM vector_spaces ORDER BY created_at').all() as SpaceRow[]).map(toSpace));
-  }
-
-  vectorSpace(id: string): VectorSpace {
-    const row = this.run(() => this.database.prepare('SELECT * FROM vector_spaces WHERE id = ?').get(id) as SpaceRow | undefined);
-    if (!row) throw new CoreError('store', 'space-missing', `The index has no vector space ${id}. Re-index the folder.`);
-    return toSpace(row);
-  }
-
-  /** The space searches read, if any. */
-  activeSpace(): VectorSpace | undefined {
-    const row = this.run(() => this.database.prepare("SELECT * FROM vector_spaces WHERE state = 'active'").get() as SpaceRow | undefined);
-    return row ? toSpace(row) : undefined;
-  }
-
-  /** Makes one space the active one (the previous active one becomes retired), atomically. */
-  activateSpace(id: string): void {
-    this.transaction(() => {
-      this.vectorSpace(id);
-      this.database.prepare("UPDATE vector_spaces SET state = 'retired', retired_at = ? WHERE state = 'active' AND id != ?").run(Date.now(), id);
-      this.database.prepare("UPDATE vector_spaces SET state = 'active', retired_at = NULL WHERE id = ?").run(id);
-    });
-  }
-
-  /** Drops a space, its vec0 table and its tags, in one transaction. */
-  dropSpace(id: string): void {
-    this.transaction(() => {
-      const space = this.vectorSpace(id);
-      this.database.prepare('DELETE FROM embeddings WHERE space_id = ?').run(id);
-      SpaceVectors.drop(this.database, space);
-      this.spaceTables.delete(id);
-      this.database.prepare('DELETE FROM calibrations WHERE space_id = ?').run(id);
-      this.database.prepare('DELETE FROM quantizers WHERE space_id = ?').run(id);
-      this.database.prepare('DELETE FROM meta WHERE key = ?').run(`oversampling:${id}`);
-      this.database.prepare('DELETE FROM vector_spaces WHERE id = ?').run(id);
     });
   }
 
@@ -1033,7 +904,7 @@ export class IndexStore {
     return this.transaction(() => {
       const referenced = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
       const tag = this.database.prepare('INSERT OR IGNORE INTO embeddings (space_id, content_hash) VALUES (?, ?)');
-      const tables = this.tablesOf(space);
+      const tables = this.spaceStore.tablesOf(space);
       let inserted = 0;
       for (const item of items) {
         this.checkDimensions(space, item.vector, 'vector');
@@ -1064,7 +935,7 @@ export class IndexStore {
   nearest(space: VectorSpace, query: Float32Array, k: number, options: { oversampling?: number } = {}): NearestNeighbour[] {
     this.checkDimensions(space, query, 'query vector');
     return this.run(() => {
-      const tables = this.tablesOf(space);
+      const tables = this.spaceStore.tablesOf(space);
       if (space.storage.kind === 'float32') {
         // The KNN runs on the vec0 table alone (sqlite-vec needs MATCH and k on it), then joins the tags.
         const rows = this.database
@@ -1092,7 +963,7 @@ export class IndexStore {
   firstStage(space: VectorSpace, query: Float32Array, candidates: number): { embeddingId: number; distance: number }[] {
     this.checkDimensions(space, query, 'query vector');
     return this.run(() => {
-      const tables = this.tablesOf(space);
+      const tables = this.spaceStore.tablesOf(space);
       return tables.firstStage(tables.prepare(query), candidates).map((row) => ({ embeddingId: row.id, distance: row.distance }));
     });
   }
@@ -1110,7 +981,7 @@ export class IndexStore {
         if (row) ids.set(row.id, hash);
       }
       const vectors = new Map<string, Float32Array>();
-      for (const [id, vector] of this.tablesOf(space).vectors([...ids.keys()])) vectors.set(ids.get(id)!, vector);
+      for (const [id, vector] of this.spaceStore.tablesOf(space).vectors([...ids.keys()])) vectors.set(ids.get(id)!, vector);
       return vectors;
     });
   }
@@ -1289,7 +1160,7 @@ export class IndexStore {
     const rows = this.database
       .prepare('SELECT id, content_hash FROM embeddings WHERE space_id = ? AND id % ? = 0 ORDER BY id LIMIT ?')
       .all(space.id, step, limit) as { id: number; content_hash: string }[];
-    const vectors = this.tablesOf(space).vectors(rows.map((row) => row.id));
+    const vectors = this.spaceStore.tablesOf(space).vectors(rows.map((row) => row.id));
     return rows.flatMap((row) => {
       const vector = vectors.get(row.id);
       return vector ? [{ id: row.id, contentHash: row.content_hash, vector }] : [];
@@ -1357,7 +1228,7 @@ export class IndexStore {
       const unknownTags = (this.database.prepare('SELECT DISTINCT space_id FROM embeddings').all() as { space_id: string }[]).filter((row) => !known.has(row.space_id));
       for (const row of unknownTags) problems.push(`vectors tagged with unknown space ${row.space_id}`);
       for (const space of this.vectorSpaces()) {
-        const tables = this.tablesOf(space);
+        const tables = this.spaceStore.tablesOf(space);
         const tags = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
         const vectors = tables.count();
         if (tags !== vectors) problems.push(`space ${space.id}: ${tags} tags but ${vectors} vectors`);

@@ -11,6 +11,7 @@ import { rollBack, rollbackTarget } from '../../../extension/core/migration/life
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { MigrationStore } from '../../../extension/core/store/migrations.ts';
 import { SpaceVectors } from '../../../extension/core/store/space-vectors.ts';
+import { SpaceStore } from '../../../extension/core/store/spaces.ts';
 import { hashRuntime, type HashModel } from './hash-embedder.ts';
 import { LANDMARKS, type KillOrder, type KillReport } from './kill-protocol.ts';
 
@@ -57,6 +58,7 @@ function instrument(target: object, prefix: string): void {
 }
 instrument(IndexStore.prototype, 'IndexStore.');
 instrument(MigrationStore.prototype, 'MigrationStore.');
+instrument(SpaceStore.prototype, 'SpaceStore.');
 instrument(SpaceVectors.prototype, 'SpaceVectors.');
 instrument(SpaceVectors, 'SpaceVectors.');
 
