@@ -14,16 +14,18 @@ import { lexicalText } from '../text/analyzer.ts';
 import { lexicalUnits } from '../text/lexical-units.ts';
 import { StoreConnection } from './connection.ts';
 import { MigrationStore, type Calibration, type Migration, type MigrationState } from './migrations.ts';
-import { float32Bytes } from './quantization.ts';
+import { SampleStore } from './samples.ts';
 import { migrate } from './schema.ts';
-import { SpaceVectors, calibrateQuantizer, type Quantizer } from './space-vectors.ts';
+import type { Quantizer } from './space-vectors.ts';
 import { SpaceStore, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
 import { describeStorage } from './storage-option.ts';
+import { VectorStore, type NearestNeighbour } from './vectors.ts';
 
 export type { StorageKind, StorageOption } from './storage-option.ts';
 export type { Quantizer } from './space-vectors.ts';
 export { vectorSpaceId, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
 export type { Calibration, Migration, MigrationState } from './migrations.ts';
+export { CALIBRATION_MINIMUM, CALIBRATION_SAMPLE, type NearestNeighbour } from './vectors.ts';
 
 /** A file as the store records it. */
 export interface FileRecord {
@@ -88,13 +90,6 @@ export interface SymbolMatch {
 export interface CalleeMatch extends SymbolMatch {
   /** How many distinct definitions share that closest proximity (1 = unambiguous by name). */
   definitions: number;
-}
-
-export interface NearestNeighbour {
-  embeddingId: number;
-  contentHash: string;
-  /** Cosine similarity, 1 = same direction. */
-  similarity: number;
 }
 
 export interface LexicalMatch {
@@ -265,14 +260,6 @@ type RelationRole = keyof StoredRelations;
 const RELATION_ROLES: readonly RelationRole[] = ['defines', 'calls', 'imports'];
 const PROXIMITIES: readonly Proximity[] = ['same-file', 'same-directory', 'elsewhere'];
 
-/** Float32 vector as the bytes sqlite-vec reads. */
-const vectorBytes = float32Bytes;
-
-/** Vectors a quantized space needs before it calibrates itself at the end of an index run. */
-export const CALIBRATION_MINIMUM = 1000;
-/** Vectors a calibration looks at (spread over the space). */
-export const CALIBRATION_SAMPLE = 10_000;
-
 /**
  * Renames a damaged database (and its write-ahead log) to `<path>.corrupt-<time>`, so nothing is lost
  * and a new one can be created at `path`. Returns the new name.
@@ -300,6 +287,8 @@ export class IndexStore {
 
   private readonly connection: StoreConnection;
   private readonly spaceStore: SpaceStore;
+  private readonly vectorStore: VectorStore;
+  private readonly sampleStore: SampleStore;
   private readonly migrationStore: MigrationStore;
 
   private constructor(databasePath: string, database: Database.Database) {
@@ -307,6 +296,8 @@ export class IndexStore {
     this.database = database;
     this.connection = new StoreConnection(databasePath, database);
     this.spaceStore = new SpaceStore(this.connection);
+    this.sampleStore = new SampleStore(this.connection, this.spaceStore);
+    this.vectorStore = new VectorStore(this.connection, this.spaceStore, this.sampleStore);
     this.migrationStore = new MigrationStore(this.connection);
   }
 
@@ -745,97 +736,65 @@ export class IndexStore {
 
   /** Whether the space's vectors are float32 and exact (float32 storage, not yet calibrated, or binary rescored from float32). */
   holdsFloat32(space: VectorSpace): boolean {
-    return this.run(() => this.spaceStore.tablesOf(space).holdsFloat32);
+    return this.vectorStore.holdsFloat32(space);
   }
 
-  /**
-   * Calibrates a quantized space on a sample of its staged float32 vectors (or on `sample`, e.g. the
-   * vectors of the space it is derived from) and moves every staged vector to codes, in one
-   * transaction. Does nothing for float32 or already calibrated spaces, or while fewer than
-   * `minimumVectors` are stored and no sample is given. Returns whether the space is calibrated now.
-   */
+  /** Calibrates a quantized space and moves its staged vectors to codes, in one transaction (see vectors.ts). */
   calibrateSpace(space: VectorSpace, options: { minimumVectors?: number; sampleSize?: number; sample?: readonly Float32Array[] } = {}): boolean {
-    if (space.storage.kind === 'float32') return true;
-    return this.transaction(() => {
-      const staged = this.spaceStore.tablesOf(space);
-      if (staged.quantizer) return true;
-      let sample = options.sample?.map((vector) => staged.prepare(vector));
-      if (!sample) {
-        const stored = staged.count();
-        if (stored === 0 || stored < (options.minimumVectors ?? CALIBRATION_MINIMUM)) return false;
-        sample = this.sampleRows(space, options.sampleSize ?? CALIBRATION_SAMPLE).map((row) => row.vector);
-      }
-      if (sample.length === 0) return false;
-      const quantizer = calibrateQuantizer(space.storage, sample, staged.dimensions);
-      this.spaceStore.saveQuantizer(space.id, quantizer);
-      const calibrated = this.spaceStore.tablesOf(space);
-      for (let after = 0; ; ) {
-        const batch = staged.stagedBatch(after, 1000);
-        if (batch.length === 0) break;
-        for (const row of batch) {
-          calibrated.unstage(BigInt(row.id));
-          calibrated.insert(BigInt(row.id), row.vector);
-        }
-        after = batch[batch.length - 1]!.id;
-      }
-      return true;
-    });
+    return this.vectorStore.calibrateSpace(space, options);
   }
 
-  /**
-   * Copies the vectors `target` lacks among the next `limit` of `source` (same model and chunker,
-   * float32 vectors of at least the target's stored dimensions) after tag id `afterId`, converting
-   * them to the target's storage: a new storage option without re-embedding. Returns how many were
-   * copied and the last tag id looked at (undefined when there was nothing left to look at).
-   */
+  /** Copies vectors `source` has and `target` lacks, converted to the target's storage (no re-embedding). */
   copyVectors(target: VectorSpace, source: VectorSpace, limit: number, afterId = 0): { copied: number; lastId: number | undefined } {
-    if (target.modelFingerprint !== source.modelFingerprint || target.chunker !== source.chunker) {
-      throw new CoreError('store', 'storage-invalid', `Space ${source.id} holds another model's or chunker's vectors than space ${target.id}; they cannot be copied.`);
-    }
-    return this.transaction(() => {
-      const from = this.spaceStore.tablesOf(source);
-      if (!from.holdsFloat32 || from.dimensions < this.storedDimensions(target)) {
-        throw new CoreError('store', 'storage-invalid', `Space ${source.id} keeps no float32 vectors of ${this.storedDimensions(target)} dimensions to derive space ${target.id} from.`);
-      }
-      const rows = this.database
-        .prepare('SELECT id, content_hash FROM embeddings WHERE id > ? AND space_id = ? ORDER BY id LIMIT ?')
-        .all(afterId, source.id, limit) as { id: number; content_hash: string }[];
-      const has = this.database.prepare('SELECT 1 FROM embeddings WHERE space_id = ? AND content_hash = ?');
-      const missing = rows.filter((row) => !has.get(target.id, row.content_hash));
-      const vectors = from.vectors(missing.map((row) => row.id));
-      const to = this.spaceStore.tablesOf(target);
-      const tag = this.database.prepare('INSERT INTO embeddings (space_id, content_hash) VALUES (?, ?)');
-      for (const row of missing) {
-        const vector = vectors.get(row.id);
-        if (!vector) throw new CoreError('store', 'corrupt', `Space ${source.id} has a tag without a vector (${row.id}); run an integrity check.`);
-        to.insert(BigInt(tag.run(target.id, row.content_hash).lastInsertRowid), to.prepare(vector));
-      }
-      return { copied: missing.length, lastId: rows[rows.length - 1]?.id };
-    });
+    return this.vectorStore.copyVectors(target, source, limit, afterId);
   }
 
   /** Vectors the space stores (tags), without counting. */
   vectorCount(space: VectorSpace): number {
-    return this.run(() => (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n);
+    return this.vectorStore.vectorCount(space);
   }
 
-  /**
-   * Bytes on disk of each table of a space (its vec0 shadow tables, staging and rescoring tables),
-   * from SQLite's dbstat; the tags in `embeddings` are shared by every option and left out.
-   */
+  /** Bytes on disk of a space's tables (from SQLite's dbstat; the shared tags left out). */
   spaceBytes(space: VectorSpace): number {
-    const { vectors, staging, rescore } = SpaceVectors.tables(space);
-    return this.run(() => {
-      // vec0 keeps its data in shadow tables named after it (`<table>_chunks`, `<table>_vector_chunks00`, ...).
-      const names = (this.database.prepare('SELECT name FROM sqlite_master WHERE rootpage > 0').all() as { name: string }[])
-        .map((row) => row.name)
-        .filter((name) => [vectors, staging, rescore].some((table) => name === table || name.startsWith(`${table}_`) || name.startsWith(`sqlite_autoindex_${table}_`)));
-      // One aggregated row per b-tree: reads only that b-tree's pages, not the whole file.
-      const size = this.database.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = 1');
-      return names.reduce((sum, name) => sum + ((size.get(name) as { pgsize: number } | undefined)?.pgsize ?? 0), 0);
-    });
+    return this.vectorStore.spaceBytes(space);
   }
 
+  /** Every chunk content of the space's chunker without a vector, with one chunk id to embed it from. */
+  missingVectorContents(space: VectorSpace): { contentHash: string; chunkId: number }[] {
+    return this.vectorStore.missingVectorContents(space);
+  }
+
+  /** The given contents that have no vector in the space. */
+  contentsWithoutVector(space: VectorSpace, hashes: readonly string[]): string[] {
+    return this.vectorStore.contentsWithoutVector(space, hashes);
+  }
+
+  /** How many distinct chunk contents still lack a vector in the space. */
+  countMissingEmbeddings(space: VectorSpace): number {
+    return this.vectorStore.countMissingEmbeddings(space);
+  }
+
+  /** Stores vectors for chunk contents, each tagged with the space, in one transaction. */
+  insertEmbeddings(space: VectorSpace, items: readonly { contentHash: string; vector: Float32Array }[]): number {
+    return this.vectorStore.insertEmbeddings(space, items);
+  }
+
+  /** The k nearest stored vectors of one space to a query vector, by cosine similarity, whatever the storage. */
+  nearest(space: VectorSpace, query: Float32Array, k: number, options: { oversampling?: number } = {}): NearestNeighbour[] {
+    return this.vectorStore.nearest(space, query, k, options);
+  }
+
+  /** The first stage alone of a calibrated int8 or binary space (for tests and measurements). */
+  firstStage(space: VectorSpace, query: Float32Array, candidates: number): { embeddingId: number; distance: number }[] {
+    return this.vectorStore.firstStage(space, query, candidates);
+  }
+
+  /** The stored vector of each content hash in a space, at the space's stored dimensions. */
+  vectorsByContentHash(space: VectorSpace, hashes: readonly string[]): Map<string, Float32Array> {
+    return this.vectorStore.vectorsByContentHash(space, hashes);
+  }
+
+  /** Whether the space's vectors are float32 and exact (float32 storage, not yet calibrated, or binary rescored from float32). */
   /**
    * Removes everything the index holds (files, chunks, lexical rows, vector spaces with their tables,
    * migrations, calibrations, canaries, skips) in one transaction, keeping the schema. This is how an
@@ -864,126 +823,6 @@ export class IndexStore {
       if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return false;
       throw classifySqliteError(error, this.path);
     }
-  }
-
-  /** Every chunk content of the space's chunker without a vector, with one chunk id to embed it from. */
-  missingVectorContents(space: VectorSpace): { contentHash: string; chunkId: number }[] {
-    return this.run(() =>
-      (this.database
-        .prepare(`SELECT c.content_hash AS content_hash, MIN(c.id) AS id FROM chunks c
-          WHERE c.chunker = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.space_id = ? AND e.content_hash = c.content_hash)
-          GROUP BY c.content_hash`)
-        .all(space.chunker, space.id) as { content_hash: string; id: number }[]).map((row) => ({ contentHash: row.content_hash, chunkId: row.id })),
-    );
-  }
-
-  /** The given contents that have no vector in the space. */
-  contentsWithoutVector(space: VectorSpace, hashes: readonly string[]): string[] {
-    return this.run(() => {
-      const statement = this.database.prepare('SELECT 1 FROM embeddings WHERE space_id = ? AND content_hash = ?');
-      return [...new Set(hashes)].filter((hash) => !statement.get(space.id, hash));
-    });
-  }
-
-  /** How many distinct chunk contents still lack a vector in the space. */
-  countMissingEmbeddings(space: VectorSpace): number {
-    return this.run(() =>
-      (this.database
-        .prepare(`SELECT COUNT(DISTINCT c.content_hash) AS missing FROM chunks c
-          WHERE c.chunker = ? AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.space_id = ? AND e.content_hash = c.content_hash)`)
-        .get(space.chunker, space.id) as { missing: number }).missing,
-    );
-  }
-
-  /**
-   * Stores vectors for chunk contents, each tagged with the space, in one transaction. A content no
-   * chunk references any more (its file changed meanwhile) or that already has a vector is skipped,
-   * so this never creates an orphan or a duplicate.
-   */
-  insertEmbeddings(space: VectorSpace, items: readonly { contentHash: string; vector: Float32Array }[]): number {
-    return this.transaction(() => {
-      const referenced = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
-      const tag = this.database.prepare('INSERT OR IGNORE INTO embeddings (space_id, content_hash) VALUES (?, ?)');
-      const tables = this.spaceStore.tablesOf(space);
-      let inserted = 0;
-      for (const item of items) {
-        this.checkDimensions(space, item.vector, 'vector');
-        if (!referenced.get(space.chunker, item.contentHash)) continue;
-        const result = tag.run(space.id, item.contentHash);
-        if (result.changes === 0) continue;
-        tables.insert(BigInt(result.lastInsertRowid), tables.prepare(item.vector));
-        inserted += 1;
-      }
-      return inserted;
-    });
-  }
-
-  /** A vector given to a space has the model's dimensions, or (already truncated) the stored ones. */
-  private checkDimensions(space: VectorSpace, vector: Float32Array, what: string): void {
-    const stored = this.storedDimensions(space);
-    if (vector.length !== space.dimensions && vector.length !== stored) {
-      throw new CoreError('store', 'space-missing', `A ${vector.length}-dimensional ${what} cannot be used with space ${space.id} of ${space.dimensions} dimensions${stored !== space.dimensions ? ` (stored as ${stored})` : ''}.`);
-    }
-  }
-
-  /**
-   * The k nearest stored vectors of one space to a query vector, by cosine similarity. float32 spaces
-   * are searched exactly; int8 and binary ones take k × oversampling candidates from their codes
-   * (default: the space's setting, see setOversampling) and rescore them, so similarities are cosines
-   * comparable to float32's. The query has the model's dimensions (or the space's stored ones).
-   */
-  nearest(space: VectorSpace, query: Float32Array, k: number, options: { oversampling?: number } = {}): NearestNeighbour[] {
-    this.checkDimensions(space, query, 'query vector');
-    return this.run(() => {
-      const tables = this.spaceStore.tablesOf(space);
-      if (space.storage.kind === 'float32') {
-        // The KNN runs on the vec0 table alone (sqlite-vec needs MATCH and k on it), then joins the tags.
-        const rows = this.database
-          .prepare(`WITH knn AS (SELECT rowid AS id, distance FROM "${space.tableName}" WHERE embedding MATCH ? AND k = ?)
-            SELECT knn.id AS id, knn.distance AS distance, e.content_hash AS content_hash
-            FROM knn JOIN embeddings e ON e.id = knn.id
-            WHERE e.space_id = ?
-            ORDER BY knn.distance`)
-          .all(vectorBytes(tables.prepare(query)), Math.min(k, 4096), space.id) as { id: number; distance: number; content_hash: string }[];
-        return rows.map((row) => ({ embeddingId: row.id, contentHash: row.content_hash, similarity: 1 - row.distance }));
-      }
-      const neighbours = tables.nearest(tables.prepare(query), k, options.oversampling ?? this.oversampling(space.id));
-      const hashOf = this.database.prepare('SELECT content_hash FROM embeddings WHERE id = ? AND space_id = ?');
-      return neighbours.flatMap((neighbour) => {
-        const row = hashOf.get(neighbour.id, space.id) as { content_hash: string } | undefined;
-        return row ? [{ embeddingId: neighbour.id, contentHash: row.content_hash, similarity: neighbour.similarity }] : [];
-      });
-    });
-  }
-
-  /**
-   * The first stage alone of a calibrated int8 or binary space: row ids by the codes' own distance
-   * (Hamming for binary, L2 between codes for int8), nearest first. For tests and measurements.
-   */
-  firstStage(space: VectorSpace, query: Float32Array, candidates: number): { embeddingId: number; distance: number }[] {
-    this.checkDimensions(space, query, 'query vector');
-    return this.run(() => {
-      const tables = this.spaceStore.tablesOf(space);
-      return tables.firstStage(tables.prepare(query), candidates).map((row) => ({ embeddingId: row.id, distance: row.distance }));
-    });
-  }
-
-  /**
-   * The stored vector of each content hash in a space (for rescoring and "find similar"), at the
-   * space's stored dimensions: exact where the space keeps float32, dequantized int8 otherwise.
-   */
-  vectorsByContentHash(space: VectorSpace, hashes: readonly string[]): Map<string, Float32Array> {
-    return this.run(() => {
-      const statement = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
-      const ids = new Map<number, string>();
-      for (const hash of hashes) {
-        const row = statement.get(space.id, hash) as { id: number } | undefined;
-        if (row) ids.set(row.id, hash);
-      }
-      const vectors = new Map<string, Float32Array>();
-      for (const [id, vector] of this.spaceStore.tablesOf(space).vectors([...ids.keys()])) vectors.set(ids.get(id)!, vector);
-      return vectors;
-    });
   }
 
   /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
@@ -1146,27 +985,15 @@ export class IndexStore {
     });
   }
 
+  /** A sample of stored vectors of a space, spread over it, at the space's stored dimensions. */
+  sampleVectors(space: VectorSpace, limit: number): { contentHash: string; vector: Float32Array }[] {
+    return this.sampleStore.sampleVectors(space, limit);
+  }
+
   /**
    * A sample of stored vectors of a space, spread over it (for score distributions and calibration),
    * at the space's stored dimensions (dequantized for int8 spaces).
    */
-  sampleVectors(space: VectorSpace, limit: number): { contentHash: string; vector: Float32Array }[] {
-    return this.run(() => this.sampleRows(space, limit).map(({ contentHash, vector }) => ({ contentHash, vector })));
-  }
-
-  private sampleRows(space: VectorSpace, limit: number): { id: number; contentHash: string; vector: Float32Array }[] {
-    const total = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
-    const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
-    const rows = this.database
-      .prepare('SELECT id, content_hash FROM embeddings WHERE space_id = ? AND id % ? = 0 ORDER BY id LIMIT ?')
-      .all(space.id, step, limit) as { id: number; content_hash: string }[];
-    const vectors = this.spaceStore.tablesOf(space).vectors(rows.map((row) => row.id));
-    return rows.flatMap((row) => {
-      const vector = vectors.get(row.id);
-      return vector ? [{ id: row.id, contentHash: row.content_hash, vector }] : [];
-    });
-  }
-
   // ---- skips and statistics ----
 
   replaceSkips(skips: readonly SkipRecord[]): void {

@@ -11,7 +11,9 @@ import { rollBack, rollbackTarget } from '../../../extension/core/migration/life
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
 import { MigrationStore } from '../../../extension/core/store/migrations.ts';
 import { SpaceVectors } from '../../../extension/core/store/space-vectors.ts';
+import { SampleStore } from '../../../extension/core/store/samples.ts';
 import { SpaceStore } from '../../../extension/core/store/spaces.ts';
+import { VectorStore } from '../../../extension/core/store/vectors.ts';
 import { hashRuntime, type HashModel } from './hash-embedder.ts';
 import { LANDMARKS, type KillOrder, type KillReport } from './kill-protocol.ts';
 
@@ -59,6 +61,8 @@ function instrument(target: object, prefix: string): void {
 instrument(IndexStore.prototype, 'IndexStore.');
 instrument(MigrationStore.prototype, 'MigrationStore.');
 instrument(SpaceStore.prototype, 'SpaceStore.');
+instrument(VectorStore.prototype, 'VectorStore.');
+instrument(SampleStore.prototype, 'SampleStore.');
 instrument(SpaceVectors.prototype, 'SpaceVectors.');
 instrument(SpaceVectors, 'SpaceVectors.');
 
