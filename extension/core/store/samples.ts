@@ -3,6 +3,7 @@
 // queries come from them). Spread means every n-th row by id, so a sample is the same on every call
 // while the index is unchanged, and never just the first files walked.
 import type Database from 'better-sqlite3';
+import { CHUNK_COLUMNS, toStoredChunk, type ChunkRow, type StoredChunk } from './chunks.ts';
 import type { StoreConnection } from './connection.ts';
 import type { SpaceStore, VectorSpace } from './spaces.ts';
 
@@ -16,6 +17,25 @@ export class SampleStore {
     this.connection = connection;
     this.database = connection.database;
     this.spaces = spaces;
+  }
+
+  /**
+   * Up to `limit` documented definitions of a chunker, each as its first chunk (a whole chunk, or the
+   * first piece of a split one): a doc comment above it, or Python text holding a triple-quoted string (a
+   * docstring, most likely). Spread over the index (every n-th by id), in path and line order: the
+   * self-supervised evaluation queries come from them.
+   */
+  documentedChunks(chunker: string, limit: number): StoredChunk[] {
+    return this.connection.run(() => {
+      const where = `c.chunker = ? AND (c.part_index IS NULL OR c.part_index = 0)
+        AND (c.doc_comment IS NOT NULL OR (c.language = 'python' AND (instr(c.text, ?) > 0 OR instr(c.text, ?) > 0)))`;
+      const quotes = ['"""', "'''"];
+      const total = (this.database.prepare(`SELECT COUNT(*) AS n FROM chunks c WHERE ${where}`).get(chunker, ...quotes) as { n: number }).n;
+      const step = Math.max(1, Math.floor(total / Math.max(limit, 1)));
+      return (this.database
+        .prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where} AND c.id % ? = 0 ORDER BY f.path, c.start_line LIMIT ?`)
+        .all(chunker, ...quotes, step, limit) as ChunkRow[]).map(toStoredChunk);
+    });
   }
 
   /**

@@ -249,4 +249,26 @@ export class VectorStore {
       return vectors;
     });
   }
+
+  /**
+   * Deletes the vectors (and tags) of contents no chunk of their chunker references any more, in every
+   * space of that chunker. Call inside a transaction, after the chunks are gone.
+   */
+  deleteUnreferenced(contents: readonly { chunker: string; contentHash: string }[]): void {
+    const stillUsed = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
+    const spaces = this.spaces.vectorSpaces();
+    const find = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
+    const deleteTag = this.database.prepare('DELETE FROM embeddings WHERE id = ?');
+    const orphans = new Map(contents.map((content) => [`${content.chunker}\n${content.contentHash}`, content]));
+    for (const { chunker, contentHash: hash } of orphans.values()) {
+      if (stillUsed.get(chunker, hash)) continue;
+      for (const space of spaces) {
+        if (space.chunker !== chunker) continue;
+        const embedding = find.get(space.id, hash) as { id: number } | undefined;
+        if (!embedding) continue;
+        this.spaces.tablesOf(space).delete(BigInt(embedding.id));
+        deleteTag.run(embedding.id);
+      }
+    }
+  }
 }

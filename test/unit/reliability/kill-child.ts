@@ -8,9 +8,13 @@
 import { writeSync } from 'node:fs';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { rollBack, rollbackTarget } from '../../../extension/core/migration/lifecycle.ts';
+import { ChunkStore } from '../../../extension/core/store/chunks.ts';
+import { FileStore } from '../../../extension/core/store/files.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
+import { LexicalStore } from '../../../extension/core/store/lexical.ts';
 import { MigrationStore } from '../../../extension/core/store/migrations.ts';
 import { SpaceVectors } from '../../../extension/core/store/space-vectors.ts';
+import { RelationStore } from '../../../extension/core/store/relations.ts';
 import { SampleStore } from '../../../extension/core/store/samples.ts';
 import { SpaceStore } from '../../../extension/core/store/spaces.ts';
 import { VectorStore } from '../../../extension/core/store/vectors.ts';
@@ -59,6 +63,10 @@ function instrument(target: object, prefix: string): void {
   }
 }
 instrument(IndexStore.prototype, 'IndexStore.');
+instrument(FileStore.prototype, 'FileStore.');
+instrument(ChunkStore.prototype, 'ChunkStore.');
+instrument(RelationStore.prototype, 'RelationStore.');
+instrument(LexicalStore.prototype, 'LexicalStore.');
 instrument(MigrationStore.prototype, 'MigrationStore.');
 instrument(SpaceStore.prototype, 'SpaceStore.');
 instrument(VectorStore.prototype, 'VectorStore.');
