@@ -3,6 +3,12 @@
 // space. Every write that must stay consistent (a file's chunks with its lexical rows; vectors with
 // their tags; removals with the vectors nobody references any more) is one transaction, so a process
 // killed at any point leaves a database the next run can continue from.
+//
+// `IndexStore` owns the connection: opening (and replacing a damaged file), schema migrations
+// (schema.ts), transactions, `meta`, and what spans every table (emptying, statistics, integrity).
+// Each table's reads and writes live in a module sharing the connection (`StoreConnection`): files.ts,
+// chunks.ts, relations.ts, lexical.ts, spaces.ts, vectors.ts, samples.ts, migrations.ts. The methods
+// below keep the store's one API for callers and delegate to them; see README.md, "Modules".
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -83,6 +89,7 @@ function moveAside(databasePath: string): string {
   return movedTo;
 }
 
+/** One open index database: the connection, its transactions and schema, and every table's operations. */
 export class IndexStore {
   readonly path: string;
   private readonly database: Database.Database;
@@ -193,11 +200,11 @@ export class IndexStore {
   // ---- meta ----
 
   getMeta(key: string): string | undefined {
-    return this.run(() => (this.database.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value);
+    return this.connection.getMeta(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.run(() => this.database.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
+    this.connection.setMeta(key, value);
   }
 
   // ---- files (files.ts) ----
@@ -207,7 +214,7 @@ export class IndexStore {
     return this.fileStore.files();
   }
 
-  /** The files the index knows, read from the database one at a time: what `files()` answers, without holding every file of a large workspace in memory at once (a 200,000-file index would take hundreds of megabytes). */
+  /** The files the index knows, read one at a time: what `files()` answers without holding them all in memory. */
   fileLookup(): { get(filePath: string): StoredFile | undefined; keys(): string[] } {
     return this.fileStore.fileLookup();
   }
@@ -252,7 +259,7 @@ export class IndexStore {
     return this.chunkStore.chunksById(ids);
   }
 
-  /** The given chunks with every other piece of the split chunks among them (a split chunk's pieces have consecutive ordinals), in file and ordinal order, each once: what a definition holds is spread over its pieces. */
+  /** The given chunks with every other piece of the split chunks among them, in file and ordinal order, each once. */
   withAllPieces(ids: readonly number[]): StoredChunk[] {
     return this.chunkStore.withAllPieces(ids);
   }
@@ -272,12 +279,11 @@ export class IndexStore {
     return this.chunkStore.languages();
   }
 
-  /** Up to `limit` documented definitions of a chunker, each as its first chunk (a whole chunk, or the first piece of a split one): a doc comment above it, or Python text holding a triple-quoted string (a docstring, most likely). */
+  /** Up to `limit` documented definitions of a chunker, spread over the index (the evaluation queries come from them). */
   documentedChunks(chunker: string, limit: number): StoredChunk[] {
     return this.sampleStore.documentedChunks(chunker, limit);
   }
 
-  /** Every file the index knows, by path. */
   // ---- relations: what chunks define, call and import, by name (relations.ts) ----
 
   /** The names a chunk defines, calls and imports (empty lists for a chunk without relations, or an index from before them). */
@@ -285,7 +291,7 @@ export class IndexStore {
     return this.relationStore.relationsOfChunk(chunkId);
   }
 
-  /** Chunks of a chunker that define `name`, nearest to `near` first (same file, same directory, elsewhere), then by path and line. */
+  /** Chunks of a chunker that define `name`, nearest to `near` first; the pieces of one split definition count once. */
   definitionsOf(chunker: string, name: string, options: { near?: string; limit?: number } = {}): SymbolMatch[] {
     return this.relationStore.definitionsOf(chunker, name, options);
   }
@@ -295,12 +301,11 @@ export class IndexStore {
     return this.relationStore.callersOf(chunker, name, options);
   }
 
-  /** The definitions of the names a chunk calls, resolved by name alone: for each name, the definitions at the closest proximity to the chunk (same file, else same directory, else anywhere), at most `perName` of them, never the chunk itself. */
+  /** The definitions of the names a chunk calls, resolved by name alone, the closest ones per name, never the chunk itself. */
   calleesOf(chunk: Pick<StoredChunk, 'id' | 'path' | 'chunker'>, options: { perName?: number } = {}): CalleeMatch[] {
     return this.relationStore.calleesOf(chunk, options);
   }
 
-  /** The names a chunk defines, calls and imports (empty lists for a chunk without relations, or an index from before them). */
   // ---- vector spaces (spaces.ts) ----
 
   /** Creates the space (and its tables) if it does not exist; returns it either way. */
@@ -360,7 +365,7 @@ export class IndexStore {
     return this.spaceStore.storedDimensions(space);
   }
 
-  // ---- vectors ----
+  // ---- vectors and their tags (vectors.ts) ----
 
   /** Whether the space's vectors are float32 and exact (float32 storage, not yet calibrated, or binary rescored from float32). */
   holdsFloat32(space: VectorSpace): boolean {
@@ -422,37 +427,6 @@ export class IndexStore {
     return this.vectorStore.vectorsByContentHash(space, hashes);
   }
 
-  /** Whether the space's vectors are float32 and exact (float32 storage, not yet calibrated, or binary rescored from float32). */
-  /**
-   * Removes everything the index holds (files, chunks, lexical rows, vector spaces with their tables,
-   * migrations, calibrations, canaries, skips) in one transaction, keeping the schema. This is how an
-   * index is cleared while another process has it open: deleting the file would leave that process
-   * reading, and later writing, a file nobody else sees (see clear-database.ts).
-   */
-  empty(): void {
-    this.transaction(() => {
-      for (const space of this.vectorSpaces()) this.dropSpace(space.id);
-      for (const table of ['chunk_symbols', 'chunks', 'file_chunkings', 'files', 'skips', 'embeddings', 'migrations', 'calibrations', 'canaries', 'quantizers']) {
-        this.database.exec(`DELETE FROM ${table}`);
-      }
-      this.database.exec("INSERT INTO chunks_lexical (chunks_lexical) VALUES ('delete-all')");
-      this.database.exec("DELETE FROM meta WHERE key LIKE 'complete:%' OR key LIKE 'oversampling:%'");
-    });
-  }
-
-  /** Gives the free pages back to the file system; false when another connection's reads keep it from finishing now. */
-  compact(): boolean {
-    try {
-      this.database.exec('VACUUM');
-      this.database.pragma('wal_checkpoint(TRUNCATE)');
-      return true;
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return false;
-      throw classifySqliteError(error, this.path);
-    }
-  }
-
   // ---- the lexical index (lexical.ts) ----
 
   /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
@@ -460,22 +434,21 @@ export class IndexStore {
     return this.lexicalStore.lexical(chunker, matchExpression, limit);
   }
 
-  /** Lexical rows matching an FTS5 expression among one chunker's chunks of one kind (`prose`: sections; `code`: the rest), best first by FTS5 bm25(), with their column lengths and the query words' counts: the first stage of per-kind scoring (search/lexical-kinds.ts). */
+  /** Lexical rows of one kind (`prose` or `code`) matching an FTS5 expression, with column lengths and word counts. */
   lexicalRows(chunker: string, matchExpression: string, words: readonly string[], kind: 'prose' | 'code', limit: number): LexicalRow[] {
     return this.lexicalStore.lexicalRows(chunker, matchExpression, words, kind, limit);
   }
 
-  /** Per-kind statistics of one chunker's lexical documents: counts and mean lengths (cached until the chunk set changes size) and the document frequency of each word within each kind. */
+  /** Per-kind statistics of one chunker's lexical documents: counts, mean lengths, each word's document frequency. */
   lexicalKindStatistics(chunker: string, words: readonly string[]): Record<'prose' | 'code', LexicalKindStatistics> {
     return this.lexicalStore.lexicalKindStatistics(chunker, words);
   }
 
-  /** How many chunks contain each word (across chunk sets), and an upper bound of the chunk count (the largest chunk id: no scan needed). */
+  /** How many chunks contain each word (across chunk sets), and an upper bound of the chunk count. */
   lexicalDocumentFrequencies(words: readonly string[]): { frequencies: Map<string, number>; chunkBound: number } {
     return this.lexicalStore.lexicalDocumentFrequencies(words);
   }
 
-  /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
   // ---- migrations, calibrations, canaries (migrations.ts) ----
 
   /** Records the start of a migration to `toSpace` (abandoning any unfinished one) and returns it. */
@@ -518,11 +491,38 @@ export class IndexStore {
     return this.sampleStore.sampleVectors(space, limit);
   }
 
+  // ---- the whole database: emptying, compaction, statistics, integrity ----
+
   /**
-   * A sample of stored vectors of a space, spread over it (for score distributions and calibration),
-   * at the space's stored dimensions (dequantized for int8 spaces).
+   * Removes everything the index holds (files, chunks, lexical rows, vector spaces with their tables,
+   * migrations, calibrations, canaries, skips) in one transaction, keeping the schema. This is how an
+   * index is cleared while another process has it open: deleting the file would leave that process
+   * reading, and later writing, a file nobody else sees (see clear-database.ts).
    */
-  // ---- skips and statistics ----
+  empty(): void {
+    this.transaction(() => {
+      for (const space of this.vectorSpaces()) this.dropSpace(space.id);
+      for (const table of ['chunk_symbols', 'chunks', 'file_chunkings', 'files', 'skips', 'embeddings', 'migrations', 'calibrations', 'canaries', 'quantizers']) {
+        this.database.exec(`DELETE FROM ${table}`);
+      }
+      this.database.exec("INSERT INTO chunks_lexical (chunks_lexical) VALUES ('delete-all')");
+      this.database.exec("DELETE FROM meta WHERE key LIKE 'complete:%' OR key LIKE 'oversampling:%'");
+    });
+  }
+
+  /** Gives the free pages back to the file system; false when another connection's reads keep it from finishing now. */
+  compact(): boolean {
+    try {
+      this.database.exec('VACUUM');
+      this.database.pragma('wal_checkpoint(TRUNCATE)');
+      return true;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return false;
+      throw classifySqliteError(error, this.path);
+    }
+  }
+
 
   statistics(chunker?: string): StoreStatistics {
     return this.run(() => {
