@@ -561,23 +561,7 @@ export class IndexStore {
       const problems: string[] = [];
       const sqliteResult = this.database.pragma('integrity_check') as { integrity_check: string }[];
       if (sqliteResult.length !== 1 || sqliteResult[0]!.integrity_check !== 'ok') problems.push(...sqliteResult.map((row) => `sqlite: ${row.integrity_check}`));
-      const known = new Set(this.vectorSpaces().map((space) => space.id));
-      const unknownTags = (this.database.prepare('SELECT DISTINCT space_id FROM embeddings').all() as { space_id: string }[]).filter((row) => !known.has(row.space_id));
-      for (const row of unknownTags) problems.push(`vectors tagged with unknown space ${row.space_id}`);
-      for (const space of this.vectorSpaces()) {
-        const tables = this.spaceStore.tablesOf(space);
-        const tags = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
-        const vectors = tables.count();
-        if (tags !== vectors) problems.push(`space ${space.id}: ${tags} tags but ${vectors} vectors`);
-        problems.push(...tables.integrityProblems());
-        const orphans = (this.database
-          .prepare('SELECT COUNT(*) AS n FROM embeddings e WHERE e.space_id = ? AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.chunker = ? AND c.content_hash = e.content_hash)')
-          .get(space.id, space.chunker) as { n: number }).n;
-        if (orphans > 0) problems.push(`space ${space.id}: ${orphans} vectors no chunk references`);
-        const tagged = this.database.prepare('SELECT 1 FROM embeddings WHERE id = ? AND space_id = ?');
-        const untagged = tables.rowIds().filter((id) => !tagged.get(id, space.id)).length;
-        if (untagged > 0) problems.push(`space ${space.id}: ${untagged} vectors without a tag of this space`);
-      }
+      problems.push(...this.vectorStore.integrityProblems());
       const duplicates = (this.database.prepare('SELECT COUNT(*) AS n FROM (SELECT file_id, chunker, ordinal FROM chunks GROUP BY file_id, chunker, ordinal HAVING COUNT(*) > 1)').get() as { n: number }).n;
       if (duplicates > 0) problems.push(`${duplicates} duplicated chunk positions`);
       const lexicalRows = (this.database.prepare('SELECT COUNT(*) AS n FROM chunks_lexical').get() as { n: number }).n;

@@ -271,4 +271,30 @@ export class VectorStore {
       }
     }
   }
+
+  /**
+   * What breaks this module's invariants: tags of unknown spaces, tags without vectors and vectors without
+   * tags, vectors no chunk references, and each space's own table problems. Call inside `run`.
+   */
+  integrityProblems(): string[] {
+    const problems: string[] = [];
+    const known = new Set(this.spaces.vectorSpaces().map((space) => space.id));
+    const unknownTags = (this.database.prepare('SELECT DISTINCT space_id FROM embeddings').all() as { space_id: string }[]).filter((row) => !known.has(row.space_id));
+    for (const row of unknownTags) problems.push(`vectors tagged with unknown space ${row.space_id}`);
+    for (const space of this.spaces.vectorSpaces()) {
+      const tables = this.spaces.tablesOf(space);
+      const tags = (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
+      const vectors = tables.count();
+      if (tags !== vectors) problems.push(`space ${space.id}: ${tags} tags but ${vectors} vectors`);
+      problems.push(...tables.integrityProblems());
+      const orphans = (this.database
+        .prepare('SELECT COUNT(*) AS n FROM embeddings e WHERE e.space_id = ? AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.chunker = ? AND c.content_hash = e.content_hash)')
+        .get(space.id, space.chunker) as { n: number }).n;
+      if (orphans > 0) problems.push(`space ${space.id}: ${orphans} vectors no chunk references`);
+      const tagged = this.database.prepare('SELECT 1 FROM embeddings WHERE id = ? AND space_id = ?');
+      const untagged = tables.rowIds().filter((id) => !tagged.get(id, space.id)).length;
+      if (untagged > 0) problems.push(`space ${space.id}: ${untagged} vectors without a tag of this space`);
+    }
+    return problems;
+  }
 }
