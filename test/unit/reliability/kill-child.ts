@@ -1,6 +1,6 @@
 // Child process for the kill tests: runs one step of an index's life and, when told to, SIGKILLs
-// itself at a chosen store operation (counted over every IndexStore and SpaceVectors method, nested
-// calls included), before or after that operation runs. "After" an operation inside a transaction is
+// itself at a chosen store operation (counted over every method of IndexStore, its table modules and
+// SpaceVectors, nested calls included), before or after that operation runs. "After" an operation inside a transaction is
 // a kill before the transaction commits. Prints one JSON line: where it died, or how many operations
 // the whole step took.
 //
@@ -8,8 +8,16 @@
 import { writeSync } from 'node:fs';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import { rollBack, rollbackTarget } from '../../../extension/core/migration/lifecycle.ts';
+import { ChunkStore } from '../../../extension/core/store/chunks.ts';
+import { FileStore } from '../../../extension/core/store/files.ts';
 import { IndexStore } from '../../../extension/core/store/index-store.ts';
+import { LexicalStore } from '../../../extension/core/store/lexical.ts';
+import { MigrationStore } from '../../../extension/core/store/migrations.ts';
 import { SpaceVectors } from '../../../extension/core/store/space-vectors.ts';
+import { RelationStore } from '../../../extension/core/store/relations.ts';
+import { SampleStore } from '../../../extension/core/store/samples.ts';
+import { SpaceStore } from '../../../extension/core/store/spaces.ts';
+import { VectorStore } from '../../../extension/core/store/vectors.ts';
 import { hashRuntime, type HashModel } from './hash-embedder.ts';
 import { LANDMARKS, type KillOrder, type KillReport } from './kill-protocol.ts';
 
@@ -39,7 +47,7 @@ function instrument(target: object, prefix: string): void {
         const operation = ++operations;
         const method = `${prefix}${name}`;
         if (LANDMARKS.includes(method)) landmarks.push(operation);
-        // Both classes keep their connection in `database`; the statics get it as their first argument.
+        // Every instrumented class keeps its connection in `database`; the statics get it as their first argument.
         const connection = () => (this?.database ?? (args[0] as { inTransaction?: boolean } | undefined))?.inTransaction === true;
         calls.push(method);
         try {
@@ -55,6 +63,14 @@ function instrument(target: object, prefix: string): void {
   }
 }
 instrument(IndexStore.prototype, 'IndexStore.');
+instrument(FileStore.prototype, 'FileStore.');
+instrument(ChunkStore.prototype, 'ChunkStore.');
+instrument(RelationStore.prototype, 'RelationStore.');
+instrument(LexicalStore.prototype, 'LexicalStore.');
+instrument(MigrationStore.prototype, 'MigrationStore.');
+instrument(SpaceStore.prototype, 'SpaceStore.');
+instrument(VectorStore.prototype, 'VectorStore.');
+instrument(SampleStore.prototype, 'SampleStore.');
 instrument(SpaceVectors.prototype, 'SpaceVectors.');
 instrument(SpaceVectors, 'SpaceVectors.');
 

@@ -195,3 +195,30 @@ test('migrations, calibrations and canaries are recorded per space', () => {
   assert.deepEqual([...canaries.vectors[1]!], [...unitVector(4, 1)]);
   store.close();
 });
+
+test('the integrity check names each broken invariant: tags without vectors, vectors no chunk references, unknown spaces, lexical rows', () => {
+  const databasePath = temporaryDatabasePath();
+  const store = IndexStore.open(databasePath);
+  const kept = makeChunk({ text: 'export const kept = 1;', kind: 'statements' });
+  const dropped = makeChunk({ text: 'export const dropped = 2;', kind: 'statements' });
+  store.replaceFile(file('kept.ts'), new Map([['chunker-1', [kept, dropped]]]));
+  const space = store.ensureVectorSpace(spaceDefinition());
+  store.insertEmbeddings(space, [
+    { contentHash: chunkContentHash(kept), vector: unitVector(4, 0) },
+    { contentHash: chunkContentHash(dropped), vector: unitVector(4, 1) },
+  ]);
+  assert.deepEqual(store.checkIntegrity(), []);
+  // Damage behind the store's back, from another connection, as a bug or a hand edit would.
+  const database = new Database(databasePath);
+  database.pragma('foreign_keys = OFF');
+  database.prepare('DELETE FROM chunks WHERE content_hash = ?').run(chunkContentHash(dropped));
+  database.prepare("INSERT INTO embeddings (space_id, content_hash) VALUES ('no-such-space', 'x')").run();
+  database.prepare('INSERT INTO embeddings (space_id, content_hash) VALUES (?, ?)').run(space.id, 'untracked');
+  database.close();
+  const problems = store.checkIntegrity();
+  assert.ok(problems.includes('vectors tagged with unknown space no-such-space'), problems.join('\n'));
+  assert.ok(problems.includes(`space ${space.id}: 3 tags but 2 vectors`), problems.join('\n'));
+  assert.ok(problems.includes(`space ${space.id}: 2 vectors no chunk references`), problems.join('\n'));
+  assert.ok(problems.includes('1 lexical units but 2 lexical rows'), problems.join('\n'));
+  store.close();
+});

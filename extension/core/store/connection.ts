@@ -1,0 +1,55 @@
+// The one SQLite connection of an index database, as the table modules share it: the handle, how a
+// statement's failure becomes a typed store error, IMMEDIATE transactions, and the `meta` table that
+// every module keeps small facts in. `IndexStore` opens it; modules never open or close it.
+import type Database from 'better-sqlite3';
+import { classifySqliteError } from '../errors.ts';
+
+/** The connection the table modules of one `IndexStore` share. */
+export class StoreConnection {
+  /** Called when a transaction rolls back (state mirrored in memory may hold writes that never happened). */
+  private readonly rollbackListeners: (() => void)[] = [];
+
+  readonly path: string;
+  readonly database: Database.Database;
+
+  constructor(databasePath: string, database: Database.Database) {
+    this.path = databasePath;
+    this.database = database;
+  }
+
+  /** Runs `work`, turning a SQLite failure into a store `CoreError` with a next step. */
+  run<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw classifySqliteError(error, this.path);
+    }
+  }
+
+  /** Runs `work` in one transaction (IMMEDIATE, so two writers queue instead of deadlocking). Nested calls join the outer one. */
+  transaction<T>(work: () => T): T {
+    try {
+      return this.database.transaction(work).immediate();
+    } catch (error) {
+      for (const listener of this.rollbackListeners) listener();
+      throw classifySqliteError(error, this.path);
+    }
+  }
+
+  /** Registers what to forget when a transaction fails and rolls back. */
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.run(() => (this.database.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value);
+  }
+
+  setMeta(key: string, value: string): void {
+    this.run(() => this.database.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
+  }
+
+  deleteMeta(key: string): void {
+    this.run(() => this.database.prepare('DELETE FROM meta WHERE key = ?').run(key));
+  }
+}

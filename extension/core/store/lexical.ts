@@ -1,0 +1,163 @@
+// The lexical index: `chunks_lexical`, a contentless FTS5 table with one row per lexical unit (the first
+// chunk of a unit holds the unit's words; see ../text/lexical-units.ts) in three columns: path,
+// symbol-and-scope, body. Rows are written and removed with their chunks (files.ts), from the text
+// analyzer's words (../text/analyzer.ts). This module reads it: BM25 matches, per-column counts for
+// per-kind scoring (../search/lexical-kinds.ts), and document frequencies.
+import type Database from 'better-sqlite3';
+import type { StoreConnection } from './connection.ts';
+
+export interface LexicalMatch {
+  chunkId: number;
+  /** FTS5 bm25(): lower is better; negated here so higher is better. */
+  score: number;
+}
+
+/**
+ * A lexical row as FTS5 stores it (the table is contentless: no text, only its index): the words of each column
+ * (path, symbol-and-scope, body) and how often each query word occurs in each; see `lexicalRows`.
+ */
+export interface LexicalRow {
+  chunkId: number;
+  /** Words per column: path, symbol-and-scope, body. */
+  lengths: [number, number, number];
+  /** Occurrences per column of each query word the row holds. */
+  counts: Map<string, [number, number, number]>;
+}
+
+/** Statistics of one kind of lexical document (prose sections, or everything else) of a chunk set. */
+export interface LexicalKindStatistics {
+  /** Lexical documents of the kind. */
+  documents: number;
+  /** Mean number of words per document, all columns together. */
+  averageLength: number;
+  /** How many documents of the kind hold each word asked about (absent: none). */
+  frequencies: Map<string, number>;
+}
+
+/** FTS5's docsize record: one varint per column, the column's token count. */
+function columnSizes(record: Buffer): [number, number, number] {
+  const sizes: number[] = [];
+  let offset = 0;
+  while (offset < record.length && sizes.length < 3) {
+    let value = 0;
+    for (let shift = 0; offset < record.length; shift += 7) {
+      const byte = record[offset++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) break;
+    }
+    sizes.push(value);
+  }
+  return [sizes[0] ?? 0, sizes[1] ?? 0, sizes[2] ?? 0];
+}
+
+/** Reads the lexical index of one index database. */
+export class LexicalStore {
+  private readonly connection: StoreConnection;
+  private readonly database: Database.Database;
+  /** Per-kind document counts and lengths of a chunk set, keyed by the chunk set's size (see lexicalKindStatistics). */
+  private lexicalSizes: { key: string; sizes: Record<'prose' | 'code', { documents: number; length: number }> } | undefined;
+
+  constructor(connection: StoreConnection) {
+    this.connection = connection;
+    this.database = connection.database;
+  }
+
+  /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
+  lexical(chunker: string, matchExpression: string, limit: number): LexicalMatch[] {
+    return this.connection.run(() => {
+      const rows = this.database
+        .prepare(`SELECT l.rowid AS id, bm25(chunks_lexical, 1.0, 4.0, 1.0) AS rank
+          FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid
+          WHERE chunks_lexical MATCH ? AND c.chunker = ?
+          ORDER BY rank LIMIT ?`)
+        .all(matchExpression, chunker, limit) as { id: number; rank: number }[];
+      return rows.map((row) => ({ chunkId: row.id, score: -row.rank }));
+    });
+  }
+
+  /**
+   * Lexical rows matching an FTS5 expression among one chunker's chunks of one kind (`prose`: sections;
+   * `code`: the rest), best first by FTS5 bm25(), with their column lengths and the query words' counts: the
+   * first stage of per-kind scoring (search/lexical-kinds.ts). `words` are the expression's words.
+   */
+  lexicalRows(chunker: string, matchExpression: string, words: readonly string[], kind: 'prose' | 'code', limit: number): LexicalRow[] {
+    return this.connection.run(() => {
+      const found = this.database
+        .prepare(`SELECT l.rowid AS id, d.sz AS sizes
+          FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid JOIN chunks_lexical_docsize d ON d.id = l.rowid
+          WHERE chunks_lexical MATCH ? AND c.chunker = ? AND (c.kind = 'section') = ?
+          ORDER BY bm25(chunks_lexical, 1.0, 4.0, 1.0) LIMIT ?`)
+        .all(matchExpression, chunker, kind === 'prose' ? 1 : 0, limit) as { id: number; sizes: Buffer }[];
+      const rows = new Map(found.map((row) => [row.id, { chunkId: row.id, lengths: columnSizes(row.sizes), counts: new Map<string, [number, number, number]>() } satisfies LexicalRow]));
+      // The table is contentless: a word's occurrences per row and column come from the index itself.
+      this.database.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_lexical_instances USING fts5vocab(main, chunks_lexical, 'instance')`);
+      const occurrences = this.database.prepare('SELECT doc, col, COUNT(*) AS n FROM temp.chunks_lexical_instances WHERE term = ? GROUP BY doc, col');
+      const columnIndex: Record<string, number> = { path: 0, symbol: 1, body: 2 };
+      for (const word of new Set(words)) {
+        for (const entry of occurrences.all(word) as { doc: number; col: string; n: number }[]) {
+          const row = rows.get(entry.doc);
+          if (!row) continue;
+          let counts = row.counts.get(word);
+          if (!counts) row.counts.set(word, (counts = [0, 0, 0]));
+          counts[columnIndex[entry.col] ?? 2] += entry.n;
+        }
+      }
+      return [...rows.values()];
+    });
+  }
+
+  /**
+   * Per-kind statistics of one chunker's lexical documents: counts and mean lengths (cached until the chunk set
+   * changes size) and the document frequency of each word within each kind.
+   */
+  lexicalKindStatistics(chunker: string, words: readonly string[]): Record<'prose' | 'code', LexicalKindStatistics> {
+    return this.connection.run(() => {
+      const version = this.database.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM chunks WHERE chunker = ?').get(chunker) as { n: number; top: number };
+      const key = `${chunker}\n${version.n}\n${version.top}`;
+      if (this.lexicalSizes?.key !== key) {
+        const sizes = { prose: { documents: 0, length: 0 }, code: { documents: 0, length: 0 } };
+        const rows = this.database
+          .prepare(`SELECT c.kind = 'section' AS prose, d.sz AS sizes FROM chunks_lexical_docsize d JOIN chunks c ON c.id = d.id WHERE c.chunker = ?`)
+          .iterate(chunker) as IterableIterator<{ prose: number; sizes: Buffer }>;
+        for (const row of rows) {
+          const [path, symbol, body] = columnSizes(row.sizes);
+          const entry = sizes[row.prose === 1 ? 'prose' : 'code'];
+          entry.documents += 1;
+          entry.length += path + symbol + body;
+        }
+        this.lexicalSizes = { key, sizes };
+      }
+      const { sizes } = this.lexicalSizes;
+      const result = {
+        prose: { documents: sizes.prose.documents, averageLength: sizes.prose.length / Math.max(1, sizes.prose.documents), frequencies: new Map<string, number>() },
+        code: { documents: sizes.code.documents, averageLength: sizes.code.length / Math.max(1, sizes.code.documents), frequencies: new Map<string, number>() },
+      };
+      const count = this.database.prepare(`SELECT SUM(c.kind = 'section') AS prose, COUNT(*) AS total
+        FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid WHERE chunks_lexical MATCH ? AND c.chunker = ?`);
+      for (const word of new Set(words)) {
+        // Words are letters and digits only, so quoting cannot be broken out of.
+        const row = count.get(`"${word}"`, chunker) as { prose: number | null; total: number };
+        if ((row.prose ?? 0) > 0) result.prose.frequencies.set(word, row.prose!);
+        if (row.total - (row.prose ?? 0) > 0) result.code.frequencies.set(word, row.total - (row.prose ?? 0));
+      }
+      return result;
+    });
+  }
+
+  /**
+   * How many chunks contain each word (across chunk sets), and an upper bound of the chunk count
+   * (the largest chunk id: no scan needed). Unknown words are left out.
+   */
+  lexicalDocumentFrequencies(words: readonly string[]): { frequencies: Map<string, number>; chunkBound: number } {
+    return this.connection.run(() => {
+      const statement = this.database.prepare('SELECT doc FROM chunks_lexical_terms WHERE term = ?');
+      const frequencies = new Map<string, number>();
+      for (const word of words) {
+        const row = statement.get(word) as { doc: number } | undefined;
+        if (row) frequencies.set(word, row.doc);
+      }
+      const chunkBound = (this.database.prepare('SELECT COALESCE(MAX(id), 0) AS bound FROM chunks').get() as { bound: number }).bound;
+      return { frequencies, chunkBound };
+    });
+  }
+}
