@@ -42,6 +42,7 @@ import { cacheDirectory } from '../core/folder-index.ts';
 import { installedModels } from '../core/evaluation/installed-models.ts';
 import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
 import { isCoreError } from '../core/errors.ts';
+import { spaceDetails } from '../core/model/space-details.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
 const DEFAULT_QUANTIZATION: Quantization = 'int8';
@@ -215,7 +216,8 @@ function modelOptions(values: Values, databasePath: string | undefined): Pick<Fo
   let modelDirectory = values.model ? resolveModelDirectory(values.model as string) : undefined;
   let quantization = values.quantization as Quantization | undefined;
   if (!modelDirectory && databasePath && existsSync(databasePath)) {
-    const details = readIndex(databasePath, (store) => store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined);
+    const space = readIndex(databasePath, (store) => store.activeSpace());
+    const details = space && spaceDetails(space);
     if (details?.modelDirectory && existsSync(details.modelDirectory)) {
       modelDirectory = details.modelDirectory;
       quantization ??= details.quantization;
@@ -565,13 +567,14 @@ async function asTheOnlyWriter<T>(store: IndexStore, write: () => T): Promise<T>
 
 function spaceLabel(space: { modelId: string; id: string; details: Record<string, unknown> } | undefined): string {
   if (!space) return 'none';
-  const quantization = typeof space.details.quantization === 'string' ? `, model weights ${space.details.quantization}` : '';
+  const weights = spaceDetails(space).quantization;
+  const quantization = weights ? `, model weights ${weights}` : '';
   return `${space.modelId}${quantization} (space ${space.id})`;
 }
 
 /** Loads the model a space was built with (its folder and quantization are recorded with the space). */
 async function loadSpaceModel(space: VectorSpace, values: Values): Promise<EmbeddingRuntime> {
-  const details = space.details as { modelDirectory?: string; quantization?: Quantization };
+  const details = spaceDetails(space);
   if (!details.modelDirectory) throw new UsageError(`space ${space.id} does not say which model folder built it`);
   const runtime = await EmbeddingRuntime.load({ modelDirectory: details.modelDirectory, quantization: details.quantization ?? 'fp32', device: (values.device as DeviceSetting | undefined) ?? 'auto', threads: integerOption(values, 'threads', undefined) });
   if (runtime.info.fingerprint !== space.modelFingerprint) {
@@ -869,7 +872,8 @@ async function commandEvaluate(argv: string[]): Promise<void> {
   // Read only: an evaluation changes nothing, and may run while the folder is being indexed.
   const store = IndexStore.open(databasePath, { readonly: true });
   try {
-    const details = store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
+    const active = store.activeSpace();
+    const details = active && spaceDetails(active);
     const installed = installedModels({
       bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY,
       storageDirectory: path.join(cacheDirectory(), 'semantic-code-search'),

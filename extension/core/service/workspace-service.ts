@@ -23,6 +23,7 @@ import { migrationReport, type MigrationReport } from '../migration/report.ts';
 import { calibrateThresholds, type ThresholdName } from '../migration/calibration.ts';
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
 import { compareStorageOptions } from '../tradeoffs/compare.ts';
+import { spaceDetails } from '../model/space-details.ts';
 import type { TradeoffReport } from '../tradeoffs/types.ts';
 import { installedModels, type InstalledModelsOptions } from '../evaluation/installed-models.ts';
 import { evaluateModels, type EvaluationProgress, type ModelEvaluationReport } from '../evaluation/model-evaluation.ts';
@@ -690,7 +691,7 @@ export class WorkspaceService {
     if (!serving) {
       // Any space of that model records where its files were: the active one, or a retained one (a report after cutover).
       const space = [...this.folders.values()].flatMap((entry) => entry.index?.store.vectorSpaces() ?? []).find((candidate) => candidate.modelFingerprint === fingerprint);
-      const details = space?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
+      const details = space && spaceDetails(space);
       if (!details?.modelDirectory) return Promise.resolve(undefined);
       const settings = this.requireSettings();
       serving = EmbeddingRuntime.load({
@@ -1025,8 +1026,8 @@ function spaceLabel(space: VectorSpace): string {
 
 /** The model folder and quantization a space was built with (recorded in its details). */
 function spaceModel(space: VectorSpace): { modelDirectory: string | undefined; quantization: Quantization | undefined } {
-  const details = space.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
-  return { modelDirectory: details?.modelDirectory, quantization: details?.quantization };
+  const details = spaceDetails(space);
+  return { modelDirectory: details.modelDirectory, quantization: details.quantization };
 }
 
 function completeness(index: FolderIndex): FolderPhase {
