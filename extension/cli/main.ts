@@ -36,16 +36,20 @@ import { foldedLinksText } from '../core/discovery/folded-links.ts';
 import { ProgressLine } from './progress.ts';
 import { watchTree } from './watch-tree.ts';
 import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
-import { CATALOG, catalogEntry, DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
+import { catalogEntry, DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel } from '../core/model/download.ts';
 import { cacheDirectory } from '../core/folder-index.ts';
 import { installedModels } from '../core/evaluation/installed-models.ts';
 import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
 import { isCoreError } from '../core/errors.ts';
 import { spaceDetails } from '../core/model/space-details.ts';
+import { catalogModelIds, DEFAULT_QUANTIZATION, indexedModel, locateCatalogModel, spaceModel } from '../core/model/model-location.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
-const DEFAULT_QUANTIZATION: Quantization = 'int8';
+/** Where the CLI keeps Hub downloads (the editor keeps its own in its global storage). */
+function cliStorageDirectory(): string {
+  return path.join(cacheDirectory(), 'semantic-code-search');
+}
 
 /** A mistake in how the command was called: shown with a hint and exit code 2. */
 class UsageError extends Error {}
@@ -123,14 +127,16 @@ function choice<T extends string>(values: Values, name: string, allowed: readonl
   return raw as T;
 }
 
-/** An offline model name or a model folder. */
+/** An offline model name (a bundled model of the catalog, or another folder built beside them) or a model folder. */
 function resolveModelDirectory(model: string): string {
-  const offline = path.join(OFFLINE_MODELS_DIRECTORY, model);
-  if (!model.includes('/') && !model.includes(path.sep) && existsSync(offline)) return offline;
+  if (!model.includes('/') && !model.includes(path.sep)) {
+    const location = locateCatalogModel(model, { bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY, storageDirectory: cliStorageDirectory() });
+    const offline = location.kind === 'ready' && location.entry.kind === 'bundled' ? location.directory : path.join(OFFLINE_MODELS_DIRECTORY, model);
+    if (existsSync(offline)) return offline;
+  }
   if (existsSync(model)) return path.resolve(model);
   if (!model.includes('/')) {
-    const ids = CATALOG.filter((entry) => entry.kind !== 'custom').map((entry) => entry.id);
-    throw new UsageError(`unknown model "${model}": choose one of ${ids.join(', ')} (run \`npm run models\` if the offline ones are missing), or give a model folder's path`);
+    throw new UsageError(`unknown model "${model}": choose one of ${catalogModelIds().join(', ')} (run \`npm run models\` if the offline ones are missing), or give a model folder's path`);
   }
   throw new UsageError(`model folder ${model} does not exist`);
 }
@@ -147,7 +153,7 @@ async function ensureHubModel(values: Values): Promise<Values> {
   const interactive = process.stderr.isTTY;
   try {
     const downloaded = await downloadModel(entry, {
-      storageDirectory: path.join(cacheDirectory(), 'semantic-code-search'),
+      storageDirectory: cliStorageDirectory(),
       endpoint: process.env.SEMSEARCH_HUB_ENDPOINT ?? DEFAULT_ENDPOINT,
       quantizations: [quantization],
       offline: values.offline === true,
@@ -216,11 +222,10 @@ function modelOptions(values: Values, databasePath: string | undefined): Pick<Fo
   let modelDirectory = values.model ? resolveModelDirectory(values.model as string) : undefined;
   let quantization = values.quantization as Quantization | undefined;
   if (!modelDirectory && databasePath && existsSync(databasePath)) {
-    const space = readIndex(databasePath, (store) => store.activeSpace());
-    const details = space && spaceDetails(space);
-    if (details?.modelDirectory && existsSync(details.modelDirectory)) {
-      modelDirectory = details.modelDirectory;
-      quantization ??= details.quantization;
+    const indexed = indexedModel(readIndex(databasePath, (store) => store.activeSpace()));
+    if (indexed) {
+      modelDirectory = indexed.modelDirectory;
+      quantization ??= indexed.quantization;
     }
   }
   return {
@@ -873,10 +878,10 @@ async function commandEvaluate(argv: string[]): Promise<void> {
   const store = IndexStore.open(databasePath, { readonly: true });
   try {
     const active = store.activeSpace();
-    const details = active && spaceDetails(active);
+    const details = active && spaceModel(active);
     const installed = installedModels({
       bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY,
-      storageDirectory: path.join(cacheDirectory(), 'semantic-code-search'),
+      storageDirectory: cliStorageDirectory(),
       quantization,
       current: details?.modelDirectory ? { directory: details.modelDirectory, quantization: details.quantization } : undefined,
     });

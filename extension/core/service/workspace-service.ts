@@ -24,6 +24,7 @@ import { calibrateThresholds, type ThresholdName } from '../migration/calibratio
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
 import { compareStorageOptions } from '../tradeoffs/compare.ts';
 import { spaceDetails } from '../model/space-details.ts';
+import { spaceModel } from '../model/model-location.ts';
 import type { TradeoffReport } from '../tradeoffs/types.ts';
 import { installedModels, type InstalledModelsOptions } from '../evaluation/installed-models.ts';
 import { evaluateModels, type EvaluationProgress, type ModelEvaluationReport } from '../evaluation/model-evaluation.ts';
@@ -1022,12 +1023,6 @@ function currentMigration(index: FolderIndex): Migration | undefined {
  */
 function spaceLabel(space: VectorSpace): string {
   return space.storage.kind === 'float32' && space.storage.dimensions === undefined ? space.modelId : `${space.modelId} (vectors stored as ${describeStorage(space.storage)})`;
-}
-
-/** The model folder and quantization a space was built with (recorded in its details). */
-function spaceModel(space: VectorSpace): { modelDirectory: string | undefined; quantization: Quantization | undefined } {
-  const details = spaceDetails(space);
-  return { modelDirectory: details.modelDirectory, quantization: details.quantization };
 }
 
 function completeness(index: FolderIndex): FolderPhase {
