@@ -36,14 +36,14 @@ import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { foldedLinksText } from '../core/discovery/folded-links.ts';
 import { ProgressLine } from './progress.ts';
 import { watchTree } from './watch-tree.ts';
-import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
+import { compareStorage, evaluationCandidates } from '../core/operations/reports.ts';
 import { catalogEntry, DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel } from '../core/model/download.ts';
 import { cacheDirectory } from '../core/folder-index.ts';
 import { installedModels } from '../core/evaluation/installed-models.ts';
 import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
 import { isCoreError } from '../core/errors.ts';
-import { catalogModelIds, DEFAULT_QUANTIZATION, indexedModel, locateCatalogModel, spaceModel } from '../core/model/model-location.ts';
+import { catalogModelIds, DEFAULT_QUANTIZATION, indexedModel, locateCatalogModel } from '../core/model/model-location.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
 /** Where the CLI keeps Hub downloads (the editor keeps its own in its global storage). */
@@ -738,12 +738,10 @@ async function commandTradeoffs(argv: string[]): Promise<void> {
   const { root, databasePath } = locateIndex(values);
   const index = await openFolderIndex(values, root, databasePath);
   try {
-    const manifest = index.runtime.info.manifest;
     const interactive = process.stderr.isTTY && !values.json;
-    const report = await compareStorageOptions({
+    const report = await compareStorage({
       store: index.store,
       embedder: index.runtime,
-      model: { id: manifest.id, dimensions: manifest.dimensions, matryoshka: manifest.matryoshka, matryoshkaDimensions: manifest.matryoshkaDimensions },
       signal: interruptible(),
       onProgress: (done, total, label) => {
         if (interactive) process.stderr.write(`\rmeasuring ${done}/${total}: ${label}`.padEnd(70));
@@ -860,14 +858,7 @@ async function commandEvaluate(argv: string[]): Promise<void> {
   // Read only: an evaluation changes nothing, and may run while the folder is being indexed.
   const store = IndexStore.open(databasePath, { readonly: true });
   try {
-    const active = store.activeSpace();
-    const details = active && spaceModel(active);
-    const installed = installedModels({
-      bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY,
-      storageDirectory: cliStorageDirectory(),
-      quantization,
-      current: details?.modelDirectory ? { directory: details.modelDirectory, quantization: details.quantization } : undefined,
-    });
+    const installed = evaluationCandidates(store, { bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY, storageDirectory: cliStorageDirectory(), quantization });
     const models = chooseEvaluatedModels(installed, values.models as string | undefined, quantization);
     const interactive = process.stderr.isTTY && !values.json;
     const report = await evaluateModels({

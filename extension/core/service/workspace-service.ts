@@ -23,10 +23,10 @@ import { currentMigration, decideCutover, loadSpaceModel, reportMigration, rollb
 import type { MigrationReport } from '../migration/report.ts';
 import { calibrateThresholds, type ThresholdName } from '../migration/calibration.ts';
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
-import { compareStorageOptions } from '../tradeoffs/compare.ts';
+import { compareStorage, evaluationCandidates } from '../operations/reports.ts';
 import { spaceModel } from '../model/model-location.ts';
 import type { TradeoffReport } from '../tradeoffs/types.ts';
-import { installedModels, type InstalledModelsOptions } from '../evaluation/installed-models.ts';
+import type { InstalledModelsOptions } from '../evaluation/installed-models.ts';
 import { evaluateModels, type EvaluationProgress, type ModelEvaluationReport } from '../evaluation/model-evaluation.ts';
 
 /** Everything the service is told by the settings. */
@@ -565,15 +565,7 @@ export class WorkspaceService {
     if (!active) throw new CoreError('migration', 'no-index', `${entry.spec.name} has no index yet: index it, then compare storage options.`);
     const embedder = await this.servingEmbedder(active.modelFingerprint);
     if (!embedder) throw new CoreError('migration', 'model-not-loaded', `The model of ${entry.spec.name}'s index (${active.modelId}) cannot be loaded to embed the queries.`);
-    const manifest = embedder.info.manifest;
-    const report = await compareStorageOptions({
-      store: index.store,
-      embedder,
-      model: { id: manifest.id, dimensions: manifest.dimensions, matryoshka: manifest.matryoshka, matryoshkaDimensions: manifest.matryoshkaDimensions },
-      recentQueries: this.recentQueries,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    });
+    const report = await compareStorage({ store: index.store, embedder, recentQueries: this.recentQueries, signal: options.signal, onProgress: options.onProgress });
     return { folder: entry.spec.key, name: entry.spec.name, report };
   }
 
@@ -597,9 +589,7 @@ export class WorkspaceService {
     await entry.run?.done;
     const index = await this.openFolder(entry);
     const settings = this.requireSettings();
-    const active = index.store.activeSpace();
-    const model = active ? spaceModel(active) : undefined;
-    const models = installedModels({ ...options.locations, current: model?.modelDirectory ? { directory: model.modelDirectory, quantization: model.quantization } : undefined });
+    const models = evaluationCandidates(index.store, options.locations);
     const shared = this.runtime;
     const report = await evaluateModels({
       store: index.store,
