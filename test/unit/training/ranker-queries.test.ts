@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createChunker } from '../../../extension/core/chunking/chunker.ts';
+import { buildQueries } from '../../../training/ranker/queries.ts';
+
+const SOURCE = `"""Helpers that read the configuration of a service from text files."""
+
+
+def read_settings_file(path):
+    """Read the settings file and keep the lines that are not empty."""
+    with open(path) as handle:
+        lines = handle.read().splitlines()
+    return [line for line in lines if line]
+
+
+def merge_settings(first, second):
+    """Merge two settings dictionaries, the second one winning on conflicts."""
+    merged = dict(first)
+    merged.update(second)
+    return merged
+`;
+
+test('training queries point at their definitions in the stripped copy, whose hidden documentation is gone', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ranker-queries-'));
+  const copy = path.join(root, 'copy');
+  try {
+    mkdirSync(path.join(root, 'source', 'pkg'), { recursive: true });
+    writeFileSync(path.join(root, 'source', 'pkg', 'settings.py'), SOURCE);
+    const chunker = createChunker({ maxTokens: 512, overlapTokens: 0, countTokens: (text) => Math.ceil(text.length / 4) });
+    const queries = await buildQueries('fixture', path.join(root, 'source'), copy, chunker);
+    const copied = readFileSync(path.join(copy, 'pkg', 'settings.py'), 'utf8').split('\n');
+    const kinds = new Set(queries.map((query) => query.kind));
+    for (const kind of ['identifier', 'doc', 'module'] as const) assert.ok(kinds.has(kind), `a ${kind} query: ${JSON.stringify(queries)}`);
+
+    for (const query of queries.filter((entry) => entry.kind === 'doc')) {
+      // The sentence asked is no longer in the copy, and the target still starts at the definition's line.
+      assert.ok(!copied.some((line) => line.includes(query.query)), `"${query.query}" is hidden`);
+      assert.match(copied[query.target.startLine! - 1]!, /^def (read_settings_file|merge_settings)\(/, JSON.stringify(query));
+      assert.match(copied[query.target.endLine! - 1]!, /return /, `${query.query} ends on the definition's last line`);
+    }
+    const module = queries.find((entry) => entry.kind === 'module')!;
+    assert.equal(module.query, 'Helpers that read the configuration of a service from text files');
+    assert.deepEqual(module.target, { path: 'pkg/settings.py' }, 'a module query is answered by the whole file');
+    assert.ok(!copied.some((line) => line.includes('Helpers that read')), 'the module docstring is deleted');
+    for (const query of queries.filter((entry) => entry.kind === 'identifier')) {
+      assert.match(copied[query.target.startLine! - 1]!, /^def /, JSON.stringify(query));
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
