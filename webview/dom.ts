@@ -23,3 +23,14 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: 
 export function icon(name: string, extraClass = ''): HTMLSpanElement {
   return element('span', { className: `codicon ${name}${extraClass ? ` ${extraClass}` : ''}`, attributes: { 'aria-hidden': 'true' } });
 }
+
+/**
+ * The action (`data-action`) of the button inside `container` that has keyboard focus, so that a re-render can
+ * give focus back to the re-created button. Undefined when the page itself is not focused: the document keeps its
+ * last active element after the user moves on (to the editor, a QuickPick), and focusing it again from a
+ * background update would pull focus into the panel and close what the user is typing in.
+ */
+export function focusedAction(container: HTMLElement): string | undefined {
+  const active = document.activeElement;
+  return document.hasFocus() && active instanceof HTMLElement && container.contains(active) ? active.dataset.action : undefined;
+}

@@ -7,7 +7,7 @@
 import type { Chart } from 'chart.js';
 import type { MigrationAction, PanelMigrationView } from '../extension/protocol/panel-protocol.ts';
 import { drawCharts } from './charts.ts';
-import { element, icon } from './dom.ts';
+import { element, focusedAction, icon } from './dom.ts';
 import { migrationHeader, modelNames, reportPlaceholder, reportSections, reportSummary } from './migration-model.ts';
 import type { ChartSpec, HeaderButton, ReportList, ReportSection, ReportTable } from './migration-model.ts';
 
@@ -76,7 +76,7 @@ export class MigrationView {
     parts.push(element('div', { className: 'migration-actions', attributes: { role: 'group', 'aria-label': 'Model change actions' } },
       this.button(model.cutOver, 'primary'), this.button(model.rollBack, 'secondary'), this.button(model.refresh, 'secondary')));
     // Keep keyboard focus on a button that is re-created with the same action.
-    const focused = document.activeElement instanceof HTMLElement && this.header.contains(document.activeElement) ? document.activeElement.dataset.action : undefined;
+    const focused = focusedAction(this.header);
     this.header.replaceChildren(...parts);
     if (focused) this.header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   }

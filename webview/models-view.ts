@@ -4,7 +4,7 @@
 // storage view's styles (a header, a status line, a table of numbers).
 
 import type { PanelModelsView } from '../extension/protocol/panel-protocol.ts';
-import { element, icon } from './dom.ts';
+import { element, focusedAction, icon } from './dom.ts';
 import { MODELS_COLUMNS, modelsHeader, modelsNotes, modelsPlaceholder, modelsRows } from './models-model.ts';
 import type { ModelsButton, ModelsHeader, ModelsRow, ModelsStatus } from './models-model.ts';
 import type { ModelsRequest } from './panel-model.ts';
@@ -76,7 +76,7 @@ export class ModelsView {
     }
     parts.push(element('div', { className: 'tradeoff-actions', attributes: { role: 'group', 'aria-label': 'Model evaluation actions' } },
       this.button(model.evaluate, 'secondary', 'models-evaluate', 'evaluate', () => this.actions.evaluate())));
-    const focused = this.focusedAction(this.header);
+    const focused = focusedAction(this.header);
     this.header.replaceChildren(...parts);
     if (focused) this.header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   }
@@ -108,11 +108,6 @@ export class ModelsView {
     return button;
   }
 
-  private focusedAction(container: HTMLElement): string | undefined {
-    const active = document.activeElement;
-    return active instanceof HTMLElement && container.contains(active) ? active.dataset.action : undefined;
-  }
-
   private renderPlaceholder(view: PanelModelsView | null): void {
     const text = view ? modelsPlaceholder(view) : null;
     if (this.placeholder.textContent !== (text ?? '')) this.placeholder.textContent = text ?? '';
@@ -130,7 +125,7 @@ export class ModelsView {
       this.tableBox.hidden = true;
       return;
     }
-    const focused = this.focusedAction(this.tableBox);
+    const focused = focusedAction(this.tableBox);
     const table = element('table', { className: 'report-table tradeoff-table models-table', testId: 'models-table' },
       element('caption', { text: 'Every installed model with each storage option, best first (by MRR@10)' }),
       element('thead', {}, element('tr', {},

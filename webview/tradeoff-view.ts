@@ -9,7 +9,7 @@ import type { Chart } from 'chart.js';
 import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
 import type { PanelTradeoffView } from '../extension/protocol/panel-protocol.ts';
 import { drawCharts } from './charts.ts';
-import { element, icon } from './dom.ts';
+import { element, focusedAction, icon } from './dom.ts';
 import type { TradeoffRequest } from './panel-model.ts';
 import { recommendationSegments, TRADEOFF_COLUMNS, tradeoffCharts, tradeoffHeader, tradeoffPlaceholder, tradeoffRows } from './tradeoff-model.ts';
 import type { ScatterChartSpec, TradeoffButton, TradeoffHeader, TradeoffRow, TradeoffStatus } from './tradeoff-model.ts';
@@ -97,7 +97,7 @@ export class TradeoffView {
     }
     parts.push(element('div', { className: 'tradeoff-actions', attributes: { role: 'group', 'aria-label': 'Storage options actions' } },
       this.button(model.measure, 'secondary', 'tradeoff-measure', 'measure', () => this.actions.measure())));
-    const focused = this.focusedAction(this.header);
+    const focused = focusedAction(this.header);
     this.header.replaceChildren(...parts);
     if (focused) this.header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   }
@@ -127,11 +127,6 @@ export class TradeoffView {
     if (model.busy) button.setAttribute('aria-busy', 'true');
     button.addEventListener('click', onClick);
     return button;
-  }
-
-  private focusedAction(container: HTMLElement): string | undefined {
-    const active = document.activeElement;
-    return active instanceof HTMLElement && container.contains(active) ? active.dataset.action : undefined;
   }
 
   private renderPlaceholder(view: PanelTradeoffView | null): void {
@@ -176,7 +171,7 @@ export class TradeoffView {
       this.tableBox.hidden = true;
       return;
     }
-    const focused = this.focusedAction(this.tableBox);
+    const focused = focusedAction(this.tableBox);
     const table = element('table', { className: 'report-table tradeoff-table', testId: 'tradeoff-table' },
       element('caption', { text: 'Every storage option, as measured on your index' }),
       element('thead', {}, element('tr', {},

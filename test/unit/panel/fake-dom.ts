@@ -235,6 +235,8 @@ class FakeDocument extends FakeNode {
   readonly documentElement = new FakeElement('html');
   readonly body = new FakeElement('body');
   activeElement: FakeElement = this.body;
+  /** Whether the page has the keyboard (false: the user is in the editor or a QuickPick; activeElement stays). */
+  focused = true;
 
   constructor() {
     super();
@@ -246,6 +248,9 @@ class FakeDocument extends FakeNode {
   }
   createTextNode(text: string): FakeText {
     return new FakeText(String(text));
+  }
+  hasFocus(): boolean {
+    return this.focused;
   }
   getElementById(id: string): FakeElement | null {
     return this.documentElement.descendants().find((element) => element.id === id) ?? null;

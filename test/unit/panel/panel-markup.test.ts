@@ -147,6 +147,31 @@ describe('the panel renders data as text', () => {
     assertShownAsText([`Could not load: ${IMAGE}`]);
   });
 
+  it('a migration update gives focus back to the pressed button only while the page has the keyboard', async () => {
+    const view = (detail: string) => ({ type: 'migration', view: { phase: 'awaiting-decision', fromModel: 'code-static', toModel: 'glove-100d', detail, canCutOver: true, canRollBack: true, decisionReason: null, report: null } });
+    postToPage(view('Built 1'));
+    postToPage({ type: 'showView', view: 'migration' });
+    await flush();
+    const cutOver = () => fakeDocument.documentElement.querySelector('[data-testid="migration-cut-over"]')!;
+    cutOver().focus();
+    // The user pressed the button and is still in the panel: the re-created button keeps the keyboard.
+    postToPage(view('Built 2'));
+    await flush();
+    assert.equal(fakeDocument.activeElement, cutOver(), 'focus follows the re-created button');
+    // The user moved on (a QuickPick has the keyboard) while the document still remembers the button: an update
+    // must not pull focus back into the panel, which would close the QuickPick (seen in the migration journey).
+    const remembered = fakeDocument.activeElement;
+    fakeDocument.focused = false;
+    try {
+      postToPage(view('Built 3'));
+      await flush();
+      assert.notEqual(fakeDocument.activeElement, cutOver(), 'the new button is not focused');
+      assert.equal(fakeDocument.activeElement, remembered, 'nothing in the page was focused');
+    } finally {
+      fakeDocument.focused = true;
+    }
+  });
+
   it('a message that is not valid is dropped, and the page is unchanged', async () => {
     const before = page().text;
     const warn = console.warn;
