@@ -12,7 +12,8 @@ import {
   MAX_OPTION_LABEL_LENGTH, MAX_RANKING_LENGTH, MAX_RELATED, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES, MAX_REPORT_QUERY_LENGTH, MAX_RESULTS,
   MAX_SNIPPET_LENGTH, MAX_SUMMARY_LENGTH, MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH,
 } from '../protocol/panel-protocol.ts';
-import { parseMigrationView, parseModelsView, parseTradeoffView } from '../protocol/panel-protocol.ts';
+import { panelSchemas } from '../protocol/panel-protocol.ts';
+import type { Schema } from '../protocol/schema.ts';
 import type { HostToPanel, PanelMigrationView, PanelModelsView, PanelRelations, PanelResult, PanelTradeoffView } from '../protocol/panel-protocol.ts';
 
 /** `text` cut to `length` characters, the last one an ellipsis when it was cut. */
@@ -204,11 +205,12 @@ export type ReportTabName = keyof ReportViews;
 /** How the host sends a report view: clipped to the protocol, checked, and what to show when it does not pass. */
 export interface ReportViewKind<V> {
   fit(view: V): V;
-  parse(value: unknown): V | undefined;
+  /** The protocol's description of the view (`validate` says why one does not pass). */
+  schema: Schema<V>;
   /** The view without its report, shown when the report does not pass the protocol check. */
   withoutReport(view: V): V;
-  /** Why, for the log. */
-  unfit: string;
+  /** What does not fit, for the log, with the protocol's reason. */
+  unfit: (reason: string) => string;
   /** What the view is called in the log. */
   name: string;
   message(view: V): HostToPanel;
@@ -222,26 +224,26 @@ function failedWithout<V extends { state: string; detail: string; report: unknow
 export const REPORT_VIEWS: { readonly [K in ReportTabName]: ReportViewKind<ReportViews[K]> } = {
   migration: {
     fit: fitMigrationView,
-    parse: parseMigrationView,
+    schema: panelSchemas.migrationView,
     // A report that does not fit (e.g. a NaN) is not worth losing the phase and the buttons for.
     withoutReport: (view) => ({ ...view, report: null }),
-    unfit: 'the migration report does not fit the panel protocol (a number that is not finite?); showing the migration without it.',
+    unfit: (reason) => `the migration report does not fit the panel protocol (${reason}); showing the migration without it.`,
     name: 'migration view',
     message: (view) => ({ type: 'migration', view }),
   },
   storage: {
     fit: fitTradeoffView,
-    parse: parseTradeoffView,
+    schema: panelSchemas.tradeoffView,
     withoutReport: (view) => failedWithout(view, 'The measurements could not be shown: they hold a value the panel does not accept. See the Semantic Search log.'),
-    unfit: 'the storage options report does not fit the panel protocol (a number that is not finite, or an unknown option?); showing the view without it.',
+    unfit: (reason) => `the storage options report does not fit the panel protocol (${reason}); showing the view without it.`,
     name: 'storage options view',
     message: (view) => ({ type: 'tradeoffs', view }),
   },
   models: {
     fit: fitModelsView,
-    parse: parseModelsView,
+    schema: panelSchemas.modelsView,
     withoutReport: (view) => failedWithout(view, 'The evaluation could not be shown: it holds a value the panel does not accept. See the Semantic Search log.'),
-    unfit: 'the model evaluation does not fit the panel protocol (a number that is not finite?); showing the view without it.',
+    unfit: (reason) => `the model evaluation does not fit the panel protocol (${reason}); showing the view without it.`,
     name: 'models view',
     message: (view) => ({ type: 'modelEvaluation', view }),
   },

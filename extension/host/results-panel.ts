@@ -22,7 +22,7 @@ import {
 import type {
   HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelModelsView, PanelRelations, PanelResult, PanelToHost, PanelTradeoffView,
 } from '../protocol/panel-protocol.ts';
-import { validate } from '../protocol/schema.ts';
+import { parseWith, validate } from '../protocol/schema.ts';
 import { clip, fitRelations, fitResults, REPORT_VIEWS, type ReportTabName, type ReportViewKind, type ReportViews } from './panel-fit.ts';
 import { openResultLocation } from './open-result.ts';
 
@@ -294,10 +294,12 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.disposed) return;
     const kind: ReportViewKind<ReportViews[K]> = REPORT_VIEWS[tab];
     const fitted = kind.fit(view);
-    let checked = kind.parse(fitted);
-    if (!checked) {
-      this.options.logger.warn(`Results panel: ${kind.unfit}`);
-      checked = kind.parse(kind.withoutReport(fitted));
+    const outcome = validate(kind.schema, fitted);
+    let checked = outcome.ok ? outcome.value : undefined;
+    if (!outcome.ok) {
+      // The reason names the field and what it held (e.g. a latency that is NaN), never its text.
+      this.options.logger.warn(`Results panel: ${kind.unfit(outcome.error)}`);
+      checked = parseWith(kind.schema, kind.withoutReport(fitted));
     }
     if (!checked) {
       this.options.logger.warn(`Results panel: did not show an invalid ${kind.name}.`);
