@@ -8,7 +8,7 @@ import {
 } from 'chart.js';
 import type { ChartConfiguration, ChartDataset, LegendItem, PointStyle, TooltipItem } from 'chart.js';
 import { color as parseColor } from 'chart.js/helpers';
-import { formatMetric, formatShare, formatValue } from './migration-model.ts';
+import { formatMetric, formatShare, formatValue } from './report-model.ts';
 import type { BarChartSpec, ChartColor, ChartSpec, HistogramSpec } from './migration-model.ts';
 import { linearTickLabel, logTickLabel } from './tradeoff-model.ts';
 import type { PointRole, ScatterAxis, ScatterChartSpec } from './tradeoff-model.ts';

@@ -8,6 +8,7 @@ import { migrationEvidence } from '../extension/core/evaluation/evidence.ts';
 import type { Histogram, MigrationReport, QueryOverlap, ReportSpace, SpaceCoverage, SpaceThresholds, ThresholdSummary } from '../extension/core/migration/report.ts';
 import type { MigrationAction, MigrationPhase, PanelMigrationView } from '../extension/protocol/panel-protocol.ts';
 import { formatCount, plural } from '../extension/core/text/format.ts';
+import { formatChange, formatMetric, formatShare, type ReportButton } from './report-model.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Chart specifications
@@ -109,39 +110,12 @@ const QUERY_DISPLAY_LENGTH = 160;
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
-/** 0.9734 → "97.3%", 1 → "100%", 0 → "0%". */
-export function formatShare(value: number): string {
-  const percent = Math.round(value * 1000) / 10;
-  return `${Number.isInteger(percent) ? percent.toFixed(0) : percent.toFixed(1)}%`;
-}
-
-/** A similarity or metric with three decimals: 0.9281 → "0.928". */
-export function formatMetric(value: number): string {
-  return value.toFixed(3);
-}
-
-/** A signed difference: 0.1 → "+0.100", -0.05 → "−0.050". */
-export function formatChange(value: number): string {
-  const rounded = Math.round(value * 1000) / 1000;
-  if (rounded === 0) return '±0.000';
-  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toFixed(3)}`;
-}
+// The report tabs' formatting lives in report-model.ts; these names are the ones this view's callers know.
+export { formatChange, formatMetric, formatShare, formatValue } from './report-model.ts';
 
 function quoted(text: string): string {
   const clipped = text.length > QUERY_DISPLAY_LENGTH ? `${text.slice(0, QUERY_DISPLAY_LENGTH - 1).trimEnd()}…` : text;
   return `“${clipped}”`;
-}
-
-/** A value as a value axis or tooltip writes it. */
-export function formatValue(value: number, format: ValueFormat): string {
-  switch (format) {
-    case 'percent':
-      return formatShare(value);
-    case 'count':
-      return formatCount(value);
-    case 'score':
-      return formatMetric(value);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,14 +142,9 @@ export interface MigrationHeader {
   refresh: HeaderButton;
 }
 
-/** A button of the migration view: what it says, its tooltip, and whether it can be pressed now. */
-export interface HeaderButton {
+/** A button of the migration view: what it says, its tooltip, whether it can be pressed now, and what it asks for. */
+export interface HeaderButton extends ReportButton {
   action: MigrationAction;
-  enabled: boolean;
-  /** True while its request waits for the host's answer. */
-  busy: boolean;
-  label: string;
-  title: string;
 }
 
 /** The header of a migration view; `pending` is the button pressed and not answered yet (all wait for it). */

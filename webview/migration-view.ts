@@ -4,12 +4,12 @@
 // number it shows is also in a table. Charts are drawn only while the view is visible (a hidden canvas
 // has no size) and redrawn when the report or the theme changes.
 
-import type { Chart } from 'chart.js';
 import type { MigrationAction, PanelMigrationView } from '../extension/protocol/panel-protocol.ts';
-import { drawCharts } from './charts.ts';
-import { element, focusedAction, icon } from './dom.ts';
+import { element, icon } from './dom.ts';
 import { migrationHeader, modelNames, reportPlaceholder, reportSections, reportSummary } from './migration-model.ts';
-import type { ChartSpec, HeaderButton, ReportList, ReportSection, ReportTable } from './migration-model.ts';
+import type { HeaderButton, ReportList, ReportSection, ReportTable } from './migration-model.ts';
+import { formatDate } from './report-model.ts';
+import { ChartSet, RenderedFrom, replaceKeepingFocus, reportButton } from './report-view.ts';
 
 const PHASE_ICONS: Readonly<Record<PanelMigrationView['phase'], string>> = {
   'none': 'codicon-circle-slash',
@@ -30,12 +30,9 @@ export class MigrationView {
   private readonly onAction: (action: MigrationAction) => void;
   private readonly header = element('header', { className: 'migration-header', testId: 'migration-header' });
   private readonly report = element('div', { className: 'migration-report', testId: 'migration-report' });
-  private readonly charts: Chart[] = [];
-  /** Canvases with their specifications, to draw when the view is visible. */
-  private canvases: Array<{ canvas: HTMLCanvasElement; spec: ChartSpec }> = [];
-  private renderedHeader = '';
-  private renderedReport = '';
-  private chartsDrawn = false;
+  private readonly charts = new ChartSet();
+  private readonly renderedHeader = new RenderedFrom();
+  private readonly renderedReport = new RenderedFrom();
 
   constructor(onAction: (action: MigrationAction) => void) {
     this.onAction = onAction;
@@ -46,23 +43,18 @@ export class MigrationView {
   render(view: PanelMigrationView | null, pending: MigrationAction | null, visible: boolean): void {
     this.renderHeader(view, pending);
     this.renderReport(view);
-    if (visible && !this.chartsDrawn) this.drawCharts();
+    if (visible) this.charts.drawIfNeeded();
   }
 
   /** The theme changed: colours are read again and the charts redrawn (if they are drawn). */
   themeChanged(): void {
-    if (!this.chartsDrawn) return;
-    // A hidden view draws again when it is shown (a hidden canvas has no size to draw at).
-    if (this.root.hidden) this.destroyCharts();
-    else this.drawCharts();
+    this.charts.themeChanged(this.root.hidden);
   }
 
   private renderHeader(view: PanelMigrationView | null, pending: MigrationAction | null): void {
     // Re-created only when it changes: the panel renders on every keystroke in the query box.
     const model = view ? migrationHeader(view, pending) : null;
-    const signature = JSON.stringify(model);
-    if (signature === this.renderedHeader) return;
-    this.renderedHeader = signature;
+    if (!this.renderedHeader.changed(model)) return;
     if (!model) {
       this.header.replaceChildren(element('h2', { className: 'migration-title', text: 'Model change' }),
         element('p', { className: 'migration-detail', text: 'Waiting for the extension to report on the model change…' }));
@@ -75,33 +67,18 @@ export class MigrationView {
     if (model.decision !== null) parts.push(element('p', { className: 'migration-decision', testId: 'migration-decision' }, icon('codicon-warning'), element('span', { text: model.decision })));
     parts.push(element('div', { className: 'migration-actions', attributes: { role: 'group', 'aria-label': 'Model change actions' } },
       this.button(model.cutOver, 'primary'), this.button(model.rollBack, 'secondary'), this.button(model.refresh, 'secondary')));
-    // Keep keyboard focus on a button that is re-created with the same action.
-    const focused = focusedAction(this.header);
-    this.header.replaceChildren(...parts);
-    if (focused) this.header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+    replaceKeepingFocus(this.header, ...parts);
   }
 
   private button(model: HeaderButton, kind: 'primary' | 'secondary'): HTMLButtonElement {
-    const button = element('button', {
-      className: `button button-${kind}`,
-      testId: `migration-${ACTION_TEST_IDS[model.action]}`,
-      attributes: { type: 'button', title: model.title, 'data-action': model.action },
-      text: model.label,
-    });
-    button.disabled = !model.enabled;
-    if (model.busy) button.setAttribute('aria-busy', 'true');
-    button.addEventListener('click', () => this.onAction(model.action));
-    return button;
+    return reportButton(model, kind, `migration-${ACTION_TEST_IDS[model.action]}`, model.action, () => this.onAction(model.action));
   }
 
   private renderReport(view: PanelMigrationView | null): void {
     const names = view ? modelNames(view) : null;
     // Progress updates resend the same report: redraw only when it (or the names in it) changed.
-    const signature = JSON.stringify([view?.report ?? null, names, view === null ? null : reportPlaceholder(view)]);
-    if (signature === this.renderedReport) return;
-    this.renderedReport = signature;
-    this.destroyCharts();
-    this.canvases = [];
+    if (!this.renderedReport.changed(view?.report ?? null, names, view === null ? null : reportPlaceholder(view))) return;
+    this.charts.clear();
     if (!view || !names) {
       this.report.replaceChildren();
       return;
@@ -112,9 +89,8 @@ export class MigrationView {
       return;
     }
     const report = view.report;
-    const measured = new Date(report.createdAt);
-    const meta = element('p', { className: 'report-meta', testId: 'report-meta',
-      text: `${reportSummary(report)}${Number.isNaN(measured.getTime()) ? '' : ` Measured ${measured.toLocaleString()}.`}` });
+    const measured = formatDate(report.createdAt);
+    const meta = element('p', { className: 'report-meta', testId: 'report-meta', text: `${reportSummary(report)}${measured === '' ? '' : ` Measured ${measured}.`}` });
     this.report.replaceChildren(meta, ...reportSections(report, names).map((section) => this.renderSection(section)));
   }
 
@@ -123,33 +99,10 @@ export class MigrationView {
     return element('section', { className: 'report-section', testId: `migration-${section.id}`, attributes: { 'aria-labelledby': headingId } },
       element('h3', { attributes: { id: headingId }, text: section.title }),
       ...section.sentences.map((sentence) => element('p', { className: 'report-sentence', text: sentence })),
-      ...section.charts.map((spec) => this.renderChart(spec)),
+      ...section.charts.map((spec) => this.charts.figure(spec, spec.kind)),
       ...section.tables.map((table) => renderTable(table)),
       ...section.lists.map((list) => renderList(list)),
     );
-  }
-
-  private renderChart(spec: ChartSpec): HTMLElement {
-    const canvas = element('canvas', { testId: `chart-${spec.id}`, attributes: { role: 'img', 'aria-label': spec.ariaLabel } });
-    // The fallback content of a canvas, for browsers that read it rather than the label.
-    canvas.textContent = spec.ariaLabel;
-    this.canvases.push({ canvas, spec });
-    this.chartsDrawn = false;
-    return element('figure', { className: `chart chart-${spec.kind}`, attributes: { 'data-chart': spec.id } },
-      element('figcaption', { className: 'chart-title', text: spec.title }),
-      element('div', { className: 'chart-box' }, canvas),
-    );
-  }
-
-  private drawCharts(): void {
-    this.destroyCharts();
-    this.charts.push(...drawCharts(this.canvases));
-    this.chartsDrawn = true;
-  }
-
-  private destroyCharts(): void {
-    for (const chart of this.charts.splice(0)) chart.destroy();
-    this.chartsDrawn = false;
   }
 }
 

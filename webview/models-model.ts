@@ -8,20 +8,14 @@ import type { ModelEvaluationReport, ModelEvaluationRow } from '../extension/cor
 import { canEvaluateModels, usableModel } from '../extension/protocol/panel-protocol.ts';
 import type { ModelsState, PanelModelsView } from '../extension/protocol/panel-protocol.ts';
 import { formatBytes, formatCount, plural } from '../extension/core/text/format.ts';
-import { formatMetric, formatShare } from './migration-model.ts';
+import { formatMetric, formatShare, type ReportButton } from './report-model.ts';
 import type { ModelsRequest } from './panel-model.ts';
 
 /** What the view is doing, as its status line says it. */
 export type ModelsStatus = ModelsState | 'switching';
 
-/** A button of the models view: what it says, its tooltip, and whether it can be pressed now. */
-export interface ModelsButton {
-  enabled: boolean;
-  /** True while its request waits for the host's answer. */
-  busy: boolean;
-  label: string;
-  title: string;
-}
+/** A button of the models view. */
+export type ModelsButton = ReportButton;
 
 /** The top of the models view. */
 export interface ModelsHeader {

@@ -4,16 +4,20 @@
 // storage view's styles (a header, a status line, a table of numbers).
 
 import type { PanelModelsView } from '../extension/protocol/panel-protocol.ts';
-import { element, focusedAction, icon } from './dom.ts';
+import { element, icon } from './dom.ts';
 import { MODELS_COLUMNS, modelsHeader, modelsNotes, modelsPlaceholder, modelsRows } from './models-model.ts';
-import type { ModelsButton, ModelsHeader, ModelsRow, ModelsStatus } from './models-model.ts';
+import type { ModelsRow, ModelsStatus } from './models-model.ts';
 import type { ModelsRequest } from './panel-model.ts';
+import { formatDate } from './report-model.ts';
+import {
+  FAILED_ICON, READY_ICON, RenderedFrom, replaceKeepingFocus, reportButton, reportTable, RUNNING_ICON, showPlaceholder, statusLine, waitingHeader,
+} from './report-view.ts';
 
-const STATUS_ICONS: Readonly<Record<ModelsStatus, [string, string]>> = {
-  evaluating: ['codicon-loading', 'codicon-modifier-spin'],
-  ready: ['codicon-pass', ''],
-  failed: ['codicon-error', ''],
-  switching: ['codicon-loading', 'codicon-modifier-spin'],
+const STATUS_ICONS: Readonly<Record<ModelsStatus, readonly [string, string]>> = {
+  evaluating: RUNNING_ICON,
+  ready: READY_ICON,
+  failed: FAILED_ICON,
+  switching: RUNNING_ICON,
 };
 
 /** What the view's buttons ask for. */
@@ -36,9 +40,9 @@ export class ModelsView {
   private readonly notes = element('ul', { className: 'models-notes', testId: 'models-notes' });
   /** The model of each rendered row, by index, for the Use buttons. */
   private models: string[] = [];
-  private renderedHeader = '';
-  private renderedRows = '';
-  private renderedNotes = '';
+  private readonly renderedHeader = new RenderedFrom();
+  private readonly renderedRows = new RenderedFrom();
+  private readonly renderedNotes = new RenderedFrom();
 
   constructor(actions: ModelsViewActions) {
     this.actions = actions;
@@ -57,86 +61,46 @@ export class ModelsView {
     // Re-created only when it changes: the panel renders on every keystroke in the query box.
     const model = view ? modelsHeader(view, pending) : null;
     const createdAt = view?.report?.createdAt ?? null;
-    const signature = JSON.stringify([model, createdAt]);
-    if (signature === this.renderedHeader) return;
-    this.renderedHeader = signature;
+    if (!this.renderedHeader.changed(model, createdAt)) return;
     if (!model) {
-      this.header.replaceChildren(element('h2', { className: 'tradeoff-title', text: 'Which model suits my code?' }),
-        element('p', { className: 'tradeoff-detail', text: 'Waiting for the extension to evaluate the models…' }));
+      waitingHeader(this.header, 'Which model suits my code?', 'Waiting for the extension to evaluate the models…');
       return;
     }
     const measured = createdAt === null ? '' : formatDate(createdAt);
     const parts: Node[] = [element('h2', { className: 'tradeoff-title', testId: 'models-title', text: model.title })];
     if (model.index !== null) parts.push(element('p', { className: 'tradeoff-model', testId: 'models-index', text: model.index }));
     if (model.pool !== null) parts.push(element('p', { className: 'tradeoff-measured-on', testId: 'models-pool', text: `${model.pool}${measured && !model.stale ? ` Measured ${measured}.` : ''}` }));
-    parts.push(this.statusLine(model, measured));
+    parts.push(statusLine(model, STATUS_ICONS, 'models', `Shown below: the evaluation${measured ? ` of ${measured}` : ' made earlier'}.`));
     if (model.verdict !== null) {
       // No verdict is said as plainly as a verdict, with a warning icon instead of a recommendation's bulb.
       parts.push(element('p', { className: 'tradeoff-recommendation', testId: 'models-verdict', attributes: { 'data-decided': String(model.decided) } }, icon(model.decided ? 'codicon-lightbulb' : 'codicon-warning'), element('span', { text: model.verdict })));
     }
     parts.push(element('div', { className: 'tradeoff-actions', attributes: { role: 'group', 'aria-label': 'Model evaluation actions' } },
-      this.button(model.evaluate, 'secondary', 'models-evaluate', 'evaluate', () => this.actions.evaluate())));
-    const focused = focusedAction(this.header);
-    this.header.replaceChildren(...parts);
-    if (focused) this.header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
-  }
-
-  /** The state (with the host's detail) in a live region: progress and failures are announced. */
-  private statusLine(model: ModelsHeader, measured: string): HTMLElement {
-    const line = element('div', { className: 'tradeoff-status-line', attributes: { role: 'status', 'aria-live': 'polite' } });
-    if (model.statusLabel !== '') {
-      const [name, extra] = STATUS_ICONS[model.status];
-      line.append(element('p', { className: 'tradeoff-status', testId: 'models-status', attributes: { 'data-status': model.status } }, icon(name, extra), element('span', { text: model.statusLabel })));
-    }
-    if (model.detail !== '') line.append(element('p', { className: 'tradeoff-detail', testId: 'models-detail', attributes: { 'data-status': model.status }, text: model.detail }));
-    if (model.stale) {
-      line.append(element('p', { className: 'tradeoff-stale', testId: 'models-stale', text: `Shown below: the evaluation${measured ? ` of ${measured}` : ' made earlier'}.` }));
-    }
-    return line;
-  }
-
-  private button(model: ModelsButton, kind: 'primary' | 'secondary', testId: string, action: string, onClick: () => void, ariaLabel?: string): HTMLButtonElement {
-    const button = element('button', {
-      className: `button button-${kind}`,
-      testId,
-      attributes: { type: 'button', title: model.title, 'data-action': action, ...(ariaLabel ? { 'aria-label': ariaLabel } : {}) },
-      text: model.label,
-    });
-    button.disabled = !model.enabled;
-    if (model.busy) button.setAttribute('aria-busy', 'true');
-    button.addEventListener('click', onClick);
-    return button;
+      reportButton(model.evaluate, 'secondary', 'models-evaluate', 'evaluate', () => this.actions.evaluate())));
+    replaceKeepingFocus(this.header, ...parts);
   }
 
   private renderPlaceholder(view: PanelModelsView | null): void {
-    const text = view ? modelsPlaceholder(view) : null;
-    if (this.placeholder.textContent !== (text ?? '')) this.placeholder.textContent = text ?? '';
-    this.placeholder.hidden = text === null;
+    showPlaceholder(this.placeholder, view ? modelsPlaceholder(view) : null);
   }
 
   private renderTable(view: PanelModelsView | null, pending: ModelsRequest | null): void {
     const rows = view ? modelsRows(view, pending) : [];
-    const signature = JSON.stringify(rows);
-    if (signature === this.renderedRows) return;
-    this.renderedRows = signature;
+    if (!this.renderedRows.changed(rows)) return;
     this.models = rows.map((row) => row.model);
     if (rows.length === 0) {
       this.tableBox.replaceChildren();
       this.tableBox.hidden = true;
       return;
     }
-    const focused = focusedAction(this.tableBox);
-    const table = element('table', { className: 'report-table tradeoff-table models-table', testId: 'models-table' },
-      element('caption', { text: 'Every installed model with each storage option, best first (by MRR@10)' }),
-      element('thead', {}, element('tr', {},
-        ...MODELS_COLUMNS.map((column, index) => element('th', { className: index === 0 || index >= 3 ? 'numeric' : '', attributes: { scope: 'col' }, text: column })),
-        element('th', { attributes: { scope: 'col' } }, element('span', { className: 'visually-hidden', text: 'Use' })),
-      )),
-      element('tbody', {}, ...rows.map((row) => this.renderRow(row))),
-    );
-    this.tableBox.replaceChildren(table);
+    replaceKeepingFocus(this.tableBox, reportTable({
+      className: 'report-table tradeoff-table models-table',
+      testId: 'models-table',
+      caption: 'Every installed model with each storage option, best first (by MRR@10)',
+      columns: MODELS_COLUMNS.map((text, index) => ({ text, numeric: index === 0 || index >= 3 })),
+      actionColumn: 'Use',
+    }, rows.map((row) => this.renderRow(row))));
     this.tableBox.hidden = false;
-    if (focused) this.tableBox.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   }
 
   private renderRow(row: ModelsRow): HTMLTableRowElement {
@@ -144,7 +108,7 @@ export class ModelsView {
     const model = this.models[row.index];
     const use = row.use === null
       ? []
-      : [this.button(row.use, row.rank === 1 && !row.currentModel ? 'primary' : 'secondary', `models-use-${row.index}`, `use-${row.index}`, () => {
+      : [reportButton(row.use, row.rank === 1 && !row.currentModel ? 'primary' : 'secondary', `models-use-${row.index}`, `use-${row.index}`, () => {
         if (model !== undefined) this.actions.use(model);
       }, row.use.ariaLabel)];
     return element('tr', {
@@ -164,15 +128,8 @@ export class ModelsView {
 
   private renderNotes(view: PanelModelsView | null): void {
     const notes = modelsNotes(view?.report ?? null);
-    const signature = JSON.stringify(notes);
-    if (signature === this.renderedNotes) return;
-    this.renderedNotes = signature;
+    if (!this.renderedNotes.changed(notes)) return;
     this.notes.replaceChildren(...notes.map((note) => element('li', { text: note })));
     this.notes.hidden = notes.length === 0;
   }
-}
-
-function formatDate(createdAt: number): string {
-  const date = new Date(createdAt);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
 }

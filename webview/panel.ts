@@ -40,6 +40,15 @@ function highlighted(segments: readonly TextSegment[]): Node[] {
 // ---------------------------------------------------------------------------------------------
 // The page
 
+/** A tab of the tab list: it controls the view `view-NAME` (a report tab also shows its state in `state`). */
+function viewTab(name: string, codicon: string, label: string, state?: HTMLElement): HTMLButtonElement {
+  return element('button', {
+    className: 'view-tab',
+    testId: `tab-${name}`,
+    attributes: { type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': `view-${name}` },
+  }, icon(codicon), element('span', { text: label }), ...(state ? [state] : []));
+}
+
 class Panel {
   private readonly api: VsCodeApi;
   private readonly session: PanelSession;
@@ -79,29 +88,13 @@ class Panel {
   });
   private readonly emptyState = element('div', { className: 'empty-state', testId: 'empty-state' });
 
-  private readonly resultsTab = element('button', {
-    className: 'view-tab',
-    testId: 'tab-results',
-    attributes: { type: 'button', role: 'tab', id: 'tab-results', 'aria-controls': 'view-results' },
-  }, icon('codicon-search'), element('span', { text: 'Results' }));
+  private readonly resultsTab = viewTab('results', 'codicon-search', 'Results');
   private readonly migrationTabIcon = element('span', { className: 'view-tab-state' });
-  private readonly migrationTab = element('button', {
-    className: 'view-tab',
-    testId: 'tab-migration',
-    attributes: { type: 'button', role: 'tab', id: 'tab-migration', 'aria-controls': 'view-migration' },
-  }, icon('codicon-arrow-swap'), element('span', { text: 'Migration' }), this.migrationTabIcon);
+  private readonly migrationTab = viewTab('migration', 'codicon-arrow-swap', 'Migration', this.migrationTabIcon);
   private readonly storageTabIcon = element('span', { className: 'view-tab-state' });
-  private readonly storageTab = element('button', {
-    className: 'view-tab',
-    testId: 'tab-storage',
-    attributes: { type: 'button', role: 'tab', id: 'tab-storage', 'aria-controls': 'view-storage' },
-  }, icon('codicon-database'), element('span', { text: 'Storage' }), this.storageTabIcon);
+  private readonly storageTab = viewTab('storage', 'codicon-database', 'Storage', this.storageTabIcon);
   private readonly modelsTabIcon = element('span', { className: 'view-tab-state' });
-  private readonly modelsTab = element('button', {
-    className: 'view-tab',
-    testId: 'tab-models',
-    attributes: { type: 'button', role: 'tab', id: 'tab-models', 'aria-controls': 'view-models' },
-  }, icon('codicon-beaker'), element('span', { text: 'Models' }), this.modelsTabIcon);
+  private readonly modelsTab = viewTab('models', 'codicon-beaker', 'Models', this.modelsTabIcon);
   private readonly tabs = element('div', { className: 'view-tabs', testId: 'view-tabs', attributes: { role: 'tablist', 'aria-label': 'Views' } },
     this.resultsTab, this.migrationTab, this.storageTab, this.modelsTab);
   private readonly resultsView = element('div', { className: 'results-view', testId: 'results-view', attributes: { id: 'view-results' } });

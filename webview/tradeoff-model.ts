@@ -8,42 +8,13 @@ import type { StorageOptionMeasurement, TradeoffReport } from '../extension/core
 import { applicableOption, canMeasureTradeoffs, sameStorageOption } from '../extension/protocol/panel-protocol.ts';
 import type { PanelTradeoffView, TradeoffState } from '../extension/protocol/panel-protocol.ts';
 import { formatBytes, formatCount, plural } from '../extension/core/text/format.ts';
-import { formatMetric, formatShare } from './migration-model.ts';
+import {
+  formatLatency, formatLatencyNumber, formatMebibytes, formatMetric, formatShare, formatSize, formatValue, type NumberFormat, type ReportButton,
+} from './report-model.ts';
 import type { TradeoffRequest } from './panel-model.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Formatting
-
-/** A total size in binary units: 512 → "512 B", 1536 → "1.5 KiB", 9_437_184 → "9.0 MiB", and GiB past 1 GiB. */
-export function formatSize(bytes: number): string {
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value < 100 ? value.toFixed(1) : Math.round(value).toString()} ${units[unit]}`;
-}
-
-/** Mebibytes without the unit, with the decimals that matter: 0.0412 → "0.04", 9 → "9.00", 36.5 → "36.5", 1200 → "1,200". */
-export function formatMebibytes(bytes: number): string {
-  const value = bytes / (1024 * 1024);
-  if (value >= 100) return formatCount(value);
-  return value >= 10 ? value.toFixed(1) : value.toFixed(2);
-}
-
-/** Query latency: 0.4213 → "0.42 ms", 3.41 → "3.4 ms", 120.2 → "120 ms". */
-export function formatLatency(milliseconds: number): string {
-  return `${formatLatencyNumber(milliseconds)} ms`;
-}
-
-function formatLatencyNumber(milliseconds: number): string {
-  if (milliseconds < 1) return milliseconds.toFixed(2);
-  if (milliseconds < 10) return milliseconds.toFixed(1);
-  return formatCount(milliseconds);
-}
+// The report tabs' formatting lives in report-model.ts; these names are the ones this view's callers know.
+export { formatLatency, formatMebibytes, formatSize, formatValue as formatAxisValue } from './report-model.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Header
@@ -51,14 +22,8 @@ function formatLatencyNumber(milliseconds: number): string {
 /** What the view is doing, as its status line says it. */
 export type TradeoffStatus = TradeoffState | 'applying';
 
-/** A button of the storage view: what it says, its tooltip, and whether it can be pressed now. */
-export interface TradeoffButton {
-  enabled: boolean;
-  /** True while its request waits for the host's answer. */
-  busy: boolean;
-  label: string;
-  title: string;
-}
+/** A button of the storage view. */
+export type TradeoffButton = ReportButton;
 
 /** The top of the storage view. */
 export interface TradeoffHeader {
@@ -228,7 +193,7 @@ function applyTitle(view: PanelTradeoffView, measurement: StorageOptionMeasureme
 export type PointRole = 'current' | 'recommended' | 'other';
 
 /** How numbers on an axis and in tooltips are written. */
-export type AxisFormat = 'count' | 'percent' | 'score' | 'milliseconds';
+export type AxisFormat = NumberFormat;
 
 /** An axis of a scatter chart: its title, how its numbers are written, its range and grid. */
 export interface ScatterAxis {
@@ -273,20 +238,6 @@ export type QualityMeasure = 'self-supervised' | 'vs-exact';
 /** Which quality the report allows the quality chart to plot. */
 export function qualityMeasure(report: TradeoffReport): QualityMeasure {
   return report.options.length > 0 && report.options.every((option) => option.quality !== undefined) ? 'self-supervised' : 'vs-exact';
-}
-
-/** A value as an axis tick or a tooltip writes it. */
-export function formatAxisValue(value: number, format: AxisFormat): string {
-  switch (format) {
-    case 'count':
-      return formatCount(value);
-    case 'percent':
-      return formatShare(value);
-    case 'score':
-      return formatMetric(value);
-    case 'milliseconds':
-      return formatLatency(value);
-  }
 }
 
 /** The option's label as a chart names it. */
@@ -338,7 +289,7 @@ function scatterSpec(report: TradeoffReport, recipe: ScatterRecipe): ScatterChar
       details: pointDetails(option),
     };
   });
-  const described = points.map((point) => `${point.label}: ${formatBytes(point.x)} per vector, ${recipe.y.format === 'milliseconds' ? 'p50 ' : ''}${formatAxisValue(point.y, recipe.y.format)}`);
+  const described = points.map((point) => `${point.label}: ${formatBytes(point.x)} per vector, ${recipe.y.format === 'milliseconds' ? 'p50 ' : ''}${formatValue(point.y, recipe.y.format)}`);
   return {
     kind: 'scatter',
     id: recipe.id,

@@ -5,20 +5,22 @@
 // them all too. Charts are drawn only while the view is visible (a hidden canvas has no size) and redrawn
 // when the report or the theme changes.
 
-import type { Chart } from 'chart.js';
 import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
 import type { PanelTradeoffView } from '../extension/protocol/panel-protocol.ts';
-import { drawCharts } from './charts.ts';
-import { element, focusedAction, icon } from './dom.ts';
+import { element, icon } from './dom.ts';
 import type { TradeoffRequest } from './panel-model.ts';
+import { formatDate } from './report-model.ts';
+import {
+  ChartSet, FAILED_ICON, READY_ICON, RenderedFrom, replaceKeepingFocus, reportButton, reportTable, RUNNING_ICON, showPlaceholder, statusLine, waitingHeader,
+} from './report-view.ts';
 import { recommendationSegments, TRADEOFF_COLUMNS, tradeoffCharts, tradeoffHeader, tradeoffPlaceholder, tradeoffRows } from './tradeoff-model.ts';
-import type { ScatterChartSpec, TradeoffButton, TradeoffHeader, TradeoffRow, TradeoffStatus } from './tradeoff-model.ts';
+import type { TradeoffRow, TradeoffStatus } from './tradeoff-model.ts';
 
-const STATUS_ICONS: Readonly<Record<TradeoffStatus, [string, string]>> = {
-  measuring: ['codicon-loading', 'codicon-modifier-spin'],
-  ready: ['codicon-pass', ''],
-  failed: ['codicon-error', ''],
-  applying: ['codicon-loading', 'codicon-modifier-spin'],
+const STATUS_ICONS: Readonly<Record<TradeoffStatus, readonly [string, string]>> = {
+  measuring: RUNNING_ICON,
+  ready: READY_ICON,
+  failed: FAILED_ICON,
+  applying: RUNNING_ICON,
 };
 
 /** What the view's buttons ask for. */
@@ -39,14 +41,12 @@ export class TradeoffView {
   private readonly placeholder = element('p', { className: 'tradeoff-placeholder', testId: 'tradeoff-placeholder' });
   private readonly chartsBox = element('div', { className: 'tradeoff-charts', testId: 'tradeoff-charts' });
   private readonly tableBox = element('div', { className: 'tradeoff-table-box' });
-  private readonly charts: Chart[] = [];
-  private canvases: Array<{ canvas: HTMLCanvasElement; spec: ScatterChartSpec }> = [];
+  private readonly charts = new ChartSet();
   /** The options of the rendered rows, by index, for the Apply buttons. */
   private options: StorageOptionSpec[] = [];
-  private renderedHeader = '';
-  private renderedCharts = '';
-  private renderedRows = '';
-  private chartsDrawn = false;
+  private readonly renderedHeader = new RenderedFrom();
+  private readonly renderedCharts = new RenderedFrom();
+  private readonly renderedRows = new RenderedFrom();
 
   constructor(actions: TradeoffViewActions) {
     this.actions = actions;
@@ -59,26 +59,21 @@ export class TradeoffView {
     this.renderPlaceholder(view);
     this.renderCharts(view);
     this.renderTable(view, pending);
-    if (visible && !this.chartsDrawn) this.drawCharts();
+    if (visible) this.charts.drawIfNeeded();
   }
 
   /** The theme changed: colours are read again and the charts redrawn (if they are drawn). */
   themeChanged(): void {
-    if (!this.chartsDrawn) return;
-    if (this.root.hidden) this.destroyCharts();
-    else this.drawCharts();
+    this.charts.themeChanged(this.root.hidden);
   }
 
   private renderHeader(view: PanelTradeoffView | null, pending: TradeoffRequest | null): void {
     // Re-created only when it changes: the panel renders on every keystroke in the query box.
     const model = view ? tradeoffHeader(view, pending) : null;
     const createdAt = view?.report?.createdAt ?? null;
-    const signature = JSON.stringify([model, createdAt]);
-    if (signature === this.renderedHeader) return;
-    this.renderedHeader = signature;
+    if (!this.renderedHeader.changed(model, createdAt)) return;
     if (!model) {
-      this.header.replaceChildren(element('h2', { className: 'tradeoff-title', text: 'Storage options' }),
-        element('p', { className: 'tradeoff-detail', text: 'Waiting for the extension to measure the storage options…' }));
+      waitingHeader(this.header, 'Storage options', 'Waiting for the extension to measure the storage options…');
       return;
     }
     const measured = createdAt === null ? '' : formatDate(createdAt);
@@ -87,7 +82,7 @@ export class TradeoffView {
     if (model.measuredOn !== null) {
       parts.push(element('p', { className: 'tradeoff-measured-on', testId: 'tradeoff-measured-on', text: `${model.measuredOn}${measured && !model.stale ? ` · measured ${measured}` : ''}` }));
     }
-    parts.push(this.statusLine(model, measured));
+    parts.push(statusLine(model, STATUS_ICONS, 'tradeoff', `Shown below: the measurements${measured ? ` of ${measured}` : ' made earlier'}.`));
     if (model.recommendation !== null) {
       parts.push(element('p', { className: 'tradeoff-recommendation', testId: 'tradeoff-recommendation', attributes: { 'data-recommended': String(model.recommendation.option !== null) } },
         icon(model.recommendation.option !== null ? 'codicon-lightbulb' : 'codicon-info'),
@@ -96,93 +91,41 @@ export class TradeoffView {
       ));
     }
     parts.push(element('div', { className: 'tradeoff-actions', attributes: { role: 'group', 'aria-label': 'Storage options actions' } },
-      this.button(model.measure, 'secondary', 'tradeoff-measure', 'measure', () => this.actions.measure())));
-    const focused = focusedAction(this.header);
-    this.header.replaceChildren(...parts);
-    if (focused) this.header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
-  }
-
-  /** The state (with the host's detail) in a live region: measuring progress and failures are announced. */
-  private statusLine(model: TradeoffHeader, measured: string): HTMLElement {
-    const line = element('div', { className: 'tradeoff-status-line', attributes: { role: 'status', 'aria-live': 'polite' } });
-    if (model.statusLabel !== '') {
-      const [name, extra] = STATUS_ICONS[model.status];
-      line.append(element('p', { className: 'tradeoff-status', testId: 'tradeoff-status', attributes: { 'data-status': model.status } }, icon(name, extra), element('span', { text: model.statusLabel })));
-    }
-    if (model.detail !== '') line.append(element('p', { className: 'tradeoff-detail', testId: 'tradeoff-detail', attributes: { 'data-status': model.status }, text: model.detail }));
-    if (model.stale) {
-      line.append(element('p', { className: 'tradeoff-stale', testId: 'tradeoff-stale', text: `Shown below: the measurements${measured ? ` of ${measured}` : ' made earlier'}.` }));
-    }
-    return line;
-  }
-
-  private button(model: TradeoffButton, kind: 'primary' | 'secondary', testId: string, action: string, onClick: () => void, ariaLabel?: string): HTMLButtonElement {
-    const button = element('button', {
-      className: `button button-${kind}`,
-      testId,
-      attributes: { type: 'button', title: model.title, 'data-action': action, ...(ariaLabel ? { 'aria-label': ariaLabel } : {}) },
-      text: model.label,
-    });
-    button.disabled = !model.enabled;
-    if (model.busy) button.setAttribute('aria-busy', 'true');
-    button.addEventListener('click', onClick);
-    return button;
+      reportButton(model.measure, 'secondary', 'tradeoff-measure', 'measure', () => this.actions.measure())));
+    replaceKeepingFocus(this.header, ...parts);
   }
 
   private renderPlaceholder(view: PanelTradeoffView | null): void {
-    const text = view ? tradeoffPlaceholder(view) : null;
-    if (this.placeholder.textContent !== (text ?? '')) this.placeholder.textContent = text ?? '';
-    this.placeholder.hidden = text === null;
+    showPlaceholder(this.placeholder, view ? tradeoffPlaceholder(view) : null);
   }
 
   private renderCharts(view: PanelTradeoffView | null): void {
     const report = view?.report ?? null;
     // Progress updates resend the same report: redraw only when it changed.
-    const signature = JSON.stringify(report);
-    if (signature === this.renderedCharts) return;
-    this.renderedCharts = signature;
-    this.destroyCharts();
-    this.canvases = [];
+    if (!this.renderedCharts.changed(report)) return;
+    this.charts.clear();
     const specs = report ? tradeoffCharts(report) : [];
-    this.chartsBox.replaceChildren(...specs.map((spec) => this.renderChart(spec)));
+    this.chartsBox.replaceChildren(...specs.map((spec) => this.charts.figure(spec, 'scatter')));
     this.chartsBox.hidden = specs.length === 0;
-  }
-
-  private renderChart(spec: ScatterChartSpec): HTMLElement {
-    const canvas = element('canvas', { testId: `chart-${spec.id}`, attributes: { role: 'img', 'aria-label': spec.ariaLabel } });
-    // The fallback content of a canvas, for browsers that read it rather than the label.
-    canvas.textContent = spec.ariaLabel;
-    this.canvases.push({ canvas, spec });
-    this.chartsDrawn = false;
-    return element('figure', { className: 'chart chart-scatter', attributes: { 'data-chart': spec.id } },
-      element('figcaption', { className: 'chart-title', text: spec.title }),
-      element('div', { className: 'chart-box' }, canvas),
-    );
   }
 
   private renderTable(view: PanelTradeoffView | null, pending: TradeoffRequest | null): void {
     const rows = view ? tradeoffRows(view, pending) : [];
-    const signature = JSON.stringify(rows);
-    if (signature === this.renderedRows) return;
-    this.renderedRows = signature;
+    if (!this.renderedRows.changed(rows)) return;
     this.options = view?.report?.options.map((measurement) => measurement.option) ?? [];
     if (rows.length === 0) {
       this.tableBox.replaceChildren();
       this.tableBox.hidden = true;
       return;
     }
-    const focused = focusedAction(this.tableBox);
-    const table = element('table', { className: 'report-table tradeoff-table', testId: 'tradeoff-table' },
-      element('caption', { text: 'Every storage option, as measured on your index' }),
-      element('thead', {}, element('tr', {},
-        ...TRADEOFF_COLUMNS.map((column, index) => element('th', { className: index === 0 ? '' : 'numeric', attributes: { scope: 'col' }, text: column })),
-        element('th', { attributes: { scope: 'col' } }, element('span', { className: 'visually-hidden', text: 'Apply' })),
-      )),
-      element('tbody', {}, ...rows.map((row) => this.renderRow(row))),
-    );
-    this.tableBox.replaceChildren(table);
+    replaceKeepingFocus(this.tableBox, reportTable({
+      className: 'report-table tradeoff-table',
+      testId: 'tradeoff-table',
+      caption: 'Every storage option, as measured on your index',
+      columns: TRADEOFF_COLUMNS.map((text, index) => ({ text, numeric: index > 0 })),
+      actionColumn: 'Apply',
+    }, rows.map((row) => this.renderRow(row))));
     this.tableBox.hidden = false;
-    if (focused) this.tableBox.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   }
 
   private renderRow(row: TradeoffRow): HTMLTableRowElement {
@@ -192,7 +135,7 @@ export class TradeoffView {
     // A warning goes with the option's name, where it is read before the numbers.
     const warning = row.warning === null ? [] : [element('span', { className: 'tradeoff-warning', testId: `tradeoff-warning-${row.index}` }, icon('codicon-warning'), element('span', { text: row.warning }))];
     const option = this.options[row.index];
-    const apply = this.button(row.apply, row.apply.primary ? 'primary' : 'secondary', `tradeoff-apply-${row.index}`, `apply-${row.index}`,
+    const apply = reportButton(row.apply, row.apply.primary ? 'primary' : 'secondary', `tradeoff-apply-${row.index}`, `apply-${row.index}`,
       () => {
         if (option) this.actions.apply(option);
       }, row.apply.ariaLabel);
@@ -207,20 +150,4 @@ export class TradeoffView {
       element('td', { className: 'tradeoff-apply' }, apply),
     );
   }
-
-  private drawCharts(): void {
-    this.destroyCharts();
-    this.charts.push(...drawCharts(this.canvases));
-    this.chartsDrawn = true;
-  }
-
-  private destroyCharts(): void {
-    for (const chart of this.charts.splice(0)) chart.destroy();
-    this.chartsDrawn = false;
-  }
-}
-
-function formatDate(createdAt: number): string {
-  const date = new Date(createdAt);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
 }

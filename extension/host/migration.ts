@@ -8,6 +8,7 @@ import type { MigrationAction, PanelMigrationView } from '../protocol/panel-prot
 import { SECTION } from './configuration.ts';
 import type { Controller } from './controller.ts';
 import { migrationNotices, migrationView, modelSettingFor, type MigrationNotice } from './migration-presenter.ts';
+import { withCancellableProgress } from './report-runner.ts';
 import { storageSettingValues } from './tradeoffs.ts';
 
 /** The results panel, as the migration UI uses it. */
@@ -39,10 +40,7 @@ export class MigrationUi implements vscode.Disposable {
   /** Fetches the reports (computing them when none is saved, or when `refresh`) and shows them in the panel. */
   async showReport(refresh = false): Promise<void> {
     await this.controller.ensureConfigured();
-    const reports = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Semantic Search: comparing the old and new model on your code', cancellable: true },
-      (_progress, token) => this.controller.client.request('migrationReports', { refresh }, token),
-    );
+    const reports = await withCancellableProgress('Semantic Search: comparing the old and new model on your code', (token) => this.controller.client.request('migrationReports', { refresh }, token));
     this.reports.clear();
     for (const { folder, report } of reports) this.reports.set(folder, report);
     if (reports.length === 0) {

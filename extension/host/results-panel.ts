@@ -7,25 +7,23 @@
 // `onDidRequestApplyStorage` and `onDidRequestMeasureTradeoffs`, and the comparison of models (the models
 // view), passing its "Use This Model" and "Evaluate Again" on as `onDidRequestUseModel` and
 // `onDidRequestEvaluateModels`.
-// Every message from the webview is checked with `parseFromPanel`; messages to it are checked with
-// `parseToPanel` before they are posted.
+// Every message from the webview is checked against the protocol's description of it (the log says why one
+// was dropped); messages to it are checked with `parseToPanel` before they are posted. The three report
+// tabs share one path: a view is clipped and checked (panel-fit.ts), kept, re-sent when the page reloads, and
+// a tab's buttons are obeyed only when the last view sent allows them.
 
 import crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { isAbortError } from '../core/errors.ts';
-import type { MigrationReport } from '../core/migration/report.ts';
-import type { StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
-import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
+import type { StorageOptionSpec } from '../core/tradeoffs/types.ts';
 import {
-  applicableOption, canEvaluateModels, canMeasureTradeoffs, MAX_CHUNK_IDS, MAX_EVALUATED_MODEL_NAME_LENGTH, MAX_EVALUATED_MODELS, MAX_EVALUATION_ROWS, MAX_LANGUAGES,
-  MAX_MIGRATION_TEXT_LENGTH, MAX_MODEL_NAME_LENGTH, MAX_OPTION_LABEL_LENGTH, MAX_QUERY_LENGTH, MAX_RELATED, MAX_REPORT_EXAMPLES, MAX_REPORT_QUERIES,
-  MAX_RANKING_LENGTH, MAX_REPORT_QUERY_LENGTH, MAX_RESULTS, MAX_SNIPPET_LENGTH, MAX_SUMMARY_LENGTH,
-  MAX_TRADEOFF_OPTIONS, MAX_TRADEOFF_TEXT_LENGTH, parseFromPanel, parseMigrationView,
-  parseModelsView, parseToPanel, parseTradeoffView, usableModel,
+  applicableOption, canEvaluateModels, canMeasureTradeoffs, MAX_LANGUAGES, MAX_QUERY_LENGTH, panelSchemas, parseToPanel, usableModel,
 } from '../protocol/panel-protocol.ts';
 import type {
   HostToPanel, IndexState, MigrationAction, PanelFilters, PanelMigrationView, PanelModelsView, PanelRelations, PanelResult, PanelToHost, PanelTradeoffView,
 } from '../protocol/panel-protocol.ts';
+import { parseWith, validate } from '../protocol/schema.ts';
+import { clip, fitRelations, fitResults, REPORT_VIEWS, type ReportTabName, type ReportViewKind, type ReportViews } from './panel-fit.ts';
 import { openResultLocation } from './open-result.ts';
 
 /** The panel's view type (also the serializer's and the `onWebviewPanel:` activation event's). */
@@ -78,6 +76,9 @@ export interface ResultsPanelOptions {
 
 const EMPTY_FILTERS: PanelFilters = { languages: [], pathGlob: '' };
 
+// The clippers moved to panel-fit.ts; their tests import them from here.
+export { fitMigrationView, fitModelsView, fitRelations, fitResults, fitTradeoffView } from './panel-fit.ts';
+
 /** The results panel: at most one webview panel, created on `show` or restored after a window reload. */
 export class ResultsPanel implements vscode.Disposable {
   private readonly options: ResultsPanelOptions;
@@ -89,14 +90,10 @@ export class ResultsPanel implements vscode.Disposable {
   /** A `show` waiting for the webview to be ready. */
   private pendingShow: Extract<HostToPanel, { type: 'show' }> | undefined;
   private inFlight: AbortController | undefined;
-  /** The migration view last given, sent again whenever the page (re)loads. */
-  private migration: PanelMigrationView | undefined;
-  /** The trade-off view last given (as checked and sent), sent again whenever the page (re)loads. */
-  private tradeoffs: PanelTradeoffView | undefined;
-  /** The models view last given (as checked and sent), sent again whenever the page (re)loads. */
-  private models: PanelModelsView | undefined;
+  /** The report views last given (as checked and sent), sent again whenever the page (re)loads. */
+  private readonly reports: { [K in ReportTabName]?: ReportViews[K] } = {};
   /** The view the page is to switch to once it is ready and has that view's data (the latest show… call wins). */
-  private pendingView: 'migration' | 'storage' | 'models' | undefined;
+  private pendingView: ReportTabName | undefined;
   private readonly migrationActions = new vscode.EventEmitter<MigrationAction>();
   private readonly applyStorageRequests = new vscode.EventEmitter<StorageOptionSpec>();
   private readonly measureTradeoffsRequests = new vscode.EventEmitter<void>();
@@ -183,10 +180,7 @@ export class ResultsPanel implements vscode.Disposable {
    * and sent again whenever the page reloads. Use `updateMigration` for updates that should not reveal it.
    */
   showMigration(view: PanelMigrationView): void {
-    if (this.disposed) return;
-    this.reveal();
-    this.pendingView = 'migration';
-    this.updateMigration(view);
+    this.showReport('migration', view);
   }
 
   /**
@@ -195,20 +189,7 @@ export class ResultsPanel implements vscode.Disposable {
    * leaves it.
    */
   updateMigration(view: PanelMigrationView): void {
-    if (this.disposed) return;
-    const fitted = fitMigrationView(view);
-    let checked = parseMigrationView(fitted);
-    if (!checked) {
-      // A report that does not fit (e.g. a NaN) is not worth losing the phase and the buttons for.
-      this.options.logger.warn('Results panel: the migration report does not fit the panel protocol (a number that is not finite?); showing the migration without it.');
-      checked = parseMigrationView({ ...fitted, report: null });
-    }
-    if (!checked) {
-      this.options.logger.warn('Results panel: did not show an invalid migration view.');
-      return;
-    }
-    this.migration = checked;
-    this.postMigration();
+    this.updateReport('migration', view);
   }
 
   /**
@@ -217,10 +198,7 @@ export class ResultsPanel implements vscode.Disposable {
    * `applying`) that should not reveal it.
    */
   showTradeoffs(view: PanelTradeoffView): void {
-    if (this.disposed) return;
-    this.reveal();
-    this.pendingView = 'storage';
-    this.updateTradeoffs(view);
+    this.showReport('storage', view);
   }
 
   /**
@@ -228,25 +206,7 @@ export class ResultsPanel implements vscode.Disposable {
    * keeps it for a panel opened or restored later. Its report is what Apply may choose from.
    */
   updateTradeoffs(view: PanelTradeoffView): void {
-    if (this.disposed) return;
-    const fitted = fitTradeoffView(view);
-    let checked = parseTradeoffView(fitted);
-    if (!checked) {
-      // A report that does not fit (e.g. a NaN latency) is not shown: say so rather than show nothing.
-      this.options.logger.warn('Results panel: the storage options report does not fit the panel protocol (a number that is not finite, or an unknown option?); showing the view without it.');
-      checked = parseTradeoffView({
-        ...fitted,
-        state: fitted.state === 'ready' ? 'failed' : fitted.state,
-        detail: fitted.state === 'ready' ? 'The measurements could not be shown: they hold a value the panel does not accept. See the Semantic Search log.' : fitted.detail,
-        report: null,
-      });
-    }
-    if (!checked) {
-      this.options.logger.warn('Results panel: did not show an invalid storage options view.');
-      return;
-    }
-    this.tradeoffs = checked;
-    this.postTradeoffs();
+    this.updateReport('storage', view);
   }
 
   /**
@@ -254,32 +214,12 @@ export class ResultsPanel implements vscode.Disposable {
    * again whenever the page reloads. Use `updateModels` for updates that should not reveal it.
    */
   showModels(view: PanelModelsView): void {
-    if (this.disposed) return;
-    this.reveal();
-    this.pendingView = 'models';
-    this.updateModels(view);
+    this.showReport('models', view);
   }
 
   /** Sends a new models view to the panel if it is open (without revealing it or switching views), and keeps it. */
   updateModels(view: PanelModelsView): void {
-    if (this.disposed) return;
-    const fitted = fitModelsView(view);
-    let checked = parseModelsView(fitted);
-    if (!checked) {
-      this.options.logger.warn('Results panel: the model evaluation does not fit the panel protocol (a number that is not finite?); showing the view without it.');
-      checked = parseModelsView({
-        ...fitted,
-        state: fitted.state === 'ready' ? 'failed' : fitted.state,
-        detail: fitted.state === 'ready' ? 'The evaluation could not be shown: it holds a value the panel does not accept. See the Semantic Search log.' : fitted.detail,
-        report: null,
-      });
-    }
-    if (!checked) {
-      this.options.logger.warn('Results panel: did not show an invalid models view.');
-      return;
-    }
-    this.models = checked;
-    this.postModels();
+    this.updateReport('models', view);
   }
 
   /** Takes over a panel VS Code restored after a window reload (see `registerResultsPanelSerializer`). */
@@ -341,29 +281,44 @@ export class ResultsPanel implements vscode.Disposable {
     this.attach(panel);
   }
 
-  /** Sends the kept migration view, then the switch to it if one is waiting (both only once the page is ready). */
-  private postMigration(): void {
-    if (!this.panel || !this.ready || !this.migration) return;
-    this.post({ type: 'migration', view: this.migration });
-    this.flushPendingView('migration');
+  /** Reveals the panel on a report's tab (once the page is ready and has the view), showing `view`. */
+  private showReport<K extends ReportTabName>(tab: K, view: ReportViews[K]): void {
+    if (this.disposed) return;
+    this.reveal();
+    this.pendingView = tab;
+    this.updateReport(tab, view);
   }
 
-  /** Sends the kept trade-off view, then the switch to it if one is waiting (both only once the page is ready). */
-  private postTradeoffs(): void {
-    if (!this.panel || !this.ready || !this.tradeoffs) return;
-    this.post({ type: 'tradeoffs', view: this.tradeoffs });
-    this.flushPendingView('storage');
+  /** Clips and checks a report view, keeps it, and sends it if the page is ready. */
+  private updateReport<K extends ReportTabName>(tab: K, view: ReportViews[K]): void {
+    if (this.disposed) return;
+    const kind: ReportViewKind<ReportViews[K]> = REPORT_VIEWS[tab];
+    const fitted = kind.fit(view);
+    const outcome = validate(kind.schema, fitted);
+    let checked = outcome.ok ? outcome.value : undefined;
+    if (!outcome.ok) {
+      // The reason names the field and what it held (e.g. a latency that is NaN), never its text.
+      this.options.logger.warn(`Results panel: ${kind.unfit(outcome.error)}`);
+      checked = parseWith(kind.schema, kind.withoutReport(fitted));
+    }
+    if (!checked) {
+      this.options.logger.warn(`Results panel: did not show an invalid ${kind.name}.`);
+      return;
+    }
+    this.reports[tab] = checked;
+    this.postReport(tab);
   }
 
-  /** Sends the kept models view, then the switch to it if one is waiting (both only once the page is ready). */
-  private postModels(): void {
-    if (!this.panel || !this.ready || !this.models) return;
-    this.post({ type: 'modelEvaluation', view: this.models });
-    this.flushPendingView('models');
+  /** Sends a kept report view, then the switch to it if one is waiting (both only once the page is ready). */
+  private postReport(tab: ReportTabName): void {
+    const view = this.reports[tab];
+    if (!this.panel || !this.ready || !view) return;
+    this.post((REPORT_VIEWS[tab] as ReportViewKind<typeof view>).message(view));
+    this.flushPendingView(tab);
   }
 
   /** Switches the page to the waiting view, if it is `sent`: the view whose data has just been posted. */
-  private flushPendingView(sent: 'migration' | 'storage' | 'models'): void {
+  private flushPendingView(sent: ReportTabName): void {
     if (this.pendingView !== sent) return;
     this.pendingView = undefined;
     this.post({ type: 'showView', view: sent });
@@ -417,11 +372,14 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private receive(raw: unknown): void {
-    const message = parseFromPanel(raw);
-    if (!message) {
-      this.options.logger.warn(`Results panel: dropped an invalid message from the webview (${describeMessage(raw)}).`);
+    const outcome = validate(panelSchemas.fromPanel, raw);
+    if (!outcome.ok) {
+      // Why, from the protocol check: where and what kind of value was wrong, never the (untrusted) value itself.
+      const prefix = `Results panel: dropped an invalid message from the webview (${describeMessage(raw)}: `;
+      this.options.logger.warn(`${prefix}${clip(outcome.error, Math.max(20, 190 - prefix.length))}).`);
       return;
     }
+    const message = outcome.value;
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -430,9 +388,9 @@ export class ResultsPanel implements vscode.Disposable {
         this.postIndexStatus();
         // A show waiting was asked for before any switch to another view still waiting (show clears that).
         this.flushPendingShow();
-        this.postMigration();
-        this.postTradeoffs();
-        this.postModels();
+        this.postReport('migration');
+        this.postReport('storage');
+        this.postReport('models');
         return;
       case 'search':
         void this.runSearch(message);
@@ -480,60 +438,49 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  private useModel(model: string): void {
-    // The buttons mirror the last view; a model it does not offer (stale, or not ours) is not switched to.
-    const evaluated = usableModel(this.models, model);
-    if (!evaluated) {
-      this.options.logger.warn(`Results panel: ignored "Use This Model" for ${JSON.stringify(model.slice(0, 200))}: the last evaluation does not offer it now.`);
-      this.postModels();
+  /**
+   * A report tab's button: obeyed (`fire`) only when the last view sent allows it (the buttons mirror that view;
+   * a page that asks for more is stale, or not ours). Otherwise the page, which waits for an answer, gets the
+   * current view again.
+   */
+  private tabRequest(tab: ReportTabName, allowed: boolean, refusal: string, fire: () => void): void {
+    if (!allowed) {
+      this.options.logger.warn(`Results panel: ${refusal}`);
+      this.postReport(tab);
       return;
     }
-    this.useModelRequests.fire(evaluated.name);
+    fire();
+  }
+
+  private useModel(model: string): void {
+    const evaluated = usableModel(this.reports.models, model);
+    this.tabRequest('models', evaluated !== undefined, `ignored "Use This Model" for ${JSON.stringify(model.slice(0, 200))}: the last evaluation does not offer it now.`,
+      () => this.useModelRequests.fire(evaluated!.name));
   }
 
   private evaluateModels(): void {
-    if (!canEvaluateModels(this.models)) {
-      this.options.logger.warn('Results panel: ignored Evaluate Again from the models view: the models are being evaluated or switched, or were never shown.');
-      this.postModels();
-      return;
-    }
-    this.evaluateModelsRequests.fire();
+    this.tabRequest('models', canEvaluateModels(this.reports.models), 'ignored Evaluate Again from the models view: the models are being evaluated or switched, or were never shown.',
+      () => this.evaluateModelsRequests.fire());
   }
 
   private applyStorage(option: StorageOptionSpec): void {
-    // The buttons mirror the last view; an option it does not offer (stale, or not ours) is not applied.
-    const measurement = applicableOption(this.tradeoffs, option);
-    if (!measurement) {
-      this.options.logger.warn(`Results panel: ignored Apply of the storage option ${JSON.stringify(option)}: the last comparison does not offer it now.`);
-      // The page waits for an answer: the current view is one.
-      this.postTradeoffs();
-      return;
-    }
+    const measurement = applicableOption(this.reports.storage, option);
     // The report's own copy: nothing the page sent goes further.
-    this.applyStorageRequests.fire({ ...measurement.option });
+    this.tabRequest('storage', measurement !== undefined, `ignored Apply of the storage option ${JSON.stringify(option)}: the last comparison does not offer it now.`,
+      () => this.applyStorageRequests.fire({ ...measurement!.option }));
   }
 
   private measureTradeoffs(): void {
-    if (!canMeasureTradeoffs(this.tradeoffs)) {
-      this.options.logger.warn('Results panel: ignored Measure Again from the storage view: the options are being measured or applied, or were never shown.');
-      this.postTradeoffs();
-      return;
-    }
-    this.measureTradeoffsRequests.fire();
+    this.tabRequest('storage', canMeasureTradeoffs(this.reports.storage), 'ignored Measure Again from the storage view: the options are being measured or applied, or were never shown.',
+      () => this.measureTradeoffsRequests.fire());
   }
 
   private migrationAction(action: MigrationAction): void {
-    // The buttons mirror the last view; a page that asks for more (stale, or not ours) is not obeyed.
-    const allowed = action === 'refreshReport' ? this.migration !== undefined && this.migration.phase !== 'none'
-      : action === 'cutOver' ? this.migration?.canCutOver === true
-        : this.migration?.canRollBack === true;
-    if (!allowed) {
-      this.options.logger.warn(`Results panel: ignored '${action}' from the migration view: the current migration does not allow it.`);
-      // The page waits for an answer: the current view is one.
-      this.postMigration();
-      return;
-    }
-    this.migrationActions.fire(action);
+    const migration = this.reports.migration;
+    const allowed = action === 'refreshReport' ? migration !== undefined && migration.phase !== 'none'
+      : action === 'cutOver' ? migration?.canCutOver === true
+        : migration?.canRollBack === true;
+    this.tabRequest('migration', allowed, `ignored '${action}' from the migration view: the current migration does not allow it.`, () => this.migrationActions.fire(action));
   }
 
   private flushPendingShow(): void {
@@ -651,182 +598,6 @@ export function panelHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebview
 
 function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Clips search results to what the protocol accepts, so one odd chunk cannot get the whole answer refused. */
-export function fitResults(results: readonly PanelResult[]): PanelResult[] {
-  return results.slice(0, MAX_RESULTS).map((result) => {
-    const startLine = Math.max(1, Math.trunc(result.startLine) || 1);
-    const endLine = Math.max(startLine, Math.trunc(result.endLine) || startLine);
-    const finiteOrNull = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);
-    const relevance = result.scores.relevance === undefined ? null : finiteOrNull(result.scores.relevance);
-    return {
-      folder: result.folder,
-      folderName: result.folderName.slice(0, 1000),
-      path: result.path,
-      startLine,
-      endLine,
-      ...(result.openLine === undefined ? {} : { openLine: Math.min(endLine, Math.max(startLine, Math.trunc(result.openLine) || startLine)) }),
-      language: result.language.slice(0, 50),
-      kind: result.kind.slice(0, 50),
-      symbol: result.symbol === null ? null : result.symbol.slice(0, 1000),
-      scope: result.scope.slice(0, 100).map((entry) => entry.slice(0, 1000)),
-      ...(result.summary === undefined ? {} : { summary: result.summary.slice(0, MAX_SUMMARY_LENGTH) }),
-      snippet: result.snippet.slice(0, MAX_SNIPPET_LENGTH),
-      snippetStartLine: Math.max(1, Math.trunc(result.snippetStartLine) || 1),
-      scores: {
-        dense: finiteOrNull(result.scores.dense),
-        lexical: finiteOrNull(result.scores.lexical),
-        fused: finiteOrNull(result.scores.fused) ?? 0,
-        ...(relevance === null ? {} : { relevance: Math.min(1, Math.max(0, relevance)) }),
-        ...(result.scores.ranking === undefined ? {} : { ranking: result.scores.ranking.slice(0, MAX_RANKING_LENGTH) }),
-      },
-      ...(result.chunkIds === undefined ? {} : { chunkIds: result.chunkIds.slice(0, MAX_CHUNK_IDS) }),
-      ...(result.via === undefined ? {} : { via: { name: result.via.name.slice(0, 1000) } }),
-    };
-  });
-}
-
-/** Clips callers and callees to the protocol's limits (lists shortened, marked truncated; long names cut). */
-export function fitRelations(relations: PanelRelations): PanelRelations {
-  const fit = (list: PanelRelations['callers']) =>
-    list.slice(0, MAX_RELATED).map((related) => {
-      const startLine = Math.max(1, Math.trunc(related.startLine) || 1);
-      return {
-        folder: related.folder,
-        path: related.path,
-        startLine,
-        endLine: Math.max(startLine, Math.trunc(related.endLine) || startLine),
-        name: related.name.slice(0, 1000),
-        symbol: related.symbol === null ? null : related.symbol.slice(0, 1000),
-        scope: related.scope.slice(0, 100).map((entry) => entry.slice(0, 1000)),
-        kind: related.kind.slice(0, 50),
-      };
-    });
-  return {
-    callers: fit(relations.callers),
-    callees: fit(relations.callees),
-    truncated: relations.truncated || relations.callers.length > MAX_RELATED || relations.callees.length > MAX_RELATED,
-  };
-}
-
-/**
- * Clips a migration view to the protocol's limits (long texts cut, long lists shortened), so that one long
- * doc comment or a long query list cannot get the whole view refused. Numbers are left as they are.
- */
-export function fitMigrationView(view: PanelMigrationView): PanelMigrationView {
-  const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
-  const report = view.report;
-  return {
-    phase: view.phase,
-    fromModel: view.fromModel === null ? null : clip(view.fromModel, MAX_MODEL_NAME_LENGTH),
-    toModel: view.toModel === null ? null : clip(view.toModel, MAX_MODEL_NAME_LENGTH),
-    detail: clip(view.detail, MAX_MIGRATION_TEXT_LENGTH),
-    canCutOver: view.canCutOver,
-    canRollBack: view.canRollBack,
-    decisionReason: view.decisionReason === null ? null : clip(view.decisionReason, MAX_MIGRATION_TEXT_LENGTH),
-    report: report === null ? null : fitReport(report, clip),
-  };
-}
-
-function fitReport(report: MigrationReport, clip: (text: string, length: number) => string): MigrationReport {
-  const thresholds = (value: MigrationReport['thresholds']['to']): MigrationReport['thresholds']['to'] =>
-    'unavailable' in value ? { unavailable: clip(value.unavailable, MAX_MIGRATION_TEXT_LENGTH) } : value;
-  return {
-    ...report,
-    queries: {
-      ...report.queries,
-      examples: report.queries.examples.slice(0, MAX_REPORT_EXAMPLES).map((example) => ({ ...example, query: clip(example.query, MAX_REPORT_QUERY_LENGTH) })),
-    },
-    overlap: report.overlap && {
-      ...report.overlap,
-      // The queries that changed most are the ones worth keeping when there are too many.
-      perQuery: [...report.overlap.perQuery]
-        .sort((a, b) => a.overlapAt10 - b.overlapAt10)
-        .slice(0, MAX_REPORT_QUERIES)
-        .map((entry) => ({ ...entry, query: clip(entry.query, MAX_REPORT_QUERY_LENGTH) })),
-    },
-    thresholds: { from: report.thresholds.from && thresholds(report.thresholds.from), to: thresholds(report.thresholds.to) },
-  };
-}
-
-/**
- * Clips a trade-off view to the protocol's limits (long texts cut, options past the limit dropped, with the
- * recommendation when it was one of them), so that one long warning cannot get the whole view refused.
- * Numbers are left as they are.
- */
-export function fitTradeoffView(view: PanelTradeoffView): PanelTradeoffView {
-  const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
-  const report = view.report;
-  return {
-    state: view.state,
-    detail: clip(view.detail, MAX_TRADEOFF_TEXT_LENGTH),
-    report: report === null ? null : fitTradeoffReport(report, clip),
-    applying: view.applying,
-  };
-}
-
-function fitTradeoffReport(report: TradeoffReport, clip: (text: string, length: number) => string): TradeoffReport {
-  let options = report.options;
-  let recommended = report.recommended;
-  if (options.length > MAX_TRADEOFF_OPTIONS) {
-    // The current and the recommended options are the ones worth keeping when there are too many.
-    const wanted = new Set([options.findIndex((option) => option.current), recommended ?? -1].filter((index) => index >= 0));
-    const kept = options.map((option, index) => ({ option, index })).filter(({ index }) => wanted.has(index) || index < MAX_TRADEOFF_OPTIONS - wanted.size);
-    options = kept.map(({ option }) => option);
-    // Out of range stays out of range, for the protocol check to refuse.
-    if (recommended !== undefined && recommended < report.options.length) recommended = kept.findIndex(({ index }) => index === recommended);
-  }
-  return {
-    ...report,
-    model: { ...report.model, id: clip(report.model.id, MAX_MODEL_NAME_LENGTH) },
-    options: options.map((option) => ({
-      ...option,
-      label: clip(option.label, MAX_OPTION_LABEL_LENGTH),
-      warning: option.warning === undefined ? undefined : clip(option.warning, MAX_TRADEOFF_TEXT_LENGTH),
-    })),
-    recommended,
-    recommendation: clip(report.recommendation, MAX_TRADEOFF_TEXT_LENGTH),
-  };
-}
-
-/**
- * Clips a models view to the protocol's limits (long texts cut, rows and models past the limit dropped), so
- * that one long failure message cannot get the whole view refused. Numbers are left as they are.
- */
-export function fitModelsView(view: PanelModelsView): PanelModelsView {
-  const clip = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
-  const report = view.report;
-  return {
-    state: view.state,
-    detail: clip(view.detail, MAX_TRADEOFF_TEXT_LENGTH),
-    report: report === null ? null : fitModelsReport(report, clip),
-    switching: view.switching,
-  };
-}
-
-function fitModelsReport(report: ModelEvaluationReport, clip: (text: string, length: number) => string): ModelEvaluationReport {
-  const models = report.models.slice(0, MAX_EVALUATED_MODELS).filter((model) => model.name.length <= MAX_EVALUATED_MODEL_NAME_LENGTH);
-  const names = new Set(models.map((model) => model.name));
-  const kept = report.rows.filter((row) => names.has(row.model)).slice(0, MAX_EVALUATION_ROWS);
-  // The verdict points into the rows: after trimming, at the same row, or at none (then it says why).
-  const best = report.verdict.best === undefined ? -1 : kept.indexOf(report.rows[report.verdict.best]!);
-  const verdict = best >= 0 || report.verdict.best === undefined
-    ? { ...report.verdict, best: best >= 0 ? best : undefined, text: clip(report.verdict.text, MAX_TRADEOFF_TEXT_LENGTH) }
-    : { best: undefined, reason: 'missing' as const, text: 'No verdict: the best model is not among the rows shown.' };
-  return {
-    ...report,
-    verdict,
-    index: { ...report.index, modelId: report.index.modelId === undefined ? undefined : clip(report.index.modelId, MAX_MODEL_NAME_LENGTH) },
-    queries: {
-      ...report.queries,
-      examples: report.queries.examples.slice(0, MAX_REPORT_EXAMPLES).map((example) => ({ ...example, query: clip(example.query, MAX_REPORT_QUERY_LENGTH) })),
-    },
-    models: models.map((model) => ({ ...model, id: clip(model.id, MAX_MODEL_NAME_LENGTH), displayName: clip(model.displayName, MAX_MODEL_NAME_LENGTH) })),
-    failures: report.failures.slice(0, MAX_EVALUATED_MODELS).map((failure) => ({ model: clip(failure.model, MAX_EVALUATED_MODEL_NAME_LENGTH), message: clip(failure.message, MAX_TRADEOFF_TEXT_LENGTH) })),
-    rows: kept
-      .map((row) => ({ ...row, modelDisplayName: clip(row.modelDisplayName, MAX_MODEL_NAME_LENGTH), label: clip(row.label, MAX_OPTION_LABEL_LENGTH) })),
-  };
 }
 
 /** A short description of a message for the log, without echoing its (untrusted, possibly huge) contents. */

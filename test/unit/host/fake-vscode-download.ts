@@ -1,7 +1,7 @@
 // A small stand-in for the `vscode` module, enough for `extension/host/model-download.ts`,
-// `configuration.ts` and `index-client.ts`: notifications whose answers the test scripts, a progress
+// `configuration.ts`, `index-client.ts` and `report-runner.ts`: notifications whose answers the test scripts, a progress
 // notification the test can cancel, recorded commands, event emitters, and settings read from a plain
-// object. `model-download.test.ts` and `index-client-shutdown.test.ts` map the `vscode` specifier here
+// object. `model-download.test.ts`, `index-client-shutdown.test.ts` and `report-runner.test.ts` map the `vscode` specifier here
 // with `module.registerHooks`.
 
 type Listener<T> = (value: T) => unknown;
@@ -37,6 +37,9 @@ export class CancellationTokenSource {
     if (this.token.isCancellationRequested) return;
     this.token.isCancellationRequested = true;
     this.emitter.fire();
+  }
+  dispose(): void {
+    this.emitter.dispose();
   }
 }
 

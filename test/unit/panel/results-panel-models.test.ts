@@ -111,4 +111,12 @@ describe('ResultsPanel: the models view', () => {
     assert.deepEqual([sent.state, sent.report], ['failed', null]);
     assert.match(setup.warnings.at(-1)!, /does not fit the panel protocol/);
   });
+
+  it('logs which field of a report did not fit, and what it held', async () => {
+    const setup = setUp();
+    const broken = modelEvaluationReport();
+    broken.rows[1]!.chunksPerSecond = Number.POSITIVE_INFINITY;
+    setup.panel.showModels(models({ report: broken }));
+    assert.match(setup.warnings.at(-1)!, /\(report\.rows\[1\]\.chunksPerSecond: expected a finite number of at least 0, got Infinity\)/);
+  });
 });
