@@ -11,11 +11,13 @@ import { element, icon } from './dom.ts';
 import { MigrationView } from './migration-view.ts';
 import { ModelsView } from './models-view.ts';
 import { TradeoffView } from './tradeoff-view.ts';
+import { hasRelations, languageChoices, PanelSession, type RelationsView } from './panel-model.ts';
+import { Debouncer, type Timer } from './panel-timing.ts';
 import {
-  Debouncer, displayOrder, formatLineRange, groupByFile, hasRelations, highlightRanges, indexStateIcon, kindIcon, languageChoices,
-  moveSelection, noticeText, PanelSession, queryTerms, resultLabel, resultsSummary, resultTitle, scoreView, snippetStartsWith, snippetView, spansFolders, splitHighlights,
-} from './panel-model.ts';
-import type { FileGroup, RelationsView, SelectionMove, TextSegment, Timer } from './panel-model.ts';
+  displayOrder, formatLineRange, groupByFile, indexStateIcon, kindIcon, moveSelection, noticeText, resultLabel, resultsSummary, resultTitle, scoreView, snippetStartsWith,
+  spansFolders, type FileGroup, type SelectionMove,
+} from './result-list.ts';
+import { highlightRanges, queryTerms, snippetView, splitHighlights, type TextSegment } from './result-text.ts';
 
 interface VsCodeApi {
   postMessage(message: PanelToHost): void;

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import type { PanelModelsView, PanelToHost } from '../../../extension/protocol/panel-protocol.ts';
 import { canEvaluateModels, parseFromPanel, parseModelEvaluationReport, parseModelsView, parsePanelState, parseToPanel, usableModel } from '../../../extension/protocol/panel-protocol.ts';
 import { MODELS_COLUMNS, modelsHeader, modelsNotes, modelsPlaceholder, modelsRows } from '../../../webview/models-model.ts';
-import { emptyPanelState, PanelSession, type Timer } from '../../../webview/panel-model.ts';
+import { emptyPanelState, PanelSession } from '../../../webview/panel-model.ts';
+import type { Timer } from '../../../webview/panel-timing.ts';
 import { modelEvaluationReport } from './model-evaluation-fixture.ts';
 
 function view(overrides: Partial<PanelModelsView> = {}): PanelModelsView {

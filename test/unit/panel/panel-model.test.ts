@@ -4,11 +4,13 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePanelState, parseTradeoffReport } from '../../../extension/protocol/panel-protocol.ts';
 import type { HostToPanel, PanelMigrationView, PanelResult, PanelToHost, PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
+import { languageChoices, PanelSession } from '../../../webview/panel-model.ts';
+import { Debouncer, RequestTracker, type Timer } from '../../../webview/panel-timing.ts';
 import {
-  Debouncer, displayOrder, formatLineRange, formatMilliseconds, formatScore, groupByFile, highlightRanges, languageChoices, moveSelection,
-  noticeText, PanelSession, queryTerms, RequestTracker, resultLabel, resultsSummary, resultTitle, scoreView, snippetStartsWith, snippetView, spansFolders, splitHighlights,
-} from '../../../webview/panel-model.ts';
-import type { SnippetLine, Timer } from '../../../webview/panel-model.ts';
+  displayOrder, formatLineRange, formatMilliseconds, formatScore, groupByFile, moveSelection, noticeText, resultLabel, resultsSummary, resultTitle, scoreView,
+  snippetStartsWith, spansFolders,
+} from '../../../webview/result-list.ts';
+import { highlightRanges, queryTerms, snippetView, splitHighlights, type SnippetLine } from '../../../webview/result-text.ts';
 
 /** A timer driven by the test: `advance` runs what falls due, in order. */
 class FakeTimer implements Timer {
