@@ -16,7 +16,7 @@ import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary, SkippedEntry }
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { RuntimeInfo, Truncation } from '../embedding/embedding-worker-protocol.ts';
 import { abortError, isAbortError, isCoreError } from '../errors.ts';
-import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
+import type { FileRecord, IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
 import { deriveSpace, derivationSource } from '../store/derive.ts';
@@ -172,6 +172,16 @@ const RACY_MTIME_MS = 2000;
  * a fraction of a second of the start either way.
  */
 const WALK_BATCH_FILES = 256;
+
+/**
+ * Chunked files are written to the store together, in one transaction, once this many are waiting, or
+ * WRITE_BATCH_CHUNKS chunks, or WRITE_BATCH_MS after the last write. A transaction per file spent more
+ * time committing (and flushing a new full-text segment each time) than inserting: most of a first
+ * index's SQLite time. The delay bounds how long a chunked file waits to be searchable.
+ */
+const WRITE_BATCH_FILES = 128;
+const WRITE_BATCH_CHUNKS = 1024;
+const WRITE_BATCH_MS = 1000;
 
 /** The mtime to record for a file read at `readStartedMs`: its own, or -1 when a later save could share it. */
 function trustedMtime(mtimeMs: number, readStartedMs: number): number {
@@ -344,6 +354,10 @@ class IndexRun {
   private embedLoop: Promise<void> | undefined;
   /** Why the embedding loop stopped early (the model failed, the database refused a write): the run stops with it. */
   private embedFailure: unknown;
+  /** Files chunked but not yet written (see WRITE_BATCH_FILES), in the order they were chunked. */
+  private readonly writes: { discovered: DiscoveredFile; file: FileRecord; chunks: Chunk[] }[] = [];
+  private chunksToWrite = 0;
+  private lastWrite = performance.now();
 
   constructor(options: IndexerOptions, classifier: FileClassifier, run: RunOptions) {
     this.options = options;
@@ -403,6 +417,7 @@ class IndexRun {
 
       this.progress.phase = 'indexing';
       for (const file of changed) await this.indexFile(file, stored.get(file.relativePath));
+      this.writeChunkedFiles();
       // Files the walk found but that could not be read after all are skips too, counted with the walk's.
       this.result.skips = withReadSkips(walk.summary(), this.readSkips);
       store.replaceSkips(
@@ -455,6 +470,7 @@ class IndexRun {
           removed.push(...[...stored.keys()].filter((candidate) => candidate === relativePath || candidate.startsWith(prefix)));
         }
       }
+      this.writeChunkedFiles();
       this.progress.phase = 'removing';
       this.removeFiles(removed);
       return await this.finish();
@@ -477,6 +493,8 @@ class IndexRun {
     this.signal?.throwIfAborted();
     this.throwIfEmbeddingFailed();
     const { store, chunker } = this.options;
+    // A chunked file counts as done once it is written (searchable), in writeChunkedFiles.
+    let waitsForWrite = false;
     try {
       const readStarted = Date.now();
       // One version of the file, within the size limit, or why not: never a mix of two versions under one hash.
@@ -500,20 +518,12 @@ class IndexRun {
       } else {
         const text = decodeSample(bytes);
         const chunks: Chunk[] = await chunker.chunkFile(file.relativePath, text, this.signal);
-        const inserted = store.replaceFile(
-          { path: file.relativePath, contentHash, size: bytes.length, mtimeMs, language: chunks[0]?.language ?? 'text' },
-          new Map([[this.space.chunker, chunks]]),
-          chunker.relationsVersion,
-        );
-        const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash));
-        const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
-        for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
-        for (const chunk of fresh) {
-          if (!missing.has(chunk.contentHash) || this.queuedHashes.has(chunk.contentHash)) continue;
-          this.chunksFromFiles += 1;
-          this.enqueue({ contentHash: chunk.contentHash, chunkId: chunk.id });
+        this.writes.push({ discovered: file, file: { path: file.relativePath, contentHash, size: bytes.length, mtimeMs, language: chunks[0]?.language ?? 'text' }, chunks });
+        this.chunksToWrite += chunks.length;
+        waitsForWrite = true;
+        if (this.writes.length >= WRITE_BATCH_FILES || this.chunksToWrite >= WRITE_BATCH_CHUNKS || performance.now() - this.lastWrite >= WRITE_BATCH_MS) {
+          this.writeChunkedFiles();
         }
-        this.result.filesIndexed += 1;
       }
     } catch (error) {
       // A store error is about the whole index (disk full, read-only, locked), not this file: going on
@@ -522,8 +532,44 @@ class IndexRun {
       this.result.failures.push({ path: file.relativePath, error: (error as Error).message });
       this.options.log?.(`Could not index ${file.relativePath}: ${(error as Error).message}`);
     }
-    this.countFileDone(file);
+    if (!waitsForWrite) this.countFileDone(file);
     await this.waitForRoom();
+  }
+
+  /**
+   * Stores the files chunked so far, in one transaction, and queues their new contents for embedding. A
+   * run stopped before this loses only the chunking of those files: they are not in the index, so the next
+   * run chunks them again.
+   */
+  private writeChunkedFiles(): void {
+    this.lastWrite = performance.now();
+    if (this.writes.length === 0) return;
+    const { store, chunker } = this.options;
+    const writes = this.writes.splice(0);
+    this.chunksToWrite = 0;
+    const queued: PendingContent[] = [];
+    const queuedNow = new Set<string>();
+    store.transaction(() => {
+      for (const { file, chunks } of writes) {
+        const inserted = store.replaceFile(file, new Map([[this.space.chunker, chunks]]), chunker.relationsVersion);
+        // A content is queued once, from its first chunk, however many files of the batch hold it.
+        const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash) && !queuedNow.has(chunk.contentHash));
+        const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
+        for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
+        for (const chunk of fresh) {
+          if (!missing.has(chunk.contentHash) || queuedNow.has(chunk.contentHash)) continue;
+          queuedNow.add(chunk.contentHash);
+          queued.push({ contentHash: chunk.contentHash, chunkId: chunk.id });
+        }
+      }
+    });
+    // Queued only once the transaction has committed: a rolled-back chunk id must never reach the embedder.
+    for (const item of queued) {
+      this.chunksFromFiles += 1;
+      this.enqueue(item);
+    }
+    this.result.filesIndexed += writes.length;
+    for (const { discovered } of writes) this.countFileDone(discovered);
   }
 
   /** A file the run will read and chunk: its size goes into the estimate of the contents still to come. */

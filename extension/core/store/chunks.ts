@@ -111,7 +111,7 @@ export class ChunkStore {
   /** Chunks by id, with paths; missing ids are left out. */
   chunksById(ids: readonly number[]): Map<number, StoredChunk> {
     return this.connection.run(() => {
-      const statement = this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id = ?`);
+      const statement = this.connection.statement(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id = ?`);
       const chunks = new Map<number, StoredChunk>();
       for (const id of ids) {
         const row = statement.get(id) as ChunkRow | undefined;
