@@ -141,6 +141,11 @@ function initialProgress(phase: IndexProgress['phase']): IndexProgress {
 interface PendingContent {
   contentHash: string;
   chunkId: number;
+  /**
+   * What to embed and where it comes from, when the chunk was cut by this run: reading it back from the
+   * database cost a tenth of a first index. Contents an earlier run left without a vector are read.
+   */
+  chunk?: { text: string; path: string; startLine: number };
 }
 
 /** The vector space an embedder and chunker produce, stored as `storage` says (float32 by default). */
@@ -551,15 +556,16 @@ class IndexRun {
     const queuedNow = new Set<string>();
     store.transaction(() => {
       for (const { file, chunks } of writes) {
-        const inserted = store.replaceFile(file, new Map([[this.space.chunker, chunks]]), chunker.relationsVersion);
+        // One row per chunk, in the chunks' order.
+        const inserted = store.replaceFile(file, new Map([[this.space.chunker, chunks]]), chunker.relationsVersion).map((row, index) => ({ ...row, chunk: chunks[index]! }));
         // A content is queued once, from its first chunk, however many files of the batch hold it.
-        const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash) && !queuedNow.has(chunk.contentHash));
-        const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
+        const fresh = inserted.filter((row) => !this.queuedHashes.has(row.contentHash) && !queuedNow.has(row.contentHash));
+        const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((row) => row.contentHash)));
         for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
-        for (const chunk of fresh) {
-          if (!missing.has(chunk.contentHash) || queuedNow.has(chunk.contentHash)) continue;
-          queuedNow.add(chunk.contentHash);
-          queued.push({ contentHash: chunk.contentHash, chunkId: chunk.id });
+        for (const row of fresh) {
+          if (!missing.has(row.contentHash) || queuedNow.has(row.contentHash)) continue;
+          queuedNow.add(row.contentHash);
+          queued.push({ contentHash: row.contentHash, chunkId: row.id, chunk: { text: embeddingText(row.chunk), path: row.chunk.path, startLine: row.chunk.startLine } });
         }
       }
     });
@@ -680,19 +686,24 @@ class IndexRun {
         continue;
       }
       const batch = this.pending.splice(0, batchSize);
-      const chunks = store.chunksById(batch.map((item) => item.chunkId));
-      // A chunk deleted since it was queued (its file changed again) needs no vector.
-      const live = batch.filter((item) => chunks.has(item.chunkId));
-      for (const item of batch) if (!chunks.has(item.chunkId)) this.queuedHashes.delete(item.contentHash);
+      const stored = store.chunksById(batch.filter((item) => !item.chunk).map((item) => item.chunkId));
+      for (const item of batch) {
+        const chunk = stored.get(item.chunkId);
+        if (chunk) item.chunk = { text: embeddingText(chunk), path: chunk.path, startLine: chunk.startLine };
+      }
+      // A chunk deleted since an earlier run queued it needs no vector. (One cut by this run and replaced since
+      // is embedded all the same: insertEmbeddings drops a vector no chunk references.)
+      const live = batch.filter((item) => item.chunk !== undefined);
+      for (const item of batch) if (!item.chunk) this.queuedHashes.delete(item.contentHash);
       this.progress.chunksToEmbed -= batch.length - live.length;
       if (live.length === 0) continue;
-      const texts = live.map((item) => embeddingText(chunks.get(item.chunkId)!));
+      const texts = live.map((item) => item.chunk!.text);
       const request = embedder.embed(texts, 'document', this.signal).then(({ vectors, truncations }) => {
         store.insertEmbeddings(this.space, live.map((item, index) => ({ contentHash: item.contentHash, vector: vectors[index]! })));
         // Only now may a later file queue the same content again (it will find the vector stored).
         for (const item of live) this.queuedHashes.delete(item.contentHash);
         for (const truncation of truncations) {
-          const chunk = chunks.get(live[truncation.index]!.chunkId)!;
+          const chunk = live[truncation.index]!.chunk!;
           this.result.truncations.push({ path: chunk.path, startLine: chunk.startLine, tokens: truncation.tokens, keptTokens: truncation.keptTokens });
         }
         this.progress.chunksEmbedded += live.length;
