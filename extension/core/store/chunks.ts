@@ -143,7 +143,7 @@ export class ChunkStore {
   /** The chunks of one chunker whose content has a given hash (duplicates share a hash). */
   chunksByContentHash(chunker: string, hashes: readonly string[]): Map<string, StoredChunk[]> {
     return this.connection.run(() => {
-      const statement = this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.chunker = ? AND c.content_hash = ? ORDER BY f.path, c.start_line`);
+      const statement = this.connection.statement(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.chunker = ? AND c.content_hash = ? ORDER BY f.path, c.start_line`);
       const result = new Map<string, StoredChunk[]>();
       for (const hash of hashes) result.set(hash, (statement.all(chunker, hash) as ChunkRow[]).map(toStoredChunk));
       return result;
