@@ -1,4 +1,4 @@
-// bench/index: indexing throughput on a real repository, the bare ONNX session on the same chunks,
+// bench/index: indexing throughput on a real repository, bare embedding of the same chunks,
 // time from a one-file edit to searchable, query latency at 10k / 100k / 1M stored chunks, bytes per
 // chunk on disk, and peak memory.
 //
@@ -206,7 +206,7 @@ try {
   console.log(`| files / chunks embedded | ${indexing.files} / ${indexing.chunks} in ${indexing.seconds.toFixed(1)} s |`);
   console.log(`| files/s | ${indexing.filesPerSecond.toFixed(1)} |`);
   console.log(`| chunks/s end to end | ${indexing.chunksPerSecond.toFixed(1)} |`);
-  console.log(`| chunks/s bare session (same chunks, batch 32) | ${indexing.bareChunksPerSecond.toFixed(1)} |`);
+  console.log(`| chunks/s bare embedding (same chunks, batch 32, through the worker) | ${indexing.bareChunksPerSecond.toFixed(1)} |`);
   console.log(`| end to end / bare | ${((indexing.chunksPerSecond / indexing.bareChunksPerSecond) * 100).toFixed(0)}% |`);
   console.log(`| one-file edit to searchable, p50 / p95 | ${ms(indexing.editP50)} / ${ms(indexing.editP95)} |`);
   console.log(`| bytes per chunk on disk (real index) | ${indexing.bytesPerChunk.toFixed(0)} |`);
