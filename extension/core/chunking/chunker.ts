@@ -5,12 +5,12 @@ import { abortError, CoreError } from '../errors.ts';
 import { isBlank, rowLines, sourceText, type Draft, type SourceText } from './draft.ts';
 import { GrammarLoader, directoryLocator, nodeModulesLocator } from './grammars.ts';
 import { isSyntaxLanguage, languageForFile, proseFormat } from './languages.ts';
-import { PROSE_DEFAULTS, proseDrafts, type ProseOptions } from './prose.ts';
+import { PROSE_DEFAULTS, proseDrafts } from './prose.ts';
 import { attachRelations, findRelations, RELATIONS_VERSION, type FileRelations } from './relations.ts';
 import { rulesFor } from './rules.ts';
 import { splitDraft, type WindowOptions } from './split.ts';
 import { syntaxDrafts } from './syntax.ts';
-import type { Chunk, Chunker, ChunkerOptions, LanguageId, SyntaxLanguageId } from './types.ts';
+import type { Chunk, Chunker, ChunkerOptions, LanguageId, ProseOptions, SyntaxLanguageId } from './types.ts';
 import type { Language, Query } from 'web-tree-sitter';
 
 type TreeSitter = typeof import('web-tree-sitter');

@@ -6,22 +6,7 @@
 
 import { isBlank, rowLines, type Draft } from './draft.ts';
 import { proseHeadings, type Heading, type ProseFormat } from './headings.ts';
-
-/** How prose is cut. The defaults were measured with bench/lexical-lab and bench/quality (see README.md). */
-export interface ProseOptions {
-  /** A section longer than this many characters is cut at paragraph boundaries into pieces of at most this. */
-  maxChars: number;
-  /** …and of at most this many lines. */
-  maxLines: number;
-  /** Consecutive pieces of a long section repeat up to this many characters of paragraphs. */
-  overlapChars: number;
-  /** A section (heading included) shorter than this joins the section after it. */
-  mergeBelowChars: number;
-  /** Text without headings: windows of this many lines… */
-  windowLines: number;
-  /** …starting every this many lines (less than windowLines: consecutive windows overlap). */
-  windowStep: number;
-}
+import type { ProseOptions } from './types.ts';
 
 /**
  * The defaults: a heading's section whole (the window splitter fits it to the model), nothing merged, the text

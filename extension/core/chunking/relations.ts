@@ -1,10 +1,10 @@
 // Code relations: the names each chunk defines, calls and imports. Calls and imports come from one tree-sitter
-// query per language over the whole tree (rules.ts), each tied to its source row; every draft then takes the
+// query per language over the whole tree (relation-rules.ts), each tied to its source row; every draft then takes the
 // names on its rows, and every piece of a split draft the names on its own rows. Names only: nothing is resolved.
 
 import type { Node, Query } from 'web-tree-sitter';
 import type { Draft, DraftLine, RowName } from './draft.ts';
-import type { RelationRules } from './rules.ts';
+import type { RelationRules } from './rule-types.ts';
 import type { ChunkKind, ChunkRelations } from './types.ts';
 
 /**

@@ -12,7 +12,7 @@ import {
   bodyMembers,
   type DefinitionMatch,
   type LanguageRules,
-} from './rules.ts';
+} from './rule-types.ts';
 
 /** Levels of classes/namespaces looked into; deeper definitions stay inside their parent's chunk. */
 export const MAX_DEPTH = 24;

@@ -144,19 +144,25 @@ export interface ChunkerOptions {
    * How prose is cut (prose.ts): which formats get prose units (default `markdown` only: reST, AsciiDoc and
    * plain text stay in line windows, as measured) and the unit sizes (default PROSE_DEFAULTS).
    */
-  prose?: { formats?: readonly ('markdown' | 'rst' | 'asciidoc' | 'plain')[]; units?: Partial<ProseUnitOptions> };
+  prose?: { formats?: readonly ('markdown' | 'rst' | 'asciidoc' | 'plain')[]; units?: Partial<ProseOptions> };
   /** A parse that runs longer than this falls back to line windows. Default 5000 ms. */
   parseTimeoutMs?: number;
   logger?: ChunkerLogger;
 }
 
-/** Sizes of prose units; see prose.ts's ProseOptions. */
-export interface ProseUnitOptions {
+/** How prose is cut (prose.ts). The defaults (PROSE_DEFAULTS) were measured with bench/lexical-lab and bench/quality (see README.md). */
+export interface ProseOptions {
+  /** A section longer than this many characters is cut at paragraph boundaries into pieces of at most this. */
   maxChars: number;
+  /** …and of at most this many lines. */
   maxLines: number;
+  /** Consecutive pieces of a long section repeat up to this many characters of paragraphs. */
   overlapChars: number;
+  /** A section (heading included) shorter than this joins the section after it. */
   mergeBelowChars: number;
+  /** Text without headings: windows of this many lines… */
   windowLines: number;
+  /** …starting every this many lines (less than windowLines: consecutive windows overlap). */
   windowStep: number;
 }
 

@@ -3,17 +3,8 @@
 export { discoverFiles, FileDiscovery } from './walk.ts';
 export { classifyFile, FileClassifier } from './classify.ts';
 export { IgnoreRuleCache, isIgnoreFile, parseIgnoreFile } from './ignore-rules.ts';
-export {
-  BINARY_EXTENSIONS,
-  DEFAULT_EXCLUDES,
-  DEFAULT_MAX_FILE_BYTES,
-  DEFAULT_SECRET_EXCLUDES,
-  GENERATED_FILE_NAMES,
-  GENERATED_FILE_SUFFIXES,
-  GIT_IGNORE_FILE,
-  MINIFIED_CHECK_EXTENSIONS,
-  SEMANTIC_SEARCH_IGNORE_FILE,
-} from './defaults.ts';
+// Every default (exclusions, size limit, binary and generated names, ignore files) is public.
+export * from './defaults.ts';
 export {
   BINARY_CHECK_BYTES,
   decodeSample,

@@ -18,6 +18,7 @@ import { hiddenDocumentationTexts } from './hidden-text.ts';
 import { metricsOfRanks, optionRanks } from './ranking.ts';
 import type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
 import { CoreError, isCoreError } from '../errors.ts';
+import { seededRandom } from '../random.ts';
 
 export type { EvaluatedModel, InstalledModel, ModelEvaluationReport, ModelEvaluationRow } from './types.ts';
 
@@ -105,17 +106,6 @@ export interface PoolDeclaration {
   texts: string[];
 }
 
-/** mulberry32: a small seeded generator, so the same seed draws the same sample everywhere. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The items in a seeded random order (Fisher–Yates); the input is not changed. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {

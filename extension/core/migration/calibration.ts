@@ -6,6 +6,8 @@ import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import { lexicalWords } from '../text/analyzer.ts';
 import type { Calibration, IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { CoreError } from '../errors.ts';
+import { seededRandom } from '../random.ts';
+import { cosineSimilarity } from '../store/quantization.ts';
 
 /** The thresholds a space has: `similar` (find similar shows a result) and `duplicate` (near-duplicates). */
 export type ThresholdName = 'similar' | 'duplicate';
@@ -100,18 +102,6 @@ export function requireSpaceModel(space: VectorSpace, embedder: { info: { finger
   }
 }
 
-/** Cosine similarity of two vectors of equal length (0 when either is all zeros). */
-export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let index = 0; index < a.length; index++) {
-    dot += a[index]! * b[index]!;
-    normA += a[index]! * a[index]!;
-    normB += b[index]! * b[index]!;
-  }
-  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
-}
 
 /** The value below which `fraction` of sorted values lie, interpolating between neighbours. */
 export function percentile(sorted: readonly number[], fraction: number): number {
@@ -122,17 +112,6 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
-/** A small deterministic generator (mulberry32), so a calibration is repeatable on the same index. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 && b.size === 0) return 1;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IndexStore } from '../store/index-store.ts';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
-import { cosineSimilarity } from './calibration.ts';
+import { cosineSimilarity } from '../store/quantization.ts';
 
 /** Fixed texts: code in several languages, prose, a query. Changing them changes `CANARY_TEXTS_HASH`. */
 export const CANARY_TEXTS: readonly string[] = [

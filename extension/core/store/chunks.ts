@@ -4,9 +4,8 @@
 // have consecutive ordinals, and the content hash (what is embedded, minus the path) is what vectors
 // are keyed by, so renamed and copied code reuses its vectors.
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Chunk, ChunkDefinition } from '../chunking/types.ts';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule } from './connection.ts';
 
 /** A chunk row, with the file path joined in. */
 export interface StoredChunk {
@@ -94,14 +93,7 @@ export function toStoredChunk(row: ChunkRow): StoredChunk {
 }
 
 /** Reads the chunks of one index database. */
-export class ChunkStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
-
-  constructor(connection: StoreConnection) {
-    this.connection = connection;
-    this.database = connection.database;
-  }
+export class ChunkStore extends StoreModule {
 
   /** The ids of every chunk of a chunker, ascending (the model evaluation samples distractors from them). */
   chunkIds(chunker: string): number[] {

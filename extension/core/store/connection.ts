@@ -71,3 +71,14 @@ export class StoreConnection {
     this.run(() => this.database.prepare('DELETE FROM meta WHERE key = ?').run(key));
   }
 }
+
+/** A table module of one index database: its statements run on the shared connection's handle. */
+export abstract class StoreModule {
+  protected readonly connection: StoreConnection;
+  protected readonly database: Database.Database;
+
+  constructor(connection: StoreConnection) {
+    this.connection = connection;
+    this.database = connection.database;
+  }
+}

@@ -3,12 +3,11 @@
 // the `skips` summary of the last run. A file's record, its chunk sets, their lexical rows and names
 // (chunk_symbols) are replaced in one transaction, and the vectors no chunk references any more go in
 // that same transaction (vectors.ts), so a killed run leaves either the old file or the new one.
-import type Database from 'better-sqlite3';
 import type { Chunk } from '../chunking/types.ts';
 import { lexicalText } from '../text/analyzer.ts';
 import { lexicalUnits } from '../text/lexical-units.ts';
 import { chunkContentHash } from './chunks.ts';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule, type StoreConnection } from './connection.ts';
 import { RELATION_ROLES } from './relations.ts';
 import type { VectorStore } from './vectors.ts';
 
@@ -60,14 +59,11 @@ function toStoredFile(row: FileRow): StoredFile {
 }
 
 /** The files of one index database, and the writes that replace or remove them with their chunks. */
-export class FileStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
+export class FileStore extends StoreModule {
   private readonly vectors: VectorStore;
 
   constructor(connection: StoreConnection, vectors: VectorStore) {
-    this.connection = connection;
-    this.database = connection.database;
+    super(connection);
     this.vectors = vectors;
   }
 

@@ -3,8 +3,7 @@
 // symbol-and-scope, body. Rows are written and removed with their chunks (files.ts), from the text
 // analyzer's words (../text/analyzer.ts). This module reads it: BM25 matches, per-column counts for
 // per-kind scoring (../search/lexical-kinds.ts), and document frequencies.
-import type Database from 'better-sqlite3';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule } from './connection.ts';
 
 export interface LexicalMatch {
   chunkId: number;
@@ -51,16 +50,9 @@ function columnSizes(record: Buffer): [number, number, number] {
 }
 
 /** Reads the lexical index of one index database. */
-export class LexicalStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
+export class LexicalStore extends StoreModule {
   /** Per-kind document counts and lengths of a chunk set, keyed by the chunk set's size (see lexicalKindStatistics). */
   private lexicalSizes: { key: string; sizes: Record<'prose' | 'code', { documents: number; length: number }> } | undefined;
-
-  constructor(connection: StoreConnection) {
-    this.connection = connection;
-    this.database = connection.database;
-  }
 
   /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
   lexical(chunker: string, matchExpression: string, limit: number): LexicalMatch[] {

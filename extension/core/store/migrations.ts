@@ -1,8 +1,7 @@
 // Migrations between vector spaces, and what a migration measures along the way: the `migrations`,
 // `calibrations` and `canaries` tables. A migration row follows building → ready → cut-over (or
 // rolled-back, abandoned); at most one is unfinished, since starting one abandons the others.
-import type Database from 'better-sqlite3';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule } from './connection.ts';
 import { float32Bytes } from './quantization.ts';
 
 export type MigrationState = 'building' | 'ready' | 'cut-over' | 'rolled-back' | 'abandoned';
@@ -50,14 +49,7 @@ function toMigration(row: MigrationRow): Migration {
 }
 
 /** Migrations, calibrations and canary vectors of one index database. */
-export class MigrationStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
-
-  constructor(connection: StoreConnection) {
-    this.connection = connection;
-    this.database = connection.database;
-  }
+export class MigrationStore extends StoreModule {
 
   /** Records the start of a migration to `toSpace` (abandoning any unfinished one) and returns it. */
   startMigration(fromSpace: string | undefined, toSpace: string): Migration {

@@ -2,9 +2,8 @@
 // written with the chunks by files.ts and removed with them. Resolution is by name only: a call of
 // `parse` is a call of every chunk defining `parse`, the nearest first (same file, same directory,
 // elsewhere, ordered in SQL). A read-only index from before schema 5 has no table and no relations.
-import type Database from 'better-sqlite3';
 import { CHUNK_COLUMNS, toStoredChunk, type ChunkRow, type StoredChunk } from './chunks.ts';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule } from './connection.ts';
 
 /** A chunk's relations as stored (see `ChunkRelations`): names, each list sorted. */
 export interface StoredRelations {
@@ -35,16 +34,9 @@ export const RELATION_ROLES: readonly RelationRole[] = ['defines', 'calls', 'imp
 const PROXIMITIES: readonly Proximity[] = ['same-file', 'same-directory', 'elsewhere'];
 
 /** What the chunks of one index database define, call and import. */
-export class RelationStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
+export class RelationStore extends StoreModule {
   /** Whether chunk_symbols exists (looked up once). */
   private relationsTable: boolean | undefined;
-
-  constructor(connection: StoreConnection) {
-    this.connection = connection;
-    this.database = connection.database;
-  }
 
   /** The names a chunk defines, calls and imports (empty lists for a chunk without relations, or an index from before them). */
   relationsOfChunk(chunkId: number): StoredRelations {

@@ -2,20 +2,16 @@
 // distributions) and documented definitions spread over a chunk set (the self-supervised evaluation
 // queries come from them). Spread means every n-th row by id, so a sample is the same on every call
 // while the index is unchanged, and never just the first files walked.
-import type Database from 'better-sqlite3';
 import { CHUNK_COLUMNS, toStoredChunk, type ChunkRow, type StoredChunk } from './chunks.ts';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule, type StoreConnection } from './connection.ts';
 import type { SpaceStore, VectorSpace } from './spaces.ts';
 
 /** Samples of the vectors and chunks of one index database. */
-export class SampleStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
+export class SampleStore extends StoreModule {
   private readonly spaces: SpaceStore;
 
   constructor(connection: StoreConnection, spaces: SpaceStore) {
-    this.connection = connection;
-    this.database = connection.database;
+    super(connection);
     this.spaces = spaces;
   }
 

@@ -4,9 +4,8 @@
 // Invariant: at most one space is active, and activating one retires the previous one in the same
 // transaction, so a search reads the old space or the new one, never neither.
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { CoreError } from '../errors.ts';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule, type StoreConnection } from './connection.ts';
 import { float32FromBytes } from './quantization.ts';
 import { SpaceVectors, type Quantizer } from './space-vectors.ts';
 import { forModel, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
@@ -93,15 +92,12 @@ function toQuantizer(row: QuantizerRow): Quantizer {
 }
 
 /** The vector spaces of one index database, and their tables. */
-export class SpaceStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
+export class SpaceStore extends StoreModule {
   /** Each space's tables with their prepared statements, rebuilt when its quantizer changes. */
   private readonly spaceTables = new Map<string, SpaceVectors>();
 
   constructor(connection: StoreConnection) {
-    this.connection = connection;
-    this.database = connection.database;
+    super(connection);
     // Codes held in memory may include writes that were just rolled back: read them again.
     connection.onRollback(() => this.spaceTables.clear());
   }

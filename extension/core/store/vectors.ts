@@ -3,9 +3,8 @@
 // every tag has a vector in its space's tables and every vector a tag; a tag's content is referenced
 // by at least one chunk of the space's chunker (removals drop the vectors nobody references, see
 // files.ts); each write is one transaction, so a killed run leaves no half-written vector.
-import type Database from 'better-sqlite3';
 import { CoreError } from '../errors.ts';
-import type { StoreConnection } from './connection.ts';
+import { StoreModule, type StoreConnection } from './connection.ts';
 import { float32Bytes } from './quantization.ts';
 import type { SampleStore } from './samples.ts';
 import { calibrateQuantizer, SpaceVectors } from './space-vectors.ts';
@@ -24,15 +23,12 @@ export const CALIBRATION_MINIMUM = 1000;
 export const CALIBRATION_SAMPLE = 10_000;
 
 /** The vectors of every space of one index database. */
-export class VectorStore {
-  private readonly connection: StoreConnection;
-  private readonly database: Database.Database;
+export class VectorStore extends StoreModule {
   private readonly spaces: SpaceStore;
   private readonly samples: SampleStore;
 
   constructor(connection: StoreConnection, spaces: SpaceStore, samples: SampleStore) {
-    this.connection = connection;
-    this.database = connection.database;
+    super(connection);
     this.spaces = spaces;
     this.samples = samples;
   }

@@ -108,15 +108,7 @@ function sectionPair(chunk: Chunk): TrainingPair | undefined {
 
 /** Heading → section pairs of a reST file (embedded as the indexer embeds a line window: path, then text). */
 export function restPairs(path: string, text: string): TrainingPair[] {
-  const pairs: TrainingPair[] = [];
-  for (const section of restSections(text)) {
-    const query = headingQuery(section.title);
-    if (query === undefined) continue;
-    const body = section.body.split('\n').slice(0, MAX_SECTION_LINES).join('\n').trim();
-    if (body.length < MIN_SECTION_LENGTH) continue;
-    pairs.push({ kind: 'section', language: 'markdown', query, document: truncate(embeddingText({ path, scope: [], signature: undefined, part: undefined, text: body })), path });
-  }
-  return pairs;
+  return sectionPairs(path, restSections(text));
 }
 
 /**
@@ -124,8 +116,13 @@ export function restPairs(path: string, text: string): TrainingPair[] {
  * code, the kind of text a user's Markdown docs hold.
  */
 export function htmlPairs(path: string, html: string): TrainingPair[] {
+  return sectionPairs(path, htmlSections(html));
+}
+
+/** One pair per section whose title reads as a query and whose body is long enough, embedded as path and text. */
+function sectionPairs(path: string, sections: Iterable<{ title: string; body: string }>): TrainingPair[] {
   const pairs: TrainingPair[] = [];
-  for (const section of htmlSections(html)) {
+  for (const section of sections) {
     const query = headingQuery(section.title);
     if (query === undefined) continue;
     const body = section.body.split('\n').slice(0, MAX_SECTION_LINES).join('\n').trim();

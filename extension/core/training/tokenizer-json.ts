@@ -2,6 +2,7 @@
 // a whitespace pre-tokenizer and a WordPiece model, so `@huggingface/tokenizers` (what the embedding
 // runtime runs) gives the ids the model was trained on. No `$1` back-references and no added tokens: a
 // text that contains `[UNK]` is read as the word `unk`, as the TypeScript tokenizer reads it.
+import { tokenizerJsonObject } from '../model/convert/model-folder.ts';
 import { CONTINUATION_PREFIX, MAX_WORD_LENGTH, SEPARATORS, SPLIT_IDENTIFIERS, UNKNOWN_TOKEN, type Vocabulary } from './tokenizer.ts';
 
 export function tokenizerJson(vocabulary: Vocabulary): object {
@@ -9,22 +10,14 @@ export function tokenizerJson(vocabulary: Vocabulary): object {
   vocabulary.tokens.forEach((token, id) => {
     vocab[token] = id;
   });
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [],
-    normalizer: {
-      type: 'Sequence',
-      normalizers: [
-        { type: 'NFKC' },
-        { type: 'Replace', pattern: { Regex: SPLIT_IDENTIFIERS }, content: ' ' },
-        { type: 'Lowercase' },
-        { type: 'Replace', pattern: { Regex: SEPARATORS }, content: ' ' },
-      ],
-    },
-    pre_tokenizer: { type: 'WhitespaceSplit' },
-    post_processor: null,
+  return tokenizerJsonObject({
+    normalizers: [
+      { type: 'NFKC' },
+      { type: 'Replace', pattern: { Regex: SPLIT_IDENTIFIERS }, content: ' ' },
+      { type: 'Lowercase' },
+      { type: 'Replace', pattern: { Regex: SEPARATORS }, content: ' ' },
+    ],
+    preTokenizer: { type: 'WhitespaceSplit' },
     decoder: null,
     model: {
       type: 'WordPiece',
@@ -33,5 +26,5 @@ export function tokenizerJson(vocabulary: Vocabulary): object {
       max_input_chars_per_word: MAX_WORD_LENGTH,
       vocab,
     },
-  };
+  });
 }

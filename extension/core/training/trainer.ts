@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { abortError } from '../errors.ts';
 import { KIND_CODES, type TokenizedItems } from './dataset.ts';
-import { normalSample, seededRandom, shuffle } from './random.ts';
+import { normalSample, seededRandom, shuffle } from '../random.ts';
 import { createRowGradients, createSharedState, type SharedState } from './shared-state.ts';
 import type { StepMessage, StepWorkerData } from './step-worker.ts';
 import { validate, type ValidationResult } from './validation.ts';

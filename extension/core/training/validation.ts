@@ -3,7 +3,7 @@
 // prefix. Queries are the items' documentation summaries or headings where they have one (the task users
 // bring), their identifier words otherwise.
 import { KIND_CODES, type TokenizedItems } from './dataset.ts';
-import { seededRandom, shuffle } from './random.ts';
+import { seededRandom, shuffle } from '../random.ts';
 import type { SharedState } from './shared-state.ts';
 
 export interface ValidationResult {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { groupItems, inverseDocumentFrequencies, tokenizeItems, type CorpusPair, type TokenizedItems } from '../../../extension/core/training/dataset.ts';
 import { quantizeRows } from '../../../extension/core/training/release.ts';
 import { DEFAULT_TRAINING_CONFIG, epochOrder, train, type TrainingConfig } from '../../../extension/core/training/trainer.ts';
-import { seededRandom } from '../../../extension/core/training/random.ts';
+import { seededRandom } from '../../../extension/core/random.ts';
 import { WordCounter, buildVocabulary } from '../../../extension/core/training/vocabulary-builder.ts';
 
 const TOPICS = [

@@ -9,7 +9,7 @@ import { DataType } from '../onnx/proto.ts';
 import { GraphBuilder, attr, type Model } from '../onnx/graph.ts';
 import { quantizeDynamic } from '../onnx/quantize.ts';
 import type { ModelManifest } from '../manifest.ts';
-import { writeModelFolder } from './model-folder.ts';
+import { tokenizerJsonObject, writeModelFolder } from './model-folder.ts';
 
 /** How many of the most frequent words the model keeps. */
 export const GLOVE_VOCABULARY_SIZE = 100_000;
@@ -84,30 +84,23 @@ export function gloveTokenizerJson(words: readonly string[]): object {
     normalized: false,
     special: true,
   });
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [specialToken(0, PAD_TOKEN), specialToken(1, UNKNOWN_TOKEN)],
+  return tokenizerJsonObject({
+    addedTokens: [specialToken(0, PAD_TOKEN), specialToken(1, UNKNOWN_TOKEN)],
     // Zero-width replacements split identifiers without `$1` back-references, which the Rust
     // `tokenizers` crate does not expand; so the same file works in Python, Rust and JavaScript.
-    normalizer: {
-      type: 'Sequence',
-      normalizers: [
-        { type: 'NFKC' },
-        // lowerUpper and digitUpper boundaries (`parseHttp`, `utf8Reader`), and the end of an
-        // acronym (`HTTPHeader` -> `HTTP Header`).
-        { type: 'Replace', pattern: { Regex: '(?<=\\p{Ll}|\\p{N})(?=\\p{Lu})|(?<=\\p{Lu})(?=\\p{Lu}\\p{Ll})' }, content: ' ' },
-        { type: 'Lowercase' },
-        // GloVe's frequent words are mostly unaccented (`cafe`, `naive`), so `café` should find them.
-        { type: 'NFD' },
-        { type: 'StripAccents' },
-        // `_`, `-`, `.`, and every other non-word character separate words.
-        { type: 'Replace', pattern: { Regex: '[^\\p{L}\\p{N}]+' }, content: ' ' },
-      ],
-    },
-    pre_tokenizer: { type: 'WhitespaceSplit' },
-    post_processor: null,
+    normalizers: [
+      { type: 'NFKC' },
+      // lowerUpper and digitUpper boundaries (`parseHttp`, `utf8Reader`), and the end of an
+      // acronym (`HTTPHeader` -> `HTTP Header`).
+      { type: 'Replace', pattern: { Regex: '(?<=\\p{Ll}|\\p{N})(?=\\p{Lu})|(?<=\\p{Lu})(?=\\p{Lu}\\p{Ll})' }, content: ' ' },
+      { type: 'Lowercase' },
+      // GloVe's frequent words are mostly unaccented (`cafe`, `naive`), so `café` should find them.
+      { type: 'NFD' },
+      { type: 'StripAccents' },
+      // `_`, `-`, `.`, and every other non-word character separate words.
+      { type: 'Replace', pattern: { Regex: '[^\\p{L}\\p{N}]+' }, content: ' ' },
+    ],
+    preTokenizer: { type: 'WhitespaceSplit' },
     decoder: null,
     // A WordPiece model without `##` continuation pieces maps each word to itself or to [UNK]:
     // a word-level lookup that every tokenizers implementation supports.
@@ -118,7 +111,7 @@ export function gloveTokenizerJson(words: readonly string[]): object {
       max_input_chars_per_word: 100,
       vocab,
     },
-  };
+  });
 }
 
 /** The ONNX graph: ids → rows → mean over known words → L2 normalisation. */

@@ -39,3 +39,31 @@ export async function writeModelFolder(outputDirectory: string, contents: ModelF
   await rm(outputDirectory, { recursive: true, force: true });
   await rename(staging, outputDirectory);
 }
+
+/** What differs between the `tokenizer.json` files this project writes. */
+export interface TokenizerPipeline {
+  addedTokens?: object[];
+  /** The steps of the normalizer sequence. */
+  normalizers: object[];
+  preTokenizer: object | null;
+  decoder: object | null;
+  model: object;
+}
+
+/**
+ * A Hugging Face `tokenizer.json` object, keys in the order Hugging Face writes them (so a rebuilt file has the
+ * same bytes): no truncation, padding or post-processor, a normalizer sequence.
+ */
+export function tokenizerJsonObject(pipeline: TokenizerPipeline): object {
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: pipeline.addedTokens ?? [],
+    normalizer: { type: 'Sequence', normalizers: pipeline.normalizers },
+    pre_tokenizer: pipeline.preTokenizer,
+    post_processor: null,
+    decoder: pipeline.decoder,
+    model: pipeline.model,
+  };
+}

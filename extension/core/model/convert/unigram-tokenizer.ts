@@ -8,6 +8,7 @@
 // vocab.json), so for text starting with `▁:` the reference always emits `▁` on its own. A Split
 // pre-tokenizer that isolates that leading `▁` gives the same tokens. Ties between segmentations of
 // equal score are still broken differently (the reference prefers the shorter last piece).
+import { tokenizerJsonObject } from './model-folder.ts';
 
 /** A SentencePiece vocabulary: the index is the token id; a `null` score counts as 0. */
 export type SentencePieceVocabulary = ReadonlyArray<readonly [string, number | null]>;
@@ -34,24 +35,16 @@ export function buildUnigramTokenizerJson(vocabulary: SentencePieceVocabulary, o
     piece,
     control.has(id) ? options.controlScore : (score ?? 0),
   ]);
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [],
-    normalizer: {
-      type: 'Sequence',
-      normalizers: [
-        { type: 'NFKC' },
-        { type: 'Prepend', prepend: SPACE_MARKER },
-        { type: 'Replace', pattern: { String: ' ' }, content: SPACE_MARKER },
-      ],
-    },
-    pre_tokenizer: leadingSplit(vocab),
-    post_processor: null,
+  return tokenizerJsonObject({
+    normalizers: [
+      { type: 'NFKC' },
+      { type: 'Prepend', prepend: SPACE_MARKER },
+      { type: 'Replace', pattern: { String: ' ' }, content: SPACE_MARKER },
+    ],
+    preTokenizer: leadingSplit(vocab),
     decoder: { type: 'Metaspace', replacement: SPACE_MARKER, prepend_scheme: 'always', split: true },
     model: { type: 'Unigram', unk_id: options.unkId, vocab, byte_fallback: false },
-  };
+  });
 }
 
 /**

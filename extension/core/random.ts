@@ -1,4 +1,5 @@
-// Seeded randomness: every random choice of the trainer comes from here, so a seed fixes the run.
+// Seeded randomness: every random choice of the core (the trainer, the samples of calibrations and evaluations)
+// comes from here, so a seed fixes the run.
 
 /** mulberry32: a small, fast 32-bit generator; returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
