@@ -655,6 +655,9 @@ class IndexRun {
   /** Back-pressure: chunking waits while the embedder is far behind, so memory stays bounded. */
   private async waitForRoom(): Promise<void> {
     const limit = (this.options.embeddingBatchSize ?? 32) * 8;
+    // Chunks waiting to be written count too: written all at once, they would join the queue past its bound.
+    // So they are written as soon as they would fill it, and the wait below holds the next file back.
+    if (this.chunksToWrite > 0 && this.pending.length + this.chunksToWrite > limit) this.writeChunkedFiles();
     while (this.pending.length > limit && this.embedLoop) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       this.signal?.throwIfAborted();
