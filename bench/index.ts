@@ -1,9 +1,14 @@
-// bench/index: indexing throughput on a real repository, the bare ONNX session on the same chunks,
+// bench/index: indexing throughput on a real repository, bare embedding of the same chunks,
 // time from a one-file edit to searchable, query latency at 10k / 100k / 1M stored chunks, bytes per
 // chunk on disk, and peak memory.
 //
-//   node bench/index.ts [--corpus DIR] [--model use-lite] [--quantization int8] [--sizes 10000,100000,1000000]
-//                       [--parts indexing,queries]
+//   node bench/index.ts [--corpus DIR] [--model code-static] [--quantization int8] [--sizes 10000,100000,1000000]
+//                       [--parts indexing,breakdown,queries] [--backend auto|onnxruntime]
+//
+// `breakdown` indexes the corpus a second time, into a new index, under this thread's CPU profiler, and
+// prints where the indexing thread's time went by area (breakdown.ts); the profiler slows it down, so its
+// figures are shares, not speeds. `--backend onnxruntime` runs every model in an onnxruntime session
+// (by default code-static is computed from its table without one: ../extension/core/embedding/static-table.ts).
 //
 // The corpus defaults to ../shared/eval/sets/code-gin/corpus-stripped (the Gin web framework).
 // Query latency uses synthetic chunks and vectors (random words, clustered unit vectors) in a real
@@ -19,21 +24,25 @@ import { FolderIndex } from '../extension/core/folder-index.ts';
 import type { Quantization } from '../extension/core/model/fingerprint.ts';
 import { Searcher, singleEmbedder } from '../extension/core/search/search.ts';
 import { IndexStore, chunkContentHash } from '../extension/core/store/index-store.ts';
+import type { EmbeddingBackend } from '../extension/core/embedding/embedding-worker-protocol.ts';
+import { profileBreakdown } from './breakdown.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: options } = parseArgs({
   options: {
     corpus: { type: 'string', default: path.resolve(ROOT, '..', 'shared', 'eval', 'sets', 'code-gin', 'corpus-stripped') },
-    model: { type: 'string', default: 'use-lite' },
+    model: { type: 'string', default: 'code-static' },
+    backend: { type: 'string', default: 'auto' },
     quantization: { type: 'string', default: 'int8' },
     threads: { type: 'string', default: '2' },
     sizes: { type: 'string', default: '10000,100000,1000000' },
     queries: { type: 'string', default: '50' },
-    parts: { type: 'string', default: 'indexing,queries' },
+    parts: { type: 'string', default: 'indexing,breakdown,queries' },
   },
 });
 const modelDirectory = path.join(ROOT, 'models', options.model);
 const quantization = options.quantization as Quantization;
+const backend = options.backend as EmbeddingBackend;
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-'));
 
 function percentile(values: number[], share: number): number {
@@ -49,7 +58,7 @@ async function measureIndexing() {
   const corpus = path.join(scratch, 'corpus');
   cpSync(options.corpus, corpus, { recursive: true });
   const databasePath = path.join(scratch, 'index.db');
-  const index = await FolderIndex.open({ root: corpus, databasePath, modelDirectory, quantization, device: 'cpu', threads: Number(options.threads) });
+  const index = await FolderIndex.open({ root: corpus, databasePath, modelDirectory, quantization, device: 'cpu', threads: Number(options.threads), backend });
   const started = performance.now();
   const result = await index.index();
   const seconds = (performance.now() - started) / 1000;
@@ -83,6 +92,7 @@ async function measureIndexing() {
   }
   await index.close();
   return {
+    backend: index.runtime.info.backend,
     files: result.filesIndexed,
     chunks: result.chunksEmbedded,
     seconds,
@@ -93,6 +103,19 @@ async function measureIndexing() {
     editP50: percentile(editLatencies, 0.5),
     editP95: percentile(editLatencies, 0.95),
   };
+}
+
+/** A first index of the corpus into a new database under the CPU profiler: where this thread's time goes. */
+async function measureBreakdown() {
+  const databasePath = path.join(scratch, 'breakdown.db');
+  const index = await FolderIndex.open({ root: options.corpus, databasePath, modelDirectory, quantization, device: 'cpu', threads: Number(options.threads), backend });
+  try {
+    const started = performance.now();
+    const { result, breakdown } = await profileBreakdown(() => index.index());
+    return { seconds: (performance.now() - started) / 1000, chunks: result.chunksEmbedded, breakdown };
+  } finally {
+    await index.close();
+  }
 }
 
 /** Deterministic pseudo-random numbers. */
@@ -109,7 +132,7 @@ function random(seed: number): () => number {
 async function measureQueries(size: number) {
   const databasePath = path.join(scratch, `synthetic-${size}.db`);
   const store = IndexStore.open(databasePath);
-  const index = await FolderIndex.open({ root: scratch, databasePath: path.join(scratch, 'model-only.db'), modelDirectory, quantization, device: 'cpu', threads: Number(options.threads) });
+  const index = await FolderIndex.open({ root: scratch, databasePath: path.join(scratch, 'model-only.db'), modelDirectory, quantization, device: 'cpu', threads: Number(options.threads), backend });
   const { dimensions } = index.runtime.info.manifest;
   const space = store.ensureVectorSpace({ modelFingerprint: index.runtime.info.fingerprint, chunker: 'synthetic', storage: { kind: 'float32' }, dimensions, modelId: 'synthetic', details: {} }, 'active');
   store.setSpaceComplete(space.id, true);
@@ -155,39 +178,51 @@ async function measureQueries(size: number) {
   await searcher.search('warm up', { k: 10 });
   const totals: number[] = [];
   const dense: number[] = [];
+  const embedding: number[] = [];
   for (const query of queries) {
     const response = await searcher.search(query, { k: 10 });
     totals.push(response.milliseconds.total);
     dense.push(response.milliseconds.dense);
+    // The query's vector alone, through the worker as a search asks for it.
+    const embedStarted = performance.now();
+    await index.runtime.embed([query], 'query');
+    embedding.push(performance.now() - embedStarted);
   }
   const bytes = statSync(databasePath).size;
   await index.close();
   store.close();
   rmSync(databasePath, { force: true });
-  return { size, buildSeconds, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95), denseP50: percentile(dense, 0.5), denseP95: percentile(dense, 0.95), bytesPerChunk: bytes / size };
+  return { size, buildSeconds, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95), denseP50: percentile(dense, 0.5), denseP95: percentile(dense, 0.95), embedP50: percentile(embedding, 0.5), embedP95: percentile(embedding, 0.95), bytesPerChunk: bytes / size };
 }
 
 try {
   const parts = new Set(options.parts.split(','));
-  console.log(`bench/index: ${options.model} (${quantization}), ${options.threads} threads, corpus ${path.relative(process.cwd(), options.corpus)}\n`);
+  console.log(`bench/index: ${options.model} (${quantization}, backend ${backend}), ${options.threads} threads, corpus ${path.relative(process.cwd(), options.corpus)}, load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}\n`);
   if (parts.has('indexing')) {
   const indexing = await measureIndexing();
   console.log('| indexing | value |');
   console.log('|---|---|');
+  console.log(`| embedding backend | ${indexing.backend} |`);
   console.log(`| files / chunks embedded | ${indexing.files} / ${indexing.chunks} in ${indexing.seconds.toFixed(1)} s |`);
   console.log(`| files/s | ${indexing.filesPerSecond.toFixed(1)} |`);
   console.log(`| chunks/s end to end | ${indexing.chunksPerSecond.toFixed(1)} |`);
-  console.log(`| chunks/s bare session (same chunks, batch 32) | ${indexing.bareChunksPerSecond.toFixed(1)} |`);
+  console.log(`| chunks/s bare embedding (same chunks, batch 32, through the worker) | ${indexing.bareChunksPerSecond.toFixed(1)} |`);
   console.log(`| end to end / bare | ${((indexing.chunksPerSecond / indexing.bareChunksPerSecond) * 100).toFixed(0)}% |`);
   console.log(`| one-file edit to searchable, p50 / p95 | ${ms(indexing.editP50)} / ${ms(indexing.editP95)} |`);
   console.log(`| bytes per chunk on disk (real index) | ${indexing.bytesPerChunk.toFixed(0)} |`);
   }
+  if (parts.has('breakdown')) {
+    const { seconds, chunks, breakdown } = await measureBreakdown();
+    console.log(`\n| indexing thread, first index under the profiler (${chunks} chunks in ${seconds.toFixed(1)} s) | ms | share |`);
+    console.log('|---|---|---|');
+    for (const { area, milliseconds } of breakdown.areas) console.log(`| ${area} | ${milliseconds.toFixed(0)} | ${((milliseconds / breakdown.totalMilliseconds) * 100).toFixed(1)}% |`);
+  }
   if (parts.has('queries')) {
-  console.log('\n| stored chunks | build s | query p50 | query p95 | dense part p50 / p95 | bytes/chunk |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('\n| stored chunks | build s | query p50 | query p95 | dense part p50 / p95 | query embedding p50 / p95 | bytes/chunk |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const size of options.sizes.split(',').map(Number)) {
     const row = await measureQueries(size);
-    console.log(`| ${row.size.toLocaleString('en')} | ${row.buildSeconds.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.denseP50)} / ${ms(row.denseP95)} | ${row.bytesPerChunk.toFixed(0)} |`);
+    console.log(`| ${row.size.toLocaleString('en')} | ${row.buildSeconds.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.denseP50)} / ${ms(row.denseP95)} | ${row.embedP50.toFixed(2)} / ${row.embedP95.toFixed(2)} ms | ${row.bytesPerChunk.toFixed(0)} |`);
   }
   }
   console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process, embedding worker included)`);

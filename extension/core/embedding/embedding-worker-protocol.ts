@@ -18,7 +18,15 @@ export interface WorkerConfiguration {
   maxBatchSize: number;
   /** Most padded tokens (batch size × longest input) per inference call. */
   maxBatchTokens: number;
+  /**
+   * `auto` (the default): a static token-table model (this project's `code-static`) is computed directly from
+   * its ONNX file's table (static-table.ts), every other model by onnxruntime. `onnxruntime`: always onnxruntime.
+   */
+  backend?: EmbeddingBackend;
 }
+
+/** Which code computes the vectors (see `WorkerConfiguration.backend`). */
+export type EmbeddingBackend = 'auto' | 'onnxruntime';
 
 /** What a loaded model is and how it runs. */
 export interface RuntimeInfo {
@@ -34,6 +42,8 @@ export interface RuntimeInfo {
   onnxFile: string;
   /** The execution provider actually running the model. */
   provider: ExecutionProvider;
+  /** `static-table`: the model's table read from its ONNX file and computed in TypeScript, on the CPU; `onnxruntime`: a session. */
+  backend: 'onnxruntime' | 'static-table';
   /** GPU providers that were skipped or failed before `provider` was chosen. */
   providerAttempts: ProviderAttempt[];
   /** Why the model runs on the CPU although a GPU was allowed; undefined when it runs on a GPU or the CPU was asked for. */

@@ -10,6 +10,7 @@ import { loadManifest, type ModelManifest } from '../model/manifest.ts';
 import { fingerprintModel, sameStamp, stampFile, type FileStamp } from '../model/fingerprint.ts';
 import { ONNX_FILES } from '../model/onnx-files.ts';
 import { conciseProviderError, providerLibraryExists, providerPlan, type ProviderAttempt } from './providers.ts';
+import { readStaticTableFile, StaticTableEmbedder } from './static-table.ts';
 import { ModelTokenizer, type EmbeddingPurpose, type EncodedText } from './tokenization.ts';
 import type { RuntimeInfo, Truncation, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
@@ -48,26 +49,29 @@ export interface EmbedResult {
   truncations: Truncation[];
 }
 
+/** How many texts the static path embeds between two checks for cancellation. */
+const STATIC_CANCEL_CHECK_TEXTS = 256;
+
 export class EmbeddingEngine {
   readonly info: RuntimeInfo;
   readonly tokenizer: ModelTokenizer;
-  private readonly session: ort.InferenceSession;
+  /** What computes the vectors: an onnxruntime session, or the static table read from the same ONNX file. */
+  private readonly backend: { session: ort.InferenceSession; inputTypes: Map<string, string> } | { table: StaticTableEmbedder };
   private readonly configuration: WorkerConfiguration;
-  private readonly inputTypes: Map<string, string>;
 
   private constructor(
     info: RuntimeInfo,
     tokenizer: ModelTokenizer,
-    session: ort.InferenceSession,
+    backend: ort.InferenceSession | StaticTableEmbedder,
     configuration: WorkerConfiguration,
   ) {
     this.info = info;
     this.tokenizer = tokenizer;
-    this.session = session;
+    this.backend =
+      backend instanceof StaticTableEmbedder
+        ? { table: backend }
+        : { session: backend, inputTypes: new Map(backend.inputMetadata.map((metadata) => [metadata.name, metadata.isTensor ? metadata.type : 'int64'])) };
     this.configuration = configuration;
-    this.inputTypes = new Map(
-      session.inputMetadata.map((metadata) => [metadata.name, metadata.isTensor ? metadata.type : 'int64']),
-    );
   }
 
   /** Loads, checks and warms up a model. Throws a model `CoreError` whose message names the fix. */
@@ -87,7 +91,8 @@ export class EmbeddingEngine {
       const fix = hasOther ? `It has ${other}: choose semanticSearch.model.quantization ${other}` : 'Download the model again';
       throw new CoreError('model', 'model-missing', `${modelDirectory} has no ${quantization} ONNX file (looked for ${ONNX_FILES[quantization].join(', ')}). ${fix}, or choose another model.`);
     }
-    const tokenizer = ModelTokenizer.load(modelDirectory, manifest);
+    const useOnnxRuntime = configuration.backend === 'onnxruntime';
+    const tokenizer = ModelTokenizer.load(modelDirectory, manifest, { direct: !useOnnxRuntime });
     const fingerprintFiles: Record<string, string> = {
       onnx: path.join(modelDirectory, onnxFile),
       'tokenizer.json': path.join(modelDirectory, 'tokenizer.json'),
@@ -98,6 +103,8 @@ export class EmbeddingEngine {
     // Stamped before onnxruntime reads the graph and compared after hashing: a file replaced in
     // between would give a session of one model under the fingerprint of another.
     const fileStamps = stampFiles(fingerprintFiles);
+    const table = useOnnxRuntime ? undefined : staticTable(path.join(modelDirectory, onnxFile), tokenizer, manifest);
+    if (table) return EmbeddingEngine.loadStatic(configuration, { manifest, tokenizer, table, onnxFile, fingerprintFiles, fileStamps, started });
     const { session, provider, attempts } = await createSession(path.join(modelDirectory, onnxFile), configuration, log);
     try {
       manifest = resolveOutput(manifest, session, loaded.origin === 'inferred');
@@ -117,6 +124,7 @@ export class EmbeddingEngine {
         quantization,
         onnxFile,
         provider,
+        backend: 'onnxruntime',
         providerAttempts: attempts,
         cpuFallbackReason:
           gpuAllowed && provider === 'cpu'
@@ -137,6 +145,41 @@ export class EmbeddingEngine {
     }
   }
 
+  /** The rest of `load` for a static table: no session, nothing on a GPU (a table lookup gains nothing there). */
+  private static async loadStatic(
+    configuration: WorkerConfiguration,
+    loaded: { manifest: ModelManifest; tokenizer: ModelTokenizer; table: StaticTableEmbedder; onnxFile: string; fingerprintFiles: Record<string, string>; fileStamps: Record<string, FileStamp>; started: number },
+  ): Promise<EmbeddingEngine> {
+    const { manifest, fileStamps } = loaded;
+    const { id: fingerprint, fileHashes } = await fingerprintModel({ manifest, quantization: configuration.quantization, files: loaded.fingerprintFiles });
+    const changed = Object.values(fileStamps).find((stamp) => !sameStamp(stamp, stampFile(stamp.path)));
+    if (changed) {
+      throw new CoreError('model', 'model-changed', `${changed.path} changed while the model was being loaded. Wait until the copy or download has finished, then try again.`);
+    }
+    const info: RuntimeInfo = {
+      modelDirectory: path.resolve(configuration.modelDirectory),
+      manifest,
+      fingerprint,
+      fileHashes,
+      fileStamps,
+      quantization: configuration.quantization,
+      onnxFile: loaded.onnxFile,
+      provider: 'cpu',
+      backend: 'static-table',
+      providerAttempts: [],
+      cpuFallbackReason:
+        configuration.device !== 'cpu'
+          ? `${manifest.id} is a static token table: each vector is a few additions per token, computed directly on the CPU, which a GPU would not make faster`
+          : undefined,
+      threads: 1,
+      loadMilliseconds: 0,
+    };
+    const engine = new EmbeddingEngine(info, loaded.tokenizer, loaded.table, configuration);
+    await engine.embed(['hello world'], 'query');
+    info.loadMilliseconds = performance.now() - loaded.started;
+    return engine;
+  }
+
   /** Embeds texts; vectors come back in input order. `isCancelled` is checked between batches. */
   async embed(texts: readonly string[], purpose: EmbeddingPurpose, isCancelled: () => boolean = () => false): Promise<EmbedResult> {
     const { manifest } = this.info;
@@ -151,6 +194,14 @@ export class EmbeddingEngine {
       }
     });
     const vectors = new Float32Array(texts.length * manifest.dimensions);
+    if ('table' in this.backend) {
+      const { table } = this.backend;
+      encoded.forEach((item, index) => {
+        if (index % STATIC_CANCEL_CHECK_TEXTS === 0 && isCancelled()) throw new DOMException('The operation was aborted.', 'AbortError');
+        table.embedInto(item.ids, vectors.subarray(index * manifest.dimensions, (index + 1) * manifest.dimensions));
+      });
+      return { vectors, truncations: truncationsOf(encoded) };
+    }
     const batches = planBatches(
       encoded.map((item) => item.ids.length),
       this.configuration.maxBatchSize,
@@ -163,22 +214,20 @@ export class EmbeddingEngine {
         vectors.set(pooled.subarray(row * manifest.dimensions, (row + 1) * manifest.dimensions), textIndex * manifest.dimensions);
       });
     }
-    const truncations: Truncation[] = [];
-    encoded.forEach((item, index) => {
-      if (item.truncated) truncations.push({ index, tokens: item.fullLength, keptTokens: item.ids.length });
-    });
-    return { vectors, truncations };
+    return { vectors, truncations: truncationsOf(encoded) };
   }
 
   /** Runs one padded batch and returns its pooled (and, if asked, normalised) vectors, row-major. */
   private async runBatch(sequences: number[][]): Promise<Float32Array> {
     const { manifest } = this.info;
+    if (!('session' in this.backend)) throw new Error('runBatch needs an onnxruntime session');
+    const { session, inputTypes } = this.backend;
     const batchSize = sequences.length;
     const length = Math.max(...sequences.map((ids) => ids.length));
     const feeds: Record<string, ort.Tensor> = {};
     const mask = new Float32Array(batchSize * length);
     const fill = (name: string, valueAt: (row: number, position: number) => number) => {
-      const type = this.inputTypes.get(name) === 'int32' ? 'int32' : 'int64';
+      const type = inputTypes.get(name) === 'int32' ? 'int32' : 'int64';
       const data = type === 'int32' ? new Int32Array(batchSize * length) : new BigInt64Array(batchSize * length);
       for (let row = 0; row < batchSize; row++) {
         for (let position = 0; position < length; position++) {
@@ -190,14 +239,14 @@ export class EmbeddingEngine {
       feeds[name] = new ort.Tensor(type, data, [batchSize, length]);
     };
     sequences.forEach((ids, row) => mask.fill(1, row * length, row * length + ids.length));
-    for (const name of this.session.inputNames) {
+    for (const name of session.inputNames) {
       if (name === 'input_ids') fill(name, (row, position) => sequences[row]![position] ?? 0);
       else if (name === 'attention_mask') fill(name, (row, position) => mask[row * length + position]!);
       else if (name === 'token_type_ids') fill(name, () => 0);
       else if (name === 'position_ids') fill(name, (_row, position) => position);
     }
 
-    const results = await this.session.run(feeds);
+    const results = await session.run(feeds);
     const output = results[manifest.output]!;
     try {
       return poolAndNormalize(output, mask, batchSize, length, manifest);
@@ -207,8 +256,27 @@ export class EmbeddingEngine {
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    if ('session' in this.backend) await this.backend.session.release();
   }
+}
+
+function truncationsOf(encoded: readonly EncodedText[]): Truncation[] {
+  const truncations: Truncation[] = [];
+  encoded.forEach((item, index) => {
+    if (item.truncated) truncations.push({ index, tokens: item.fullLength, keptTokens: item.ids.length });
+  });
+  return truncations;
+}
+
+/**
+ * The static-table embedder for a model file whose graph is exactly a static token table (see
+ * static-table.ts) and whose tokenizer is this project's own, or undefined: then onnxruntime runs it.
+ */
+function staticTable(onnxPath: string, tokenizer: ModelTokenizer, manifest: ModelManifest): StaticTableEmbedder | undefined {
+  if (!tokenizer.direct || manifest.pooling !== 'none' || !manifest.normalize || manifest.output !== 'sentence_embedding') return undefined;
+  const table = readStaticTableFile(onnxPath);
+  if (!table || table.dimensions !== manifest.dimensions || tokenizer.vocabularySize !== table.vocabularySize) return undefined;
+  return new StaticTableEmbedder(table);
 }
 
 function poolAndNormalize(output: ort.Tensor, mask: Float32Array, batchSize: number, length: number, manifest: ModelManifest): Float32Array {

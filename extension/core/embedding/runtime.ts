@@ -8,7 +8,7 @@ import { awaitExitOrTerminate } from '../worker-exit.ts';
 import { sameStamp, stampFile, type Quantization } from '../model/fingerprint.ts';
 import type { DeviceSetting } from './providers.ts';
 import type { EmbeddingPurpose } from './tokenization.ts';
-import type { MessageFromWorker, RequestToWorker, RuntimeInfo, SerializedError, Truncation, WorkerConfiguration } from './embedding-worker-protocol.ts';
+import type { EmbeddingBackend, MessageFromWorker, RequestToWorker, RuntimeInfo, SerializedError, Truncation, WorkerConfiguration } from './embedding-worker-protocol.ts';
 
 export type { RuntimeInfo, Truncation } from './embedding-worker-protocol.ts';
 
@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   threads?: number;
   maxBatchSize?: number;
   maxBatchTokens?: number;
+  /** `auto` (default): static token-table models without onnxruntime; `onnxruntime`: every model in a session. */
+  backend?: EmbeddingBackend;
   /**
    * The worker's JavaScript heap limit in MiB (Worker `resourceLimits.maxOldGenerationSizeMb`); default:
    * Node's own. A worker over it is stopped alone, its requests fail with an `out-of-memory` error, and
@@ -133,6 +135,7 @@ export class EmbeddingRuntime {
         threads: Math.max(1, options.threads ?? availableParallelism()),
         maxBatchSize: options.maxBatchSize ?? 32,
         maxBatchTokens: options.maxBatchTokens ?? 8192,
+        backend: options.backend ?? 'auto',
       },
       resourceLimits: options.memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: options.memoryLimitMb },
       log: options.log,

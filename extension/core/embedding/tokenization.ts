@@ -2,9 +2,12 @@
 // model's special tokens, and the cut to the model's window (reported, never silent).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { CoreError } from '../errors.ts';
 import type { ModelManifest } from '../model/manifest.ts';
+import { Vocabulary } from '../training/tokenizer.ts';
+import { tokenizerJson } from '../training/tokenizer-json.ts';
 
 /** Whether a text is a search query or an indexed document: models may prefix them differently. */
 export type EmbeddingPurpose = 'query' | 'document';
@@ -21,28 +24,53 @@ export interface EncodedText {
   truncated: boolean;
 }
 
+/** How a `ModelTokenizer` turns text into ids. */
+export interface TokenizerLoadOptions {
+  /**
+   * Use this project's own TypeScript tokenizer (../training/tokenizer.ts) when `tokenizer.json` is exactly
+   * the one its converter writes (default true): the same ids as `@huggingface/tokenizers` (tested on real
+   * code), several times faster. False always runs `@huggingface/tokenizers`.
+   */
+  direct?: boolean;
+}
+
 /**
  * A tokenizer bound to a model's manifest. It runs on whatever thread creates it; the embedding
  * worker uses one, and the chunker can use another to measure chunks against the window.
  */
 export class ModelTokenizer {
   readonly settings: TokenizationSettings;
-  private readonly tokenizer: Tokenizer;
+  /** True when the ids come from this project's own tokenizer rather than `@huggingface/tokenizers` (see `TokenizerLoadOptions`). */
+  readonly direct: boolean;
+  /** Tokens of the direct tokenizer's vocabulary (undefined for `@huggingface/tokenizers`). */
+  readonly vocabularySize: number | undefined;
+  /** The ids of a text without special tokens. */
+  private readonly contentIds: (text: string) => number[];
   /** Special tokens the model expects before and after the text, e.g. [CLS] and [SEP]. */
   private readonly prefixIds: number[];
   private readonly suffixIds: number[];
 
-  constructor(tokenizer: Tokenizer, settings: TokenizationSettings) {
-    this.tokenizer = tokenizer;
+  constructor(tokenizer: Tokenizer | Vocabulary, settings: TokenizationSettings) {
     this.settings = { maxTokens: settings.maxTokens, queryPrefix: settings.queryPrefix, documentPrefix: settings.documentPrefix };
-    [this.prefixIds, this.suffixIds] = specialTokenTemplate(tokenizer);
+    if (tokenizer instanceof Vocabulary) {
+      // Its tokenizer.json has no post-processor: no special tokens around the text.
+      this.direct = true;
+      this.vocabularySize = tokenizer.size;
+      this.contentIds = (text) => tokenizer.encode(text);
+      [this.prefixIds, this.suffixIds] = [[], []];
+    } else {
+      this.direct = false;
+      this.vocabularySize = undefined;
+      this.contentIds = (text) => tokenizer.encode(text, { add_special_tokens: false }).ids;
+      [this.prefixIds, this.suffixIds] = specialTokenTemplate(tokenizer);
+    }
     if (this.prefixIds.length + this.suffixIds.length >= settings.maxTokens) {
       throw new CoreError('model', 'manifest-invalid', `maxTokens ${settings.maxTokens} leaves no room for text after the special tokens.`);
     }
   }
 
   /** Loads `tokenizer.json` and `tokenizer_config.json` from a model folder. */
-  static load(modelDirectory: string, settings: TokenizationSettings): ModelTokenizer {
+  static load(modelDirectory: string, settings: TokenizationSettings, options: TokenizerLoadOptions = {}): ModelTokenizer {
     const readJson = (name: string, required: boolean): object => {
       const file = path.join(modelDirectory, name);
       let text: string;
@@ -58,11 +86,13 @@ export class ModelTokenizer {
         throw new CoreError('model', 'model-corrupt', `${file} is not valid JSON. Download or rebuild the model.`, { cause: error });
       }
     };
-    const tokenizerJson = readJson('tokenizer.json', true);
+    const json = readJson('tokenizer.json', true);
+    const direct = options.direct === false ? undefined : directVocabulary(json);
+    if (direct) return new ModelTokenizer(direct, settings);
     const tokenizerConfig = readJson('tokenizer_config.json', false);
     let tokenizer: Tokenizer;
     try {
-      tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+      tokenizer = new Tokenizer(json, tokenizerConfig);
     } catch (error) {
       throw new CoreError('model', 'tokenizer-invalid', `tokenizer.json in ${modelDirectory} could not be loaded: ${(error as Error).message}`, { cause: error });
     }
@@ -77,7 +107,7 @@ export class ModelTokenizer {
   /** Encodes one text, cut to the window. Throws `empty-input` for a text with nothing in it. */
   encode(text: string, purpose: EmbeddingPurpose): EncodedText {
     if (text.trim().length === 0) throw new CoreError('model', 'empty-input', 'Cannot embed an empty text.');
-    const content = this.tokenizer.encode(this.prefixed(text, purpose), { add_special_tokens: false }).ids;
+    const content = this.contentIds(this.prefixed(text, purpose));
     const room = this.settings.maxTokens - this.prefixIds.length - this.suffixIds.length;
     const fullLength = content.length + this.prefixIds.length + this.suffixIds.length;
     const kept = content.length > room ? content.slice(0, room) : content;
@@ -86,9 +116,32 @@ export class ModelTokenizer {
 
   /** Tokens a text takes as a document, special tokens and prefix included, without the cut. */
   countTokens(text: string): number {
-    const content = this.tokenizer.encode(this.prefixed(text, 'document'), { add_special_tokens: false }).ids;
+    const content = this.contentIds(this.prefixed(text, 'document'));
     return content.length + this.prefixIds.length + this.suffixIds.length;
   }
+}
+
+/**
+ * The vocabulary of a `tokenizer.json` that is exactly what `tokenizerJson` writes for it (this project's
+ * static model), or undefined for any other tokenizer. Only then do the TypeScript tokenizer and
+ * `@huggingface/tokenizers` run the same steps: a file edited by hand, or another model's, goes to the latter.
+ */
+export function directVocabulary(json: object): Vocabulary | undefined {
+  const model = (json as { model?: { type?: unknown; vocab?: unknown } }).model;
+  if (model?.type !== 'WordPiece' || typeof model.vocab !== 'object' || model.vocab === null) return undefined;
+  const entries = Object.entries(model.vocab as Record<string, unknown>);
+  const tokens = new Array<string>(entries.length);
+  for (const [token, id] of entries) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= entries.length || tokens[id] !== undefined) return undefined;
+    tokens[id] = token;
+  }
+  let vocabulary: Vocabulary;
+  try {
+    vocabulary = new Vocabulary(tokens);
+  } catch {
+    return undefined; // not [PAD], [UNK] first, or a token twice
+  }
+  return isDeepStrictEqual(json, tokenizerJson(vocabulary)) ? vocabulary : undefined;
 }
 
 /**

@@ -16,7 +16,7 @@ import type { DiscoveredFile, DiscoveryOptions, DiscoverySummary, SkippedEntry }
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import type { RuntimeInfo, Truncation } from '../embedding/embedding-worker-protocol.ts';
 import { abortError, isAbortError, isCoreError } from '../errors.ts';
-import type { IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
+import type { FileRecord, IndexStore, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
 import { deriveSpace, derivationSource } from '../store/derive.ts';
@@ -141,6 +141,11 @@ function initialProgress(phase: IndexProgress['phase']): IndexProgress {
 interface PendingContent {
   contentHash: string;
   chunkId: number;
+  /**
+   * What to embed and where it comes from, when the chunk was cut by this run: reading it back from the
+   * database cost a tenth of a first index. Contents an earlier run left without a vector are read.
+   */
+  chunk?: { text: string; path: string; startLine: number };
 }
 
 /** The vector space an embedder and chunker produce, stored as `storage` says (float32 by default). */
@@ -172,6 +177,16 @@ const RACY_MTIME_MS = 2000;
  * a fraction of a second of the start either way.
  */
 const WALK_BATCH_FILES = 256;
+
+/**
+ * Chunked files are written to the store together, in one transaction, once this many are waiting, or
+ * WRITE_BATCH_CHUNKS chunks, or WRITE_BATCH_MS after the last write. A transaction per file spent more
+ * time committing (and flushing a new full-text segment each time) than inserting: most of a first
+ * index's SQLite time. The delay bounds how long a chunked file waits to be searchable.
+ */
+const WRITE_BATCH_FILES = 128;
+const WRITE_BATCH_CHUNKS = 1024;
+const WRITE_BATCH_MS = 1000;
 
 /** The mtime to record for a file read at `readStartedMs`: its own, or -1 when a later save could share it. */
 function trustedMtime(mtimeMs: number, readStartedMs: number): number {
@@ -344,6 +359,10 @@ class IndexRun {
   private embedLoop: Promise<void> | undefined;
   /** Why the embedding loop stopped early (the model failed, the database refused a write): the run stops with it. */
   private embedFailure: unknown;
+  /** Files chunked but not yet written (see WRITE_BATCH_FILES), in the order they were chunked. */
+  private readonly writes: { discovered: DiscoveredFile; file: FileRecord; chunks: Chunk[] }[] = [];
+  private chunksToWrite = 0;
+  private lastWrite = performance.now();
 
   constructor(options: IndexerOptions, classifier: FileClassifier, run: RunOptions) {
     this.options = options;
@@ -403,6 +422,7 @@ class IndexRun {
 
       this.progress.phase = 'indexing';
       for (const file of changed) await this.indexFile(file, stored.get(file.relativePath));
+      this.writeChunkedFiles();
       // Files the walk found but that could not be read after all are skips too, counted with the walk's.
       this.result.skips = withReadSkips(walk.summary(), this.readSkips);
       store.replaceSkips(
@@ -455,6 +475,7 @@ class IndexRun {
           removed.push(...[...stored.keys()].filter((candidate) => candidate === relativePath || candidate.startsWith(prefix)));
         }
       }
+      this.writeChunkedFiles();
       this.progress.phase = 'removing';
       this.removeFiles(removed);
       return await this.finish();
@@ -477,6 +498,8 @@ class IndexRun {
     this.signal?.throwIfAborted();
     this.throwIfEmbeddingFailed();
     const { store, chunker } = this.options;
+    // A chunked file counts as done once it is written (searchable), in writeChunkedFiles.
+    let waitsForWrite = false;
     try {
       const readStarted = Date.now();
       // One version of the file, within the size limit, or why not: never a mix of two versions under one hash.
@@ -500,20 +523,12 @@ class IndexRun {
       } else {
         const text = decodeSample(bytes);
         const chunks: Chunk[] = await chunker.chunkFile(file.relativePath, text, this.signal);
-        const inserted = store.replaceFile(
-          { path: file.relativePath, contentHash, size: bytes.length, mtimeMs, language: chunks[0]?.language ?? 'text' },
-          new Map([[this.space.chunker, chunks]]),
-          chunker.relationsVersion,
-        );
-        const fresh = inserted.filter((chunk) => !this.queuedHashes.has(chunk.contentHash));
-        const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((chunk) => chunk.contentHash)));
-        for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
-        for (const chunk of fresh) {
-          if (!missing.has(chunk.contentHash) || this.queuedHashes.has(chunk.contentHash)) continue;
-          this.chunksFromFiles += 1;
-          this.enqueue({ contentHash: chunk.contentHash, chunkId: chunk.id });
+        this.writes.push({ discovered: file, file: { path: file.relativePath, contentHash, size: bytes.length, mtimeMs, language: chunks[0]?.language ?? 'text' }, chunks });
+        this.chunksToWrite += chunks.length;
+        waitsForWrite = true;
+        if (this.writes.length >= WRITE_BATCH_FILES || this.chunksToWrite >= WRITE_BATCH_CHUNKS || performance.now() - this.lastWrite >= WRITE_BATCH_MS) {
+          this.writeChunkedFiles();
         }
-        this.result.filesIndexed += 1;
       }
     } catch (error) {
       // A store error is about the whole index (disk full, read-only, locked), not this file: going on
@@ -522,8 +537,45 @@ class IndexRun {
       this.result.failures.push({ path: file.relativePath, error: (error as Error).message });
       this.options.log?.(`Could not index ${file.relativePath}: ${(error as Error).message}`);
     }
-    this.countFileDone(file);
+    if (!waitsForWrite) this.countFileDone(file);
     await this.waitForRoom();
+  }
+
+  /**
+   * Stores the files chunked so far, in one transaction, and queues their new contents for embedding. A
+   * run stopped before this loses only the chunking of those files: they are not in the index, so the next
+   * run chunks them again.
+   */
+  private writeChunkedFiles(): void {
+    this.lastWrite = performance.now();
+    if (this.writes.length === 0) return;
+    const { store, chunker } = this.options;
+    const writes = this.writes.splice(0);
+    this.chunksToWrite = 0;
+    const queued: PendingContent[] = [];
+    const queuedNow = new Set<string>();
+    store.transaction(() => {
+      for (const { file, chunks } of writes) {
+        // One row per chunk, in the chunks' order.
+        const inserted = store.replaceFile(file, new Map([[this.space.chunker, chunks]]), chunker.relationsVersion).map((row, index) => ({ ...row, chunk: chunks[index]! }));
+        // A content is queued once, from its first chunk, however many files of the batch hold it.
+        const fresh = inserted.filter((row) => !this.queuedHashes.has(row.contentHash) && !queuedNow.has(row.contentHash));
+        const missing = new Set(store.contentsWithoutVector(this.space, fresh.map((row) => row.contentHash)));
+        for (const reused of this.reuseVectors([...missing])) missing.delete(reused);
+        for (const row of fresh) {
+          if (!missing.has(row.contentHash) || queuedNow.has(row.contentHash)) continue;
+          queuedNow.add(row.contentHash);
+          queued.push({ contentHash: row.contentHash, chunkId: row.id, chunk: { text: embeddingText(row.chunk), path: row.chunk.path, startLine: row.chunk.startLine } });
+        }
+      }
+    });
+    // Queued only once the transaction has committed: a rolled-back chunk id must never reach the embedder.
+    for (const item of queued) {
+      this.chunksFromFiles += 1;
+      this.enqueue(item);
+    }
+    this.result.filesIndexed += writes.length;
+    for (const { discovered } of writes) this.countFileDone(discovered);
   }
 
   /** A file the run will read and chunk: its size goes into the estimate of the contents still to come. */
@@ -603,6 +655,9 @@ class IndexRun {
   /** Back-pressure: chunking waits while the embedder is far behind, so memory stays bounded. */
   private async waitForRoom(): Promise<void> {
     const limit = (this.options.embeddingBatchSize ?? 32) * 8;
+    // Chunks waiting to be written count too: written all at once, they would join the queue past its bound.
+    // So they are written as soon as they would fill it, and the wait below holds the next file back.
+    if (this.chunksToWrite > 0 && this.pending.length + this.chunksToWrite > limit) this.writeChunkedFiles();
     while (this.pending.length > limit && this.embedLoop) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       this.signal?.throwIfAborted();
@@ -634,19 +689,24 @@ class IndexRun {
         continue;
       }
       const batch = this.pending.splice(0, batchSize);
-      const chunks = store.chunksById(batch.map((item) => item.chunkId));
-      // A chunk deleted since it was queued (its file changed again) needs no vector.
-      const live = batch.filter((item) => chunks.has(item.chunkId));
-      for (const item of batch) if (!chunks.has(item.chunkId)) this.queuedHashes.delete(item.contentHash);
+      const stored = store.chunksById(batch.filter((item) => !item.chunk).map((item) => item.chunkId));
+      for (const item of batch) {
+        const chunk = stored.get(item.chunkId);
+        if (chunk) item.chunk = { text: embeddingText(chunk), path: chunk.path, startLine: chunk.startLine };
+      }
+      // A chunk deleted since an earlier run queued it needs no vector. (One cut by this run and replaced since
+      // is embedded all the same: insertEmbeddings drops a vector no chunk references.)
+      const live = batch.filter((item) => item.chunk !== undefined);
+      for (const item of batch) if (!item.chunk) this.queuedHashes.delete(item.contentHash);
       this.progress.chunksToEmbed -= batch.length - live.length;
       if (live.length === 0) continue;
-      const texts = live.map((item) => embeddingText(chunks.get(item.chunkId)!));
+      const texts = live.map((item) => item.chunk!.text);
       const request = embedder.embed(texts, 'document', this.signal).then(({ vectors, truncations }) => {
         store.insertEmbeddings(this.space, live.map((item, index) => ({ contentHash: item.contentHash, vector: vectors[index]! })));
         // Only now may a later file queue the same content again (it will find the vector stored).
         for (const item of live) this.queuedHashes.delete(item.contentHash);
         for (const truncation of truncations) {
-          const chunk = chunks.get(live[truncation.index]!.chunkId)!;
+          const chunk = live[truncation.index]!.chunk!;
           this.result.truncations.push({ path: chunk.path, startLine: chunk.startLine, tokens: truncation.tokens, keptTokens: truncation.keptTokens });
         }
         this.progress.chunksEmbedded += live.length;

@@ -103,7 +103,7 @@ export class ChunkStore extends StoreModule {
   /** Chunks by id, with paths; missing ids are left out. */
   chunksById(ids: readonly number[]): Map<number, StoredChunk> {
     return this.connection.run(() => {
-      const statement = this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id = ?`);
+      const statement = this.connection.statement(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id = ?`);
       const chunks = new Map<number, StoredChunk>();
       for (const id of ids) {
         const row = statement.get(id) as ChunkRow | undefined;
@@ -135,7 +135,7 @@ export class ChunkStore extends StoreModule {
   /** The chunks of one chunker whose content has a given hash (duplicates share a hash). */
   chunksByContentHash(chunker: string, hashes: readonly string[]): Map<string, StoredChunk[]> {
     return this.connection.run(() => {
-      const statement = this.database.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.chunker = ? AND c.content_hash = ? ORDER BY f.path, c.start_line`);
+      const statement = this.connection.statement(`SELECT ${CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.chunker = ? AND c.content_hash = ? ORDER BY f.path, c.start_line`);
       const result = new Map<string, StoredChunk[]>();
       for (const hash of hashes) result.set(hash, (statement.all(chunker, hash) as ChunkRow[]).map(toStoredChunk));
       return result;

@@ -11,10 +11,28 @@ export class StoreConnection {
 
   readonly path: string;
   readonly database: Database.Database;
+  /** Prepared statements by their SQL (see `statement`). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(databasePath: string, database: Database.Database) {
     this.path = databasePath;
     this.database = database;
+  }
+
+  /**
+   * The prepared statement of a SQL text, prepared once per connection: preparing costs more than running
+   * a small statement, and indexing runs a few per chunk. Only for `run`, `get` and `all`: a statement
+   * that is iterated, or switched to `pluck`/`raw`, must be prepared on its own.
+   */
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // A handful of texts per vector space: a bound only against a caller that builds SQL from data.
+      if (this.statements.size >= 500) this.statements.clear();
+      statement = this.database.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Runs `work`, turning a SQLite failure into a store `CoreError` with a next step. */
@@ -42,7 +60,7 @@ export class StoreConnection {
   }
 
   getMeta(key: string): string | undefined {
-    return this.run(() => (this.database.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value);
+    return this.run(() => (this.statement('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value);
   }
 
   setMeta(key: string, value: string): void {

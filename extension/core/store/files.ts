@@ -113,7 +113,7 @@ export class FileStore extends StoreModule {
 
   /** Records a file whose content is unchanged but whose size or mtime moved (a touch, a checkout). */
   touchFile(filePath: string, size: number, mtimeMs: number): void {
-    this.connection.run(() => this.database.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?').run(size, mtimeMs, filePath));
+    this.connection.run(() => this.connection.statement('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?').run(size, mtimeMs, filePath));
   }
 
   /**
@@ -125,28 +125,28 @@ export class FileStore extends StoreModule {
   replaceFile(file: FileRecord, chunkSets: Map<string, readonly Chunk[]>, relationsVersion = 0): { id: number; contentHash: string }[] {
     return this.connection.transaction(() => {
       const inserted: { id: number; contentHash: string }[] = [];
-      const existing = this.database.prepare('SELECT id, content_hash FROM files WHERE path = ?').get(file.path) as { id: number; content_hash: string } | undefined;
+      const existing = this.connection.statement('SELECT id, content_hash FROM files WHERE path = ?').get(file.path) as { id: number; content_hash: string } | undefined;
       let fileId: number;
       let replaced: OldChunk[] = [];
       if (existing) {
         fileId = existing.id;
-        this.database.prepare('UPDATE files SET content_hash = ?, size = ?, mtime_ms = ?, language = ? WHERE id = ?').run(file.contentHash, file.size, file.mtimeMs, file.language, fileId);
+        this.connection.statement('UPDATE files SET content_hash = ?, size = ?, mtime_ms = ?, language = ? WHERE id = ?').run(file.contentHash, file.size, file.mtimeMs, file.language, fileId);
         // New content outdates every chunk set of the file; the same content only the sets being replaced.
         const contentChanged = existing.content_hash !== file.contentHash;
-        replaced = (this.database.prepare('SELECT id, content_hash, chunker FROM chunks WHERE file_id = ?').all(fileId) as OldChunk[]).filter(
+        replaced = (this.connection.statement('SELECT id, content_hash, chunker FROM chunks WHERE file_id = ?').all(fileId) as OldChunk[]).filter(
           (chunk) => contentChanged || chunkSets.has(chunk.chunker),
         );
         for (const chunker of new Set([...replaced.map((chunk) => chunk.chunker), ...chunkSets.keys()])) {
-          this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
+          this.connection.statement('DELETE FROM file_chunkings WHERE file_id = ? AND chunker = ?').run(fileId, chunker);
         }
       } else {
-        fileId = Number(this.database.prepare('INSERT INTO files (path, content_hash, size, mtime_ms, language) VALUES (?, ?, ?, ?, ?)').run(file.path, file.contentHash, file.size, file.mtimeMs, file.language).lastInsertRowid);
+        fileId = Number(this.connection.statement('INSERT INTO files (path, content_hash, size, mtime_ms, language) VALUES (?, ?, ?, ?, ?)').run(file.path, file.contentHash, file.size, file.mtimeMs, file.language).lastInsertRowid);
       }
-      const insertChunk = this.database.prepare(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text, lexical_end_line,
+      const insertChunk = this.connection.statement(`INSERT INTO chunks (file_id, chunker, ordinal, content_hash, start_line, end_line, language, kind, symbol, scope, signature, doc_comment, part_index, part_count, text, lexical_end_line,
           definition_start_line, definition_line, head_end_line)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      const insertLexical = this.database.prepare('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
-      const insertSymbol = this.database.prepare('INSERT OR IGNORE INTO chunk_symbols (chunk_id, name, role) VALUES (?, ?, ?)');
+      const insertLexical = this.connection.statement('INSERT INTO chunks_lexical (rowid, path, symbol, body) VALUES (?, ?, ?, ?)');
+      const insertSymbol = this.connection.statement('INSERT OR IGNORE INTO chunk_symbols (chunk_id, name, role) VALUES (?, ?, ?)');
       const pathWords = lexicalText(file.path);
       for (const [chunker, chunks] of chunkSets) {
         const unitsByHead = new Map(lexicalUnits(chunks).map((unit) => [unit.first, unit]));
@@ -163,7 +163,7 @@ export class FileStore extends StoreModule {
           for (const role of RELATION_ROLES) for (const name of chunk.relations[role]) insertSymbol.run(id, name, role);
           inserted.push({ id, contentHash });
         });
-        this.database.prepare('INSERT OR IGNORE INTO file_chunkings (file_id, chunker, relations) VALUES (?, ?, ?)').run(fileId, chunker, relationsVersion);
+        this.connection.statement('INSERT OR IGNORE INTO file_chunkings (file_id, chunker, relations) VALUES (?, ?, ?)').run(fileId, chunker, relationsVersion);
       }
       // The old chunks go after the new ones are in, so content both share keeps its vector.
       this.removeChunks(replaced);
@@ -175,13 +175,13 @@ export class FileStore extends StoreModule {
   deleteFiles(paths: readonly string[]): void {
     if (paths.length === 0) return;
     this.connection.transaction(() => {
-      const select = this.database.prepare('SELECT id FROM files WHERE path = ?');
+      const select = this.connection.statement('SELECT id FROM files WHERE path = ?');
       for (const filePath of paths) {
         const row = select.get(filePath) as { id: number } | undefined;
         if (!row) continue;
-        this.removeChunks(this.database.prepare('SELECT id, content_hash, chunker FROM chunks WHERE file_id = ?').all(row.id) as OldChunk[]);
-        this.database.prepare('DELETE FROM file_chunkings WHERE file_id = ?').run(row.id);
-        this.database.prepare('DELETE FROM files WHERE id = ?').run(row.id);
+        this.removeChunks(this.connection.statement('SELECT id, content_hash, chunker FROM chunks WHERE file_id = ?').all(row.id) as OldChunk[]);
+        this.connection.statement('DELETE FROM file_chunkings WHERE file_id = ?').run(row.id);
+        this.connection.statement('DELETE FROM files WHERE id = ?').run(row.id);
       }
     });
   }
@@ -189,9 +189,9 @@ export class FileStore extends StoreModule {
   /** Deletes chunks with their lexical rows, then the vectors no chunk references any more. Call inside a transaction. */
   private removeChunks(chunks: readonly OldChunk[]): void {
     if (chunks.length === 0) return;
-    const deleteLexical = this.database.prepare('DELETE FROM chunks_lexical WHERE rowid = ?');
-    const deleteSymbols = this.database.prepare('DELETE FROM chunk_symbols WHERE chunk_id = ?');
-    const deleteChunk = this.database.prepare('DELETE FROM chunks WHERE id = ?');
+    const deleteLexical = this.connection.statement('DELETE FROM chunks_lexical WHERE rowid = ?');
+    const deleteSymbols = this.connection.statement('DELETE FROM chunk_symbols WHERE chunk_id = ?');
+    const deleteChunk = this.connection.statement('DELETE FROM chunks WHERE id = ?');
     for (const chunk of chunks) {
       deleteLexical.run(chunk.id);
       deleteSymbols.run(chunk.id);

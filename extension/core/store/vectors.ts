@@ -140,7 +140,7 @@ export class VectorStore extends StoreModule {
   /** The given contents that have no vector in the space. */
   contentsWithoutVector(space: VectorSpace, hashes: readonly string[]): string[] {
     return this.connection.run(() => {
-      const statement = this.database.prepare('SELECT 1 FROM embeddings WHERE space_id = ? AND content_hash = ?');
+      const statement = this.connection.statement('SELECT 1 FROM embeddings WHERE space_id = ? AND content_hash = ?');
       return [...new Set(hashes)].filter((hash) => !statement.get(space.id, hash));
     });
   }
@@ -162,8 +162,8 @@ export class VectorStore extends StoreModule {
    */
   insertEmbeddings(space: VectorSpace, items: readonly { contentHash: string; vector: Float32Array }[]): number {
     return this.connection.transaction(() => {
-      const referenced = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
-      const tag = this.database.prepare('INSERT OR IGNORE INTO embeddings (space_id, content_hash) VALUES (?, ?)');
+      const referenced = this.connection.statement('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
+      const tag = this.connection.statement('INSERT OR IGNORE INTO embeddings (space_id, content_hash) VALUES (?, ?)');
       const tables = this.spaces.tablesOf(space);
       let inserted = 0;
       for (const item of items) {
@@ -198,8 +198,8 @@ export class VectorStore extends StoreModule {
       const tables = this.spaces.tablesOf(space);
       if (space.storage.kind === 'float32') {
         // The KNN runs on the vec0 table alone (sqlite-vec needs MATCH and k on it), then joins the tags.
-        const rows = this.database
-          .prepare(`WITH knn AS (SELECT rowid AS id, distance FROM "${space.tableName}" WHERE embedding MATCH ? AND k = ?)
+        const rows = this.connection
+          .statement(`WITH knn AS (SELECT rowid AS id, distance FROM "${space.tableName}" WHERE embedding MATCH ? AND k = ?)
             SELECT knn.id AS id, knn.distance AS distance, e.content_hash AS content_hash
             FROM knn JOIN embeddings e ON e.id = knn.id
             WHERE e.space_id = ?
@@ -208,7 +208,7 @@ export class VectorStore extends StoreModule {
         return rows.map((row) => ({ embeddingId: row.id, contentHash: row.content_hash, similarity: 1 - row.distance }));
       }
       const neighbours = tables.nearest(tables.prepare(query), k, options.oversampling ?? this.spaces.oversampling(space.id));
-      const hashOf = this.database.prepare('SELECT content_hash FROM embeddings WHERE id = ? AND space_id = ?');
+      const hashOf = this.connection.statement('SELECT content_hash FROM embeddings WHERE id = ? AND space_id = ?');
       return neighbours.flatMap((neighbour) => {
         const row = hashOf.get(neighbour.id, space.id) as { content_hash: string } | undefined;
         return row ? [{ embeddingId: neighbour.id, contentHash: row.content_hash, similarity: neighbour.similarity }] : [];
@@ -234,7 +234,7 @@ export class VectorStore extends StoreModule {
    */
   vectorsByContentHash(space: VectorSpace, hashes: readonly string[]): Map<string, Float32Array> {
     return this.connection.run(() => {
-      const statement = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
+      const statement = this.connection.statement('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
       const ids = new Map<number, string>();
       for (const hash of hashes) {
         const row = statement.get(space.id, hash) as { id: number } | undefined;
@@ -251,10 +251,10 @@ export class VectorStore extends StoreModule {
    * space of that chunker. Call inside a transaction, after the chunks are gone.
    */
   deleteUnreferenced(contents: readonly { chunker: string; contentHash: string }[]): void {
-    const stillUsed = this.database.prepare('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
+    const stillUsed = this.connection.statement('SELECT 1 FROM chunks WHERE chunker = ? AND content_hash = ? LIMIT 1');
     const spaces = this.spaces.vectorSpaces();
-    const find = this.database.prepare('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
-    const deleteTag = this.database.prepare('DELETE FROM embeddings WHERE id = ?');
+    const find = this.connection.statement('SELECT id FROM embeddings WHERE space_id = ? AND content_hash = ?');
+    const deleteTag = this.connection.statement('DELETE FROM embeddings WHERE id = ?');
     const orphans = new Map(contents.map((content) => [`${content.chunker}\n${content.contentHash}`, content]));
     for (const { chunker, contentHash: hash } of orphans.values()) {
       if (stillUsed.get(chunker, hash)) continue;

@@ -58,7 +58,26 @@ function tokenWordsV1(parts: readonly string[]): string[] {
  */
 function wordsV1(text: string): string[] {
   const words: string[] = [];
-  for (const [token] of text.matchAll(TOKEN_V1)) words.push(...tokenWordsV1(identifierPartsV1(token)));
+  for (const [token] of text.matchAll(TOKEN_V1)) words.push(...wordsOfTokenV1(token));
+  return words;
+}
+
+/**
+ * The words of one token, remembered: code repeats its identifiers and keywords, and splitting and
+ * stemming them again was most of the cost of writing a chunk's full-text row. A pure function of the
+ * token, so the words are the same with or without the cache.
+ */
+const tokenWordsCacheV1 = new Map<string, readonly string[]>();
+const TOKEN_WORDS_CACHE_LIMIT = 100_000;
+
+function wordsOfTokenV1(token: string): readonly string[] {
+  let words = tokenWordsCacheV1.get(token);
+  if (words === undefined) {
+    words = tokenWordsV1(identifierPartsV1(token));
+    // Dropping everything at the limit is cruder than an LRU but costs nothing per call.
+    if (tokenWordsCacheV1.size >= TOKEN_WORDS_CACHE_LIMIT) tokenWordsCacheV1.clear();
+    tokenWordsCacheV1.set(token, words);
+  }
   return words;
 }
 

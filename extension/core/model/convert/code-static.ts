@@ -24,15 +24,27 @@ export function codeStaticReleaseDirectory(): string {
 /** The ONNX graph: ids → rows → masked sum → L2 normalisation. Ids 0 and 1 ([PAD], [UNK]) do not count. */
 export function codeStaticGraph(release: Release): Model {
   const { dimensions, vocabularySize } = release.metadata;
+  return {
+    ...staticTableModel(dequantizeRows(release, dimensions), vocabularySize, dimensions),
+    metadata: { source: `training/release/${CODE_STATIC_NAME}`, vocabulary: String(vocabularySize), embeddings_sha256: release.metadata.files['embeddings.int8'] },
+  };
+}
+
+/**
+ * The graph of a static token table, without metadata: what `codeStaticGraph` writes, and what the
+ * embedding engine compares a model file with before it computes the same thing without onnxruntime
+ * (../../embedding/static-table.ts).
+ */
+export function staticTableModel(table: Float32Array, vocabularySize: number, dimensions: number): Model {
   const builder = new GraphBuilder('code_static_sum');
   const inputIds = builder.input('input_ids', DataType.INT64, ['batch', 'sequence']);
   const attentionMask = builder.input('attention_mask', DataType.INT64, ['batch', 'sequence']);
-  const table = builder.constant('token_embeddings', { dataType: DataType.FLOAT, dims: [vocabularySize, dimensions], values: dequantizeRows(release, dimensions) });
+  const tableName = builder.constant('token_embeddings', { dataType: DataType.FLOAT, dims: [vocabularySize, dimensions], values: table });
 
   const isToken = builder.node('Greater', [inputIds, builder.int64s('last_special_id', [UNKNOWN_ID], [])]);
   const weights = builder.node('Mul', [builder.node('Cast', [isToken], { to: attr.int(DataType.FLOAT) }), builder.node('Cast', [attentionMask], { to: attr.int(DataType.FLOAT) })]);
   const lastAxis = builder.int64s('last_axis', [-1]);
-  const rows = builder.node('Gather', [table, inputIds], { axis: attr.int(0) });
+  const rows = builder.node('Gather', [tableName, inputIds], { axis: attr.int(0) });
   const weightedRows = builder.node('Mul', [rows, builder.node('Unsqueeze', [weights, lastAxis])]);
   const sum = builder.node('ReduceSum', [weightedRows, builder.int64s('sequence_axis', [1])], { keepdims: attr.int(0) });
   const squaredNorm = builder.node('ReduceSum', [builder.node('Mul', [sum, sum]), lastAxis], { keepdims: attr.int(1) });
@@ -45,7 +57,7 @@ export function codeStaticGraph(release: Release): Model {
     opsetVersion: 18,
     producerName: 'semantic-code-search',
     producerVersion: '1',
-    metadata: { source: `training/release/${CODE_STATIC_NAME}`, vocabulary: String(vocabularySize), embeddings_sha256: release.metadata.files['embeddings.int8'] },
+    metadata: {},
   };
 }
 

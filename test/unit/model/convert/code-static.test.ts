@@ -51,8 +51,10 @@ describe('code-static', () => {
     const expected = embedder.embed(TEXTS);
     const D = release.metadata.dimensions;
     for (const quantization of ['fp32', 'int8'] as const) {
-      const runtime = await EmbeddingRuntime.load({ modelDirectory: directory, quantization, device: 'cpu', threads: 1 });
+      // onnxruntime itself: by default the runtime computes this model's table without it (static-table.ts).
+      const runtime = await EmbeddingRuntime.load({ modelDirectory: directory, quantization, device: 'cpu', threads: 1, backend: 'onnxruntime' });
       try {
+        assert.equal(runtime.info.backend, 'onnxruntime');
         const { vectors } = await runtime.embed(TEXTS, 'document');
         TEXTS.forEach((text, index) => {
           const similarity = cosine(vectors[index]!, expected.subarray(index * D, (index + 1) * D));
