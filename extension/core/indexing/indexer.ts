@@ -22,6 +22,7 @@ import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '
 import { deriveSpace, derivationSource } from '../store/derive.ts';
 import { WriterLock, type WriterLockHolder } from '../store/writer-lock.ts';
 import { ProgressEstimator } from './progress.ts';
+import type { SpaceDetails } from '../model/space-details.ts';
 
 /** What the indexer needs from an embedding model (the EmbeddingRuntime, or a fake in tests). */
 export interface Embedder {
@@ -152,7 +153,7 @@ export function vectorSpaceFor(embedder: Embedder, chunker: Chunker, storage: St
     storage: forModel({ ...storage, oversampling: undefined }, manifest.dimensions),
     dimensions: manifest.dimensions,
     modelId: manifest.id,
-    details: { manifest, quantization, fileHashes, modelDirectory },
+    details: { manifest, quantization, fileHashes, modelDirectory } satisfies SpaceDetails,
   };
 }
 
