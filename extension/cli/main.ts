@@ -28,23 +28,28 @@ import { WriterLock } from '../core/store/writer-lock.ts';
 import { describeStorage, parseStorageOption, type StorageOption } from '../core/store/storage-option.ts';
 import { cutOver, migrationStatus, rollBack } from '../core/migration/lifecycle.ts';
 import { migrationEvidence } from '../core/evaluation/evidence.ts';
-import { cutoverDecision, type CutoverDecision } from '../core/migration/cutover-decision.ts';
-import { migrationReport, type Histogram, type MigrationReport } from '../core/migration/report.ts';
+import type { CutoverDecision } from '../core/migration/cutover-decision.ts';
+import { currentMigration, decideCutover, loadSpaceModel, reportMigration, spaceLabel } from '../core/operations/migration.ts';
+import type { Histogram, MigrationReport } from '../core/migration/report.ts';
 import { EmbeddingRuntime } from '../core/embedding/runtime.ts';
 import type { Migration, VectorSpace } from '../core/store/index-store.ts';
 import { foldedLinksText } from '../core/discovery/folded-links.ts';
 import { ProgressLine } from './progress.ts';
 import { watchTree } from './watch-tree.ts';
-import { compareStorageOptions } from '../core/tradeoffs/compare.ts';
-import { CATALOG, catalogEntry, DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
+import { compareStorage, evaluationCandidates } from '../core/operations/reports.ts';
+import { catalogEntry, DEFAULT_MODEL_ID } from '../core/model/catalog.ts';
 import { DEFAULT_ENDPOINT, downloadModel } from '../core/model/download.ts';
 import { cacheDirectory } from '../core/folder-index.ts';
 import { installedModels } from '../core/evaluation/installed-models.ts';
 import { DEFAULT_EVALUATION_DISTRACTORS, DEFAULT_EVALUATION_QUERIES, DEFAULT_EVALUATION_SEED, evaluateModels, type InstalledModel, type ModelEvaluationReport } from '../core/evaluation/model-evaluation.ts';
 import { isCoreError } from '../core/errors.ts';
+import { catalogModelIds, DEFAULT_QUANTIZATION, indexedModel, locateCatalogModel } from '../core/model/model-location.ts';
 
 const OFFLINE_MODELS_DIRECTORY = process.env.SEMSEARCH_MODELS_DIR ?? path.resolve(import.meta.dirname, '..', '..', 'models');
-const DEFAULT_QUANTIZATION: Quantization = 'int8';
+/** Where the CLI keeps Hub downloads (the editor keeps its own in its global storage). */
+function cliStorageDirectory(): string {
+  return path.join(cacheDirectory(), 'semantic-code-search');
+}
 
 /** A mistake in how the command was called: shown with a hint and exit code 2. */
 class UsageError extends Error {}
@@ -122,14 +127,16 @@ function choice<T extends string>(values: Values, name: string, allowed: readonl
   return raw as T;
 }
 
-/** An offline model name or a model folder. */
+/** An offline model name (a bundled model of the catalog, or another folder built beside them) or a model folder. */
 function resolveModelDirectory(model: string): string {
-  const offline = path.join(OFFLINE_MODELS_DIRECTORY, model);
-  if (!model.includes('/') && !model.includes(path.sep) && existsSync(offline)) return offline;
+  if (!model.includes('/') && !model.includes(path.sep)) {
+    const location = locateCatalogModel(model, { bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY, storageDirectory: cliStorageDirectory() });
+    const offline = location.kind === 'ready' && location.entry.kind === 'bundled' ? location.directory : path.join(OFFLINE_MODELS_DIRECTORY, model);
+    if (existsSync(offline)) return offline;
+  }
   if (existsSync(model)) return path.resolve(model);
   if (!model.includes('/')) {
-    const ids = CATALOG.filter((entry) => entry.kind !== 'custom').map((entry) => entry.id);
-    throw new UsageError(`unknown model "${model}": choose one of ${ids.join(', ')} (run \`npm run models\` if the offline ones are missing), or give a model folder's path`);
+    throw new UsageError(`unknown model "${model}": choose one of ${catalogModelIds().join(', ')} (run \`npm run models\` if the offline ones are missing), or give a model folder's path`);
   }
   throw new UsageError(`model folder ${model} does not exist`);
 }
@@ -146,7 +153,7 @@ async function ensureHubModel(values: Values): Promise<Values> {
   const interactive = process.stderr.isTTY;
   try {
     const downloaded = await downloadModel(entry, {
-      storageDirectory: path.join(cacheDirectory(), 'semantic-code-search'),
+      storageDirectory: cliStorageDirectory(),
       endpoint: process.env.SEMSEARCH_HUB_ENDPOINT ?? DEFAULT_ENDPOINT,
       quantizations: [quantization],
       offline: values.offline === true,
@@ -215,10 +222,10 @@ function modelOptions(values: Values, databasePath: string | undefined): Pick<Fo
   let modelDirectory = values.model ? resolveModelDirectory(values.model as string) : undefined;
   let quantization = values.quantization as Quantization | undefined;
   if (!modelDirectory && databasePath && existsSync(databasePath)) {
-    const details = readIndex(databasePath, (store) => store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined);
-    if (details?.modelDirectory && existsSync(details.modelDirectory)) {
-      modelDirectory = details.modelDirectory;
-      quantization ??= details.quantization;
+    const indexed = indexedModel(readIndex(databasePath, (store) => store.activeSpace()));
+    if (indexed) {
+      modelDirectory = indexed.modelDirectory;
+      quantization ??= indexed.quantization;
     }
   }
   return {
@@ -563,38 +570,24 @@ async function asTheOnlyWriter<T>(store: IndexStore, write: () => T): Promise<T>
   }
 }
 
-function spaceLabel(space: { modelId: string; id: string; details: Record<string, unknown> } | undefined): string {
-  if (!space) return 'none';
-  const quantization = typeof space.details.quantization === 'string' ? `, model weights ${space.details.quantization}` : '';
-  return `${space.modelId}${quantization} (space ${space.id})`;
+/** A space as `migrate` names it: told apart from the other spaces of its model by weights, storage and id. */
+function labelOf(space: VectorSpace | undefined): string {
+  return space ? spaceLabel(space, { identify: true }) : 'none';
 }
 
-/** Loads the model a space was built with (its folder and quantization are recorded with the space). */
-async function loadSpaceModel(space: VectorSpace, values: Values): Promise<EmbeddingRuntime> {
-  const details = space.details as { modelDirectory?: string; quantization?: Quantization };
-  if (!details.modelDirectory) throw new UsageError(`space ${space.id} does not say which model folder built it`);
-  const runtime = await EmbeddingRuntime.load({ modelDirectory: details.modelDirectory, quantization: details.quantization ?? 'fp32', device: (values.device as DeviceSetting | undefined) ?? 'auto', threads: integerOption(values, 'threads', undefined) });
-  if (runtime.info.fingerprint !== space.modelFingerprint) {
-    await runtime.dispose();
-    throw new UsageError(`the files in ${details.modelDirectory} changed since space ${space.id} was built, so its queries cannot be embedded any more`);
-  }
-  return runtime;
-}
-
-/** Builds the report of a migration, loading the models it needs, and saves it with the migration. */
-async function reportOfMigration(store: IndexStore, migration: Migration, values: Values, loaded: EmbeddingRuntime[]): Promise<MigrationReport> {
-  const to = store.vectorSpace(migration.toSpace);
-  const from = migration.fromSpace ? store.vectorSpace(migration.fromSpace) : undefined;
-  const embedTo = loaded.find((runtime) => runtime.info.fingerprint === to.modelFingerprint) ?? (await loadSpaceModel(to, values));
-  if (!loaded.includes(embedTo)) loaded.push(embedTo);
-  let embedFrom = from && loaded.find((runtime) => runtime.info.fingerprint === from.modelFingerprint);
-  if (from && !embedFrom) {
-    embedFrom = await loadSpaceModel(from, values);
-    loaded.push(embedFrom);
-  }
-  const report = await migrationReport({ store, from, to, embedFrom, embedTo, signal: interruptible() });
-  store.updateMigration(migration.id, migration.state, report);
-  return report;
+/** The model that embeds queries for a space: one loaded already (by fingerprint), else the space's own, loaded and kept in `loaded`. */
+function embedderFor(loaded: EmbeddingRuntime[], values: Values): (space: VectorSpace) => Promise<EmbeddingRuntime> {
+  return async (space) => {
+    const known = loaded.find((runtime) => runtime.info.fingerprint === space.modelFingerprint);
+    if (known) return known;
+    const model = await loadSpaceModel(space, { device: (values.device as DeviceSetting | undefined) ?? 'auto', threads: integerOption(values, 'threads', undefined) });
+    if ('runtime' in model) {
+      loaded.push(model.runtime);
+      return model.runtime;
+    }
+    if (model.problem === 'unrecorded') throw new UsageError(`space ${space.id} does not say which model folder built it`);
+    throw new UsageError(`the files in ${model.modelDirectory} changed since space ${space.id} was built, so its queries cannot be embedded any more`);
+  };
 }
 
 /** A histogram as one line of block characters, for a terminal. */
@@ -659,14 +652,15 @@ async function commandMigrate(argv: string[]): Promise<void> {
     const loaded: EmbeddingRuntime[] = [];
     let heldBack: CutoverDecision | undefined;
     let index: FolderIndex | undefined;
-    const decideCutover = async (pending: Migration) => {
+    const decide = async (pending: Migration) => {
       loaded.push(index!.runtime);
-      const report = await reportOfMigration(index!.store, { ...pending, state: 'ready' }, values, loaded);
-      const decision = cutoverDecision(report, { automatic: !values.manual, margin });
-      if (!decision.cutOver) heldBack = decision;
-      return decision.cutOver;
+      const outcome = await decideCutover({ store: index!.store, migration: pending, embedderFor: embedderFor(loaded, values), policy: { automatic: !values.manual, margin }, signal: interruptible() });
+      // Unlike the editor's worker, which logs it and waits for the user, a command says why it failed.
+      if (outcome.reportError !== undefined) throw outcome.reportError;
+      if (!outcome.decision.cutOver) heldBack = outcome.decision;
+      return outcome.decision.cutOver;
     };
-    index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, { decideCutover, verifyDatabase: true });
+    index = await openFolderIndex({ ...values, model: values.to }, root, databasePath, { decideCutover: decide, verifyDatabase: true });
     const progress = new ProgressLine(process.stderr, !values.json);
     try {
       const result = await index.index({
@@ -685,10 +679,10 @@ async function commandMigrate(argv: string[]): Promise<void> {
         : '';
       process.stdout.write(
         result.activated
-          ? `cut over to ${spaceLabel(status.active)} after embedding ${result.chunksEmbedded} chunks; roll back with \`semsearch migrate --rollback\`\n`
+          ? `cut over to ${labelOf(status.active)} after embedding ${result.chunksEmbedded} chunks; roll back with \`semsearch migrate --rollback\`\n`
           : result.migration?.state === 'ready'
-            ? `the new index ${spaceLabel(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`${why}\n`
-            : `nothing to migrate: ${spaceLabel(status.active)} is already active\n`,
+            ? `the new index ${labelOf(status.pending?.target)} is complete and waits for \`semsearch migrate --cutover\`${why}\n`
+            : `nothing to migrate: ${labelOf(status.active)} is already active\n`,
       );
     } finally {
       progress.done();
@@ -708,21 +702,18 @@ async function commandMigrate(argv: string[]): Promise<void> {
         return;
       }
       const lines = [
-        `active      ${spaceLabel(status.active)}`,
-        `migration   ${status.pending ? `to ${spaceLabel(status.pending.target)}: ${status.pending.state}, ${status.pending.complete ? 'complete' : `${status.pending.missing} chunk contents still to embed`}` : 'none in progress'}`,
-        `rollback    ${status.rollbackTo ? `to ${spaceLabel(status.rollbackTo)} (retired ${new Date(status.rollbackTo.retiredAt ?? 0).toISOString()})` : 'nothing to roll back to'}`,
+        `active      ${labelOf(status.active)}`,
+        `migration   ${status.pending ? `to ${labelOf(status.pending.target)}: ${status.pending.state}, ${status.pending.complete ? 'complete' : `${status.pending.missing} chunk contents still to embed`}` : 'none in progress'}`,
+        `rollback    ${status.rollbackTo ? `to ${labelOf(status.rollbackTo)} (retired ${new Date(status.rollbackTo.retiredAt ?? 0).toISOString()})` : 'nothing to roll back to'}`,
         ...status.history.slice(0, 5).map((migration) => `history     #${migration.id} ${migration.fromSpace ?? '-'} → ${migration.toSpace}: ${migration.state} (${new Date(migration.updatedAt).toISOString()})`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     } else if (values.report) {
-      // The migration in progress, or else the last cutover (while it can be rolled back).
-      const status = migrationStatus(store);
-      const lastCutover = status.history.find((migration) => migration.state === 'cut-over');
-      const migration = status.pending ?? (lastCutover && status.rollbackTo?.id === lastCutover.fromSpace ? lastCutover : undefined);
+      const migration = currentMigration(store);
       if (!migration) throw new UsageError('there is no migration to report on; start one with `semsearch migrate --to MODEL --manual`');
       const loaded: EmbeddingRuntime[] = [];
       try {
-        const report = await reportOfMigration(store, migration, values, loaded);
+        const report = await reportMigration({ store, migration, embedderFor: embedderFor(loaded, values), signal: interruptible() });
         if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printReport(report);
       } finally {
@@ -734,7 +725,7 @@ async function commandMigrate(argv: string[]): Promise<void> {
     } else {
       const started = performance.now();
       const { space } = await asTheOnlyWriter(store, () => rollBack(store));
-      process.stdout.write(`rolled back to ${spaceLabel(space)} in ${(performance.now() - started).toFixed(0)} ms\n`);
+      process.stdout.write(`rolled back to ${labelOf(space)} in ${(performance.now() - started).toFixed(0)} ms\n`);
     }
   } finally {
     store.close();
@@ -747,12 +738,10 @@ async function commandTradeoffs(argv: string[]): Promise<void> {
   const { root, databasePath } = locateIndex(values);
   const index = await openFolderIndex(values, root, databasePath);
   try {
-    const manifest = index.runtime.info.manifest;
     const interactive = process.stderr.isTTY && !values.json;
-    const report = await compareStorageOptions({
+    const report = await compareStorage({
       store: index.store,
       embedder: index.runtime,
-      model: { id: manifest.id, dimensions: manifest.dimensions, matryoshka: manifest.matryoshka, matryoshkaDimensions: manifest.matryoshkaDimensions },
       signal: interruptible(),
       onProgress: (done, total, label) => {
         if (interactive) process.stderr.write(`\rmeasuring ${done}/${total}: ${label}`.padEnd(70));
@@ -869,13 +858,7 @@ async function commandEvaluate(argv: string[]): Promise<void> {
   // Read only: an evaluation changes nothing, and may run while the folder is being indexed.
   const store = IndexStore.open(databasePath, { readonly: true });
   try {
-    const details = store.activeSpace()?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
-    const installed = installedModels({
-      bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY,
-      storageDirectory: path.join(cacheDirectory(), 'semantic-code-search'),
-      quantization,
-      current: details?.modelDirectory ? { directory: details.modelDirectory, quantization: details.quantization } : undefined,
-    });
+    const installed = evaluationCandidates(store, { bundledModelsDirectory: OFFLINE_MODELS_DIRECTORY, storageDirectory: cliStorageDirectory(), quantization });
     const models = chooseEvaluatedModels(installed, values.models as string | undefined, quantization);
     const interactive = process.stderr.isTTY && !values.json;
     const report = await evaluateModels({

@@ -15,6 +15,8 @@ import { statusMarkdown } from './status-report.ts';
 /** The results panel, as the commands use it. */
 export interface PanelHost {
   show(query?: string, results?: PanelResult[]): void;
+  /** Where a result opened from a QuickPick goes: a column other than the panel's while the panel is the active editor. */
+  resultColumn(): vscode.ViewColumn | undefined;
 }
 
 const isCancellation = (error: unknown) => error instanceof WorkerRequestError && error.kind === 'aborted';
@@ -36,7 +38,7 @@ function search(controller: Controller, panel: PanelHost, initialQuery?: string)
       answered ||= response.results.length > 0;
       return { results: response.results, notice: response.notice };
     },
-    open: (result, preview) => controller.openResult(result, preview),
+    open: (result, preview) => controller.openResult(result, preview, panel.resultColumn()),
     showInPanel: (query, results) => panel.show(query, results),
   }).then(() => {
     if (answered) controller.noteSearchAnswered();
@@ -95,7 +97,7 @@ async function findSimilar(controller: Controller, panel: PanelHost): Promise<vo
     // What the model calls unrelated is there, one step away, never mixed in unasked.
     more: results === below || below.length === 0 ? undefined : { label: `${below.length} more below the similarity threshold${threshold}`, results: below },
     search: async () => ({ results, notice: undefined }),
-    open: (result, preview) => controller.openResult(result, preview),
+    open: (result, preview) => controller.openResult(result, preview, panel.resultColumn()),
     showInPanel: (_query, shown) => panel.show('', shown),
   });
 }

@@ -152,9 +152,9 @@ export class Controller implements vscode.Disposable {
     return { callers: answer.callers.map(toPanel), callees: answer.callees.map(toPanel), truncated: answer.truncated };
   }
 
-  /** Opens a result at its range, refusing any path outside its workspace folder. */
-  async openResult(result: ResultLocation, preview: boolean): Promise<void> {
-    await openResultLocation(result, { preview, logger: this.log });
+  /** Opens a result at its range (in the active column unless one is given), refusing any path outside its workspace folder. */
+  async openResult(result: ResultLocation, preview: boolean, viewColumn?: vscode.ViewColumn): Promise<void> {
+    await openResultLocation(result, { preview, viewColumn, logger: this.log });
   }
 
   /** The state the panel shows: one word, a sentence, and the languages to filter by. */

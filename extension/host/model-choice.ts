@@ -2,7 +2,8 @@
 // model from the Hugging Face Hub that is downloaded (or still needs downloading) in the extension's
 // storage. Free of the vscode module, so it is tested in plain Node.
 import path from 'node:path';
-import { CATALOG, catalogEntry, resolveCatalogModel, type CatalogEntry, type HubCatalogEntry } from '../core/model/catalog.ts';
+import { CATALOG, catalogEntry, type CatalogEntry, type HubCatalogEntry } from '../core/model/catalog.ts';
+import { DEFAULT_QUANTIZATION, locateCatalogModel } from '../core/model/model-location.ts';
 import { DEFAULT_ENDPOINT, OFFLINE_SETTING, type DownloadProgress } from '../core/model/download.ts';
 import type { Quantization } from '../core/model/fingerprint.ts';
 import type { InstalledModelsOptions } from '../core/evaluation/installed-models.ts';
@@ -77,22 +78,24 @@ export function chooseModel(settings: { model: ModelSettings }, locations: Model
   if (!entry || entry.kind === 'custom') {
     return { kind: 'problem', problem: `Unknown model "${model.name}". Choose one of ${CATALOG.map((candidate) => candidate.id).join(', ')} in ${MODEL_NAME_SETTING}.` };
   }
-  if (entry.kind === 'bundled') return { kind: 'ready', directory: path.join(locations.extensionPath, 'models', entry.id), entry };
-
-  if (!locations.storageDirectory) return { kind: 'problem', problem: `${entry.displayName} must be downloaded, and the extension has no storage folder to keep it in. Pick a bundled model.` };
-  const quantization = model.quantization ?? 'int8';
-  const revision = model.revision?.trim() || entry.revision;
-  const resolved = resolveCatalogModel(entry.id, locations.storageDirectory, { quantization, revision });
-  if (resolved.kind !== 'hub') throw new TypeError(`catalog entry ${entry.id} did not resolve to a Hub model`);
-  if (resolved.directory) return { kind: 'ready', directory: resolved.directory, modelId: entry.repo, entry };
-
-  const approximateBytes = entry.approximateBytes[quantization];
+  if (entry.kind === 'hub' && !locations.storageDirectory) return { kind: 'problem', problem: `${entry.displayName} must be downloaded, and the extension has no storage folder to keep it in. Pick a bundled model.` };
+  const location = locateCatalogModel(entry.id, {
+    bundledModelsDirectory: path.join(locations.extensionPath, 'models'),
+    // Read for Hub models only, and those returned above without one.
+    storageDirectory: locations.storageDirectory ?? '',
+    quantization: model.quantization,
+    revision: model.revision,
+  });
+  if (location.kind === 'ready') return location.modelId ? { kind: 'ready', directory: location.directory, modelId: location.modelId, entry } : { kind: 'ready', directory: location.directory, entry };
+  if (location.kind !== 'needs-download') throw new TypeError(`catalog entry ${entry.id} was not found in the catalog`);
+  const { quantization, revision } = location;
+  const approximateBytes = location.entry.approximateBytes[quantization];
   if (model.offline) {
     return { kind: 'problem', problem: `${entry.displayName} is not downloaded and ${OFFLINE_SETTING} forbids downloads. Turn it off, or pick an offline model.` };
   }
   const endpoint = checkEndpoint(model.hubEndpoint?.trim() || DEFAULT_ENDPOINT);
   if ('problem' in endpoint) return { kind: 'problem', problem: endpoint.problem };
-  return { kind: 'needs-download', entry, revision, quantization, endpoint: endpoint.url, host: endpoint.host, storageDirectory: locations.storageDirectory, approximateBytes };
+  return { kind: 'needs-download', entry: location.entry, revision, quantization, endpoint: endpoint.url, host: endpoint.host, storageDirectory: locations.storageDirectory!, approximateBytes };
 }
 
 /** The model folder the settings select, or why none can be used now (a Hub model not yet downloaded included). */
@@ -151,6 +154,6 @@ export function evaluationLocations(settings: { model: ModelSettings }, location
     bundledModelsDirectory: path.join(locations.extensionPath, 'models'),
     ...(locations.storageDirectory ? { storageDirectory: locations.storageDirectory } : {}),
     ...(folderAllowed ? { customDirectory: model.path } : {}),
-    quantization: model.quantization ?? 'int8',
+    quantization: model.quantization ?? DEFAULT_QUANTIZATION,
   };
 }

@@ -550,6 +550,15 @@ export class ResultsPanel implements vscode.Disposable {
     await openResultLocation({ folder, path, startLine, endLine, openLine }, { preview, viewColumn: this.editorColumn(), logger: { warn: (message) => this.options.logger.warn(`Results panel: ${message}`) } });
   }
 
+  /**
+   * Where a result opened from a QuickPick goes: undefined (the active column) unless the panel is the active
+   * editor, which it is after a click in it (Cut Over, Apply): then a column other than the panel's. Opened in
+   * the active column, the preview of the first result covered the panel and reloaded its page.
+   */
+  resultColumn(): vscode.ViewColumn | undefined {
+    return this.panel?.active ? this.editorColumn() : undefined;
+  }
+
   /** A column other than the panel's, so opening a result never covers the panel (which would reload it). */
   private editorColumn(): vscode.ViewColumn {
     const panelColumn = this.panel?.viewColumn;

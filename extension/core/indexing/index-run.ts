@@ -6,19 +6,17 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import type { Chunk, Chunker } from '../chunking/types.ts';
-import { decodeSample } from '../discovery/content.ts';
-import { FileClassifier } from '../discovery/classify.ts';
-import { discoverFiles } from '../discovery/walk.ts';
 import { skipExample } from '../discovery/folded-links.ts';
-import { DEFAULT_MAX_FILE_BYTES } from '../discovery/defaults.ts';
-import { readFileConsistently, withReadSkips } from '../discovery/read-file.ts';
-import type { DiscoveredFile, DiscoverySummary, SkippedEntry } from '../discovery/types.ts';
+import {
+  decodeSample, DEFAULT_MAX_FILE_BYTES, discoverFiles, FileClassifier, readFileConsistently, withReadSkips, type DiscoveredFile, type DiscoverySummary, type SkippedEntry,
+} from '../discovery/index.ts';
 import { abortError, isAbortError, isCoreError } from '../errors.ts';
 import type { FileRecord, Migration, StoredFile, VectorSpace, VectorSpaceDefinition } from '../store/index-store.ts';
 import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from '../migration/lifecycle.ts';
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
 import { deriveSpace, derivationSource } from '../store/derive.ts';
 import { ProgressEstimator } from './progress.ts';
+import type { SpaceDetails } from '../model/space-details.ts';
 import type { Embedder, IndexProgress, IndexResult, IndexerOptions, RunOptions } from './indexer.ts';
 
 /** The vector space an embedder and chunker produce, stored as `storage` says (float32 by default). */
@@ -30,7 +28,7 @@ export function vectorSpaceFor(embedder: Embedder, chunker: Chunker, storage: St
     storage: forModel({ ...storage, oversampling: undefined }, manifest.dimensions),
     dimensions: manifest.dimensions,
     modelId: manifest.id,
-    details: { manifest, quantization, fileHashes, modelDirectory },
+    details: { manifest, quantization, fileHashes, modelDirectory } satisfies SpaceDetails,
   };
 }
 

@@ -16,15 +16,17 @@ import { fuse, searchAcross, type SearchHit, type SearchMode, type SearchRespons
 import type { Migration, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { chunksInRange, relationsOf, type ChunkRelationsView } from '../search/relations.ts';
 import { clearIndexDatabase } from '../store/clear-database.ts';
-import { describeStorage, type StorageOption } from '../store/storage-option.ts';
+import type { StorageOption } from '../store/storage-option.ts';
 import { cutOver, DEFAULT_RETENTION_DAYS, migrationStatus, rollBack } from '../migration/lifecycle.ts';
-import { cutoverDecision } from '../migration/cutover-decision.ts';
-import { migrationReport, type MigrationReport } from '../migration/report.ts';
+import { cutoverDecision, type CutoverDecision, type CutoverPolicy } from '../migration/cutover-decision.ts';
+import { currentMigration, decideCutover, loadSpaceModel, reportMigration, rollbackableCutover, spaceLabel } from '../operations/migration.ts';
+import type { MigrationReport } from '../migration/report.ts';
 import { calibrateThresholds, type ThresholdName } from '../migration/calibration.ts';
 import { findDuplicates, type DuplicatesResult } from '../migration/find-duplicates.ts';
-import { compareStorageOptions } from '../tradeoffs/compare.ts';
+import { compareStorage, evaluationCandidates } from '../operations/reports.ts';
+import { spaceModel } from '../model/model-location.ts';
 import type { TradeoffReport } from '../tradeoffs/types.ts';
-import { installedModels, type InstalledModelsOptions } from '../evaluation/installed-models.ts';
+import type { InstalledModelsOptions } from '../evaluation/installed-models.ts';
 import { evaluateModels, type EvaluationProgress, type ModelEvaluationReport } from '../evaluation/model-evaluation.ts';
 
 /** Everything the service is told by the settings. */
@@ -489,13 +491,11 @@ export class WorkspaceService {
     for (const entry of this.entries(options.keys)) {
       const index = await this.openFolder(entry).catch(() => undefined);
       if (!index) continue;
-      const migration = currentMigration(index);
+      const migration = currentMigration(index.store);
       if (!migration) continue;
       let report = migration.report as MigrationReport | undefined;
       if (!report || options.refresh) {
-        const from = migration.fromSpace ? index.store.vectorSpace(migration.fromSpace) : undefined;
-        report = await this.buildReport(index, from, index.store.vectorSpace(migration.toSpace), options.signal);
-        index.store.updateMigration(migration.id, migration.state, report);
+        report = await reportMigration({ store: index.store, migration, embedderFor: (space) => this.servingEmbedder(space.modelFingerprint), recentQueries: this.recentQueries, signal: options.signal });
         this.refreshMigration(entry, index);
       }
       reports.push({ folder: entry.spec.key, name: entry.spec.name, report });
@@ -565,15 +565,7 @@ export class WorkspaceService {
     if (!active) throw new CoreError('migration', 'no-index', `${entry.spec.name} has no index yet: index it, then compare storage options.`);
     const embedder = await this.servingEmbedder(active.modelFingerprint);
     if (!embedder) throw new CoreError('migration', 'model-not-loaded', `The model of ${entry.spec.name}'s index (${active.modelId}) cannot be loaded to embed the queries.`);
-    const manifest = embedder.info.manifest;
-    const report = await compareStorageOptions({
-      store: index.store,
-      embedder,
-      model: { id: manifest.id, dimensions: manifest.dimensions, matryoshka: manifest.matryoshka, matryoshkaDimensions: manifest.matryoshkaDimensions },
-      recentQueries: this.recentQueries,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    });
+    const report = await compareStorage({ store: index.store, embedder, recentQueries: this.recentQueries, signal: options.signal, onProgress: options.onProgress });
     return { folder: entry.spec.key, name: entry.spec.name, report };
   }
 
@@ -597,9 +589,7 @@ export class WorkspaceService {
     await entry.run?.done;
     const index = await this.openFolder(entry);
     const settings = this.requireSettings();
-    const active = index.store.activeSpace();
-    const model = active ? spaceModel(active) : undefined;
-    const models = installedModels({ ...options.locations, current: model?.modelDirectory ? { directory: model.modelDirectory, quantization: model.quantization } : undefined });
+    const models = evaluationCandidates(index.store, options.locations);
     const shared = this.runtime;
     const report = await evaluateModels({
       store: index.store,
@@ -690,21 +680,17 @@ export class WorkspaceService {
     if (!serving) {
       // Any space of that model records where its files were: the active one, or a retained one (a report after cutover).
       const space = [...this.folders.values()].flatMap((entry) => entry.index?.store.vectorSpaces() ?? []).find((candidate) => candidate.modelFingerprint === fingerprint);
-      const details = space?.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
-      if (!details?.modelDirectory) return Promise.resolve(undefined);
+      if (!space || !spaceModel(space).modelDirectory) return Promise.resolve(undefined);
       const settings = this.requireSettings();
-      serving = EmbeddingRuntime.load({
-        modelDirectory: details.modelDirectory,
-        quantization: details.quantization ?? 'fp32',
+      serving = loadSpaceModel(space, {
         device: settings.device,
         threads: settings.threads > 0 ? settings.threads : undefined,
         workerScript: settings.embeddingWorkerScript,
       }).then(
-        async (runtime) => {
-          if (runtime.info.fingerprint === fingerprint) return runtime;
+        (loaded) => {
+          if ('runtime' in loaded) return loaded.runtime;
           // Same folder, other bytes: these files can no longer embed queries for that space.
-          this.events.log('warn', `The model files of ${space!.modelId} changed since its index was built; that index can only be searched by words until it is rebuilt.`);
-          await runtime.dispose();
+          this.events.log('warn', `The model files of ${space.modelId} changed since its index was built; that index can only be searched by words until it is rebuilt.`);
           return undefined;
         },
         () => undefined,
@@ -789,7 +775,7 @@ export class WorkspaceService {
           storage: settings.storage,
           wasmDirectory: settings.wasmDirectory,
           retentionMs: migration.retentionDays * 86_400_000,
-          decideCutover: (pending, from, to) => this.decideCutover(entry, opened!, pending, from, to),
+          decideCutover: (pending, _from, to) => this.decideCutover(entry, opened!, pending, to),
           // Once per open in a session, off the UI thread: a damaged database is rebuilt, not extended.
           verifyDatabase: true,
           log: (level, message) => this.events.log(level, message),
@@ -907,26 +893,13 @@ export class WorkspaceService {
    * Called by the indexer when a new index is complete: writes the migration report into the
    * migration's record and says whether to cut over now (quality held and automatic cutover on).
    */
-  private async decideCutover(entry: FolderEntry, index: FolderIndex, migration: Migration, from: VectorSpace, to: VectorSpace): Promise<boolean> {
+  private async decideCutover(entry: FolderEntry, index: FolderIndex, migration: Migration, to: VectorSpace): Promise<boolean> {
     const settings = this.requireSettings().migration ?? DEFAULT_MIGRATION_SETTINGS;
-    let report: MigrationReport | undefined;
-    try {
-      report = await this.buildReport(index, from, to);
-      index.store.updateMigration(migration.id, 'ready', report);
-    } catch (error) {
-      this.events.log('warn', `${entry.spec.name}: the migration report could not be made (${error instanceof Error ? error.message : String(error)}).`);
-    }
-    const reason = decisionReason(report, settings);
+    const { decision, reportError } = await decideCutover({ store: index.store, migration, embedderFor: (space) => this.servingEmbedder(space.modelFingerprint), recentQueries: this.recentQueries, policy: cutoverPolicy(settings) });
+    if (reportError !== undefined) this.events.log('warn', `${entry.spec.name}: the migration report could not be made (${reportError instanceof Error ? reportError.message : String(reportError)}).`);
+    const reason = holdReason(decision);
     if (reason) this.events.log('info', `${entry.spec.name}: the new index of ${to.modelId} is complete; ${reason}`);
     return reason === undefined;
-  }
-
-  /** Compares `from` (when its model can still be loaded) with `to` on the folder's own code. */
-  private async buildReport(index: FolderIndex, from: VectorSpace | undefined, to: VectorSpace, signal?: AbortSignal): Promise<MigrationReport> {
-    const embedTo = await this.servingEmbedder(to.modelFingerprint);
-    if (!embedTo) throw new CoreError('migration', 'model-not-loaded', `The model of the new index (${to.modelId}) is not loaded.`);
-    const embedFrom = from ? await this.servingEmbedder(from.modelFingerprint) : undefined;
-    return migrationReport({ store: index.store, from: embedFrom ? from : undefined, to, embedFrom, embedTo, recentQueries: this.recentQueries, signal });
   }
 
   /** Recomputes what the folder's state says about its migration, from the database. */
@@ -947,16 +920,16 @@ export class WorkspaceService {
         fromModel: modelOf(pending.fromSpace),
         toModel: spaceLabel(pending.target),
         missing: pending.missing,
-        decisionReason: awaiting ? (decisionReason(report, settings) ?? 'waiting for the cutover') : undefined,
+        decisionReason: awaiting ? (holdReason(cutoverDecision(report, cutoverPolicy(settings))) ?? 'waiting for the cutover') : undefined,
         canRollBack: status.rollbackTo !== undefined,
         updatedAt: pending.updatedAt,
         hasReport: report !== undefined,
       };
       return;
     }
-    const last = status.history.find((migration) => migration.state === 'cut-over');
+    const last = rollbackableCutover(status);
     entry.state.migration =
-      last && status.rollbackTo && status.rollbackTo.id === last.fromSpace
+      last
         ? {
             id: last.id,
             phase: 'cut-over',
@@ -993,9 +966,13 @@ export class WorkspaceService {
   }
 }
 
-/** Why a complete new index waits for the user instead of cutting over by itself (`cutoverDecision`); undefined when it need not. */
-function decisionReason(report: MigrationReport | undefined, settings: MigrationSettings): string | undefined {
-  const decision = cutoverDecision(report, { automatic: settings.autoCutover, margin: settings.qualityMargin });
+/** The policy the settings give `cutoverDecision`. */
+function cutoverPolicy(settings: MigrationSettings): CutoverPolicy {
+  return { automatic: settings.autoCutover, margin: settings.qualityMargin };
+}
+
+/** Why a complete new index waits for the user instead of cutting over by itself, naming the setting involved; undefined when it need not. */
+function holdReason(decision: CutoverDecision): string | undefined {
   if (decision.cutOver) return undefined;
   switch (decision.reason) {
     case 'manual':
@@ -1005,28 +982,6 @@ function decisionReason(report: MigrationReport | undefined, settings: Migration
     default:
       return `${decision.text}, so it waits for you to review the report, then cut over or roll back.`;
   }
-}
-
-/** The migration a report is about: the one in progress, else the last cutover while it can be rolled back. */
-function currentMigration(index: FolderIndex): Migration | undefined {
-  const status = migrationStatus(index.store);
-  if (status.pending) return status.pending;
-  const last = status.history.find((migration) => migration.state === 'cut-over');
-  return last && status.rollbackTo?.id === last.fromSpace ? last : undefined;
-}
-
-/**
- * How a space is named to the user: its model, and its storage when that is not plain float32, said as the
- * vectors' ("use-lite (vectors stored as int8)"): a bare "int8" reads as the model's weights.
- */
-function spaceLabel(space: VectorSpace): string {
-  return space.storage.kind === 'float32' && space.storage.dimensions === undefined ? space.modelId : `${space.modelId} (vectors stored as ${describeStorage(space.storage)})`;
-}
-
-/** The model folder and quantization a space was built with (recorded in its details). */
-function spaceModel(space: VectorSpace): { modelDirectory: string | undefined; quantization: Quantization | undefined } {
-  const details = space.details as { modelDirectory?: string; quantization?: Quantization } | undefined;
-  return { modelDirectory: details?.modelDirectory, quantization: details?.quantization };
 }
 
 function completeness(index: FolderIndex): FolderPhase {

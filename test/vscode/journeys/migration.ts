@@ -61,15 +61,21 @@ export default defineJourney({
     await panel.locator('[data-testid="migration-cut-over"]').click();
     await waitForNotification(page, /now answers with glove-100d/, 60_000);
     await step('cut-over');
-    await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
+    // Right after a click in the panel, as a user would: with the keybinding (see searchInQuickPick).
+    await searchInQuickPick(page, 'retry a failed request', 'retry.ts', { open: 'keybinding' });
+    // The first result is previewed (150 ms after it is highlighted) beside the panel, never over it: the
+    // panel was the active editor, and a preview there covered it and reloaded its page.
+    await page.waitForTimeout(1_000);
     await page.keyboard.press('Escape');
+    assert.ok(await page.locator('.tabs-container .tab.active', { hasText: 'Semantic Search' }).isVisible(), 'the panel is still in view after the preview');
+    await report.waitFor({ state: 'visible', timeout: 10_000 });
 
     await runCommand(page, 'Semantic Search: Roll Back Model Change');
     await waitForNotification(page, /rolled back to code-static in \d+ ms/, 60_000);
     await waitForIndexReady(page);
     await statusBarItem(page).hover();
     await step('rolled-back');
-    await searchInQuickPick(page, 'retry a failed request', 'retry.ts');
+    await searchInQuickPick(page, 'retry a failed request', 'retry.ts', { open: 'keybinding' });
     await page.keyboard.press('Escape');
   },
 });
