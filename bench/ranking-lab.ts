@@ -56,8 +56,11 @@ const { values } = parseArgs({
   },
 });
 
-/** Name, bench/quality's cache folder (the corpus path with `__` for `/`), queries. */
-const STRIPPED: [string, string, string][] = [
+/**
+ * Name, bench/quality's cache folder (the corpus path with `__` for `/`), queries: the stripped variants, and the
+ * docs sets' full variants (the heading stays in the text, where a search tool must find it).
+ */
+const SETS: [string, string, string][] = [
   ['code-rich', 'code-rich__corpus-stripped', 'code-rich/dev/queries-stripped.jsonl'],
   ['code-gin', 'code-gin__corpus-stripped', 'code-gin/dev/queries-stripped.jsonl'],
   ['code-eslint', 'code-eslint__corpus-stripped', 'code-eslint/dev/queries-stripped.jsonl'],
@@ -67,6 +70,8 @@ const STRIPPED: [string, string, string][] = [
   ['cosqa', 'cosqa__corpus', 'cosqa/dev/queries.jsonl'],
   ['csn-python', 'csn-python__corpus', 'csn-python/dev/queries.jsonl'],
   ['csn-python-files', 'csn-python__corpus-files', 'csn-python/dev/queries-files.jsonl'],
+  ['docs-fastapi-full', 'docs-fastapi__corpus', 'docs-fastapi/dev/queries.jsonl'],
+  ['docs-eslint-full', 'code-eslint__corpus', 'docs-eslint/dev/queries.jsonl'],
 ];
 const REPOSITORIES = ['flask', 'click', 'express', 'cobra', 'axum', 'monolog', 'trpc', 'dapper'];
 const allSets: LabSet[] = [
@@ -74,7 +79,7 @@ const allSets: LabSet[] = [
     name: `repo-queries/${repo}`, database: path.join(values.cache, `repo-queries__${repo}`, `${values.model}.db`), corpus: path.join(EVAL, 'sets', 'repo-queries', 'corpus', repo),
     queries: path.join(EVAL, 'sets', 'repo-queries', 'dev', 'queries.jsonl'), prefix: `${repo}/`, repo,
   })),
-  ...STRIPPED.map(([name, folder, queries]) => ({ name, database: path.join(values.cache, folder, `${values.model}.db`), corpus: path.join(EVAL, 'sets', folder.replace('__', '/')), queries: path.join(EVAL, 'sets', queries), prefix: '' })),
+  ...SETS.map(([name, folder, queries]) => ({ name, database: path.join(values.cache, folder, `${values.model}.db`), corpus: path.join(EVAL, 'sets', folder.replace('__', '/')), queries: path.join(EVAL, 'sets', queries), prefix: '' })),
 ];
 const wanted = values.sets?.split(',');
 const sets = allSets.filter((set) => !wanted || wanted.some((name) => set.name === name || set.name.startsWith(`${name}/`)));

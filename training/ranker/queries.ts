@@ -8,7 +8,9 @@
 //   without these the ranker learns that the best lexical match is never the answer;
 // - module: the first sentence of a file's own documentation (a module docstring, Go's package comment, Rust's
 //   `//!`, a file's leading doc block) → the file, with that documentation deleted;
-// - heading: a Markdown heading → its section's body, with the heading line blanked (as the docs sets do).
+// - heading: a Markdown heading → its section's body, with the heading line blanked (as the docs sets do);
+// - heading-visible: the same with the heading left in (fewer of them): a user's docs keep their headings, and
+//   without these the ranker never sees a section whose heading says what the query says.
 // Samples are chosen by a hash of where they are, so the same sources always give the same queries.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { identifierParts } from '../../extension/core/search/lexical.ts';
 import { isTestPath } from '../../extension/core/search/path-roles.ts';
 import { normalName } from '../../extension/core/search/ranking/query-shape.ts';
 
-export type TrainingKind = 'identifier' | 'doc' | 'doc-visible' | 'module' | 'heading';
+export type TrainingKind = 'identifier' | 'doc' | 'doc-visible' | 'module' | 'heading' | 'heading-visible';
 
 /** One training query; a target without lines is the whole file. Lines are those of the stripped copy. */
 export interface TrainingQuery {
@@ -31,7 +33,7 @@ export interface TrainingQuery {
 }
 
 /** Queries per repository, per kind: enough of each kind that no one repository dominates. */
-const PER_REPOSITORY: Record<TrainingKind, number> = { identifier: 30, doc: 40, 'doc-visible': 15, module: 12, heading: 25 };
+const PER_REPOSITORY: Record<TrainingKind, number> = { identifier: 30, doc: 40, 'doc-visible': 15, module: 12, heading: 25, 'heading-visible': 10 };
 /** Sentences shorter than this say too little to find anything; the evaluation sets use the same bound. */
 const MIN_QUERY_WORDS = 4;
 /** Sentences longer than this are paragraphs, not queries. */
@@ -244,7 +246,11 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
         const words = section.text.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
         const prose = lines.slice(section.bodyStart, section.bodyEnd + 1).join('\n').replace(/```[\s\S]*?```/g, '');
         if (words.length < 3 || prose.replace(/\s+/g, ' ').trim().length < MIN_SECTION_CHARACTERS) continue;
-        candidates.push({ key: `${name}:${file}:${section.row}:heading`, kind: 'heading', query: section.text, path: file, rows: [section.bodyStart, section.bodyEnd], deleted: [], blanked: [section.row] });
+        // Sections are few (a repository has a handful of Markdown files), so each is asked one way only: a third
+        // with the heading left in, the rest with it blanked.
+        const key = `${name}:${file}:${section.row}:heading`;
+        const visible = parseInt(order(`${key}:visible`).slice(0, 8), 16) % 3 === 0;
+        candidates.push({ key, kind: visible ? 'heading-visible' : 'heading', query: section.text, path: file, rows: [section.bodyStart, section.bodyEnd], deleted: [], blanked: visible ? [] : [section.row] });
       }
       continue;
     }
@@ -295,10 +301,12 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
   const chosen: Candidate[] = [];
   for (const kind of Object.keys(PER_REPOSITORY) as TrainingKind[]) {
     const seen = new Set<string>();
-    // A definition asked about with its documentation hidden cannot also be asked about with it visible.
-    const hidden = new Set(chosen.filter((entry) => entry.deleted.length > 0).map((entry) => `${entry.path}:${entry.rows?.[0]}`));
+    // A definition (or section) asked about with its documentation (or heading) hidden cannot also be asked about
+    // with it visible.
+    const hidden = new Set(chosen.filter((entry) => entry.deleted.length > 0 || entry.blanked.length > 0).map((entry) => `${entry.path}:${entry.rows?.[0]}`));
+    const visibleKind = kind === 'doc-visible' || kind === 'heading-visible';
     const ofKind = candidates
-      .filter((candidate) => candidate.kind === kind && !(kind === 'doc-visible' && hidden.has(`${candidate.path}:${candidate.rows?.[0]}`)))
+      .filter((candidate) => candidate.kind === kind && !(visibleKind && hidden.has(`${candidate.path}:${candidate.rows?.[0]}`)))
       .sort((a, b) => order(a.key).localeCompare(order(b.key)))
       .filter((candidate) => !seen.has(candidate.query) && seen.add(candidate.query));
     chosen.push(...ofKind.slice(0, PER_REPOSITORY[kind]));

@@ -52,3 +52,28 @@ test('training queries point at their definitions in the stripped copy, whose hi
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('heading queries blank their heading in the copy; heading-visible ones, a third of the sections, keep it', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ranker-headings-'));
+  const copy = path.join(root, 'copy');
+  try {
+    mkdirSync(path.join(root, 'source', 'docs'), { recursive: true });
+    const topics = ['Reading the settings file', 'Merging two settings files', 'Writing settings back to disk', 'Validating every settings value', 'Reloading settings on change', 'Settings from the environment', 'Default values for missing settings', 'Secrets kept out of the settings', 'Settings for tests and fixtures'];
+    const body = (topic: string) => `${topic} is explained here with enough words to be a section worth asking for, since a section needs some prose before a heading can be searched for at all.`;
+    writeFileSync(path.join(root, 'source', 'docs', 'guide.md'), topics.map((topic) => `## ${topic}\n\n${body(topic)}\n`).join('\n'));
+    const chunker = createChunker({ maxTokens: 512, overlapTokens: 0, countTokens: (text) => Math.ceil(text.length / 4) });
+    const queries = await buildQueries('fixture', path.join(root, 'source'), copy, chunker);
+    const copied = readFileSync(path.join(copy, 'docs', 'guide.md'), 'utf8').split('\n');
+    const hidden = queries.filter((query) => query.kind === 'heading');
+    const visible = queries.filter((query) => query.kind === 'heading-visible');
+    assert.ok(hidden.length > 0 && visible.length > 0, JSON.stringify(queries.map((query) => query.kind)));
+    assert.equal(hidden.length + visible.length, topics.length, 'each section is asked one way only');
+    for (const query of hidden) assert.ok(!copied.includes(`## ${query.query}`), `"${query.query}" is blanked`);
+    for (const query of visible) {
+      assert.ok(copied.includes(`## ${query.query}`), `"${query.query}" is kept`);
+      assert.match(copied.slice(query.target.startLine! - 1, query.target.endLine).join('\n'), new RegExp(`^\\s*${query.query} is explained`), 'the target is the section body');
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -23,6 +23,7 @@ export const FEATURE_NAMES = [
   'definesCodeName', // its symbol is a name the query writes as code (`ShouldBindQuery is a shortcut…`, `parse()`)
   'definesJoined', // its symbol is the query's words joined (`fetch request handler` → fetchRequestHandler)
   'memberOfName', // its scope holds a name the query spells (a method of the class asked for)
+  'headingHasAllWords', // a section whose own heading holds every word of the query (a heading asked for by its words)
   'symbolWordShare', // share of the query's words among its symbol's words
   'symbolWordShareInCode', // symbolWordShare × the share of code among the pool's best 10: names decide where code answers, not where prose does
   // What the path says.
@@ -220,6 +221,9 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
       set('symbolWordShareInCode', symbolShare * (1 - proseShare));
     }
     if (chunk.kind !== 'section' && chunk.scope.some((scope) => exact.has(normalName(scope)))) set('memberOfName', 1);
+    // Only the whole query: the share of its words in a heading, tried as a feature, cost the stripped fastapi set
+    // 1.7 points (with the answer's heading blanked, the headings that hold some of the words are other sections').
+    if (chunk.kind === 'section' && chunk.symbol !== undefined && share(query.words, weights, symbolParts!.words) === 1) set('headingHasAllWords', 1);
 
     set('stemWordShare', share(query.words, weights, words.stem));
     set('stemIsName', names.has(words.stemName) ? 1 : 0);

@@ -89,3 +89,20 @@ test('roles, test code, kinds and sizes', () => {
   assert.equal(feature(rows, 2, 'kindSection'), 1);
   assert.equal(feature(rows, 2, 'lines'), 5);
 });
+
+test('a section whose own heading holds every word of the query is marked; one holding some of them is not', () => {
+  const section = (heading: string) => candidate('docs/validations.md', { kind: 'section', language: 'markdown', symbol: heading, scope: ['Path Parameters', heading], definition: undefined });
+  const pool = [
+    section('Number validations: greater than or equal'),
+    section('Number validations: greater than and less than or equal'),
+    section('Number validations: floats, greater than and less than'),
+    candidate('params.py', { symbol: 'greater_than_or_equal' }),
+  ];
+  const rows = candidateFeatures(analyzeQuery('Number validations: greater than or equal'), pool);
+  assert.equal(feature(rows, 0, 'headingHasAllWords'), 1);
+  assert.equal(feature(rows, 1, 'headingHasAllWords'), 1, 'every word of the query is there, with more besides');
+  assert.equal(feature(rows, 2, 'headingHasAllWords'), 0, '"equal" is missing');
+  assert.equal(feature(rows, 3, 'headingHasAllWords'), 0, 'only sections have headings');
+  const partial = candidateFeatures(analyzeQuery('greater than or equal to zero'), pool);
+  assert.equal(feature(partial, 0, 'headingHasAllWords'), 0, '"zero" is in no heading');
+});
