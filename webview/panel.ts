@@ -1,12 +1,13 @@
 // The results panel's DOM: builds the page, renders what `PanelSession` holds and turns input into
 // session calls. Every piece of data is rendered as text (textContent, text nodes, <mark> elements
 // for highlights); nothing from a message is ever parsed as markup. Bundled to dist/webview/panel.js.
-// Three views share the page: the search results, the migration report (migration-view.ts), offered as
-// a tab while a model change is under way, and the comparison of storage options (tradeoff-view.ts),
-// offered once the host has sent one, and the comparison of models (models-view.ts), likewise.
+// Four views share the page: the search results; the migration report (migration-view.ts), a tab while a model
+// change is under way; the comparisons of storage options (tradeoff-view.ts) and of models (models-view.ts),
+// tabs once the host has sent one.
 
-import { parsePanelState, parseToPanel } from '../extension/protocol/panel-protocol.ts';
-import type { PanelFilters, PanelRelatedChunk, PanelResult, PanelState, PanelToHost, PanelView } from '../extension/protocol/panel-protocol.ts';
+import {
+  parsePanelState, parseToPanel, type PanelFilters, type PanelRelatedChunk, type PanelResult, type PanelState, type PanelToHost, type PanelView,
+} from '../extension/protocol/panel-protocol.ts';
 import { element, icon } from './dom.ts';
 import { MigrationView } from './migration-view.ts';
 import { ModelsView } from './models-view.ts';

@@ -1,12 +1,10 @@
-// The host side of the results panel: owns the one `WebviewPanel`, builds its HTML (strict CSP, a
-// fresh nonce per load, assets only from dist/webview), runs the searches the panel asks for through
-// an injected search function (cancelling the one in flight), and opens results in an editor after
-// checking that the path stays inside a workspace folder. It also shows where a model change stands
-// (the migration view) and passes the buttons pressed there on as `onDidRequestMigrationAction`, and the
-// comparison of storage options (the storage view), passing its Apply and Measure Again buttons on as
-// `onDidRequestApplyStorage` and `onDidRequestMeasureTradeoffs`, and the comparison of models (the models
-// view), passing its "Use This Model" and "Evaluate Again" on as `onDidRequestUseModel` and
-// `onDidRequestEvaluateModels`.
+// The host side of the results panel: owns the one `WebviewPanel` (its page: panel-html.ts), runs the searches the
+// panel asks for through an injected search function (cancelling the one in flight), and opens results in an editor
+// after checking that the path stays inside a workspace folder. It also shows where a model change stands (the
+// migration view) and passes the buttons pressed there on as `onDidRequestMigrationAction`, and the comparison of
+// storage options (the storage view), passing its Apply and Measure Again buttons on as `onDidRequestApplyStorage`
+// and `onDidRequestMeasureTradeoffs`, and the comparison of models (the models view), passing its "Use This Model"
+// and "Evaluate Again" on as `onDidRequestUseModel` and `onDidRequestEvaluateModels`.
 // Every message from the webview is checked against the protocol's description of it (the log says why one
 // was dropped); messages to it are checked with `parseToPanel` before they are posted. The three report
 // tabs share one path: a view is clipped and checked (panel-fit.ts), kept, re-sent when the page reloads, and
@@ -25,10 +23,10 @@ import type {
 import { parseWith, validate } from '../protocol/schema.ts';
 import { clip, fitRelations, fitResults, REPORT_VIEWS, type ReportTabName, type ReportViewKind, type ReportViews } from './panel-fit.ts';
 import { openResultLocation } from './open-result.ts';
+import { PANEL_TITLE, panelHtml } from './panel-html.ts';
 
 /** The panel's view type (also the serializer's and the `onWebviewPanel:` activation event's). */
 export const RESULTS_VIEW_TYPE = 'semanticSearch.results';
-const TITLE = 'Semantic Search';
 
 /** The index status as the panel's status line shows it. */
 export interface PanelIndexStatus {
@@ -274,7 +272,7 @@ export class ResultsPanel implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       RESULTS_VIEW_TYPE,
-      TITLE,
+      PANEL_TITLE,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { ...this.webviewOptions(), retainContextWhenHidden: false, enableFindWidget: true },
     );
@@ -573,40 +571,6 @@ export function registerResultsPanelSerializer(resultsPanel: ResultsPanel): vsco
     // The webview restores its own state (getState); the host only wires the panel up again.
     deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel) => resultsPanel.restore(webviewPanel),
   });
-}
-
-/** The panel's page: no data, only the assets, under a CSP that allows scripts with this load's nonce alone. */
-export function panelHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, extensionUri: vscode.Uri, nonce: string): string {
-  const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', ...segments)).toString();
-  const csp = [
-    `default-src 'none'`,
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    // Neither falls back to default-src: without them a <base> or <form> could point the page's links and posts elsewhere.
-    `base-uri 'none'`,
-    `form-action 'none'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)};">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttribute(asset('codicons', 'codicon.css'))}">
-<link rel="stylesheet" href="${escapeAttribute(asset('panel.css'))}">
-<title>${TITLE}</title>
-</head>
-<body>
-<script nonce="${escapeAttribute(nonce)}" src="${escapeAttribute(asset('panel.js'))}"></script>
-</body>
-</html>
-`;
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A short description of a message for the log, without echoing its (untrusted, possibly huge) contents. */

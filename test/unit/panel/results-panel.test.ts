@@ -18,7 +18,8 @@ const fakeUrl = new URL('./fake-vscode.ts', import.meta.url).href;
 registerHooks({
   resolve: (specifier, context, nextResolve) => (specifier === 'vscode' ? { url: fakeUrl, shortCircuit: true } : nextResolve(specifier, context)),
 });
-const { ResultsPanel, registerResultsPanelSerializer, panelHtml, fitResults, fitMigrationView, fitTradeoffView, RESULTS_VIEW_TYPE } = await import('../../../extension/host/results-panel.ts');
+const { ResultsPanel, registerResultsPanelSerializer, fitResults, fitMigrationView, fitTradeoffView, RESULTS_VIEW_TYPE } = await import('../../../extension/host/results-panel.ts');
+const { panelHtml } = await import('../../../extension/host/panel-html.ts');
 type ResultsPanelOptions = ConstructorParameters<typeof ResultsPanel>[0];
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
