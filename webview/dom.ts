@@ -1,5 +1,7 @@
 // DOM helpers shared by the panel's views: attributes are set one by one, text only through text nodes.
 
+import type { TextSegment } from './result-text.ts';
+
 /** What `element` sets on a new element. */
 export interface ElementOptions {
   className?: string;
@@ -33,4 +35,9 @@ export function icon(name: string, extraClass = ''): HTMLSpanElement {
 export function focusedAction(container: HTMLElement): string | undefined {
   const active = document.activeElement;
   return document.hasFocus() && active instanceof HTMLElement && container.contains(active) ? active.dataset.action : undefined;
+}
+
+/** Text pieces as nodes: a highlighted piece in a `<mark>`, the rest as plain text. */
+export function highlighted(segments: readonly TextSegment[]): Node[] {
+  return segments.map((segment) => (segment.highlighted ? element('mark', { text: segment.text }) : document.createTextNode(segment.text)));
 }

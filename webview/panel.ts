@@ -8,7 +8,7 @@
 import {
   parsePanelState, parseToPanel, type PanelFilters, type PanelRelatedChunk, type PanelResult, type PanelState, type PanelToHost, type PanelView,
 } from '../extension/protocol/panel-protocol.ts';
-import { element, icon } from './dom.ts';
+import { element, highlighted, icon } from './dom.ts';
 import { MigrationView } from './migration-view.ts';
 import { ModelsView } from './models-view.ts';
 import { TradeoffView } from './tradeoff-view.ts';
@@ -18,7 +18,7 @@ import {
   displayOrder, formatLineRange, groupByFile, indexStateIcon, kindIcon, moveSelection, noticeText, resultLabel, resultsSummary, resultTitle, scoreView, snippetStartsWith,
   spansFolders, type FileGroup, type SelectionMove,
 } from './result-list.ts';
-import { highlightRanges, queryTerms, snippetView, splitHighlights, type TextSegment } from './result-text.ts';
+import { highlightRanges, queryTerms, snippetView, splitHighlights } from './result-text.ts';
 
 interface VsCodeApi {
   postMessage(message: PanelToHost): void;
@@ -35,10 +35,6 @@ const browserTimer: Timer = {
   setTimeout: (callback, milliseconds) => window.setTimeout(callback, milliseconds),
   clearTimeout: (handle) => window.clearTimeout(handle as number),
 };
-
-function highlighted(segments: readonly TextSegment[]): Node[] {
-  return segments.map((segment) => (segment.highlighted ? element('mark', { text: segment.text }) : document.createTextNode(segment.text)));
-}
 
 // ---------------------------------------------------------------------------------------------
 // The page
