@@ -15,7 +15,7 @@ import { TradeoffView } from './tradeoff-view.ts';
 import { hasRelations, languageChoices, PanelSession, type RelationsView } from './panel-model.ts';
 import { Debouncer, type Timer } from './panel-timing.ts';
 import {
-  displayOrder, formatLineRange, groupByFile, indexStateIcon, kindIcon, moveSelection, noticeText, resultLabel, resultsSummary, resultTitle, scoreView, snippetStartsWith,
+  displayOrder, formatLineRange, groupByFile, indexStateIcon, kindIcon, moveSelection, noticeText, resultLabel, resultsSummary, resultScope, resultTitle, scoreView, snippetStartsWith,
   spansFolders, type FileGroup, type SelectionMove,
 } from './result-list.ts';
 import { highlightRanges, queryTerms, snippetView, splitHighlights } from './result-text.ts';
@@ -476,7 +476,7 @@ class Panel {
     const score = scoreView(result.scores);
     // Without a symbol the innermost scope (or the kind) is the title; it is not repeated beside it.
     const title = resultTitle(result);
-    const scope = result.symbol !== null ? result.scope : result.scope.slice(0, -1);
+    const scope = resultScope(result);
     const heading = element('div', { className: 'result-heading' },
       icon(kindIcon(result.kind, result.language), 'kind-icon'),
       element('span', { className: 'result-symbol', testId: 'result-symbol' }, ...highlighted(splitHighlights(title, highlightRanges(title, terms)))),

@@ -2,6 +2,7 @@
 // and how scores, ranges, titles and the status line read. Runs in Node for unit tests.
 
 import { carriesNothing } from '../extension/core/text/meaningful-lines.ts';
+import { resultName } from '../extension/core/text/result-names.ts';
 import type { IndexState, PanelResult, PanelState } from '../extension/protocol/panel-protocol.ts';
 import type { SearchStatusView } from './panel-model.ts';
 
@@ -109,9 +110,16 @@ export function formatMilliseconds(milliseconds: number): string {
   return milliseconds < 1000 ? `${Math.round(milliseconds)} ms` : `${(milliseconds / 1000).toFixed(1)} s`;
 }
 
-/** What a result is called: its symbol, else its innermost scope, else its kind. */
+/** What a result is called: its symbol, else its innermost scope, else its kind (headings without their anchors). */
 export function resultTitle(result: PanelResult): string {
-  return result.symbol ?? result.scope[result.scope.length - 1] ?? result.kind;
+  const { symbol, scope } = resultName(result);
+  return symbol ?? scope[scope.length - 1] ?? result.kind;
+}
+
+/** The scopes shown beside a result's title, outermost first: never the title itself. */
+export function resultScope(result: PanelResult): string[] {
+  const { symbol, scope } = resultName(result);
+  return symbol !== undefined ? scope : scope.slice(0, -1);
 }
 
 /** The sentence a screen reader reads for a result. */

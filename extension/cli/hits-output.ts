@@ -4,6 +4,7 @@ import type { SearchHit } from '../core/search/search.ts';
 import { rankingSummary } from '../core/search/ranking/rerank.ts';
 import type { ChunkRelationsView, RelatedChunk } from '../core/search/relations.ts';
 import { carriesNothing } from '../core/text/meaningful-lines.ts';
+import { qualifiedResultName } from '../core/text/result-names.ts';
 
 /** A related chunk as --json writes it. */
 function relatedJson(related: RelatedChunk) {
@@ -29,7 +30,7 @@ function printRelations(label: string, list: readonly RelatedChunk[]): void {
     return;
   }
   const shown = list.slice(0, PRINTED_RELATIONS).map((related) => {
-    const name = related.symbol ? [...related.scope, related.symbol].join('.') : related.kind;
+    const name = qualifiedResultName(related) ?? related.kind;
     return `${name} (${related.path}:${related.startLine})`;
   });
   const more = list.length > PRINTED_RELATIONS ? `, and ${list.length - PRINTED_RELATIONS} more` : '';
@@ -42,7 +43,8 @@ const EXPLAINED_FEATURES = 6;
 export function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefined)[], explain = false): void {
   hits.forEach((hit, index) => {
     const where = `${hit.path}:${hit.startLine}-${hit.endLine}`;
-    const name = hit.symbol ? `  ${[...hit.scope, hit.symbol].join('.')}` : '';
+    const qualified = qualifiedResultName(hit);
+    const name = qualified ? `  ${qualified}` : '';
     const caller = hit.via ? hits.findIndex((other) => other.chunkIds.includes(hit.via!.calledBy)) : -1;
     const via = hit.via ? `   called as ${hit.via.name}() by ${caller >= 0 ? `result ${caller + 1}` : 'a result'}` : '';
     // One score, the relevance; --json has the others.

@@ -3,6 +3,7 @@ import { rankingSummary } from '../core/search/ranking/rerank.ts';
 import type { SearchHit } from '../core/search/search.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { carriesNothing } from '../core/text/meaningful-lines.ts';
+import { resultName } from '../core/text/result-names.ts';
 
 /** Converts hits for the panel; `folderNames` maps a folder key (URI string) to its display name. */
 export function toPanelResults(hits: readonly SearchHit[], folderNames: ReadonlyMap<string, string>): PanelResult[] {
@@ -62,7 +63,8 @@ function meaningfulText(line: string): string {
 
 /** What a QuickPick row shows for a result. */
 export function quickPickText(result: PanelResult, multiRoot: boolean): { label: string; description: string; detail: string } {
-  const name = result.symbol ? [...result.scope.filter((part) => part !== result.symbol), result.symbol].join(' › ') : result.path.split('/').pop()!;
+  const { symbol, scope } = resultName(result);
+  const name = symbol !== undefined ? [...scope, symbol].join(' › ') : result.path.split('/').pop()!;
   const where = `${multiRoot && result.folderName ? `${result.folderName} › ` : ''}${result.path}:${result.openLine ?? result.startLine}`;
   // The summary says what the result is (its doc line or signature); results from before it existed show their first line with words.
   const firstLine = result.summary ?? result.snippet.split('\n').map(meaningfulText).find((line) => !carriesNothing(line)) ?? '';

@@ -7,7 +7,7 @@ import type { HostToPanel, PanelMigrationView, PanelResult, PanelToHost, PanelTr
 import { languageChoices, PanelSession } from '../../../webview/panel-model.ts';
 import { Debouncer, RequestTracker, type Timer } from '../../../webview/panel-timing.ts';
 import {
-  displayOrder, formatLineRange, formatMilliseconds, formatScore, groupByFile, moveSelection, noticeText, resultLabel, resultsSummary, resultTitle, scoreView,
+  displayOrder, formatLineRange, formatMilliseconds, formatScore, groupByFile, moveSelection, noticeText, resultLabel, resultsSummary, resultScope, resultTitle, scoreView,
   snippetStartsWith, spansFolders,
 } from '../../../webview/result-list.ts';
 import { highlightRanges, queryTerms, snippetView, splitHighlights, type SnippetLine } from '../../../webview/result-text.ts';
@@ -297,6 +297,13 @@ describe('formatting', () => {
     assert.equal(resultTitle(result('a.ts', { symbol: null, scope: [], kind: 'section' })), 'section');
     assert.equal(resultLabel(result('src/a.ts', { symbol: 'parse', startLine: 3, endLine: 9 })), 'parse, function, lines 3 to 9, src/a.ts');
     assert.equal(resultLabel(result('src/a.ts', { symbol: 'parse', startLine: 3, endLine: 3 })), 'parse, function, line 3, src/a.ts');
+  });
+
+  it('titles a section by its heading without its anchor, and its scope does not repeat it', () => {
+    const section = result('docs/body.md', { kind: 'section', symbol: 'Import BaseModel { #import-basemodel }', scope: ['Request Body { #request-body }', 'Import BaseModel { #import-basemodel }'] });
+    assert.equal(resultTitle(section), 'Import BaseModel');
+    assert.deepEqual(resultScope(section), ['Request Body']);
+    assert.deepEqual(resultScope(result('a.ts', { symbol: null, scope: ['Outer', 'Inner'] })), ['Outer'], 'without a symbol the innermost scope is the title, not a scope');
   });
 
   it('offers indexed languages plus still-selected ones, sorted', () => {

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { headingText, qualifiedResultName, resultName } from '../../../extension/core/text/result-names.ts';
+
+test('a heading loses its trailing attribute list, and nothing else', () => {
+  assert.equal(headingText('Request Body { #request-body }'), 'Request Body');
+  assert.equal(headingText('Options {: .class #id }'), 'Options');
+  assert.equal(headingText('Using {braces} in JSX'), 'Using {braces} in JSX', 'braces that are not an attribute list stay');
+  assert.equal(headingText('{ #only-an-anchor }'), '{ #only-an-anchor }', 'a heading that is only an anchor keeps it rather than vanish');
+});
+
+test('a section is named by its heading path once, without anchors (as stored, FastAPI headings read twice)', () => {
+  const section = {
+    kind: 'section',
+    symbol: 'Number validations: greater than or equal { #number-validations-greater-than-or-equal }',
+    scope: ['Path Parameters and Numeric Validations { #path-parameters-and-numeric-validations }', 'Number validations: greater than or equal { #number-validations-greater-than-or-equal }'],
+  };
+  assert.deepEqual(resultName(section), { symbol: 'Number validations: greater than or equal', scope: ['Path Parameters and Numeric Validations'] });
+  assert.equal(qualifiedResultName(section), 'Path Parameters and Numeric Validations › Number validations: greater than or equal');
+});
+
+test('code keeps its scopes and dotted name; a result without a symbol has no qualified name', () => {
+  assert.equal(qualifiedResultName({ kind: 'method', symbol: 'request', scope: ['Session'] }), 'Session.request');
+  assert.equal(qualifiedResultName({ kind: 'method', symbol: 'parse', scope: ['Parser', 'parse'] }), 'Parser.parse', 'a scope ending in the symbol is not repeated');
+  assert.equal(qualifiedResultName({ kind: 'window', symbol: undefined, scope: [] }), undefined);
+  assert.equal(qualifiedResultName({ kind: 'function', symbol: 'f { #x }', scope: [] }), 'f { #x }', 'only headings are cleaned');
+});
