@@ -8,6 +8,7 @@ import path from 'node:path';
 import { GraphBuilder, encodeModel, attr } from '../../../extension/core/model/onnx/graph.ts';
 import { DataType } from '../../../extension/core/model/onnx/proto.ts';
 import { quantizeDynamic } from '../../../extension/core/model/onnx/quantize.ts';
+import { seededRandom } from '../../../extension/core/random.ts';
 
 export const SYNTHETIC_WORDS = [
   'read', 'file', 'parse', 'http', 'header', 'sort', 'list', 'number', 'open', 'close', 'write', 'data',
@@ -33,17 +34,8 @@ export interface SyntheticModelOptions {
   seed?: number;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The core's generator (mulberry32), so fixtures draw the same numbers as before on every run.
+export { seededRandom } from '../../../extension/core/random.ts';
 
 export function syntheticVocabulary(): Record<string, number> {
   const vocab: Record<string, number> = {};

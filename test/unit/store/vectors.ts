@@ -1,16 +1,9 @@
+import { seededRandom } from '../../../extension/core/random.ts';
 // Deterministic clustered unit vectors for quantization tests: a shared direction (as real embeddings
 // have), cluster centres around it, points around the centres.
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The core's generator (mulberry32), so fixtures draw the same numbers as before on every run.
+export { seededRandom } from '../../../extension/core/random.ts';
 
 function gaussian(next: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(Math.max(next(), 1e-12))) * Math.cos(2 * Math.PI * next());
