@@ -192,7 +192,7 @@ const GROUPS: Record<string, FeatureName[]> = {
 
 const kept = keptFeatures();
 type FitChoices = Parameters<typeof fitWeights>[2];
-const variants: { name: string; features: Record<QueryShape, FeatureName[]> | undefined; options?: FitChoices }[] = [{ name: 'fused order (no ranking)', features: undefined }];
+const variants: { name: string; features: Record<QueryShape, FeatureName[]> | undefined; options?: FitChoices; repeatAt?: Partial<Record<QueryShape, number>> }[] = [{ name: 'fused order (no ranking)', features: undefined }];
 for (const variant of values.variants.split(',')) {
   if (variant === 'all') variants.push({ name: 'kept features (features.json)', features: kept });
   // `kept+words:definesCodeName-symbol:lines+balance-repeat`: the kept features with changes, and fit options
@@ -201,17 +201,20 @@ for (const variant of values.variants.split(',')) {
   if (variant.startsWith('kept') && variant !== 'kept') {
     const features = { symbol: [...kept.symbol], words: [...kept.words] };
     const options: NonNullable<FitChoices> = { symbol: { ...FIT_OPTIONS.symbol }, words: { ...FIT_OPTIONS.words } };
+    const repeatAt: Partial<Record<QueryShape, number>> = {};
     for (const [, sign, change] of variant.slice(4).matchAll(/([+-])([^+-]+)/g)) {
       const [what, only] = change!.split('@') as [string, QueryShape | undefined];
       const shapes: QueryShape[] = only ? [only] : ['symbol', 'words'];
       if (what === 'balance') for (const shape of shapes) options[shape]!.balanceGroups = sign === '+';
       else if (what === 'repeat') for (const shape of shapes) options[shape]!.fileRepeat = sign === '+';
+      // `repeat=0.5@words`: the file-repeat penalty set instead of learned (to see how much it matters).
+      else if (what.startsWith('repeat=')) for (const shape of shapes) repeatAt[shape] = Number(what.slice('repeat='.length));
       else {
         const [shape, feature] = what.split(':') as [QueryShape, FeatureName];
         features[shape] = sign === '+' ? [...features[shape].filter((name) => name !== feature), feature] : features[shape].filter((name) => name !== feature);
       }
     }
-    variants.push({ name: variant, features, options });
+    variants.push({ name: variant, features, options, repeatAt });
   }
   if (variant === 'ablation') {
     for (const [group, names] of Object.entries(GROUPS)) {
@@ -227,7 +230,9 @@ for (const variant of values.variants.split(',')) {
 
 const rows: { variant: string; scores: Record<string, number> }[] = [];
 for (const variant of variants) {
-  const ranker = variant.features ? new Ranker({ version: FEATURE_VERSION, shapes: fitWeights(training, variant.features, variant.options) }) : undefined;
+  const shapes = variant.features ? fitWeights(training, variant.features, variant.options) : undefined;
+  for (const [shape, value] of Object.entries(variant.repeatAt ?? {})) shapes![shape as QueryShape].fileRepeat = value;
+  const ranker = shapes ? new Ranker({ version: FEATURE_VERSION, shapes }) : undefined;
   const scores: Record<string, number> = {};
   for (const set of sets) scores[set.name] = score(set, pools.get(set.name)!, ranker);
   const repoSets = sets.filter((set) => set.repo);

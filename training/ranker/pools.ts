@@ -4,7 +4,7 @@
 // credits a result.
 import { resultExtent, type RankedChunk } from '../../extension/core/search/results.ts';
 import { fusedCandidates, type SearchMode, type Searcher } from '../../extension/core/search/search.ts';
-import { candidateFeatures, type WordFrequencies } from '../../extension/core/search/ranking/features.ts';
+import { candidateFeatures, PROSE_KINDS, type WordFrequencies } from '../../extension/core/search/ranking/features.ts';
 import { analyzeQuery, type QueryShape } from '../../extension/core/search/ranking/query-shape.ts';
 import { RANKING_POOL } from '../../extension/core/search/ranking/rerank.ts';
 
@@ -59,12 +59,13 @@ export function withFeatures(pool: Pick<QueryPool, 'id' | 'group' | 'query' | 't
 }
 
 /**
- * A pool as kept on disk: its candidates without their text (no feature reads it); features and labels are
- * computed again when it is read, so a changed feature needs no new search.
+ * A pool as kept on disk: its candidates without the text of code (no feature reads it; prose units keep theirs for
+ * `linkList`); features and labels are computed again when it is read, so a changed feature needs no new search.
  */
 export function serializePool(pool: QueryPool): string {
   const { features: _features, labels: _labels, shape: _shape, ...rest } = pool;
-  return JSON.stringify({ ...rest, candidates: pool.candidates.map((candidate) => ({ ...candidate, chunk: { ...candidate.chunk, text: '', docComment: undefined } })) });
+  const kept = (candidate: QueryPool['candidates'][number]) => (PROSE_KINDS.has(candidate.chunk.kind) ? candidate.chunk.text : '');
+  return JSON.stringify({ ...rest, candidates: pool.candidates.map((candidate) => ({ ...candidate, chunk: { ...candidate.chunk, text: kept(candidate), docComment: undefined } })) });
 }
 
 export function parsePool(line: string): QueryPool {

@@ -24,6 +24,7 @@ export const FEATURE_NAMES = [
   'definesJoined', // its symbol is the query's words joined (`fetch request handler` → fetchRequestHandler)
   'memberOfName', // its scope holds a name the query spells (a method of the class asked for)
   'headingHasAllWords', // a section whose own heading holds every word of the query (a heading asked for by its words)
+  'linkList', // share of a prose unit's lines that are list items holding only a link: a table of contents or a link list
   'symbolWordShare', // share of the query's words among its symbol's words
   'symbolWordShareInCode', // symbolWordShare × the share of code among the pool's best 10: names decide where code answers, not where prose does
   // What the path says.
@@ -151,6 +152,30 @@ const pathInfo = memoized((filePath) => ({ roles: pathRoles(filePath), words: pa
 /** A symbol's normal name and its stemmed words, per symbol. */
 const symbolInfo = memoized((symbol) => ({ normal: normalName(symbol), words: new Set(lexicalWords(symbol)) }));
 
+/** Kinds of prose units (chunking/prose.ts): Markdown sections and windows of text without a grammar. */
+export const PROSE_KINDS: ReadonlySet<string> = new Set(['section', 'window']);
+
+/** A list item that is one link and nothing else: `- [Removed formatters](#removed-formatters)`, `1. [Setup](setup.md)`. */
+const LINK_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+\[[^\]]*\]\([^)\s]*\)\s*$/;
+/** A Markdown heading line: the unit's own title, not part of what it lists. */
+const HEADING_LINE = /^\s{0,3}#{1,6}\s/;
+
+/**
+ * The share of a prose unit's lines (blank lines and headings aside) that are list items holding only a link. A table of
+ * contents repeats every heading of its page word for word, so a query that names a section matches the contents
+ * line as well as the section; a list of links points at answers and is rarely one.
+ */
+export function linkListShare(text: string): number {
+  let lines = 0;
+  let links = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || HEADING_LINE.test(line)) continue;
+    lines += 1;
+    if (LINK_ITEM.test(line)) links += 1;
+  }
+  return lines > 0 ? links / lines : 0;
+}
+
 /** The best fused candidates whose kinds tell whether retrieval found prose or code first. */
 const PROSE_HEAD = 10;
 
@@ -224,6 +249,7 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
     // Only the whole query: the share of its words in a heading, tried as a feature, cost the stripped fastapi set
     // 1.7 points (with the answer's heading blanked, the headings that hold some of the words are other sections').
     if (chunk.kind === 'section' && chunk.symbol !== undefined && share(query.words, weights, symbolParts!.words) === 1) set('headingHasAllWords', 1);
+    if (PROSE_KINDS.has(chunk.kind)) set('linkList', linkListShare(chunk.text));
 
     set('stemWordShare', share(query.words, weights, words.stem));
     set('stemIsName', names.has(words.stemName) ? 1 : 0);

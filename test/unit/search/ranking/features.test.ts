@@ -106,3 +106,24 @@ test('a section whose own heading holds every word of the query is marked; one h
   const partial = candidateFeatures(analyzeQuery('greater than or equal to zero'), pool);
   assert.equal(feature(partial, 0, 'headingHasAllWords'), 0, '"zero" is in no heading');
 });
+
+test('a table of contents is marked as a link list by the share of its lines that are only a link', () => {
+  const contents = [
+    '## Table of Contents',
+    '',
+    '- [Node.js 10, 13, and 15 are no longer supported](#drop-old-node)',
+    '- [Removed `codeframe` and `table` formatters](#removed-formatters)',
+    '  - [Unused disable directives are now fixable](#directives)',
+    '1. [Set up](setup.md)',
+  ].join('\n');
+  const prose = '## Removed formatters\n\nThe `codeframe` and `table` formatters were removed; see [the list](formatters.md).\n\n- use `stylish` instead';
+  const pool = [
+    candidate('docs/migrate.md', { kind: 'section', language: 'markdown', symbol: 'Table of Contents', text: contents, definition: undefined }),
+    candidate('docs/migrate.md', { kind: 'section', language: 'markdown', symbol: 'Removed formatters', text: prose, definition: undefined }),
+    candidate('lib/list.js', { kind: 'function', symbol: 'list', text: '- [a](#b)\n- [c](#d)' }),
+  ];
+  const rows = candidateFeatures(analyzeQuery('Removed codeframe and table formatters'), pool);
+  assert.equal(feature(rows, 0, 'linkList'), 1, 'every line under the heading is a lone link');
+  assert.equal(feature(rows, 1, 'linkList'), 0, 'a sentence with a link and a list item without one are prose');
+  assert.equal(feature(rows, 2, 'linkList'), 0, 'only prose units are lists of links');
+});
