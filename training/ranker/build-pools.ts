@@ -6,13 +6,14 @@
 // features are what the product sees. code-static embeds the some 50,000 training chunks in under a minute.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CHUNKER_VERSION } from '../../extension/core/chunking/index.ts';
 import { EmbeddingRuntime } from '../../extension/core/embedding/runtime.ts';
 import { FolderIndex } from '../../extension/core/folder-index.ts';
 import type { ManifestPackage } from './fetch.ts';
 import { countBy, queryPool, serializePool } from './pools.ts';
 import { buildQueries, type TrainingQuery } from './queries.ts';
 
-/** Bumped when queries, stripping or pools change meaning: cached pools of another version are built again. */
+/** Bumped when queries, stripping or pools change meaning: cached pools of another version (or chunker) are built again. */
 const POOLS_VERSION = 8;
 
 /** Builds (or reuses) the pools of every package; returns the pool files. */
@@ -30,7 +31,7 @@ async function buildEach(cache: string, packages: readonly ManifestPackage[], so
   for (const entry of packages) {
     const poolsPath = path.join(cache, 'pools', `${entry.name}.jsonl`);
     const stampPath = `${poolsPath}.stamp`;
-    const identity = JSON.stringify({ version: POOLS_VERSION, entry, runtime: runtime.info.fingerprint });
+    const identity = JSON.stringify({ version: POOLS_VERSION, chunker: CHUNKER_VERSION, entry, runtime: runtime.info.fingerprint });
     files.push(poolsPath);
     if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === identity) continue;
     const started = performance.now();

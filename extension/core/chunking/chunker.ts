@@ -24,7 +24,7 @@ type TreeSitter = typeof import('web-tree-sitter');
  * They have their own RELATIONS_VERSION, stored with each chunk set; an older one makes the indexer chunk the
  * file again, which keeps every vector (content hashes are unchanged).
  */
-export const CHUNKER_VERSION = '3';
+export const CHUNKER_VERSION = '4';
 
 export { RELATIONS_VERSION } from './relations.ts';
 

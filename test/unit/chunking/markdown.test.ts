@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createChunker, type Chunk } from '../../../extension/core/chunking/index.ts';
 import { PROSE_DEFAULTS, proseDrafts } from '../../../extension/core/chunking/prose.ts';
+import { resultExtent } from '../../../extension/core/search/results.ts';
+import type { StoredChunk } from '../../../extension/core/store/index-store.ts';
 import { assertEveryLineCovered, assertPartsConsistent, countWords } from './helpers.ts';
 
 function outline(chunks: readonly Chunk[]): string[] {
@@ -13,11 +15,15 @@ function outline(chunks: readonly Chunk[]): string[] {
   );
 }
 
-/** Sections of a Markdown text, short ones not merged, as `outline` prints chunks. */
+/**
+ * Sections of a Markdown text, short ones not merged, as `outline` prints chunks: the lines each holds of its own
+ * (an outline's subsection titles, elided lines, aside).
+ */
 function sections(text: string): string[] {
-  return proseDrafts(text.split('\n'), 'markdown', { ...PROSE_DEFAULTS, mergeBelowChars: 0 }).map(
-    (draft) => `${draft.lines[0]!.row + 1}-${draft.lines.at(-1)!.row + 1} ${draft.symbol ?? '(preamble)'} [${draft.scope.join(' > ')}]`,
-  );
+  return proseDrafts(text.split('\n'), 'markdown', { ...PROSE_DEFAULTS, mergeBelowChars: 0 }).map((draft) => {
+    const own = draft.lines.filter((line) => !line.elided);
+    return `${own[0]!.row + 1}-${own.at(-1)!.row + 1} ${draft.symbol ?? '(preamble)'} [${draft.scope.join(' > ')}]`;
+  });
 }
 
 describe('markdown sections', () => {
@@ -99,6 +105,44 @@ describe('markdown sections', () => {
     } finally {
       small.dispose();
     }
+  });
+
+  it('lists the titles of a section\'s subsections after its text, and reports only its own lines', async () => {
+    const text = [
+      '# Deployment', //                                  1
+      'Concepts of deploying.', //                        2
+      '## Running on Startup', //                         3
+      'Keep the API running.', //                         4
+      '### Run Automatically on Startup', //              5
+      'Start the server with the machine.', //            6
+      '#### Details', //                                  7
+      'More.', //                                         8
+      '### Example Tools to Run at Startup { #tools }', // 9
+      'Docker, systemd.', //                              10
+      '## Restarts', //                                   11
+      'Restart after a crash.', //                        12
+    ].join('\n');
+    const drafts = proseDrafts(text.split('\n'), 'markdown', { ...PROSE_DEFAULTS, mergeBelowChars: 0 });
+    const running = drafts.find((draft) => draft.symbol === 'Running on Startup')!;
+    assert.deepEqual(
+      running.lines.map((line) => [line.row + 1, line.text, line.elided]),
+      [
+        [3, '## Running on Startup', false],
+        [4, 'Keep the API running.', false],
+        [5, '### Run Automatically on Startup', true],
+        [9, '### Example Tools to Run at Startup', true],
+      ],
+      'its direct subsections only, not "Details" one level further down; titles without their MkDocs attribute lists',
+    );
+    assert.deepEqual(running.definition, { row: 2, headEndRow: 3 });
+    assert.equal(drafts.find((draft) => draft.symbol === 'Deployment')!.definition?.headEndRow, undefined, 'a page title lists nothing: it would name every section of its page');
+    assert.equal(drafts.find((draft) => draft.symbol === 'Restarts')!.definition?.headEndRow, undefined, 'no subsections');
+
+    const chunks = await chunker.chunkFile('docs/deployment.md', text);
+    const chunk = chunks.find((entry) => entry.symbol === 'Running on Startup')!;
+    assert.match(chunk.text, /Example Tools to Run at Startup/, 'the titles are part of what is searched');
+    assert.deepEqual(resultExtent({ ...chunk, id: 1, chunker: 'c', contentHash: 'h', lexicalEndLine: chunk.endLine } satisfies StoredChunk), { startLine: 3, endLine: 4, openLine: 3 }, 'the result is the section\'s own lines');
+    assertEveryLineCovered(chunks, text);
   });
 
   it('gives a file without headings one section', async () => {
