@@ -32,8 +32,8 @@ import {
   type Int8Quantizer,
 } from './quantization.ts';
 import { BinaryCodes } from './binary-codes.ts';
-import type { Vec0ReadPath } from './vec0-rows.ts';
-import { loadMatrix, type VectorMatrix } from './vector-matrix.ts';
+import { readVec0Rows, vec0RowCount, type Vec0ReadPath } from './vec0-rows.ts';
+import { loadMatrix, type MatrixKind, type MatrixSource, type VectorMatrix } from './vector-matrix.ts';
 import { MAXIMUM_CANDIDATES, defaultOversampling, keepsFloat32, storedDimensions, type StorageOption } from './storage-option.ts';
 
 /** How a calibrated quantized space makes codes. */
@@ -71,8 +71,8 @@ export interface ResidentVectors {
   rows: number;
   /** Memory held: the rows (padded, with room to grow) and the per-row arrays. */
   bytes: number;
-  /** Whether they were read from vec0's shadow tables (fast) or through the virtual table. */
-  path: Vec0ReadPath;
+  /** Whether they were read from vec0's shadow tables (fast), through the virtual table, or from a plain table (binary's rescoring vectors). */
+  path: Vec0ReadPath | 'table';
   /** How long reading them took. */
   milliseconds: number;
   /** Whether the scans run as WebAssembly SIMD. */
@@ -90,8 +90,11 @@ export class SpaceVectors {
   private readonly statements = new Map<string, Statement<unknown[]>>();
   /** A binary space's codes in memory, and the database's data_version when they were read. */
   private memory: { codes: BinaryCodes; dataVersion: number } | undefined;
-  /** A float32 or calibrated int8 space's vectors in memory (vector-matrix.ts), and the data_version when read. */
-  private resident: { matrix: VectorMatrix; dataVersion: number; path: Vec0ReadPath; milliseconds: number } | undefined;
+  /**
+   * What a calibrated space's searches read held in memory (vector-matrix.ts): a float32 space's vectors, an int8
+   * space's codes, a binary space's rescoring vectors; and the data_version when they were read.
+   */
+  private resident: { matrix: VectorMatrix; dataVersion: number; path: Vec0ReadPath | 'table'; milliseconds: number } | undefined;
   /** Which space of the connection holds its vectors in memory; undefined: none, sqlite-vec searches the tables. */
   private readonly residency: MatrixResidency | undefined;
 
@@ -172,6 +175,7 @@ export class SpaceVectors {
       if (this.memory && !this.memory.codes.add(Number(id), bits)) this.memory = undefined;
       const rescoring = this.storage.rescore === 'int8' ? Buffer.from(quantizeInt8(vector, this.quantizer.int8!).buffer) : float32Bytes(vector);
       this.statement('insert-rescore', `INSERT INTO ${quote(rescore)} (id, vector) VALUES (?, ?)`).run(id, rescoring);
+      if (this.resident && !this.resident.matrix.add(Number(id), rescoring)) this.release();
     }
   }
 
@@ -207,9 +211,12 @@ export class SpaceVectors {
     const dataVersion = this.dataVersion();
     if (this.resident && this.resident.dataVersion === dataVersion) return this.resident.matrix;
     const started = performance.now();
-    const { vectors } = SpaceVectors.tables(this.space);
+    const { vectors, rescore } = SpaceVectors.tables(this.space);
+    // float32 and int8 spaces hold what they search; binary ones, whose codes are in `memory`, their rescoring vectors.
+    const [source, kind]: [MatrixSource, MatrixKind] =
+      this.storage.kind === 'binary' ? [{ table: rescore, layout: 'plain' }, this.storage.rescore === 'int8' ? 'int8' : 'float32'] : [{ table: vectors, layout: 'vec0' }, this.storage.kind];
     // Another connection's write: read again into the same memory (already paged in, so about half the cost).
-    const loaded = loadMatrix(this.database, vectors, this.storage.kind === 'float32' ? 'float32' : 'int8', this.dimensions, this.resident?.matrix);
+    const loaded = loadMatrix(this.database, source, kind, this.dimensions, this.resident?.matrix);
     this.residency.claim(this);
     this.resident = { ...loaded, dataVersion, milliseconds: performance.now() - started };
     return loaded.matrix;
@@ -235,22 +242,23 @@ export class SpaceVectors {
     const dataVersion = this.dataVersion();
     if (this.memory && this.memory.dataVersion === dataVersion) return this.memory.codes;
     const { vectors } = SpaceVectors.tables(this.space);
-    const count = (this.database.prepare(`SELECT COUNT(*) AS n FROM ${quote(vectors)}`).get() as { n: number }).n;
-    let codes = new BinaryCodes(this.dimensions, Math.max(1024, count));
-    // vec0 returns rows in the order they were stored, which is id order unless ids were reused.
-    const rows = this.database.prepare(`SELECT rowid AS id, embedding FROM ${quote(vectors)}`);
-    let ordered = true;
-    for (const row of rows.iterate() as Iterable<{ id: number; embedding: Buffer }>) {
-      if (!codes.add(row.id, row.embedding)) {
-        ordered = false;
-        break;
+    const codeBytes = binaryCodeBytes(this.dimensions);
+    // One snapshot; the codes straight from vec0's shadow tables where their layout is the expected one (vec0-rows.ts).
+    const codes = this.database.transaction(() => {
+      let read = new BinaryCodes(this.dimensions, Math.max(1024, vec0RowCount(this.database, vectors)));
+      let ordered = true;
+      readVec0Rows(this.database, vectors, codeBytes, (id, code) => {
+        if (ordered && !read.add(id, code)) ordered = false;
+      });
+      if (!ordered) {
+        // vec0 keeps rows in the order they were stored, which is id order unless ids were reused.
+        const all: { id: number; code: Uint8Array }[] = [];
+        readVec0Rows(this.database, vectors, codeBytes, (id, code) => all.push({ id, code: code.slice() }));
+        read = new BinaryCodes(this.dimensions, Math.max(1024, all.length));
+        for (const row of all.sort((a, b) => a.id - b.id)) read.add(row.id, row.code);
       }
-    }
-    if (!ordered) {
-      const all = (rows.all() as { id: number; embedding: Buffer }[]).sort((a, b) => a.id - b.id);
-      codes = new BinaryCodes(this.dimensions, Math.max(1024, all.length));
-      for (const row of all) codes.add(row.id, row.embedding);
-    }
+      return read;
+    }).deferred();
     this.memory = { codes, dataVersion };
     return codes;
   }
@@ -366,6 +374,13 @@ export class SpaceVectors {
   rescoreRows(query: Float32Array, rows: readonly { id: number; codes?: Uint8Array }[]): RowNeighbour[] {
     const { vectors, rescore } = SpaceVectors.tables(this.space);
     const int8 = this.storage.kind === 'int8' || this.storage.rescore === 'int8' ? this.quantizer!.int8! : undefined;
+    // A binary space's rescoring vectors held in memory: scored where they are, as they would be read.
+    const resident = this.storage.kind === 'binary' ? this.matrix() : undefined;
+    if (resident) {
+      const ids = rows.map((row) => row.id);
+      const similarities = int8 ? resident.scoreCodes(ids, (codes) => int8CosineSimilarity(query, codes, int8)) : resident.cosines(query, ids);
+      return rows.flatMap((row, index) => (Number.isNaN(similarities[index]) ? [] : [{ id: row.id, similarity: similarities[index]! }]));
+    }
     const stored = new Map<number, Uint8Array>();
     for (const row of rows) if (row.codes) stored.set(row.id, row.codes);
     const missing = rows.filter((row) => !stored.has(row.id)).map((row) => row.id);

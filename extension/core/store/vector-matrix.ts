@@ -99,8 +99,8 @@ export class VectorMatrix {
   private removed = 0;
   private ids = new Float64Array(0);
   private alive = new Uint8Array(0);
-  /** float32 rows: 1 / the row's length (0 for a zero row). */
-  private inverseNorms = new Float64Array(0);
+  /** float32 rows: the sum of the row's squares (its length squared), summed as `cosineSimilarity` sums it. */
+  private squares = new Float64Array(0);
   /** Each row's score in the last search (-Infinity for removed rows), kept to spare an allocation per search. */
   private scores = new Float64Array(0);
   /** Views of the whole memory, made again when it grows (its buffer is replaced then). */
@@ -124,7 +124,7 @@ export class VectorMatrix {
 
   /** Bytes of memory held: the WebAssembly memory and the per-row arrays. */
   get bytes(): number {
-    return this.memory.buffer.byteLength + this.ids.byteLength + this.alive.byteLength + this.inverseNorms.byteLength;
+    return this.memory.buffer.byteLength + this.ids.byteLength + this.alive.byteLength + this.squares.byteLength + this.scores.byteLength;
   }
 
   /** Whether the scans run as WebAssembly SIMD. */
@@ -155,12 +155,12 @@ export class VectorMatrix {
     ids.set(this.ids.subarray(0, this.length));
     const alive = new Uint8Array(capacity);
     alive.set(this.alive.subarray(0, this.length));
-    const inverseNorms = new Float64Array(capacity);
-    inverseNorms.set(this.inverseNorms.subarray(0, this.length));
+    const squares = new Float64Array(capacity);
+    squares.set(this.squares.subarray(0, this.length));
     this.scores = new Float64Array(capacity);
     this.ids = ids;
     this.alive = alive;
-    this.inverseNorms = inverseNorms;
+    this.squares = squares;
     this.capacity = capacity;
   }
 
@@ -183,8 +183,7 @@ export class VectorMatrix {
     const offset = this.rowsStart + this.length * this.rowBytes;
     this.byteView.set(stored, offset);
     if (this.kind === 'float32') {
-      const squares = sumOfSquares(this.floatView, offset >> 2, this.dimensions);
-      this.inverseNorms[this.length] = squares > 0 ? 1 / Math.sqrt(squares) : 0;
+      this.squares[this.length] = sumOfSquares(this.floatView, offset >> 2, this.dimensions);
     }
     this.ids[this.length] = id;
     this.alive[this.length] = 1;
@@ -216,10 +215,35 @@ export class VectorMatrix {
     return true;
   }
 
-  /** The stored bytes of an id's row (a copy), if it is held. */
-  stored(id: number): Uint8Array | undefined {
-    const position = this.positionOf(id);
-    return position === undefined ? undefined : this.rowAt(position, this.kind === 'float32' ? this.dimensions * 4 : this.dimensions).slice();
+  /**
+   * The cosine of the query and each id's float32 row, summed exactly as `cosineSimilarity` sums it (so equal to it
+   * bit for bit); NaN for an id not held. For rescoring a few thousand candidates.
+   */
+  cosines(query: Float32Array, ids: readonly number[]): Float64Array {
+    if (this.kind !== 'float32') throw new TypeError('Cosines need float32 rows.');
+    let querySquares = 0;
+    for (let index = 0; index < this.dimensions; index++) querySquares += query[index]! * query[index]!;
+    const values = this.floatView;
+    return Float64Array.from(ids, (id) => {
+      const position = this.positionOf(id);
+      if (position === undefined) return Number.NaN;
+      let product = 0;
+      for (let index = 0, offset = (this.rowsStart + position * this.rowBytes) >> 2; index < this.dimensions; index++) product += query[index]! * values[offset + index]!;
+      const rowSquares = this.squares[position]!;
+      return querySquares > 0 && rowSquares > 0 ? product / Math.sqrt(querySquares * rowSquares) : 0;
+    });
+  }
+
+  /**
+   * Each id's int8 row scored by `score` (given the row's codes as a view), NaN for an id not held: rescoring
+   * against codes, e.g. with `int8CosineSimilarity`.
+   */
+  scoreCodes(ids: readonly number[], score: (codes: Int8Array) => number): Float64Array {
+    if (this.kind !== 'int8') throw new TypeError('Codes need int8 rows.');
+    return Float64Array.from(ids, (id) => {
+      const position = this.positionOf(id);
+      return position === undefined ? Number.NaN : score(new Int8Array(this.memory.buffer, this.rowsStart + position * this.rowBytes, this.dimensions));
+    });
   }
 
   /** Writes the query into the memory before the rows, zero-padded like them. */
@@ -237,14 +261,17 @@ export class VectorMatrix {
   nearestByCosine(query: Float32Array, k: number): SimilarRow[] {
     if (this.kind !== 'float32') throw new TypeError('Cosine search needs float32 rows.');
     if (query.length !== this.dimensions) throw new RangeError(`A ${query.length}-dimensional query cannot search ${this.dimensions}-dimensional rows.`);
-    let squares = 0;
-    for (let index = 0; index < query.length; index++) squares += query[index]! * query[index]!;
-    const inverseQuery = squares > 0 ? 1 / Math.sqrt(squares) : 0;
+    let querySquares = 0;
+    for (let index = 0; index < query.length; index++) querySquares += query[index]! * query[index]!;
+    const inverseQuery = querySquares > 0 ? 1 / Math.sqrt(querySquares) : 0;
     this.placeQuery(new Uint8Array(query.buffer, query.byteOffset, query.byteLength));
     this.kernels.dotFloat32(0, this.rowsStart, this.length, this.rowBytes, this.outStart);
     const dots = new Float32Array(this.memory.buffer, this.outStart, this.length);
-    const { inverseNorms, alive, scores } = this;
-    for (let position = 0; position < this.length; position++) scores[position] = alive[position] ? dots[position]! * inverseNorms[position]! : -Infinity;
+    const { squares, alive, scores } = this;
+    for (let position = 0; position < this.length; position++) {
+      const rowSquares = squares[position]!;
+      scores[position] = alive[position] ? (rowSquares > 0 ? dots[position]! / Math.sqrt(rowSquares) : 0) : -Infinity;
+    }
     return Array.from(bestPositions(scores, this.length, k), (position) => ({ id: this.ids[position]!, similarity: 1 - Math.fround(1 - scores[position]! * inverseQuery) }));
   }
 
@@ -270,7 +297,7 @@ export class VectorMatrix {
       if (!this.alive[position]) continue;
       if (kept !== position) {
         this.ids[kept] = this.ids[position]!;
-        this.inverseNorms[kept] = this.inverseNorms[position]!;
+        this.squares[kept] = this.squares[position]!;
         rows.copyWithin(kept * this.rowBytes, position * this.rowBytes, (position + 1) * this.rowBytes);
       }
       this.alive[kept] = 1;
@@ -282,15 +309,33 @@ export class VectorMatrix {
   }
 }
 
+/** Where a matrix's rows are read from: a vec0 table, or a plain table `(id INTEGER PRIMARY KEY, vector BLOB)`. */
+export interface MatrixSource {
+  table: string;
+  layout: 'vec0' | 'plain';
+}
+
+/** Every row of a plain `(id, vector)` table, in id order. */
+function readPlainRows(database: Database, table: string, visit: (id: number, bytes: Uint8Array) => void): void {
+  for (const row of database.prepare(`SELECT id, vector FROM "${table}" ORDER BY id`).raw().iterate() as Iterable<[number, Buffer]>) visit(row[0], row[1]);
+}
+
 /**
- * The rows of a vec0 table (float32 vectors or int8 codes of `dimensions`) as a matrix, read in one snapshot;
- * `reuse` (a matrix of the same kind and dimensions) is filled again instead of allocating new memory.
+ * The rows of a table (float32 vectors or int8 codes of `dimensions`) as a matrix, read in one snapshot; `reuse`
+ * (a matrix of the same kind and dimensions) is filled again instead of allocating new memory.
  */
-export function loadMatrix(database: Database, table: string, kind: MatrixKind, dimensions: number, reuse?: VectorMatrix): { matrix: VectorMatrix; path: Vec0ReadPath } {
+export function loadMatrix(database: Database, source: MatrixSource, kind: MatrixKind, dimensions: number, reuse?: VectorMatrix): { matrix: VectorMatrix; path: Vec0ReadPath | 'table' } {
   const rowBytes = kind === 'float32' ? dimensions * 4 : dimensions;
+  const { table } = source;
+  const readRows = (visit: (id: number, bytes: Uint8Array) => void): Vec0ReadPath | 'table' => {
+    if (source.layout === 'vec0') return readVec0Rows(database, table, rowBytes, visit);
+    readPlainRows(database, table, visit);
+    return 'table';
+  };
   // One read transaction (a savepoint inside a caller's): the rows and their count come from one snapshot.
   return database.transaction(() => {
-    const capacity = Math.max(1024, Math.ceil(vec0RowCount(database, table) * 1.1));
+    const count = source.layout === 'vec0' ? vec0RowCount(database, table) : (database.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
+    const capacity = Math.max(1024, Math.ceil(count * 1.1));
     const fresh = (size: number) => {
       if (reuse && reuse.kind === kind && reuse.dimensions === dimensions) {
         reuse.clear(size);
@@ -300,13 +345,13 @@ export function loadMatrix(database: Database, table: string, kind: MatrixKind, 
     };
     const matrix = fresh(capacity);
     let ordered = true;
-    const path = readVec0Rows(database, table, rowBytes, (id, bytes) => {
+    const path = readRows((id, bytes) => {
       if (ordered && !matrix.add(id, bytes)) ordered = false;
     });
     if (!ordered) {
       // Row ids out of storage order (SQLite gave a deleted largest id to a new row): sort them.
       const rows: { id: number; bytes: Uint8Array }[] = [];
-      readVec0Rows(database, table, rowBytes, (id, bytes) => rows.push({ id, bytes: bytes.slice() }));
+      readRows((id, bytes) => rows.push({ id, bytes: bytes.slice() }));
       matrix.clear(capacity);
       for (const row of rows.sort((a, b) => a.id - b.id)) matrix.add(row.id, row.bytes);
     }
