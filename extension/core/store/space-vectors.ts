@@ -97,6 +97,8 @@ export class SpaceVectors {
   private resident: { matrix: VectorMatrix; dataVersion: number; path: Vec0ReadPath | 'table'; milliseconds: number } | undefined;
   /** Which space of the connection holds its vectors in memory; undefined: none, sqlite-vec searches the tables. */
   private readonly residency: MatrixResidency | undefined;
+  /** The data_version at which the vectors were found too large to hold in memory. */
+  private oversized: number | undefined;
 
   constructor(database: Database, space: SpaceShape, quantizer: Quantizer | undefined, residency?: MatrixResidency) {
     this.database = database;
@@ -161,21 +163,21 @@ export class SpaceVectors {
     if (this.storage.kind === 'float32') {
       const bytes = float32Bytes(vector);
       this.statement('insert', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, ?)`).run(id, bytes);
-      if (this.resident && !this.resident.matrix.add(Number(id), bytes)) this.release();
+      this.addResident(id, bytes);
     } else if (!this.quantizer) {
       this.statement('insert-staging', `INSERT INTO ${quote(staging)} (rowid, embedding) VALUES (?, ?)`).run(id, float32Bytes(vector));
     } else if (this.storage.kind === 'int8') {
       const codes = quantizeInt8(vector, this.quantizer.int8!);
       const bytes = Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength);
       this.statement('insert-int8', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_int8(?))`).run(id, bytes);
-      if (this.resident && !this.resident.matrix.add(Number(id), bytes)) this.release();
+      this.addResident(id, bytes);
     } else {
       const bits = binaryCode(vector, this.quantizer.thresholds!);
       this.statement('insert-bits', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_bit(?))`).run(id, Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength));
       if (this.memory && !this.memory.codes.add(Number(id), bits)) this.memory = undefined;
       const rescoring = this.storage.rescore === 'int8' ? Buffer.from(quantizeInt8(vector, this.quantizer.int8!).buffer) : float32Bytes(vector);
       this.statement('insert-rescore', `INSERT INTO ${quote(rescore)} (id, vector) VALUES (?, ?)`).run(id, rescoring);
-      if (this.resident && !this.resident.matrix.add(Number(id), rescoring)) this.release();
+      this.addResident(id, rescoring);
     }
   }
 
@@ -210,6 +212,7 @@ export class SpaceVectors {
     if (!this.residency) return undefined;
     const dataVersion = this.dataVersion();
     if (this.resident && this.resident.dataVersion === dataVersion) return this.resident.matrix;
+    if (this.oversized === dataVersion) return undefined;
     const started = performance.now();
     const { vectors, rescore } = SpaceVectors.tables(this.space);
     // float32 and int8 spaces hold what they search; binary ones, whose codes are in `memory`, their rescoring vectors.
@@ -217,9 +220,28 @@ export class SpaceVectors {
       this.storage.kind === 'binary' ? [{ table: rescore, layout: 'plain' }, this.storage.rescore === 'int8' ? 'int8' : 'float32'] : [{ table: vectors, layout: 'vec0' }, this.storage.kind];
     // Another connection's write: read again into the same memory (already paged in, so about half the cost).
     const loaded = loadMatrix(this.database, source, kind, this.dimensions, this.resident?.matrix);
+    if (!loaded) {
+      // Too large to hold (MATRIX_BYTE_LIMIT): searched from the database until it changes.
+      this.release();
+      this.oversized = dataVersion;
+      return undefined;
+    }
+    this.oversized = undefined;
     this.residency.claim(this);
     this.resident = { ...loaded, dataVersion, milliseconds: performance.now() - started };
     return loaded.matrix;
+  }
+
+  /** Adds a written row to the vectors held in memory; one that cannot be added (an id out of order, no room) drops them, to be read again. */
+  private addResident(id: bigint, bytes: Uint8Array): void {
+    if (!this.resident) return;
+    let added = false;
+    try {
+      added = this.resident.matrix.add(Number(id), bytes);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    if (!added) this.release();
   }
 
   /** Forgets the vectors held in memory (they are read again on the next search). */

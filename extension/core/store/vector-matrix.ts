@@ -15,6 +15,12 @@ export type MatrixKind = 'float32' | 'int8';
 
 const roundUp = (value: number, step: number) => Math.ceil(value / step) * step;
 
+/**
+ * The most memory one matrix may take: a WebAssembly memory ends at 4 GiB, and a search process should not hold
+ * more than this for one space. Past it (1M × 512 float32 is 2 GB) the space is searched from the database.
+ */
+export const MATRIX_BYTE_LIMIT = 2 * 1024 ** 3;
+
 /** A row by cosine similarity. */
 export interface SimilarRow {
   id: number;
@@ -107,8 +113,12 @@ export class VectorMatrix {
   private byteView = new Uint8Array(0);
   private floatView = new Float32Array(0);
 
-  constructor(kind: MatrixKind, dimensions: number, capacity = 1024, options: { simd?: boolean } = {}) {
+  /** The most bytes this matrix may grow to (MATRIX_BYTE_LIMIT unless a test says otherwise). */
+  private readonly byteLimit: number;
+
+  constructor(kind: MatrixKind, dimensions: number, capacity = 1024, options: { simd?: boolean; byteLimit?: number } = {}) {
     this.kind = kind;
+    this.byteLimit = options.byteLimit ?? MATRIX_BYTE_LIMIT;
     this.dimensions = dimensions;
     this.rowBytes = roundUp(kind === 'float32' ? dimensions * 4 : dimensions, ROW_ALIGNMENT[kind]);
     this.rowsStart = roundUp(this.rowBytes, 64);
@@ -145,8 +155,16 @@ export class VectorMatrix {
     return this.rowsStart + this.capacity * this.rowBytes;
   }
 
+  /** The bytes of memory `capacity` rows need (rows, the query before them, the scan's results after them). */
+  static memoryBytes(kind: MatrixKind, dimensions: number, capacity: number): number {
+    const rowBytes = roundUp(kind === 'float32' ? dimensions * 4 : dimensions, ROW_ALIGNMENT[kind]);
+    return roundUp(rowBytes, 64) + capacity * (rowBytes + 4);
+  }
+
   private grow(capacity: number): void {
-    const needed = Math.ceil((this.rowsStart + capacity * (this.rowBytes + 4)) / PAGE_BYTES);
+    const bytes = VectorMatrix.memoryBytes(this.kind, this.dimensions, capacity);
+    if (bytes > this.byteLimit) throw new RangeError(`${capacity} rows of ${this.rowBytes} bytes would take more than ${this.byteLimit} bytes.`);
+    const needed = Math.ceil(bytes / PAGE_BYTES);
     const pages = this.memory.buffer.byteLength / PAGE_BYTES;
     if (needed > pages) this.memory.grow(needed - pages);
     this.byteView = new Uint8Array(this.memory.buffer);
@@ -178,7 +196,8 @@ export class VectorMatrix {
     const storedBytes = this.kind === 'float32' ? this.dimensions * 4 : this.dimensions;
     if (stored.byteLength !== storedBytes) throw new RangeError(`A row of ${stored.byteLength} bytes does not fit a ${this.kind} matrix of ${this.dimensions} dimensions.`);
     if (this.length > 0 && id < this.ids[this.length - 1]!) return false;
-    if (this.length === this.capacity) this.grow(this.capacity * 2);
+    // A quarter more at a time: the memory never shrinks, and a large space grows by a few rows at a time.
+    if (this.length === this.capacity) this.grow(Math.ceil(this.capacity * 1.25) + 1024);
     // The padding after the stored bytes is zero: memory starts zeroed, and rows only ever move whole.
     const offset = this.rowsStart + this.length * this.rowBytes;
     this.byteView.set(stored, offset);
@@ -322,9 +341,17 @@ function readPlainRows(database: Database, table: string, visit: (id: number, by
 
 /**
  * The rows of a table (float32 vectors or int8 codes of `dimensions`) as a matrix, read in one snapshot; `reuse`
- * (a matrix of the same kind and dimensions) is filled again instead of allocating new memory.
+ * (a matrix of the same kind and dimensions) is filled again instead of allocating new memory. Undefined when
+ * they would take more than MATRIX_BYTE_LIMIT.
  */
-export function loadMatrix(database: Database, source: MatrixSource, kind: MatrixKind, dimensions: number, reuse?: VectorMatrix): { matrix: VectorMatrix; path: Vec0ReadPath | 'table' } {
+export function loadMatrix(
+  database: Database,
+  source: MatrixSource,
+  kind: MatrixKind,
+  dimensions: number,
+  reuse?: VectorMatrix,
+  byteLimit = MATRIX_BYTE_LIMIT,
+): { matrix: VectorMatrix; path: Vec0ReadPath | 'table' } | undefined {
   const rowBytes = kind === 'float32' ? dimensions * 4 : dimensions;
   const { table } = source;
   const readRows = (visit: (id: number, bytes: Uint8Array) => void): Vec0ReadPath | 'table' => {
@@ -336,12 +363,13 @@ export function loadMatrix(database: Database, source: MatrixSource, kind: Matri
   return database.transaction(() => {
     const count = source.layout === 'vec0' ? vec0RowCount(database, table) : (database.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
     const capacity = Math.max(1024, Math.ceil(count * 1.1));
+    if (VectorMatrix.memoryBytes(kind, dimensions, capacity) > byteLimit) return undefined;
     const fresh = (size: number) => {
       if (reuse && reuse.kind === kind && reuse.dimensions === dimensions) {
         reuse.clear(size);
         return reuse;
       }
-      return new VectorMatrix(kind, dimensions, size);
+      return new VectorMatrix(kind, dimensions, size, { byteLimit });
     };
     const matrix = fresh(capacity);
     let ordered = true;

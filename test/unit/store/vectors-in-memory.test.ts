@@ -9,7 +9,7 @@ import * as sqliteVec from 'sqlite-vec';
 import { IndexStore, chunkContentHash, type StorageOption, type VectorSpace } from '../../../extension/core/store/index-store.ts';
 import { cosineSimilarity } from '../../../extension/core/store/quantization.ts';
 import { readVec0Rows } from '../../../extension/core/store/vec0-rows.ts';
-import { VectorMatrix } from '../../../extension/core/store/vector-matrix.ts';
+import { loadMatrix, VectorMatrix } from '../../../extension/core/store/vector-matrix.ts';
 import { makeChunk, spaceDefinition, temporaryDatabasePath } from './helpers.ts';
 import { clusteredVectors, seededRandom } from './vectors.ts';
 
@@ -188,4 +188,21 @@ test('one space of a connection holds its vectors in memory at a time', () => {
   assert.equal(store.residentVectors(spaces[0]!), undefined, 'the first space let go of its vectors');
   assert.equal(store.residentVectors(spaces[1]!)?.rows, 50);
   store.close();
+});
+
+test('vectors too large to hold are not loaded, and a matrix refuses to grow past its limit', () => {
+  const database = new Database(':memory:');
+  sqliteVec.load(database);
+  database.exec(`CREATE VIRTUAL TABLE f USING vec0(embedding float[${DIMENSIONS}])`);
+  const insert = database.prepare('INSERT INTO f (rowid, embedding) VALUES (?, ?)');
+  clusteredVectors({ count: 100, dimensions: DIMENSIONS, seed: 49 }).forEach((vector, index) => insert.run(BigInt(index + 1), Buffer.from(vector.buffer)));
+  const fits = VectorMatrix.memoryBytes('float32', DIMENSIONS, 1024);
+  assert.equal(loadMatrix(database, { table: 'f', layout: 'vec0' }, 'float32', DIMENSIONS, undefined, fits)?.matrix.size, 100);
+  assert.equal(loadMatrix(database, { table: 'f', layout: 'vec0' }, 'float32', DIMENSIONS, undefined, fits - 1), undefined);
+  const matrix = new VectorMatrix('float32', DIMENSIONS, 16, { byteLimit: VectorMatrix.memoryBytes('float32', DIMENSIONS, 16) });
+  const row = float32Row(clusteredVectors({ count: 1, dimensions: DIMENSIONS, seed: 50 })[0]!);
+  for (let id = 1; id <= 16; id++) assert.ok(matrix.add(id, row));
+  assert.throws(() => matrix.add(17, row), RangeError);
+  assert.equal(matrix.size, 16, 'nothing half added');
+  database.close();
 });
