@@ -3,7 +3,8 @@
 // chunk on disk, and peak memory.
 //
 //   node bench/index.ts [--corpus DIR] [--model code-static] [--quantization int8] [--sizes 10000,100000,1000000]
-//                       [--parts indexing,breakdown,queries] [--backend auto|onnxruntime]
+//                       [--parts indexing,breakdown,queries] [--backend auto|onnxruntime] [--storage float32|int8|binary|...]
+//                       [--queries 50]
 //
 // `breakdown` indexes the corpus a second time, into a new index, under this thread's CPU profiler, and
 // prints where the indexing thread's time went by area (breakdown.ts); the profiler slows it down, so its
@@ -12,7 +13,9 @@
 //
 // The corpus defaults to ../shared/eval/sets/code-gin/corpus-stripped (the Gin web framework).
 // Query latency uses synthetic chunks and vectors (random words, clustered unit vectors) in a real
-// store, with a real query embedding from the model.
+// store, with a real query embedding from the model, stored as `--storage` says (float32, the default, or any
+// option `semsearch index --storage` takes). The first search of the store's connection also reads the vectors
+// into memory (store README, "Vectors in memory"): its time is its own column, apart from the percentiles.
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +27,7 @@ import { FolderIndex } from '../extension/core/folder-index.ts';
 import type { Quantization } from '../extension/core/model/fingerprint.ts';
 import { Searcher, singleEmbedder } from '../extension/core/search/search.ts';
 import { IndexStore, chunkContentHash } from '../extension/core/store/index-store.ts';
+import { parseStorageOption } from '../extension/core/store/storage-option.ts';
 import type { EmbeddingBackend } from '../extension/core/embedding/embedding-worker-protocol.ts';
 import { profileBreakdown } from './breakdown.ts';
 
@@ -38,6 +42,7 @@ const { values: options } = parseArgs({
     sizes: { type: 'string', default: '10000,100000,1000000' },
     queries: { type: 'string', default: '50' },
     parts: { type: 'string', default: 'indexing,breakdown,queries' },
+    storage: { type: 'string', default: 'float32' },
   },
 });
 const modelDirectory = path.join(ROOT, 'models', options.model);
@@ -134,7 +139,7 @@ async function measureQueries(size: number) {
   const store = IndexStore.open(databasePath);
   const index = await FolderIndex.open({ root: scratch, databasePath: path.join(scratch, 'model-only.db'), modelDirectory, quantization, device: 'cpu', threads: Number(options.threads), backend });
   const { dimensions } = index.runtime.info.manifest;
-  const space = store.ensureVectorSpace({ modelFingerprint: index.runtime.info.fingerprint, chunker: 'synthetic', storage: { kind: 'float32' }, dimensions, modelId: 'synthetic', details: {} }, 'active');
+  const space = store.ensureVectorSpace({ modelFingerprint: index.runtime.info.fingerprint, chunker: 'synthetic', storage: parseStorageOption(options.storage, dimensions), dimensions, modelId: 'synthetic', details: {} }, 'active');
   store.setSpaceComplete(space.id, true);
   const next = random(size);
   // Words drawn from GloVe's 30,000 most frequent with a Zipf distribution, as text is: a few words
@@ -172,17 +177,22 @@ async function measureQueries(size: number) {
       return { contentHash: chunkContentHash(chunk), vector: vector.map((value) => value / norm) };
     }));
   }
+  // A quantized space moves its staged vectors to codes, as an index run ends.
+  store.calibrateSpace(space);
   const buildSeconds = (performance.now() - buildStarted) / 1000;
   const searcher = new Searcher(store, singleEmbedder(index.runtime));
   const queries = Array.from({ length: Number(options.queries) }, () => `how to ${zipfWord()} the ${zipfWord()} ${zipfWord()}`);
-  await searcher.search('warm up', { k: 10 });
+  const first = (await searcher.search('warm up', { k: 10 })).milliseconds.total;
+  const resident = store.residentVectors(space);
   const totals: number[] = [];
   const dense: number[] = [];
+  const lexical: number[] = [];
   const embedding: number[] = [];
   for (const query of queries) {
     const response = await searcher.search(query, { k: 10 });
     totals.push(response.milliseconds.total);
     dense.push(response.milliseconds.dense);
+    lexical.push(response.milliseconds.lexical);
     // The query's vector alone, through the worker as a search asks for it.
     const embedStarted = performance.now();
     await index.runtime.embed([query], 'query');
@@ -192,7 +202,10 @@ async function measureQueries(size: number) {
   await index.close();
   store.close();
   rmSync(databasePath, { force: true });
-  return { size, buildSeconds, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95), denseP50: percentile(dense, 0.5), denseP95: percentile(dense, 0.95), embedP50: percentile(embedding, 0.5), embedP95: percentile(embedding, 0.95), bytesPerChunk: bytes / size };
+  return {
+    size, buildSeconds, first, resident, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95), denseP50: percentile(dense, 0.5), denseP95: percentile(dense, 0.95),
+    lexicalP50: percentile(lexical, 0.5), lexicalP95: percentile(lexical, 0.95), embedP50: percentile(embedding, 0.5), embedP95: percentile(embedding, 0.95), bytesPerChunk: bytes / size,
+  };
 }
 
 try {
@@ -218,11 +231,13 @@ try {
     for (const { area, milliseconds } of breakdown.areas) console.log(`| ${area} | ${milliseconds.toFixed(0)} | ${((milliseconds / breakdown.totalMilliseconds) * 100).toFixed(1)}% |`);
   }
   if (parts.has('queries')) {
-  console.log('\n| stored chunks | build s | query p50 | query p95 | dense part p50 / p95 | query embedding p50 / p95 | bytes/chunk |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`\nstorage ${options.storage}`);
+  console.log('| stored chunks | build s | query p50 | query p95 | dense part p50 / p95 | lexical part p50 / p95 | query embedding p50 / p95 | first search (vectors read into memory) | bytes/chunk |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const size of options.sizes.split(',').map(Number)) {
     const row = await measureQueries(size);
-    console.log(`| ${row.size.toLocaleString('en')} | ${row.buildSeconds.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.denseP50)} / ${ms(row.denseP95)} | ${row.embedP50.toFixed(2)} / ${row.embedP95.toFixed(2)} ms | ${row.bytesPerChunk.toFixed(0)} |`);
+    const load = row.resident ? ` (${row.resident.milliseconds.toFixed(0)} ms, ${(row.resident.bytes / 2 ** 20).toFixed(0)} MB)` : '';
+    console.log(`| ${row.size.toLocaleString('en')} | ${row.buildSeconds.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.denseP50)} / ${ms(row.denseP95)} | ${ms(row.lexicalP50)} / ${ms(row.lexicalP95)} | ${row.embedP50.toFixed(2)} / ${row.embedP95.toFixed(2)} ms | ${ms(row.first)}${load} | ${row.bytesPerChunk.toFixed(0)} |`);
   }
   }
   console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process, embedding worker included)`);

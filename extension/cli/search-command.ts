@@ -57,7 +57,8 @@ export async function commandSearch(argv: string[]): Promise<void> {
   };
   if (!values.batch && positionals.length !== 1) throw new UsageError('give one QUERY (in quotes), or --batch FILE');
   const { root, databasePath } = locateIndex(values);
-  const index = await openFolderIndex(values, root, databasePath);
+  // One query reads the vectors from the database once; a batch holds them in memory after its first query.
+  const index = await openFolderIndex(values, root, databasePath, { vectorsInMemory: values.batch !== undefined });
   try {
     if (values.batch) {
       const batchPath = values.batch as string;

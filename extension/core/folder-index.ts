@@ -55,6 +55,11 @@ export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
    * opens that index. A damaged database is replaced either way when opening it fails.
    */
   verifyDatabase?: boolean;
+  /**
+   * Hold the searched vectors in memory (`IndexStore` `vectorsInMemory`): on unless false. A process that searches
+   * once (`semsearch search "QUERY"`) turns it off: loading them costs more than one search from the database.
+   */
+  vectorsInMemory?: boolean;
   /** Log lines: `info` for what is worth knowing (the device chosen), `warn` for what went wrong. */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -143,7 +148,7 @@ export class FolderIndex {
 
   static async open(options: FolderIndexOptions): Promise<FolderIndex> {
     const root = path.resolve(options.root);
-    const { store, damaged } = IndexStore.openOrReplaceDamaged(options.databasePath ?? defaultDatabasePath(root), { verify: options.verifyDatabase });
+    const { store, damaged } = IndexStore.openOrReplaceDamaged(options.databasePath ?? defaultDatabasePath(root), { verify: options.verifyDatabase, vectorsInMemory: options.vectorsInMemory });
     // Said at once: the moved file is kept whatever happens next.
     if (damaged) options.log?.('warn', `${damaged.message} Indexing the folder again rebuilds it.`);
     let runtime = options.runtime;

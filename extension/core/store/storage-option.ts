@@ -37,7 +37,7 @@ export const DEFAULT_OVERSAMPLING: Record<Exclude<StorageKind, 'float32'>, numbe
  * The oversampling a search uses when neither it nor the space sets one. A binary first stage meets
  * more look-alikes as the space grows, so its net widens with it: ×40 up to 400,000 vectors, then one
  * more per 10,000 (1M × 384 synthetic: Recall@10 0.911 with ×40, 0.958 with ×100, at 46–47 ms where
- * float32 takes 530 ms). int8's loss comes from its codes, not the first stage: ×10 at any size.
+ * float32 took 530 ms when sqlite-vec read every vector per query). int8's loss comes from its codes, not the first stage: ×10 at any size.
  */
 export function defaultOversampling(kind: Exclude<StorageKind, 'float32'>, vectors: number): number {
   return kind === 'binary' ? Math.max(DEFAULT_OVERSAMPLING.binary, Math.ceil(vectors / 10_000)) : DEFAULT_OVERSAMPLING[kind];

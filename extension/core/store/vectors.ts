@@ -5,9 +5,8 @@
 // files.ts); each write is one transaction, so a killed run leaves no half-written vector.
 import { CoreError } from '../errors.ts';
 import { StoreModule, type StoreConnection } from './connection.ts';
-import { float32Bytes } from './quantization.ts';
 import type { SampleStore } from './samples.ts';
-import { calibrateQuantizer, SpaceVectors } from './space-vectors.ts';
+import { calibrateQuantizer, SpaceVectors, type ResidentVectors } from './space-vectors.ts';
 import type { SpaceStore, VectorSpace } from './spaces.ts';
 
 export interface NearestNeighbour {
@@ -104,6 +103,11 @@ export class VectorStore extends StoreModule {
     });
   }
 
+  /** The space's vectors held in memory for searches, if they are. */
+  residentVectors(space: VectorSpace): ResidentVectors | undefined {
+    return this.spaces.tablesOf(space).residentVectors();
+  }
+
   /** Vectors the space stores (tags), without counting. */
   vectorCount(space: VectorSpace): number {
     return this.connection.run(() => (this.database.prepare('SELECT COUNT(*) AS n FROM embeddings WHERE space_id = ?').get(space.id) as { n: number }).n);
@@ -196,22 +200,17 @@ export class VectorStore extends StoreModule {
     this.checkDimensions(space, query, 'query vector');
     return this.connection.run(() => {
       const tables = this.spaces.tablesOf(space);
-      if (space.storage.kind === 'float32') {
-        // The KNN runs on the vec0 table alone (sqlite-vec needs MATCH and k on it), then joins the tags.
-        const rows = this.connection
-          .statement(`WITH knn AS (SELECT rowid AS id, distance FROM "${space.tableName}" WHERE embedding MATCH ? AND k = ?)
-            SELECT knn.id AS id, knn.distance AS distance, e.content_hash AS content_hash
-            FROM knn JOIN embeddings e ON e.id = knn.id
-            WHERE e.space_id = ?
-            ORDER BY knn.distance`)
-          .all(float32Bytes(tables.prepare(query)), Math.min(k, 4096), space.id) as { id: number; distance: number; content_hash: string }[];
-        return rows.map((row) => ({ embeddingId: row.id, contentHash: row.content_hash, similarity: 1 - row.distance }));
-      }
-      const neighbours = tables.nearest(tables.prepare(query), k, options.oversampling ?? this.spaces.oversampling(space.id));
-      const hashOf = this.connection.statement('SELECT content_hash FROM embeddings WHERE id = ? AND space_id = ?');
+      const neighbours = tables.nearest(tables.prepare(query), k, space.storage.kind === 'float32' ? undefined : (options.oversampling ?? this.spaces.oversampling(space.id)));
+      // The tags of all neighbours in one statement, looked up by id (CROSS JOIN keeps SQLite from scanning the
+      // space's tags instead); a vector without a tag of this space is left out.
+      const hashes = new Map(
+        (this.connection
+          .statement('SELECT e.id AS id, e.content_hash AS content_hash FROM json_each(?) j CROSS JOIN embeddings e ON e.id = j.value WHERE e.space_id = ?')
+          .all(JSON.stringify(neighbours.map((neighbour) => neighbour.id)), space.id) as { id: number; content_hash: string }[]).map((row) => [row.id, row.content_hash]),
+      );
       return neighbours.flatMap((neighbour) => {
-        const row = hashOf.get(neighbour.id, space.id) as { content_hash: string } | undefined;
-        return row ? [{ embeddingId: neighbour.id, contentHash: row.content_hash, similarity: neighbour.similarity }] : [];
+        const contentHash = hashes.get(neighbour.id);
+        return contentHash === undefined ? [] : [{ embeddingId: neighbour.id, contentHash, similarity: neighbour.similarity }];
       });
     });
   }
