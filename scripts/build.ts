@@ -3,6 +3,7 @@
 //   dist/extension.cjs           VS Code entry (CommonJS; `vscode` and the native modules stay external)
 //   dist/index-worker.mjs        indexing worker thread (ESM)
 //   dist/embedding-worker.mjs    embedding worker thread (ESM)
+//   dist/chunking-worker.mjs     chunking worker thread (ESM): tree-sitter and chunk sizes beside the index worker
 //   dist/webview/panel.js, .css  results panel (browser IIFE) and its stylesheet; dist/webview/codicons/
 //   dist/wasm/*.wasm             tree-sitter runtime and grammars, found through `wasmDirectory`
 //   out/test/vscode/suite/*.cjs  with --tests: extension-host mocha suites for test/vscode/run.ts
@@ -86,6 +87,7 @@ export async function buildConfigurations(options: BuildOptions): Promise<esbuil
     nodeBundle(options, 'extension/host/extension.ts', 'dist/extension.cjs', 'cjs', ['vscode', ...RUNTIME_EXTERNALS]),
     nodeBundle(options, 'extension/worker/index-worker.ts', 'dist/index-worker.mjs', 'esm', workers),
     nodeBundle(options, 'extension/core/embedding/worker.ts', 'dist/embedding-worker.mjs', 'esm', workers),
+    nodeBundle(options, 'extension/core/indexing/chunking-worker.ts', 'dist/chunking-worker.mjs', 'esm', workers),
     {
       ...baseOptions(options),
       entryPoints: [path.join(root, 'webview/panel.ts'), path.join(root, 'webview/panel.css')],

@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createChunker } from './chunking/chunker.ts';
+import { chunkSizeCounter, WorkerChunker } from './indexing/worker-chunker.ts';
 import type { Chunker, ChunkerLogger } from './chunking/types.ts';
 import type { DiscoveryOptions } from './discovery/types.ts';
 import { EmbeddingRuntime, type RuntimeOptions } from './embedding/runtime.ts';
@@ -32,6 +33,11 @@ export interface FolderIndexOptions extends Omit<RuntimeOptions, 'log'> {
   chunking?: ChunkingSettings;
   /** Folder with the tree-sitter wasm files, for a bundled build. */
   wasmDirectory?: string;
+  /**
+   * Where files are chunked: in a worker thread (default; a bundle passes the thread's script), or `false`
+   * for the indexing thread itself.
+   */
+  chunkingWorker?: false | string | URL;
   /** A runtime already loaded (shared by the folders of a workspace); the index then leaves it running on close. */
   runtime?: EmbeddingRuntime;
   /** The key results of this folder carry (`SearchHit.folder`), e.g. its workspace folder URI. */
@@ -96,23 +102,6 @@ export function defaultDatabasePath(root: string): string {
   return path.join(cacheDirectory(), 'semantic-code-search', 'indexes', `${name}-${hash}`, 'index.db');
 }
 
-/**
- * Caches a function of a string. The chunker measures code line by line, and lines repeat a lot
- * (`}`, `return err`, imports), so this saves most of the tokenizer's work on the indexing thread.
- */
-function memoized(compute: (text: string) => number, capacity: number): (text: string) => number {
-  const cache = new Map<string, number>();
-  return (text) => {
-    const known = cache.get(text);
-    if (known !== undefined) return known;
-    const value = compute(text);
-    // Dropping everything at capacity is cruder than an LRU but costs nothing per call.
-    if (cache.size >= capacity) cache.clear();
-    cache.set(text, value);
-    return value;
-  };
-}
-
 export class FolderIndex {
   readonly root: string;
   readonly store: IndexStore;
@@ -162,20 +151,28 @@ export class FolderIndex {
       for (const warning of options.storage ? storageWarnings(options.storage, manifest) : []) options.log?.('warn', warning);
       // This project's own tokenizer where tokenizer.json is exactly its (same ids, several times faster):
       // the chunker counts the tokens of every chunk it cuts.
-      const tokenizer = ModelTokenizer.load(runtime.info.modelDirectory, manifest, { direct: options.backend !== 'onnxruntime' });
-      const countTokens = memoized((text: string) => tokenizer.countTokens(text), 50_000);
+      const tokenizer = { modelDirectory: runtime.info.modelDirectory, settings: { maxTokens: manifest.maxTokens, queryPrefix: manifest.queryPrefix, documentPrefix: manifest.documentPrefix }, direct: options.backend !== 'onnxruntime' };
       const logger: ChunkerLogger = { warn: (message) => options.log?.('warn', message) };
-      const chunker = createChunker({
+      const chunkerOptions = {
         maxTokens: manifest.maxTokens,
         // The overlap may not eat the window: at most a quarter of it, whatever the setting says.
         overlapTokens: Math.min(options.chunking?.overlapTokens ?? Math.min(32, Math.floor(manifest.maxTokens / 8)), Math.floor(manifest.maxTokens / 4)),
-        countTokens,
         maxChunkLines: options.chunking?.maxChunkLines,
         wasmDirectory: options.wasmDirectory,
-        logger,
-      });
+      };
+      // Files are parsed and cut in a thread of their own (indexing/worker-chunker.ts) unless asked not to.
+      const chunker: Chunker =
+        options.chunkingWorker === false
+          ? createChunker({ ...chunkerOptions, countTokens: chunkSizeCounter(ModelTokenizer.load(tokenizer.modelDirectory, tokenizer.settings, { direct: tokenizer.direct })), logger })
+          : new WorkerChunker({ chunker: chunkerOptions, tokenizer, logger, workerScript: options.chunkingWorker });
       // Chunk boundaries depend on the tokenizer that measures them, so it is part of the chunk set's name.
-      const measuredChunker: Chunker = { ...chunker, fingerprint: `${chunker.fingerprint};tokenizer=${(fileHashes['tokenizer.json'] ?? '').slice(0, 16)}` };
+      const measuredChunker: Chunker = {
+        fingerprint: `${chunker.fingerprint};tokenizer=${(fileHashes['tokenizer.json'] ?? '').slice(0, 16)}`,
+        relationsVersion: chunker.relationsVersion,
+        queueDepth: chunker.queueDepth,
+        chunkFile: (filePath, text, signal) => chunker.chunkFile(filePath, text, signal),
+        dispose: () => chunker.dispose(),
+      };
       const indexer = new Indexer({
         root,
         store,

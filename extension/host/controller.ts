@@ -58,6 +58,7 @@ export class Controller implements vscode.Disposable {
     const dist = path.join(context.extensionPath, 'dist');
     this.client = new IndexClient(path.join(dist, 'index-worker.mjs'), {
       embeddingWorkerScript: path.join(dist, 'embedding-worker.mjs'),
+      chunkingWorkerScript: path.join(dist, 'chunking-worker.mjs'),
       wasmDirectory: path.join(dist, 'wasm'),
     });
     this.statusBar = new StatusBar('semanticSearch.showStatus');

@@ -67,6 +67,8 @@ export type WorkerToHost =
 export interface IndexWorkerData {
   /** The bundled embedding worker script. */
   embeddingWorkerScript: string;
+  /** The bundled chunking worker script. */
+  chunkingWorkerScript: string;
   /** Folder with the tree-sitter wasm files. */
   wasmDirectory: string;
 }

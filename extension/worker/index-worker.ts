@@ -22,7 +22,7 @@ async function handle(message: Extract<HostToWorker, { type: 'request' }>, signa
   switch (message.kind) {
     case 'configure':
       await service.configure(
-        { ...message.params.settings, embeddingWorkerScript: data.embeddingWorkerScript, wasmDirectory: data.wasmDirectory },
+        { ...message.params.settings, embeddingWorkerScript: data.embeddingWorkerScript, chunkingWorkerScript: data.chunkingWorkerScript, wasmDirectory: data.wasmDirectory },
         message.params.folders,
       );
       return null;

@@ -172,6 +172,11 @@ export interface Chunker {
   readonly fingerprint: string;
   /** RELATIONS_VERSION: chunk sets stored with older relations are chunked again (not embedded again). */
   readonly relationsVersion: number;
+  /**
+   * How many files a caller may hand over before it awaits the first one's chunks (default 1): more than one
+   * pays only for a chunker that works on another thread (../indexing/worker-chunker.ts).
+   */
+  readonly queueDepth?: number;
   /** Chunks of one file, in line order. Rejects with the signal's reason when aborted. */
   chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]>;
   dispose(): void;

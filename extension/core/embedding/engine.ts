@@ -58,6 +58,8 @@ export class EmbeddingEngine {
   /** What computes the vectors: an onnxruntime session, or the static table read from the same ONNX file. */
   private readonly backend: { session: ort.InferenceSession; inputTypes: Map<string, string> } | { table: StaticTableEmbedder };
   private readonly configuration: WorkerConfiguration;
+  /** Scratch for the static path: the ids of the text being embedded, as many as the window holds. */
+  private readonly staticIds: Int32Array;
 
   private constructor(
     info: RuntimeInfo,
@@ -72,6 +74,7 @@ export class EmbeddingEngine {
         ? { table: backend }
         : { session: backend, inputTypes: new Map(backend.inputMetadata.map((metadata) => [metadata.name, metadata.isTensor ? metadata.type : 'int64'])) };
     this.configuration = configuration;
+    this.staticIds = new Int32Array(info.manifest.maxTokens);
   }
 
   /** Loads, checks and warms up a model. Throws a model `CoreError` whose message names the fix. */
@@ -183,25 +186,17 @@ export class EmbeddingEngine {
   /** Embeds texts; vectors come back in input order. `isCancelled` is checked between batches. */
   async embed(texts: readonly string[], purpose: EmbeddingPurpose, isCancelled: () => boolean = () => false): Promise<EmbedResult> {
     const { manifest } = this.info;
+    const emptyInput = (error: unknown, index: number): unknown =>
+      isCoreError(error, 'model') && error.reason === 'empty-input' ? new CoreError('model', 'empty-input', `Text ${index + 1} of ${texts.length} is empty; there is nothing to embed.`) : error;
+    if ('table' in this.backend) return this.embedStatic(this.backend.table, texts, purpose, isCancelled, emptyInput);
     const encoded: EncodedText[] = texts.map((text, index) => {
       try {
         return this.tokenizer.encode(text, purpose);
       } catch (error) {
-        if (isCoreError(error, 'model') && error.reason === 'empty-input') {
-          throw new CoreError('model', 'empty-input', `Text ${index + 1} of ${texts.length} is empty; there is nothing to embed.`);
-        }
-        throw error;
+        throw emptyInput(error, index);
       }
     });
     const vectors = new Float32Array(texts.length * manifest.dimensions);
-    if ('table' in this.backend) {
-      const { table } = this.backend;
-      encoded.forEach((item, index) => {
-        if (index % STATIC_CANCEL_CHECK_TEXTS === 0 && isCancelled()) throw new DOMException('The operation was aborted.', 'AbortError');
-        table.embedInto(item.ids, vectors.subarray(index * manifest.dimensions, (index + 1) * manifest.dimensions));
-      });
-      return { vectors, truncations: truncationsOf(encoded) };
-    }
     const batches = planBatches(
       encoded.map((item) => item.ids.length),
       this.configuration.maxBatchSize,
@@ -215,6 +210,36 @@ export class EmbeddingEngine {
       });
     }
     return { vectors, truncations: truncationsOf(encoded) };
+  }
+
+  /**
+   * The static table's vectors: each text's ids go straight from the tokenizer into one reused buffer (no
+   * array per text), then into its row of the one result buffer. Every text is checked for emptiness first,
+   * so an empty one fails the request before any work, as `encode` does on the onnxruntime path.
+   */
+  private embedStatic(
+    table: StaticTableEmbedder,
+    texts: readonly string[],
+    purpose: EmbeddingPurpose,
+    isCancelled: () => boolean,
+    emptyInput: (error: unknown, index: number) => unknown,
+  ): EmbedResult {
+    const D = this.info.manifest.dimensions;
+    texts.forEach((text, index) => {
+      if (text.trim().length === 0) throw emptyInput(new CoreError('model', 'empty-input', 'Cannot embed an empty text.'), index);
+    });
+    // The window: the direct tokenizer adds no special tokens, so all of it is the text's.
+    const window = this.staticIds;
+    const vectors = new Float32Array(texts.length * D);
+    const truncations: Truncation[] = [];
+    for (let index = 0; index < texts.length; index++) {
+      if (index % STATIC_CANCEL_CHECK_TEXTS === 0 && isCancelled()) throw new DOMException('The operation was aborted.', 'AbortError');
+      const tokens = this.tokenizer.encodeDirect(texts[index]!, purpose, window);
+      const kept = Math.min(tokens, window.length);
+      if (tokens > kept) truncations.push({ index, tokens, keptTokens: kept });
+      table.embedInto(window, vectors.subarray(index * D, (index + 1) * D), kept);
+    }
+    return { vectors, truncations };
   }
 
   /** Runs one padded batch and returns its pooled (and, if asked, normalised) vectors, row-major. */

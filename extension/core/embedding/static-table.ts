@@ -132,7 +132,9 @@ export class StaticTableEmbedder {
   private readonly table: StaticTable;
   /** Scratch: occurrences of each token in the text being embedded (all zero between texts). */
   private readonly counts: Int32Array;
-  private readonly distinct: number[] = [];
+  /** Scratch: the text's distinct tokens (first occurrence first), each row's start and weight. */
+  private rowStarts = new Int32Array(512);
+  private weights = new Float64Array(512);
   private readonly sum: Float64Array;
 
   constructor(table: StaticTable) {
@@ -142,23 +144,61 @@ export class StaticTableEmbedder {
     this.sum = new Float64Array(table.dimensions);
   }
 
-  /** Writes the unit vector of one text's ids (padding and unknown tokens ignored) into `target`. */
-  embedInto(ids: readonly number[], target: Float32Array): void {
+  /** Writes the unit vector of one text's first `count` ids (padding and unknown tokens ignored) into `target`. */
+  embedInto(ids: ArrayLike<number>, target: Float32Array, count = ids.length): void {
     const { rows, scales, vocabularySize } = this.table;
     const D = this.dimensions;
-    const { counts, distinct, sum } = this;
-    sum.fill(0);
-    distinct.length = 0;
-    // A token repeated in a text (`self`, `return`, a variable) is added once, times its count.
-    for (const id of ids) {
-      if (id <= UNKNOWN_ID || id >= vocabularySize) continue;
-      if (counts[id]++ === 0) distinct.push(id);
+    const { counts, sum } = this;
+    if (this.rowStarts.length < count) {
+      this.rowStarts = new Int32Array(count);
+      this.weights = new Float64Array(count);
     }
-    for (const id of distinct) {
-      const weight = (scales ? scales[id]! : 1) * counts[id]!;
+    const { rowStarts, weights } = this;
+    // A token repeated in a text (`self`, `return`, a variable) is added once, times its count.
+    let distinct = 0;
+    for (let index = 0; index < count; index++) {
+      const id = ids[index]!;
+      if (id <= UNKNOWN_ID || id >= vocabularySize) continue;
+      if (counts[id]++ === 0) rowStarts[distinct++] = id;
+    }
+    for (let index = 0; index < distinct; index++) {
+      const id = rowStarts[index]!;
+      weights[index] = (scales ? scales[id]! : 1) * counts[id]!;
       counts[id] = 0;
-      const row = id * D;
-      for (let d = 0; d < D; d++) sum[d]! += rows[row + d]! * weight;
+      rowStarts[index] = id * D;
+    }
+    // Eight dimensions at a time over all the rows, summed in registers: each dimension adds the same
+    // products in the same order as a row-by-row loop (so the same doubles), but without loading and
+    // storing the sum for every element, and with the rows' cache lines reused while they are in L1.
+    // About twice as fast as row by row (the table, 17 MB in int8, does not stay in cache).
+    const blocked = D - (D % 8);
+    for (let d = 0; d < blocked; d += 8) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      for (let index = 0; index < distinct; index++) {
+        const weight = weights[index]!;
+        const row = rowStarts[index]! + d;
+        s0 += rows[row]! * weight;
+        s1 += rows[row + 1]! * weight;
+        s2 += rows[row + 2]! * weight;
+        s3 += rows[row + 3]! * weight;
+        s4 += rows[row + 4]! * weight;
+        s5 += rows[row + 5]! * weight;
+        s6 += rows[row + 6]! * weight;
+        s7 += rows[row + 7]! * weight;
+      }
+      sum[d] = s0;
+      sum[d + 1] = s1;
+      sum[d + 2] = s2;
+      sum[d + 3] = s3;
+      sum[d + 4] = s4;
+      sum[d + 5] = s5;
+      sum[d + 6] = s6;
+      sum[d + 7] = s7;
+    }
+    for (let d = blocked; d < D; d++) {
+      let total = 0;
+      for (let index = 0; index < distinct; index++) total += rows[rowStarts[index]! + d]! * weights[index]!;
+      sum[d] = total;
     }
     let squares = 0;
     for (let d = 0; d < D; d++) squares += sum[d]! * sum[d]!;

@@ -46,6 +46,8 @@ export class ModelTokenizer {
   readonly vocabularySize: number | undefined;
   /** The ids of a text without special tokens. */
   private readonly contentIds: (text: string) => number[];
+  /** The direct tokenizer's vocabulary, for `encodeDirect` and counting without an array of ids. */
+  private readonly vocabulary: Vocabulary | undefined;
   /** Special tokens the model expects before and after the text, e.g. [CLS] and [SEP]. */
   private readonly prefixIds: number[];
   private readonly suffixIds: number[];
@@ -57,11 +59,13 @@ export class ModelTokenizer {
       this.direct = true;
       this.vocabularySize = tokenizer.size;
       this.contentIds = (text) => tokenizer.encode(text);
+      this.vocabulary = tokenizer;
       [this.prefixIds, this.suffixIds] = [[], []];
     } else {
       this.direct = false;
       this.vocabularySize = undefined;
       this.contentIds = (text) => tokenizer.encode(text, { add_special_tokens: false }).ids;
+      this.vocabulary = undefined;
       [this.prefixIds, this.suffixIds] = specialTokenTemplate(tokenizer);
     }
     if (this.prefixIds.length + this.suffixIds.length >= settings.maxTokens) {
@@ -114,8 +118,20 @@ export class ModelTokenizer {
     return { ids: [...this.prefixIds, ...kept, ...this.suffixIds], fullLength, truncated: content.length > room };
   }
 
+  /**
+   * `encode` for the direct tokenizer without arrays: writes the first `out.length` ids of the text (its
+   * purpose's prefix included; it has no special tokens) into `out` and returns how many the whole text has.
+   * With `out` as long as the window, the text is cut where `encode` cuts it. Throws `empty-input` as `encode` does.
+   */
+  encodeDirect(text: string, purpose: EmbeddingPurpose, out: Int32Array): number {
+    if (!this.vocabulary) throw new Error('encodeDirect needs the direct tokenizer');
+    if (text.trim().length === 0) throw new CoreError('model', 'empty-input', 'Cannot embed an empty text.');
+    return this.vocabulary.encodeInto(this.prefixed(text, purpose), out);
+  }
+
   /** Tokens a text takes as a document, special tokens and prefix included, without the cut. */
   countTokens(text: string): number {
+    if (this.vocabulary) return this.vocabulary.countTokens(this.prefixed(text, 'document'));
     const content = this.contentIds(this.prefixed(text, 'document'));
     return content.length + this.prefixIds.length + this.suffixIds.length;
   }

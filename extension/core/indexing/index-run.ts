@@ -1,8 +1,6 @@
 // One run of the indexer (indexer.ts) over a folder: walk, read, chunk and write new and changed files in
 // batches, embed every content without a vector in the target space while the walk goes on, remove what is gone,
 // and finish (cut over a new space, collect garbage). See README.md in this folder for the algorithm.
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { embeddingText } from '../chunking/embedding-text.ts';
 import type { Chunk, Chunker } from '../chunking/types.ts';
@@ -16,6 +14,7 @@ import { DEFAULT_RETENTION_DAYS, beginMigration, collectGarbage, cutOver } from 
 import { FLOAT32_STORAGE, describeStorage, forModel, type StorageOption } from '../store/storage-option.ts';
 import { deriveSpace, derivationSource } from '../store/derive.ts';
 import { ProgressEstimator } from './progress.ts';
+import { ChangedFile, contentHashOf, trustedMtime, withKnown, type StartedFile } from './run-files.ts';
 import type { SpaceDetails } from '../model/space-details.ts';
 import type { Embedder, IndexProgress, IndexResult, IndexerOptions, RunOptions } from './indexer.ts';
 
@@ -62,13 +61,6 @@ interface PendingContent {
 }
 
 /**
- * How close to the read a file's mtime may be before it stops proving anything. A save in the same
- * clock tick as the read (a few ms on Linux, 1-2 s on HFS+ and FAT) can keep both the size and the
- * mtime, so such a file is stored with an mtime no stat matches, and the next run reads it again.
- */
-const RACY_MTIME_MS = 2000;
-
-/**
  * On a first index, the files the walk finds are indexed in batches of this many, so the walk's work
  * stays together instead of alternating with indexing file by file; the first batch is stored within
  * a fraction of a second of the start either way.
@@ -84,39 +76,6 @@ const WALK_BATCH_FILES = 256;
 const WRITE_BATCH_FILES = 128;
 const WRITE_BATCH_CHUNKS = 1024;
 const WRITE_BATCH_MS = 1000;
-
-/** The mtime to record for a file read at `readStartedMs`: its own, or -1 when a later save could share it. */
-function trustedMtime(mtimeMs: number, readStartedMs: number): number {
-  return mtimeMs >= readStartedMs - RACY_MTIME_MS ? -1 : mtimeMs;
-}
-
-/**
- * A file the scan found new or changed, waiting to be indexed. It keeps what the walk found but not the
- * absolute path, which it joins again when asked: in a first run over a large workspace every file
- * waits, and the absolute paths would double what the list holds.
- */
-class ChangedFile implements DiscoveredFile {
-  readonly root: string;
-  readonly relativePath: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-
-  constructor(file: DiscoveredFile) {
-    this.root = file.root;
-    this.relativePath = file.relativePath;
-    this.size = file.size;
-    this.mtimeMs = file.mtimeMs;
-  }
-
-  get absolutePath(): string {
-    return path.join(this.root, this.relativePath);
-  }
-}
-
-/** sha256 of a file's bytes. */
-function contentHashOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** One index operation: its counters, its queue of contents to embed, its embedding loop. */
 export class IndexRun {
@@ -215,7 +174,7 @@ export class IndexRun {
           this.countFileToIndex(file);
           changed.push(new ChangedFile(file));
           if (indexWhileWalking && changed.length >= WALK_BATCH_FILES) {
-            for (const walked of changed.splice(0)) await this.indexFile(walked, undefined);
+            await this.indexFiles(withKnown(changed.splice(0), () => undefined));
           }
         }
         this.report();
@@ -223,7 +182,7 @@ export class IndexRun {
       this.result.filesScanned = this.progress.filesScanned;
 
       this.progress.phase = 'indexing';
-      for (const file of changed) await this.indexFile(file, stored.get(file.relativePath));
+      await this.indexFiles(withKnown(changed, (file) => stored.get(file.relativePath)));
       this.writeChunkedFiles();
       // Files the walk found but that could not be read after all are skips too, counted with the walk's.
       this.result.skips = withReadSkips(walk.summary(), this.readSkips);
@@ -297,11 +256,32 @@ export class IndexRun {
 
   /** Reads, hashes and (if its content changed) chunks one file, then queues its new contents for embedding. */
   private async indexFile(file: DiscoveredFile, known: StoredFile | undefined): Promise<void> {
+    await this.finishFile(this.startFile(file, known));
+  }
+
+  /**
+   * Indexes files in order, handing the chunker up to its `queueDepth` of them before awaiting the first: a
+   * chunker on another thread then parses the next files while this one stores the last. Each file is
+   * finished (written, counted) in order, as `indexFile` one after the other would.
+   */
+  private async indexFiles(files: Iterable<readonly [DiscoveredFile, StoredFile | undefined]>): Promise<void> {
+    const depth = Math.max(1, this.options.chunker.queueDepth ?? 1);
+    const started: StartedFile[] = [];
+    for (const [file, known] of files) {
+      started.push(this.startFile(file, known));
+      if (started.length >= depth) await this.finishFile(started.shift()!);
+    }
+    while (started.length > 0) await this.finishFile(started.shift()!);
+  }
+
+  /**
+   * The first half of indexing a file, on this thread: read it, hash it, and when its content changed, hand it
+   * to the chunker. Whatever fails is kept for `finishFile`, so files finish in order.
+   */
+  private startFile(file: DiscoveredFile, known: StoredFile | undefined): StartedFile {
     this.signal?.throwIfAborted();
     this.throwIfEmbeddingFailed();
     const { store, chunker } = this.options;
-    // A chunked file counts as done once it is written (searchable), in writeChunkedFiles.
-    let waitsForWrite = false;
     try {
       const readStarted = Date.now();
       // One version of the file, within the size limit, or why not: never a mix of two versions under one hash.
@@ -311,8 +291,7 @@ export class IndexRun {
         this.options.log?.(`Skipped ${file.relativePath} (${read.reason}: ${read.detail}).`);
         // A file being written keeps its last indexed version; one that is gone or no longer indexable goes.
         if (known && read.reason !== 'changing') this.removeFiles([file.relativePath]);
-        this.countFileDone(file);
-        return;
+        return { file };
       }
       const { bytes } = read;
       const contentHash = contentHashOf(bytes);
@@ -322,10 +301,26 @@ export class IndexRun {
       if (known && known.contentHash === contentHash && this.isChunked(known)) {
         store.touchFile(file.relativePath, bytes.length, mtimeMs);
         this.result.filesUnchanged += 1;
-      } else {
-        const text = decodeSample(bytes);
-        const chunks: Chunk[] = await chunker.chunkFile(file.relativePath, text, this.signal);
-        this.writes.push({ discovered: file, file: { path: file.relativePath, contentHash, size: bytes.length, mtimeMs, language: chunks[0]?.language ?? 'text' }, chunks });
+        return { file };
+      }
+      const chunking = chunker.chunkFile(file.relativePath, decodeSample(bytes), this.signal);
+      // Awaited by finishFile; a run that stops first must not leave its rejection unhandled.
+      chunking.catch(() => undefined);
+      return { file, chunking, record: { path: file.relativePath, contentHash, size: bytes.length, mtimeMs } };
+    } catch (error) {
+      return { file, error };
+    }
+  }
+
+  /** The second half: the file's chunks join the next write, or its failure is recorded. */
+  private async finishFile({ file, chunking, record, error: startError }: StartedFile): Promise<void> {
+    // A chunked file counts as done once it is written (searchable), in writeChunkedFiles.
+    let waitsForWrite = false;
+    try {
+      if (startError !== undefined) throw startError;
+      if (chunking && record) {
+        const chunks: Chunk[] = await chunking;
+        this.writes.push({ discovered: file, file: { ...record, language: chunks[0]?.language ?? 'text' }, chunks });
         this.chunksToWrite += chunks.length;
         waitsForWrite = true;
         if (this.writes.length >= WRITE_BATCH_FILES || this.chunksToWrite >= WRITE_BATCH_CHUNKS || performance.now() - this.lastWrite >= WRITE_BATCH_MS) {

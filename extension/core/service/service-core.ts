@@ -161,6 +161,7 @@ export class ServiceCore {
           chunking: settings.chunking,
           storage: settings.storage,
           wasmDirectory: settings.wasmDirectory,
+          chunkingWorker: settings.chunkingWorkerScript,
           retentionMs: migration.retentionDays * 86_400_000,
           decideCutover: (pending, _from, to) => decideCutover(this, entry, opened!, pending, to),
           // Once per open in a session, off the UI thread: a damaged database is rebuilt, not extended.

@@ -25,8 +25,9 @@ export interface ServiceSettings {
   search: { k: number; mode: SearchMode; weights: { dense: number | undefined; lexical: number }; expandCalls?: boolean };
   /** How a model change is carried out (defaults: DEFAULT_MIGRATION_SETTINGS). */
   migration?: MigrationSettings;
-  /** For a bundled build: where the embedding worker script and the tree-sitter wasm files are. */
+  /** For a bundled build: where the embedding and chunking worker scripts and the tree-sitter wasm files are. */
   embeddingWorkerScript?: string;
+  chunkingWorkerScript?: string;
   wasmDirectory?: string;
 }
 

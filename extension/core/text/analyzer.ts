@@ -81,13 +81,65 @@ function wordsOfTokenV1(token: string): readonly string[] {
   return words;
 }
 
+/** A token's words joined by spaces ('' for a token without any, such as `_`), remembered as `wordsOfTokenV1` remembers its words. */
+const tokenTextCacheV1 = new Map<string, string>();
+
+function tokenTextV1(token: string): string {
+  let text = tokenTextCacheV1.get(token);
+  if (text === undefined) {
+    text = tokenWordsV1(identifierPartsV1(token)).join(' ');
+    if (tokenTextCacheV1.size >= TOKEN_WORDS_CACHE_LIMIT) tokenTextCacheV1.clear();
+    tokenTextCacheV1.set(token, text);
+  }
+  return text;
+}
+
+/** ASCII characters that are part of a token (letters, digits, `_`, `$`). */
+const ASCII_TOKEN_V1 = new Uint8Array(128);
+for (let code = 0; code < 128; code++) ASCII_TOKEN_V1[code] = /[A-Za-z0-9_$]/.test(String.fromCharCode(code)) ? 1 : 0;
+/** A code point outside ASCII that is part of a token. */
+const TOKEN_CHARACTER_V1 = /^[\p{L}\p{N}]$/u;
+
+/**
+ * `wordsV1(text).join(' ')`, without the arrays: the tokens are found by a scan (ASCII by a table, anything
+ * else by TOKEN_V1's classes, a code point at a time), and each token's joined words come from a cache. The
+ * lexical row of every chunk is written with it; the test checks it against the definition on real code.
+ */
+function textV1(text: string): string {
+  let result = '';
+  let start = -1;
+  const length = text.length;
+  for (let index = 0; index <= length; index++) {
+    let inToken = false;
+    let width = 1;
+    if (index < length) {
+      const code = text.charCodeAt(index);
+      if (code < 128) inToken = ASCII_TOKEN_V1[code] === 1;
+      else {
+        const point = text.codePointAt(index)!;
+        if (point > 0xffff) width = 2;
+        inToken = TOKEN_CHARACTER_V1.test(String.fromCodePoint(point));
+      }
+    }
+    if (inToken) {
+      if (start < 0) start = index;
+    } else if (start >= 0) {
+      const words = tokenTextV1(text.slice(start, index));
+      if (words !== '') result = result === '' ? words : `${result} ${words}`;
+      start = -1;
+    }
+    index += width - 1;
+  }
+  return result;
+}
+
 const ANALYZER_V1: Analyzer = Object.freeze({
   version: 1,
   tokens: (text: string) => [...text.matchAll(TOKEN_V1)].map(([token]) => token),
   identifierParts: identifierPartsV1,
   tokenWords: tokenWordsV1,
   words: wordsV1,
-  text: (text: string) => wordsV1(text).join(' '),
+  text: textV1,
 });
 
 // ---- versions ----

@@ -13,6 +13,8 @@
 //    (`cookiejar` → `cookie ##jar`), so it still maps; a word longer than MAX_WORD_LENGTH, or with a
 //    character no piece covers, is `[UNK]` (ignored by the model).
 
+import { DEFAULT_WORD_CACHE_LIMITS, HASH_PRIME, HASH_SEED, WordIdCache, type WordCacheLimits } from './word-cache.ts';
+
 /** Id of the padding token: its row is zero and the model ignores it. */
 export const PAD_ID = 0;
 /** Id of the unknown token: its row is zero and the model ignores it. */
@@ -34,11 +36,13 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Steps 1–4: the words of a text, in order. */
 export function words(text: string): string[] {
-  if (NON_ASCII.test(text)) {
-    const normalized = text.normalize('NFKC').replace(splitIdentifiers, ' ').toLowerCase().replace(separators, ' ');
-    return normalized.split(' ').filter((word) => word !== '');
-  }
+  if (NON_ASCII.test(text)) return normalizedLine(text).split(' ').filter((word) => word !== '');
   return asciiWords(text);
+}
+
+/** Steps 1–4 by their definition: the text's words separated by spaces (and maybe a space at either end). */
+function normalizedLine(text: string): string {
+  return text.normalize('NFKC').replace(splitIdentifiers, ' ').toLowerCase().replace(separators, ' ');
 }
 
 /**
@@ -79,18 +83,29 @@ function asciiWords(text: string): string[] {
   return result;
 }
 
+/** Character classes of ASCII for step 2: 0 none (a separator), 1 lower-case letter, 2 upper-case letter, 3 digit. */
+const ASCII_KIND = new Uint8Array(128);
+for (let code = 0; code < 128; code++) ASCII_KIND[code] = code >= 97 && code <= 122 ? 1 : code >= 65 && code <= 90 ? 2 : code >= 48 && code <= 57 ? 3 : 0;
+
+const SPACE = 32;
+const NEWLINE = 10;
+const NO_IDS = new Int32Array(0);
+
 /** A vocabulary: token → id, ids dense from 0 (`[PAD]`, `[UNK]`, then words and pieces). */
 export class Vocabulary {
   readonly tokens: readonly string[];
   private readonly ids: Map<string, number>;
-  /** Word → ids, so each distinct word is cut once. */
-  private readonly cache = new Map<string, readonly number[]>();
+  /** Each distinct word's ids, so each is cut once and looked up without becoming a string (word-cache.ts). */
+  readonly wordCache: WordIdCache;
+  /** Scratch for `encode`: grows to the most ids one call returned. */
+  private scratch = new Int32Array(1024);
 
-  constructor(tokens: readonly string[]) {
+  constructor(tokens: readonly string[], cacheLimits: WordCacheLimits = DEFAULT_WORD_CACHE_LIMITS) {
     if (tokens[PAD_ID] !== PAD_TOKEN || tokens[UNKNOWN_ID] !== UNKNOWN_TOKEN) throw new Error(`a vocabulary starts with ${PAD_TOKEN} and ${UNKNOWN_TOKEN}`);
     this.tokens = tokens;
     this.ids = new Map(tokens.map((token, id) => [token, id]));
     if (this.ids.size !== tokens.length) throw new Error('a vocabulary lists each token once');
+    this.wordCache = new WordIdCache(cacheLimits);
   }
 
   get size(): number {
@@ -102,16 +117,6 @@ export class Vocabulary {
   }
 
   /** Step 5 for one word. */
-  wordIds(word: string): readonly number[] {
-    let ids = this.cache.get(word);
-    if (ids === undefined) {
-      ids = this.wordPiece(word);
-      if (this.cache.size > 500_000) this.cache.clear();
-      this.cache.set(word, ids);
-    }
-    return ids;
-  }
-
   private wordPiece(word: string): readonly number[] {
     const characters = [...word];
     if (characters.length > MAX_WORD_LENGTH) return [UNKNOWN_ID];
@@ -137,13 +142,140 @@ export class Vocabulary {
 
   /** The token ids of a text, at most `limit` of them (the first ones). */
   encode(text: string, limit = Number.POSITIVE_INFINITY): number[] {
-    const ids: number[] = [];
-    for (const word of words(text)) {
-      for (const id of this.wordIds(word)) {
-        if (ids.length >= limit) return ids;
-        ids.push(id);
+    // Every token takes at least one character of the text, or of its NFKC form, which can be longer.
+    let capacity = Math.min(limit, text.length + 16);
+    if (this.scratch.length < capacity) this.scratch = new Int32Array(capacity);
+    let total = this.encodeInto(text, this.scratch.subarray(0, capacity));
+    if (Math.min(total, limit) > capacity) {
+      capacity = Math.min(total, limit);
+      this.scratch = new Int32Array(capacity);
+      total = this.encodeInto(text, this.scratch);
+    }
+    return Array.from(this.scratch.subarray(0, Math.min(total, limit)));
+  }
+
+  /** How many tokens a text has. */
+  countTokens(text: string): number {
+    return this.encodeInto(text, NO_IDS);
+  }
+
+  /**
+   * Writes the first `out.length` token ids of a text into `out` and returns how many the whole text has
+   * (the ones past `out.length` are counted, not written). Makes no string for a word seen before.
+   *
+   * Steps 2–5 run in one pass over ASCII, as `asciiWords` cuts words (NFKC changes no ASCII character). A line
+   * with a character outside ASCII goes through the general steps 1–4 (`words`), that line alone: nothing
+   * joins across a line break (NFKC composes nothing with it, it is neither a letter nor a digit nor ignored
+   * by lower-casing's context rules), so the words are the ones `words` finds in the whole text.
+   */
+  encodeInto(text: string, out: Int32Array): number {
+    let count = 0;
+    let start = -1; // where the current word starts, -1 between words
+    let hash = HASH_SEED;
+    let previous = 0;
+    let lineStart = 0;
+    let countAtLineStart = 0;
+    const length = text.length;
+    for (let index = 0; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code >= 128) {
+        let lineEnd = text.indexOf('\n', index);
+        if (lineEnd < 0) lineEnd = length;
+        // The line's ASCII words so far are written again, from its general form.
+        count = this.encodeNormalized(normalizedLine(text.slice(lineStart, lineEnd)), out, countAtLineStart);
+        start = -1;
+        previous = 0;
+        index = lineEnd; // the line break, a separator
+        lineStart = lineEnd + 1;
+        countAtLineStart = count;
+        continue;
+      }
+      const kind = ASCII_KIND[code]!;
+      if (kind === 0) {
+        if (start >= 0) count = this.emitWord(text, start, index, hash, out, count, true);
+        start = -1;
+        previous = 0;
+        if (code === NEWLINE) {
+          lineStart = index + 1;
+          countAtLineStart = count;
+        }
+        continue;
+      }
+      if (start >= 0) {
+        let boundary = false;
+        if (kind === 2 && previous === 1) boundary = true;
+        else if ((kind === 3) !== (previous === 3)) boundary = true;
+        else if (kind === 2 && previous === 2 && index + 1 < length) {
+          const next = text.charCodeAt(index + 1);
+          if (next >= 97 && next <= 122) boundary = true;
+        }
+        if (boundary) {
+          count = this.emitWord(text, start, index, hash, out, count, true);
+          start = -1;
+        }
+      }
+      if (start < 0) {
+        start = index;
+        hash = HASH_SEED;
+      }
+      hash = Math.imul(hash ^ (kind === 2 ? code + 32 : code), HASH_PRIME);
+      previous = kind;
+    }
+    if (start >= 0) count = this.emitWord(text, start, length, hash, out, count, true);
+    return count;
+  }
+
+  /** Step 5 for the words of a text already through steps 1–4 (words separated by one space), written from `count` on. */
+  private encodeNormalized(normalized: string, out: Int32Array, count: number): number {
+    let start = -1;
+    let hash = HASH_SEED;
+    const length = normalized.length;
+    for (let index = 0; index < length; index++) {
+      const code = normalized.charCodeAt(index);
+      if (code === SPACE) {
+        if (start >= 0) count = this.emitWord(normalized, start, index, hash, out, count, false);
+        start = -1;
+        continue;
+      }
+      if (start < 0) {
+        start = index;
+        hash = HASH_SEED;
+      }
+      hash = Math.imul(hash ^ code, HASH_PRIME);
+    }
+    if (start >= 0) count = this.emitWord(normalized, start, length, hash, out, count, false);
+    return count;
+  }
+
+  /** Appends the ids of the word `text[start, end)` (lower-cased if `ascii`) at `count`; returns the new count. */
+  private emitWord(text: string, start: number, end: number, hash: number, out: Int32Array, count: number, ascii: boolean): number {
+    // Longer than any word WordPiece cuts (in code points; a code point is at most two code units): [UNK],
+    // without filling the cache with hashes and base64 that never come back.
+    if (end - start > (ascii ? MAX_WORD_LENGTH : 2 * MAX_WORD_LENGTH)) {
+      if (count < out.length) out[count] = UNKNOWN_ID;
+      return count + 1;
+    }
+    const cache = this.wordCache;
+    let entry = cache.find(text, start, end, hash);
+    if (entry < 0) {
+      const word = text.slice(start, end);
+      const pieces = this.wordPiece(ascii ? word.toLowerCase() : word);
+      entry = cache.add(text, start, end, hash, pieces);
+      if (entry < 0) {
+        for (const id of pieces) {
+          if (count < out.length) out[count] = id;
+          count++;
+        }
+        return count;
       }
     }
-    return ids;
+    const first = cache.idStart[entry]!;
+    const pieces = cache.idLength[entry]!;
+    const { ids } = cache;
+    for (let piece = 0; piece < pieces; piece++) {
+      if (count < out.length) out[count] = ids[first + piece]!;
+      count++;
+    }
+    return count;
   }
 }

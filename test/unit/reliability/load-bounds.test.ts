@@ -26,10 +26,17 @@ const DIMENSIONS = 8;
 class ParagraphChunker implements Chunker {
   readonly fingerprint = 'paragraphs-1';
   readonly relationsVersion = 0;
+  readonly queueDepth: number;
   /** Files chunked so far. */
   calls = 0;
 
+  /** With a `queueDepth` above 1 it answers a turn of the event loop later, as a chunker on another thread would. */
+  constructor(queueDepth = 1) {
+    this.queueDepth = queueDepth;
+  }
+
   async chunkFile(filePath: string, text: string): Promise<Chunk[]> {
+    if (this.queueDepth > 1) await new Promise((resolve) => setImmediate(resolve));
     this.calls += 1;
     const chunks: Chunk[] = [];
     let line = 1;
@@ -99,37 +106,43 @@ class LaggingEmbedder implements Embedder {
 
 describe('indexing a large workspace keeps memory bounded', () => {
   let root: string;
-  let store: IndexStore;
+  let outerStore: IndexStore;
   before(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'semsearch-load-'));
     writeSyntheticWorkspace(root, { files: FILES, seed: 7 });
-    store = IndexStore.open(temporaryDatabasePath());
+    outerStore = IndexStore.open(temporaryDatabasePath());
   });
   after(() => {
-    store.close();
+    outerStore.close();
     rmSync(root, { recursive: true, force: true });
   });
 
-  test('contents waiting for a vector stay under a fixed bound however far the embedder falls behind', async () => {
-    const chunker = new ParagraphChunker();
-    let indexer: Indexer | undefined;
-    const embedder = new LaggingEmbedder(chunker, () => store.countMissingEmbeddings(indexer!.targetSpace()));
-    indexer = new Indexer({ root, store, embedder, chunker, embeddingBatchSize: BATCH_SIZE });
-    const result = await indexer.indexAll();
+  // The second time with files handed to the chunker 32 at a time (as to the chunking thread), into a new store.
+  for (const queueDepth of [1, 32]) {
+    test(`contents waiting for a vector stay under a fixed bound however far the embedder falls behind (chunker queue ${queueDepth})`, async () => {
+      const chunker = new ParagraphChunker(queueDepth);
+      const store = queueDepth === 1 ? outerStore : IndexStore.open(temporaryDatabasePath());
+      let indexer: Indexer | undefined;
+      const embedder = new LaggingEmbedder(chunker, () => store.countMissingEmbeddings(indexer!.targetSpace()));
+      indexer = new Indexer({ root, store, embedder, chunker, embeddingBatchSize: BATCH_SIZE });
+      const result = await indexer.indexAll();
 
-    assert.equal(result.filesIndexed, FILES + 1, 'every source file and the .gitignore');
-    assert.deepEqual(result.failures, []);
-    assert.equal(store.countMissingEmbeddings(result.space), 0, 'everything is embedded in the end');
-    assert.ok(result.chunksEmbedded > BATCH_SIZE * 100, `enough contents (${result.chunksEmbedded}) to overflow any small queue`);
-    // The indexer queues at most 8 batches before it waits; on top of those come the batches in flight
-    // and the chunks of the file that filled the queue. Without the wait it would be every content.
-    const bound = BATCH_SIZE * 12;
-    assert.ok(embedder.largestBacklog <= bound, `at most ${bound} contents wait for a vector, saw ${embedder.largestBacklog}`);
-    // The embedder did fall behind, or the bound proves nothing.
-    assert.ok(embedder.largestBacklog >= BATCH_SIZE * 8, `the queue filled up (largest backlog ${embedder.largestBacklog})`);
-  });
+      assert.equal(result.filesIndexed, FILES + 1, 'every source file and the .gitignore');
+      assert.deepEqual(result.failures, []);
+      assert.equal(store.countMissingEmbeddings(result.space), 0, 'everything is embedded in the end');
+      assert.ok(result.chunksEmbedded > BATCH_SIZE * 100, `enough contents (${result.chunksEmbedded}) to overflow any small queue`);
+      // The indexer queues at most 8 batches before it waits; on top of those come the batches in flight
+      // and the chunks of the file that filled the queue. Without the wait it would be every content.
+      const bound = BATCH_SIZE * 12;
+      assert.ok(embedder.largestBacklog <= bound, `at most ${bound} contents wait for a vector, saw ${embedder.largestBacklog}`);
+      // The embedder did fall behind, or the bound proves nothing.
+      assert.ok(embedder.largestBacklog >= BATCH_SIZE * 8, `the queue filled up (largest backlog ${embedder.largestBacklog})`);
+      if (store !== outerStore) store.close();
+    });
+  }
 
   test('no run reads every stored file into memory: unchanged files, edits and deletions are looked up one by one', async () => {
+    const store = outerStore;
     const chunker = new ParagraphChunker();
     const embedder = new LaggingEmbedder(chunker, () => 0);
     const indexer = new Indexer({ root, store, embedder, chunker, embeddingBatchSize: BATCH_SIZE });

@@ -47,3 +47,18 @@ test('the store imports nothing from search (text analysis lies below both)', ()
   const schema = readFileSync(path.join(storeFolder, 'schema.ts'), 'utf8');
   assert.equal((schema.match(/analyzer\(1\)/g) ?? []).length, 2, 'schema 6 and 7 name analyzer version 1');
 });
+
+test('text() is words() joined, on real code and on characters outside ASCII', (context) => {
+  const v1 = analyzer(1);
+  const texts = [
+    'café naïve ﬁle ２５６ İstanbul Straße ΑΒΓ 中文字符 😀x 𝒳abc a_b-c.d $x __init__ _ $ x² \ud800x',
+    '', '___', 'é', '😀', 'a😀b', 'x\n\ty',
+  ];
+  const sources = path.resolve(ROOT, '..', 'shared', 'eval', 'sets', 'code-eslint', 'corpus-stripped', 'lib', 'rules');
+  try {
+    for (const name of readdirSync(sources).filter((file) => file.endsWith('.js')).sort().slice(0, 150)) texts.push(readFileSync(path.join(sources, name), 'utf8'));
+  } catch {
+    context.diagnostic('../shared/eval is absent: checked on the fixed texts only');
+  }
+  for (const text of texts) assert.equal(v1.text(text), v1.words(text).join(' '), JSON.stringify(text.slice(0, 60)));
+});

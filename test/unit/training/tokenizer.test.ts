@@ -62,4 +62,16 @@ test('tokenizer.json run by @huggingface/tokenizers gives the TypeScript tokeniz
     }
   }
   assert.ok(lines > 10_000 && pieces > 1000, `${lines} lines, ${pieces} pieces or unknown words compared`);
+  // Whole texts: the fast path takes a line outside ASCII alone through the general steps, and must give
+  // what the general steps give on the whole text (nothing joins across a line break).
+  const mixed = [
+    ...texts.filter((text) => /[^\x00-\x7f]/.test(text)),
+    `${extra}\nplain asciiLine HTTPServer\nΑΣ.Α ΟΔΟΣ\ne\u0301tude <\u0338 last_ascii_wordﬁ\nnext`,
+    'ascii first\nthen naïveParser\r\nand ascii again',
+  ];
+  assert.ok(mixed.length > 20, `${mixed.length} texts with characters outside ASCII`);
+  for (const text of mixed) {
+    assert.deepEqual(vocabulary.encode(text), reference.encode(text, { add_special_tokens: false }).ids, `text ${JSON.stringify(text.slice(0, 80))}`);
+    assert.equal(vocabulary.countTokens(text), vocabulary.encode(text).length);
+  }
 });
