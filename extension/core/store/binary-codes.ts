@@ -17,6 +17,23 @@ function popcountTable(): Uint8Array {
   return popcounts16;
 }
 
+/**
+ * The position of an id's live row among the first `length` rows of ids in ascending order, removed rows marked 0 in
+ * `alive` until a compaction: the last live position holding `id` (a removed largest id can be given again to a new
+ * row, after its removed one). Shared by the binary codes and the vectors held in memory (vector-matrix.ts).
+ */
+export function livePosition(ids: Float64Array, alive: Uint8Array, length: number, id: number): number | undefined {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ids[middle]! <= id) low = middle + 1;
+    else high = middle;
+  }
+  for (let position = low - 1; position >= 0 && ids[position] === id; position--) if (alive[position]) return position;
+  return undefined;
+}
+
 /** Binary codes by row id, in ascending id order, with removed rows marked until the next compaction. */
 export class BinaryCodes {
   /** 32-bit words per code. */
@@ -70,22 +87,12 @@ export class BinaryCodes {
 
   /** Removes the live code of an id, if any. */
   remove(id: number): boolean {
-    // The last position holding `id` (a removed largest id can be given again to a new row).
-    let low = 0;
-    let high = this.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.ids[middle]! <= id) low = middle + 1;
-      else high = middle;
-    }
-    for (let position = low - 1; position >= 0 && this.ids[position] === id; position--) {
-      if (!this.alive[position]) continue;
-      this.alive[position] = 0;
-      this.removed += 1;
-      if (this.removed > 1024 && this.removed * 4 > this.length) this.compact();
-      return true;
-    }
-    return false;
+    const position = livePosition(this.ids, this.alive, this.length, id);
+    if (position === undefined) return false;
+    this.alive[position] = 0;
+    this.removed += 1;
+    if (this.removed > 1024 && this.removed * 4 > this.length) this.compact();
+    return true;
   }
 
   /**

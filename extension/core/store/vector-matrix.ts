@@ -8,6 +8,7 @@
 // position, as SQLite hands out row ids, so a removal finds its row by binary search; a removed row is marked and
 // skipped until a compaction closes the gaps.
 import type { Database } from 'better-sqlite3';
+import { livePosition } from './binary-codes.ts';
 import { readVec0Rows, vec0RowCount, type Vec0ReadPath } from './vec0-rows.ts';
 import { createRowMemory, PAGE_BYTES, ROW_ALIGNMENT, rowKernels, type RowKernels, type RowMemory } from './vector-kernels.ts';
 
@@ -212,16 +213,7 @@ export class VectorMatrix {
 
   /** The position of an id's live row, if any. */
   private positionOf(id: number): number | undefined {
-    // The last position holding `id` (a removed largest id can be given again to a new row).
-    let low = 0;
-    let high = this.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.ids[middle]! <= id) low = middle + 1;
-      else high = middle;
-    }
-    for (let position = low - 1; position >= 0 && this.ids[position] === id; position--) if (this.alive[position]) return position;
-    return undefined;
+    return livePosition(this.ids, this.alive, this.length, id);
   }
 
   /** Removes the live row of an id, if any. */
