@@ -84,7 +84,9 @@ export async function openFile(page: Page, name: string): Promise<void> {
 
 /** Selects `lines` whole lines from the top of the active editor with the keyboard; returns the status bar's text for it. */
 export async function selectTopLines(page: Page, lines: number): Promise<string> {
-  await page.locator('.editor-group-container.active .view-lines').click({ position: { x: 40, y: 10 } });
+  // `force`: the lines element can keep resizing by a pixel while the layout settles (a Chat view opening beside the
+  // editor: a CI run waited 30 s for it to be "stable"); the click only focuses the editor, Control+Home places the cursor.
+  await page.locator('.editor-group-container.active .view-lines').click({ position: { x: 40, y: 10 }, force: true });
   await page.keyboard.press('Control+Home');
   for (let line = 0; line < lines; line++) await page.keyboard.press('Shift+ArrowDown');
   // The status bar follows the keys with a delay: wait for the whole selection, not the first lines of it.
