@@ -3,7 +3,7 @@
 // (training/ranker) writes exactly these vectors, so the product and the learned weights never disagree on what
 // a feature means. Every feature is 0 when it says nothing, so a missing signal adds nothing to the score.
 import type { RankedChunk } from '../results.ts';
-import { lexicalWords } from '../lexical.ts';
+import { lexicalWords, QUERY_STOP_WORDS } from '../lexical.ts';
 import { normalName, type QueryAnalysis } from './query-shape.ts';
 import { pathRoles, pathWords } from './path-signals.ts';
 
@@ -23,7 +23,7 @@ export const FEATURE_NAMES = [
   'definesCodeName', // its symbol is a name the query writes as code (`ShouldBindQuery is a shortcut…`, `parse()`)
   'definesJoined', // its symbol is the query's words joined (`fetch request handler` → fetchRequestHandler)
   'memberOfName', // its scope holds a name the query spells (a method of the class asked for)
-  'headingHasAllWords', // a section whose own heading holds every word of the query (a heading asked for by its words)
+  'headingPrecision', // a section whose own heading holds every word of the query: the share of the heading's words the query holds (1: the heading is the query)
   'linkList', // share of a prose unit's lines that are list items holding only a link: a table of contents or a link list
   'symbolWordShare', // share of the query's words among its symbol's words
   'symbolWordShareInCode', // symbolWordShare × the share of code among the pool's best 10: names decide where code answers, not where prose does
@@ -248,7 +248,13 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
     if (chunk.kind !== 'section' && chunk.scope.some((scope) => exact.has(normalName(scope)))) set('memberOfName', 1);
     // Only the whole query: the share of its words in a heading, tried as a feature, cost the stripped fastapi set
     // 1.7 points (with the answer's heading blanked, the headings that hold some of the words are other sections').
-    if (chunk.kind === 'section' && chunk.symbol !== undefined && share(query.words, weights, symbolParts!.words) === 1) set('headingHasAllWords', 1);
+    if (chunk.kind === 'section' && chunk.symbol !== undefined && share(query.words, weights, symbolParts!.words) === 1) {
+      // A query of one or two words is in many headings ("What is a Process": "Memory per Process", "Program and
+      // Process"); the heading that says nothing else is the one asked for.
+      const headingWords = [...symbolParts!.words].filter((word) => !QUERY_STOP_WORDS.has(word));
+      const queryWords = new Set(query.words);
+      set('headingPrecision', headingWords.length > 0 ? share(headingWords, headingWords.map(() => 1), queryWords) : 0);
+    }
     if (PROSE_KINDS.has(chunk.kind)) set('linkList', linkListShare(chunk.text));
 
     set('stemWordShare', share(query.words, weights, words.stem));
