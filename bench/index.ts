@@ -15,11 +15,15 @@
 // Query latency uses synthetic chunks and vectors (random words, clustered unit vectors) in a real
 // store, with a real query embedding from the model, stored as `--storage` says (float32, the default, or any
 // option `semsearch index --storage` takes). The first search of the store's connection also reads the vectors
-// into memory (store README, "Vectors in memory"): its time is its own column, apart from the percentiles.
+// into memory (store README, "Vectors in memory"): its time is its own column, apart from the percentiles. A second
+// table compares the first search of a new connection (a window opened again) cold, reading the vectors itself,
+// with one after a warm-up (`IndexStore.warmVectors`, what the editor's worker does when a folder's index opens),
+// and says how long the warm-up took and the longest the thread waited for a turn meanwhile.
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { embeddingText } from '../extension/core/chunking/embedding-text.ts';
 import type { Chunk } from '../extension/core/chunking/types.ts';
@@ -217,14 +221,58 @@ async function measureQueries(size: number) {
     await index.runtime.embed([query], 'query');
     embedding.push(performance.now() - embedStarted);
   }
+  const firstSearches = await measureFirstSearches(databasePath, new Searcher(store, singleEmbedder(index.runtime)), queries[0]!);
   const bytes = statSync(databasePath).size;
   await index.close();
   store.close();
   rmSync(databasePath, { force: true });
   return {
-    size, buildSeconds, first, resident, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95), denseP50: percentile(dense, 0.5), denseP95: percentile(dense, 0.95),
+    size, buildSeconds, first, resident, firstSearches, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95), denseP50: percentile(dense, 0.5), denseP95: percentile(dense, 0.95),
     lexicalP50: percentile(lexical, 0.5), lexicalP95: percentile(lexical, 0.95), embedP50: percentile(embedding, 0.5), embedP95: percentile(embedding, 0.95), bytesPerChunk: bytes / size,
   };
+}
+
+/** Rounds of the cold / warmed first search (alternating): the median is printed, with the range. */
+const FIRST_SEARCH_ROUNDS = 3;
+
+/**
+ * The first search of new connections to a database: cold (it reads the vectors itself) and after a warm-up, which
+ * is timed with the longest gap between two turns of this thread while it ran (a message to the worker waits that long at most).
+ */
+async function measureFirstSearches(databasePath: string, searcher: Searcher, query: string) {
+  const cold: number[] = [];
+  const warmed: number[] = [];
+  const warmUp: number[] = [];
+  const reading: number[] = [];
+  const longestTurn: number[] = [];
+  for (let round = 0; round < FIRST_SEARCH_ROUNDS; round++) {
+    const coldStore = IndexStore.open(databasePath);
+    cold.push((await new Searcher(coldStore, searcher.resolveEmbedder).search(query, { k: 10 })).milliseconds.total);
+    coldStore.close();
+    const warmStore = IndexStore.open(databasePath);
+    let done = false;
+    let longest = 0;
+    const turns = (async () => {
+      for (let last = performance.now(); !done; ) {
+        await nextTurn();
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+      }
+    })();
+    const started = performance.now();
+    const warm = await warmStore.warmVectors(warmStore.activeSpace()!);
+    warmUp.push(performance.now() - started);
+    done = true;
+    await turns;
+    reading.push(warm.vectors?.milliseconds ?? Number.NaN);
+    longestTurn.push(longest);
+    warmed.push((await new Searcher(warmStore, searcher.resolveEmbedder).search(query, { k: 10 })).milliseconds.total);
+    if (warmStore.residentVectors(warmStore.activeSpace()!)?.loadedBy !== 'warm-up') throw new Error('the search after the warm-up read the vectors again');
+    warmStore.close();
+  }
+  const summary = (values: number[]) => ({ median: percentile(values, 0.5), min: Math.min(...values), max: Math.max(...values) });
+  return { cold: summary(cold), warmed: summary(warmed), warmUp: summary(warmUp), reading: summary(reading), longestTurn: summary(longestTurn) };
 }
 
 try {
@@ -256,11 +304,19 @@ try {
   console.log(`\nstorage ${options.storage}`);
   console.log('| stored chunks | build s | query p50 | query p95 | dense part p50 / p95 | lexical part p50 / p95 | query embedding p50 / p95 | first search (vectors read into memory) | bytes/chunk |');
   console.log('|---|---|---|---|---|---|---|---|---|');
+  const firstRows: string[] = [];
+  const range = (value: { median: number; min: number; max: number }) => `${value.median.toFixed(0)} ms (${value.min.toFixed(0)}–${value.max.toFixed(0)})`;
   for (const size of options.sizes.split(',').map(Number)) {
     const row = await measureQueries(size);
     const load = row.resident ? ` (${row.resident.milliseconds.toFixed(0)} ms, ${(row.resident.bytes / 2 ** 20).toFixed(0)} MB)` : '';
     console.log(`| ${row.size.toLocaleString('en')} | ${row.buildSeconds.toFixed(0)} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.denseP50)} / ${ms(row.denseP95)} | ${ms(row.lexicalP50)} / ${ms(row.lexicalP95)} | ${row.embedP50.toFixed(2)} / ${row.embedP95.toFixed(2)} ms | ${ms(row.first)}${load} | ${row.bytesPerChunk.toFixed(0)} |`);
+    const first = row.firstSearches;
+    firstRows.push(`| ${row.size.toLocaleString('en')} | ${range(first.cold)} | ${range(first.warmed)} | ${range(first.warmUp)} | ${range(first.reading)} | ${range(first.longestTurn)} |`);
   }
+  console.log(`\nfirst search of a new connection, median of ${FIRST_SEARCH_ROUNDS} (range)`);
+  console.log('| stored chunks | cold (reads the vectors) | after a warm-up | warm-up, wall | warm-up, reading | longest wait for a turn during the warm-up |');
+  console.log('|---|---|---|---|---|---|');
+  for (const line of firstRows) console.log(line);
   }
   console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process, embedding worker included)`);
 } finally {

@@ -13,7 +13,7 @@ import { EmbeddingRuntime, type RuntimeOptions } from './embedding/runtime.ts';
 import { ModelTokenizer } from './embedding/tokenization.ts';
 import { Indexer, type IndexResult, type IndexerOptions, type RunOptions } from './indexing/indexer.ts';
 import { Searcher, type EmbedderResolver, type SearchOptions, type SearchResponse } from './search/search.ts';
-import { IndexStore, type DamagedDatabase, type StoreStatistics } from './store/index-store.ts';
+import { IndexStore, type DamagedDatabase, type ResidentVectors, type StoreStatistics, type WarmUp } from './store/index-store.ts';
 import { checkCanaries, type CanaryCheck } from './migration/canaries.ts';
 import { storageWarnings, type StorageOption } from './store/storage-option.ts';
 
@@ -76,6 +76,8 @@ export interface FolderIndexStatus extends StoreStatistics {
   databasePath: string;
   model: { id: string; fingerprint: string; quantization: string; dimensions: number; provider: string; cpuFallbackReason: string | undefined };
   activeSpace: { id: string; modelId: string; complete: boolean } | undefined;
+  /** The active space's vectors held in memory for searches, if they are (read by a warm-up or the first search). */
+  vectorsInMemory?: ResidentVectors;
   skips: { reason: string; count: number; examples: string[] }[];
 }
 
@@ -213,6 +215,16 @@ export class FolderIndex {
     return this.searcher.search(query, options);
   }
 
+  /**
+   * Reads the active space's vectors into memory ahead of the first search (`IndexStore.warmVectors`), a slice at
+   * a time, so the first search does not pay for it; nothing without an active space or with `vectorsInMemory`
+   * off. A search or an update meanwhile is served as usual. Throws the signal's reason when aborted.
+   */
+  warmUp(signal?: AbortSignal): Promise<WarmUp> {
+    const active = this.store.activeSpace();
+    return active ? this.store.warmVectors(active, { signal }) : Promise.resolve({ loaded: false, vectors: undefined });
+  }
+
   status(): FolderIndexStatus {
     const info = this.runtime.info;
     const active = this.store.activeSpace();
@@ -229,6 +241,7 @@ export class FolderIndex {
         cpuFallbackReason: info.cpuFallbackReason,
       },
       activeSpace: active ? { id: active.id, modelId: active.modelId, complete: this.store.isSpaceComplete(active.id) } : undefined,
+      vectorsInMemory: active && this.store.residentVectors(active),
       skips: this.store.skips(),
     };
   }

@@ -22,6 +22,7 @@ export async function cutOver(core: ServiceCore, keys?: readonly string[]): Prom
     try {
       await index.indexer.exclusive(() => cutOverStore(index.store));
       done.push(entry.spec.key);
+      core.warmFolder(entry, index);
     } catch (error) {
       if (!isCoreError(error, 'migration')) throw error;
       refusal ??= error;
@@ -62,6 +63,7 @@ export async function rollBack(core: ServiceCore, keys?: readonly string[]): Pro
     }
     refreshMigration(core, entry, index);
     if (!core.paused && !entry.run) entry.state.phase = completeness(index);
+    core.warmFolder(entry, index);
   }
   core.emitState();
   if (restored.length === 0) throw new CoreError('migration', 'nothing-to-roll-back', 'There is no earlier index to go back to: no cutover happened, or its old index has already been removed.');

@@ -23,6 +23,8 @@ export interface FolderEntry {
   state: FolderState;
   /** Changed paths an update could not apply (the index would not open, or the update failed): sent again with the next one. */
   unapplied: Set<string>;
+  /** The last warm-up of the open index (`warmFolder`): the space whose vectors it reads into memory ahead of the first search. */
+  warming: { spaceId: string; controller: AbortController; done: Promise<void> } | undefined;
 }
 
 /** What the service's modules share: the folders, the settings, the models, and the folder lifecycle. */
@@ -189,6 +191,7 @@ export class ServiceCore {
           refreshMigration(this, entry, index);
           this.refreshPhase(entry);
           this.emitState();
+          this.warmFolder(entry, index);
         },
         (error: unknown) => {
           if (entry.opening !== opening) return;
@@ -200,10 +203,39 @@ export class ServiceCore {
     return entry.opening;
   }
 
-  /** Stops the folder's run and closes its index (or the one being opened). */
+  /**
+   * Reads the folder's active space's vectors into memory in the background (`FolderIndex.warmUp`), so the first
+   * search does not wait for them: when the index opens, and when the active space changes (the first run, a
+   * cutover at the end of a run or on request, a rollback). Slices of it take turns with indexing and searching on
+   * this thread; a search meanwhile reads the rest itself. Once per space and open: after another process's commit
+   * the next search reads them again, as it would have, instead of every save of this window reading them in the
+   * background.
+   */
+  warmFolder(entry: FolderEntry, index: FolderIndex): void {
+    const active = index.store.activeSpace();
+    if (this.disposed || !active || entry.warming?.spaceId === active.id) return;
+    entry.warming?.controller.abort();
+    const controller = new AbortController();
+    const done = index.warmUp(controller.signal).then(
+      (warmed) => {
+        const vectors = warmed.vectors;
+        if (warmed.loaded && vectors) this.events.log('info', `${entry.spec.name}: ${vectors.rows.toLocaleString('en')} vectors read into memory ahead of searches (${(vectors.bytes / 2 ** 20).toFixed(0)} MB, ${vectors.milliseconds.toFixed(0)} ms of reading).`);
+      },
+      (error: unknown) => {
+        // A failure here costs nothing but speed: the first search reads the vectors itself, or reports the fault.
+        if (!isAbortError(error)) this.events.log('warn', `${entry.spec.name}: reading the vectors into memory ahead of searches failed: ${describeError(error).message}`);
+      },
+    );
+    entry.warming = { spaceId: active.id, controller, done };
+  }
+
+  /** Stops the folder's run and warm-up and closes its index (or the one being opened). */
   async closeFolder(entry: FolderEntry): Promise<void> {
     entry.run?.controller.abort();
+    entry.warming?.controller.abort();
     await entry.run?.done;
+    await entry.warming?.done;
+    entry.warming = undefined;
     const opening = entry.opening;
     entry.opening = undefined;
     const index = entry.index ?? (await opening?.catch(() => undefined));
@@ -271,6 +303,7 @@ export class ServiceCore {
     if (!this.paused) entry.state.phase = completeness(index);
     refreshMigration(this, entry, index);
     this.emitState();
+    this.warmFolder(entry, index);
     void this.releaseServingRuntimes();
   }
 

@@ -55,7 +55,7 @@ export class WorkspaceService {
     for (const spec of folders) {
       const existing = this.core.folders.get(spec.key);
       if (existing) existing.spec = spec;
-      else this.core.folders.set(spec.key, { spec, index: undefined, opening: undefined, run: undefined, state: emptyState(spec), unapplied: new Set() });
+      else this.core.folders.set(spec.key, { spec, index: undefined, opening: undefined, run: undefined, state: emptyState(spec), unapplied: new Set(), warming: undefined });
     }
     this.core.emitState();
   }

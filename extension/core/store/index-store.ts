@@ -26,7 +26,7 @@ import { migrate } from './schema.ts';
 import type { Quantizer, ResidentVectors } from './space-vectors.ts';
 import { SpaceStore, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
 import { describeStorage } from './storage-option.ts';
-import { VectorStore, type NearestNeighbour } from './vectors.ts';
+import { VectorStore, type NearestNeighbour, type WarmUp } from './vectors.ts';
 
 export type { StorageKind, StorageOption } from './storage-option.ts';
 export { chunkContentHash, type StoredChunk } from './chunks.ts';
@@ -36,7 +36,7 @@ export type { CalleeMatch, Proximity, StoredRelations, SymbolMatch } from './rel
 export type { Quantizer, ResidentVectors } from './space-vectors.ts';
 export { vectorSpaceId, type VectorSpace, type VectorSpaceDefinition, type VectorSpaceState } from './spaces.ts';
 export type { Calibration, Migration, MigrationState } from './migrations.ts';
-export { CALIBRATION_MINIMUM, CALIBRATION_SAMPLE, type NearestNeighbour } from './vectors.ts';
+export { CALIBRATION_MINIMUM, CALIBRATION_SAMPLE, type NearestNeighbour, type WarmUp } from './vectors.ts';
 
 export interface StoreStatistics {
   files: number;
@@ -390,12 +390,17 @@ export class IndexStore {
     return this.vectorStore.copyVectors(target, source, limit, afterId);
   }
 
-  /** Vectors the space stores (tags), without counting. */
   /** The space's vectors held in memory for searches, if they are (rows, bytes, how they were read and in how long). */
   residentVectors(space: VectorSpace): ResidentVectors | undefined {
     return this.vectorStore.residentVectors(space);
   }
 
+  /** Reads a space's vectors into memory ahead of its first search, a slice at a time (see vectors.ts). */
+  warmVectors(space: VectorSpace, options: { signal?: AbortSignal; sliceBytes?: number } = {}): Promise<WarmUp> {
+    return this.vectorStore.warmVectors(space, options);
+  }
+
+  /** Vectors the space stores (tags), without counting. */
   vectorCount(space: VectorSpace): number {
     return this.vectorStore.vectorCount(space);
   }

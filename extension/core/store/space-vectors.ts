@@ -33,7 +33,7 @@ import {
 } from './quantization.ts';
 import { BinaryCodes } from './binary-codes.ts';
 import { readVec0Rows, vec0RowCount, type Vec0ReadPath } from './vec0-rows.ts';
-import { loadMatrix, type MatrixKind, type MatrixSource, type VectorMatrix } from './vector-matrix.ts';
+import { LOAD_SLICE_BYTES, loadMatrix, MatrixLoad, type MatrixKind, type MatrixSource, type VectorMatrix } from './vector-matrix.ts';
 import { MAXIMUM_CANDIDATES, defaultOversampling, keepsFloat32, storedDimensions, type StorageOption } from './storage-option.ts';
 
 /** How a calibrated quantized space makes codes. */
@@ -77,7 +77,16 @@ export interface ResidentVectors {
   milliseconds: number;
   /** Whether the scans run as WebAssembly SIMD. */
   simd: boolean;
+  /** What read them: the first search that needed them, or a warm-up ahead of it (`VectorStore.warmVectors`). */
+  loadedBy: 'search' | 'warm-up';
 }
+
+/**
+ * One step of a warm-up (`SpaceVectors.warmStep`): 'held' (nothing to read: already held, or not held in memory
+ * at all), 'started' (a load began, or began again: room made for the rows), 'loading' (one more slice read),
+ * 'loaded' (the last slice read: held now).
+ */
+export type WarmStep = 'held' | 'started' | 'loading' | 'loaded';
 
 /** The vector tables of one space on one connection, with the statements prepared once. */
 export class SpaceVectors {
@@ -94,7 +103,12 @@ export class SpaceVectors {
    * What a calibrated space's searches read held in memory (vector-matrix.ts): a float32 space's vectors, an int8
    * space's codes, a binary space's rescoring vectors; and the data_version when they were read.
    */
-  private resident: { matrix: VectorMatrix; dataVersion: number; path: Vec0ReadPath | 'table'; milliseconds: number } | undefined;
+  private resident: { matrix: VectorMatrix; dataVersion: number; path: Vec0ReadPath | 'table'; milliseconds: number; loadedBy: ResidentVectors['loadedBy'] } | undefined;
+  /**
+   * A load of the same in slices under way (warmStep), at the data_version it started at; `milliseconds` sums the
+   * time its steps took (not the waits between them). Never both this and a current `resident`.
+   */
+  private warming: { load: MatrixLoad; dataVersion: number; milliseconds: number } | undefined;
   /** Which space of the connection holds its vectors in memory; undefined: none, sqlite-vec searches the tables. */
   private readonly residency: MatrixResidency | undefined;
   /** The data_version at which the vectors were found too large to hold in memory. */
@@ -186,6 +200,7 @@ export class SpaceVectors {
     const { vectors, staging, rescore } = SpaceVectors.tables(this.space);
     this.statement('delete', `DELETE FROM ${quote(vectors)} WHERE rowid = ?`).run(id);
     this.resident?.matrix.remove(Number(id));
+    this.warming?.load.deleted(Number(id));
     if (this.storage.kind === 'float32') return;
     this.statement('delete-staging', `DELETE FROM ${quote(staging)} WHERE rowid = ?`).run(id);
     if (this.storage.kind === 'binary') this.statement('delete-rescore', `DELETE FROM ${quote(rescore)} WHERE id = ?`).run(id);
@@ -202,24 +217,43 @@ export class SpaceVectors {
     return statement.get() as number;
   }
 
+  /** Where the vectors searches read in memory come from, and what they are. */
+  private matrixSource(): [MatrixSource, MatrixKind] {
+    const { vectors, rescore } = SpaceVectors.tables(this.space);
+    // float32 and int8 spaces hold what they search; binary ones, whose codes are in `memory`, their rescoring vectors.
+    return this.storage.kind === 'binary' ? [{ table: rescore, layout: 'plain' }, this.storage.rescore === 'int8' ? 'int8' : 'float32'] : [{ table: vectors, layout: 'vec0' }, this.storage.kind];
+  }
+
   /**
    * The vectors table in memory (float32 and calibrated int8 spaces): read on first use, and again when another
    * connection has written since (its data_version moved); this connection's own writes are applied as they
    * happen, and a rollback drops the tables (SpaceStore). One space per connection holds its vectors at a time
-   * (MatrixResidency), so memory stays that of the space being searched.
+   * (MatrixResidency), so memory stays that of the space being searched. A warm-up under way (warmStep) is finished
+   * here, so a search never reads a part of the vectors.
    */
   private matrix(): VectorMatrix | undefined {
     if (!this.residency) return undefined;
     const dataVersion = this.dataVersion();
     if (this.resident && this.resident.dataVersion === dataVersion) return this.resident.matrix;
     if (this.oversized === dataVersion) return undefined;
+    if (this.warming?.dataVersion === dataVersion) {
+      // The rest of the warm-up's slices, now: what it read is still current.
+      let step: WarmStep;
+      do step = this.warmStep(dataVersion);
+      while (step === 'loading' || step === 'started');
+      return this.resident?.dataVersion === dataVersion ? this.resident.matrix : undefined;
+    }
+    return this.loadWhole(dataVersion, 'search');
+  }
+
+  /** Reads the whole vectors table into memory in one snapshot (reusing the memory held or being loaded). */
+  private loadWhole(dataVersion: number, loadedBy: ResidentVectors['loadedBy']): VectorMatrix | undefined {
+    if (!this.residency) return undefined;
     const started = performance.now();
-    const { vectors, rescore } = SpaceVectors.tables(this.space);
-    // float32 and int8 spaces hold what they search; binary ones, whose codes are in `memory`, their rescoring vectors.
-    const [source, kind]: [MatrixSource, MatrixKind] =
-      this.storage.kind === 'binary' ? [{ table: rescore, layout: 'plain' }, this.storage.rescore === 'int8' ? 'int8' : 'float32'] : [{ table: vectors, layout: 'vec0' }, this.storage.kind];
+    const [source, kind] = this.matrixSource();
     // Another connection's write: read again into the same memory (already paged in, so about half the cost).
-    const loaded = loadMatrix(this.database, source, kind, this.dimensions, this.resident?.matrix);
+    const loaded = loadMatrix(this.database, source, kind, this.dimensions, this.resident?.matrix ?? this.warming?.load.matrix);
+    this.warming = undefined;
     if (!loaded) {
       // Too large to hold (MATRIX_BYTE_LIMIT): searched from the database until it changes.
       this.release();
@@ -228,12 +262,77 @@ export class SpaceVectors {
     }
     this.oversized = undefined;
     this.residency.claim(this);
-    this.resident = { ...loaded, dataVersion, milliseconds: performance.now() - started };
+    this.resident = { ...loaded, dataVersion, milliseconds: performance.now() - started, loadedBy };
     return loaded.matrix;
   }
 
-  /** Adds a written row to the vectors held in memory; one that cannot be added (an id out of order, no room) drops them, to be read again. */
+  /**
+   * Reads one slice of the vectors searches read into memory, ahead of the first search (VectorStore.warmVectors
+   * calls it between turns of the event loop). Starts again when another connection has committed since the last
+   * slice; this connection's own writes in between are handed to the load (insert, delete), and a rollback drops
+   * it with the tables. Binary codes are read in one go with the last slice (a sixteenth of the bytes or less).
+   */
+  warmStep(dataVersion = this.dataVersion(), sliceBytes = LOAD_SLICE_BYTES): WarmStep {
+    // Nothing to hold: searched by sqlite-vec (vectors not in memory, or staged until calibration), or too large.
+    if (!this.residency || (this.storage.kind !== 'float32' && !this.quantizer)) return 'held';
+    if (this.resident?.dataVersion === dataVersion) {
+      if (this.storage.kind === 'binary') this.codesInMemory();
+      return 'held';
+    }
+    if (this.oversized === dataVersion) return 'held';
+    const started = performance.now();
+    if (this.warming?.dataVersion !== dataVersion) {
+      const [source, kind] = this.matrixSource();
+      const load = MatrixLoad.start(this.database, source, kind, this.dimensions, this.warming?.load.matrix ?? this.resident?.matrix);
+      this.warming = undefined;
+      this.resident = undefined;
+      if (!load) {
+        this.oversized = dataVersion;
+        return 'held';
+      }
+      // Claimed now, not when loaded: the previous holder's memory goes before this one fills.
+      this.residency.claim(this);
+      this.warming = { load, dataVersion, milliseconds: performance.now() - started };
+      // Counting the rows and making room for them is a step of its own: the first slice costs the most.
+      return 'started';
+    }
+    const warming = this.warming!;
+    let step: ReturnType<MatrixLoad['step']>;
+    try {
+      step = warming.load.step(sliceBytes);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      // Grown past MATRIX_BYTE_LIMIT by writes since the load began.
+      this.release();
+      this.oversized = dataVersion;
+      return 'held';
+    }
+    warming.milliseconds += performance.now() - started;
+    if (step === 'unreadable') {
+      // vec0's shadow tables not as expected: read through the virtual table in one go, as a search would.
+      this.loadWhole(dataVersion, 'warm-up');
+      if (this.storage.kind === 'binary') this.codesInMemory();
+      return 'loaded';
+    }
+    if (step === 'more') return 'loading';
+    this.warming = undefined;
+    this.oversized = undefined;
+    this.resident = { matrix: warming.load.matrix, dataVersion, path: warming.load.path, milliseconds: warming.milliseconds, loadedBy: 'warm-up' };
+    if (this.storage.kind === 'binary') this.codesInMemory();
+    return 'loaded';
+  }
+
+  /** Adds a written row to the vectors held in memory (or being loaded); one that cannot be added (an id out of order, no room) drops them, to be read again. */
   private addResident(id: bigint, bytes: Uint8Array): void {
+    if (this.warming) {
+      let handed = false;
+      try {
+        handed = this.warming.load.inserted(Number(id), bytes);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+      }
+      if (!handed) this.warming = undefined;
+    }
     if (!this.resident) return;
     let added = false;
     try {
@@ -244,15 +343,16 @@ export class SpaceVectors {
     if (!added) this.release();
   }
 
-  /** Forgets the vectors held in memory (they are read again on the next search). */
+  /** Forgets the vectors held in memory and any load of them under way (they are read again on the next search). */
   release(): void {
     this.resident = undefined;
+    this.warming = undefined;
   }
 
   /** What is held in memory for searches: the matrix's rows and bytes, how it was read and how long that took. */
   residentVectors(): ResidentVectors | undefined {
     const resident = this.resident;
-    return resident && { rows: resident.matrix.size, bytes: resident.matrix.bytes, path: resident.path, milliseconds: resident.milliseconds, simd: resident.matrix.simd };
+    return resident && { rows: resident.matrix.size, bytes: resident.matrix.bytes, path: resident.path, milliseconds: resident.milliseconds, simd: resident.matrix.simd, loadedBy: resident.loadedBy };
   }
 
   /**

@@ -7,7 +7,7 @@
 // vectors)`, `size` vectors back to back. Before any row is handed out the layout is checked (blob lengths, and
 // the valid slots against the count of `<table>_rowids`); anything unexpected, as a later sqlite-vec might
 // store, falls back to reading through the virtual table, which is slow but always right.
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 /** How the rows were read: from the shadow tables, or (when their layout was not the expected one) through vec0. */
 export type Vec0ReadPath = 'shadow' | 'virtual';
@@ -76,4 +76,62 @@ export function readVec0Rows(database: Database, table: string, rowBytes: number
     }
   }
   return 'shadow';
+}
+
+/**
+ * Hands `visit` up to `limit` rows of a vec0 table with ids above `afterId`, in id order (its row id and its stored
+ * vector bytes, a view valid during the call): one slice of a load that lets its thread do other work between
+ * slices (vector-matrix.ts, `MatrixLoad`). The ids come from `<table>_rowids` with each row's chunk and slot; each
+ * chunk a slice touches is read once (a new row goes into the last chunk, so ids ascend with the chunks and a slice
+ * touches few). Returns how many rows were visited, or undefined, visiting none, when a row's chunk is not laid
+ * out as expected (the caller reads the table another way).
+ */
+export function readVec0RowsAfter(database: Database, table: string, rowBytes: number, afterId: number, limit: number, visit: (id: number, bytes: Uint8Array) => void): number | undefined {
+  let rows: [number, number, number][];
+  let chunkOf: Statement;
+  try {
+    rows = database.prepare(`SELECT rowid, chunk_id, chunk_offset FROM ${quote(`${table}_rowids`)} WHERE rowid > ? ORDER BY rowid LIMIT ?`).raw().all(afterId, limit) as [number, number, number][];
+    chunkOf = database.prepare(`SELECT c.size, c.validity, v.vectors FROM ${quote(`${table}_chunks`)} c JOIN ${quote(`${table}_vector_chunks00`)} v ON v.rowid = c.chunk_id WHERE c.chunk_id = ?`);
+  } catch {
+    return undefined;
+  }
+  type Chunk = { size: number; validity: Buffer; vectors: Buffer };
+  const readChunk = (chunkId: number): Chunk | undefined => {
+    const chunk = chunkOf.get(chunkId) as Chunk | undefined;
+    return chunk && Buffer.isBuffer(chunk.validity) && Buffer.isBuffer(chunk.vectors) && chunk.vectors.length === chunk.size * rowBytes ? chunk : undefined;
+  };
+  const validSlot = (chunk: Chunk, slot: number) => Number.isInteger(slot) && slot >= 0 && slot < chunk.size && (chunk.validity[slot >> 3]! & (1 << (slot & 7))) !== 0;
+  // Each chunk's rows together, in chunk order (how sqlite-vec fills them): handed out straight from each blob.
+  const grouped = rows.every(([, chunkId], position) => position === 0 || chunkId >= rows[position - 1]![1]);
+  if (grouped) {
+    const visits: [number, Uint8Array][] = [];
+    let chunk: Chunk | undefined;
+    for (let position = 0; position < rows.length; position++) {
+      const [id, chunkId, slot] = rows[position]!;
+      if (position === 0 || chunkId !== rows[position - 1]![1]) chunk = readChunk(chunkId);
+      if (!chunk || !validSlot(chunk, slot)) return undefined;
+      visits.push([id, new Uint8Array(chunk.vectors.buffer, chunk.vectors.byteOffset + slot * rowBytes, rowBytes)]);
+    }
+    for (const [id, bytes] of visits) visit(id, bytes);
+    return rows.length;
+  }
+  // Otherwise the slice's rows are copied here in id order, chunk by chunk (each read once), then handed out.
+  const slice = new Uint8Array(rows.length * rowBytes);
+  const positions = new Map<number, number[]>();
+  rows.forEach(([, chunkId], position) => {
+    const list = positions.get(chunkId);
+    if (list) list.push(position);
+    else positions.set(chunkId, [position]);
+  });
+  for (const [chunkId, list] of positions) {
+    const chunk = readChunk(chunkId);
+    if (!chunk) return undefined;
+    for (const position of list) {
+      const slot = rows[position]![2];
+      if (!validSlot(chunk, slot)) return undefined;
+      slice.set(chunk.vectors.subarray(slot * rowBytes, (slot + 1) * rowBytes), position * rowBytes);
+    }
+  }
+  rows.forEach(([id], position) => visit(id, slice.subarray(position * rowBytes, (position + 1) * rowBytes)));
+  return rows.length;
 }

@@ -9,7 +9,7 @@
 // skipped until a compaction closes the gaps.
 import type { Database } from 'better-sqlite3';
 import { livePosition } from './binary-codes.ts';
-import { readVec0Rows, vec0RowCount, type Vec0ReadPath } from './vec0-rows.ts';
+import { readVec0Rows, readVec0RowsAfter, vec0RowCount, type Vec0ReadPath } from './vec0-rows.ts';
 import { createRowMemory, PAGE_BYTES, ROW_ALIGNMENT, rowKernels, type RowKernels, type RowMemory } from './vector-kernels.ts';
 
 export type MatrixKind = 'float32' | 'int8';
@@ -377,4 +377,89 @@ export function loadMatrix(
     }
     return { matrix, path };
   }).deferred();
+}
+
+/** About how many bytes of rows one slice of a `MatrixLoad` reads: 5 ms or so here (100k × 256 float32: 98 slices), larger slices cost more per byte. */
+export const LOAD_SLICE_BYTES = 1024 ** 2;
+
+/**
+ * A matrix loaded a slice at a time, by ascending id, each slice in a snapshot of its own, so the thread can answer
+ * other messages between slices (the warm-up ahead of a first search). Slices read at different moments agree
+ * only because the owner (space-vectors.ts) keeps them so: it starts again when another connection has committed
+ * (data_version), and hands over this connection's own writes as they happen: a row at or below the last id read
+ * is applied here, one above it is read by a later slice.
+ */
+export class MatrixLoad {
+  readonly matrix: VectorMatrix;
+  readonly path: 'shadow' | 'table';
+  private readonly database: Database;
+  private readonly source: MatrixSource;
+  private readonly storedBytes: number;
+  /** Every row up to this id has been read (or handed over). */
+  private afterId = 0;
+
+  private constructor(database: Database, source: MatrixSource, matrix: VectorMatrix) {
+    this.database = database;
+    this.source = source;
+    this.matrix = matrix;
+    this.path = source.layout === 'vec0' ? 'shadow' : 'table';
+    this.storedBytes = matrix.kind === 'float32' ? matrix.dimensions * 4 : matrix.dimensions;
+  }
+
+  /** A load of a table's rows into `reuse` (same kind and dimensions) or a new matrix; undefined when they would take more than `byteLimit`. */
+  static start(database: Database, source: MatrixSource, kind: MatrixKind, dimensions: number, reuse?: VectorMatrix, byteLimit = MATRIX_BYTE_LIMIT): MatrixLoad | undefined {
+    const count = source.layout === 'vec0' ? vec0RowCount(database, source.table) : (database.prepare(`SELECT COUNT(*) AS n FROM "${source.table}"`).get() as { n: number }).n;
+    const capacity = Math.max(1024, Math.ceil(count * 1.1));
+    if (VectorMatrix.memoryBytes(kind, dimensions, capacity) > byteLimit) return undefined;
+    let matrix: VectorMatrix;
+    if (reuse && reuse.kind === kind && reuse.dimensions === dimensions) {
+      reuse.clear(capacity);
+      matrix = reuse;
+    } else {
+      matrix = new VectorMatrix(kind, dimensions, capacity, { byteLimit });
+    }
+    return new MatrixLoad(database, source, matrix);
+  }
+
+  /**
+   * Reads the next rows, about `bytes` of them, in one read transaction: 'done' once the last is read, 'unreadable'
+   * when vec0's shadow tables are not laid out as expected (read the table with `loadMatrix` instead). A matrix
+   * that outgrows its byte limit throws RangeError.
+   */
+  step(bytes = LOAD_SLICE_BYTES): 'more' | 'done' | 'unreadable' {
+    const limit = Math.max(64, Math.floor(bytes / this.storedBytes));
+    const { table } = this.source;
+    return this.database.transaction(() => {
+      let ordered = true;
+      const visit = (id: number, row: Uint8Array) => {
+        if (ordered && this.matrix.add(id, row)) this.afterId = id;
+        else ordered = false;
+      };
+      let read: number | undefined;
+      if (this.source.layout === 'vec0') {
+        read = readVec0RowsAfter(this.database, table, this.storedBytes, this.afterId, limit, visit);
+      } else {
+        const rows = this.database.prepare(`SELECT id, vector FROM "${table}" WHERE id > ? ORDER BY id LIMIT ?`).raw().all(this.afterId, limit) as [number, Buffer][];
+        for (const [id, vector] of rows) visit(id, vector);
+        read = rows.length;
+      }
+      // Ids come in ascending order above every row held, so a refused row means a table not laid out as expected.
+      if (read === undefined || !ordered) return 'unreadable';
+      return read < limit ? 'done' : 'more';
+    }).deferred();
+  }
+
+  /**
+   * A row this connection wrote during the load: applied when its id is at or below the last read; false when it
+   * cannot be (an id below the last read, which SQLite gives again only after deleting the largest): start again.
+   */
+  inserted(id: number, stored: Uint8Array): boolean {
+    if (id > this.afterId) return true;
+    return this.matrix.add(id, stored);
+  }
+
+  /** A row this connection removed during the load: taken out when already read; a later slice will not see it. */
+  deleted(id: number): void {
+    if (id <= this.afterId) this.matrix.remove(id);
+  }
 }

@@ -3,6 +3,7 @@
 // every tag has a vector in its space's tables and every vector a tag; a tag's content is referenced
 // by at least one chunk of the space's chunker (removals drop the vectors nobody references, see
 // files.ts); each write is one transaction, so a killed run leaves no half-written vector.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CoreError } from '../errors.ts';
 import { StoreModule, type StoreConnection } from './connection.ts';
 import type { SampleStore } from './samples.ts';
@@ -20,6 +21,19 @@ export interface NearestNeighbour {
 export const CALIBRATION_MINIMUM = 1000;
 /** Vectors a calibration looks at (spread over the space). */
 export const CALIBRATION_SAMPLE = 10_000;
+
+/**
+ * How many times a warm-up starts its load before it leaves the vectors to the first search: each start follows
+ * another connection's commit (or a search of another space taking the memory), and one that keeps committing
+ * would have it read forever.
+ */
+const WARM_UP_STARTS = 4;
+
+/** What `warmVectors` did: whether it read the vectors (to the last slice), and what is held now (undefined: nothing). */
+export interface WarmUp {
+  loaded: boolean;
+  vectors: ResidentVectors | undefined;
+}
 
 /** The vectors of every space of one index database. */
 export class VectorStore extends StoreModule {
@@ -106,6 +120,29 @@ export class VectorStore extends StoreModule {
   /** The space's vectors held in memory for searches, if they are. */
   residentVectors(space: VectorSpace): ResidentVectors | undefined {
     return this.spaces.tablesOf(space).residentVectors();
+  }
+
+  /**
+   * Reads the vectors searches of the space read into memory now, ahead of its first search, a slice of about
+   * 1 MB at a time with a turn of the event loop after each, so the thread answers other messages meanwhile. A
+   * search that comes in between reads the rest itself; writes in between are applied (space-vectors.ts,
+   * `warmStep`). Nothing to do when the store keeps no vectors in memory, the space is staged or too large, or
+   * another connection keeps committing (then the first search reads them). Throws the signal's reason when aborted.
+   */
+  async warmVectors(space: VectorSpace, options: { signal?: AbortSignal; sliceBytes?: number } = {}): Promise<WarmUp> {
+    for (let starts = 0; ; ) {
+      options.signal?.throwIfAborted();
+      const step = this.connection.run(() => {
+        // Dropped meanwhile (a retention's garbage collection): nothing to hold.
+        if (!this.connection.statement('SELECT 1 FROM vector_spaces WHERE id = ?').get(space.id)) return 'held';
+        return this.spaces.tablesOf(space).warmStep(undefined, options.sliceBytes);
+      });
+      // Held: before it began, or since a search read the rest.
+      if (step === 'held') return { loaded: false, vectors: this.residentVectors(space) };
+      if (step === 'loaded') return { loaded: true, vectors: this.residentVectors(space) };
+      if (step === 'started' && ++starts > WARM_UP_STARTS) return { loaded: false, vectors: undefined };
+      await nextTurn();
+    }
   }
 
   /** Vectors the space stores (tags), without counting. */
