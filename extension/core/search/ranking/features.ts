@@ -24,6 +24,7 @@ export const FEATURE_NAMES = [
   'definesJoined', // its symbol is the query's words joined (`fetch request handler` → fetchRequestHandler)
   'memberOfName', // its scope holds a name the query spells (a method of the class asked for)
   'headingPrecision', // a section whose own heading holds every word of the query: the share of the heading's words the query holds (1: the heading is the query)
+  'headingMatch', // headingPrecision × the share of everything the query says, stop words too, that the heading holds
   'linkList', // share of a prose unit's lines that are list items holding only a link: a table of contents or a link list
   'symbolWordShare', // share of the query's words among its symbol's words
   'symbolWordShareInCode', // symbolWordShare × the share of code among the pool's best 10: names decide where code answers, not where prose does
@@ -253,7 +254,9 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
       // Process"); the heading that says nothing else is the one asked for.
       const headingWords = [...symbolParts!.words].filter((word) => !QUERY_STOP_WORDS.has(word));
       const queryWords = new Set(query.words);
-      set('headingPrecision', headingWords.length > 0 ? share(headingWords, headingWords.map(() => 1), queryWords) : 0);
+      const precision = headingWords.length > 0 ? share(headingWords, headingWords.map(() => 1), queryWords) : 0;
+      set('headingPrecision', precision);
+      set('headingMatch', precision * share(query.allWords, query.allWords.map(() => 1), symbolParts!.words));
     }
     if (PROSE_KINDS.has(chunk.kind)) set('linkList', linkListShare(chunk.text));
 

@@ -2,7 +2,7 @@
 // `Sinatra::Base`, `fetchRequestHandler`, `response`) or like a sentence, and which names it could be asking for.
 // The ranker keeps one set of weights per shape: "a chunk that defines the name" decides a symbol query and is
 // one hint among many for a sentence.
-import { identifierParts, QUERY_STOP_WORDS, queryWords } from '../lexical.ts';
+import { identifierParts, lexicalWords, QUERY_STOP_WORDS, queryWords } from '../lexical.ts';
 
 /** The two shapes the ranker learns separate weights for. */
 export type QueryShape = 'symbol' | 'words';
@@ -38,6 +38,8 @@ export interface QueryAnalysis {
   joinedName: string | undefined;
   /** The query's content words, stemmed as the lexical index stems them (plain words and identifier parts, no wholes). */
   words: string[];
+  /** The same with the stop words kept ("what", "is", "for"): how much of what was typed a heading says. */
+  allWords: string[];
 }
 
 /** A token that may be (part of) a qualified name: identifier characters and the separators languages qualify with. */
@@ -85,6 +87,7 @@ export function analyzeQuery(query: string): QueryAnalysis {
   // The lexical index's words without the wholes of compound tokens: plain words and identifier parts, stemmed.
   const wholes = new Set(tokens.map(identifierParts).filter((parts) => parts.length > 1).map((parts) => parts.join('')));
   const words = queryWords(query).filter((word) => !wholes.has(word));
+  const allWords = [...new Set(lexicalWords(query).filter((word) => !wholes.has(word)))];
   const plainParts = tokens.flatMap((token) => identifierParts(token));
   const joinedName = plainParts.length >= 2 && plainParts.length <= MAX_JOINED_WORDS ? plainParts.join('') : undefined;
   return {
@@ -95,6 +98,7 @@ export function analyzeQuery(query: string): QueryAnalysis {
     codeNames,
     joinedName,
     words,
+    allWords,
   };
 }
 

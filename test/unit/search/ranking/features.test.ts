@@ -108,6 +108,17 @@ test('a section whose own heading holds every word of the query is marked by the
   assert.equal(feature(partial, 0, 'headingPrecision'), 0, '"zero" is in no heading');
 });
 
+test('of two headings holding all of a short query, the one that says what was typed, stop words too, matches best', () => {
+  const section = (heading: string) => candidate('docs/first-steps.md', { kind: 'section', language: 'markdown', symbol: heading, scope: [heading], definition: undefined });
+  const pool = [section('OpenAPI'), section('What is OpenAPI for'), section('OpenAPI and JSON Schema')];
+  const rows = candidateFeatures(analyzeQuery('What is OpenAPI for'), pool);
+  assert.equal(feature(rows, 0, 'headingPrecision'), 1, 'every word of "OpenAPI" is in the query');
+  assert.equal(feature(rows, 1, 'headingPrecision'), 1);
+  assert.equal(feature(rows, 1, 'headingMatch'), 1, 'the heading is the query');
+  assert.ok(feature(rows, 0, 'headingMatch') < 0.5, `"OpenAPI" leaves out most of what was typed: ${feature(rows, 0, 'headingMatch')}`);
+  assert.ok(feature(rows, 2, 'headingMatch') < feature(rows, 0, 'headingMatch'), 'more words besides the query lower it further');
+});
+
 test('a table of contents is marked as a link list by the share of its lines that are only a link', () => {
   const contents = [
     '## Table of Contents',
