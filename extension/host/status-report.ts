@@ -73,10 +73,18 @@ function folderDetails(folder: FolderDetails, multiRoot: boolean): string[] {
     `- **Active vector space**: ${status.activeSpace ? `${text(status.activeSpace.modelId)} ${code(status.activeSpace.id)}${status.activeSpace.complete ? '' : ' (partial)'}` : 'none'}`,
     ...status.spaces.map((space) => `  - ${code(space.id)} ${text(space.modelId)}, vectors stored as ${text(space.storage)} [${space.state}]: ${count(space.vectors)} vectors, ${count(space.missing)} missing`),
   );
+  if (status.activeSpace) lines.push(`- **Vectors in memory**: ${residentLine(status.vectorsInMemory)}`);
   const examples = status.skips.filter((skip) => skip.examples.length > 0);
   if (examples.length > 0) lines.push(`- **Skipped, for example**: ${examples.map((skip) => `${text(skip.reason)}: ${skip.examples.slice(0, 3).map(code).join(', ')}`).join('; ')}`);
   lines.push('');
   return lines;
+}
+
+/** What the searched vectors in memory are: read ahead of the first search, by it, or not yet. */
+function residentLine(vectors: FolderIndexStatus['vectorsInMemory']): string {
+  if (!vectors) return 'not yet: the next search reads them';
+  const by = vectors.loadedBy === 'warm-up' ? 'read ahead of the first search' : 'read by the first search';
+  return `${count(vectors.rows)} (${(vectors.bytes / 1024 / 1024).toFixed(1)} MiB), ${by} in ${(vectors.milliseconds / 1000).toFixed(1)} s${vectors.simd ? ', scanned with SIMD' : ''}`;
 }
 
 /** The status view's Markdown: what matters first, the identifiers and the reasons behind them last. */

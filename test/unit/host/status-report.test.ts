@@ -50,3 +50,16 @@ test('names and messages are shown as text, not Markdown', () => {
   assert.ok(markdown.includes('## \\# \\[x\\]\\(javascript:alert\\) \\*y\\*'));
   assert.ok(markdown.includes('Error — bad \\<b\\>page\\</b\\>'));
 });
+
+test('the details say whether the searched vectors are in memory, and what read them', () => {
+  const details = (vectorsInMemory: FolderIndexStatus['vectorsInMemory']) => {
+    const markdown = statusMarkdown(state, [{ name: 'requests', status: { ...status, vectorsInMemory }, state: folderState }]);
+    return markdown.slice(markdown.indexOf('## Details'));
+  };
+  assert.match(details(undefined), /Vectors in memory\*\*: not yet: the next search reads them/);
+  const warmed = details({ rows: 1303, bytes: 3 * 1024 * 1024, path: 'shadow', milliseconds: 240, simd: true, loadedBy: 'warm-up' });
+  assert.match(warmed, /Vectors in memory\*\*: 1,303 \(3\.0 MiB\), read ahead of the first search in 0\.2 s, scanned with SIMD/);
+  assert.match(details({ rows: 1303, bytes: 3 * 1024 * 1024, path: 'shadow', milliseconds: 240, simd: false, loadedBy: 'search' }), /read by the first search/);
+  const noSpace = statusMarkdown(state, [{ name: 'requests', status: { ...status, activeSpace: undefined }, state: folderState }]);
+  assert.ok(!noSpace.includes('Vectors in memory'), 'nothing to hold without an active space');
+});
