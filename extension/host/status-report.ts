@@ -84,7 +84,7 @@ function folderDetails(folder: FolderDetails, multiRoot: boolean): string[] {
 function residentLine(vectors: FolderIndexStatus['vectorsInMemory']): string {
   if (!vectors) return 'not yet: the next search reads them';
   const by = vectors.loadedBy === 'warm-up' ? 'read ahead of the first search' : 'read by the first search';
-  return `${count(vectors.rows)} (${(vectors.bytes / 1024 / 1024).toFixed(1)} MiB), ${by} in ${(vectors.milliseconds / 1000).toFixed(1)} s${vectors.simd ? ', scanned with SIMD' : ''}`;
+  return `${count(vectors.rows)} (${(vectors.bytes / 1024 / 1024).toFixed(1)} MiB), ${by} in ${vectors.milliseconds < 1000 ? `${Math.round(vectors.milliseconds)} ms` : `${(vectors.milliseconds / 1000).toFixed(1)} s`}${vectors.simd ? ', scanned with SIMD' : ''}`;
 }
 
 /** The status view's Markdown: what matters first, the identifiers and the reasons behind them last. */

@@ -27,5 +27,7 @@ export default defineJourney({
     for (const part of ['Files', 'Chunks', 'Model', 'Running on', 'Details', 'Model fingerprint', 'Database']) assert.ok(text.includes(part), `the details show ${part}`);
     assert.ok(text.indexOf('Chunks') < text.indexOf('Details') && text.indexOf('Details') < text.indexOf('Model fingerprint'), 'essentials first, fingerprints last');
     assert.doesNotMatch(text, /^#|\*\*/m, 'no Markdown source shows');
+    // The worker reads the vectors into memory once the first run is done, ahead of any search.
+    assert.match(text, /Vectors in memory: [\d,]+ \([\d.]+ MiB\), read ahead of the first search/, `the details say the vectors were warmed: ${text}`);
   },
 });
