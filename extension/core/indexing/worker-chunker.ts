@@ -136,6 +136,12 @@ export class WorkerChunker implements Chunker {
     });
   }
 
+  /** Starts the thread ahead of the first file (loading its tokenizer and grammars); it stops again if no file comes. */
+  prepare(): void {
+    if (this.disposed || this.unavailable !== undefined || this.worker) return;
+    if (this.started()) this.idleCheck();
+  }
+
   /** Whether the thread is running now (it starts on the first file and stops when idle). */
   get threadRunning(): boolean {
     return this.worker !== undefined;
