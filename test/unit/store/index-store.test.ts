@@ -232,7 +232,20 @@ test('files written in one transaction join it without savepoints: one full-text
   });
   const raw = new Database(store.path, { readonly: true });
   assert.equal((raw.prepare('SELECT COUNT(DISTINCT segid) AS segments FROM chunks_lexical_idx').get() as { segments: number }).segments, 1);
+  // The same words and the same matches as the files written one transaction each.
+  const oneByOne = openTemporaryStore();
+  for (let index = 0; index < 12; index++) oneByOne.replaceFile(file(`src/handler${index}.ts`), chunksOf(index));
+  const separate = new Database(oneByOne.path, { readonly: true });
+  const terms = (database: Database.Database) => database.prepare('SELECT term, doc, cnt FROM chunks_lexical_terms ORDER BY term').all();
+  assert.ok(terms(raw).length > 12);
+  assert.deepEqual(terms(raw), terms(separate));
+  separate.close();
   raw.close();
+  for (const query of ['handler7', 'respond request', 'handler']) {
+    const matches = (target: IndexStore) => target.lexical('chunker-1', lexicalQuery(queryWords(query))!, 20).map((match) => [match.chunkId, match.score]);
+    assert.deepEqual(matches(store), matches(oneByOne), query);
+  }
+  oneByOne.close();
   const [best] = store.lexical('chunker-1', lexicalQuery(queryWords('handler7'))!, 10);
   assert.equal(store.chunksById([best!.chunkId]).get(best!.chunkId)!.symbol, 'handler7');
 
