@@ -122,8 +122,7 @@ export class IndexRun {
   private embedFailure: unknown;
   /** Files chunked but not yet written (see WRITE_BATCH_FILES), in the order they were chunked. */
   private readonly writes: { discovered: DiscoveredFile; file: FileRecord; chunks: Chunk[] }[] = [];
-  /** Files handed to the chunker and not finished yet, in order (see indexFiles). */
-  private readonly inFlight: StartedFile[] = [];
+  private readonly inFlight: StartedFile[] = []; // handed to the chunker, not finished yet (see indexFiles)
   private chunksToWrite = 0;
   private lastWrite = performance.now();
 
@@ -267,9 +266,8 @@ export class IndexRun {
   /**
    * Indexes files in order, handing the chunker up to its `queueDepth` of them before awaiting the first: a
    * chunker on another thread then parses the next files while this one stores the last. Each file is
-   * finished (written, counted) in order, as `indexFile` one after the other would. The last files stay in
-   * flight for the next call (the walk's next batch), so the chunker is not left idle between batches while
-   * this thread finishes them and walks on; `drainFiles` finishes them.
+   * finished (written, counted) in order, as `indexFile` one after the other would. The last files stay in flight
+   * for the next call (the walk's next batch), so the chunker is not idle meanwhile; `drainFiles` finishes them.
    */
   private async indexFiles(files: Iterable<readonly [DiscoveredFile, StoredFile | undefined]>): Promise<void> {
     const depth = Math.max(1, this.options.chunker.queueDepth ?? 1);
@@ -279,7 +277,6 @@ export class IndexRun {
     }
   }
 
-  /** Finishes the files `indexFiles` left in flight. */
   private async drainFiles(): Promise<void> {
     while (this.inFlight.length > 0) await this.finishFile(this.inFlight.shift()!);
   }
