@@ -172,6 +172,7 @@ export class FolderIndex {
         fingerprint: `${chunker.fingerprint};tokenizer=${(fileHashes['tokenizer.json'] ?? '').slice(0, 16)}`,
         relationsVersion: chunker.relationsVersion,
         queueDepth: chunker.queueDepth,
+        prepare: () => chunker.prepare?.(),
         chunkFile: (filePath, text, signal) => chunker.chunkFile(filePath, text, signal),
         dispose: () => chunker.dispose(),
       };

@@ -177,6 +177,11 @@ export interface Chunker {
    * pays only for a chunker that works on another thread (../indexing/worker-chunker.ts).
    */
   readonly queueDepth?: number;
+  /**
+   * Gets ready for files soon to come (a chunker on another thread starts it), so that its start-up overlaps
+   * the caller's own work; optional, and a chunker that is not given a file soon after stops again.
+   */
+  prepare?(): void;
   /** Chunks of one file, in line order. Rejects with the signal's reason when aborted. */
   chunkFile(path: string, text: string, signal?: AbortSignal): Promise<Chunk[]>;
   dispose(): void;

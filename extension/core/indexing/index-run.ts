@@ -122,6 +122,7 @@ export class IndexRun {
   private embedFailure: unknown;
   /** Files chunked but not yet written (see WRITE_BATCH_FILES), in the order they were chunked. */
   private readonly writes: { discovered: DiscoveredFile; file: FileRecord; chunks: Chunk[] }[] = [];
+  private readonly inFlight: StartedFile[] = []; // handed to the chunker, not finished yet (see indexFiles)
   private chunksToWrite = 0;
   private lastWrite = performance.now();
 
@@ -171,6 +172,8 @@ export class IndexRun {
         if (known && known.size === file.size && known.mtimeMs === file.mtimeMs && this.isChunked(known)) {
           this.result.filesUnchanged += 1;
         } else {
+          // The chunker's thread starts while the walk goes on (about a second for its tokenizer and grammars).
+          if (this.progress.filesToIndex === 0) this.options.chunker.prepare?.();
           this.countFileToIndex(file);
           changed.push(new ChangedFile(file));
           if (indexWhileWalking && changed.length >= WALK_BATCH_FILES) {
@@ -183,6 +186,7 @@ export class IndexRun {
 
       this.progress.phase = 'indexing';
       await this.indexFiles(withKnown(changed, (file) => stored.get(file.relativePath)));
+      await this.drainFiles();
       this.writeChunkedFiles();
       // Files the walk found but that could not be read after all are skips too, counted with the walk's.
       this.result.skips = withReadSkips(walk.summary(), this.readSkips);
@@ -262,16 +266,19 @@ export class IndexRun {
   /**
    * Indexes files in order, handing the chunker up to its `queueDepth` of them before awaiting the first: a
    * chunker on another thread then parses the next files while this one stores the last. Each file is
-   * finished (written, counted) in order, as `indexFile` one after the other would.
+   * finished (written, counted) in order, as `indexFile` one after the other would. The last files stay in flight
+   * for the next call (the walk's next batch), so the chunker is not idle meanwhile; `drainFiles` finishes them.
    */
   private async indexFiles(files: Iterable<readonly [DiscoveredFile, StoredFile | undefined]>): Promise<void> {
     const depth = Math.max(1, this.options.chunker.queueDepth ?? 1);
-    const started: StartedFile[] = [];
     for (const [file, known] of files) {
-      started.push(this.startFile(file, known));
-      if (started.length >= depth) await this.finishFile(started.shift()!);
+      this.inFlight.push(this.startFile(file, known));
+      if (this.inFlight.length >= depth) await this.finishFile(this.inFlight.shift()!);
     }
-    while (started.length > 0) await this.finishFile(started.shift()!);
+  }
+
+  private async drainFiles(): Promise<void> {
+    while (this.inFlight.length > 0) await this.finishFile(this.inFlight.shift()!);
   }
 
   /**

@@ -3,8 +3,9 @@
 // indexing thread; in a worker it runs beside that thread's reads, hashing and database writes, and the
 // indexer keeps several files in flight (`Chunker.queueDepth`) so neither waits for the other.
 //
-// The thread is an optimisation, never a requirement: it starts on the first file (an index opened only to
-// search never starts it), and if it cannot start or stops (a bundle without the script, a crash), the
+// The thread is an optimisation, never a requirement: it starts on the first file, or just before when an index
+// run's walk finds a file to index (`prepare`; an index opened only to search never starts it), and if it cannot
+// start or stops (a bundle without the script, a crash), the
 // files it held and every later one are chunked on the calling thread by an identical chunker, with one
 // warning. Chunks are the same either way: the same options, the same tokenizer, the same code.
 import { Worker } from 'node:worker_threads';
@@ -134,6 +135,12 @@ export class WorkerChunker implements Chunker {
       clearTimeout(this.idleTimer);
       this.send({ type: 'chunk', requestId, path, text });
     });
+  }
+
+  /** Starts the thread ahead of the first file (loading its tokenizer and grammars); it stops again if no file comes. */
+  prepare(): void {
+    if (this.disposed || this.unavailable !== undefined || this.worker) return;
+    if (this.started()) this.idleCheck();
   }
 
   /** Whether the thread is running now (it starts on the first file and stops when idle). */

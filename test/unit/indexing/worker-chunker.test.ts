@@ -98,6 +98,20 @@ describe('chunking in a worker thread', () => {
     }
   });
 
+  test('prepare starts the thread ahead of the first file, and it stops again when no file comes', async () => {
+    const worker = new WorkerChunker(options(modelDirectory, { idleMs: 50 }));
+    try {
+      worker.prepare();
+      assert.equal(worker.threadRunning, true);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(worker.threadRunning, false, 'stopped after 50 ms without a file');
+      worker.prepare();
+      assert.ok((await worker.chunkFile(FILES[1]!.path, FILES[1]!.text)).length > 0);
+    } finally {
+      worker.dispose();
+    }
+  });
+
   for (const [what, workerScript] of [
     ['cannot start', path.join(ROOT, 'no-such-chunking-worker.mjs')],
     ['dies with files in hand', path.join(import.meta.dirname, 'dying-chunking-worker.ts')],
@@ -155,6 +169,56 @@ test('files handed to the chunker several at a time are written in their order; 
     assert.deepEqual(stored, chunker.handed.filter((file) => file !== 'bad.txt'), 'written in the order handed over, whatever order the answers came in');
     for (const file of stored) assert.equal(store.chunksOfFile(file, chunker.fingerprint)[0]!.text, readFileSync(path.join(root, file), 'utf8'));
     assert.equal(store.countMissingEmbeddings(result.space), 0);
+  } finally {
+    store.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** Answers one file at a time, in order, each after a millisecond or two: slower than the indexer, as a real chunker is. */
+class SlowChunker implements Chunker {
+  readonly fingerprint = 'slow-1';
+  readonly relationsVersion = 0;
+  readonly queueDepth = 4;
+  /** Files handed over and not answered yet, as each file was handed over. */
+  readonly inFlight: number[] = [];
+  /** How many files had been handed over at each `prepare`. */
+  readonly prepared: number[] = [];
+  private handed = 0;
+  private outstanding = 0;
+  private last: Promise<unknown> = Promise.resolve();
+
+  prepare(): void {
+    this.prepared.push(this.handed);
+  }
+
+  chunkFile(filePath: string, text: string): Promise<Chunk[]> {
+    this.handed += 1;
+    this.inFlight.push(this.outstanding++);
+    const answer = this.last.then(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      this.outstanding--;
+      return [makeChunk({ path: filePath, text, language: 'text', kind: 'window' })];
+    });
+    this.last = answer;
+    return answer;
+  }
+
+  dispose(): void {}
+}
+
+test('a first index keeps the chunker supplied across the walk\'s batches, and gets it ready before the first file', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'semsearch-queue-'));
+  const store = IndexStore.open(temporaryDatabasePath());
+  try {
+    // More than one walk batch (256 files): the chunker must not run dry while a batch's last files are finished.
+    for (let index = 0; index < 300; index++) writeFileSync(path.join(root, `file${String(index).padStart(3, '0')}.txt`), `note number ${index}\n`);
+    const chunker = new SlowChunker();
+    const result = await new Indexer({ root, store, embedder: hashRuntime('a', writeHashModelFolder()), chunker }).indexAll();
+    assert.equal(result.filesIndexed, 300);
+    assert.deepEqual(chunker.prepared, [0], 'prepared once, before the first file');
+    const starved = chunker.inFlight.slice(chunker.queueDepth).filter((count) => count < chunker.queueDepth - 1);
+    assert.deepEqual(starved, [], 'every file after the first few is handed over while the chunker holds the queue depth less one');
   } finally {
     store.close();
     rmSync(root, { recursive: true, force: true });

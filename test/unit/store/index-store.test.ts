@@ -222,3 +222,41 @@ test('the integrity check names each broken invariant: tags without vectors, vec
   assert.ok(problems.includes('1 lexical units but 2 lexical rows'), problems.join('\n'));
   store.close();
 });
+
+test('files written in one transaction join it without savepoints: one full-text segment per batch, and a failure undoes the whole batch', () => {
+  const store = openTemporaryStore();
+  const chunksOf = (index: number) => new Map([['chunker-1', [makeChunk({ text: `function handler${index}(request) {\n  return respond${index}(request);\n}`, symbol: `handler${index}` })]]]);
+  // FTS5 writes its pending rows out as a new segment at every savepoint: one savepoint per file left a segment per file.
+  store.transaction(() => {
+    for (let index = 0; index < 12; index++) store.replaceFile(file(`src/handler${index}.ts`), chunksOf(index));
+  });
+  const raw = new Database(store.path, { readonly: true });
+  assert.equal((raw.prepare('SELECT COUNT(DISTINCT segid) AS segments FROM chunks_lexical_idx').get() as { segments: number }).segments, 1);
+  // The same words and the same matches as the files written one transaction each.
+  const oneByOne = openTemporaryStore();
+  for (let index = 0; index < 12; index++) oneByOne.replaceFile(file(`src/handler${index}.ts`), chunksOf(index));
+  const separate = new Database(oneByOne.path, { readonly: true });
+  const terms = (database: Database.Database) => database.prepare('SELECT term, doc, cnt FROM chunks_lexical_terms ORDER BY term').all();
+  assert.ok(terms(raw).length > 12);
+  assert.deepEqual(terms(raw), terms(separate));
+  separate.close();
+  raw.close();
+  for (const query of ['handler7', 'respond request', 'handler']) {
+    const matches = (target: IndexStore) => target.lexical('chunker-1', lexicalQuery(queryWords(query))!, 20).map((match) => [match.chunkId, match.score]);
+    assert.deepEqual(matches(store), matches(oneByOne), query);
+  }
+  oneByOne.close();
+  const [best] = store.lexical('chunker-1', lexicalQuery(queryWords('handler7'))!, 10);
+  assert.equal(store.chunksById([best!.chunkId]).get(best!.chunkId)!.symbol, 'handler7');
+
+  // A file that fails half-way (a chunk without text) takes the files before it in the batch down with it.
+  const broken = new Map([['chunker-1', [makeChunk({ text: 'const ok = 1;' }), { ...makeChunk({ text: '' }), text: null as unknown as string }]]]);
+  assert.throws(() => store.transaction(() => {
+    store.replaceFile(file('src/fine.ts'), chunksOf(20));
+    store.replaceFile(file('src/broken.ts'), broken);
+  }), (error) => isCoreError(error, 'store') || (error as { code?: string }).code === 'SQLITE_CONSTRAINT_NOTNULL');
+  assert.deepEqual([...store.files().keys()].filter((filePath) => !filePath.startsWith('src/handler')), []);
+  assert.ok(store.lexical('chunker-1', lexicalQuery(queryWords('handler20'))!, 10).every((match) => store.chunksById([match.chunkId]).get(match.chunkId)!.symbol !== 'handler20'));
+  assert.deepEqual(store.checkIntegrity(), []);
+  store.close();
+});
