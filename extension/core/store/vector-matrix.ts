@@ -332,6 +332,21 @@ function readPlainRows(database: Database, table: string, visit: (id: number, by
 }
 
 /**
+ * An empty matrix with room for a table's rows and a tenth more (`reuse` cleared when it has the same kind and
+ * dimensions), or undefined when that would take more than `byteLimit`: how both loaders start.
+ */
+function matrixWithRoom(database: Database, source: MatrixSource, kind: MatrixKind, dimensions: number, reuse: VectorMatrix | undefined, byteLimit: number): { matrix: VectorMatrix; capacity: number } | undefined {
+  const count = source.layout === 'vec0' ? vec0RowCount(database, source.table) : (database.prepare(`SELECT COUNT(*) AS n FROM "${source.table}"`).get() as { n: number }).n;
+  const capacity = Math.max(1024, Math.ceil(count * 1.1));
+  if (VectorMatrix.memoryBytes(kind, dimensions, capacity) > byteLimit) return undefined;
+  if (reuse && reuse.kind === kind && reuse.dimensions === dimensions) {
+    reuse.clear(capacity);
+    return { matrix: reuse, capacity };
+  }
+  return { matrix: new VectorMatrix(kind, dimensions, capacity, { byteLimit }), capacity };
+}
+
+/**
  * The rows of a table (float32 vectors or int8 codes of `dimensions`) as a matrix, read in one snapshot; `reuse`
  * (a matrix of the same kind and dimensions) is filled again instead of allocating new memory. Undefined when
  * they would take more than MATRIX_BYTE_LIMIT.
@@ -353,17 +368,9 @@ export function loadMatrix(
   };
   // One read transaction (a savepoint inside a caller's): the rows and their count come from one snapshot.
   return database.transaction(() => {
-    const count = source.layout === 'vec0' ? vec0RowCount(database, table) : (database.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
-    const capacity = Math.max(1024, Math.ceil(count * 1.1));
-    if (VectorMatrix.memoryBytes(kind, dimensions, capacity) > byteLimit) return undefined;
-    const fresh = (size: number) => {
-      if (reuse && reuse.kind === kind && reuse.dimensions === dimensions) {
-        reuse.clear(size);
-        return reuse;
-      }
-      return new VectorMatrix(kind, dimensions, size, { byteLimit });
-    };
-    const matrix = fresh(capacity);
+    const room = matrixWithRoom(database, source, kind, dimensions, reuse, byteLimit);
+    if (!room) return undefined;
+    const { matrix, capacity } = room;
     let ordered = true;
     const path = readRows((id, bytes) => {
       if (ordered && !matrix.add(id, bytes)) ordered = false;
@@ -408,17 +415,8 @@ export class MatrixLoad {
 
   /** A load of a table's rows into `reuse` (same kind and dimensions) or a new matrix; undefined when they would take more than `byteLimit`. */
   static start(database: Database, source: MatrixSource, kind: MatrixKind, dimensions: number, reuse?: VectorMatrix, byteLimit = MATRIX_BYTE_LIMIT): MatrixLoad | undefined {
-    const count = source.layout === 'vec0' ? vec0RowCount(database, source.table) : (database.prepare(`SELECT COUNT(*) AS n FROM "${source.table}"`).get() as { n: number }).n;
-    const capacity = Math.max(1024, Math.ceil(count * 1.1));
-    if (VectorMatrix.memoryBytes(kind, dimensions, capacity) > byteLimit) return undefined;
-    let matrix: VectorMatrix;
-    if (reuse && reuse.kind === kind && reuse.dimensions === dimensions) {
-      reuse.clear(capacity);
-      matrix = reuse;
-    } else {
-      matrix = new VectorMatrix(kind, dimensions, capacity, { byteLimit });
-    }
-    return new MatrixLoad(database, source, matrix);
+    const room = matrixWithRoom(database, source, kind, dimensions, reuse, byteLimit);
+    return room && new MatrixLoad(database, source, room.matrix);
   }
 
   /**
