@@ -8,6 +8,8 @@
 //   without these the ranker learns that the best lexical match is never the answer;
 // - module: the first sentence of a file's own documentation (a module docstring, Go's package comment, Rust's
 //   `//!`, a file's leading doc block) → the file, with that documentation deleted;
+// - file: a source file's name, as a developer types it to find the file (`args`, `SqlMapper`, `RequestContext`)
+//   → the file; only identifier-like names that one file carries and no other file defines (one answer);
 // - heading: a Markdown heading → its section's body, with the heading line blanked (as the docs sets do);
 // - heading-visible: the same with the heading left in (fewer of them): a user's docs keep their headings, and
 //   without these the ranker never sees a section whose heading says what the query says.
@@ -15,14 +17,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { languageForPath } from '../../extension/core/chunking/languages.ts';
+import { isSyntaxLanguage, languageForPath } from '../../extension/core/chunking/languages.ts';
 import type { Chunk, Chunker } from '../../extension/core/chunking/types.ts';
 import { docstringRows } from '../../extension/core/evaluation/hidden-text.ts';
 import { identifierParts } from '../../extension/core/search/lexical.ts';
 import { isTestPath } from '../../extension/core/search/path-roles.ts';
+import { pathWords } from '../../extension/core/search/ranking/path-signals.ts';
 import { normalName } from '../../extension/core/search/ranking/query-shape.ts';
 
-export type TrainingKind = 'identifier' | 'doc' | 'doc-visible' | 'module' | 'heading' | 'heading-visible';
+export type TrainingKind = 'identifier' | 'doc' | 'doc-visible' | 'module' | 'file' | 'heading' | 'heading-visible';
 
 /** One training query; a target without lines is the whole file. Lines are those of the stripped copy. */
 export interface TrainingQuery {
@@ -33,7 +36,7 @@ export interface TrainingQuery {
 }
 
 /** Queries per repository, per kind: enough of each kind that no one repository dominates. */
-const PER_REPOSITORY: Record<TrainingKind, number> = { identifier: 30, doc: 40, 'doc-visible': 15, module: 12, heading: 25, 'heading-visible': 10 };
+const PER_REPOSITORY: Record<TrainingKind, number> = { identifier: 30, doc: 40, 'doc-visible': 15, module: 12, file: 10, heading: 25, 'heading-visible': 10 };
 /** Sentences shorter than this say too little to find anything; the evaluation sets use the same bound. */
 const MIN_QUERY_WORDS = 4;
 /** Sentences longer than this are paragraphs, not queries. */
@@ -182,6 +185,24 @@ export function moduleDocumentation(language: string, lines: readonly string[]):
   return undefined;
 }
 
+/** Whether a file is code a file-name query can ask for: source in a language with a grammar, not a test. */
+function isCodeFile(file: string, chunksByFile: ReadonlyMap<string, Chunk[]>): boolean {
+  return isSyntaxLanguage(languageForPath(file)) && !isTestPath(file) && (chunksByFile.get(file)?.length ?? 0) > 0;
+}
+
+/**
+ * A file's name as a query: as written (`request_context`), and as the thing it holds would be named
+ * (`RequestContext`); undefined for an entry point (`index.ts`, `mod.rs`), whose name is its folder's.
+ */
+export function fileNameQuery(file: string): { written: string; named: string } | undefined {
+  const words = pathWords(file);
+  const written = (file.split('/').at(-1) ?? '').replace(/\.[^.]+$/, '');
+  // A name with dashes or dots (`websocket-server`) reads as words; the module kind asks for files in words.
+  if (!/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(written) || normalName(written) !== words.stemName) return undefined;
+  const named = identifierParts(written).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return { written, named };
+}
+
 /** Markdown headings outside fenced code, with their section body's rows (0-based, inclusive). */
 function markdownSections(lines: readonly string[]): { row: number; text: string; bodyStart: number; bodyEnd: number }[] {
   const headings: { row: number; text: string }[] = [];
@@ -226,14 +247,26 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
   const chunksByFile = new Map<string, Chunk[]>();
   for (const file of files) chunksByFile.set(file, await chunker.chunkFile(file, texts.get(file)!));
 
-  // How many definitions carry each name: a name defined twice has no single answer.
+  // How many definitions carry each name: a name defined twice has no single answer. And the files that define it.
   const definitions = new Map<string, number>();
-  for (const chunks of chunksByFile.values()) {
+  // The same by spelling: `Command` (a class) is one answer even beside a `command` function, when asked as written.
+  const spelledDefinitions = new Map<string, number>();
+  const definingFiles = new Map<string, Set<string>>();
+  for (const [file, chunks] of chunksByFile) {
     for (const chunk of chunks) {
       if (!DEFINING.has(chunk.kind) || !chunk.symbol || (chunk.part && chunk.part.index > 0)) continue;
       const key = normalName(chunk.symbol);
       definitions.set(key, (definitions.get(key) ?? 0) + 1);
+      spelledDefinitions.set(chunk.symbol, (spelledDefinitions.get(chunk.symbol) ?? 0) + 1);
+      definingFiles.set(key, (definingFiles.get(key) ?? new Set()).add(file));
     }
+  }
+  // How many code files (tests aside) carry each stem: `utils.py` in three folders names none of them.
+  const stemCount = new Map<string, number>();
+  for (const file of files) {
+    if (!isCodeFile(file, chunksByFile)) continue;
+    const stem = pathWords(file).stemName;
+    stemCount.set(stem, (stemCount.get(stem) ?? 0) + 1);
   }
 
   const candidates: Candidate[] = [];
@@ -254,6 +287,17 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
       }
       continue;
     }
+    const fileName = isCodeFile(file, chunksByFile) ? fileNameQuery(file) : undefined;
+    if (fileName) {
+      const normal = normalName(fileName.written);
+      const definedElsewhere = [...(definingFiles.get(normal) ?? [])].some((other) => other !== file);
+      if (stemCount.get(normal) === 1 && !definedElsewhere && normal.length >= MIN_NAME_LENGTH && !GENERIC_NAMES.has(normal)) {
+        const key = `${name}:${file}:file`;
+        // Half as the file spells it (`request_context`), half as the thing it holds is named (`RequestContext`).
+        const query = parseInt(order(`${key}:form`).slice(0, 8), 16) % 2 === 0 ? fileName.written : fileName.named;
+        candidates.push({ key, kind: 'file', query, path: file, deleted: [], blanked: [] });
+      }
+    }
     const moduleDoc = moduleDocumentation(language, lines);
     const moduleSentence = moduleDoc && firstSentence(commentText(moduleDoc.text).replace(/^Package\s+\w+\s+/, (match) => (language === 'go' ? '' : match)));
     if (moduleDoc && moduleSentence && !test) candidates.push({ key: `${name}:${file}:module`, kind: 'module', query: moduleSentence, path: file, deleted: moduleDoc.rows, blanked: [] });
@@ -264,13 +308,15 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
       const endRow = Math.max(...pieces.map((piece) => piece.endLine)) - 1;
       const startRow = chunk.definition.startLine - 1;
       const normal = normalName(chunk.symbol);
-      if (definitions.get(normal) === 1 && normal.length >= MIN_NAME_LENGTH && !GENERIC_NAMES.has(normal)) {
-        const key = `${name}:${file}:${startRow}:identifier`;
-        const form = parseInt(order(`${key}:form`).slice(0, 8), 16) % 10;
-        const parts = identifierParts(chunk.symbol);
-        const scope = chunk.scope.at(-1);
-        // Half the names as written, a fifth qualified by their scope, the rest as plain words.
-        const query = form < 5 || (form >= 7 && parts.length < 2) || (form >= 5 && form < 7 && !scope) ? chunk.symbol : form < 7 ? qualified(language, scope!, chunk.symbol) : parts.join(' ');
+      const key = `${name}:${file}:${startRow}:identifier`;
+      const form = parseInt(order(`${key}:form`).slice(0, 8), 16) % 10;
+      const parts = identifierParts(chunk.symbol);
+      const scope = chunk.scope.at(-1);
+      // Half the names as written, a fifth qualified by their scope, the rest as plain words.
+      const query = form < 5 || (form >= 7 && parts.length < 2) || (form >= 5 && form < 7 && !scope) ? chunk.symbol : form < 7 ? qualified(language, scope!, chunk.symbol) : parts.join(' ');
+      // Plain words lose the spelling, so they need a name no other definition has in any spelling.
+      const unique = query.includes(chunk.symbol) ? spelledDefinitions.get(chunk.symbol) === 1 : definitions.get(normal) === 1;
+      if (unique && normal.length >= MIN_NAME_LENGTH && !GENERIC_NAMES.has(normal)) {
         candidates.push({ key, kind: 'identifier', query, path: file, rows: [startRow, endRow], deleted: [], blanked: [] });
       }
       let docRows: number[] | undefined;

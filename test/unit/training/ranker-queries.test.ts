@@ -77,3 +77,37 @@ test('heading queries blank their heading in the copy; heading-visible ones, a t
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('file queries name a source file that one file carries and no other defines; a name is unique as spelled', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ranker-files-'));
+  const copy = path.join(root, 'copy');
+  try {
+    const source = path.join(root, 'source');
+    mkdirSync(path.join(source, 'cmd'), { recursive: true });
+    mkdirSync(path.join(source, 'other'), { recursive: true });
+    const go = (body: string) => `package cmd\n\n${body}\n`;
+    // args.go is the one file named args (its test aside): a file query. helpers.go is named twice: none.
+    writeFileSync(path.join(source, 'cmd', 'args.go'), go('func NoArgs(n int) error {\n\tif n > 0 {\n\t\treturn nil\n\t}\n\treturn nil\n}'));
+    writeFileSync(path.join(source, 'cmd', 'args_test.go'), go('func TestNoArgs(t *testing.T) {\n\tNoArgs(1)\n}'));
+    writeFileSync(path.join(source, 'cmd', 'helpers.go'), go('func helpOne() int {\n\treturn 1\n}'));
+    writeFileSync(path.join(source, 'other', 'helpers.go'), go('func helpTwo() int {\n\treturn 2\n}'));
+    // `Command` the type and `command` the function: asked as spelled, each has one answer.
+    writeFileSync(path.join(source, 'cmd', 'command.go'), go('type Command struct {\n\tName string\n\tArgs []string\n}'));
+    writeFileSync(path.join(source, 'cmd', 'build.go'), go('func command(name string) *Command {\n\tc := &Command{Name: name}\n\treturn c\n}'));
+    const chunker = createChunker({ maxTokens: 512, overlapTokens: 0, countTokens: (text) => Math.ceil(text.length / 4) });
+    const queries = await buildQueries('fixture', source, copy, chunker);
+
+    const files = queries.filter((query) => query.kind === 'file');
+    const asked = new Map(files.map((query) => [query.target.path, query.query]));
+    assert.ok(['args', 'Args'].includes(asked.get('cmd/args.go')!), JSON.stringify(files));
+    assert.ok(!asked.has('cmd/args_test.go') && !asked.has('cmd/helpers.go') && !asked.has('other/helpers.go'), JSON.stringify(files));
+    assert.ok(!asked.has('cmd/command.go'), 'a file named like a definition elsewhere (`command` in build.go) has no one answer');
+    for (const query of files) assert.equal(query.target.startLine, undefined, 'a file query is answered by the whole file');
+
+    const identifiers = queries.filter((query) => query.kind === 'identifier');
+    const commandType = identifiers.find((query) => query.target.path === 'cmd/command.go');
+    assert.equal(commandType?.query, 'Command', JSON.stringify(identifiers));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
