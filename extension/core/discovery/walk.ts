@@ -26,7 +26,8 @@ import {
 } from './types.ts';
 
 const DEFAULT_CONCURRENCY = 32;
-// With blocking file access, how long the walk may hold the event loop before it gives it back.
+// How long the walk may hold the event loop before it gives it back: with blocking file access always, and with
+// async access too, where entries decided on their names alone (a folder of pictures) need no I/O to wait for.
 const SLICE_MS = 10;
 const DEFAULT_EXAMPLES_PER_REASON = 5;
 
@@ -67,7 +68,7 @@ async function* walk(targets: readonly WalkTarget[], options: DiscoveryOptions, 
   const context = createContext(options);
   // Blocking calls run one at a time anyway, so they get no look-ahead.
   const limiter = new Limiter(context.files.blocking ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
-  const pacer = new Pacer(context.files.blocking);
+  const pacer = new Pacer();
   for (const target of targets) {
     const rootPath = typeof target === 'string' ? target : target.root;
     const resolved = await resolveRoot(context, rootPath);
@@ -209,17 +210,15 @@ class Tally {
   }
 }
 
-/** Gives the event loop back every `SLICE_MS` while file calls block; a no-op for async calls. */
+/**
+ * Gives the event loop back every `SLICE_MS`. Awaiting async file calls is not enough: entries skipped on their
+ * names resolve in microtasks, and timers and messages (an abort, a cancel) wait for the whole folder.
+ */
 class Pacer {
-  private readonly blocking: boolean;
   private sliceStart = performance.now();
 
-  constructor(blocking: boolean) {
-    this.blocking = blocking;
-  }
-
   async breathe(): Promise<void> {
-    if (!this.blocking || performance.now() - this.sliceStart < SLICE_MS) return;
+    if (performance.now() - this.sliceStart < SLICE_MS) return;
     await nextTurn();
     this.sliceStart = performance.now();
   }

@@ -440,8 +440,9 @@ describe('discoverFiles: order, summary, cancellation', () => {
         await assert.rejects(walking, { name: 'AbortError' });
         assert.equal(seen, 5);
 
-        // An abort from a timer must land while the walk is running, even with blocking calls: each skip
-        // here takes 1 ms, and the walk has to give the event loop back for the timer to fire.
+        // An abort from a timer must land while the walk is running: each skip here takes 1 ms, and the walk has
+        // to give the event loop back for the timer to fire, with blocking calls and with async ones (pictures are
+        // skipped on their names, with no I/O to wait for). The timer is set by the first skip, inside the walk.
         const pictures: Record<string, string> = {};
         for (let index = 0; index < 100; index += 1) pictures[`p${String(index).padStart(3, '0')}.png`] = 'x';
         writeTree(path.join(root, 'pictures'), pictures);
@@ -452,11 +453,11 @@ describe('discoverFiles: order, summary, cancellation', () => {
           signal: timed.signal,
           onSkip: () => {
             skipped += 1;
+            if (skipped === 1) setTimeout(() => timed.abort(), 0);
             const until = performance.now() + 1;
             while (performance.now() < until);
           },
         });
-        setTimeout(() => timed.abort(), 0);
         await assert.rejects(
           (async () => {
             for await (const _file of slow);
