@@ -24,7 +24,12 @@ async function waitChecked(step: Locator, what: string, timeoutMs = 60_000): Pro
 
 /** Expands a step and presses one of its buttons (a command link on a line of its own). */
 async function pressStepButton(page: Page, step: Locator, label: string): Promise<void> {
-  if ((await step.getAttribute('aria-expanded')) !== 'true') await step.click();
+  if ((await step.getAttribute('aria-expanded')) !== 'true') {
+    await step.click();
+    // The walkthrough gives the focus back to a step it has just expanded a moment later (seen up to 1.7 s after
+    // the click): a quick pick the button opened in between loses the focus and closes. Let it settle first.
+    await page.waitForTimeout(2500);
+  }
   const button = step.locator('.button-container .monaco-button', { hasText: label });
   await button.waitFor({ state: 'visible', timeout: 10_000 });
   await button.click();
