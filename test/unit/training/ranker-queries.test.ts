@@ -94,6 +94,10 @@ test('file queries name a source file that one file carries and no other defines
     // `Command` the type and `command` the function: asked as spelled, each has one answer.
     writeFileSync(path.join(source, 'cmd', 'command.go'), go('type Command struct {\n\tName string\n\tArgs []string\n}'));
     writeFileSync(path.join(source, 'cmd', 'build.go'), go('func command(name string) *Command {\n\tc := &Command{Name: name}\n\treturn c\n}'));
+    // An example and a compatibility shim have names of their own, but are not the project's code to ask for.
+    mkdirSync(path.join(source, 'examples'), { recursive: true });
+    writeFileSync(path.join(source, 'examples', 'basicauth.go'), go('func basicAuthDemo() int {\n\treturn 1\n}'));
+    writeFileSync(path.join(source, 'cmd', 'compat.go'), go('func oldName() int {\n\treturn 1\n}'));
     const chunker = createChunker({ maxTokens: 512, overlapTokens: 0, countTokens: (text) => Math.ceil(text.length / 4) });
     const queries = await buildQueries('fixture', source, copy, chunker);
 
@@ -102,6 +106,7 @@ test('file queries name a source file that one file carries and no other defines
     assert.ok(['args', 'Args'].includes(asked.get('cmd/args.go')!), JSON.stringify(files));
     assert.ok(!asked.has('cmd/args_test.go') && !asked.has('cmd/helpers.go') && !asked.has('other/helpers.go'), JSON.stringify(files));
     assert.ok(!asked.has('cmd/command.go'), 'a file named like a definition elsewhere (`command` in build.go) has no one answer');
+    assert.ok(!asked.has('examples/basicauth.go') && !asked.has('cmd/compat.go'), JSON.stringify(files));
     for (const query of files) assert.equal(query.target.startLine, undefined, 'a file query is answered by the whole file');
 
     const identifiers = queries.filter((query) => query.kind === 'identifier');
