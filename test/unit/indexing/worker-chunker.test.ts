@@ -155,11 +155,21 @@ class ShuffledChunker implements Chunker {
   dispose(): void {}
 }
 
-test('files handed to the chunker several at a time are written in their order; one that fails fails alone', async () => {
+/** A folder of `count` one-line notes and an empty store, for `check`; both removed after. */
+async function withNotes(count: number, check: (root: string, store: IndexStore) => Promise<void>): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'semsearch-queue-'));
   const store = IndexStore.open(temporaryDatabasePath());
   try {
-    for (let index = 0; index < 40; index++) writeFileSync(path.join(root, `file${String(index).padStart(2, '0')}.txt`), `note number ${index}\n`);
+    for (let index = 0; index < count; index++) writeFileSync(path.join(root, `file${String(index).padStart(3, '0')}.txt`), `note number ${index}\n`);
+    await check(root, store);
+  } finally {
+    store.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+test('files handed to the chunker several at a time are written in their order; one that fails fails alone', async () => {
+  await withNotes(40, async (root, store) => {
     writeFileSync(path.join(root, 'bad.txt'), 'this one fails\n');
     const chunker = new ShuffledChunker();
     const result = await new Indexer({ root, store, embedder: hashRuntime('a', writeHashModelFolder()), chunker }).indexAll();
@@ -169,10 +179,7 @@ test('files handed to the chunker several at a time are written in their order; 
     assert.deepEqual(stored, chunker.handed.filter((file) => file !== 'bad.txt'), 'written in the order handed over, whatever order the answers came in');
     for (const file of stored) assert.equal(store.chunksOfFile(file, chunker.fingerprint)[0]!.text, readFileSync(path.join(root, file), 'utf8'));
     assert.equal(store.countMissingEmbeddings(result.space), 0);
-  } finally {
-    store.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 /** Answers one file at a time, in order, each after a millisecond or two: slower than the indexer, as a real chunker is. */
@@ -208,19 +215,13 @@ class SlowChunker implements Chunker {
 }
 
 test('a first index keeps the chunker supplied across the walk\'s batches, and gets it ready before the first file', async () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'semsearch-queue-'));
-  const store = IndexStore.open(temporaryDatabasePath());
-  try {
-    // More than one walk batch (256 files): the chunker must not run dry while a batch's last files are finished.
-    for (let index = 0; index < 300; index++) writeFileSync(path.join(root, `file${String(index).padStart(3, '0')}.txt`), `note number ${index}\n`);
+  // More than one walk batch (256 files): the chunker must not run dry while a batch's last files are finished.
+  await withNotes(300, async (root, store) => {
     const chunker = new SlowChunker();
     const result = await new Indexer({ root, store, embedder: hashRuntime('a', writeHashModelFolder()), chunker }).indexAll();
     assert.equal(result.filesIndexed, 300);
     assert.deepEqual(chunker.prepared, [0], 'prepared once, before the first file');
     const starved = chunker.inFlight.slice(chunker.queueDepth).filter((count) => count < chunker.queueDepth - 1);
     assert.deepEqual(starved, [], 'every file after the first few is handed over while the chunker holds the queue depth less one');
-  } finally {
-    store.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
