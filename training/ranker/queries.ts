@@ -191,7 +191,7 @@ export function moduleDocumentation(language: string, lines: readonly string[]):
  * files with a name of their own taught the symbol shape that the role marks an answer: `examplePath` +2.0 from 10
  * example files among 400 queries, `compatibilityPath` +0.9 from files named `compat`.
  */
-function isCodeFile(file: string, chunksByFile: ReadonlyMap<string, Chunk[]>): boolean {
+function askableByName(file: string, chunksByFile: ReadonlyMap<string, Chunk[]>): boolean {
   const roles = pathRoles(file);
   const ownCode = !roles.test && !roles.example && !roles.vendored && !roles.generated && !roles.compatibility && !roles.typeDeclaration;
   return ownCode && isSyntaxLanguage(languageForPath(file)) && (chunksByFile.get(file)?.length ?? 0) > 0;
@@ -201,7 +201,7 @@ function isCodeFile(file: string, chunksByFile: ReadonlyMap<string, Chunk[]>): b
  * A file's name as a query: as written (`request_context`), and as the thing it holds would be named
  * (`RequestContext`); undefined for an entry point (`index.ts`, `mod.rs`), whose name is its folder's.
  */
-export function fileNameQuery(file: string): { written: string; named: string } | undefined {
+function fileNameQuery(file: string): { written: string; named: string } | undefined {
   const words = pathWords(file);
   const written = (file.split('/').at(-1) ?? '').replace(/\.[^.]+$/, '');
   // A name with dashes or dots (`websocket-server`) reads as words; the module kind asks for files in words.
@@ -268,10 +268,10 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
       definingFiles.set(key, (definingFiles.get(key) ?? new Set()).add(file));
     }
   }
-  // How many code files (tests aside) carry each stem: `utils.py` in three folders names none of them.
+  // How many of the files a file query may name carry each stem: `utils.py` in three folders names none of them.
+  const askable = new Set(files.filter((file) => askableByName(file, chunksByFile)));
   const stemCount = new Map<string, number>();
-  for (const file of files) {
-    if (!isCodeFile(file, chunksByFile)) continue;
+  for (const file of askable) {
     const stem = pathWords(file).stemName;
     stemCount.set(stem, (stemCount.get(stem) ?? 0) + 1);
   }
@@ -294,7 +294,7 @@ export async function buildQueries(name: string, root: string, copyRoot: string,
       }
       continue;
     }
-    const fileName = isCodeFile(file, chunksByFile) ? fileNameQuery(file) : undefined;
+    const fileName = askable.has(file) ? fileNameQuery(file) : undefined;
     if (fileName) {
       const normal = normalName(fileName.written);
       const definedElsewhere = [...(definingFiles.get(normal) ?? [])].some((other) => other !== file);
