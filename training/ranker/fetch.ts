@@ -43,7 +43,15 @@ function download(entry: ManifestPackage, directory: string): string {
   let file = find();
   if (!file) {
     if (entry.source === 'npm') run('npm', ['pack', '--ignore-scripts', '--silent', `${entry.name}@${entry.version}`], directory);
-    else run('apt-get', ['download', '-q', `${entry.name}=${entry.version}`], directory);
+    else {
+      try {
+        run('apt-get', ['download', '-q', `${entry.name}=${entry.version}`], directory);
+      } catch (error) {
+        // A fresh machine's package lists may not know the pinned version yet (security updates live in a
+        // separate suite); a version Debian has since dropped needs a new pin.
+        throw new Error(`${(error as Error).message.trim()}\nRun \`apt-get update\` and try again; if apt still has no ${entry.name} ${entry.version}, pin the version it has (apt-cache madison ${entry.name}) in training/ranker/manifest.json.`, { cause: error });
+      }
+    }
     file = find();
     if (!file) throw new Error(`${entry.source} gave no file for ${entry.name} ${entry.version}`);
   }
