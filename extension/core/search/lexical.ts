@@ -35,6 +35,14 @@ export function queryNames(query: string): string[] {
 }
 
 /**
+ * The identifiers a query spells out, as spelled (`SqlMapper`, `validate_struct`): the names a definition
+ * would carry in the source, to look its definitions up by name (`queryNames` gives their lexical words).
+ */
+export function spelledNames(query: string): string[] {
+  return [...new Set(currentAnalyzer.tokens(query).filter((token) => currentAnalyzer.identifierParts(token).length > 1))];
+}
+
+/**
  * An FTS5 MATCH expression that finds chunks whose scope or symbol column holds one of the names, or
  * undefined when there is none.
  */

@@ -5,7 +5,8 @@ import picomatch from 'picomatch';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import { hybridDenseWeight } from '../model/hybrid-weights.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
-import { lexicalQuery, queryNames, queryWords, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
+import { lexicalQuery, queryNames, queryWords, spelledNames, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
+import { pathWords } from './ranking/path-signals.ts';
 import { callExpansion, expandCalls } from './expand-calls.ts';
 import { mergeKinds, type KindScored } from './lexical-kinds.ts';
 import { rankedResults, type RankedChunk } from './results.ts';
@@ -238,7 +239,10 @@ export class Searcher {
       if (expression) result.lexical = options.lexicalKinds ? this.kindLexicalCandidates(space.chunker, kept, expression, wanted, accepts) : this.lexicalCandidates(space.chunker, expression, wanted, accepts);
       // Every name the query spells is one of its words, so its frequency is known: unknown names define nothing here.
       const symbolExpression = symbolQuery(queryNames(query).filter((name) => frequencies.has(name)));
-      if (symbolExpression) result.symbol = this.lexicalCandidates(space.chunker, symbolExpression, wanted, accepts);
+      if (symbolExpression) {
+        const named = this.lexicalCandidates(space.chunker, symbolExpression, wanted, accepts);
+        result.symbol = definitionsFirst(this.definitionCandidates(space.chunker, spelledNames(query), accepts), named, wanted);
+      }
       result.milliseconds.lexical = performance.now() - started;
     }
     return result;
@@ -297,6 +301,25 @@ export class Searcher {
     }
   }
 
+  /**
+   * The chunks that define a name the query spells, as spelled (the relations' `defines`); the one in the file
+   * named after it first (`SqlMapper.cs` among 38 `partial class SqlMapper` files), then the chunks that are
+   * the definition itself rather than declare it at their level. Pieces of one split definition count once.
+   */
+  private definitionCandidates(chunker: string, names: readonly string[], accepts: (chunk: StoredChunk) => boolean): StoredChunk[] {
+    const order = (chunk: StoredChunk, name: string) => (pathWords(chunk.path).stemName === name.toLowerCase() ? 0 : 2) + (chunk.symbol === name ? 0 : 1);
+    return names.flatMap((name) =>
+      this.store
+        // The store orders by path: the file named after the name may come last of many.
+        .definitionsOf(chunker, name, { limit: DEFINITIONS_SCANNED })
+        .filter(({ chunk }) => accepts(chunk))
+        .map(({ chunk }) => ({ chunk: { ...chunk, endLine: chunk.lexicalEndLine ?? chunk.endLine }, order: order(chunk, name) }))
+        .sort((a, b) => a.order - b.order)
+        .slice(0, DEFINITIONS_PER_NAME)
+        .map(({ chunk }) => chunk),
+    );
+  }
+
   private lexicalCandidates(chunker: string, expression: string, wanted: number, accepts: (chunk: StoredChunk) => boolean): { chunk: StoredChunk; score: number }[] {
     for (let fetch = wanted; ; fetch *= 4) {
       const matches = this.store.lexical(chunker, expression, fetch);
@@ -309,6 +332,23 @@ export class Searcher {
       if (list.length >= wanted || matches.length < fetch || fetch >= 4096) return list.slice(0, wanted);
     }
   }
+}
+
+/** How many definitions of one spelled name lead the symbol list, of how many looked at. */
+const DEFINITIONS_PER_NAME = 16;
+const DEFINITIONS_SCANNED = 256;
+
+/**
+ * The symbol list: the definitions of the names the query spells, then the chunks whose symbol or scope holds
+ * one of them, by BM25. A name in the scope of most chunks (every member of a big class) has an idf near zero,
+ * so BM25 alone orders its chunks arbitrarily and may leave its own definition out of the list. Definitions
+ * take the list's best score, so that lists of several folders still merge by score.
+ */
+export function definitionsFirst(definitions: readonly StoredChunk[], named: readonly { chunk: StoredChunk; score: number }[], wanted: number): { chunk: StoredChunk; score: number }[] {
+  if (definitions.length === 0) return named.slice(0, wanted);
+  const best = named[0]?.score ?? 0;
+  const seen = new Set(definitions.map((chunk) => chunk.id));
+  return [...definitions.map((chunk) => ({ chunk, score: best })), ...named.filter(({ chunk }) => !seen.has(chunk.id))].slice(0, wanted);
 }
 
 /**

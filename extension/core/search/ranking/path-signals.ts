@@ -57,11 +57,19 @@ export interface PathWords {
 /** Stems that say nothing about a file's subject: the module entry points of several languages. */
 const ENTRY_STEMS = new Set(['index', 'mod', 'init', '__init__', 'main', 'lib']);
 
+/**
+ * Inner extensions that say what part a file plays, not what it is about (`args.test.ts`, `index.d.ts`,
+ * `app.min.js`, `service.pb.go`, `Form1.Designer.cs`): they go with the extension. Any other inner dot is part
+ * of the name: C#'s partial classes (`SqlMapper.Settings.cs`) and Angular's `user.service.ts` are about
+ * `SqlMapper.Settings` and `user.service`, and only `SqlMapper.cs` is the file named `SqlMapper`.
+ */
+const ROLE_EXTENSIONS = /(?:\.(?:d|test|tests|spec|specs|min|e2e|stories|story|bench|mock|mocks|pb|g|generated|designer))+$/i;
+
 /** The words of a path; entry-point stems (`index.ts`, `mod.rs`, `__init__.py`) take their folder's words. */
 export function pathWords(filePath: string): PathWords {
   const parts = filePath.split('/');
   const name = parts.at(-1) ?? '';
-  const stemText = name.replace(/(?:\.[a-z0-9]+)+$/i, '');
+  const stemText = name.replace(/\.[^.]*$/, '').replace(ROLE_EXTENSIONS, '');
   const folderParts = parts.slice(0, -1);
   const lastFolder = folderParts.at(-1) ?? '';
   const stem = ENTRY_STEMS.has(stemText.toLowerCase()) ? lastFolder : stemText;

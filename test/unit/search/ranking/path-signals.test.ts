@@ -23,3 +23,20 @@ test('path words: the stem and folders, stemmed; an entry-point file takes its f
   assert.equal(pathWords('packages/server/index.ts').stemName, 'server');
   assert.equal(pathWords('Handler/StreamHandler.php').stemName, 'streamhandler');
 });
+
+test('path words: an inner extension that says the file\'s role goes with the extension; any other inner dot is part of the name', () => {
+  // Dapper's partial classes: only SqlMapper.cs is the file named SqlMapper; SqlMapper.Settings.cs is about settings.
+  assert.equal(pathWords('dapper/SqlMapper.cs').stemName, 'sqlmapper');
+  const partial = pathWords('dapper/SqlMapper.Settings.cs');
+  assert.equal(partial.stemName, 'sqlmappersettings');
+  assert.ok(partial.stem.has('sqlmapper') && partial.stem.has('set'), [...partial.stem].join(' '));
+  assert.equal(pathWords('src/user.service.ts').stemName, 'userservice');
+  assert.equal(pathWords('src/args.test.ts').stemName, 'args');
+  assert.equal(pathWords('src/router.spec.js').stemName, 'router');
+  assert.equal(pathWords('types/client.d.ts').stemName, 'client');
+  assert.equal(pathWords('types/index.d.ts').stemName, 'types');
+  assert.equal(pathWords('dist/app.min.js').stemName, 'app');
+  assert.equal(pathWords('api/service.pb.go').stemName, 'service');
+  assert.equal(pathWords('Forms/Login.Designer.cs').stemName, 'login');
+  assert.equal(pathWords('Makefile').stemName, 'makefile');
+});
