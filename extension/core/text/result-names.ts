@@ -8,6 +8,18 @@ export function headingText(text: string): string {
   return text.replace(/\s*\{\s*[:#.][^{}]*\}\s*$/, '').trim() || text;
 }
 
+/** Empty inline HTML elements, as docs put anchors in headings: `<a name="flat-eslint"></a>`, `<span id="x"></span>`, `<a id="x"/>`. */
+const EMPTY_ELEMENT = /<([a-z][a-z0-9]*)\b[^<>]*>\s*<\/\1>|<[a-z][a-z0-9]*\b[^<>]*\/>/gi;
+
+/**
+ * A heading as a reader should see it in a result: without its attribute list and without empty HTML anchors
+ * (ESLint's migration guides write `## <a name="flat-eslint"></a> \`FlatESLint\` is now \`ESLint\``). Only for
+ * display: the stored heading, which the index and the chunk's text use, stays as written.
+ */
+export function shownHeading(text: string): string {
+  return headingText(text.replace(EMPTY_ELEMENT, ' ').replace(/\s{2,}/g, ' ').trim() || text);
+}
+
 /** What names a result: its symbol and its enclosing scopes, outermost first, each as a reader should see it. */
 export interface ResultName {
   symbol: string | undefined;
@@ -16,7 +28,7 @@ export interface ResultName {
 
 /** The name to show for a result; the scope never ends with the symbol itself. */
 export function resultName(result: { kind: string; symbol: string | null | undefined; scope: readonly string[] }): ResultName {
-  const shown = (part: string) => (result.kind === 'section' ? headingText(part) : part);
+  const shown = (part: string) => (result.kind === 'section' ? shownHeading(part) : part);
   const symbol = result.symbol ?? undefined;
   const scope = symbol !== undefined && result.scope.at(-1) === symbol ? result.scope.slice(0, -1) : result.scope;
   return { symbol: symbol === undefined ? undefined : shown(symbol), scope: scope.map(shown) };
