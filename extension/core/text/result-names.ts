@@ -11,13 +11,25 @@ export function headingText(text: string): string {
 /** Empty inline HTML elements, as docs put anchors in headings: `<a name="flat-eslint"></a>`, `<span id="x"></span>`, `<a id="x"/>`. */
 const EMPTY_ELEMENT = /<([a-z][a-z0-9]*)\b[^<>]*>\s*<\/\1>|<[a-z][a-z0-9]*\b[^<>]*\/>/gi;
 
+/** A Markdown link, `[text](target)`, and strong emphasis, `**text**`: markup around a heading's words. */
+const LINK = /\[([^\]]+)\]\([^()\s]*\)/g;
+const STRONG = /\*\*([^*\s](?:[^*]*[^*\s])?)\*\*/g;
+
 /**
- * A heading as a reader should see it in a result: without its attribute list and without empty HTML anchors
- * (ESLint's migration guides write `## <a name="flat-eslint"></a> \`FlatESLint\` is now \`ESLint\``). Only for
- * display: the stored heading, which the index and the chunk's text use, stays as written.
+ * A heading as a reader should see it in a result: without its attribute list, empty HTML anchors (ESLint's
+ * migration guides write `## <a name="flat-eslint"></a> \`FlatESLint\` is now \`ESLint\``), links (`[Manage
+ * Issues](manage-issues)`) and strong emphasis (FastAPI's `Type hints in **FastAPI**`); code spans are left as
+ * written. Only for display: the stored heading, which the index and the chunk's text use, stays as written.
  */
 export function shownHeading(text: string): string {
-  return headingText(text.replace(EMPTY_ELEMENT, ' ').replace(/\s{2,}/g, ' ').trim() || text);
+  // Odd parts are inside backticks.
+  const shown = text
+    .split('`')
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(EMPTY_ELEMENT, ' ').replace(LINK, '$1').replace(STRONG, '$1')))
+    .join('`')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return headingText(shown || text);
 }
 
 /** What names a result: its symbol and its enclosing scopes, outermost first, each as a reader should see it. */
