@@ -7,6 +7,7 @@ import { hybridDenseWeight } from '../model/hybrid-weights.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
 import { lexicalQuery, queryNames, queryWords, spelledNames, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
 import { pathWords } from './ranking/path-signals.ts';
+import { normalName } from './ranking/query-shape.ts';
 import { callExpansion, expandCalls } from './expand-calls.ts';
 import { mergeKinds, type KindScored } from './lexical-kinds.ts';
 import { rankedResults, type RankedChunk } from './results.ts';
@@ -307,7 +308,7 @@ export class Searcher {
    * the definition itself rather than declare it at their level. Pieces of one split definition count once.
    */
   private definitionCandidates(chunker: string, names: readonly string[], accepts: (chunk: StoredChunk) => boolean): StoredChunk[] {
-    const order = (chunk: StoredChunk, name: string) => (pathWords(chunk.path).stemName === name.toLowerCase() ? 0 : 2) + (chunk.symbol === name ? 0 : 1);
+    const order = (chunk: StoredChunk, name: string) => (pathWords(chunk.path).stemName === normalName(name) ? 0 : 2) + (chunk.symbol === name ? 0 : 1);
     return names.flatMap((name) =>
       this.store
         // The store orders by path: the file named after the name may come last of many.

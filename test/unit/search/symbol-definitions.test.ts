@@ -29,6 +29,10 @@ describe('definitions of a spelled name lead the symbol list', () => {
       const name = `Helper${String(part).padStart(3, '0')}`;
       writeFileSync(path.join(corpus, `RowMapper.${name}.cs`), `namespace Data\n{\n    public static partial class RowMapper\n    {\n        public static int ${name}(int value) => value + ${part};\n    }\n}\n`);
     }
+    // A snake_case name: the file named after it (`load_rows.py`) first, though `helpers.py` comes first by path.
+    writeFileSync(path.join(corpus, 'helpers.py'), 'def load_rows(cursor):\n    # Another loader.\n    return list(cursor)\n');
+    mkdirSync(path.join(corpus, 'rows'));
+    writeFileSync(path.join(corpus, 'rows', 'load_rows.py'), 'def load_rows(cursor, size=100):\n    # Loads rows in batches.\n    return cursor.fetchmany(size)\n');
     index = await FolderIndex.open({ root: corpus, databasePath: path.join(root, 'index.db'), modelDirectory: offlineModel('use-lite'), quantization: 'int8', device: 'cpu', threads: 1 });
     await index.index();
   });
@@ -42,6 +46,11 @@ describe('definitions of a spelled name lead the symbol list', () => {
     assert.equal(symbol[0]?.chunk.path, 'RowMapper.cs');
     assert.equal(symbol[0]?.chunk.symbol, 'RowMapper');
     assert.equal(new Set(symbol.map(({ chunk }) => chunk.id)).size, symbol.length, 'no chunk twice');
+  });
+
+  it('compares a snake_case name with the file stem as a name (load_rows → load_rows.py)', () => {
+    const { symbol } = index.searcher.candidates('load_rows', undefined, { mode: 'lexical' });
+    assert.equal(symbol[0]?.chunk.path, 'rows/load_rows.py');
   });
 
   it('so search answers the name with that file', async () => {
