@@ -55,6 +55,11 @@ Hamming distance and rescored from float32 or int8 (much faster); --dimensions N
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `semsearch search --help` asks for the usage, not for a search of nothing.
+  if (command !== undefined && !command.startsWith('-') && rest.some((argument) => argument === '--help' || argument === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'index':

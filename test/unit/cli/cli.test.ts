@@ -73,6 +73,14 @@ describe('semsearch CLI', () => {
     assert.ok(status.databaseBytes > 0);
   });
 
+  test('--help after a command prints the usage and succeeds', () => {
+    for (const args of [['search', '--help'], ['index', '-h'], ['migrate', '--to', 'x', '--help']]) {
+      const result = semsearch(...args);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stdout, /semsearch search "QUERY"/);
+    }
+  });
+
   test('mistakes give one clear line and a non-zero exit code', () => {
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /unknown command "frobnicate"/],
