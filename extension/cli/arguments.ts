@@ -18,7 +18,6 @@ const COMMON_OPTIONS = {
   offline: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
 export type Values = Record<string, string | boolean | string[] | undefined>;

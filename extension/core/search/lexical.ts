@@ -26,12 +26,7 @@ export function queryWords(query: string): string[] {
  * more sets than it helped (bench/quality).
  */
 export function queryNames(query: string): string[] {
-  const names = new Set<string>();
-  for (const token of currentAnalyzer.tokens(query)) {
-    const parts = currentAnalyzer.identifierParts(token);
-    if (parts.length > 1) names.add(parts.join(''));
-  }
-  return [...names];
+  return [...new Set(spelledNames(query).map((name) => currentAnalyzer.identifierParts(name).join('')))];
 }
 
 /**

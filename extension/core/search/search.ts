@@ -295,8 +295,7 @@ export class Searcher {
       const chunks = this.store.chunksById(scored.map((entry) => entry.chunkId));
       const list = scored.flatMap((entry) => {
         const chunk = chunks.get(entry.chunkId);
-        // A match is on a whole lexical unit: the chunk's pieces up to the unit's last line.
-        return chunk && accepts(chunk) ? [{ chunk: { ...chunk, endLine: chunk.lexicalEndLine ?? chunk.endLine }, score: entry.score, perKind: entry }] : [];
+        return chunk && accepts(chunk) ? [{ chunk: wholeLexicalUnit(chunk), score: entry.score, perKind: entry }] : [];
       });
       if (list.length >= wanted || (rows.prose.length < depth && rows.code.length < depth) || depth >= 4096) return list.slice(0, wanted);
     }
@@ -308,17 +307,20 @@ export class Searcher {
    * the definition itself rather than declare it at their level. Pieces of one split definition count once.
    */
   private definitionCandidates(chunker: string, names: readonly string[], accepts: (chunk: StoredChunk) => boolean): StoredChunk[] {
-    const order = (chunk: StoredChunk, name: string) => (pathWords(chunk.path).stemName === normalName(name) ? 0 : 2) + (chunk.symbol === name ? 0 : 1);
-    return names.flatMap((name) =>
-      this.store
-        // The store orders by path: the file named after the name may come last of many.
-        .definitionsOf(chunker, name, { limit: DEFINITIONS_SCANNED })
-        .filter(({ chunk }) => accepts(chunk))
-        .map(({ chunk }) => ({ chunk: { ...chunk, endLine: chunk.lexicalEndLine ?? chunk.endLine }, order: order(chunk, name) }))
-        .sort((a, b) => a.order - b.order)
-        .slice(0, DEFINITIONS_PER_NAME)
-        .map(({ chunk }) => chunk),
-    );
+    return names.flatMap((name) => {
+      const normal = normalName(name);
+      const order = (chunk: StoredChunk) => (pathWords(chunk.path).stemName === normal ? 0 : 2) + (chunk.symbol === name ? 0 : 1);
+      return (
+        this.store
+          // The store orders by path: the file named after the name may come last of many.
+          .definitionsOf(chunker, name, { limit: DEFINITIONS_SCANNED })
+          .filter(({ chunk }) => accepts(chunk))
+          .map(({ chunk }) => ({ chunk: wholeLexicalUnit(chunk), order: order(chunk) }))
+          .sort((a, b) => a.order - b.order)
+          .slice(0, DEFINITIONS_PER_NAME)
+          .map(({ chunk }) => chunk)
+      );
+    });
   }
 
   private lexicalCandidates(chunker: string, expression: string, wanted: number, accepts: (chunk: StoredChunk) => boolean): { chunk: StoredChunk; score: number }[] {
@@ -327,12 +329,16 @@ export class Searcher {
       const chunks = this.store.chunksById(matches.map((match) => match.chunkId));
       const list = matches.flatMap((match) => {
         const chunk = chunks.get(match.chunkId);
-        // A match is on a whole lexical unit: the chunk's pieces up to the unit's last line.
-        return chunk && accepts(chunk) ? [{ chunk: { ...chunk, endLine: chunk.lexicalEndLine ?? chunk.endLine }, score: match.score }] : [];
+        return chunk && accepts(chunk) ? [{ chunk: wholeLexicalUnit(chunk), score: match.score }] : [];
       });
       if (list.length >= wanted || matches.length < fetch || fetch >= 4096) return list.slice(0, wanted);
     }
   }
+}
+
+/** A lexical match is on a whole lexical unit: the chunk's pieces up to the unit's last line. */
+function wholeLexicalUnit(chunk: StoredChunk): StoredChunk {
+  return { ...chunk, endLine: chunk.lexicalEndLine ?? chunk.endLine };
 }
 
 /** How many definitions of one spelled name lead the symbol list, of how many looked at. */
