@@ -4,7 +4,9 @@
 //   from the definition's first line, opening on its signature (or on the matched piece further down);
 // - an outline (a class whose big members are chunks of their own) reports its head, the header, docstring and
 //   fields: its line range spans its members' bodies, which are results of their own;
-// - Markdown sections, statements and windows report exactly the lines they hold; touching pieces of one merge.
+// - Markdown sections, statements and windows report exactly the lines they hold; touching pieces of one split
+//   merge; a prose piece that shares lines with a better result of its file is left out (the pieces of a long
+//   section overlap by design, and the better one's lines are what matched) instead of widening that result.
 // Different definitions never merge, whatever their lines: a class piece overlapping a method once widened the
 // method's result over its neighbours (`merge_environment_settings` reported as lines 750–868 of requests).
 import type { StoredChunk } from '../store/index-store.ts';
@@ -96,20 +98,26 @@ function toHit(candidate: RankedChunk): SearchHit {
   };
 }
 
-/**
- * Whether two results without a definition key are pieces of one text: touching pieces of one split, overlapping
- * prose units (consecutive pieces of a long section and windows of prose repeat some lines), or the same lines.
- */
+/** Whether two results without a definition key are pieces of one text: touching pieces of one split, or the same lines. */
 function samePieces(a: SearchHit, b: SearchHit): boolean {
   if (a.splitOf !== undefined && a.splitOf === b.splitOf && a.startLine <= b.endLine + 1 && b.startLine <= a.endLine + 1) return true;
-  if (a.kind === 'section' && b.kind === 'section' && a.startLine <= b.endLine && b.startLine <= a.endLine) return true;
   return a.startLine === b.startLine && a.endLine === b.endLine;
+}
+
+/**
+ * Whether a prose piece repeats lines of a better result of its file: consecutive pieces of a long section share
+ * their edge paragraphs. Folding it in would widen the result past the lines that matched (a long section's pieces
+ * chained into the whole section), so it is left out instead.
+ */
+function repeatsShownProse(piece: SearchHit, shown: readonly SearchHit[]): boolean {
+  return piece.kind === 'section' && shown.some((hit) => hit.kind === 'section' && hit.startLine <= piece.endLine && piece.startLine <= hit.endLine);
 }
 
 /**
  * Turns ranked chunks into results, best first: the pieces of one definition fold into its best-ranked one, and
  * so do touching pieces of one split statements group or section (transitively: a piece that bridges two joins
- * them). A result keeps the place of its best piece.
+ * them); a prose piece overlapping a better prose result of its file is left out. A result keeps the place of its
+ * best piece.
  */
 export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
   const hits: SearchHit[] = [];
@@ -130,6 +138,7 @@ export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
     const fileKey = `${candidate.folder}\n${candidate.chunk.path}`;
     const sameFile = piecesByFile.get(fileKey) ?? [];
     piecesByFile.set(fileKey, sameFile);
+    if (repeatsShownProse(piece, sameFile)) continue;
     const survivor = sameFile.find((hit) => samePieces(hit, piece));
     if (!survivor) {
       sameFile.push(piece);

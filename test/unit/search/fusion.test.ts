@@ -65,6 +65,17 @@ test('touching pieces of one split group merge, transitively; a class does not s
   assert.equal(unrelated.length, 2, 'touching but separate chunks stay apart');
 });
 
+test('a prose piece overlapping a better one of its file is left out, never widening it', () => {
+  // Consecutive pieces of a long section repeat their edge paragraphs; chained together they once reported the whole
+  // section (a range far wider than the lines that matched).
+  const section = (index: number, start: number, end: number) => chunk('guide.md', start, end, { kind: 'section', symbol: 'Install', scope: ['Install'], part: { index, count: 4 } });
+  const results = rankedResults(fuse(denseOf([section(1, 20, 45), section(0, 1, 25), section(2, 40, 65), section(3, 66, 80)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual(results.map((hit) => [hit.startLine, hit.endLine]), [[20, 45], [66, 80]], 'the best piece keeps its own lines; the overlapping ones are left out; a later touching piece stays apart');
+  assert.deepEqual(results[0]!.chunkIds.length, 1);
+  const otherFile = rankedResults(fuse(denseOf([section(1, 20, 45), chunk('other.md', 20, 45, { kind: 'section', symbol: 'Install' })]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.equal(otherFile.length, 2, 'the same lines of another file are another result');
+});
+
 test('different definitions never merge, however their lines overlap', () => {
   // requests' Session: a piece of the class outline (747-794) spans merge_environment_settings (749-778) and the
   // start of get_adapter (780-...): merged, the method's result covered its neighbours.
