@@ -55,8 +55,10 @@ Hamming distance and rescored from float32 or int8 (much faster); --dimensions N
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  // `semsearch search --help` asks for the usage, not for a search of nothing.
-  if (command !== undefined && !command.startsWith('-') && rest.some((argument) => argument === '--help' || argument === '-h')) {
+  // `semsearch search --help` asks for the usage, not for a search of nothing; after `--` every argument is
+  // text (`semsearch search -- --help` searches for the flag's docs).
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (command !== undefined && !command.startsWith('-') && options.some((argument) => argument === '--help' || argument === '-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }

@@ -81,6 +81,14 @@ describe('semsearch CLI', () => {
     }
   });
 
+  test('after --, a flag is the text to search for, not a request for the usage', () => {
+    const result = semsearch('search', '--dir', root, '--json', '--', '--help');
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stdout, /semsearch search "QUERY"/);
+    const output = JSON.parse(result.stdout) as { results: unknown[] };
+    assert.ok(Array.isArray(output.results));
+  });
+
   test('mistakes give one clear line and a non-zero exit code', () => {
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /unknown command "frobnicate"/],
