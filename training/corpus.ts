@@ -9,11 +9,11 @@ import { createWriteStream, existsSync, realpathSync, writeFileSync } from 'node
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createChunker } from '../extension/core/chunking/index.ts';
+import { CHUNKER_VERSION, createChunker } from '../extension/core/chunking/index.ts';
 import { loadContaminationIndex } from '../extension/core/training/contamination.ts';
 import { Deduplicator, type DuplicateReason } from '../extension/core/training/dedupe.ts';
 import { htmlPairs, pairsFromChunks, restPairs, type TrainingPair } from '../extension/core/training/pairs.ts';
-import { CACHE_DIRECTORY, extractedDirectory, fetchPinned } from './sources/cache.ts';
+import { CACHE_DIRECTORY, extractedDirectory, fetchPinned, sha256File } from './sources/cache.ts';
 import { readManifest, type ManifestPackage } from './sources/manifest.ts';
 import { packageFiles, readPackageFile } from './sources/package-files.ts';
 
@@ -56,6 +56,13 @@ interface Figures {
   files: number;
   rawPairs: number;
   pairs: number;
+  /**
+   * SHA-256 of pairs.jsonl. The release records the hash of the corpus it was trained on (model.json): the pairs
+   * come from the project's own chunker, so a chunker change gives another corpus from the same packages.
+   */
+  pairsSha256: string;
+  /** The chunker that cut the pairs (CHUNKER_VERSION): a new one can change them, and the release with them. */
+  chunkerVersion: string;
   byKind: Record<string, number>;
   byLanguage: Record<string, number>;
   byFamily: Record<string, number>;
@@ -68,6 +75,8 @@ const figures: Figures = {
   files: 0,
   rawPairs: 0,
   pairs: 0,
+  pairsSha256: '',
+  chunkerVersion: CHUNKER_VERSION,
   byKind: {},
   byLanguage: {},
   byFamily: {},
@@ -144,6 +153,7 @@ for (const [index, entry] of packages.entries()) {
 }
 chunker.dispose();
 await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+figures.pairsSha256 = sha256File(options.out);
 figures.seconds.total = (performance.now() - started) / 1000;
 writeFileSync(options.figures, `${JSON.stringify(figures, null, 2)}\n`);
 log(`wrote ${figures.pairs} pairs to ${path.relative(process.cwd(), options.out)}; figures in ${path.relative(process.cwd(), options.figures)}`);

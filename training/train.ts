@@ -13,6 +13,7 @@ import { groupItems, inverseDocumentFrequencies, isValidationPackage, tokenizeIt
 import { quantizeRows, writeRelease } from '../extension/core/training/release.ts';
 import { DEFAULT_TRAINING_CONFIG, train, type TrainingConfig } from '../extension/core/training/trainer.ts';
 import { DEFAULT_VOCABULARY_OPTIONS, WordCounter, buildVocabulary } from '../extension/core/training/vocabulary-builder.ts';
+import { sha256File } from './sources/cache.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: options } = parseArgs({
@@ -55,6 +56,12 @@ async function readPairs(file: string): Promise<CorpusPair[]> {
   return pairs;
 }
 
+const figuresPath = path.join(ROOT, 'training', 'corpus-figures.json');
+const corpusFigures = existsSync(figuresPath) ? (JSON.parse(readFileSync(figuresPath, 'utf8')) as { pairs?: number; pairsSha256?: string }) : {};
+const corpusSha256 = sha256File(options.corpus);
+if (corpusFigures.pairsSha256 !== undefined && corpusFigures.pairsSha256 !== corpusSha256) {
+  log(`warning: ${options.corpus} is not the corpus training/corpus-figures.json describes (SHA-256 ${corpusSha256.slice(0, 12)}…, expected ${corpusFigures.pairsSha256.slice(0, 12)}…): run \`npm run corpus\` again`);
+}
 const items = groupItems(await readPairs(options.corpus));
 const limited = options['max-items'] ? items.slice(0, Number(options['max-items'])) : items;
 const share = Number(options['validation-share']);
@@ -98,8 +105,6 @@ const trainingSeconds = (performance.now() - trainingStarted) / 1000;
 log(`best epoch ${model.bestEpoch}; training ${trainingSeconds.toFixed(0)} s (${elapsed()} in all)`);
 
 const { values, scales } = quantizeRows(model.table, vocabulary.size, dimensions);
-const figuresPath = path.join(ROOT, 'training', 'corpus-figures.json');
-const corpusFigures = existsSync(figuresPath) ? (JSON.parse(readFileSync(figuresPath, 'utf8')) as { pairs?: number }) : {};
 const metadata = writeRelease(options.out, {
   vocabulary,
   values,
@@ -111,6 +116,7 @@ const metadata = writeRelease(options.out, {
     maxTokens: Number(options.window),
     training: {
       corpus: `${corpusFigures.pairs ?? '?'} pairs from the packages of training/corpus-manifest.json`,
+      corpusSha256,
       items: { train: trainData.count, validation: validationData.count },
       config,
       vocabulary: vocabularyOptions,

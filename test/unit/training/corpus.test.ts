@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { createChunker } from '../../../extension/core/chunking/index.ts';
+import { CHUNKER_VERSION, createChunker } from '../../../extension/core/chunking/index.ts';
 import { ContaminationIndex } from '../../../extension/core/training/contamination.ts';
 import { Deduplicator } from '../../../extension/core/training/dedupe.ts';
 import { docCommentSummary, identifierWords } from '../../../extension/core/training/doc-text.ts';
 import { htmlPairs, pairsFromChunks, restPairs, type TrainingPair } from '../../../extension/core/training/pairs.ts';
 import { isExcludedPackage, isExcludedPath } from '../../../training/sources/exclusions.ts';
 import { readManifest } from '../../../training/sources/manifest.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
 test('evaluation projects are excluded by package name and as vendored folders', () => {
   for (const name of ['python3-rich', 'rich', 'golang-github-gin-gonic-gin-dev', 'golang-github-gin-contrib-sse-dev', 'eslint', 'eslint-scope', '@eslint/js', 'espree', 'python3-fastapi', 'python-fastapi-doc']) {
@@ -29,6 +33,15 @@ test('the committed manifest pins every package (version, sha256, licence) and h
   }
   const families = new Set(manifest.packages.map((entry) => entry.family));
   for (const family of ['npm', 'python', 'go', 'rust', 'node', 'doc']) assert.ok(families.has(family as never), family);
+});
+
+test('the committed corpus figures describe the corpus the current chunker cuts', () => {
+  const figures = JSON.parse(readFileSync(path.join(ROOT, 'training', 'corpus-figures.json'), 'utf8')) as { pairs: number; pairsSha256: string; chunkerVersion: string };
+  // The pairs are cut by the product's chunker: a new CHUNKER_VERSION means running `npm run corpus` again and
+  // committing its figures (and, when the pairs' hash changes, deciding on a new release: training/README.md).
+  assert.equal(figures.chunkerVersion, CHUNKER_VERSION, 'the chunker changed since the corpus was built: run npm run corpus and commit training/corpus-figures.json');
+  assert.match(figures.pairsSha256, /^[0-9a-f]{64}$/);
+  assert.ok(figures.pairs > 0);
 });
 
 const EVAL_FILE = `
