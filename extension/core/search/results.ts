@@ -11,6 +11,7 @@
 // method's result over its neighbours (`merge_environment_settings` reported as lines 750–868 of requests).
 import type { StoredChunk } from '../store/index-store.ts';
 import type { SearchHit } from './search.ts';
+import { isImportBlock } from '../text/meaningful-lines.ts';
 import { chunkSummary } from './summary.ts';
 
 /** A chunk ranked by fusion (the shape `fuse` returns). */
@@ -117,14 +118,21 @@ function repeatsShownProse(piece: SearchHit, shown: readonly SearchHit[]): boole
  * Turns ranked chunks into results, best first: the pieces of one definition fold into its best-ranked one, and
  * so do touching pieces of one split statements group or section (transitively: a piece that bridges two joins
  * them); a prose piece overlapping a better prose result of its file is left out. A result keeps the place of its
- * best piece.
+ * best piece. Import blocks come after every other result: a file's imports name what it uses, so they match many
+ * queries lexically (`import { TRPCError } from './error/TRPCError'`), but they are its context, not an answer.
  */
 export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
   const hits: SearchHit[] = [];
   const byDefinition = new Map<string, SearchHit>();
   const piecesByFile = new Map<string, SearchHit[]>();
-  for (const candidate of candidates) {
+  const importBlocks = new Set(candidates.filter((candidate) => candidate.chunk.kind === 'statements' && isImportBlock(candidate.chunk.text)));
+  const ordered = importBlocks.size === 0 ? candidates : [...candidates.filter((candidate) => !importBlocks.has(candidate)), ...importBlocks];
+  // Relevance falls down the list: an import block placed after others shows no more than the last of them.
+  let lowestRelevance = Infinity;
+  for (const candidate of ordered) {
     const piece = toHit(candidate);
+    if (importBlocks.has(candidate)) piece.scores.relevance = Math.min(piece.scores.relevance, lowestRelevance);
+    else lowestRelevance = Math.min(lowestRelevance, piece.scores.relevance);
     const key = definitionKey(candidate);
     if (key !== undefined) {
       const survivor = byDefinition.get(key);

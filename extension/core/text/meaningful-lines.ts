@@ -4,3 +4,42 @@
 export function carriesNothing(line: string): boolean {
   return !/[\p{L}\p{N}_]/u.test(line);
 }
+
+/**
+ * Statements that only bring names into a file (imports, requires, `use`, includes, package and namespace lines),
+ * one pattern each, matched over the whole text so that an import spread over lines is one match.
+ */
+const IMPORT_STATEMENTS: readonly RegExp[] = [
+  /^\s*import\s[^;]*?\bfrom\s*['"][^'"\n]+['"]\s*;?/gm, // JS, TS: import { a } from 'x'
+  /^\s*import\s*['"][^'"\n]+['"]\s*;?/gm, // JS, TS: import 'x'
+  /^\s*export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*['"][^'"\n]+['"]\s*;?/gm, // re-exports
+  /^\s*(?:const|let|var)\s+[^=\n]+=\s*require\(\s*['"][^'"\n]+['"]\s*\)(?:\.\w+)*\s*[;,]?/gm, // CommonJS
+  /^\s*from\s+[\w.]+\s+import\s+(?:\([^)]*\)|[^\n]*)/gm, // Python: from x import (a, b)
+  /^\s*import\s+(?:static\s+)?[\w.*]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*\s*;?\s*$/gm, // Python, Java, Kotlin
+  /^\s*import\s*\([^)]*\)/gm, // Go: import ( ... )
+  /^\s*import\s+(?:[\w.]+\s+)?"[^"\n]+"/gm, // Go: import "x"
+  /^\s*package\s+[\w.]+\s*;?\s*$/gm, // Go, Java
+  /^\s*(?:pub(?:\([^)]*\))?\s+)?use\s+[^;]+;/gm, // Rust, PHP
+  /^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*;/gm, // Rust: mod x;
+  /^\s*extern\s+crate\s+\w+(?:\s+as\s+\w+)?\s*;/gm, // Rust
+  /^\s*(?:global\s+)?using\s+(?:static\s+)?[\w.=\s]+;/gm, // C#
+  /^\s*namespace\s+[\w.\\]+\s*;/gm, // C# file-scoped, PHP
+  /^\s*#\s*include\s*[<"][^>"\n]+[>"]/gm, // C, C++
+  /^\s*require(?:_relative|_once)?\s*\(?\s*['"][^'"\n]+['"]\s*\)?\s*;?/gm, // Ruby, Lua, PHP
+  /^\s*<\?php\b/gm,
+  /^\s*['"]use strict['"]\s*;?/gm,
+];
+
+/** How an import block's text can start: the patterns above run only on text that does. */
+const IMPORT_START = /^\s*(?:import|from|export|const|let|var|package|pub|use|mod|extern|global|using|namespace|#\s*include|require|<\?php|['"]use strict)\b/;
+
+/**
+ * A chunk of nothing but imports and punctuation (no comment, no code): context for its file rather than an
+ * answer of its own. A header with a module docstring or a license comment is not one.
+ */
+export function isImportBlock(text: string): boolean {
+  if (!IMPORT_START.test(text)) return false;
+  let rest = text;
+  for (const pattern of IMPORT_STATEMENTS) rest = rest.replace(pattern, '');
+  return rest !== text && rest.split('\n').every(carriesNothing);
+}

@@ -76,6 +76,19 @@ test('a prose piece overlapping a better one of its file is left out, never wide
   assert.equal(otherFile.length, 2, 'the same lines of another file are another result');
 });
 
+test('an import block comes after every other result, with no more relevance than the last of them', () => {
+  // trpc's procedureBuilder.ts opens with 35 lines of imports that name half the package: "middleware that runs
+  // before a procedure" found them first.
+  const imports = chunk('procedureBuilder.ts', 1, 35, { kind: 'statements', text: "import type { Observable } from '../observable';\nimport {\n  TRPCError,\n} from './error/TRPCError';\n" });
+  const header = chunk('middleware.ts', 1, 11, { kind: 'statements', text: "import { TRPCError } from './error/TRPCError';\n\nexport const middlewareMarker = 'middlewareMarker';\n" });
+  const recursive = chunk('procedureBuilder.ts', 633, 672, { kind: 'function', symbol: 'callRecursive', definition: { startLine: 633, line: 634, headEndLine: undefined } });
+  const results = rankedResults(fuse(denseOf([imports, recursive, header]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual(results.map((hit) => [hit.path, hit.startLine]), [['procedureBuilder.ts', 633], ['middleware.ts', 1], ['procedureBuilder.ts', 1]], 'imports with code after them stay in place');
+  assert.ok(results[2]!.scores.relevance <= results[1]!.scores.relevance);
+  const alone = rankedResults(fuse(denseOf([imports]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.equal(alone.length, 1, 'never dropped: with nothing else, the imports are the result');
+});
+
 test('different definitions never merge, however their lines overlap', () => {
   // requests' Session: a piece of the class outline (747-794) spans merge_environment_settings (749-778) and the
   // start of get_adapter (780-...): merged, the method's result covered its neighbours.
