@@ -458,7 +458,8 @@ function withRankingExplanations(hits: SearchHit[], ranked: readonly RerankedChu
   for (const candidate of ranked) if (candidate.ranking) byChunk.set(`${candidate.folder}\n${candidate.chunk.id}`, candidate);
   for (const hit of hits) {
     const ranking = byChunk.get(`${hit.folder}\n${hit.chunkIds[0]}`)?.ranking;
-    if (ranking) hit.ranking = explainRanking(ranking);
+    // The relevance shown is the hit's: results.ts caps an import block's at the results placed before it.
+    if (ranking) hit.ranking = { ...explainRanking(ranking), relevance: hit.scores.relevance };
   }
   return hits;
 }
