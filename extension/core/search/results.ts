@@ -10,8 +10,8 @@
 // Different definitions never merge, whatever their lines: a class piece overlapping a method once widened the
 // method's result over its neighbours (`merge_environment_settings` reported as lines 750–868 of requests).
 import type { StoredChunk } from '../store/index-store.ts';
-import type { SearchHit } from './search.ts';
 import { isImportBlock } from '../text/meaningful-lines.ts';
+import type { SearchHit } from './search.ts';
 import { chunkSummary } from './summary.ts';
 
 /** A chunk ranked by fusion (the shape `fuse` returns). */

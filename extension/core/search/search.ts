@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import type { EmbeddingPurpose } from '../embedding/tokenization.ts';
 import { hybridDenseWeight } from '../model/hybrid-weights.ts';
 import type { IndexStore, StoredChunk, VectorSpace } from '../store/index-store.ts';
+import { isFragment } from '../text/meaningful-lines.ts';
 import { lexicalQuery, queryNames, queryWords, spelledNames, symbolQuery, withoutNearUniversalWords } from './lexical.ts';
 import { pathWords } from './ranking/path-signals.ts';
 import { normalName } from './ranking/query-shape.ts';
@@ -12,7 +13,6 @@ import { callExpansion, expandCalls } from './expand-calls.ts';
 import { mergeKinds, type KindScored } from './lexical-kinds.ts';
 import { rankedResults, type RankedChunk } from './results.ts';
 import { isTestPath } from './path-roles.ts';
-import { isFragment } from './summary.ts';
 import { explainRanking, rerank, type RankingExplanation, type RerankedChunk } from './ranking/rerank.ts';
 import type { WordFrequencies } from './ranking/features.ts';
 

@@ -9,11 +9,6 @@ import { carriesNothing } from '../text/meaningful-lines.ts';
 const MAX_SUMMARY_LENGTH = 200;
 
 
-/** A chunk none of whose lines carries anything: a piece such as a lone `)` is never a result of its own. */
-export function isFragment(text: string): boolean {
-  return text.split('\n').every(carriesNothing);
-}
-
 /** A comment or docstring line without its markers: `/**`, ` * text`, `// text`, `# text`, `"""text` → the text. */
 function withoutCommentMarkers(line: string): string {
   return line

@@ -5,6 +5,11 @@ export function carriesNothing(line: string): boolean {
   return !/[\p{L}\p{N}_]/u.test(line);
 }
 
+/** A chunk none of whose lines carries anything: a piece such as a lone `)` is never a result of its own. */
+export function isFragment(text: string): boolean {
+  return text.split('\n').every(carriesNothing);
+}
+
 /**
  * Statements that only bring names into a file (imports, requires, `use`, includes, package and namespace lines),
  * one pattern each, matched over the whole text so that an import spread over lines is one match.
@@ -41,5 +46,5 @@ export function isImportBlock(text: string): boolean {
   if (!IMPORT_START.test(text)) return false;
   let rest = text;
   for (const pattern of IMPORT_STATEMENTS) rest = rest.replace(pattern, '');
-  return rest !== text && rest.split('\n').every(carriesNothing);
+  return rest !== text && isFragment(rest);
 }
