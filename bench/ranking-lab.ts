@@ -53,6 +53,8 @@ const { values } = parseArgs({
     sets: { type: 'string' },
     variants: { type: 'string', default: 'all' },
     json: { type: 'string' },
+    /** Write each variant's results per set (JSONL, as score.mjs reads them) under this folder. */
+    dump: { type: 'string' },
   },
 });
 
@@ -139,13 +141,18 @@ const scorer = (await import(pathToFileURL(path.join(EVAL, 'score.mjs')).href)) 
 };
 
 /** nDCG@10 of a set's pools in the ranker's order (or the fused order), chunk protocol. */
-function score(set: LabSet, pools: readonly QueryPool[], ranker: Ranker | undefined): number {
+function score(set: LabSet, pools: readonly QueryPool[], ranker: Ranker | undefined, variant: string): number {
   const queries = (scorer.readJsonl(set.queries) as RawQuery[]).filter((query) => !set.repo || query.repo === set.repo);
   const results = pools.map((pool) => {
     const ordered = ranker ? rerank(pool.query, pool.candidates, { ranker, wordFrequencies: poolFrequencies(pool) }) : pool.candidates;
     const hits = rankedResults(ordered).slice(0, 10);
     return { id: pool.id, results: hits.map((hit) => ({ path: `${set.prefix}${hit.path}`, start_line: hit.startLine, end_line: hit.endLine })) };
   });
+  if (values.dump) {
+    const folder = path.join(values.dump, variant.replace(/[^\w.=:@+-]+/g, '_'));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, `${set.name.replace('/', '__')}.jsonl`), results.map((result) => JSON.stringify(result)).join('\n') + '\n');
+  }
   return scorer.scoreAll(queries, results, {})['nDCG@10'];
 }
 
@@ -209,6 +216,13 @@ for (const variant of values.variants.split(',')) {
       else if (what === 'repeat') for (const shape of shapes) options[shape]!.fileRepeat = sign === '+';
       // `repeat=0.5@words`: the file-repeat penalty set instead of learned (to see how much it matters).
       else if (what.startsWith('repeat=')) for (const shape of shapes) repeatAt[shape] = Number(what.slice('repeat='.length));
+      // `-trees@words`: no trees; `trees=60:5:0.05:b:100@words`: trees of these settings (count, depth, rate, `b`
+      // for query groups weighed alike, least hessian of a leaf) instead of train.ts's.
+      else if (what === 'trees' && sign === '-') for (const shape of shapes) delete options[shape]!.trees;
+      else if (what.startsWith('trees=')) {
+        const [count, depth, rate, balance, minHessian] = what.slice('trees='.length).split(':');
+        for (const shape of shapes) options[shape]!.trees = { trees: Number(count), depth: Number(depth), rate: Number(rate), balanceGroups: balance === 'b', minHessian: Number(minHessian) };
+      }
       else {
         const [shape, feature] = what.split(':') as [QueryShape, FeatureName];
         features[shape] = sign === '+' ? [...features[shape].filter((name) => name !== feature), feature] : features[shape].filter((name) => name !== feature);
@@ -234,7 +248,7 @@ for (const variant of variants) {
   for (const [shape, value] of Object.entries(variant.repeatAt ?? {})) shapes![shape as QueryShape].fileRepeat = value;
   const ranker = shapes ? new Ranker({ version: FEATURE_VERSION, shapes }) : undefined;
   const scores: Record<string, number> = {};
-  for (const set of sets) scores[set.name] = score(set, pools.get(set.name)!, ranker);
+  for (const set of sets) scores[set.name] = score(set, pools.get(set.name)!, ranker, variant.name);
   const repoSets = sets.filter((set) => set.repo);
   if (repoSets.length > 0) scores['repo-queries'] = repoSets.reduce((sum, set) => sum + scores[set.name]!, 0) / repoSets.length;
   rows.push({ variant: variant.name, scores });

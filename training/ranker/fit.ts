@@ -3,9 +3,10 @@
 // standardised for the optimiser and folded back to raw weights; then a logistic calibration of the score on the
 // candidates users would see (each query's best few), so that relevance reads as the chance of being an answer.
 import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from '../../extension/core/search/ranking/features.ts';
-import type { ShapeWeights } from '../../extension/core/search/ranking/model.ts';
+import { FEATURE_VERSION, Ranker, type ShapeWeights } from '../../extension/core/search/ranking/model.ts';
 import { spreadFiles } from '../../extension/core/search/ranking/rerank.ts';
 import type { QueryPool } from './pools.ts';
+import { fitTrees, type TreeOptions } from './trees.ts';
 
 export interface FitOptions {
   /** The features the model may use; the others weigh 0. */
@@ -21,6 +22,8 @@ export interface FitOptions {
   balanceGroups?: boolean;
   /** Learn the file-repeat penalty (model.ts `fileRepeat`) on the training queries. */
   fileRepeat?: boolean;
+  /** Boost regression trees on the linear score (trees.ts); the calibration and the penalty then follow the sum. */
+  trees?: TreeOptions;
 }
 
 /** Candidates per query the calibration is fitted on: the places a person looks at. */
@@ -114,14 +117,27 @@ export function fitShape(pools: readonly QueryPool[], options: FitOptions): Shap
   options.features.forEach((name, index) => {
     raw[name] = round(weights[index]! / deviation[index]!);
   });
-  const rawScore = (pool: QueryPool, row: number) => options.features.reduce((sum, name) => sum + raw[name]! * pool.features[row * width + FEATURE_INDEX[name]]!, 0);
+  const linearScore = (pool: QueryPool, row: number) => options.features.reduce((sum, name) => sum + raw[name]! * pool.features[row * width + FEATURE_INDEX[name]]!, 0);
+  const fitted: ShapeWeights = { weights: raw, calibration: { scale: 1, offset: 0 } };
+  let rawScore = linearScore;
+  if (options.trees) {
+    fitted.trees = fitTrees(usable, usable.map((pool) => Float64Array.from(pool.labels, (_, row) => linearScore(pool, row))), options.trees);
+    // Scored as the product scores (model.ts), once per pool.
+    const ranker = new Ranker({ version: FEATURE_VERSION, shapes: { symbol: fitted, words: fitted } });
+    const scores = new Map<QueryPool, Float64Array>();
+    rawScore = (pool, row) => {
+      let values = scores.get(pool);
+      if (!values) scores.set(pool, (values = ranker.scores('words', pool.features)));
+      return values[row]!;
+    };
+  }
   const calibrationPoints: { score: number; label: number }[] = [];
   for (const pool of pools) {
     const scored = Array.from(pool.labels, (label, row) => ({ score: rawScore(pool, row), label }));
     scored.sort((a, b) => b.score - a.score);
     calibrationPoints.push(...scored.slice(0, CALIBRATION_DEPTH));
   }
-  const fitted: ShapeWeights = { weights: raw, calibration: fitLogistic(calibrationPoints) };
+  fitted.calibration = fitLogistic(calibrationPoints);
   if (options.fileRepeat) fitted.fileRepeat = learnFileRepeat(usable, rawScore);
   return fitted;
 }

@@ -32,6 +32,11 @@ export function keptFeatures(file = path.join(import.meta.dirname, 'features.jso
   return JSON.parse(readFileSync(file, 'utf8')) as Record<QueryShape, FeatureName[]>;
 }
 
+/** JSON with every array of plain values on one line: a tree's five arrays stay five lines, not hundreds. */
+export function compactArrays(json: string): string {
+  return json.replace(/\[\s*([^[\]{}]*?)\s*\]/g, (_, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`);
+}
+
 /** Reads the pools of the given files. */
 export function readPools(files: readonly string[]): QueryPool[] {
   return files.flatMap((file) =>
@@ -42,8 +47,16 @@ export function readPools(files: readonly string[]): QueryPool[] {
   );
 }
 
-/** How each shape is fitted: both learn the file-repeat penalty (0 when it does not help the training queries). */
-export const FIT_OPTIONS: Record<QueryShape, Omit<FitOptions, 'features'>> = { symbol: { fileRepeat: true }, words: { fileRepeat: true } };
+/**
+ * How each shape is fitted: both learn the file-repeat penalty (0 when it does not help the training queries);
+ * sentences also grow boosted trees on the linear score, with query groups weighed alike (heading and module
+ * queries are a tenth of the doc-comment ones) and leaves of at least 100 units of hessian, a few dozen queries'
+ * worth. The settings were chosen among six on the dev sets (ranking/README.md, ninth round).
+ */
+export const FIT_OPTIONS: Record<QueryShape, Omit<FitOptions, 'features'>> = {
+  symbol: { fileRepeat: true },
+  words: { fileRepeat: true, trees: { trees: 60, depth: 5, rate: 0.05, balanceGroups: true, minHessian: 100 } },
+};
 
 /** Fits both shapes on the pools. */
 export function fitWeights(pools: readonly QueryPool[], features: Record<QueryShape, readonly FeatureName[]>, options: Partial<Record<QueryShape, Omit<FitOptions, 'features'>>> = FIT_OPTIONS): RankerWeights['shapes'] {
@@ -94,7 +107,7 @@ if (import.meta.main) {
         heldOutCheck: report.summary,
       },
     };
-    writeFileSync(values.out, `${JSON.stringify(weights, null, 2)}\n`);
+    writeFileSync(values.out, `${compactArrays(JSON.stringify(weights, null, 2))}\n`);
     log(`wrote ${path.relative(ROOT, values.out)}`);
   }
 }

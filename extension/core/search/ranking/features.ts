@@ -1,7 +1,8 @@
 // The features of one candidate for one query, computed over the whole candidate pool (file coherence needs the
-// other candidates of a file). The ranker scores a candidate as a weighted sum of these (model.ts); training
-// (training/ranker) writes exactly these vectors, so the product and the learned weights never disagree on what
-// a feature means. Every feature is 0 when it says nothing, so a missing signal adds nothing to the score.
+// other candidates of a file). The ranker scores a candidate as a weighted sum of these plus regression trees over
+// them (model.ts); training (training/ranker) writes exactly these vectors, so the product and the learned weights
+// never disagree on what a feature means. Every candidate feature is 0 when it says nothing, so a missing signal
+// adds nothing to the weighted sum; the pool's and the query's context (last in the list) is for the trees.
 import type { RankedChunk } from '../results.ts';
 import { lexicalWords, QUERY_STOP_WORDS } from '../lexical.ts';
 import { normalName, type QueryAnalysis } from './query-shape.ts';
@@ -53,6 +54,11 @@ export const FEATURE_NAMES = [
   'outline', // a class-like chunk whose big members are chunks of their own
   'laterPiece', // a piece of a split chunk after its first
   'lines', // log2(1 + lines)
+  // What the pool and the query say, alike for every candidate of a query: context for the trees (trees.ts), which
+  // can weigh a candidate's features differently where retrieval found prose first.
+  'poolProse', // the share of prose units among the pool's best 10 (fused order)
+  'poolHeading', // the pool's best headingMatch: a section's heading says what the query says
+  'queryWords', // log2(1 + the query's words, stop words left out)
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -215,6 +221,7 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
   const codeNames = new Set(query.codeNames);
   const names = new Set([...exact, ...(query.joinedName ? [query.joinedName] : [])]);
 
+  const queryWords = Math.log2(1 + query.words.length);
   pool.forEach((candidate, position) => {
     const row = rows.subarray(position * width, (position + 1) * width);
     const set = (name: FeatureName, value: number) => {
@@ -286,6 +293,11 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
     set('outline', chunk.definition?.headEndLine !== undefined ? 1 : 0);
     set('laterPiece', chunk.part !== undefined && chunk.part.index > 0 ? 1 : 0);
     set('lines', Math.log2(1 + chunk.endLine - chunk.startLine + 1));
+    set('poolProse', proseShare);
+    set('queryWords', queryWords);
   });
+  let bestHeading = 0;
+  for (let position = 0; position < pool.length; position++) bestHeading = Math.max(bestHeading, rows[position * width + FEATURE_INDEX.headingMatch]!);
+  for (let position = 0; position < pool.length; position++) rows[position * width + FEATURE_INDEX.poolHeading] = bestHeading;
   return rows;
 }

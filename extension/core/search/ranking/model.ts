@@ -1,8 +1,9 @@
-// The learned ranker: per query shape, a linear score over the features (weights learned by training/ranker,
-// never set by hand) and a logistic calibration that turns the score into the chance that the candidate is an
+// The learned ranker: per query shape, a linear score over the features plus, where training grew them, regression
+// trees (trees.ts; both learned by training/ranker, never set by hand) and a logistic calibration that turns the score into the chance that the candidate is an
 // answer. The weights live in weights.json beside this file, written by `npm run train-ranker`.
 import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './features.ts';
 import type { QueryShape } from './query-shape.ts';
+import { addTreeContributions, compileTree, treesValue, type CompiledTree, type TreeNodes } from './trees.ts';
 
 /** One query shape's learned weights. */
 export interface ShapeWeights {
@@ -16,6 +17,8 @@ export interface ShapeWeights {
    * queries (fit.ts); absent or 0: no penalty.
    */
   fileRepeat?: number;
+  /** Boosted trees whose values add to the linear score (trees.ts); absent: the score is linear. */
+  trees?: TreeNodes[];
 }
 
 /** The contents of weights.json. */
@@ -35,13 +38,14 @@ export interface Contribution {
   feature: FeatureName;
   /** The feature's value for this candidate. */
   value: number;
-  /** weight × value: what it added to the score (negative: what it took away). */
+  /** weight × value, plus its share of the trees' values: what it added to the score (negative: what it took away). */
   contribution: number;
 }
 
-/** A model ready to score feature rows: dense weight vectors per shape. */
+/** A model ready to score feature rows: dense weight vectors and compiled trees per shape. */
 export class Ranker {
   private readonly vectors: Record<QueryShape, Float64Array>;
+  private readonly trees: Record<QueryShape, CompiledTree[]>;
   readonly weights: RankerWeights;
 
   constructor(weights: RankerWeights) {
@@ -57,11 +61,14 @@ export class Ranker {
       return values;
     };
     this.vectors = { symbol: vector('symbol'), words: vector('words') };
+    const trees = (shape: QueryShape) => (weights.shapes[shape].trees ?? []).map(compileTree);
+    this.trees = { symbol: trees('symbol'), words: trees('words') };
   }
 
-  /** The linear score of each row of a flat feature matrix. */
+  /** The score of each row of a flat feature matrix: the linear sum plus what the trees add. */
   scores(shape: QueryShape, rows: Float64Array): Float64Array {
     const vector = this.vectors[shape];
+    const trees = this.trees[shape];
     const width = vector.length;
     const count = rows.length / width;
     const scores = new Float64Array(count);
@@ -69,7 +76,7 @@ export class Ranker {
       let sum = 0;
       const base = row * width;
       for (let column = 0; column < width; column++) sum += vector[column]! * rows[base + column]!;
-      scores[row] = sum;
+      scores[row] = trees.length > 0 ? sum + treesValue(trees, rows, row) : sum;
     }
     return scores;
   }
@@ -84,10 +91,12 @@ export class Ranker {
   contributions(shape: QueryShape, rows: Float64Array, row: number): Contribution[] {
     const vector = this.vectors[shape];
     const width = vector.length;
+    const fromTrees = new Float64Array(width);
+    addTreeContributions(this.trees[shape], rows, row, fromTrees);
     const list: Contribution[] = [];
     for (let column = 0; column < width; column++) {
       const value = rows[row * width + column]!;
-      const contribution = vector[column]! * value;
+      const contribution = vector[column]! * value + fromTrees[column]!;
       if (contribution !== 0) list.push({ feature: FEATURE_NAMES[column]!, value, contribution });
     }
     return list.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
