@@ -60,7 +60,7 @@ const { values } = parseArgs({
 
 /**
  * Name, bench/quality's cache folder (the corpus path with `__` for `/`), queries: the stripped variants, and the
- * docs sets' full variants (the heading stays in the text, where a search tool must find it).
+ * full variants (the heading or the doc comment stays in the text, where a search tool must find it).
  */
 const SETS: [string, string, string][] = [
   ['code-rich', 'code-rich__corpus-stripped', 'code-rich/dev/queries-stripped.jsonl'],
@@ -74,6 +74,10 @@ const SETS: [string, string, string][] = [
   ['csn-python-files', 'csn-python__corpus-files', 'csn-python/dev/queries-files.jsonl'],
   ['docs-fastapi-full', 'docs-fastapi__corpus', 'docs-fastapi/dev/queries.jsonl'],
   ['docs-eslint-full', 'code-eslint__corpus', 'docs-eslint/dev/queries.jsonl'],
+  // The full code sets: the query is a doc comment's first sentence, and the comment is in the text.
+  ['code-rich-full', 'code-rich__corpus', 'code-rich/dev/queries.jsonl'],
+  ['code-gin-full', 'code-gin__corpus', 'code-gin/dev/queries.jsonl'],
+  ['code-eslint-full', 'code-eslint__corpus', 'code-eslint/dev/queries.jsonl'],
 ];
 const REPOSITORIES = ['flask', 'click', 'express', 'cobra', 'axum', 'monolog', 'trpc', 'dapper'];
 const allSets: LabSet[] = [

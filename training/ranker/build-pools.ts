@@ -14,7 +14,7 @@ import { countBy, queryPool, serializePool } from './pools.ts';
 import { buildQueries, type TrainingQuery } from './queries.ts';
 
 /** Bumped when queries, stripping or pools change meaning: cached pools of another version (or chunker) are built again. */
-const POOLS_VERSION = 16;
+const POOLS_VERSION = 17;
 
 /** Builds (or reuses) the pools of every package; returns the pool files. */
 export async function buildPools(cache: string, packages: readonly ManifestPackage[], sources: ReadonlyMap<string, string>, modelDirectory: string, log: (line: string) => void): Promise<string[]> {

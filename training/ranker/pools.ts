@@ -7,6 +7,7 @@ import { fusedCandidates, type SearchMode, type Searcher } from '../../extension
 import { candidateFeatures, PROSE_KINDS, type WordFrequencies } from '../../extension/core/search/ranking/features.ts';
 import { analyzeQuery, type QueryShape } from '../../extension/core/search/ranking/query-shape.ts';
 import { RANKING_POOL } from '../../extension/core/search/ranking/rerank.ts';
+import { docLine } from '../../extension/core/search/summary.ts';
 
 /** A target of a query: a file, or lines of it. */
 export interface PoolTarget {
@@ -64,8 +65,10 @@ export function withFeatures(pool: Pick<QueryPool, 'id' | 'group' | 'query' | 't
  */
 export function serializePool(pool: QueryPool): string {
   const { features: _features, labels: _labels, shape: _shape, ...rest } = pool;
+  // Code's text is left out (features read prose's text only); its doc line is kept as its doc comment, which
+  // gives the same line back (features.ts `docMatch`).
   const kept = (candidate: QueryPool['candidates'][number]) => (PROSE_KINDS.has(candidate.chunk.kind) ? candidate.chunk.text : '');
-  return JSON.stringify({ ...rest, candidates: pool.candidates.map((candidate) => ({ ...candidate, chunk: { ...candidate.chunk, text: kept(candidate), docComment: undefined } })) });
+  return JSON.stringify({ ...rest, candidates: pool.candidates.map((candidate) => ({ ...candidate, chunk: { ...candidate.chunk, text: kept(candidate), docComment: PROSE_KINDS.has(candidate.chunk.kind) ? undefined : docLine(candidate.chunk) } })) });
 }
 
 export function parsePool(line: string): QueryPool {

@@ -55,12 +55,17 @@ function docstring(chunk: Pick<StoredChunk, 'text' | 'definition' | 'startLine'>
   return firstSentence(lines.slice(opening, closing + 1));
 }
 
+/** A definition's doc line: the first sentence of its doc comment or of its docstring; undefined when it has none. */
+export function docLine(chunk: Pick<StoredChunk, 'text' | 'definition' | 'startLine' | 'docComment'>): string | undefined {
+  return (chunk.docComment ? firstSentence(chunk.docComment.split('\n')) : undefined) ?? docstring(chunk);
+}
+
 /**
  * One line saying what a chunk is: its doc line (doc comment or docstring), else its signature, else the first
  * line of its text with words in it (a section's first sentence, a statement group's first statement).
  */
 export function chunkSummary(chunk: Pick<StoredChunk, 'text' | 'definition' | 'startLine' | 'docComment' | 'signature' | 'kind'>): string {
-  const documented = (chunk.docComment ? firstSentence(chunk.docComment.split('\n')) : undefined) ?? docstring(chunk);
+  const documented = docLine(chunk);
   if (documented) return documented;
   if (chunk.kind !== 'section' && chunk.signature) return chunk.signature;
   const lines = chunk.text.split('\n');

@@ -7,6 +7,7 @@ import type { RankedChunk } from '../results.ts';
 import { lexicalWords, QUERY_STOP_WORDS } from '../lexical.ts';
 import { normalName, type QueryAnalysis } from './query-shape.ts';
 import { pathRoles, pathWords } from './path-signals.ts';
+import { docLine } from '../summary.ts';
 
 /** Every feature the ranker knows, in the order of a feature vector. A weights file names the ones it uses. */
 export const FEATURE_NAMES = [
@@ -26,6 +27,7 @@ export const FEATURE_NAMES = [
   'memberOfName', // its scope holds a name the query spells (a method of the class asked for)
   'headingPrecision', // a section whose own heading holds every word of the query: the share of the heading's words the query holds (1: the heading is the query)
   'headingMatch', // headingPrecision × the share of everything the query says, stop words too, that the heading holds
+  'docMatch', // a definition whose doc line is the query: the share of the query's words in it × the share of its words in the query
   'linkList', // share of a prose unit's lines that are list items holding only a link: a table of contents or a link list
   'symbolWordShare', // share of the query's words among its symbol's words
   'symbolWordShareInCode', // symbolWordShare × the share of code among the pool's best 10: names decide where code answers, not where prose does
@@ -183,6 +185,22 @@ export function linkListShare(text: string): number {
   return lines > 0 ? links / lines : 0;
 }
 
+/**
+ * How nearly a definition's doc line (summary.ts `docLine`) is the query: the weighted share of the query's words
+ * in the line times the share of the line's words in the query. A query that repeats a doc comment's first
+ * sentence names that definition; a query that shares a few words with many doc lines names none of them.
+ */
+function docMatch(query: QueryAnalysis, weights: readonly number[], chunk: FeatureCandidate['chunk']): number {
+  const line = docLine(chunk);
+  if (line === undefined) return 0;
+  const lineWords = new Set(lexicalWords(line));
+  if (lineWords.size === 0) return 0;
+  const recall = share(query.words, weights, lineWords);
+  if (recall === 0) return 0;
+  const queryWords = new Set(query.words);
+  return recall * share([...lineWords], [...lineWords].map(() => 1), queryWords);
+}
+
 /** The best fused candidates whose kinds tell whether retrieval found prose or code first. */
 const PROSE_HEAD = 10;
 
@@ -266,6 +284,7 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
       set('headingMatch', precision * share(query.allWords, query.allWords.map(() => 1), symbolParts!.words));
     }
     if (PROSE_KINDS.has(chunk.kind)) set('linkList', linkListShare(chunk.text));
+    else if (chunk.definition !== undefined) set('docMatch', docMatch(query, weights, chunk));
 
     set('stemWordShare', share(query.words, weights, words.stem));
     set('stemIsName', names.has(words.stemName) ? 1 : 0);
