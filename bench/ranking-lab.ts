@@ -221,11 +221,13 @@ for (const variant of values.variants.split(',')) {
       // `repeat=0.5@words`: the file-repeat penalty set instead of learned (to see how much it matters).
       else if (what.startsWith('repeat=')) for (const shape of shapes) repeatAt[shape] = Number(what.slice('repeat='.length));
       // `-trees@words`: no trees; `trees=60:5:0.05:b:100@words`: trees of these settings (count, depth, rate, `b`
-      // for query groups weighed alike, least hessian of a leaf) instead of train.ts's.
+      // for query groups weighed alike or `b0.5` for the square root of it, least hessian of a leaf) instead of train.ts's.
       else if (what === 'trees' && sign === '-') for (const shape of shapes) delete options[shape]!.trees;
       else if (what.startsWith('trees=')) {
         const [count, depth, rate, balance, minHessian] = what.slice('trees='.length).split(':');
-        for (const shape of shapes) options[shape]!.trees = { trees: Number(count), depth: Number(depth), rate: Number(rate), balanceGroups: balance === 'b', minHessian: Number(minHessian) };
+        // `b`: groups alike; `b0.5`: a query weighs (group size)^-0.5.
+        const balancePower = balance!.startsWith('b') && balance!.length > 1 ? Number(balance!.slice(1)) : 1;
+        for (const shape of shapes) options[shape]!.trees = { trees: Number(count), depth: Number(depth), rate: Number(rate), balanceGroups: balance!.startsWith('b'), balancePower, minHessian: Number(minHessian) };
       }
       else {
         const [shape, feature] = what.split(':') as [QueryShape, FeatureName];

@@ -19,11 +19,13 @@ export interface TreeOptions {
   bins?: number;
   /** Weigh query groups alike (see fit.ts `balanceGroups`). */
   balanceGroups?: boolean;
+  /** With balanceGroups: a query weighs (group size)^-power, scaled to a mean of 1 (1: groups alike, 0: queries alike). */
+  balancePower?: number;
   /** Features the trees may split on (default: every feature). */
   features?: readonly FeatureName[];
 }
 
-const DEFAULTS: Required<Omit<TreeOptions, 'features'>> = { trees: 60, depth: 3, rate: 0.1, lambda: 1, minHessian: 1, bins: 32, balanceGroups: false };
+const DEFAULTS: Required<Omit<TreeOptions, 'features'>> = { trees: 60, depth: 3, rate: 0.1, lambda: 1, minHessian: 1, bins: 32, balanceGroups: false, balancePower: 1 };
 
 /** Quantile cut points of each feature over every row (unique, ascending). */
 function cutPoints(pools: readonly QueryPool[], bins: number): number[][] {
@@ -53,7 +55,9 @@ export function fitTrees(pools: readonly QueryPool[], base: readonly Float64Arra
   const usable = pools.map((pool, index) => ({ pool, base: base[index]! })).filter(({ pool }) => pool.labels.some((label) => label === 1));
   const groupCounts = new Map<string, number>();
   for (const { pool } of usable) groupCounts.set(pool.group, (groupCounts.get(pool.group) ?? 0) + 1);
-  const queryWeight = (group: string) => (settings.balanceGroups ? usable.length / groupCounts.size / groupCounts.get(group)! : 1);
+  const raw = (group: string) => (settings.balanceGroups ? groupCounts.get(group)! ** -settings.balancePower : 1);
+  const scale = usable.length / usable.reduce((sum, { pool }) => sum + raw(pool.group), 0);
+  const queryWeight = (group: string) => raw(group) * scale;
 
   const cuts = cutPoints(usable.map(({ pool }) => pool), settings.bins);
   // A feature the trees may not use gets no cut points, so no split.
