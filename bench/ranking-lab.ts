@@ -225,9 +225,9 @@ for (const variant of values.variants.split(',')) {
       else if (what === 'trees' && sign === '-') for (const shape of shapes) delete options[shape]!.trees;
       else if (what.startsWith('trees=')) {
         const [count, depth, rate, balance, minHessian] = what.slice('trees='.length).split(':');
-        // `b`: groups alike; `b0.5`: a query weighs (group size)^-0.5.
-        const balancePower = balance!.startsWith('b') && balance!.length > 1 ? Number(balance!.slice(1)) : 1;
-        for (const shape of shapes) options[shape]!.trees = { trees: Number(count), depth: Number(depth), rate: Number(rate), balanceGroups: balance!.startsWith('b'), balancePower, minHessian: Number(minHessian) };
+        // `b`: groups alike; `b0.5`: a query weighs (group size)^-0.5; anything else: queries alike.
+        const groupPower = balance!.startsWith('b') ? (balance!.length > 1 ? Number(balance!.slice(1)) : 1) : 0;
+        for (const shape of shapes) options[shape]!.trees = { trees: Number(count), depth: Number(depth), rate: Number(rate), groupPower, minHessian: Number(minHessian) };
       }
       else {
         const [shape, feature] = what.split(':') as [QueryShape, FeatureName];

@@ -122,7 +122,7 @@ export function fitShape(pools: readonly QueryPool[], options: FitOptions): Shap
   let rawScore = linearScore;
   if (options.trees) {
     fitted.trees = fitTrees(usable, usable.map((pool) => Float64Array.from(pool.labels, (_, row) => linearScore(pool, row))), options.trees);
-    // Scored as the product scores (model.ts), once per pool.
+    // Scored as the product scores (model.ts), once per pool; both shapes hold these weights, so either name will do.
     const ranker = new Ranker({ version: FEATURE_VERSION, shapes: { symbol: fitted, words: fitted } });
     const scores = new Map<QueryPool, Float64Array>();
     rawScore = (pool, row) => {

@@ -56,7 +56,7 @@ export function readPools(files: readonly string[]): QueryPool[] {
  */
 export const FIT_OPTIONS: Record<QueryShape, Omit<FitOptions, 'features'>> = {
   symbol: { fileRepeat: true },
-  words: { fileRepeat: true, trees: { trees: 60, depth: 5, rate: 0.05, balanceGroups: true, balancePower: 0.85, minHessian: 100 } },
+  words: { fileRepeat: true, trees: { trees: 60, depth: 5, rate: 0.05, groupPower: 0.85, minHessian: 100 } },
 };
 
 /** Fits both shapes on the pools. */

@@ -17,15 +17,16 @@ export interface TreeOptions {
   minHessian?: number;
   /** Quantile bins per feature. */
   bins?: number;
-  /** Weigh query groups alike (see fit.ts `balanceGroups`). */
-  balanceGroups?: boolean;
-  /** With balanceGroups: a query weighs (group size)^-power, scaled to a mean of 1 (1: groups alike, 0: queries alike). */
-  balancePower?: number;
+  /**
+   * How much a query's group (identifier, doc, heading…) decides its weight: each query weighs its group's size to
+   * the power −groupPower, scaled to a mean of 1. 0: queries alike; 1: groups alike (see fit.ts `balanceGroups`).
+   */
+  groupPower?: number;
   /** Features the trees may split on (default: every feature). */
   features?: readonly FeatureName[];
 }
 
-const DEFAULTS: Required<Omit<TreeOptions, 'features'>> = { trees: 60, depth: 3, rate: 0.1, lambda: 1, minHessian: 1, bins: 32, balanceGroups: false, balancePower: 1 };
+const DEFAULTS: Required<Omit<TreeOptions, 'features'>> = { trees: 60, depth: 3, rate: 0.1, lambda: 1, minHessian: 1, bins: 32, groupPower: 0 };
 
 /** Quantile cut points of each feature over every row (unique, ascending). */
 function cutPoints(pools: readonly QueryPool[], bins: number): number[][] {
@@ -50,12 +51,15 @@ function cutPoints(pools: readonly QueryPool[], bins: number): number[][] {
  * pools give the same trees.
  */
 export function fitTrees(pools: readonly QueryPool[], base: readonly Float64Array[], options: TreeOptions = {}): TreeNodes[] {
-  const settings = { ...DEFAULTS, ...options };
+  // An option given as undefined keeps its default.
+  const settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) } as typeof DEFAULTS & TreeOptions;
+  // Bins are stored a byte per feature and row.
+  if (!(settings.bins >= 2 && settings.bins <= 255)) throw new Error(`trees need 2 to 255 bins, not ${settings.bins}`);
   const width = FEATURE_NAMES.length;
   const usable = pools.map((pool, index) => ({ pool, base: base[index]! })).filter(({ pool }) => pool.labels.some((label) => label === 1));
   const groupCounts = new Map<string, number>();
   for (const { pool } of usable) groupCounts.set(pool.group, (groupCounts.get(pool.group) ?? 0) + 1);
-  const raw = (group: string) => (settings.balanceGroups ? groupCounts.get(group)! ** -settings.balancePower : 1);
+  const raw = (group: string) => groupCounts.get(group)! ** -settings.groupPower;
   const scale = usable.length / usable.reduce((sum, { pool }) => sum + raw(pool.group), 0);
   const queryWeight = (group: string) => raw(group) * scale;
 

@@ -77,7 +77,7 @@ test('trees may be kept off features: none of their splits uses one left out', (
   assert.ok(fitted.trees!.every((tree) => !tree.feature.includes('poolProse')));
 });
 
-test('query weights follow the group sizes to the balance power: 0 weighs queries alike, 1 groups alike', () => {
+test('query weights follow the group sizes to the group power: 0 weighs queries alike, 1 groups alike', () => {
   // Pools of two groups that want opposite answers: 60 "many" queries want the section, 20 "few" the function.
   const pools = interactionPools(80).map((pool, index) => {
     const wanted = index < 60 ? 'kindSection' : 'kindCallable';
@@ -85,14 +85,14 @@ test('query weights follow the group sizes to the balance power: 0 weighs querie
     const labels = Uint8Array.from({ length: pool.labels.length }, (_, row) => (pool.features[row * width + FEATURE_INDEX[wanted]] === 1 ? 1 : 0));
     return { ...pool, group: index < 60 ? 'many' : 'few', labels };
   });
-  const fitted = (power: number | undefined, balanceGroups: boolean) => fitShape(pools, { features: ['fusedRank', 'lines'], iterations: 20, trees: { ...TREES, balanceGroups, balancePower: power } });
+  const fitted = (groupPower: number | undefined) => fitShape(pools, { features: ['fusedRank', 'lines'], iterations: 20, trees: { ...TREES, groupPower } });
   const ranker = (weights: ReturnType<typeof fitted>) => new Ranker({ version: FEATURE_VERSION, shapes: { symbol: weights, words: weights } });
   const byGroup = (weights: ReturnType<typeof fitted>, group: string) => firstRight(ranker(weights), pools.filter((pool) => pool.group === group));
-  assert.equal(JSON.stringify(fitted(0, true).trees), JSON.stringify(fitted(undefined, false).trees), 'power 0 is queries alike');
+  assert.equal(JSON.stringify(fitted(0).trees), JSON.stringify(fitted(undefined).trees), 'power 0, the default, is queries alike');
   // Little tells the groups apart, so the heavier one wins where they disagree: the many queries when queries
   // weigh alike, the few when groups do (20 queries of weight 2 against 60 of weight 2/3).
-  const [manyAlike, fewAlike] = [byGroup(fitted(0, true), 'many'), byGroup(fitted(0, true), 'few')];
-  const [manyGroups, fewGroups] = [byGroup(fitted(1, true), 'many'), byGroup(fitted(1, true), 'few')];
+  const [manyAlike, fewAlike] = [byGroup(fitted(0), 'many'), byGroup(fitted(0), 'few')];
+  const [manyGroups, fewGroups] = [byGroup(fitted(1), 'many'), byGroup(fitted(1), 'few')];
   assert.ok(manyAlike > 0.9 && fewGroups > 0.9, `each weighting serves its heavier group: ${manyAlike}, ${fewGroups}`);
   assert.ok(fewGroups > fewAlike + 0.2 && manyGroups < manyAlike, `groups alike move toward the few: ${fewAlike} → ${fewGroups}, ${manyAlike} → ${manyGroups}`);
 });

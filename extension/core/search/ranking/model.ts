@@ -1,6 +1,7 @@
 // The learned ranker: per query shape, a linear score over the features plus, where training grew them, regression
-// trees (trees.ts; both learned by training/ranker, never set by hand) and a logistic calibration that turns the score into the chance that the candidate is an
-// answer. The weights live in weights.json beside this file, written by `npm run train-ranker`.
+// trees (trees.ts; both learned by training/ranker, never set by hand), and a logistic calibration that turns the
+// score into the chance that the candidate is an answer. The weights live in weights.json beside this file,
+// written by `npm run train-ranker`.
 import { FEATURE_INDEX, FEATURE_NAMES, type FeatureName } from './features.ts';
 import type { QueryShape } from './query-shape.ts';
 import { addTreeContributions, compileTree, treesValue, type CompiledTree, type TreeNodes } from './trees.ts';
