@@ -67,8 +67,8 @@ export function serializePool(pool: QueryPool): string {
   const { features: _features, labels: _labels, shape: _shape, ...rest } = pool;
   // Code's text is left out (features read prose's text only); its doc line is kept as its doc comment, which
   // gives the same line back (features.ts `docMatch`).
-  const kept = (candidate: QueryPool['candidates'][number]) => (PROSE_KINDS.has(candidate.chunk.kind) ? candidate.chunk.text : '');
-  return JSON.stringify({ ...rest, candidates: pool.candidates.map((candidate) => ({ ...candidate, chunk: { ...candidate.chunk, text: kept(candidate), docComment: PROSE_KINDS.has(candidate.chunk.kind) ? undefined : docLine(candidate.chunk) } })) });
+  const kept = ({ chunk }: QueryPool['candidates'][number]) => (PROSE_KINDS.has(chunk.kind) ? { text: chunk.text, docComment: undefined } : { text: '', docComment: docLine(chunk) });
+  return JSON.stringify({ ...rest, candidates: pool.candidates.map((candidate) => ({ ...candidate, chunk: { ...candidate.chunk, ...kept(candidate) } })) });
 }
 
 export function parsePool(line: string): QueryPool {

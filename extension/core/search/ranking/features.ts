@@ -190,15 +190,14 @@ export function linkListShare(text: string): number {
  * in the line times the share of the line's words in the query. A query that repeats a doc comment's first
  * sentence names that definition; a query that shares a few words with many doc lines names none of them.
  */
-function docMatch(query: QueryAnalysis, weights: readonly number[], chunk: FeatureCandidate['chunk']): number {
+function docMatch(query: QueryAnalysis, weights: readonly number[], queryWordSet: ReadonlySet<string>, chunk: FeatureCandidate['chunk']): number {
   const line = docLine(chunk);
   if (line === undefined) return 0;
   const lineWords = new Set(lexicalWords(line));
   if (lineWords.size === 0) return 0;
   const recall = share(query.words, weights, lineWords);
   if (recall === 0) return 0;
-  const queryWords = new Set(query.words);
-  return recall * share([...lineWords], [...lineWords].map(() => 1), queryWords);
+  return recall * share([...lineWords], [...lineWords].map(() => 1), queryWordSet);
 }
 
 /** The best fused candidates whose kinds tell whether retrieval found prose or code first. */
@@ -240,6 +239,8 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
   const names = new Set([...exact, ...(query.joinedName ? [query.joinedName] : [])]);
 
   const queryWords = Math.log2(1 + query.words.length);
+  const queryWordSet = new Set(query.words);
+  let bestHeading = 0;
   pool.forEach((candidate, position) => {
     const row = rows.subarray(position * width, (position + 1) * width);
     const set = (name: FeatureName, value: number) => {
@@ -278,13 +279,14 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
       // A query of one or two words is in many headings ("What is a Process": "Memory per Process", "Program and
       // Process"); the heading that says nothing else is the one asked for.
       const headingWords = [...symbolParts!.words].filter((word) => !QUERY_STOP_WORDS.has(word));
-      const queryWords = new Set(query.words);
-      const precision = headingWords.length > 0 ? share(headingWords, headingWords.map(() => 1), queryWords) : 0;
+      const precision = headingWords.length > 0 ? share(headingWords, headingWords.map(() => 1), queryWordSet) : 0;
+      const headingMatch = precision * share(query.allWords, query.allWords.map(() => 1), symbolParts!.words);
       set('headingPrecision', precision);
-      set('headingMatch', precision * share(query.allWords, query.allWords.map(() => 1), symbolParts!.words));
+      set('headingMatch', headingMatch);
+      bestHeading = Math.max(bestHeading, headingMatch);
     }
     if (PROSE_KINDS.has(chunk.kind)) set('linkList', linkListShare(chunk.text));
-    else if (chunk.definition !== undefined) set('docMatch', docMatch(query, weights, chunk));
+    else if (chunk.definition !== undefined) set('docMatch', docMatch(query, weights, queryWordSet, chunk));
 
     set('stemWordShare', share(query.words, weights, words.stem));
     set('stemIsName', names.has(words.stemName) ? 1 : 0);
@@ -315,8 +317,7 @@ export function candidateFeatures(query: QueryAnalysis, pool: readonly FeatureCa
     set('poolProse', proseShare);
     set('queryWords', queryWords);
   });
-  let bestHeading = 0;
-  for (let position = 0; position < pool.length; position++) bestHeading = Math.max(bestHeading, rows[position * width + FEATURE_INDEX.headingMatch]!);
+  // Known only once every candidate is seen.
   for (let position = 0; position < pool.length; position++) rows[position * width + FEATURE_INDEX.poolHeading] = bestHeading;
   return rows;
 }

@@ -77,7 +77,7 @@ export class Ranker {
       let sum = 0;
       const base = row * width;
       for (let column = 0; column < width; column++) sum += vector[column]! * rows[base + column]!;
-      scores[row] = trees.length > 0 ? sum + treesValue(trees, rows, row) : sum;
+      scores[row] = sum + treesValue(trees, rows, row);
     }
     return scores;
   }
