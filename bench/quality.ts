@@ -10,7 +10,8 @@
 //
 // --ranking: with the learned ranking stage (on, the default search), with the fused order (off), or both; `off`
 // runs the hybrid mode only. repo-queries (whole-repository queries, file labels) indexes each of its
-// repositories on its own and prints its own tables (bench/repo-queries.ts).
+// repositories on its own and prints its own tables (bench/repo-queries.ts); its hybrid ranked search also
+// with `--scope code`, the code files the peers of its published figures indexed.
 //
 // Indexes are kept in --cache (default .bench/quality) and indexed again incrementally on each run, so
 // a second run only searches and scores. Storage options other than float32 are converted from the
@@ -211,7 +212,8 @@ if (docsColumns.length > 0) {
 let repoQueriesRows: RepoQueriesRow[] = [];
 if (repoQueriesWanted) {
   const { rows: scored, tables } = await runRepoQueries({
-    evalRoot: EVAL, cache: options.cache, models, storages, variants, searchArguments, semsearch, log: (line) => process.stderr.write(`${line}\n`),
+    // The peers of the published figures indexed code files only: the hybrid ranked search is also scored so.
+    evalRoot: EVAL, cache: options.cache, models, storages, variants: [...variants, ...variants.filter((variant) => variant.mode === 'hybrid' && variant.ranking).map((variant) => ({ ...variant, scope: 'code' as const }))], searchArguments, semsearch, log: (line) => process.stderr.write(`${line}\n`),
   });
   repoQueriesRows = scored;
   process.stdout.write(`${tables}\n`);

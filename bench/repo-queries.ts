@@ -17,10 +17,12 @@ interface RepoQuery {
   targets: { path: string; rel: number; start_line?: number; end_line?: number }[];
 }
 
-/** One way of answering: a search mode, with or without the ranking stage. */
+/** One way of answering: a search mode, with or without the ranking stage, over every file or source code only. */
 export interface RepoQueriesVariant {
   mode: string;
   ranking: boolean;
+  /** `code`: `--scope code`, the files the peers indexed (the set's README: "Peers indexed code files only"). */
+  scope?: 'code';
 }
 
 /** What the scorer returns per query (the fields used here). */
@@ -105,8 +107,9 @@ export async function runRepoQueries(options: RepoQueriesOptions): Promise<{ row
       for (const variant of options.variants) {
         // Lexical results do not depend on the storage.
         if (variant.mode === 'lexical' && storageIndex > 0) continue;
-        const method = `${variant.mode === 'lexical' ? `lexical (${model} chunks)` : `${variant.mode} ${model} ${storage}`}${variant.ranking ? ', ranked' : ', fused order'}`;
-        const tag = `${model}.${variant.mode === 'lexical' ? 'any' : storage}.${variant.mode}.${variant.ranking ? 'ranked' : 'fused'}`;
+        const scope = variant.scope === 'code' ? ', code only' : '';
+        const method = `${variant.mode === 'lexical' ? `lexical (${model} chunks)` : `${variant.mode} ${model} ${storage}`}${variant.ranking ? ', ranked' : ', fused order'}${scope}`;
+        const tag = `${model}.${variant.mode === 'lexical' ? 'any' : storage}.${variant.mode}.${variant.ranking ? 'ranked' : 'fused'}${variant.scope ? `.${variant.scope}` : ''}`;
         let milliseconds = 0;
         for (const protocol of ['files', 'chunks'] as const) {
           const combined: string[] = [];
@@ -115,7 +118,8 @@ export async function runRepoQueries(options: RepoQueriesOptions): Promise<{ row
             const started = performance.now();
             options.semsearch([
               'search', '--batch', path.join(resultsDirectory, `${repo}.queries.jsonl`), '--db', databases.get(repo)!, '--model', model, '--mode', variant.mode,
-              '--k', String(RESULTS[protocol]), '--out', out, ...(variant.ranking ? [] : ['--no-ranking']), ...options.searchArguments,
+              '--k', String(RESULTS[protocol]), '--out', out, ...(variant.ranking ? [] : ['--no-ranking']), ...(variant.scope ? ['--scope', variant.scope] : []),
+              ...options.searchArguments,
             ]);
             if (protocol === 'chunks') milliseconds += performance.now() - started;
             for (const line of readFileSync(out, 'utf8').split('\n').filter((entry) => entry.trim() !== '')) {

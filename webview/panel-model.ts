@@ -4,7 +4,7 @@
 // use no browser or Node globals (timers are injected).
 
 import type { StorageOptionSpec } from '../extension/core/tradeoffs/types.ts';
-import { applicableOption, canEvaluateModels, canMeasureTradeoffs, usableModel } from '../extension/protocol/panel-protocol.ts';
+import { applicableOption, canEvaluateModels, canMeasureTradeoffs, filtersOf, usableModel } from '../extension/protocol/panel-protocol.ts';
 import { Debouncer, RequestTracker, type Timer } from './panel-timing.ts';
 import type {
   HostToPanel, IndexState, PanelFilters, MigrationAction, PanelMigrationView, PanelModelsView, PanelRelatedChunk, PanelRelations, PanelResult, PanelState,
@@ -309,7 +309,7 @@ export class PanelSession {
   /** A filter changed; `immediate` for discrete choices (a checkbox), debounced for typing (the glob). */
   setFilters(filters: PanelFilters, immediate: boolean): void {
     if (filtersEqual(filters, this.current.filters)) return;
-    this.current = { ...this.current, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob, ...(filters.hideTests ? { hideTests: true } : {}) } };
+    this.current = { ...this.current, filters: filtersOf(filters) };
     this.queryOrFiltersChanged(immediate);
   }
 
@@ -437,7 +437,7 @@ export class PanelSession {
     const { query, filters } = this.current;
     this.searchStatus = { ...this.searchStatus, searching: true, error: null };
     this.current = { ...this.current, searchPending: true };
-    this.options.post({ type: 'search', requestId, query, filters: { languages: [...filters.languages], pathGlob: filters.pathGlob, ...(filters.hideTests ? { hideTests: true } : {}) } });
+    this.options.post({ type: 'search', requestId, query, filters: filtersOf(filters) });
     this.options.onDidChange();
   }
 
@@ -450,7 +450,7 @@ export class PanelSession {
 }
 
 export function filtersEqual(left: PanelFilters, right: PanelFilters): boolean {
-  return left.pathGlob === right.pathGlob && (left.hideTests ?? false) === (right.hideTests ?? false) && left.languages.length === right.languages.length && left.languages.every((language, index) => language === right.languages[index]);
+  return left.pathGlob === right.pathGlob && (left.hideTests ?? false) === (right.hideTests ?? false) && (left.scope ?? 'all') === (right.scope ?? 'all') && left.languages.length === right.languages.length && left.languages.every((language, index) => language === right.languages[index]);
 }
 
 /** The languages to offer: those the index has, plus any still selected from before, sorted. */

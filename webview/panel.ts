@@ -66,6 +66,12 @@ class Panel {
     testId: 'path-glob',
     attributes: { type: 'text', placeholder: 'Files to include, e.g. src/**/*.ts', 'aria-label': 'Files to include (glob)', spellcheck: 'false', autocomplete: 'off' },
   });
+  /** Every file, source code only, or documentation only (core/search/scope.ts). */
+  private readonly scopeSelect = element('select', { className: 'scope-select', testId: 'scope', attributes: { 'aria-label': 'Search in', title: 'Search every file, source code only, or documentation only' } },
+    element('option', { text: 'All files', attributes: { value: 'all' } }),
+    element('option', { text: 'Code', attributes: { value: 'code' } }),
+    element('option', { text: 'Docs', attributes: { value: 'docs' } }),
+  );
   private readonly hideTestsBox = element('input', { testId: 'hide-tests', attributes: { type: 'checkbox' } });
   private readonly hideTests = element('label', { className: 'tests-toggle', attributes: { title: 'Leave test files and test folders out of the results' } }, this.hideTestsBox, element('span', { text: 'Hide tests' }));
   private readonly languageSummaryText = element('span', { className: 'language-summary-text', testId: 'language-filter-summary' });
@@ -151,7 +157,7 @@ class Panel {
 
   private build(): void {
     const queryRow = element('div', { className: 'query-row' }, icon('codicon-search', 'query-icon'), this.queryInput);
-    const filters = element('div', { className: 'filters', attributes: { role: 'group', 'aria-label': 'Filters' } }, this.languageFilter, this.globInput, this.hideTests);
+    const filters = element('div', { className: 'filters', attributes: { role: 'group', 'aria-label': 'Filters' } }, this.languageFilter, this.scopeSelect, this.globInput, this.hideTests);
     this.resultsView.append(
       element('div', { className: 'search-bar', attributes: { role: 'search' } }, queryRow, filters),
       this.status,
@@ -185,6 +191,10 @@ class Panel {
     });
     this.languageList.addEventListener('change', () => this.languagesChanged());
     this.hideTestsBox.addEventListener('change', () => this.session.setFilters({ ...this.session.state.filters, hideTests: this.hideTestsBox.checked }, true));
+    this.scopeSelect.addEventListener('change', () => {
+      const value = this.scopeSelect.value;
+      this.session.setFilters({ ...this.session.state.filters, scope: value === 'code' || value === 'docs' ? value : undefined }, true);
+    });
     this.languageFilter.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && this.languageFilter.open) {
         event.preventDefault();
@@ -319,6 +329,7 @@ class Panel {
     if (this.queryInput.value !== state.query) this.queryInput.value = state.query;
     if (this.globInput.value !== state.filters.pathGlob) this.globInput.value = state.filters.pathGlob;
     this.hideTestsBox.checked = state.filters.hideTests === true;
+    this.scopeSelect.value = state.filters.scope ?? 'all';
     this.renderViews();
     this.renderLanguages();
     this.renderStatus();
@@ -443,7 +454,7 @@ class Panel {
       this.resultsList.hidden = state.results.length === 0;
     }
 
-    const filtered = state.filters.languages.length > 0 || state.filters.pathGlob.trim() !== '' || state.filters.hideTests === true;
+    const filtered = state.filters.languages.length > 0 || state.filters.pathGlob.trim() !== '' || state.filters.hideTests === true || state.filters.scope !== undefined;
     const text = state.results.length > 0
       ? ''
       : state.query.trim() === ''

@@ -58,8 +58,9 @@ function isSubwordStart(text: string, offset: number): boolean {
 }
 
 /**
- * Where the terms occur in `text`, case-insensitively, merged and sorted. Terms of up to two
- * characters count only where an identifier part starts, so `id` marks `userId` but not `middle`.
+ * Where the terms occur in `text`, case-insensitively, merged and sorted. A term counts only where an
+ * identifier part starts, as the search's words do: `id` marks `userId` but not `middle`, `age` marks
+ * `ageOf` but not `storage`.
  */
 export function highlightRanges(text: string, terms: readonly string[]): TextRange[] {
   const ranges: TextRange[] = [];
@@ -68,7 +69,7 @@ export function highlightRanges(text: string, terms: readonly string[]): TextRan
     const pattern = new RegExp(escapeRegExp(term), 'giu');
     for (const match of text.matchAll(pattern)) {
       const start = match.index;
-      if (term.length <= 2 && !isSubwordStart(text, start)) continue;
+      if (!isSubwordStart(text, start)) continue;
       ranges.push({ start, end: start + match[0].length });
     }
   }

@@ -27,7 +27,7 @@ const USAGE = `semsearch — search code and docs by meaning, locally
   semsearch index [DIR...] [--db PATH] [--model NAME|PATH] [--quantization fp32|int8]
                   [--device auto|cpu|gpu] [--threads N] [--include GLOB]... [--exclude GLOB]...
                   [--storage float32|int8|binary|binary+int8[:OVERSAMPLING]] [--dimensions N]
-  semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--no-tests]
+  semsearch search "QUERY" [--dir DIR | --db PATH] [--k N] [--lang L] [--path GLOB] [--no-tests] [--scope all|code|docs]
                   [--mode hybrid|dense|lexical] [--weights dense=1,lexical=1,symbol=1] [--lexical-kinds] [--relations]
                   [--expand-calls [--expand-hits N]] [--no-ranking] [--explain] [--json]
   semsearch search --batch QUERIES.jsonl [--dir DIR | --db PATH] [--k N] [--mode M] [--weights ...]
@@ -45,7 +45,8 @@ Models: code-static (default: this project's own code model, int8), use-lite, gl
 nomic-v1.5, jina-code, e5-small, coderankembed: downloaded once into the cache; --offline forbids it),
 or the path of a Hugging Face model folder.
 The index of a folder lives under your cache directory unless --db says where.
---no-tests leaves test files and test folders out of the results.
+--no-tests leaves test files and test folders out of the results; --scope code keeps source code only (files
+parsed by a grammar), --scope docs documentation only (Markdown, reST, AsciiDoc, READMEs, .txt).
 --no-ranking keeps the fused order (no learned ranking stage); --explain prints what moved each result's score.
 --relations shows each result's callers and callees (found by name in the syntax tree); --expand-calls puts
 the definitions of what the top results call (top 3, or --expand-hits N) right after them.

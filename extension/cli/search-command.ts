@@ -4,6 +4,7 @@ import { createReadStream, createWriteStream, existsSync, type WriteStream } fro
 import { createInterface } from 'node:readline';
 import type { FusionWeights, SearchMode } from '../core/search/search.ts';
 import { relationsOf } from '../core/search/relations.ts';
+import { SEARCH_SCOPES, type SearchScope } from '../core/search/scope.ts';
 import { choice, integerOption, parse, UsageError } from './arguments.ts';
 import { hitJson, printHits } from './hits-output.ts';
 import { locateIndex, openFolderIndex } from './open-index.ts';
@@ -28,6 +29,7 @@ export async function commandSearch(argv: string[]): Promise<void> {
     k: { type: 'string' },
     lang: { type: 'string', multiple: true },
     path: { type: 'string' },
+    scope: { type: 'string' },
     mode: { type: 'string' },
     batch: { type: 'string' },
     out: { type: 'string' },
@@ -42,6 +44,7 @@ export async function commandSearch(argv: string[]): Promise<void> {
   });
   const k = integerOption(values, 'k', 10)!;
   const mode = choice(values, 'mode', ['hybrid', 'dense', 'lexical'], 'hybrid') as SearchMode;
+  const scope = choice(values, 'scope', SEARCH_SCOPES, 'all') as SearchScope;
   if (values['expand-hits'] !== undefined && !values['expand-calls']) throw new UsageError('--expand-hits goes with --expand-calls');
   const expandCalls = values['expand-calls'] ? (integerOption(values, 'expand-hits', undefined) ?? true) : undefined;
   const searchOptions = {
@@ -50,6 +53,7 @@ export async function commandSearch(argv: string[]): Promise<void> {
     languages: values.lang as string[] | undefined,
     pathGlob: values.path as string | undefined,
     excludeTests: values['no-tests'] === true,
+    scope,
     ranking: values['no-ranking'] !== true,
     weights: fusionWeights(values.weights as string | undefined),
     expandCalls,

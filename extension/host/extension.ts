@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands.ts';
 import { Controller } from './controller.ts';
+import type { SearchScope } from '../core/search/scope.ts';
 import type { ServiceState } from '../core/service/workspace-service.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { ResultsPanel, registerResultsPanelSerializer } from './results-panel.ts';
@@ -22,7 +23,7 @@ function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
 /** What the extension exports to other extensions (and its own integration tests). */
 export interface SemanticSearchApi {
   /** Searches every workspace folder with one ranking. */
-  search(query: string, options?: { languages?: string[]; pathGlob?: string; excludeTests?: boolean }): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined }>;
+  search(query: string, options?: { languages?: string[]; pathGlob?: string; excludeTests?: boolean; scope?: SearchScope }): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined }>;
   /** Code similar to a piece of text found in a file of the workspace. */
   findSimilar(location: { folder: string; path: string; startLine: number; endLine: number; text: string }, k?: number): Promise<PanelResult[]>;
   /** Brings the index up to date and resolves when it is. */
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): SemanticSearchApi {
   activeController = controller;
   const panel = new ResultsPanel({
     extensionUri: context.extensionUri,
-    search: (query, filters, signal) => controller.search(query, { languages: filters.languages, pathGlob: filters.pathGlob || undefined, excludeTests: filters.hideTests === true }, tokenFromSignal(signal)),
+    search: (query, filters, signal) => controller.search(query, { languages: filters.languages, pathGlob: filters.pathGlob || undefined, excludeTests: filters.hideTests === true, scope: filters.scope }, tokenFromSignal(signal)),
     indexStatus: () => controller.indexStatus(),
     onDidChangeIndexStatus: controller.onDidChangeIndexStatus,
     logger: { warn: (message) => controller.log.warn(message) },

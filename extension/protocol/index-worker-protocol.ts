@@ -1,9 +1,9 @@
 // Messages between the extension host and its index worker thread (extension/worker/index-worker.ts).
 // Requests carry an id; the worker answers each with one `response`, and sends events as they happen.
 import type { IndexProgress } from '../core/indexing/indexer.ts';
-import type { SearchMode, SearchResponse } from '../core/search/search.ts';
+import type { SearchResponse } from '../core/search/search.ts';
 import type { FolderIndexStatus } from '../core/folder-index.ts';
-import type { FolderSpec, FolderState, RelationsRequest, RestoredSpace, ServiceError, ServiceSettings, ServiceState, SimilarRequest, SimilarResult } from '../core/service/workspace-service.ts';
+import type { FolderSpec, FolderState, RelationsRequest, RestoredSpace, SearchRequestFilters, ServiceError, ServiceSettings, ServiceState, SimilarRequest, SimilarResult } from '../core/service/workspace-service.ts';
 import type { ChunkRelationsView } from '../core/search/relations.ts';
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { DuplicatesResult } from '../core/migration/find-duplicates.ts';
@@ -11,13 +11,7 @@ import type { TradeoffReport } from '../core/tradeoffs/types.ts';
 import type { InstalledModelsOptions } from '../core/evaluation/installed-models.ts';
 import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
 
-export interface SearchRequestOptions {
-  k?: number;
-  languages?: string[];
-  pathGlob?: string;
-  excludeTests?: boolean;
-  mode?: SearchMode;
-}
+export type SearchRequestOptions = SearchRequestFilters;
 
 /** Request kinds and what each one answers with. */
 export interface WorkerRequests {

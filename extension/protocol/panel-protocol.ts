@@ -16,6 +16,8 @@ export interface PanelFilters {
   pathGlob: string;
   /** Leave test files and folders out; absent in states saved before it existed: false. */
   hideTests?: boolean;
+  /** Source code only or documentation only (core/search/scope.ts); absent: every file. */
+  scope?: 'code' | 'docs';
 }
 
 /** One search result, as the panel shows it. */

@@ -84,10 +84,15 @@ const languages = array(string(50), { max: MAX_LANGUAGES });
 const scope = array(string(MAX_NAME_LENGTH), { max: MAX_SCOPE_DEPTH });
 const chunkIds = array(count, { max: MAX_CHUNK_IDS });
 
-/** Filters are plain objects; a hideTests of false is left out, like a state saved before it existed. */
+/** Filters in their one form: fresh arrays, and the defaults (tests shown, every file) left out rather than spelled. */
+export function filtersOf(filters: { languages: readonly string[]; pathGlob: string; hideTests?: boolean | undefined; scope?: 'code' | 'docs' | undefined }): PanelFilters {
+  return { languages: [...filters.languages], pathGlob: filters.pathGlob, ...(filters.hideTests ? { hideTests: true } : {}), ...(filters.scope ? { scope: filters.scope } : {}) };
+}
+
+/** Filters are plain objects; a hideTests of false and a scope of every file are left out, like a state saved before they existed. */
 const filters = map(
-  object({ languages, pathGlob: string(MAX_GLOB_LENGTH), hideTests: optional(boolean) }, { plain: true }),
-  ({ languages, pathGlob, hideTests }): PanelFilters => ({ languages, pathGlob, ...(hideTests ? { hideTests: true } : {}) }),
+  object({ languages, pathGlob: string(MAX_GLOB_LENGTH), hideTests: optional(boolean), scope: optional(oneOf(['all', 'code', 'docs'] as const)) }, { plain: true }),
+  ({ languages, pathGlob, hideTests, scope }): PanelFilters => filtersOf({ languages, pathGlob, hideTests, scope: scope === 'all' ? undefined : scope }),
 );
 
 const result = refine(

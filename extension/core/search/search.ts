@@ -13,6 +13,7 @@ import { callExpansion, expandCalls } from './expand-calls.ts';
 import { mergeKinds, type KindScored } from './lexical-kinds.ts';
 import { rankedResults, type RankedChunk } from './results.ts';
 import { isTestPath } from './path-roles.ts';
+import { inScope, type SearchScope } from './scope.ts';
 import { explainRanking, rerank, type RankingExplanation, type RerankedChunk } from './ranking/rerank.ts';
 import type { WordFrequencies } from './ranking/features.ts';
 
@@ -51,6 +52,8 @@ export interface SearchOptions {
   pathGlob?: string;
   /** Leave out test files and test folders (path-roles.ts). */
   excludeTests?: boolean;
+  /** Only source code, only documentation, or everything (scope.ts). Default `all`. */
+  scope?: SearchScope;
   /**
    * Weights of the lists in the fusion: dense, lexical, and symbol (chunks named by an identifier the
    * query spells out). Defaults in DEFAULT_WEIGHTS.
@@ -258,7 +261,7 @@ export class Searcher {
     vector: Float32Array,
     k: number,
     exclude: ReadonlySet<number> = new Set(),
-    options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'excludeTests' | 'oversampling'> = {},
+    options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'excludeTests' | 'scope' | 'oversampling'> = {},
   ): { chunk: StoredChunk; similarity: number }[] {
     const space = this.store.activeSpace();
     if (!space || (space.dimensions !== vector.length && this.store.storedDimensions(space) !== vector.length)) return [];
@@ -464,10 +467,12 @@ function withRankingExplanations(hits: SearchHit[], ranked: readonly RerankedChu
   return hits;
 }
 
-function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'excludeTests'>): (chunk: StoredChunk) => boolean {
+function chunkFilter(options: Pick<SearchOptions, 'languages' | 'pathGlob' | 'excludeTests' | 'scope'>): (chunk: StoredChunk) => boolean {
   const languages = options.languages && options.languages.length > 0 ? new Set(options.languages) : undefined;
   const matchesPath = options.pathGlob ? picomatch(options.pathGlob, { dot: true }) : undefined;
-  return (chunk) => (!languages || languages.has(chunk.language)) && (!matchesPath || matchesPath(chunk.path)) && !(options.excludeTests && isTestPath(chunk.path));
+  const scope = options.scope ?? 'all';
+  return (chunk) =>
+    (!languages || languages.has(chunk.language)) && (!matchesPath || matchesPath(chunk.path)) && !(options.excludeTests && isTestPath(chunk.path)) && inScope(scope, chunk);
 }
 
 /**

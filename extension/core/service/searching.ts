@@ -3,15 +3,15 @@
 import { embeddingText } from '../chunking/embedding-text.ts';
 import type { FolderIndex } from '../folder-index.ts';
 import { rankedResults } from '../search/results.ts';
-import { fuse, searchAcross, type SearchHit, type SearchMode, type SearchResponse } from '../search/search.ts';
+import { fuse, searchAcross, type SearchHit, type SearchResponse } from '../search/search.ts';
 import { chunksInRange, relationsOf, type ChunkRelationsView } from '../search/relations.ts';
 import type { StoredChunk } from '../store/index-store.ts';
 import { calibratedThreshold } from './folder-reports.ts';
 import type { ServiceCore } from './service-core.ts';
-import type { RelationsRequest, SimilarRequest, SimilarResult } from './service-types.ts';
+import type { RelationsRequest, SearchRequestFilters, SimilarRequest, SimilarResult } from './service-types.ts';
 
 /** Searches every folder with one ranking. Folders that fail to open are left out (their state says why). */
-export async function search(core: ServiceCore, query: string, options: { k?: number; languages?: string[]; pathGlob?: string; excludeTests?: boolean; mode?: SearchMode }, signal?: AbortSignal): Promise<SearchResponse> {
+export async function search(core: ServiceCore, query: string, options: SearchRequestFilters, signal?: AbortSignal): Promise<SearchResponse> {
   const settings = core.requireSettings();
   core.rememberQuery(query);
   await core.loadRuntime().catch(() => undefined);
@@ -25,6 +25,7 @@ export async function search(core: ServiceCore, query: string, options: { k?: nu
     languages: options.languages,
     pathGlob: options.pathGlob,
     excludeTests: options.excludeTests,
+    scope: options.scope,
     expandCalls: settings.search.expandCalls,
     signal,
   });

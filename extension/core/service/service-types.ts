@@ -7,10 +7,21 @@ import type { ChunkingSettings } from '../folder-index.ts';
 import type { IndexProgress } from '../indexing/indexer.ts';
 import type { DiscoveryOptions } from '../discovery/types.ts';
 import type { Quantization } from '../model/fingerprint.ts';
+import type { SearchScope } from '../search/scope.ts';
 import type { SearchHit, SearchMode } from '../search/search.ts';
 import type { StorageOption } from '../store/storage-option.ts';
 
 /** Everything the service is told by the settings. */
+/** What one search from a front end may choose; everything else comes from the settings. */
+export interface SearchRequestFilters {
+  k?: number;
+  languages?: string[];
+  pathGlob?: string;
+  excludeTests?: boolean;
+  scope?: SearchScope;
+  mode?: SearchMode;
+}
+
 export interface ServiceSettings {
   modelDirectory: string;
   modelId?: string;

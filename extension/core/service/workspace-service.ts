@@ -4,7 +4,7 @@
 // all folders with one global ranking. The folder lifecycle and the shared state are in service-core.ts;
 // searching, model changes and reports are in their own modules, which this class calls.
 import type { ChunkRelationsView } from '../search/relations.ts';
-import type { SearchMode, SearchResponse } from '../search/search.ts';
+import type { SearchResponse } from '../search/search.ts';
 import type { FolderIndexStatus } from '../folder-index.ts';
 import type { ModelEvaluationReport } from '../evaluation/model-evaluation.ts';
 import type { ThresholdName } from '../migration/calibration.ts';
@@ -16,7 +16,7 @@ import * as reports from './folder-reports.ts';
 import * as modelChanges from './model-changes.ts';
 import * as searching from './searching.ts';
 import { emptyState, runtimeKey, ServiceCore } from './service-core.ts';
-import type { FolderSpec, FolderState, RelationsRequest, RestoredSpace, ServiceEvents, ServiceSettings, ServiceState, SimilarRequest, SimilarResult } from './service-types.ts';
+import type { FolderSpec, FolderState, RelationsRequest, RestoredSpace, SearchRequestFilters, ServiceEvents, ServiceSettings, ServiceState, SimilarRequest, SimilarResult } from './service-types.ts';
 
 export * from './service-types.ts';
 
@@ -146,7 +146,7 @@ export class WorkspaceService {
   }
 
   /** Searches every folder with one ranking. Folders that fail to open are left out (their state says why). */
-  search(query: string, options: { k?: number; languages?: string[]; pathGlob?: string; excludeTests?: boolean; mode?: SearchMode }, signal?: AbortSignal): Promise<SearchResponse> {
+  search(query: string, options: SearchRequestFilters, signal?: AbortSignal): Promise<SearchResponse> {
     return searching.search(this.core, query, options, signal);
   }
 

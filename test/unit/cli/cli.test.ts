@@ -45,6 +45,23 @@ describe('semsearch CLI', () => {
     assert.ok(python.results.length > 0 && python.results.every((result) => result.path.endsWith('.py')));
   });
 
+  test('--scope keeps source code only or documentation only', () => {
+    const paths = (...scope: string[]) => {
+      const found = semsearch('search', 'install users area', '--dir', root, '--k', '20', ...scope, '--json');
+      assert.equal(found.code, 0, found.stderr);
+      return (JSON.parse(found.stdout) as { results: { path: string }[] }).results.map((result) => result.path);
+    };
+    const all = paths();
+    assert.ok(all.some((file) => file.endsWith('.md')) && all.some((file) => !file.endsWith('.md')), all.join(', '));
+    const code = paths('--scope', 'code');
+    assert.ok(code.length > 0 && code.every((file) => /\.(go|py|ts|js)$/.test(file)), code.join(', '));
+    const docs = paths('--scope', 'docs');
+    assert.ok(docs.length > 0 && docs.every((file) => file.endsWith('.md')), docs.join(', '));
+    const wrong = semsearch('search', 'install', '--dir', root, '--scope', 'tests');
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--scope must be one of all, code, docs/);
+  });
+
   test('search --batch reads {id, query} lines and writes the scorer format', () => {
     const batch = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-')), 'queries.jsonl');
     writeFileSync(batch, `${JSON.stringify({ id: 'q1', query: 'sort users by age' })}\n\n${JSON.stringify({ id: 7, query: 'installation' })}\n`);

@@ -23,7 +23,7 @@ const SVG = '"><svg onload=alert(1)>';
 const HOSTILE = [SCRIPT, IMAGE, SVG];
 
 /** Tags the page builds itself; anything else would have come from data. */
-const PAGE_TAGS = new Set(['HTML', 'BODY', 'MAIN', 'DIV', 'SPAN', 'INPUT', 'DETAILS', 'SUMMARY', 'FIELDSET', 'LEGEND', 'LABEL', 'BUTTON', 'P', 'PRE', 'CODE', 'MARK', 'UL', 'LI', 'STRONG', 'H2', 'H3', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'CAPTION', 'SECTION', 'CANVAS', 'FIGURE', 'FIGCAPTION', 'DL', 'DT', 'DD', 'OL', 'EM', 'SMALL', 'TIME', 'HEADER', 'ABBR']);
+const PAGE_TAGS = new Set(['HTML', 'BODY', 'MAIN', 'DIV', 'SPAN', 'INPUT', 'SELECT', 'OPTION', 'DETAILS', 'SUMMARY', 'FIELDSET', 'LEGEND', 'LABEL', 'BUTTON', 'P', 'PRE', 'CODE', 'MARK', 'UL', 'LI', 'STRONG', 'H2', 'H3', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'CAPTION', 'SECTION', 'CANVAS', 'FIGURE', 'FIGCAPTION', 'DL', 'DT', 'DD', 'OL', 'EM', 'SMALL', 'TIME', 'HEADER', 'ABBR']);
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 

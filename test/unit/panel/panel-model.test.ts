@@ -157,14 +157,16 @@ describe('highlightRanges', () => {
   });
 
   it('merges overlapping and adjacent matches', () => {
-    assert.deepEqual(highlightRanges('headerheader', ['header']), [{ start: 0, end: 12 }]);
-    assert.deepEqual(highlightRanges('abcdef', ['abcd', 'cdef']), [{ start: 0, end: 6 }]);
+    assert.deepEqual(highlightRanges('headerHeader', ['header']), [{ start: 0, end: 12 }]);
+    assert.deepEqual(highlightRanges('abcdef', ['abcd', 'abc', 'abcdef']), [{ start: 0, end: 6 }]);
   });
 
-  it('matches short terms only where an identifier part starts', () => {
+  it('matches terms only where an identifier part starts', () => {
     const code = 'userId user_id middle idle';
     const ranges = highlightRanges(code, ['id']);
     assert.deepEqual(ranges.map(({ start, end }) => `${start}:${code.slice(start, end)}`), ['4:Id', '12:id', '22:id']);
+    const prose = 'order storage, image tag; sort by age: ageOf(user)';
+    assert.deepEqual(highlightRanges(prose, ['age']).map(({ start, end }) => `${start}:${prose.slice(start, end)}`), ['34:age', '39:age'], 'not inside storage or image');
   });
 
   it('treats regular-expression characters in terms literally', () => {
@@ -461,6 +463,22 @@ describe('PanelSession', () => {
     assert.equal(searches().length, 3);
     panel.setFilters({ languages: ['python'], pathGlob: 'src/**' }, true);
     assert.equal(searches().length, 3, 'the same filters do not search again');
+  });
+
+  it('re-runs the search when the scope changes and sends it; every file is the scope left out', () => {
+    const { panel, searches } = session();
+    panel.start();
+    panel.setQuery('parse');
+    panel.searchNow();
+    panel.setFilters({ languages: [], pathGlob: '', scope: 'code' }, true);
+    assert.deepEqual(searches()[1], { type: 'search', requestId: 2, query: 'parse', filters: { languages: [], pathGlob: '', scope: 'code' } });
+    panel.setFilters({ languages: [], pathGlob: '', scope: 'code' }, true);
+    assert.equal(searches().length, 2, 'the same scope does not search again');
+    panel.setFilters({ languages: [], pathGlob: '', scope: 'docs' }, true);
+    panel.setFilters({ languages: [], pathGlob: '' }, true);
+    assert.deepEqual(searches().map((message) => message.filters), [
+      { languages: [], pathGlob: '' }, { languages: [], pathGlob: '', scope: 'code' }, { languages: [], pathGlob: '', scope: 'docs' }, { languages: [], pathGlob: '' },
+    ]);
   });
 
   it('does not search for filters alone', () => {

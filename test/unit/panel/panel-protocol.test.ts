@@ -67,7 +67,10 @@ describe('parseFromPanel', () => {
       ['glob over 500 characters', { filters: { languages: [], pathGlob: '*'.repeat(501) } }],
       ['glob missing', { filters: { languages: [] } }],
       ['hide tests not a boolean', { filters: { languages: [], pathGlob: '', hideTests: 'yes' } }],
+      ['a scope that is not one of all, code, docs', { filters: { languages: [], pathGlob: '', scope: 'tests' } }],
     ];
+    assert.deepEqual(parseFromPanel({ ...valid, filters: { ...filters, scope: 'docs' } }), { ...valid, filters: { ...filters, scope: 'docs' } }, 'a scope is passed on');
+    assert.deepEqual(parseFromPanel({ ...valid, filters: { ...filters, scope: 'all' } }), { ...valid, filters }, 'every file is the scope left out');
     assert.deepEqual(parseFromPanel({ ...valid, filters: { ...filters, hideTests: true } }), { ...valid, filters: { ...filters, hideTests: true } }, 'hide tests is passed on');
     assert.ok(parseFromPanel(valid));
     assert.ok(parseFromPanel({ ...valid, query: 'x'.repeat(2000) }), 'exactly at the limit');

@@ -1,4 +1,4 @@
-// The results panel: search from its query box, results grouped by file, filter by language,
+// The results panel: search from its query box, results grouped by file, documentation only, filter by language,
 // a result's callers and callees, keyboard navigation, open a result.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
@@ -18,6 +18,14 @@ export default defineJourney({
     await panel.locator('[data-testid="result"]').first().waitFor({ state: 'visible', timeout: 30_000 });
     await step('results-grouped-by-file');
     assert.ok((await panel.locator('[data-testid="file-group"]').count()) >= 2, 'results from several files');
+    // Documentation only (the README and docs/), then every file again.
+    const headers = () => panel.locator('[data-testid="file-header"]').allInnerTexts();
+    await panel.locator('[data-testid="scope"]').selectOption('docs');
+    const docsOnly = await waitFor(headers, (texts) => texts.length > 0 && texts.every((text) => text.includes('.md')));
+    assert.ok(docsOnly, `only Markdown files: ${(await headers()).join(' | ')}`);
+    await step('scope-docs');
+    await panel.locator('[data-testid="scope"]').selectOption('all');
+    assert.ok(await waitFor(headers, (texts) => texts.some((text) => !text.includes('.md'))), 'code again with every file');
     // Only Python.
     await panel.locator('[data-testid="language-filter-summary"]').click();
     await panel.locator('[data-testid="language-option"][value="python"]').check();
@@ -44,3 +52,11 @@ export default defineJourney({
     await step('result-opened-from-panel');
   },
 });
+
+/** Reads until the test holds or 30 s pass; whether it held. */
+async function waitFor<T>(read: () => Promise<T>, test: (value: T) => boolean): Promise<boolean> {
+  for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((resolve) => setTimeout(resolve, 250))) {
+    if (test(await read())) return true;
+  }
+  return false;
+}
