@@ -5,7 +5,8 @@ import { WorkerRequestError } from './index-client.ts';
 import type { Controller } from './controller.ts';
 import { showQuickSearch } from './quick-search.ts';
 import { toPanelResults } from './results.ts';
-import type { PanelResult } from '../protocol/panel-protocol.ts';
+import type { SearchScope } from '../core/search/scope.ts';
+import type { PanelFilters, PanelResult } from '../protocol/panel-protocol.ts';
 import { findDuplicates } from './duplicates.ts';
 import type { MigrationUi } from './migration.ts';
 import type { TradeoffUi } from './tradeoffs.ts';
@@ -14,12 +15,15 @@ import { statusMarkdown } from './status-report.ts';
 
 /** The results panel, as the commands use it. */
 export interface PanelHost {
-  show(query?: string, results?: PanelResult[]): void;
+  show(query?: string, results?: PanelResult[], filters?: PanelFilters): void;
   /** Where a result opened from a QuickPick goes: a column other than the panel's while the panel is the active editor. */
   resultColumn(): vscode.ViewColumn | undefined;
 }
 
 const isCancellation = (error: unknown) => error instanceof WorkerRequestError && error.kind === 'aborted';
+
+/** The live search's scope: the next search starts where the last one was left, for this window. */
+let quickSearchScope: SearchScope = 'all';
 
 function search(controller: Controller, panel: PanelHost, initialQuery?: string): Promise<void> {
   if (controller.folders.length === 0) {
@@ -33,13 +37,14 @@ function search(controller: Controller, panel: PanelHost, initialQuery?: string)
     placeholder: 'Describe the code or docs you are looking for, e.g. "retry a failed request"',
     multiRoot: controller.folders.length > 1,
     initialQuery,
-    search: async (query, token) => {
-      const response = await controller.search(query, {}, token);
+    scope: { initial: quickSearchScope, changed: (scope) => (quickSearchScope = scope) },
+    search: async (query, token, scope) => {
+      const response = await controller.search(query, scope === 'all' ? {} : { scope }, token);
       answered ||= response.results.length > 0;
       return { results: response.results, notice: response.notice };
     },
     open: (result, preview) => controller.openResult(result, preview, panel.resultColumn()),
-    showInPanel: (query, results) => panel.show(query, results),
+    showInPanel: (query, results, scope) => panel.show(query, results, { languages: [], pathGlob: '', ...(scope === 'all' ? {} : { scope }) }),
   }).then(() => {
     if (answered) controller.noteSearchAnswered();
   });

@@ -1,7 +1,9 @@
 // The live search QuickPick: results update as the user types (debounced; the search in flight is
 // cancelled on each keystroke), the highlighted result is previewed in the editor, Enter opens it at
-// its range, and a button sends the results to the panel.
+// its range, a button sends the results to the panel, and another (live search only) moves between every
+// file, source code only and documentation only.
 import * as vscode from 'vscode';
+import type { SearchScope } from '../core/search/scope.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { quickPickText } from './results.ts';
 import { rememberEditorPlace } from './editor-place.ts';
@@ -14,12 +16,14 @@ interface ResultItem extends vscode.QuickPickItem {
 export interface QuickSearchOptions {
   title: string;
   placeholder: string;
-  /** Runs a search; rejects with an AbortError-named error when cancelled. */
-  search: (query: string, token: vscode.CancellationToken) => Promise<{ results: PanelResult[]; notice: string | undefined }>;
+  /** Runs a search in a scope; rejects with an AbortError-named error when cancelled. */
+  search: (query: string, token: vscode.CancellationToken, scope: SearchScope) => Promise<{ results: PanelResult[]; notice: string | undefined }>;
   /** Opens a result's range (in preview when `preview`). */
   open: (result: PanelResult, preview: boolean) => Promise<void>;
-  /** Sends the query and its results to the results panel. */
-  showInPanel: (query: string, results: PanelResult[]) => void;
+  /** Sends the query, its results and the scope they were found in to the results panel. */
+  showInPanel: (query: string, results: PanelResult[], scope: SearchScope) => void;
+  /** Offers the scope button, starting at this scope; told each change (to start there next time). */
+  scope?: { initial: SearchScope; changed: (scope: SearchScope) => void };
   multiRoot: boolean;
   /** Starts with this query (and searches it at once). */
   initialQuery?: string;
@@ -32,6 +36,13 @@ export interface QuickSearchOptions {
 
 const PANEL_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('list-flat'), tooltip: 'Show the results in the Semantic Search panel' };
 
+/** The scope button as it looks in each scope, and the scope a click moves to. */
+const SCOPE_BUTTONS: Readonly<Record<SearchScope, { button: vscode.QuickInputButton; next: SearchScope; title: string }>> = {
+  all: { button: { iconPath: new vscode.ThemeIcon('files'), tooltip: 'Searching all files: click for code only' }, next: 'code', title: '' },
+  code: { button: { iconPath: new vscode.ThemeIcon('code'), tooltip: 'Searching code only: click for docs only' }, next: 'docs', title: ' (code only)' },
+  docs: { button: { iconPath: new vscode.ThemeIcon('book'), tooltip: 'Searching docs only: click for all files' }, next: 'all', title: ' (docs only)' },
+};
+
 /** Shows the QuickPick; resolves when it closes. */
 export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
   const quickPick = vscode.window.createQuickPick<ResultItem>();
@@ -41,7 +52,13 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
   quickPick.matchOnDescription = false;
   quickPick.matchOnDetail = false;
   (quickPick as vscode.QuickPick<ResultItem> & { sortByLabel?: boolean }).sortByLabel = false;
-  quickPick.buttons = [PANEL_BUTTON];
+  let scope: SearchScope = options.scope?.initial ?? 'all';
+  const title = () => `${options.title}${options.scope ? SCOPE_BUTTONS[scope].title : ''}`;
+  const showScope = () => {
+    quickPick.buttons = options.scope ? [SCOPE_BUTTONS[scope].button, PANEL_BUTTON] : [PANEL_BUTTON];
+    quickPick.title = title();
+  };
+  showScope();
   // Saved now: previewing a result in the same file moves this editor's cursor and scrolls it.
   const place = rememberEditorPlace();
   let accepted = false;
@@ -73,13 +90,13 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
     inFlight = source;
     quickPick.busy = true;
     try {
-      const { results, notice } = await options.search(query, source.token);
+      const { results, notice } = await options.search(query, source.token, scope);
       if (source.token.isCancellationRequested) return;
       setResults(results);
-      quickPick.title = notice ? `${options.title} — ${notice}` : options.title;
+      quickPick.title = notice ? `${title()} — ${notice}` : title();
     } catch (error) {
       if (source.token.isCancellationRequested || (error instanceof Error && error.name === 'AbortError')) return;
-      quickPick.title = `${options.title} — ${(error as Error).message}`;
+      quickPick.title = `${title()} — ${(error as Error).message}`;
       setResults([]);
     } finally {
       if (inFlight === source) quickPick.busy = false;
@@ -119,10 +136,18 @@ export function showQuickSearch(options: QuickSearchOptions): Promise<void> {
       await options.open(item.result, false);
     }),
     quickPick.onDidTriggerButton((button) => {
+      if (options.scope && button === SCOPE_BUTTONS[scope].button) {
+        scope = SCOPE_BUTTONS[scope].next;
+        options.scope.changed(scope);
+        showScope();
+        clearTimeout(debounce);
+        void runSearch(quickPick.value);
+        return;
+      }
       if (button !== PANEL_BUTTON) return;
       accepted = true;
       quickPick.hide();
-      options.showInPanel(quickPick.value, current);
+      options.showInPanel(quickPick.value, current, scope);
     }),
   );
 

@@ -165,7 +165,7 @@ export class ResultsPanel implements vscode.Disposable {
       this.pendingShow = {
         type: 'show',
         query: query.slice(0, MAX_QUERY_LENGTH),
-        // Results handed over were found without filters; a bare query keeps the panel's own.
+        // Results handed over come with the filters they were found with (none unless given); a bare query keeps the panel's own.
         filters: filters ?? (results ? EMPTY_FILTERS : this.lastFilters),
         results: results ? fitResults(results) : null,
       };

@@ -60,16 +60,21 @@ export async function editorSelectionStatus(page: Page): Promise<string> {
   return (await page.locator('[id="status.editor.selection"]').innerText().catch(() => '')).trim();
 }
 
-/** Waits until the status bar's cursor and selection text satisfies `accept`; returns it, or fails saying what it was. */
-export async function waitForSelectionStatus(page: Page, accept: (text: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+/** Reads until `accept` holds; returns the value, or fails saying what it was last. */
+export async function waitUntil<T>(page: Page, read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await editorSelectionStatus(page);
-    if (accept(text)) return text;
+  let value = await read();
+  while (!accept(value)) {
+    if (Date.now() >= deadline) throw new Error(`${what}: ${JSON.stringify(value)}`);
     await page.waitForTimeout(200);
+    value = await read();
   }
-  throw new Error(`${what}: the status bar says "${text}"`);
+  return value;
+}
+
+/** Waits until the status bar's cursor and selection text satisfies `accept`; returns it, or fails saying what it was. */
+export function waitForSelectionStatus(page: Page, accept: (text: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+  return waitUntil(page, () => editorSelectionStatus(page), accept, `${what}; the status bar says`, timeoutMs);
 }
 
 /** Opens a file of the workspace with Go to File, as a user does; resolves when its tab is active. */

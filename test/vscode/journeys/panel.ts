@@ -2,7 +2,7 @@
 // a result's callers and callees, keyboard navigation, open a result.
 import assert from 'node:assert/strict';
 import { defineJourney } from '../harness/journey.ts';
-import { activeTab, waitForIndexReady } from '../harness/semantic-search.ts';
+import { activeTab, waitForIndexReady, waitUntil } from '../harness/semantic-search.ts';
 import { extensionWebview, runCommand } from '../harness/workbench.ts';
 
 export default defineJourney({
@@ -21,11 +21,10 @@ export default defineJourney({
     // Documentation only (the README and docs/), then every file again.
     const headers = () => panel.locator('[data-testid="file-header"]').allInnerTexts();
     await panel.locator('[data-testid="scope"]').selectOption('docs');
-    const docsOnly = await waitFor(headers, (texts) => texts.length > 0 && texts.every((text) => text.includes('.md')));
-    assert.ok(docsOnly, `only Markdown files: ${(await headers()).join(' | ')}`);
+    await waitUntil(page, headers, (texts) => texts.length > 0 && texts.every((text) => text.includes('.md')), 'only Markdown files');
     await step('scope-docs');
     await panel.locator('[data-testid="scope"]').selectOption('all');
-    assert.ok(await waitFor(headers, (texts) => texts.some((text) => !text.includes('.md'))), 'code again with every file');
+    await waitUntil(page, headers, (texts) => texts.some((text) => !text.includes('.md')), 'code again with every file');
     // Only Python.
     await panel.locator('[data-testid="language-filter-summary"]').click();
     await panel.locator('[data-testid="language-option"][value="python"]').check();
@@ -52,11 +51,3 @@ export default defineJourney({
     await step('result-opened-from-panel');
   },
 });
-
-/** Reads until the test holds or 30 s pass; whether it held. */
-async function waitFor<T>(read: () => Promise<T>, test: (value: T) => boolean): Promise<boolean> {
-  for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((resolve) => setTimeout(resolve, 250))) {
-    if (test(await read())) return true;
-  }
-  return false;
-}

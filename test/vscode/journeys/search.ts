@@ -1,10 +1,11 @@
-// A new user searches by describing code: palette, type a query, see results update, open one. Previewing a
-// result in the file being edited moves the cursor; Escape puts it (and the selection) back.
+// A new user searches by describing code: palette, type a query, see results update, search code only or docs
+// only, open one. Previewing a result in the file being edited moves the cursor; Escape puts it (and the
+// selection) back.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineJourney } from '../harness/journey.ts';
-import { activeTab, openFile, quickPickRows, searchInQuickPick, selectTopLines, waitForIndexReady, waitForSelectionStatus } from '../harness/semantic-search.ts';
+import { activeTab, openFile, quickPickRows, searchInQuickPick, selectTopLines, waitForIndexReady, waitForSelectionStatus, waitUntil } from '../harness/semantic-search.ts';
 
 const QUERY = 'retry a failed request with exponential backoff';
 
@@ -27,6 +28,20 @@ export default defineJourney({
     const row = await searchInQuickPick(page, QUERY, 'fetchWithRetry');
     await step('results-as-you-type');
     assert.ok((await quickPickRows(page).count()) > 1, 'several results are listed');
+    // The scope button: code only, docs only, then every file again; the title says which.
+    const scopeButton = (tooltip: string) => page.locator(`.quick-input-widget .quick-input-titlebar [aria-label^="${tooltip}"]`).first();
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    const rowTexts = () => quickPickRows(page).allInnerTexts();
+    await scopeButton('Searching all files').click();
+    await title.filter({ hasText: '(code only)' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await waitUntil(page, rowTexts, (texts) => texts.length > 0 && texts.every((text) => !text.includes('.md')), 'code only: no Markdown row');
+    await step('scope-code-only');
+    await scopeButton('Searching code only').click();
+    await title.filter({ hasText: '(docs only)' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await waitUntil(page, rowTexts, (texts) => texts.length > 0 && texts.every((text) => text.includes('.md')), 'docs only: Markdown rows only');
+    await step('scope-docs-only');
+    await scopeButton('Searching docs only').click();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
     // The first result is previewed as it is highlighted; Enter opens it at its range.
     await row.click();
     await activeTab(page).filter({ hasText: 'retry.ts' }).waitFor({ state: 'visible', timeout: 15_000 });
