@@ -1,7 +1,7 @@
 // Which part of a folder a search looks in: its source code, its documentation, or everything. A user asking
 // "how are routes registered" of a repository may want the code that registers them and not the guide that
 // explains it (or the reverse); the scope says so without naming languages one by one. Used by the panel's
-// scope choice and the CLI's --scope.
+// scope choice, the QuickPick's scope button and the CLI's --scope.
 
 import { isSyntaxLanguage, proseFormat } from '../chunking/languages.ts';
 import type { LanguageId } from '../chunking/types.ts';

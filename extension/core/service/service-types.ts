@@ -11,7 +11,6 @@ import type { SearchScope } from '../search/scope.ts';
 import type { SearchHit, SearchMode } from '../search/search.ts';
 import type { StorageOption } from '../store/storage-option.ts';
 
-/** Everything the service is told by the settings. */
 /** What one search from a front end may choose; everything else comes from the settings. */
 export interface SearchRequestFilters {
   k?: number;
@@ -22,6 +21,7 @@ export interface SearchRequestFilters {
   mode?: SearchMode;
 }
 
+/** Everything the service is told by the settings. */
 export interface ServiceSettings {
   modelDirectory: string;
   modelId?: string;
