@@ -44,6 +44,8 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 const DIGIT = /\p{N}/u;
+/** A character of a script with identifiers in parts (letter case) or a digit; anything else has no part boundaries to find. */
+const CASED_OR_DIGIT = /[\p{Lu}\p{Ll}\p{Lt}\p{N}]/u;
 
 /** Whether an identifier part can start at `offset`: after a non-word character, at a lower-to-upper or letter/digit change. */
 function isSubwordStart(text: string, offset: number): boolean {
@@ -60,7 +62,7 @@ function isSubwordStart(text: string, offset: number): boolean {
 /**
  * Where the terms occur in `text`, case-insensitively, merged and sorted. A term counts only where an
  * identifier part starts, as the search's words do: `id` marks `userId` but not `middle`, `age` marks
- * `ageOf` but not `storage`.
+ * `ageOf` but not `storage`. Scripts without letter case and spaces (`用户` in `查找用户名`) match anywhere.
  */
 export function highlightRanges(text: string, terms: readonly string[]): TextRange[] {
   const ranges: TextRange[] = [];
@@ -69,7 +71,7 @@ export function highlightRanges(text: string, terms: readonly string[]): TextRan
     const pattern = new RegExp(escapeRegExp(term), 'giu');
     for (const match of text.matchAll(pattern)) {
       const start = match.index;
-      if (!isSubwordStart(text, start)) continue;
+      if (CASED_OR_DIGIT.test(term[0]!) && !isSubwordStart(text, start)) continue;
       ranges.push({ start, end: start + match[0].length });
     }
   }

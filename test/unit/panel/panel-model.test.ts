@@ -167,6 +167,7 @@ describe('highlightRanges', () => {
     assert.deepEqual(ranges.map(({ start, end }) => `${start}:${code.slice(start, end)}`), ['4:Id', '12:id', '22:id']);
     const prose = 'order storage, image tag; sort by age: ageOf(user)';
     assert.deepEqual(highlightRanges(prose, ['age']).map(({ start, end }) => `${start}:${prose.slice(start, end)}`), ['34:age', '39:age'], 'not inside storage or image');
+    assert.deepEqual(highlightRanges('查找用户名', ['用户']), [{ start: 2, end: 4 }], 'a script without case has no parts to start');
   });
 
   it('treats regular-expression characters in terms literally', () => {
