@@ -6,7 +6,7 @@ import type { Controller } from './controller.ts';
 import { showQuickSearch } from './quick-search.ts';
 import { toPanelResults } from './results.ts';
 import type { SearchScope } from '../core/search/scope.ts';
-import type { PanelFilters, PanelResult } from '../protocol/panel-protocol.ts';
+import { filtersOf, type PanelFilters, type PanelResult } from '../protocol/panel-protocol.ts';
 import { findDuplicates } from './duplicates.ts';
 import type { MigrationUi } from './migration.ts';
 import type { TradeoffUi } from './tradeoffs.ts';
@@ -39,12 +39,12 @@ function search(controller: Controller, panel: PanelHost, initialQuery?: string)
     initialQuery,
     scope: { initial: quickSearchScope, changed: (scope) => (quickSearchScope = scope) },
     search: async (query, token, scope) => {
-      const response = await controller.search(query, scope === 'all' ? {} : { scope }, token);
+      const response = await controller.search(query, { scope }, token);
       answered ||= response.results.length > 0;
       return { results: response.results, notice: response.notice };
     },
     open: (result, preview) => controller.openResult(result, preview, panel.resultColumn()),
-    showInPanel: (query, results, scope) => panel.show(query, results, { languages: [], pathGlob: '', ...(scope === 'all' ? {} : { scope }) }),
+    showInPanel: (query, results, scope) => panel.show(query, results, filtersOf({ languages: [], pathGlob: '', scope: scope === 'all' ? undefined : scope })),
   }).then(() => {
     if (answered) controller.noteSearchAnswered();
   });
