@@ -43,10 +43,15 @@ export function compileTree(tree: TreeNodes): CompiledTree {
   return { column, threshold: Float64Array.from(tree.threshold), left: Int32Array.from(tree.left), right: Int32Array.from(tree.right), value: Float64Array.from(tree.value) };
 }
 
+/** The child of a split node that a row (starting at `base` of a flat feature matrix) goes to. */
+function childOf(tree: CompiledTree, rows: Float64Array, base: number, node: number): number {
+  return rows[base + tree.column[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+}
+
 /** The leaf a row of a flat feature matrix reaches. */
 function leafOf(tree: CompiledTree, rows: Float64Array, base: number): number {
   let node = 0;
-  while (tree.column[node]! >= 0) node = rows[base + tree.column[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  while (tree.column[node]! >= 0) node = childOf(tree, rows, base, node);
   return node;
 }
 
@@ -68,9 +73,8 @@ export function addTreeContributions(trees: readonly CompiledTree[], rows: Float
   for (const tree of trees) {
     let node = 0;
     while (tree.column[node]! >= 0) {
-      const column = tree.column[node]!;
-      const next = rows[base + column]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
-      into[column]! += tree.value[next]! - tree.value[node]!;
+      const next = childOf(tree, rows, base, node);
+      into[tree.column[node]!]! += tree.value[next]! - tree.value[node]!;
       node = next;
     }
   }
