@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { isProjectNode, runWithProjectNode } from '../scripts/node.mjs';
 
 if (isProjectNode()) {
+  // `semsearch search … | head` closes the pipe after the lines it wants: like any Unix tool, stop quietly
+  // instead of dying on the unhandled write error with a stack trace.
+  process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const { main } = await import('../extension/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 } else {

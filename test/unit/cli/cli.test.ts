@@ -62,6 +62,17 @@ describe('semsearch CLI', () => {
     assert.match(wrong.stderr, /--scope must be one of all, code, docs/);
   });
 
+  test('a reader that stops early (`| head -1`) ends the search quietly, without a stack trace', async () => {
+    const child = spawn(process.execPath, [BIN, 'search', 'install users area', '--dir', root, '--k', '50'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    // Like `head -1`: read the first chunk of output, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+  });
+
   test('search --batch reads {id, query} lines and writes the scorer format', () => {
     const batch = path.join(mkdtempSync(path.join(os.tmpdir(), 'batch-')), 'queries.jsonl');
     writeFileSync(batch, `${JSON.stringify({ id: 'q1', query: 'sort users by age' })}\n\n${JSON.stringify({ id: 7, query: 'installation' })}\n`);
