@@ -82,7 +82,7 @@ test('search hits become valid panel results and readable QuickPick rows', () =>
     [{ ...hit, ranking: { shape: 'symbol', score: 7.31, filePenalty: 0.09, relevance: 0.9, contributions: [{ feature: 'definesExact', value: 1, contribution: 5.73 }, { feature: 'symbolListRank', value: 1, contribution: 2.74 }] } }],
     new Map(),
   )[0]!;
-  assert.equal(ranked.scores.ranking, 'ranked as a symbol query, score 7.31: definesExact +5.73, symbolListRank +2.74, later piece of its file -0.09');
+  assert.equal(ranked.scores.ranking, 'ranked as a symbol query, score 7.22: definesExact +5.73, symbolListRank +2.74, later piece of its file -0.09');
   assert.deepEqual(parseResult(ranked)?.scores.ranking, ranked.scores.ranking);
   assert.equal(parseResult({ ...ranked, scores: { ...ranked.scores, ranking: 'x'.repeat(501) } }), undefined);
   assert.equal(result!.scores.ranking, undefined, 'a hit the ranking stage did not score has no explanation');

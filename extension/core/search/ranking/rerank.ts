@@ -47,13 +47,14 @@ export interface RerankedChunk extends RankedChunk {
 const SUMMARY_FEATURES = 4;
 
 /**
- * The explanation in one line, for a tooltip: "ranked as a symbol query, score 7.31: definesExact +5.73,
- * symbolListRank +2.74, … later piece of its file −0.09". The CLI's `--explain` prints the same parts.
+ * The explanation in one line, for a tooltip: "ranked as a symbol query, score 7.22: definesExact +5.73,
+ * symbolListRank +2.74, … later piece of its file −0.09". The score is the one that placed the result, file-repeat
+ * penalty included, so the scores of a list fall as its places do. The CLI's `--explain` prints the same parts.
  */
 export function rankingSummary(explanation: RankingExplanation, features = SUMMARY_FEATURES): string {
   const parts = explanation.contributions.slice(0, features).map((entry) => `${entry.feature} ${entry.contribution >= 0 ? '+' : ''}${entry.contribution.toFixed(2)}`);
   if (explanation.filePenalty > 0) parts.push(`later piece of its file -${explanation.filePenalty.toFixed(2)}`);
-  return `ranked as a ${explanation.shape} query, score ${explanation.score.toFixed(2)}: ${parts.join(', ')}`;
+  return `ranked as a ${explanation.shape} query, score ${(explanation.score - explanation.filePenalty).toFixed(2)}: ${parts.join(', ')}`;
 }
 
 /** The explanation of a ranked candidate's score (computed for the results shown, not for the whole pool). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FEATURE_NAMES } from '../../../../extension/core/search/ranking/features.ts';
 import { FEATURE_VERSION, Ranker, type RankerWeights } from '../../../../extension/core/search/ranking/model.ts';
-import { bundledRanker, explainRanking, RANKING_POOL, rerank } from '../../../../extension/core/search/ranking/rerank.ts';
+import { bundledRanker, explainRanking, RANKING_POOL, rankingSummary, rerank } from '../../../../extension/core/search/ranking/rerank.ts';
 import type { RankedChunk } from '../../../../extension/core/search/results.ts';
 import type { StoredChunk } from '../../../../extension/core/store/index-store.ts';
 
@@ -55,6 +55,10 @@ test('a file-repeat penalty makes room for other files without reordering a file
   assert.deepEqual(spread.map((candidate) => candidate.chunk.path), ['a.go', 'b.go', 'a.go', 'a.go']);
   const ids = spread.filter((candidate) => candidate.chunk.path === 'a.go').map((candidate) => candidate.chunk.id);
   assert.deepEqual(ids, [...ids].sort((x, y) => x - y), 'a file keeps the order of its own pieces');
+  // The score an explanation names is the one that placed the result: it falls down the list, penalty and all.
+  const named = spread.map((candidate) => Number(/score (-?[\d.]+)/.exec(rankingSummary(explainRanking(candidate.ranking!, new Ranker(weights(1)))))![1]));
+  assert.deepEqual(named, [...named].sort((x, y) => y - x), named.join(', '));
+  assert.ok(rankingSummary(explainRanking(spread[2]!.ranking!, new Ranker(weights(1)))).includes('later piece of its file -1.00'));
 });
 
 test('candidates below the pool keep their fused order after it, never above its lowest relevance', () => {
