@@ -5,7 +5,7 @@
 // results by `rankedResults`, and ../shared/eval/score.mjs scores them (chunk protocol).
 //
 //   node bench/ranking-lab.ts [--cache .bench/quality] [--model code-static] [--train-cache DIR] [--sets a,b]
-//                             [--variants all,ablation]
+//                             [--variants all,ablation] [--train-packages a,b (train on these repositories only)]
 //
 // A set without a bench/quality index of the model gets one, built by the product's indexer with the model.
 //
@@ -50,6 +50,8 @@ const { values } = parseArgs({
     model: { type: 'string', default: DEFAULT_MODEL_ID },
     'train-cache': { type: 'string', default: path.join(cacheDirectory(), 'semantic-code-search', 'ranker-training') },
     'pools-cache': { type: 'string', default: path.join(ROOT, '.bench', 'ranking-lab') },
+    /** Train on these repositories of training/ranker's manifest only (names, comma-separated). */
+    'train-packages': { type: 'string' },
     sets: { type: 'string' },
     variants: { type: 'string', default: 'all' },
     json: { type: 'string' },
@@ -171,7 +173,8 @@ try {
 } finally {
   await runtime.dispose();
 }
-const training = (await trainingPools(values['train-cache'], (line) => process.stderr.write(`${line}\n`))).pools;
+const trainOnly = values['train-packages'] ? new Set(values['train-packages'].split(',')) : undefined;
+const training = (await trainingPools(values['train-cache'], (line) => process.stderr.write(`${line}\n`), trainOnly)).pools;
 
 /** Groups of features removed together in the ablation (one concern each). */
 const GROUPS: Record<string, FeatureName[]> = {
