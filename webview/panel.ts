@@ -3,16 +3,17 @@
 // for highlights); nothing from a message is ever parsed as markup. Bundled to dist/webview/panel.js.
 // Four views share the page: the search results; the migration report (migration-view.ts), a tab while a model
 // change is under way; the comparisons of storage options (tradeoff-view.ts) and of models (models-view.ts),
-// tabs once the host has sent one.
+// tabs once the host has sent one. A code result's callers and callees are relations-view.ts's.
 
 import {
-  parsePanelState, parseToPanel, type PanelFilters, type PanelRelatedChunk, type PanelResult, type PanelState, type PanelToHost, type PanelView,
+  parsePanelState, parseToPanel, type PanelFilters, type PanelResult, type PanelState, type PanelToHost, type PanelView,
 } from '../extension/protocol/panel-protocol.ts';
 import { element, highlighted, icon } from './dom.ts';
 import { MigrationView } from './migration-view.ts';
 import { ModelsView } from './models-view.ts';
 import { TradeoffView } from './tradeoff-view.ts';
-import { hasRelations, languageChoices, PanelSession, type RelationsView } from './panel-model.ts';
+import { languageChoices, PanelSession } from './panel-model.ts';
+import { RelationAreas } from './relations-view.ts';
 import { Debouncer, type Timer } from './panel-timing.ts';
 import {
   displayOrder, formatLineRange, groupByFile, indexStateIcon, kindIcon, moveSelection, noticeText, resultLabel, resultsSummary, resultScope, resultTitle, scoreView, snippetStartsWith,
@@ -106,14 +107,14 @@ class Panel {
   private readonly migrationView: MigrationView;
   private readonly tradeoffView: TradeoffView;
   private readonly modelsView: ModelsView;
+  /** Each code result's callers/callees toggle and area. */
+  private readonly relations: RelationAreas;
 
   /** What is on screen, to re-render only what changed. */
   private renderedResults: readonly PanelResult[] | null = null;
   private renderedSelection = -1;
   private renderedLanguages = '';
   private order: number[] = [];
-  /** Each result's callers/callees area and toggle, with the view last rendered in it (by result index). */
-  private relationAreas = new Map<number, { area: HTMLElement; toggle: HTMLButtonElement; rendered: RelationsView | undefined }>();
 
   constructor(api: VsCodeApi) {
     this.api = api;
@@ -127,6 +128,7 @@ class Panel {
       restored,
     });
     this.preview = new Debouncer(browserTimer, PREVIEW_DELAY_MILLISECONDS, () => this.openSelected(true));
+    this.relations = new RelationAreas(this.session);
     this.migrationView = new MigrationView((action) => this.session.migrationAction(action));
     this.tradeoffView = new TradeoffView({
       apply: (option) => this.session.applyStorage(option),
@@ -334,7 +336,7 @@ class Panel {
     this.renderLanguages();
     this.renderStatus();
     this.renderResults();
-    this.renderRelations();
+    this.relations.render();
     this.renderSelection();
   }
 
@@ -449,7 +451,7 @@ class Panel {
       const groups = groupByFile(state.results);
       const showFolders = spansFolders(state.results);
       this.order = displayOrder(groups);
-      this.relationAreas = new Map();
+      this.relations.clear();
       this.resultsList.replaceChildren(...groups.map((group) => this.renderGroup(group, state.results, terms, showFolders)));
       this.resultsList.hidden = state.results.length === 0;
     }
@@ -518,70 +520,7 @@ class Panel {
       className: 'result',
       testId: 'result',
       attributes: { id: `result-${index}`, role: 'option', 'aria-selected': 'false', 'aria-label': resultLabel(result), 'data-index': String(index) },
-    }, ...via, heading, ...summary, snippet, ...this.relationControls(result, index));
-  }
-
-  /** The Callers / Callees toggle and the area it unfolds, for code results. */
-  private relationControls(result: PanelResult, index: number): HTMLElement[] {
-    if (!hasRelations(result)) return [];
-    const area = element('div', { className: 'result-relations', testId: 'result-relations', attributes: { id: `relations-${index}` } });
-    area.hidden = true;
-    const toggle = element('button', {
-      className: 'relations-toggle',
-      testId: 'relations-toggle',
-      attributes: { type: 'button', 'aria-expanded': 'false', 'aria-controls': area.id, title: 'Show the code that calls this and the code it calls (found by name)' },
-    }, icon('codicon-references'), element('span', { text: 'Callers / Callees' }));
-    toggle.addEventListener('click', (event) => {
-      event.stopPropagation();
-      this.session.toggleRelations(index);
-    });
-    this.relationAreas.set(index, { area, toggle, rendered: undefined });
-    return [toggle, area];
-  }
-
-  /** Re-renders the callers/callees areas whose view changed (loading, answered, failed, folded). */
-  private renderRelations(): void {
-    for (const [index, entry] of this.relationAreas) {
-      const view = this.session.relationsOf(index);
-      if (view === entry.rendered) continue;
-      entry.rendered = view;
-      entry.toggle.setAttribute('aria-expanded', String(view !== undefined));
-      entry.area.hidden = view === undefined;
-      if (view === undefined) {
-        entry.area.replaceChildren();
-      } else if (view.state === 'loading') {
-        entry.area.replaceChildren(element('div', { className: 'relations-note' }, icon('codicon-loading', 'codicon-modifier-spin'), element('span', { text: 'Finding callers and callees…' })));
-      } else if (view.state === 'failed') {
-        entry.area.replaceChildren(element('div', { className: 'relations-note relations-error' }, icon('codicon-error'), element('span', { text: view.message })));
-      } else {
-        const { callers, callees, truncated } = view.relations;
-        entry.area.replaceChildren(
-          this.relatedList('Called by', 'callers', callers),
-          this.relatedList('Calls', 'callees', callees),
-          ...(truncated ? [element('div', { className: 'relations-note', text: 'Only the nearest are listed.' })] : []),
-        );
-      }
-    }
-  }
-
-  private relatedList(title: string, testId: string, list: readonly PanelRelatedChunk[]): HTMLElement {
-    const items = list.map((related) => {
-      const name = related.symbol === null ? related.kind : [...related.scope.filter((part) => part !== related.symbol), related.symbol].join(' › ');
-      const button = element('button', {
-        className: 'related',
-        testId: 'related',
-        attributes: { type: 'button', title: `${related.path}:${related.startLine} (by the name ${related.name})` },
-      }, icon(kindIcon(related.kind, ''), 'kind-icon'), element('span', { className: 'related-name', text: name }), element('span', { className: 'related-where', text: `${related.path}:${related.startLine}` }));
-      button.addEventListener('click', (event) => {
-        event.stopPropagation();
-        this.session.openRelated(related);
-      });
-      return element('li', {}, button);
-    });
-    return element('div', { className: 'related-group', testId },
-      element('div', { className: 'related-title', text: title }),
-      list.length === 0 ? element('div', { className: 'relations-note', text: 'None found.' }) : element('ul', { className: 'related-list' }, ...items),
-    );
+    }, ...via, heading, ...summary, snippet, ...this.relations.controls(result, index));
   }
 
   private renderSelection(): void {
