@@ -205,9 +205,11 @@ class Panel {
         this.languageFilter.querySelector('summary')?.focus();
       }
     });
+    // In the capture phase: a click on a result's own buttons (Callers / Callees, a related name) stops there so that
+    // the result does not open, and must still close the dropdown it landed outside of.
     document.addEventListener('click', (event) => {
       if (this.languageFilter.open && event.target instanceof Node && !this.languageFilter.contains(event.target)) this.languageFilter.open = false;
-    });
+    }, true);
     this.resultsList.addEventListener('keydown', (event) => this.onListKey(event));
     this.resultsList.addEventListener('focus', () => {
       if (this.session.state.selectedIndex === -1 && this.order.length > 0) this.session.select(this.order[0]!);
