@@ -44,7 +44,7 @@ function search(controller: Controller, panel: PanelHost, initialQuery?: string)
       return { results: response.results, notice: response.notice };
     },
     open: (result, preview) => controller.openResult(result, preview, panel.resultColumn()),
-    showInPanel: (query, results, scope) => panel.show(query, results, filtersOf({ languages: [], pathGlob: '', scope: scope === 'all' ? undefined : scope })),
+    showInPanel: (query, results, scope) => panel.show(query, results, filtersOf({ languages: [], pathGlob: '', scope })),
   }).then(() => {
     if (answered) controller.noteSearchAnswered();
   });

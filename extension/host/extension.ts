@@ -3,8 +3,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands.ts';
 import { Controller } from './controller.ts';
-import type { SearchScope } from '../core/search/scope.ts';
-import type { ServiceState } from '../core/service/workspace-service.ts';
+import type { SearchRequestFilters, ServiceState } from '../core/service/workspace-service.ts';
 import type { PanelResult } from '../protocol/panel-protocol.ts';
 import { ResultsPanel, registerResultsPanelSerializer } from './results-panel.ts';
 import { toPanelResults } from './results.ts';
@@ -23,7 +22,7 @@ function tokenFromSignal(signal: AbortSignal): vscode.CancellationToken {
 /** What the extension exports to other extensions (and its own integration tests). */
 export interface SemanticSearchApi {
   /** Searches every workspace folder with one ranking. */
-  search(query: string, options?: { languages?: string[]; pathGlob?: string; excludeTests?: boolean; scope?: SearchScope }): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined }>;
+  search(query: string, options?: Pick<SearchRequestFilters, 'languages' | 'pathGlob' | 'excludeTests' | 'scope'>): Promise<{ results: PanelResult[]; partial: boolean; notice: string | undefined }>;
   /** Code similar to a piece of text found in a file of the workspace. */
   findSimilar(location: { folder: string; path: string; startLine: number; endLine: number; text: string }, k?: number): Promise<PanelResult[]>;
   /** Brings the index up to date and resolves when it is. */

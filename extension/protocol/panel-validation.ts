@@ -10,6 +10,7 @@
 import type { MigrationReport } from '../core/migration/report.ts';
 import type { StorageOptionSpec, TradeoffReport } from '../core/tradeoffs/types.ts';
 import type { ModelEvaluationReport } from '../core/evaluation/types.ts';
+import type { SearchScope } from '../core/search/scope.ts';
 import type {
   HostToPanel, PanelFilters, PanelMigrationView, PanelModelsView, PanelRelations, PanelResult, PanelState, PanelToHost, PanelTradeoffView,
 } from './panel-protocol.ts';
@@ -85,14 +86,14 @@ const scope = array(string(MAX_NAME_LENGTH), { max: MAX_SCOPE_DEPTH });
 const chunkIds = array(count, { max: MAX_CHUNK_IDS });
 
 /** Filters in their one form: fresh arrays, and the defaults (tests shown, every file) left out rather than spelled. */
-export function filtersOf(filters: { languages: readonly string[]; pathGlob: string; hideTests?: boolean | undefined; scope?: 'code' | 'docs' | undefined }): PanelFilters {
-  return { languages: [...filters.languages], pathGlob: filters.pathGlob, ...(filters.hideTests ? { hideTests: true } : {}), ...(filters.scope ? { scope: filters.scope } : {}) };
+export function filtersOf(filters: { languages: readonly string[]; pathGlob: string; hideTests?: boolean | undefined; scope?: SearchScope | undefined }): PanelFilters {
+  return { languages: [...filters.languages], pathGlob: filters.pathGlob, ...(filters.hideTests ? { hideTests: true } : {}), ...(filters.scope && filters.scope !== 'all' ? { scope: filters.scope } : {}) };
 }
 
 /** Filters are plain objects; a hideTests of false and a scope of every file are left out, like a state saved before they existed. */
 const filters = map(
   object({ languages, pathGlob: string(MAX_GLOB_LENGTH), hideTests: optional(boolean), scope: optional(oneOf(['all', 'code', 'docs'] as const)) }, { plain: true }),
-  ({ languages, pathGlob, hideTests, scope }): PanelFilters => filtersOf({ languages, pathGlob, hideTests, scope: scope === 'all' ? undefined : scope }),
+  ({ languages, pathGlob, hideTests, scope }): PanelFilters => filtersOf({ languages, pathGlob, hideTests, scope }),
 );
 
 const result = refine(

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkRelativePath } from '../../../extension/host/workspace-paths.ts';
 import {
-  applicableOption, canMeasureTradeoffs, parseFromPanel, parseMigrationReport, parseMigrationView, parsePanelState, parseResult, parseStorageOptionSpec, parseToPanel,
+  applicableOption, canMeasureTradeoffs, filtersOf, parseFromPanel, parseMigrationReport, parseMigrationView, parsePanelState, parseResult, parseStorageOptionSpec, parseToPanel,
   parseTradeoffReport, parseTradeoffView, sameStorageOption,
 } from '../../../extension/protocol/panel-protocol.ts';
 import type { PanelResult, PanelState, PanelTradeoffView } from '../../../extension/protocol/panel-protocol.ts';
@@ -71,6 +71,7 @@ describe('parseFromPanel', () => {
     ];
     assert.deepEqual(parseFromPanel({ ...valid, filters: { ...filters, scope: 'docs' } }), { ...valid, filters: { ...filters, scope: 'docs' } }, 'a scope is passed on');
     assert.deepEqual(parseFromPanel({ ...valid, filters: { ...filters, scope: 'all' } }), { ...valid, filters }, 'every file is the scope left out');
+    assert.deepEqual(filtersOf({ ...filters, scope: 'all' }), filters, 'the filters\' one form leaves every file out too');
     assert.deepEqual(parseFromPanel({ ...valid, filters: { ...filters, hideTests: true } }), { ...valid, filters: { ...filters, hideTests: true } }, 'hide tests is passed on');
     assert.ok(parseFromPanel(valid));
     assert.ok(parseFromPanel({ ...valid, query: 'x'.repeat(2000) }), 'exactly at the limit');
