@@ -3,7 +3,7 @@
 import type { SearchHit } from '../core/search/search.ts';
 import { rankingSummary } from '../core/search/ranking/rerank.ts';
 import type { ChunkRelationsView, RelatedChunk } from '../core/search/relations.ts';
-import { carriesNothing } from '../core/text/meaningful-lines.ts';
+import { carriesNothing, withoutHtmlComments } from '../core/text/meaningful-lines.ts';
 import { qualifiedResultName } from '../core/text/result-names.ts';
 
 /** A related chunk as --json writes it. */
@@ -40,6 +40,14 @@ function printRelations(label: string, list: readonly RelatedChunk[]): void {
 /** Features shown per result by --explain: the ones that moved its score most. */
 const EXPLAINED_FEATURES = 6;
 
+/** Whether a snippet line is the line the summary was read from (`* text`, `// text`, `> text` → `text`). */
+function repeatsSummary(line: string, summary: string): boolean {
+  const unmarked = (text: string) => text.trim().replace(/^(?:[*>#-]+|\/\/+|\/\*+)\s*/, '');
+  const bare = unmarked(line);
+  const said = unmarked(summary);
+  return bare !== '' && said !== '' && (bare.startsWith(said) || said.startsWith(bare));
+}
+
 export function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefined)[], explain = false): void {
   hits.forEach((hit, index) => {
     const where = `${hit.path}:${hit.startLine}-${hit.endLine}`;
@@ -50,7 +58,8 @@ export function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | u
     // One score, the relevance; --json has the others.
     process.stdout.write(`${String(index + 1).padStart(2)}. ${where}${name}   (${hit.language} · ${hit.scores.relevance.toFixed(2)})${via}\n`);
     // What it is, then its first lines that carry something (a piece of a long function may start with `)`).
-    const code = hit.snippet.split('\n').filter((line) => !carriesNothing(line) && line.trim() !== hit.summary.trim()).slice(0, 2);
+    const snippetLines = hit.kind === 'section' ? withoutHtmlComments(hit.snippet.split('\n')) : hit.snippet.split('\n');
+    const code = snippetLines.filter((line) => !carriesNothing(line) && !repeatsSummary(line, hit.summary)).slice(0, 2);
     const preview = [`${hit.summary}`, ...code.map((line) => `  ${line.trim()}`)];
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
     if (explain && hit.ranking) process.stdout.write(`      ${rankingSummary(hit.ranking, EXPLAINED_FEATURES)}\n`);

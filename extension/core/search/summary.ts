@@ -3,7 +3,7 @@
 // nothing. The summary is the definition's doc line (the first sentence of its doc comment or docstring), else its
 // signature, else the first line with words in it.
 import type { StoredChunk } from '../store/index-store.ts';
-import { carriesNothing } from '../text/meaningful-lines.ts';
+import { carriesNothing, withoutHtmlComments } from '../text/meaningful-lines.ts';
 
 /** Longest summary kept: a doc comment's first paragraph can be long. */
 const MAX_SUMMARY_LENGTH = 200;
@@ -29,8 +29,9 @@ function firstSentence(lines: readonly string[]): string | undefined {
     }
     paragraph.push(text);
   }
-  if (paragraph.length === 0 || carriesNothing(paragraph.join(' '))) return undefined;
   const joined = paragraph.join(' ');
+  // A link on its own (`// https://spec.example/#interface`) names where the meaning is, not what it is.
+  if (carriesNothing(joined) || /^<?[a-z][\w+.-]*:\/\/\S+$/i.test(joined)) return undefined;
   const sentence = /^.+?[.!?](?=\s|$)/.exec(joined)?.[0] ?? joined;
   return sentence.length > MAX_SUMMARY_LENGTH ? `${sentence.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : sentence;
 }
@@ -68,9 +69,11 @@ export function chunkSummary(chunk: Pick<StoredChunk, 'text' | 'definition' | 's
   const documented = docLine(chunk);
   if (documented) return documented;
   if (chunk.kind !== 'section' && chunk.signature) return chunk.signature;
-  const lines = chunk.text.split('\n');
+  const lines = chunk.kind === 'section' ? withoutHtmlComments(chunk.text.split('\n')) : chunk.text.split('\n');
   // A section's heading is its label already: its first sentence says more.
   const firstWords = lines.find((line) => !carriesNothing(line) && !(chunk.kind === 'section' && /^\s{0,3}#{1,6}\s/.test(line)) && !/^\s*@/.test(line));
-  const text = withoutCommentMarkers(firstWords ?? lines.find((line) => !carriesNothing(line)) ?? chunk.signature ?? '');
+  const line = firstWords ?? lines.find((line) => !carriesNothing(line)) ?? chunk.signature ?? '';
+  // A quoted line of prose (`> Stability: 2 - Stable`) is shown without its quote marks.
+  const text = withoutCommentMarkers(chunk.kind === 'section' ? line.replace(/^\s*(?:>\s*)+/, '') : line);
   return text.length > MAX_SUMMARY_LENGTH ? `${text.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : text;
 }

@@ -5,6 +5,30 @@ export function carriesNothing(line: string): boolean {
   return !/[\p{L}\p{N}_]/u.test(line);
 }
 
+/**
+ * Lines of prose with the text of HTML comments blanked, one line out for each line in. Markdown keeps metadata
+ * there (the `<!-- YAML added: v5.28.0 … -->` block under every heading of Node-style API docs,
+ * `<!-- prettier-ignore -->`): part of the file, but not what a section says.
+ */
+export function withoutHtmlComments(lines: readonly string[]): string[] {
+  let inComment = false;
+  return lines.map((line) => {
+    let kept = '';
+    let rest = line;
+    while (rest !== '') {
+      const marker = rest.indexOf(inComment ? '-->' : '<!--');
+      if (marker < 0) {
+        if (!inComment) kept += rest;
+        break;
+      }
+      if (!inComment) kept += rest.slice(0, marker);
+      rest = rest.slice(marker + (inComment ? 3 : 4));
+      inComment = !inComment;
+    }
+    return kept;
+  });
+}
+
 /** A chunk none of whose lines carries anything: a piece such as a lone `)` is never a result of its own. */
 export function isFragment(text: string): boolean {
   return text.split('\n').every(carriesNothing);

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { printHits } from '../../../extension/cli/hits-output.ts';
+import type { SearchHit } from '../../../extension/core/search/search.ts';
+
+/** What printHits writes for the hits, as lines. */
+function printed(hits: SearchHit[]): string[] {
+  const written: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
+  try {
+    printHits(hits);
+  } finally {
+    process.stdout.write = write;
+  }
+  return written.join('').split('\n').filter((line) => line !== '');
+}
+
+test('a section preview skips HTML comment metadata and does not repeat the summary line', () => {
+  const hit = {
+    path: 'docs/api/RetryHandler.md', startLine: 42, endLine: 50, language: 'markdown', kind: 'section',
+    scope: ['RetryHandler'], symbol: '`new RetryHandler(options)`', chunkIds: [1], scores: { relevance: 0.19 },
+    summary: '`options` {DispatchOptions} The dispatch options for the request.',
+    snippet: '### `new RetryHandler(options)`\n\n<!-- YAML\nadded: v5.28.0\n-->\n\n* `options` {DispatchOptions} The dispatch options for the request.\n  an optional `retryOptions` field.',
+  } as unknown as SearchHit;
+  const lines = printed([hit]);
+  assert.match(lines[0]!, /^ 1\. docs\/api\/RetryHandler\.md:42-50/);
+  assert.deepEqual(lines.slice(1).map((line) => line.trim()), [
+    '`options` {DispatchOptions} The dispatch options for the request.',
+    '### `new RetryHandler(options)`',
+    'an optional `retryOptions` field.',
+  ]);
+});

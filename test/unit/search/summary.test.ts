@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chunkSummary } from '../../../extension/core/search/summary.ts';
+import { withoutHtmlComments } from '../../../extension/core/text/meaningful-lines.ts';
+
+// The section of an API page written the way Node's and undici's docs are: metadata in an HTML comment under the heading.
+const NODE_STYLE_SECTION = [
+  '### `new RetryHandler(options, retryHandlers)`',
+  '',
+  '<!-- YAML',
+  'added: v5.28.0',
+  'changes:',
+  '  - version: v7.0.0',
+  '-->',
+  '',
+  '* `options` {DispatchOptions} The dispatch options for the request. Extended with retries.',
+].join('\n');
+
+test('a section summary is its first line of prose, not the metadata of an HTML comment', () => {
+  const summary = chunkSummary({ text: NODE_STYLE_SECTION, startLine: 42, kind: 'section', definition: undefined, docComment: undefined, signature: undefined });
+  assert.equal(summary, '`options` {DispatchOptions} The dispatch options for the request. Extended with retries.');
+});
+
+test('a one-line HTML comment before a page title is skipped, and a quoted line loses its quote marks', () => {
+  const text = '<!--introduced_in=v6.7.0-->\n# RetryAgent\n<!--type=module-->\n\n> Stability: 2 - Stable\n\nA dispatcher that retries.';
+  assert.equal(chunkSummary({ text, startLine: 1, kind: 'section', definition: undefined, docComment: undefined, signature: undefined }), 'Stability: 2 - Stable');
+});
+
+test('a doc comment that is only a link gives way to the signature', () => {
+  const chunk = {
+    text: '// https://websockets.spec.whatwg.org/#interface-definition\nclass WebSocket extends EventTarget {\n  #events = {}\n}',
+    startLine: 64,
+    kind: 'class' as const,
+    definition: { line: 65, startLine: 64 },
+    docComment: '// https://websockets.spec.whatwg.org/#interface-definition',
+    signature: 'class WebSocket extends EventTarget',
+  };
+  assert.equal(chunkSummary(chunk as Parameters<typeof chunkSummary>[0]), 'class WebSocket extends EventTarget');
+  const described = { ...chunk, docComment: '// The WebSocket interface, see https://websockets.spec.whatwg.org/' };
+  assert.equal(chunkSummary(described as Parameters<typeof chunkSummary>[0]), 'The WebSocket interface, see https://websockets.spec.whatwg.org/');
+});
+
+test('HTML comments are blanked line for line, and the text around them stays', () => {
+  const lines = ['before <!-- a', 'b', 'c --> after <!-- d --> end', '<!---->x'];
+  assert.deepEqual(withoutHtmlComments(lines), ['before ', '', ' after  end', 'x']);
+  assert.equal(withoutHtmlComments(lines).length, lines.length);
+});
