@@ -4,9 +4,10 @@
 //   from the definition's first line, opening on its signature (or on the matched piece further down);
 // - an outline (a class whose big members are chunks of their own) reports its head, the header, docstring and
 //   fields: its line range spans its members' bodies, which are results of their own;
-// - Markdown sections, statements and windows report exactly the lines they hold; touching pieces of one split
-//   merge; a prose piece that shares lines with a better result of its file is left out (the pieces of a long
-//   section overlap by design, and the better one's lines are what matched) instead of widening that result.
+// - Markdown sections, statements and windows report exactly the lines they hold; a piece that shares lines with a
+//   better result of its own text (its split, or its file's prose) is left out (pieces overlap by design, and the
+//   better one's lines are what matched) instead of widening that result; a piece that only touches one is a result
+//   of its own.
 // Different definitions never merge, whatever their lines: a class piece overlapping a method once widened the
 // method's result over its neighbours (`merge_environment_settings` reported as lines 750–868 of requests).
 import type { StoredChunk } from '../store/index-store.ts';
@@ -99,27 +100,31 @@ function toHit(candidate: RankedChunk): SearchHit {
   };
 }
 
-/** Whether two results without a definition key are pieces of one text: touching pieces of one split, or the same lines. */
-function samePieces(a: SearchHit, b: SearchHit): boolean {
-  if (a.splitOf !== undefined && a.splitOf === b.splitOf && a.startLine <= b.endLine + 1 && b.startLine <= a.endLine + 1) return true;
+/** Whether two results without a definition key hold the same lines: one text found by two lists. */
+function sameLines(a: SearchHit, b: SearchHit): boolean {
   return a.startLine === b.startLine && a.endLine === b.endLine;
 }
 
 /**
- * Whether a prose piece repeats lines of a better result of its file: consecutive pieces of a long section share
- * their edge paragraphs. Folding it in would widen the result past the lines that matched (a long section's pieces
- * chained into the whole section), so it is left out instead.
+ * Whether a piece shares lines with a better result of its own text: another piece of its split (a lexical unit
+ * spans consecutive pieces), or another prose piece of its file (a long section's pieces share their edge
+ * paragraphs). Folding it in chained pieces past the lines that matched: regex's 609-line crate doc, a statements
+ * group cut into twelve pieces, became one result over lines 143–601. So it is left out instead; a piece that only
+ * touches one is a result of its own.
  */
-function repeatsShownProse(piece: SearchHit, shown: readonly SearchHit[]): boolean {
-  return piece.kind === 'section' && shown.some((hit) => hit.kind === 'section' && hit.startLine <= piece.endLine && piece.startLine <= hit.endLine);
+function repeatsShownLines(piece: SearchHit, shown: readonly SearchHit[]): boolean {
+  return shown.some((hit) => {
+    const sameText = piece.kind === 'section' ? hit.kind === 'section' : piece.splitOf !== undefined && hit.splitOf === piece.splitOf;
+    return sameText && hit.startLine <= piece.endLine && piece.startLine <= hit.endLine;
+  });
 }
 
 /**
- * Turns ranked chunks into results, best first: the pieces of one definition fold into its best-ranked one, and
- * so do touching pieces of one split statements group or section (transitively: a piece that bridges two joins
- * them); a prose piece overlapping a better prose result of its file is left out. A result keeps the place of its
- * best piece. Import blocks come after every other result: a file's imports name what it uses, so they match many
- * queries lexically (`import { TRPCError } from './error/TRPCError'`), but they are its context, not an answer.
+ * Turns ranked chunks into results, best first: the pieces of one definition fold into its best-ranked one; any
+ * other piece is a result of its own unless it shares lines with a better one of its own text (left out; the same
+ * lines found twice fold). A result keeps the place of its best piece. Import blocks come after every other
+ * result: a file's imports name what it uses, so they match many queries lexically (`import { TRPCError } from
+ * './error/TRPCError'`), but they are its context, not an answer.
  */
 export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
   const hits: SearchHit[] = [];
@@ -146,19 +151,11 @@ export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
     const fileKey = `${candidate.folder}\n${candidate.chunk.path}`;
     const sameFile = piecesByFile.get(fileKey) ?? [];
     piecesByFile.set(fileKey, sameFile);
-    if (repeatsShownProse(piece, sameFile)) continue;
-    const survivor = sameFile.find((hit) => samePieces(hit, piece));
-    if (!survivor) {
+    const survivor = sameFile.find((hit) => sameLines(hit, piece));
+    if (survivor) absorb(survivor, piece);
+    else if (!repeatsShownLines(piece, sameFile)) {
       sameFile.push(piece);
       hits.push(piece);
-      continue;
-    }
-    absorb(survivor, piece);
-    // The survivor may now touch pieces it did not touch before; they are worse ranked, so it keeps its place.
-    for (let other = sameFile.find((hit) => hit !== survivor && samePieces(hit, survivor)); other; other = sameFile.find((hit) => hit !== survivor && samePieces(hit, survivor))) {
-      absorb(survivor, other);
-      sameFile.splice(sameFile.indexOf(other), 1);
-      hits.splice(hits.indexOf(other), 1);
     }
   }
   return hits;

@@ -140,7 +140,7 @@ export interface SearchHit {
   snippetStartLine: number;
   scores: SearchScores;
   chunkIds: number[];
-  /** For a piece of a chunk that was split to fit the window: names the whole, so adjacent pieces merge. */
+  /** For a piece of a chunk that was split to fit the window: names the whole, so that a piece overlapping a better one is left out. */
   splitOf: string | undefined;
   /** Set on a hit added by `expandCalls`: the chunk of the hit above it that calls it, and the name called. */
   via?: { calledBy: number; name: string };

@@ -41,12 +41,13 @@ test('the same chunk id in two folders stays two results', () => {
   assert.deepEqual(rankedResults(fused).map((hit) => hit.folder).sort(), ['one', 'two']);
 });
 
-test('touching pieces of one split group merge, transitively; a class does not swallow its methods', () => {
+test('pieces of one split group never chain into one wide result; a class does not swallow its methods', () => {
+  // regex's 609-line crate doc, one statements group cut into twelve pieces, once chained into one result over
+  // lines 143-601: each piece's neighbours were absorbed, and theirs, whatever their rank.
   const piece = (index: number, start: number, end: number) => chunk('f.ts', start, end, { kind: 'statements', part: { index, count: 3 } });
-  const merged = rankedResults(fuse(denseOf([piece(0, 10, 20), piece(2, 30, 40), piece(1, 19, 31)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
-  assert.equal(merged.length, 1, 'the third piece bridges the first two');
-  assert.deepEqual([merged[0]!.startLine, merged[0]!.endLine], [10, 40]);
-  assert.equal(merged[0]!.chunkIds.length, 3);
+  const pieces = rankedResults(fuse(denseOf([piece(0, 10, 20), piece(2, 30, 40), piece(1, 19, 31)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual(pieces.map((hit) => [hit.startLine, hit.endLine]), [[10, 20], [30, 40]], 'the bridging piece overlaps a better one: left out, not widening it');
+  assert.equal(pieces[0]!.chunkIds.length, 1);
 
   const classChunk = chunk('g.ts', 1, 100, { kind: 'class', symbol: 'Parser' });
   const method = chunk('g.ts', 20, 30, { kind: 'method', symbol: 'parse', scope: ['Parser'] });
@@ -54,10 +55,12 @@ test('touching pieces of one split group merge, transitively; a class does not s
 
   const part = (index: number, start: number, end: number) => chunk('h.ts', start, end, { symbol: 'long', part: { index, count: 3 } });
   const adjacent = rankedResults(fuse(denseOf([part(0, 1, 10), part(1, 11, 20)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
-  assert.equal(adjacent.length, 1, 'touching pieces of one split chunk are one result');
+  assert.deepEqual(adjacent.map((hit) => [hit.startLine, hit.endLine]), [[1, 10], [11, 20]], 'touching pieces each report their own lines');
   const unit = chunk('h.ts', 1, 30, { symbol: 'long', part: { index: 0, count: 3 } });
   const unitAndPiece = rankedResults(fuse(denseOf([part(2, 21, 30)]), lexicalOf([unit]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
-  assert.equal(unitAndPiece.length, 1, 'a lexical unit and a piece inside it are one result');
+  assert.deepEqual(unitAndPiece.map((hit) => [hit.startLine, hit.endLine]), [[21, 30]], 'a lexical unit over a better piece is left out');
+  const twice = rankedResults(fuse(denseOf([part(2, 21, 30)]), lexicalOf([{ ...part(2, 21, 30) }]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  assert.deepEqual([twice.length, twice[0]!.chunkIds.length], [1, 2], 'the same lines found as two chunks are one result');
   const head = part(0, 1, 10);
   const headAsUnit = rankedResults(fuse(denseOf([head]), lexicalOf([{ ...head, endLine: 30 }]), [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.deepEqual([headAsUnit.length, headAsUnit[0]!.endLine], [1, 30], 'the first piece found by both lists keeps its unit\'s lines');
