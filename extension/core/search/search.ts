@@ -236,9 +236,9 @@ export class Searcher {
     if (mode !== 'dense' && space) {
       const started = performance.now();
       const words = queryWords(query);
-      const { frequencies, chunkBound } = this.store.lexicalDocumentFrequencies(words);
-      result.wordFrequencies = { frequencies, documents: chunkBound };
-      const kept = withoutNearUniversalWords(words, frequencies, chunkBound);
+      const { frequencies, documents } = this.store.lexicalDocumentFrequencies(space.chunker, words);
+      result.wordFrequencies = { frequencies, documents };
+      const kept = withoutNearUniversalWords(words, frequencies, documents);
       const expression = lexicalQuery(kept);
       if (expression) result.lexical = options.lexicalKinds ? this.kindLexicalCandidates(space.chunker, kept, expression, wanted, accepts) : this.lexicalCandidates(space.chunker, expression, wanted, accepts);
       // Every name the query spells is one of its words, so its frequency is known: unknown names define nothing here.

@@ -462,9 +462,9 @@ export class IndexStore {
     return this.lexicalStore.lexicalKindStatistics(chunker, words);
   }
 
-  /** How many chunks contain each word (across chunk sets), and an upper bound of the chunk count. */
-  lexicalDocumentFrequencies(words: readonly string[]): { frequencies: Map<string, number>; chunkBound: number } {
-    return this.lexicalStore.lexicalDocumentFrequencies(words);
+  /** How many of one chunker's chunks contain each word, and how many chunks it has. */
+  lexicalDocumentFrequencies(chunker: string, words: readonly string[]): { frequencies: Map<string, number>; documents: number } {
+    return this.lexicalStore.lexicalDocumentFrequencies(chunker, words);
   }
 
   // ---- migrations, calibrations, canaries (migrations.ts) ----

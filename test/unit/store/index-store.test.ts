@@ -37,6 +37,29 @@ test('chunks are stored per file and found lexically by identifier parts', () =>
   store.close();
 });
 
+test("a query's word statistics count its own chunk set only: not a retired model's, not the ids re-chunked files left behind", () => {
+  const store = openTemporaryStore();
+  const [parseWord] = lexicalWords('parse');
+  const chunks = (count: number) => Array.from({ length: count }, (_, index) => makeChunk({ text: `function parse${index}(line) {\n  return line;\n}`, symbol: `parse${index}`, startLine: index * 4 + 1, endLine: index * 4 + 3 }));
+  // The old model's chunks (kept for a rollback) and the new one's, in one index.
+  store.replaceFile(file('src/a.ts'), new Map([['chunker-old', chunks(6)], ['chunker-new', chunks(2)]]));
+  store.replaceFile(file('src/b.ts'), new Map([['chunker-old', [makeChunk({ text: 'const unrelated = 1;' })]], ['chunker-new', [makeChunk({ text: 'const unrelated = 1;' })]]]));
+  const mixed = store.lexicalDocumentFrequencies('chunker-new', [parseWord!, 'nowhere']);
+  assert.deepEqual([mixed.documents, mixed.frequencies.get(parseWord!), mixed.frequencies.has('nowhere')], [3, 2, false]);
+  assert.equal(store.lexicalDocumentFrequencies('chunker-old', [parseWord!]).documents, 7);
+  // Alone, after a file was chunked again many times: its new chunks take new ids, the count stays.
+  const alone = openTemporaryStore();
+  alone.replaceFile(file('src/a.ts'), new Map([['chunker-new', chunks(2)]]));
+  alone.replaceFile(file('src/b.ts'), new Map([['chunker-new', [makeChunk({ text: 'const unrelated = 1;' })]]]));
+  for (let edit = 0; edit < 5; edit++) alone.replaceFile(file('src/a.ts', `hash-${edit}`), new Map([['chunker-new', chunks(2)]]));
+  const edited = alone.lexicalDocumentFrequencies('chunker-new', [parseWord!]);
+  assert.deepEqual([edited.documents, edited.frequencies.get(parseWord!)], [3, 2]);
+  alone.replaceFile(file('src/c.ts'), new Map([['chunker-new', [makeChunk({ text: 'const other = 2;' })]]]));
+  assert.equal(alone.lexicalDocumentFrequencies('chunker-new', [parseWord!]).documents, 4, 'the count follows a write');
+  store.close();
+  alone.close();
+});
+
 test('nearest neighbours come from one vector space only, best first', () => {
   const store = openTemporaryStore();
   const chunks = [0, 1, 2].map((axis) => makeChunk({ text: `function f${axis}() {}`, startLine: axis * 3 + 1, endLine: axis * 3 + 1 }));
@@ -158,7 +181,7 @@ test('every released schema fixture opens and is migrated to the current version
     const store = IndexStore.open(databasePath);
     assert.deepEqual(store.checkIntegrity(), []);
     const [installWord] = lexicalWords('install');
-    assert.ok(store.lexicalDocumentFrequencies([installWord!]).frequencies.get(installWord!)! >= 1, `fixture v${version}: term frequencies work after migration`);
+    assert.ok(store.lexicalDocumentFrequencies('chunker-1', [installWord!]).frequencies.get(installWord!)! >= 1, `fixture v${version}: term frequencies work after migration`);
     assert.equal(store.lexical('chunker-1', lexicalQuery(queryWords('installing guides'))!, 5).length, 1, `fixture v${version}: the lexical index holds stems after migration`);
     // Chunks written before schema 8 have no definition until their files are chunked again.
     const parseHeader = store.chunksOfFile('src/http.ts', 'chunker-1')[0]!;
