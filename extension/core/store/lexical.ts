@@ -11,6 +11,15 @@ export interface LexicalMatch {
   score: number;
 }
 
+/** The columns' weights in bm25(): path, symbol-and-scope, body. */
+const COLUMN_WEIGHTS = [1.0, 4.0, 1.0] as const;
+const COLUMN_INDEX: Readonly<Record<string, number>> = { path: 0, symbol: 1, body: 2 };
+/** FTS5's bm25() parameters. */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+/** While chunk sets share the table, this many times the matches wanted are scored again with one set's statistics. */
+const RESCORED_SHARE = 4;
+
 /**
  * A lexical row as FTS5 stores it (the table is contentless: no text, only its index): the words of each column
  * (path, symbol-and-scope, body) and how often each query word occurs in each; see `lexicalRows`.
@@ -33,15 +42,23 @@ export interface LexicalKindStatistics {
   frequencies: Map<string, number>;
 }
 
-/** FTS5's docsize record: one varint per column, the column's token count. */
-function columnSizes(record: Buffer): [number, number, number] {
+/**
+ * FTS5's docsize record: one varint per column, the column's token count. SQLite's varints are big-endian, seven
+ * bits a byte while the high bit is set, and a ninth byte, if any, gives all its eight bits. (Read least
+ * significant group first, as this once did, any column of 128 tokens or more came out many times too long.)
+ */
+export function columnSizes(record: Uint8Array): [number, number, number] {
   const sizes: number[] = [];
   let offset = 0;
   while (offset < record.length && sizes.length < 3) {
     let value = 0;
-    for (let shift = 0; offset < record.length; shift += 7) {
+    for (let index = 0; offset < record.length; index++) {
       const byte = record[offset++]!;
-      value += (byte & 0x7f) * 2 ** shift;
+      if (index === 8) {
+        value = value * 256 + byte;
+        break;
+      }
+      value = value * 128 + (byte & 0x7f);
       if ((byte & 0x80) === 0) break;
     }
     sizes.push(value);
@@ -61,19 +78,85 @@ export class LexicalStore extends StoreModule {
     return this.connection.run(() => {
       // Every match is joined to its chunk only to check its chunker: when all chunks are of this chunker (no
       // change of chunking under way), the join is left out. It was 60% of the query (100k chunks: 6 → 2.4 ms).
-      const rows = (this.onlyChunker(chunker)
-        ? this.connection
-            .statement(`SELECT rowid AS id, bm25(chunks_lexical, 1.0, 4.0, 1.0) AS rank FROM chunks_lexical
-              WHERE chunks_lexical MATCH ? ORDER BY rank LIMIT ?`)
-            .all(matchExpression, limit)
-        : this.connection
-            .statement(`SELECT l.rowid AS id, bm25(chunks_lexical, 1.0, 4.0, 1.0) AS rank
-              FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid
-              WHERE chunks_lexical MATCH ? AND c.chunker = ?
-              ORDER BY rank LIMIT ?`)
-            .all(matchExpression, chunker, limit)) as { id: number; rank: number }[];
-      return rows.map((row) => ({ chunkId: row.id, score: -row.rank }));
+      if (this.onlyChunker(chunker)) {
+        const rows = this.connection
+          .statement(`SELECT rowid AS id, bm25(chunks_lexical, ${COLUMN_WEIGHTS.join(', ')}) AS rank FROM chunks_lexical
+            WHERE chunks_lexical MATCH ? ORDER BY rank LIMIT ?`)
+          .all(matchExpression, limit) as { id: number; rank: number }[];
+        return rows.map((row) => ({ chunkId: row.id, score: -row.rank }));
+      }
+      // Other chunk sets share the table (a retired model's, kept for a rollback), and FTS5's bm25() reads the
+      // whole table's statistics: the best matches by it are scored again with this chunk set's own.
+      const rows = this.connection
+        .statement(`SELECT l.rowid AS id FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid
+          WHERE chunks_lexical MATCH ? AND c.chunker = ?
+          ORDER BY bm25(chunks_lexical, ${COLUMN_WEIGHTS.join(', ')}) LIMIT ?`)
+        .all(matchExpression, chunker, limit * RESCORED_SHARE) as { id: number }[];
+      return this.chunkSetBm25(chunker, matchExpression, rows.map((row) => row.id)).slice(0, limit);
     });
+  }
+
+  /**
+   * FTS5's bm25() (k1 1.2, b 0.75, the column weights), computed for the given rows with one chunk set's
+   * statistics: its rows, their mean length, and how many of them hold each word. The expression is
+   * `lexicalQuery`'s or `symbolQuery`'s: quoted words joined by OR, optionally limited to the symbol column.
+   */
+  private chunkSetBm25(chunker: string, matchExpression: string, ids: readonly number[]): LexicalMatch[] {
+    const words = [...new Set([...matchExpression.matchAll(/"([^"]+)"/g)].map((match) => match[1]!))];
+    const symbolOnly = matchExpression.startsWith('symbol :');
+    const sizes = this.chunkSetSizes(chunker);
+    const documents = sizes.prose.documents + sizes.code.documents;
+    const averageLength = (sizes.prose.length + sizes.code.length) / Math.max(1, documents);
+    const holding = this.connection.statement('SELECT COUNT(*) AS n FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid WHERE chunks_lexical MATCH ? AND c.chunker = ?');
+    const idf = new Map(words.map((word) => {
+      const { n } = holding.get(symbolOnly ? `symbol : "${word}"` : `"${word}"`, chunker) as { n: number };
+      const value = Math.log((documents - n + 0.5) / (n + 0.5));
+      // As FTS5 does: a word in half the rows or more still weighs a little.
+      return [word, value <= 0 ? 1e-6 : value] as const;
+    }));
+    const wanted = new Set(ids);
+    const frequency = new Map<number, Map<string, number>>();
+    this.database.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_lexical_instances USING fts5vocab(main, chunks_lexical, 'instance')`);
+    const occurrences = this.database.prepare('SELECT doc, col, COUNT(*) AS n FROM temp.chunks_lexical_instances WHERE term = ? GROUP BY doc, col');
+    for (const word of words) {
+      for (const entry of occurrences.all(word) as { doc: number; col: string; n: number }[]) {
+        if (!wanted.has(entry.doc) || (symbolOnly && entry.col !== 'symbol')) continue;
+        const perWord = frequency.get(entry.doc) ?? new Map<string, number>();
+        frequency.set(entry.doc, perWord);
+        perWord.set(word, (perWord.get(word) ?? 0) + entry.n * COLUMN_WEIGHTS[COLUMN_INDEX[entry.col] ?? 2]!);
+      }
+    }
+    const lengthOf = this.connection.statement('SELECT sz FROM chunks_lexical_docsize WHERE id = ?');
+    const scored = ids.map((id) => {
+      const record = lengthOf.get(id) as { sz: Buffer } | undefined;
+      const length = record === undefined ? 0 : columnSizes(record.sz).reduce((sum, size) => sum + size, 0);
+      let score = 0;
+      for (const [word, weighted] of frequency.get(id) ?? []) {
+        score += idf.get(word)! * ((weighted * (BM25_K1 + 1)) / (weighted + BM25_K1 * (1 - BM25_B + (BM25_B * length) / averageLength)));
+      }
+      return { chunkId: id, score };
+    });
+    return scored.sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+  }
+
+  /** Per-kind counts and total lengths of one chunker's lexical documents, cached until its chunk set changes size. */
+  private chunkSetSizes(chunker: string): Record<'prose' | 'code', { documents: number; length: number }> {
+    const version = this.database.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM chunks WHERE chunker = ?').get(chunker) as { n: number; top: number };
+    const key = `${chunker}\n${version.n}\n${version.top}`;
+    if (this.lexicalSizes?.key !== key) {
+      const sizes = { prose: { documents: 0, length: 0 }, code: { documents: 0, length: 0 } };
+      const rows = this.database
+        .prepare(`SELECT c.kind = 'section' AS prose, d.sz AS sizes FROM chunks_lexical_docsize d JOIN chunks c ON c.id = d.id WHERE c.chunker = ?`)
+        .iterate(chunker) as IterableIterator<{ prose: number; sizes: Buffer }>;
+      for (const row of rows) {
+        const [path, symbol, body] = columnSizes(row.sizes);
+        const entry = sizes[row.prose === 1 ? 'prose' : 'code'];
+        entry.documents += 1;
+        entry.length += path + symbol + body;
+      }
+      this.lexicalSizes = { key, sizes };
+    }
+    return this.lexicalSizes.sizes;
   }
 
   /**
@@ -108,20 +191,19 @@ export class LexicalStore extends StoreModule {
         .prepare(`SELECT l.rowid AS id, d.sz AS sizes
           FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid JOIN chunks_lexical_docsize d ON d.id = l.rowid
           WHERE chunks_lexical MATCH ? AND c.chunker = ? AND (c.kind = 'section') = ?
-          ORDER BY bm25(chunks_lexical, 1.0, 4.0, 1.0) LIMIT ?`)
+          ORDER BY bm25(chunks_lexical, ${COLUMN_WEIGHTS.join(', ')}) LIMIT ?`)
         .all(matchExpression, chunker, kind === 'prose' ? 1 : 0, limit) as { id: number; sizes: Buffer }[];
       const rows = new Map(found.map((row) => [row.id, { chunkId: row.id, lengths: columnSizes(row.sizes), counts: new Map<string, [number, number, number]>() } satisfies LexicalRow]));
       // The table is contentless: a word's occurrences per row and column come from the index itself.
       this.database.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_lexical_instances USING fts5vocab(main, chunks_lexical, 'instance')`);
       const occurrences = this.database.prepare('SELECT doc, col, COUNT(*) AS n FROM temp.chunks_lexical_instances WHERE term = ? GROUP BY doc, col');
-      const columnIndex: Record<string, number> = { path: 0, symbol: 1, body: 2 };
       for (const word of new Set(words)) {
         for (const entry of occurrences.all(word) as { doc: number; col: string; n: number }[]) {
           const row = rows.get(entry.doc);
           if (!row) continue;
           let counts = row.counts.get(word);
           if (!counts) row.counts.set(word, (counts = [0, 0, 0]));
-          counts[columnIndex[entry.col] ?? 2] += entry.n;
+          counts[COLUMN_INDEX[entry.col] ?? 2] += entry.n;
         }
       }
       return [...rows.values()];
@@ -134,22 +216,7 @@ export class LexicalStore extends StoreModule {
    */
   lexicalKindStatistics(chunker: string, words: readonly string[]): Record<'prose' | 'code', LexicalKindStatistics> {
     return this.connection.run(() => {
-      const version = this.database.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM chunks WHERE chunker = ?').get(chunker) as { n: number; top: number };
-      const key = `${chunker}\n${version.n}\n${version.top}`;
-      if (this.lexicalSizes?.key !== key) {
-        const sizes = { prose: { documents: 0, length: 0 }, code: { documents: 0, length: 0 } };
-        const rows = this.database
-          .prepare(`SELECT c.kind = 'section' AS prose, d.sz AS sizes FROM chunks_lexical_docsize d JOIN chunks c ON c.id = d.id WHERE c.chunker = ?`)
-          .iterate(chunker) as IterableIterator<{ prose: number; sizes: Buffer }>;
-        for (const row of rows) {
-          const [path, symbol, body] = columnSizes(row.sizes);
-          const entry = sizes[row.prose === 1 ? 'prose' : 'code'];
-          entry.documents += 1;
-          entry.length += path + symbol + body;
-        }
-        this.lexicalSizes = { key, sizes };
-      }
-      const { sizes } = this.lexicalSizes;
+      const sizes = this.chunkSetSizes(chunker);
       const result = {
         prose: { documents: sizes.prose.documents, averageLength: sizes.prose.length / Math.max(1, sizes.prose.documents), frequencies: new Map<string, number>() },
         code: { documents: sizes.code.documents, averageLength: sizes.code.length / Math.max(1, sizes.code.documents), frequencies: new Map<string, number>() },

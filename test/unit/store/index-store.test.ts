@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { IndexStore, chunkContentHash } from '../../../extension/core/store/index-store.ts';
 import { SCHEMA_VERSION } from '../../../extension/core/store/schema.ts';
-import { lexicalQuery, lexicalWords, queryWords } from '../../../extension/core/search/lexical.ts';
+import { columnSizes } from '../../../extension/core/store/lexical.ts';
+import { lexicalQuery, lexicalWords, queryWords, symbolQuery } from '../../../extension/core/search/lexical.ts';
 import { makeChunk, openTemporaryStore, spaceDefinition, temporaryDatabasePath, unitVector } from './helpers.ts';
 import { isCoreError } from '../../../extension/core/errors.ts';
 
@@ -58,6 +59,36 @@ test("a query's word statistics count its own chunk set only: not a retired mode
   assert.equal(alone.lexicalDocumentFrequencies('chunker-new', [parseWord!]).documents, 4, 'the count follows a write');
   store.close();
   alone.close();
+});
+
+test('while a retired chunk set shares the lexical table, matches are ranked and scored as if the searched set were alone', () => {
+  const texts = ['parse the header line', 'parse a cookie header and parse its value', 'render the page', 'parse options', 'close the socket after the header'];
+  const newChunks = () => texts.map((text, index) => makeChunk({ text, symbol: index === 3 ? 'parseOptions' : `unit${index}`, startLine: index * 3 + 1, endLine: index * 3 + 2 }));
+  // The old model's chunks: many, short, and full of the query's words, so the table-wide statistics are theirs.
+  const oldChunks = () => Array.from({ length: 40 }, (_, index) => makeChunk({ text: index % 2 === 0 ? 'parse header' : `parse ${index}`, startLine: index + 1, endLine: index + 1 }));
+  const alone = openTemporaryStore();
+  const shared = openTemporaryStore();
+  for (const name of ['src/a.ts', 'src/b.ts']) {
+    alone.replaceFile(file(name), new Map([['chunker-new', newChunks()]]));
+    shared.replaceFile(file(name), new Map([['chunker-old', oldChunks()], ['chunker-new', newChunks()]]));
+  }
+  for (const expression of [lexicalQuery(queryWords('parse header'))!, symbolQuery(['parseoptions'])!]) {
+    const ranked = (store: IndexStore) => {
+      const matches = store.lexical('chunker-new', expression, 6);
+      const chunks = store.chunksById(matches.map((match) => match.chunkId));
+      return matches.map((match) => `${chunks.get(match.chunkId)!.text} ${match.score.toFixed(9)}`);
+    };
+    const expected = ranked(alone);
+    assert.ok(expected.length > 0, expression);
+    assert.deepEqual(ranked(shared), expected, expression);
+  }
+  alone.close();
+  shared.close();
+});
+
+test("FTS5's docsize records are read as SQLite varints: big-endian groups of seven bits", () => {
+  assert.deepEqual(columnSizes(Uint8Array.of(0x05, 0x81, 0x48, 0x7f)), [5, 200, 127]);
+  assert.deepEqual(columnSizes(Uint8Array.of(0x82, 0x80, 0x00, 0x00)), [32768, 0, 0]);
 });
 
 test('nearest neighbours come from one vector space only, best first', () => {
