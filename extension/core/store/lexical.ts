@@ -48,9 +48,15 @@ export interface LexicalKindStatistics {
  * significant group first, as this once did, any column of 128 tokens or more came out many times too long.)
  */
 export function columnSizes(record: Uint8Array): [number, number, number] {
-  const sizes: number[] = [];
+  const [path = 0, symbol = 0, body = 0] = varints(record);
+  return [path, symbol, body];
+}
+
+/** All the SQLite varints of a record (see columnSizes). */
+function varints(record: Uint8Array): number[] {
+  const values: number[] = [];
   let offset = 0;
-  while (offset < record.length && sizes.length < 3) {
+  while (offset < record.length) {
     let value = 0;
     for (let index = 0; offset < record.length; index++) {
       const byte = record[offset++]!;
@@ -61,9 +67,15 @@ export function columnSizes(record: Uint8Array): [number, number, number] {
       value = value * 128 + (byte & 0x7f);
       if ((byte & 0x80) === 0) break;
     }
-    sizes.push(value);
+    values.push(value);
   }
-  return [sizes[0] ?? 0, sizes[1] ?? 0, sizes[2] ?? 0];
+  return values;
+}
+
+/** FTS5's idf: a word in half the rows or more still weighs a little. */
+function bm25Idf(rows: number, holding: number): number {
+  const idf = Math.log((rows - holding + 0.5) / (holding + 0.5));
+  return idf <= 0 ? 1e-6 : idf;
 }
 
 /** Reads the lexical index of one index database. */
@@ -72,6 +84,8 @@ export class LexicalStore extends StoreModule {
   private lexicalSizes: { key: string; sizes: Record<'prose' | 'code', { documents: number; length: number }> } | undefined;
   /** One chunker's chunk count, and the state of the database it was counted in (see chunkCount). */
   private chunkCountCache: { key: string; count: number } | undefined;
+  /** One chunker's chunk ids, and the state of the database they were read in. */
+  private chunkIdsCache: { key: string; ids: ReadonlySet<number> } | undefined;
 
   /** BM25 matches of an FTS5 expression among one chunker's chunks, best first. */
   lexical(chunker: string, matchExpression: string, limit: number): LexicalMatch[] {
@@ -97,46 +111,47 @@ export class LexicalStore extends StoreModule {
   }
 
   /**
-   * FTS5's bm25() (k1 1.2, b 0.75, the column weights), computed for the given rows with one chunk set's
-   * statistics: its rows, their mean length, and how many of them hold each word. The expression is
-   * `lexicalQuery`'s or `symbolQuery`'s: quoted words joined by OR, optionally limited to the symbol column.
+   * FTS5's bm25() (k1 1.2, b 0.75, the column weights) of the given rows, with one chunk set's statistics: its rows,
+   * their mean length, and how many of them hold each word. The expression is `lexicalQuery`'s or `symbolQuery`'s:
+   * quoted words joined by OR, optionally limited to the symbol column. A row's weighted count of a word is read
+   * back from bm25() of that word alone (FTS5 has no cheaper way to give it): per word, one pass over its postings.
    */
   private chunkSetBm25(chunker: string, matchExpression: string, ids: readonly number[]): LexicalMatch[] {
     const words = [...new Set([...matchExpression.matchAll(/"([^"]+)"/g)].map((match) => match[1]!))];
-    const symbolOnly = matchExpression.startsWith('symbol :');
-    const sizes = this.chunkSetSizes(chunker);
-    const documents = sizes.prose.documents + sizes.code.documents;
-    const averageLength = (sizes.prose.length + sizes.code.length) / Math.max(1, documents);
-    const holding = this.connection.statement('SELECT COUNT(*) AS n FROM chunks_lexical l JOIN chunks c ON c.id = l.rowid WHERE chunks_lexical MATCH ? AND c.chunker = ?');
-    const idf = new Map(words.map((word) => {
-      const { n } = holding.get(symbolOnly ? `symbol : "${word}"` : `"${word}"`, chunker) as { n: number };
-      const value = Math.log((documents - n + 0.5) / (n + 0.5));
-      // As FTS5 does: a word in half the rows or more still weighs a little.
-      return [word, value <= 0 ? 1e-6 : value] as const;
+    const phrase = (word: string) => (matchExpression.startsWith('symbol :') ? `symbol : "${word}"` : `"${word}"`);
+    const set = this.chunkSetSizes(chunker);
+    const setRows = set.prose.documents + set.code.documents;
+    const setAverage = (set.prose.length + set.code.length) / Math.max(1, setRows);
+    // The whole table's row count and column totals: FTS5's averages record (the first row of its data table).
+    const averages = this.connection.statement('SELECT block FROM chunks_lexical_data WHERE id = 1').get() as { block: Uint8Array } | undefined;
+    const [tableRows, ...columnTotals] = averages === undefined ? [0] : varints(averages.block);
+    const tableAverage = columnTotals.reduce((sum, total) => sum + total, 0) / Math.max(1, tableRows!);
+    const members = this.chunkSetIds(chunker);
+    const alone = this.connection.statement(`SELECT rowid AS id, bm25(chunks_lexical, ${COLUMN_WEIGHTS.join(', ')}) AS rank FROM chunks_lexical WHERE chunks_lexical MATCH ?`);
+    const lengthOf = this.connection.statement('SELECT sz FROM chunks_lexical_docsize WHERE id = ?');
+    const lengths = new Map(ids.map((id) => {
+      const record = lengthOf.get(id) as { sz: Uint8Array } | undefined;
+      return [id, record === undefined ? 0 : columnSizes(record.sz).reduce((sum, size) => sum + size, 0)] as const;
     }));
-    const wanted = new Set(ids);
-    const frequency = new Map<number, Map<string, number>>();
-    this.database.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_lexical_instances USING fts5vocab(main, chunks_lexical, 'instance')`);
-    const occurrences = this.database.prepare('SELECT doc, col, COUNT(*) AS n FROM temp.chunks_lexical_instances WHERE term = ? GROUP BY doc, col');
+    const scores = new Map(ids.map((id) => [id, 0]));
     for (const word of words) {
-      for (const entry of occurrences.all(word) as { doc: number; col: string; n: number }[]) {
-        if (!wanted.has(entry.doc) || (symbolOnly && entry.col !== 'symbol')) continue;
-        const perWord = frequency.get(entry.doc) ?? new Map<string, number>();
-        frequency.set(entry.doc, perWord);
-        perWord.set(word, (perWord.get(word) ?? 0) + entry.n * COLUMN_WEIGHTS[COLUMN_INDEX[entry.col] ?? 2]!);
+      // One pass over the word's rows: how many there are in the table and in the set, and the candidates' scores.
+      const rows = alone.all(phrase(word)) as { id: number; rank: number }[];
+      const tableIdf = bm25Idf(tableRows!, rows.length);
+      const setIdf = bm25Idf(setRows, rows.reduce((count, row) => count + (members.has(row.id) ? 1 : 0), 0));
+      for (const row of rows) {
+        const length = lengths.get(row.id);
+        if (length === undefined) continue;
+        // bm25 = idf · f (k1 + 1) / (f + k1 (1 − b + b · length / average)): solved for f with the table's
+        // statistics, then scored with the set's.
+        const saturation = Math.min(-row.rank / tableIdf, (BM25_K1 + 1) * (1 - 1e-12));
+        const tableNorm = BM25_K1 * (1 - BM25_B + (BM25_B * length) / tableAverage);
+        const weighted = (saturation * tableNorm) / (BM25_K1 + 1 - saturation);
+        const setNorm = BM25_K1 * (1 - BM25_B + (BM25_B * length) / setAverage);
+        scores.set(row.id, scores.get(row.id)! + (setIdf * weighted * (BM25_K1 + 1)) / (weighted + setNorm));
       }
     }
-    const lengthOf = this.connection.statement('SELECT sz FROM chunks_lexical_docsize WHERE id = ?');
-    const scored = ids.map((id) => {
-      const record = lengthOf.get(id) as { sz: Buffer } | undefined;
-      const length = record === undefined ? 0 : columnSizes(record.sz).reduce((sum, size) => sum + size, 0);
-      let score = 0;
-      for (const [word, weighted] of frequency.get(id) ?? []) {
-        score += idf.get(word)! * ((weighted * (BM25_K1 + 1)) / (weighted + BM25_K1 * (1 - BM25_B + (BM25_B * length) / averageLength)));
-      }
-      return { chunkId: id, score };
-    });
-    return scored.sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
+    return [...scores].map(([chunkId, score]) => ({ chunkId, score })).sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
   }
 
   /** Per-kind counts and total lengths of one chunker's lexical documents, cached until its chunk set changes size. */
@@ -164,13 +179,28 @@ export class LexicalStore extends StoreModule {
    * until the database changes: this connection's writes move `total_changes()`, another's move `data_version`.
    */
   private chunkCount(chunker: string): number {
-    const { changes } = this.connection.statement('SELECT total_changes() AS changes').get() as { changes: number };
-    const key = `${chunker}\n${String(this.database.pragma('data_version', { simple: true }))}\n${changes}`;
+    const key = this.stateKey(chunker);
     if (this.chunkCountCache?.key !== key) {
       const { n } = this.connection.statement('SELECT COUNT(*) AS n FROM chunks WHERE chunker = ?').get(chunker) as { n: number };
       this.chunkCountCache = { key, count: n };
     }
     return this.chunkCountCache.count;
+  }
+
+  /** The ids of one chunker's chunks (3 ms at 33k chunks), kept as the chunk count is. */
+  private chunkSetIds(chunker: string): ReadonlySet<number> {
+    const key = this.stateKey(chunker);
+    if (this.chunkIdsCache?.key !== key) {
+      const ids = this.connection.statement('SELECT id FROM chunks WHERE chunker = ?').pluck().all(chunker) as number[];
+      this.chunkIdsCache = { key, ids: new Set(ids) };
+    }
+    return this.chunkIdsCache.ids;
+  }
+
+  /** Names the database's state for a chunker: this connection's writes move `total_changes()`, another's `data_version`. */
+  private stateKey(chunker: string): string {
+    const { changes } = this.connection.statement('SELECT total_changes() AS changes').get() as { changes: number };
+    return `${chunker}\n${String(this.database.pragma('data_version', { simple: true }))}\n${changes}`;
   }
 
   /** Whether every chunk is of this chunker: the first and last chunker in the index's order (two index lookups). */
