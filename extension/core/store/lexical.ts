@@ -80,7 +80,7 @@ function bm25Idf(rows: number, holding: number): number {
 
 /** Reads the lexical index of one index database. */
 export class LexicalStore extends StoreModule {
-  /** Per-kind document counts and lengths of a chunk set, keyed by the chunk set's size (see lexicalKindStatistics). */
+  /** Per-kind document counts and lengths of a chunk set, and the state of the database they were read in (see chunkSetSizes). */
   private lexicalSizes: { key: string; sizes: Record<'prose' | 'code', { documents: number; length: number }> } | undefined;
   /** One chunker's chunk count, and the state of the database it was counted in (see chunkCount). */
   private chunkCountCache: { key: string; count: number } | undefined;
@@ -154,10 +154,9 @@ export class LexicalStore extends StoreModule {
     return [...scores].map(([chunkId, score]) => ({ chunkId, score })).sort((a, b) => b.score - a.score || a.chunkId - b.chunkId);
   }
 
-  /** Per-kind counts and total lengths of one chunker's lexical documents, cached until its chunk set changes size. */
+  /** Per-kind counts and total lengths of one chunker's lexical documents, kept until the database changes. */
   private chunkSetSizes(chunker: string): Record<'prose' | 'code', { documents: number; length: number }> {
-    const version = this.database.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS top FROM chunks WHERE chunker = ?').get(chunker) as { n: number; top: number };
-    const key = `${chunker}\n${version.n}\n${version.top}`;
+    const key = this.stateKey(chunker);
     if (this.lexicalSizes?.key !== key) {
       const sizes = { prose: { documents: 0, length: 0 }, code: { documents: 0, length: 0 } };
       const rows = this.database
@@ -241,8 +240,8 @@ export class LexicalStore extends StoreModule {
   }
 
   /**
-   * Per-kind statistics of one chunker's lexical documents: counts and mean lengths (cached until the chunk set
-   * changes size) and the document frequency of each word within each kind.
+   * Per-kind statistics of one chunker's lexical documents: counts and mean lengths (kept until the database
+   * changes) and the document frequency of each word within each kind.
    */
   lexicalKindStatistics(chunker: string, words: readonly string[]): Record<'prose' | 'code', LexicalKindStatistics> {
     return this.connection.run(() => {
