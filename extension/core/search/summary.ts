@@ -61,6 +61,11 @@ export function docLine(chunk: Pick<StoredChunk, 'text' | 'definition' | 'startL
   return (chunk.docComment ? firstSentence(chunk.docComment.split('\n')) : undefined) ?? docstring(chunk);
 }
 
+/** A comment line of a licence header: `// Copyright 2017 The Authors.`, `# SPDX-License-Identifier: MIT`. */
+function isLicenceLine(line: string): boolean {
+  return /^\s*(?:\/\/|\/?\*|#|--|;)/.test(line) && /\b(?:copyright|licen[cs]e[ds]?|spdx|all rights reserved|governed by)\b/i.test(line);
+}
+
 /**
  * One line saying what a chunk is: its doc line (doc comment or docstring), else its signature, else the first
  * line of its text with words in it (a section's first sentence, a statement group's first statement).
@@ -70,8 +75,9 @@ export function chunkSummary(chunk: Pick<StoredChunk, 'text' | 'definition' | 's
   if (documented) return documented;
   if (chunk.kind !== 'section' && chunk.signature) return chunk.signature;
   const lines = chunk.kind === 'section' ? withoutHtmlComments(chunk.text.split('\n')) : chunk.text.split('\n');
-  // A section's heading is its label already: its first sentence says more.
-  const firstWords = lines.find((line) => !carriesNothing(line) && !(chunk.kind === 'section' && /^\s{0,3}#{1,6}\s/.test(line)) && !/^\s*@/.test(line));
+  // A section's heading is its label already: its first sentence says more. A file's licence header says nothing
+  // of what its first statements do.
+  const firstWords = lines.find((line) => !carriesNothing(line) && !(chunk.kind === 'section' && /^\s{0,3}#{1,6}\s/.test(line)) && !/^\s*@/.test(line) && !isLicenceLine(line));
   const line = firstWords ?? lines.find((line) => !carriesNothing(line)) ?? chunk.signature ?? '';
   // A quoted line of prose (`> Stability: 2 - Stable`) is shown without its quote marks.
   const text = withoutCommentMarkers(chunk.kind === 'section' ? line.replace(/^\s*(?:>\s*)+/, '') : line);

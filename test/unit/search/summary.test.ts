@@ -45,3 +45,10 @@ test('HTML comments are blanked line for line, and the text around them stays', 
   assert.deepEqual(withoutHtmlComments(lines), ['before ', '', ' after  end', 'x']);
   assert.equal(withoutHtmlComments(lines).length, lines.length);
 });
+
+test("a statements chunk's summary skips the file's licence header", () => {
+  const text = '// Copyright 2017 The Gorilla WebSocket Authors. All rights reserved.\n// Use of this source code is governed by a BSD-style\n// license that can be found in the LICENSE file.\n\npackage websocket\n\nimport "compress/flate"\n';
+  assert.equal(chunkSummary({ text, startLine: 1, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), 'package websocket');
+  const code = 'const licenseKey = readLicense();';
+  assert.equal(chunkSummary({ text: code, startLine: 1, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), code, 'code that names a licence is not a header');
+});
