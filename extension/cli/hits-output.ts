@@ -40,12 +40,15 @@ function printRelations(label: string, list: readonly RelatedChunk[]): void {
 /** Features shown per result by --explain: the ones that moved its score most. */
 const EXPLAINED_FEATURES = 6;
 
-/** Whether a snippet line is the line the summary was read from (`* text`, `// text`, `> text` → `text`). */
+/**
+ * Whether a snippet line says nothing the summary does not (`* text`, `// text`, `> text` → `text`): the summary's
+ * own line, or a line of its sentence. A line that goes on past it (`type Params = Base & { fatal: boolean }` under
+ * the signature `type Params =`) is kept.
+ */
 function repeatsSummary(line: string, summary: string): boolean {
   const unmarked = (text: string) => text.trim().replace(/^(?:[*>#-]+|\/\/+|\/\*+)\s*/, '');
   const bare = unmarked(line);
-  const said = unmarked(summary);
-  return bare !== '' && said !== '' && (bare.startsWith(said) || said.startsWith(bare));
+  return bare !== '' && unmarked(summary).includes(bare);
 }
 
 export function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | undefined)[], explain = false): void {

@@ -31,3 +31,21 @@ test('a section preview skips HTML comment metadata and does not repeat the summ
     'an optional `retryOptions` field.',
   ]);
 });
+
+test('a preview keeps a line that goes on past the summary', () => {
+  const hit = {
+    path: 'src/types.ts', startLine: 4914, endLine: 4914, language: 'typescript', kind: 'type', symbol: 'CustomParams', scope: [],
+    chunkIds: [2], scores: { relevance: 0.07 }, summary: 'type CustomParams =',
+    snippet: 'type CustomParams = CustomErrorParams & { fatal?: boolean };',
+  } as unknown as SearchHit;
+  assert.deepEqual(printed([hit]).slice(1).map((line) => line.trim()), ['type CustomParams =', 'type CustomParams = CustomErrorParams & { fatal?: boolean };']);
+});
+
+test("a preview leaves out every line of the summary's sentence", () => {
+  const hit = {
+    path: 'src/re_trait.rs', startLine: 150, endLine: 154, language: 'rust', kind: 'method', symbol: 'find_iter', scope: ['RegularExpression'],
+    chunkIds: [3], scores: { relevance: 0.24 }, summary: 'Returns an iterator over all non-overlapping successive leftmost-first matches.',
+    snippet: '/// Returns an iterator over all non-overlapping successive leftmost-first\n/// matches.\nfn find_iter(self, text: &Self::Text) -> Matches<\'_, Self> {',
+  } as unknown as SearchHit;
+  assert.deepEqual(printed([hit]).slice(2).map((line) => line.trim()), ["fn find_iter(self, text: &Self::Text) -> Matches<'_, Self> {"]);
+});
