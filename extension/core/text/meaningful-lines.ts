@@ -5,6 +5,11 @@ export function carriesNothing(line: string): boolean {
   return !/[\p{L}\p{N}_]/u.test(line);
 }
 
+/** A line of prose that is markup only: `<a id="route-hooks"></a>`, `<img src="…">`, `<br/>` (its tags hold no words). */
+export function isMarkupOnly(line: string): boolean {
+  return /<[a-zA-Z/][^>]*>/.test(line) && carriesNothing(line.replace(/<[^>]*>/g, ''));
+}
+
 /**
  * Lines of prose with the text of HTML comments blanked, one line out for each line in. Markdown keeps metadata
  * there (the `<!-- YAML added: v5.28.0 … -->` block under every heading of Node-style API docs,

@@ -49,3 +49,17 @@ test("a preview leaves out every line of the summary's sentence", () => {
   } as unknown as SearchHit;
   assert.deepEqual(printed([hit]).slice(2).map((line) => line.trim()), ["fn find_iter(self, text: &Self::Text) -> Matches<'_, Self> {"]);
 });
+
+test("a section preview leaves out an anchor line between the heading and the text", () => {
+  // fastify's docs/Reference/Routes.md: `### Shorthand declaration` then `<a id="shorthand-declaration"></a>`.
+  const hit = {
+    path: 'docs/Reference/Routes.md', startLine: 174, endLine: 180, language: 'markdown', kind: 'section', scope: ['Routes'],
+    symbol: 'Shorthand declaration', chunkIds: [3], scores: { relevance: 0.15 }, summary: 'The above route declaration is more *Hapi*-like.',
+    snippet: '### Shorthand declaration\n<a id="shorthand-declaration"></a>\n\nThe above route declaration is more *Hapi*-like.\nFastify also offers shorthand methods.',
+  } as unknown as SearchHit;
+  assert.deepEqual(printed([hit]).slice(1).map((line) => line.trim()), [
+    'The above route declaration is more *Hapi*-like.',
+    '### Shorthand declaration',
+    'Fastify also offers shorthand methods.',
+  ]);
+});

@@ -26,6 +26,14 @@ test('a one-line HTML comment before a page title is skipped, and a quoted line 
   assert.equal(chunkSummary({ text, startLine: 1, kind: 'section', definition: undefined, docComment: undefined, signature: undefined }), 'Stability: 2 - Stable');
 });
 
+test("a section's anchor or image line gives way to its first sentence; a tag around words is kept", () => {
+  // fastify's docs/Reference/Hooks.md puts an anchor above each heading.
+  const anchored = '<a id="route-hooks"></a>\n## Route level hooks\n\nYou can declare one or more custom lifecycle hooks.';
+  assert.equal(chunkSummary({ text: anchored, startLine: 657, kind: 'section', definition: undefined, docComment: undefined, signature: undefined }), 'You can declare one or more custom lifecycle hooks.');
+  const titled = '<h1 align="center">Fastify</h1>\n<img src="logo.png" width="200">\n\n## Factory';
+  assert.equal(chunkSummary({ text: titled, startLine: 1, kind: 'section', definition: undefined, docComment: undefined, signature: undefined }), '<h1 align="center">Fastify</h1>');
+});
+
 test('a doc comment that is only a link gives way to the signature', () => {
   const chunk = {
     text: '// https://websockets.spec.whatwg.org/#interface-definition\nclass WebSocket extends EventTarget {\n  #events = {}\n}',
