@@ -3,7 +3,7 @@
 import type { SearchHit } from '../core/search/search.ts';
 import { rankingSummary } from '../core/search/ranking/rerank.ts';
 import type { ChunkRelationsView, RelatedChunk } from '../core/search/relations.ts';
-import { carriesNothing, isMarkupOnly, withoutHtmlComments } from '../core/text/meaningful-lines.ts';
+import { carriesNothing, isFoldingMarker, isMarkupOnly, withoutHtmlComments } from '../core/text/meaningful-lines.ts';
 import { qualifiedResultName } from '../core/text/result-names.ts';
 
 /** A related chunk as --json writes it. */
@@ -63,7 +63,7 @@ export function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | u
     // What it is, then its first lines that carry something (a piece of a long function may start with `)`).
     const snippetLines = hit.kind === 'section' ? withoutHtmlComments(hit.snippet.split('\n')) : hit.snippet.split('\n');
     const code = snippetLines
-      .filter((line) => !carriesNothing(line) && !(hit.kind === 'section' && isMarkupOnly(line)) && !repeatsSummary(line, hit.summary))
+      .filter((line) => !carriesNothing(line) && !isFoldingMarker(line) && !(hit.kind === 'section' && isMarkupOnly(line)) && !repeatsSummary(line, hit.summary))
       .slice(0, 2);
     const preview = [`${hit.summary}`, ...code.map((line) => `  ${line.trim()}`)];
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);

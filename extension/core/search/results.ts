@@ -11,7 +11,7 @@
 // Different definitions never merge, whatever their lines: a class piece overlapping a method once widened the
 // method's result over its neighbours (`merge_environment_settings` reported as lines 750–868 of requests).
 import type { StoredChunk } from '../store/index-store.ts';
-import { isImportBlock } from '../text/meaningful-lines.ts';
+import { isImportOrExportBlock } from '../text/meaningful-lines.ts';
 import type { SearchHit } from './search.ts';
 import { chunkSummary } from './summary.ts';
 
@@ -122,21 +122,22 @@ function repeatsShownLines(piece: SearchHit, shown: readonly SearchHit[]): boole
 /**
  * Turns ranked chunks into results, best first: the pieces of one definition fold into its best-ranked one; any
  * other piece is a result of its own unless it shares lines with a better one of its own text (left out; the same
- * lines found twice fold). A result keeps the place of its best piece. Import blocks come after every other
- * result: a file's imports name what it uses, so they match many queries lexically (`import { TRPCError } from
- * './error/TRPCError'`), but they are its context, not an answer.
+ * lines found twice fold). A result keeps the place of its best piece. Import and export blocks come after every
+ * other result: a file's imports name what it uses and its exports what it defines, so they match many queries
+ * lexically (`import { TRPCError } from './error/TRPCError'`, `exports.cors = cors;`), but they are its context,
+ * not an answer.
  */
 export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
   const hits: SearchHit[] = [];
   const byDefinition = new Map<string, SearchHit>();
   const piecesByFile = new Map<string, SearchHit[]>();
-  const importBlocks = new Set(candidates.filter((candidate) => candidate.chunk.kind === 'statements' && isImportBlock(candidate.chunk.text)));
-  const ordered = importBlocks.size === 0 ? candidates : [...candidates.filter((candidate) => !importBlocks.has(candidate)), ...importBlocks];
-  // Relevance falls down the list: an import block placed after others shows no more than the last of them.
+  const nameBlocks = new Set(candidates.filter((candidate) => candidate.chunk.kind === 'statements' && isImportOrExportBlock(candidate.chunk.text)));
+  const ordered = nameBlocks.size === 0 ? candidates : [...candidates.filter((candidate) => !nameBlocks.has(candidate)), ...nameBlocks];
+  // Relevance falls down the list: an import or export block placed after others shows no more than the last of them.
   let lowestRelevance = Infinity;
   for (const candidate of ordered) {
     const piece = toHit(candidate);
-    if (importBlocks.has(candidate)) piece.scores.relevance = Math.min(piece.scores.relevance, lowestRelevance);
+    if (nameBlocks.has(candidate)) piece.scores.relevance = Math.min(piece.scores.relevance, lowestRelevance);
     else lowestRelevance = Math.min(lowestRelevance, piece.scores.relevance);
     const key = definitionKey(candidate);
     if (key !== undefined) {

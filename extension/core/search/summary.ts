@@ -3,7 +3,7 @@
 // nothing. The summary is the definition's doc line (the first sentence of its doc comment or docstring), else its
 // signature, else the first line with words in it.
 import type { StoredChunk } from '../store/index-store.ts';
-import { carriesNothing, isMarkupOnly, withoutHtmlComments } from '../text/meaningful-lines.ts';
+import { carriesNothing, isFoldingMarker, isMarkupOnly, withoutHtmlComments } from '../text/meaningful-lines.ts';
 
 /** Longest summary kept: a doc comment's first paragraph can be long. */
 const MAX_SUMMARY_LENGTH = 200;
@@ -80,11 +80,12 @@ export function chunkSummary(chunk: Pick<StoredChunk, 'text' | 'definition' | 's
   const firstWords = lines.find(
     (line) =>
       !carriesNothing(line) &&
+      !isFoldingMarker(line) &&
       !(chunk.kind === 'section' && (/^\s{0,3}#{1,6}\s/.test(line) || isMarkupOnly(line))) &&
       !/^\s*@/.test(line) &&
       !isLicenceLine(line),
   );
-  const line = firstWords ?? lines.find((line) => !carriesNothing(line)) ?? chunk.signature ?? '';
+  const line = firstWords ?? lines.find((line) => !carriesNothing(line) && !isFoldingMarker(line)) ?? chunk.signature ?? '';
   // A quoted line of prose (`> Stability: 2 - Stable`) is shown without its quote marks.
   const text = withoutCommentMarkers(chunk.kind === 'section' ? line.replace(/^\s*(?:>\s*)+/, '') : line);
   return text.length > MAX_SUMMARY_LENGTH ? `${text.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : text;

@@ -5,6 +5,17 @@ export function carriesNothing(line: string): boolean {
   return !/[\p{L}\p{N}_]/u.test(line);
 }
 
+/**
+ * An editor's folding marker: `//#region src/cors.ts`, `// #endregion`, `//region Helpers` (IntelliJ), `# region`.
+ * Bundlers write them around each source file; they name a fold, not what the code does.
+ */
+export function isFoldingMarker(line: string): boolean {
+  return FOLDING_MARKER_LINE.test(line);
+}
+
+const FOLDING_MARKER = String.raw`(?:\/\/|#|--|\/\*)\s*#?\s*(?:[Ee]nd)?[Rr]egion\b`;
+const FOLDING_MARKER_LINE = new RegExp(String.raw`^\s*${FOLDING_MARKER}`);
+
 /** A line of prose that is markup only: `<a id="route-hooks"></a>`, `<img src="…">`, `<br/>` (its tags hold no words). */
 export function isMarkupOnly(line: string): boolean {
   return /<[a-zA-Z/][^>]*>/.test(line) && carriesNothing(line.replace(/<[^>]*>/g, ''));
@@ -40,13 +51,19 @@ export function isFragment(text: string): boolean {
 }
 
 /**
- * Statements that only bring names into a file (imports, requires, `use`, includes, package and namespace lines),
- * one pattern each, matched over the whole text so that an import spread over lines is one match.
+ * Statements that only bring names into a file (imports, requires, `use`, includes, package and namespace lines)
+ * or hand them on (export lists, CommonJS `exports.x = x`, Python's `__all__`), one pattern each, matched over the
+ * whole text so that a statement spread over lines is one match.
  */
-const IMPORT_STATEMENTS: readonly RegExp[] = [
+const IMPORT_EXPORT_STATEMENTS: readonly RegExp[] = [
   /^\s*import\s[^;]*?\bfrom\s*['"][^'"\n]+['"]\s*;?/gm, // JS, TS: import { a } from 'x'
   /^\s*import\s*['"][^'"\n]+['"]\s*;?/gm, // JS, TS: import 'x'
   /^\s*export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*['"][^'"\n]+['"]\s*;?/gm, // re-exports
+  /^\s*export\s+(?:type\s+)?\{[\w$\s,]*\}\s*;?/gm, // JS, TS: export { a, b as c };
+  /^\s*export\s+default\s+[\w$]+\s*;?\s*$/gm, // JS, TS: export default cors;
+  /^\s*(?:0\s*&&\s*\()?\s*(?:module\.)?exports(?:\.[\w$]+|\[['"][^'"\n]+['"]\])?\s*=\s*(?:[A-Za-z_$][\w$.]*|\{[\w$\s,:]*\})\s*\)?\s*;?\s*$/gm, // CommonJS: exports.cors = cors;
+  /^\s*Object\.defineProperty\(\s*exports\s*,[^\n]*\)\s*;?\s*$/gm, // CommonJS: Object.defineProperty(exports, '__esModule', { value: true });
+  /^\s*__all__\s*(?:\+)?=\s*[[(][^\])]*[\])]/gm, // Python: __all__ = ["a", "b"]
   /^\s*(?:const|let|var)\s+[^=\n]+=\s*require\(\s*['"][^'"\n]+['"]\s*\)(?:\.\w+)*\s*[;,]?/gm, // CommonJS
   /^\s*from\s+[\w.]+\s+import\s+(?:\([^)]*\)|[^\n]*)/gm, // Python: from x import (a, b)
   /^\s*import\s+(?:static\s+)?[\w.*]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*\s*;?\s*$/gm, // Python, Java, Kotlin
@@ -62,18 +79,21 @@ const IMPORT_STATEMENTS: readonly RegExp[] = [
   /^\s*require(?:_relative|_once)?\s*\(?\s*['"][^'"\n]+['"]\s*\)?\s*;?/gm, // Ruby, Lua, PHP
   /^\s*<\?php\b/gm,
   /^\s*['"]use strict['"]\s*;?/gm,
+  new RegExp(String.raw`^\s*${FOLDING_MARKER}[^\n]*$`, 'gm'), // folding markers a bundler writes around them
 ];
 
-/** How an import block's text can start: the patterns above run only on text that does. */
-const IMPORT_START = /^\s*(?:import|from|export|const|let|var|package|pub|use|mod|extern|global|using|namespace|#\s*include|require|<\?php|['"]use strict)\b/;
+/** How such a block's text can start: the patterns above run only on text that does. */
+const IMPORT_EXPORT_START = new RegExp(
+  String.raw`^\s*(?:(?:import|from|export|exports|module|Object\.defineProperty|__all__|const|let|var|package|pub|use|mod|extern|global|using|namespace|require)\b|#\s*include\b|<\?php\b|['"]use strict|0\s*&&|${FOLDING_MARKER})`,
+);
 
 /**
- * A chunk of nothing but imports and punctuation (no comment, no code): context for its file rather than an
- * answer of its own. A header with a module docstring or a license comment is not one.
+ * A chunk of nothing but imports, exports and punctuation (no comment, no code): context for its file rather than
+ * an answer of its own. A header with a module docstring or a license comment is not one.
  */
-export function isImportBlock(text: string): boolean {
-  if (!IMPORT_START.test(text)) return false;
+export function isImportOrExportBlock(text: string): boolean {
+  if (!IMPORT_EXPORT_START.test(text)) return false;
   let rest = text;
-  for (const pattern of IMPORT_STATEMENTS) rest = rest.replace(pattern, '');
+  for (const pattern of IMPORT_EXPORT_STATEMENTS) rest = rest.replace(pattern, '');
   return rest !== text && isFragment(rest);
 }

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { FolderIndex } from '../../../extension/core/folder-index.ts';
 import type { IndexProgress } from '../../../extension/core/indexing/indexer.ts';
 import type { SearchHit } from '../../../extension/core/search/search.ts';
-import { isImportBlock } from '../../../extension/core/text/meaningful-lines.ts';
+import { isImportOrExportBlock } from '../../../extension/core/text/meaningful-lines.ts';
 import { offlineModel } from '../../helpers/models.ts';
 import { temporaryDatabasePath } from '../store/helpers.ts';
 import { BASE_FILES, writeCorpus, writeGeneratedCorpus } from './corpus.ts';
@@ -104,7 +104,7 @@ describe('indexer', () => {
     // Import blocks come after every other result (results.ts), dense fillers included: they are left out here.
     const linesOf = (hit: SearchHit) => readFileSync(path.join(root, hit.path), 'utf8').split('\n').slice(hit.startLine - 1, hit.endLine).join('\n');
     const paths = async (options: Parameters<FolderIndex['search']>[1]) =>
-      (await index.search(query, { k: 5, ...options })).hits.filter((hit) => !isImportBlock(linesOf(hit))).map((hit) => `${hit.path}:${hit.startLine}`);
+      (await index.search(query, { k: 5, ...options })).hits.filter((hit) => !isImportOrExportBlock(linesOf(hit))).map((hit) => `${hit.path}:${hit.startLine}`);
     const lexical = await paths({ mode: 'lexical' });
     const hybrid = await paths({ mode: 'hybrid' });
     assert.ok(lexical.length >= 2);

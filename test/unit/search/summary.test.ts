@@ -60,3 +60,8 @@ test("a statements chunk's summary skips the file's licence header", () => {
   const code = 'const licenseKey = readLicense();';
   assert.equal(chunkSummary({ text: code, startLine: 1, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), code, 'code that names a licence is not a header');
 });
+
+test("a statements chunk's summary skips a bundler's folding markers", () => {
+  const text = '//#endregion\n//#region src/adapter/bun/index.ts\nconst upgradeWebSocket = createBunWebSocket();';
+  assert.equal(chunkSummary({ text, startLine: 40, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), 'const upgradeWebSocket = createBunWebSocket();');
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isImportBlock } from '../../../extension/core/text/meaningful-lines.ts';
+import { isImportOrExportBlock } from '../../../extension/core/text/meaningful-lines.ts';
 
 test('import blocks of each language are recognised, over several lines', () => {
   const blocks = [
@@ -15,8 +15,16 @@ test('import blocks of each language are recognised, over several lines', () => 
     '#include <stdio.h>\n#include "local.h"\n',
     "require 'json'\nrequire_relative 'helper'\n",
     'import java.util.List;\nimport static org.junit.Assert.*;\n',
+    // What a bundler writes at the end of each CommonJS file (hono's dist/cjs/middleware/cors/index.js), and the
+    // ES module's export list.
+    '//#endregion\nexports.cors = cors;\n',
+    "Object.defineProperty(exports, '__esModule', { value: true });\nmodule.exports = { cors, basicAuth: auth };\n",
+    '0 && (module.exports = { cors });\n',
+    '//#endregion\nexport { decode, jwt, sign as signToken };\n',
+    'export default router;\n',
+    'from .app import Flask\nfrom .globals import request\n\n__all__ = [\n    "Flask",\n    "request",\n]\n',
   ];
-  for (const text of blocks) assert.equal(isImportBlock(text), true, text);
+  for (const text of blocks) assert.equal(isImportOrExportBlock(text), true, text);
 });
 
 test('a header with code, a docstring or a comment after its imports is not an import block', () => {
@@ -27,7 +35,11 @@ test('a header with code, a docstring or a comment after its imports is not an i
     'from fastapi import FastAPI\n\napp = FastAPI()\n',
     'def run():\n    import os\n    return os.getcwd()\n',
     'const answer = 42;\n',
+    'module.exports = function cors(options) {\n  return handler;\n};\n',
+    'exports.cors = cors;\nconst limit = compute();\n',
+    'exports.timeout = 5000;\n',
+    '// Regional settings come from the environment.\nexport { settings };\n',
     '',
   ];
-  for (const text of headers) assert.equal(isImportBlock(text), false, text);
+  for (const text of headers) assert.equal(isImportOrExportBlock(text), false, text);
 });
