@@ -3,7 +3,7 @@
 import type { SearchHit } from '../core/search/search.ts';
 import { rankingSummary } from '../core/search/ranking/rerank.ts';
 import type { ChunkRelationsView, RelatedChunk } from '../core/search/relations.ts';
-import { carriesNothing, isFoldingMarker, isMarkupOnly, withoutHtmlComments } from '../core/text/meaningful-lines.ts';
+import { carriesNothing, isFoldingMarker, isMarkupOnly, withoutHtmlComments, withoutImportsAndExports } from '../core/text/meaningful-lines.ts';
 import { qualifiedResultName } from '../core/text/result-names.ts';
 
 /** A related chunk as --json writes it. */
@@ -61,10 +61,13 @@ export function printHits(hits: SearchHit[], relations?: (ChunkRelationsView | u
     // One score, the relevance; --json has the others.
     process.stdout.write(`${String(index + 1).padStart(2)}. ${where}${name}   (${hit.language} · ${hit.scores.relevance.toFixed(2)})${via}\n`);
     // What it is, then its first lines that carry something (a piece of a long function may start with `)`).
-    const snippetLines = hit.kind === 'section' ? withoutHtmlComments(hit.snippet.split('\n')) : hit.snippet.split('\n');
-    const code = snippetLines
-      .filter((line) => !carriesNothing(line) && !isFoldingMarker(line) && !(hit.kind === 'section' && isMarkupOnly(line)) && !repeatsSummary(line, hit.summary))
-      .slice(0, 2);
+    // Imports and `'use strict'` say what a group of statements uses, as its summary does (unless it has nothing else).
+    const shown = (lines: string[]): string[] =>
+      lines
+        .filter((line) => !carriesNothing(line) && !isFoldingMarker(line) && !(hit.kind === 'section' && isMarkupOnly(line)) && !repeatsSummary(line, hit.summary))
+        .slice(0, 2);
+    let code = shown(hit.kind === 'section' ? withoutHtmlComments(hit.snippet.split('\n')) : withoutImportsAndExports(hit.snippet).split('\n'));
+    if (code.length === 0 && hit.kind !== 'section') code = shown(hit.snippet.split('\n'));
     const preview = [`${hit.summary}`, ...code.map((line) => `  ${line.trim()}`)];
     for (const line of preview) process.stdout.write(`      ${line.length > 110 ? `${line.slice(0, 107)}...` : line}\n`);
     if (explain && hit.ranking) process.stdout.write(`      ${rankingSummary(hit.ranking, EXPLAINED_FEATURES)}\n`);

@@ -3,7 +3,7 @@
 // nothing. The summary is the definition's doc line (the first sentence of its doc comment or docstring), else its
 // signature, else the first line with words in it.
 import type { StoredChunk } from '../store/index-store.ts';
-import { carriesNothing, isFoldingMarker, isMarkupOnly, withoutHtmlComments } from '../text/meaningful-lines.ts';
+import { carriesNothing, isFoldingMarker, isMarkupOnly, withoutHtmlComments, withoutImportsAndExports } from '../text/meaningful-lines.ts';
 
 /** Longest summary kept: a doc comment's first paragraph can be long. */
 const MAX_SUMMARY_LENGTH = 200;
@@ -75,17 +75,18 @@ export function chunkSummary(chunk: Pick<StoredChunk, 'text' | 'definition' | 's
   if (documented) return documented;
   if (chunk.kind !== 'section' && chunk.signature) return chunk.signature;
   const lines = chunk.kind === 'section' ? withoutHtmlComments(chunk.text.split('\n')) : chunk.text.split('\n');
+  // A statements group's imports (and `'use strict'`) say what it uses; its first other statement says what it does.
+  const statements = chunk.kind === 'section' ? lines : withoutImportsAndExports(chunk.text).split('\n');
   // A section's heading is its label already: its first sentence says more, and an anchor or image above it says
   // nothing. A file's licence header says nothing of what its first statements do.
-  const firstWords = lines.find(
-    (line) =>
-      !carriesNothing(line) &&
-      !isFoldingMarker(line) &&
-      !(chunk.kind === 'section' && (/^\s{0,3}#{1,6}\s/.test(line) || isMarkupOnly(line))) &&
-      !/^\s*@/.test(line) &&
-      !isLicenceLine(line),
-  );
-  const line = firstWords ?? lines.find((line) => !carriesNothing(line) && !isFoldingMarker(line)) ?? chunk.signature ?? '';
+  const saysWhatItIs = (line: string): boolean =>
+    !carriesNothing(line) &&
+    !isFoldingMarker(line) &&
+    !(chunk.kind === 'section' && (/^\s{0,3}#{1,6}\s/.test(line) || isMarkupOnly(line))) &&
+    !/^\s*@/.test(line) &&
+    !isLicenceLine(line);
+  // With nothing but imports, the first of them.
+  const line = statements.find(saysWhatItIs) ?? lines.find(saysWhatItIs) ?? lines.find((line) => !carriesNothing(line)) ?? chunk.signature ?? '';
   // A quoted line of prose (`> Stability: 2 - Stable`) is shown without its quote marks.
   const text = withoutCommentMarkers(chunk.kind === 'section' ? line.replace(/^\s*(?:>\s*)+/, '') : line);
   return text.length > MAX_SUMMARY_LENGTH ? `${text.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : text;

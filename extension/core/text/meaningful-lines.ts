@@ -88,12 +88,21 @@ const IMPORT_EXPORT_START = new RegExp(
 );
 
 /**
+ * The text with its import and export statements blanked, one line out for each line in (a statement over three
+ * lines leaves three blank lines): what is left is what the code does.
+ */
+export function withoutImportsAndExports(text: string): string {
+  let rest = text;
+  for (const pattern of IMPORT_EXPORT_STATEMENTS) rest = rest.replace(pattern, (statement) => statement.replace(/[^\n]/g, ''));
+  return rest;
+}
+
+/**
  * A chunk of nothing but imports, exports and punctuation (no comment, no code): context for its file rather than
  * an answer of its own. A header with a module docstring or a license comment is not one.
  */
 export function isImportOrExportBlock(text: string): boolean {
   if (!IMPORT_EXPORT_START.test(text)) return false;
-  let rest = text;
-  for (const pattern of IMPORT_EXPORT_STATEMENTS) rest = rest.replace(pattern, '');
+  const rest = withoutImportsAndExports(text);
   return rest !== text && isFragment(rest);
 }

@@ -63,3 +63,14 @@ test("a section preview leaves out an anchor line between the heading and the te
     'Fastify also offers shorthand methods.',
   ]);
 });
+
+test("a statements preview shows what follows the imports, and an import block still shows its imports", () => {
+  const hit = {
+    path: 'lib/redaction.js', startLine: 1, endLine: 10, language: 'javascript', kind: 'statements', scope: [], chunkIds: [4],
+    scores: { relevance: 0.06 }, summary: "Custom rx regex equivalent to fast-redact's rx",
+    snippet: "'use strict'\n\nconst Redact = require('@pinojs/redact')\n\n// Custom rx regex equivalent to fast-redact's rx\nconst rx = /[^.[\\]]+/g\nconst CENSOR = '[Redacted]'",
+  } as unknown as SearchHit;
+  assert.deepEqual(printed([hit]).slice(1).map((line) => line.trim()), ["Custom rx regex equivalent to fast-redact's rx", 'const rx = /[^.[\\]]+/g', "const CENSOR = '[Redacted]'"]);
+  const imports = { ...hit, summary: "import { a } from './a';", snippet: "import { a } from './a';\nimport b from './b';" } as unknown as SearchHit;
+  assert.deepEqual(printed([imports]).slice(1).map((line) => line.trim()), ["import { a } from './a';", "import b from './b';"]);
+});

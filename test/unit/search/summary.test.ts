@@ -65,3 +65,11 @@ test("a statements chunk's summary skips a bundler's folding markers", () => {
   const text = '//#endregion\n//#region src/adapter/bun/index.ts\nconst upgradeWebSocket = createBunWebSocket();';
   assert.equal(chunkSummary({ text, startLine: 40, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), 'const upgradeWebSocket = createBunWebSocket();');
 });
+
+test("a statements chunk's summary is its first statement after 'use strict' and the imports", () => {
+  // pino's lib/redaction.js: every result of a CommonJS file's first lines said 'use strict'.
+  const text = "'use strict'\n\nconst Redact = require('@pinojs/redact')\nconst { redactFmtSym } = require('./symbols')\n\nconst CENSOR = '[Redacted]'\n";
+  assert.equal(chunkSummary({ text, startLine: 1, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), "const CENSOR = '[Redacted]'");
+  const importsOnly = "import {\n  a,\n} from './a';\nimport b from './b';\n";
+  assert.equal(chunkSummary({ text: importsOnly, startLine: 1, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), 'import {');
+});
