@@ -87,7 +87,8 @@ export function chunkSummary(chunk: Pick<StoredChunk, 'text' | 'definition' | 's
     !isLicenceLine(line);
   // With nothing but imports, the first of them.
   const line = statements.find(saysWhatItIs) ?? lines.find(saysWhatItIs) ?? lines.find((line) => !carriesNothing(line)) ?? chunk.signature ?? '';
-  // A quoted line of prose (`> Stability: 2 - Stable`) is shown without its quote marks.
-  const text = withoutCommentMarkers(chunk.kind === 'section' ? line.replace(/^\s*(?:>\s*)+/, '') : line);
+  // A quoted line or a list item of prose (`> Stability: 2 - Stable`, `- \`server/\` — the HTTP server`, `1. Install`)
+  // is shown without its marks.
+  const text = withoutCommentMarkers(chunk.kind === 'section' ? line.replace(/^\s*(?:>\s*)+/, '').replace(/^\s*(?:[-+]|\d{1,3}[.)])\s+/, '') : line);
   return text.length > MAX_SUMMARY_LENGTH ? `${text.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : text;
 }

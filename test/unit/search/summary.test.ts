@@ -34,6 +34,13 @@ test("a section's anchor or image line gives way to its first sentence; a tag ar
   assert.equal(chunkSummary({ text: titled, startLine: 1, kind: 'section', definition: undefined, docComment: undefined, signature: undefined }), '<h1 align="center">Fastify</h1>');
 });
 
+test('a list item as a section summary is shown without its marker', () => {
+  const layout = '## Layout\n\n- `server/` — the HTTP server (Go)\n- `src/config/` — loading the configuration';
+  assert.equal(chunkSummary({ text: layout, startLine: 6, kind: 'section', definition: undefined, docComment: undefined, signature: undefined }), '`server/` — the HTTP server (Go)');
+  const steps = '## Install\n\n1. Run `npm install`.\n2. Start it.';
+  assert.equal(chunkSummary({ text: steps, startLine: 1, kind: 'section', definition: undefined, docComment: undefined, signature: undefined }), 'Run `npm install`.');
+});
+
 test('a doc comment that is only a link gives way to the signature', () => {
   const chunk = {
     text: '// https://websockets.spec.whatwg.org/#interface-definition\nclass WebSocket extends EventTarget {\n  #events = {}\n}',
