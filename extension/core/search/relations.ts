@@ -1,6 +1,7 @@
 // Callers and callees of a search result, from the names its chunks define and call (see the chunker's
-// relations). Resolution is by name alone, so a result's callees are the definitions of the names it calls, the
-// nearest first (same file, same directory, elsewhere); its callers are the chunks that call a name it defines.
+// relations). Resolution is by name, so a result's callees are the definitions of the names it calls, the nearest
+// first (same file, same directory, elsewhere; a method's own class before the rest of its file); its callers are
+// the chunks that call a name it defines, but for methods whose own class defines that name too.
 import type { IndexStore, Proximity, StoredChunk, SymbolMatch } from '../store/index-store.ts';
 
 /** One related chunk, as a result can show it. */
@@ -73,7 +74,7 @@ export function relationsOf(store: IndexStore, chunkIds: number | readonly numbe
   const callees: RelatedChunk[] = [];
   for (const chunk of chunks) {
     for (const name of store.relationsOfChunk(chunk.id).defines) {
-      for (const match of store.callersOf(chunk.chunker, name, { near: chunk.path, limit })) {
+      for (const match of store.callersOf(chunk.chunker, name, { near: chunk.path, limit, definition: chunk })) {
         if (!own.has(match.chunk.id)) callers.push(related(match, 1));
       }
     }

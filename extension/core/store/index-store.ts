@@ -304,13 +304,13 @@ export class IndexStore {
     return this.relationStore.definitionsOf(chunker, name, options);
   }
 
-  /** Chunks of a chunker that call `name`, nearest to `near` first; the pieces of one split caller count once. */
-  callersOf(chunker: string, name: string, options: { near?: string; limit?: number } = {}): SymbolMatch[] {
+  /** Chunks of a chunker that call `name`, nearest to `near` first (see `RelationStore.callersOf`). */
+  callersOf(chunker: string, name: string, options: { near?: string; limit?: number; definition?: Pick<StoredChunk, 'id' | 'scope'> } = {}): SymbolMatch[] {
     return this.relationStore.callersOf(chunker, name, options);
   }
 
   /** The definitions of the names a chunk calls, resolved by name alone, the closest ones per name, never the chunk itself. */
-  calleesOf(chunk: Pick<StoredChunk, 'id' | 'path' | 'chunker'>, options: { perName?: number } = {}): CalleeMatch[] {
+  calleesOf(chunk: Pick<StoredChunk, 'id' | 'path' | 'chunker' | 'scope'>, options: { perName?: number } = {}): CalleeMatch[] {
     return this.relationStore.calleesOf(chunk, options);
   }
 

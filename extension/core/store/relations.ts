@@ -1,7 +1,8 @@
 // Relations: the `chunk_symbols` table (chunk id, name, role: defines, calls or imports; schema 5),
-// written with the chunks by files.ts and removed with them. Resolution is by name only: a call of
-// `parse` is a call of every chunk defining `parse`, the nearest first (same file, same directory,
-// elsewhere, ordered in SQL). A read-only index from before schema 5 has no table and no relations.
+// written with the chunks by files.ts and removed with them. Resolution is by name: a call of `parse`
+// is a call of every chunk defining `parse`, the nearest first (same file, same directory, elsewhere,
+// ordered in SQL), except that a method calling a name its own class defines reaches that method only.
+// A read-only index from before schema 5 has no table and no relations.
 import { CHUNK_COLUMNS, toStoredChunk, type ChunkRow, type StoredChunk } from './chunks.ts';
 import { StoreModule } from './connection.ts';
 
@@ -55,26 +56,47 @@ export class RelationStore extends StoreModule {
     return this.chunksWithSymbol(chunker, name, 'defines', options);
   }
 
-  /** Chunks of a chunker that call `name`, nearest to `near` first; the pieces of one split caller count once. */
-  callersOf(chunker: string, name: string, options: { near?: string; limit?: number } = {}): SymbolMatch[] {
-    return this.chunksWithSymbol(chunker, name, 'calls', options);
+  /**
+   * Chunks of a chunker that call `name`, nearest to `near` first; the pieces of one split caller count once.
+   * Given the `definition` they are asked for, a method whose own class defines another `name` is left out: its
+   * call reaches that one (`calleesOf`).
+   */
+  callersOf(chunker: string, name: string, options: { near?: string; limit?: number; definition?: Pick<StoredChunk, 'id' | 'scope'> } = {}): SymbolMatch[] {
+    const callers = this.chunksWithSymbol(chunker, name, 'calls', options);
+    const { definition } = options;
+    if (definition === undefined) return callers;
+    return callers.filter((caller) => {
+      if (caller.chunk.scope.length === 0 || sameScope(caller.chunk.scope, definition.scope)) return true;
+      return !this.ownClassDefinitions(caller.chunk, name).some((match) => match.chunk.id !== definition.id);
+    });
   }
 
   /**
    * The definitions of the names a chunk calls, resolved by name alone: for each name, the definitions at the
    * closest proximity to the chunk (same file, else same directory, else anywhere), at most `perName` of them,
-   * never the chunk itself. `definitions` says how many shared that proximity (more than 1: ambiguous).
+   * never the chunk itself. A method calling a name its own class defines (`self.send()`, `this.send()`) reaches
+   * that definition only, not the namesakes of other classes in its file (httpx's `Client` and `AsyncClient`).
+   * `definitions` says how many were left (more than 1: ambiguous).
    */
-  calleesOf(chunk: Pick<StoredChunk, 'id' | 'path' | 'chunker'>, options: { perName?: number } = {}): CalleeMatch[] {
+  calleesOf(chunk: Pick<StoredChunk, 'id' | 'path' | 'chunker' | 'scope'>, options: { perName?: number } = {}): CalleeMatch[] {
     const perName = options.perName ?? 3;
     const callees: CalleeMatch[] = [];
     for (const name of this.relationsOfChunk(chunk.id).calls) {
+      const ownClass = this.ownClassDefinitions(chunk, name);
       // A recursive call finds the chunk itself: not a callee.
-      const definitions = this.definitionsOf(chunk.chunker, name, { near: chunk.path, limit: 64 }).filter((match) => match.chunk.id !== chunk.id);
+      const definitions = ownClass.length > 0 ? ownClass : this.definitionsOf(chunk.chunker, name, { near: chunk.path, limit: 64 }).filter((match) => match.chunk.id !== chunk.id);
       const closest = definitions.filter((match) => match.proximity === definitions[0]?.proximity);
       for (const match of closest.slice(0, perName)) callees.push({ ...match, definitions: closest.length });
     }
     return callees;
+  }
+
+  /** The definitions of `name` in the class (the scope) of a method `caller`, in its file; none for a chunk outside a class. */
+  private ownClassDefinitions(caller: Pick<StoredChunk, 'id' | 'path' | 'chunker' | 'scope'>, name: string): SymbolMatch[] {
+    if (caller.scope.length === 0) return [];
+    return this.definitionsOf(caller.chunker, name, { near: caller.path, limit: 64 }).filter(
+      (match) => match.chunk.id !== caller.id && match.proximity === 'same-file' && sameScope(match.chunk.scope, caller.scope),
+    );
   }
 
   /** Whether the database has relations at all (a read-only index of schema 4 or older has not). */
@@ -115,4 +137,8 @@ export class RelationStore extends StoreModule {
       return matches;
     });
   }
+}
+
+function sameScope(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, index) => name === b[index]);
 }

@@ -55,6 +55,46 @@ test('relationsOf: callers of the names a result defines, callees of the names i
   }
 });
 
+test("relationsOf: a method calling a name its own class defines reaches that method, not another class's", () => {
+  // httpx's _client.py: Client and AsyncClient each define _send_handling_redirects and _send_single_request, and
+  // each class's methods call their own.
+  const store = openTemporaryStore();
+  try {
+    store.ensureVectorSpace(spaceDefinition(), 'active');
+    const method = (scope: string, symbol: string, line: number, calls: string[] = []): Chunk =>
+      makeChunk({ path: 'httpx/_client.py', language: 'python', kind: 'method', scope: [scope], symbol, text: `def ${symbol}(self): ...`, startLine: line, endLine: line + 2, relations: { defines: [symbol], calls, imports: [] } });
+    const chunks = [
+      method('Client', '_send_handling_auth', 10, ['_send_handling_redirects']),
+      method('Client', '_send_handling_redirects', 20, ['_send_single_request', 'log']),
+      method('Client', '_send_single_request', 30),
+      method('AsyncClient', '_send_handling_auth', 40, ['_send_handling_redirects']),
+      method('AsyncClient', '_send_handling_redirects', 50, ['_send_single_request']),
+      method('AsyncClient', '_send_single_request', 60),
+      makeChunk({ path: 'httpx/_client.py', language: 'python', symbol: 'log', text: 'def log(): ...', startLine: 70, endLine: 72, relations: { defines: ['log'], calls: [], imports: [] } }),
+      // Outside any class: reaches both, as before.
+      makeChunk({ path: 'httpx/_api.py', language: 'python', symbol: 'send', text: 'def send(): ...', startLine: 1, endLine: 3, relations: { defines: ['send'], calls: ['_send_single_request'], imports: [] } }),
+    ];
+    const byPath = new Map<string, Chunk[]>();
+    for (const chunk of chunks) byPath.set(chunk.path, [...(byPath.get(chunk.path) ?? []), chunk]);
+    for (const [path, fileChunks] of byPath) store.replaceFile({ path, contentHash: `hash-of-${path}`, size: 1, mtimeMs: 1, language: 'python' }, new Map([['chunker-1', fileChunks]]), 1);
+    const stored = store.chunksOfFile('httpx/_client.py', 'chunker-1');
+    const named = (scope: string, symbol: string) => stored.find((chunk) => chunk.scope[0] === scope && chunk.symbol === symbol)!;
+    const where = (entries: { scope: string[]; symbol: string | undefined; definitions?: number }[]) => entries.map((entry) => `${entry.scope.join('.') || '-'} ${entry.symbol}`);
+
+    const redirects = relationsOf(store, named('Client', '_send_handling_redirects').id);
+    assert.deepEqual(where(redirects.callees), ['Client _send_single_request', '- log']);
+    assert.equal(redirects.callees[0]!.definitions, 1);
+    assert.deepEqual(where(redirects.callers), ['Client _send_handling_auth']);
+
+    const asyncSingle = relationsOf(store, named('AsyncClient', '_send_single_request').id);
+    assert.deepEqual(where(asyncSingle.callers).sort(), ['- send', 'AsyncClient _send_handling_redirects']);
+    const [send] = store.chunksOfFile('httpx/_api.py', 'chunker-1');
+    assert.deepEqual(where(relationsOf(store, send!.id).callees), ['Client _send_single_request', 'AsyncClient _send_single_request']);
+  } finally {
+    store.close();
+  }
+});
+
 test('expandCalls puts the definition a top hit calls right after it, marked via, and keeps k', async () => {
   const store = webServer();
   try {
