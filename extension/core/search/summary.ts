@@ -21,6 +21,8 @@ function withoutCommentMarkers(line: string): string {
 function firstSentence(lines: readonly string[]): string | undefined {
   const paragraph: string[] = [];
   for (const line of lines) {
+    // `//#region Delete` above a doc comment names a fold in the editor, not the definition.
+    if (isFoldingMarker(line)) continue;
     const text = withoutCommentMarkers(line);
     // JSDoc tags and reST fields end the summary paragraph.
     if (text === '' || /^[@:]\w/.test(text)) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunkSummary } from '../../../extension/core/search/summary.ts';
+import { chunkSummary, docLine } from '../../../extension/core/search/summary.ts';
 import { withoutHtmlComments } from '../../../extension/core/text/meaningful-lines.ts';
 
 // The section of an API page written the way Node's and undici's docs are: metadata in an HTML comment under the heading.
@@ -79,4 +79,10 @@ test("a statements chunk's summary is its first statement after 'use strict' and
   assert.equal(chunkSummary({ text, startLine: 1, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), "const CENSOR = '[Redacted]'");
   const importsOnly = "import {\n  a,\n} from './a';\nimport b from './b';\n";
   assert.equal(chunkSummary({ text: importsOnly, startLine: 1, kind: 'statements', definition: undefined, docComment: undefined, signature: undefined }), 'import {');
+});
+
+test("a doc line skips a folding marker above the doc comment", () => {
+  // knex's query compiler: `//#region Delete` then the method's JSDoc.
+  const docComment = '//#region Delete\n/**\n * Compiles a `delete` query.\n */';
+  assert.equal(docLine({ text: 'del() {}', startLine: 10, definition: { startLine: 10, line: 14, headEndLine: undefined }, docComment }), 'Compiles a `delete` query.');
 });
