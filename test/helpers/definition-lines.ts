@@ -1,6 +1,8 @@
 // Where definitions start in real source files, read with plain patterns (not with the chunker under test), so
 // that search results can be checked against them: a result labelled with a symbol must cover that symbol's
-// definition line and no other definition at the same or an outer level.
+// definition line and no other definition at the same or an outer level (or, a piece far down a long definition,
+// lie in its body and open where it starts).
+import { LONGEST_DEFINITION_RESULT } from '../../extension/core/search/results.ts';
 
 /** One definition's first line (its keyword line, decorators and comments excluded). */
 export interface DefinitionLine {
@@ -61,9 +63,23 @@ export function resultProblem(result: CheckedResult, definitions: readonly Defin
   if (result.openLine < result.startLine || result.openLine > result.endLine) return `${where} opens at ${result.openLine}, outside its range`;
   if (result.symbol === undefined) return undefined;
   const inside = definitions.filter((definition) => definition.line >= result.startLine && definition.line <= result.endLine);
-  const own = inside.find((definition) => definition.name === result.symbol);
+  const own = inside.find((definition) => definition.name === result.symbol) ?? farDownLongDefinition(result, definitions);
   if (!own) return `${where} does not cover a definition of ${result.symbol}`;
+  if (!inside.includes(own)) return result.openLine === result.startLine ? undefined : `${where} is a piece far down ${own.name} and opens at ${result.openLine}`;
   const other = inside.find((definition) => definition !== own && definition.indent <= own.indent);
   if (other) return `${where} also covers ${other.name} (line ${other.line})`;
   return undefined;
+}
+
+/**
+ * The definition a result is a piece of when it lies far down a long one (results.ts reports such a piece's own
+ * lines): the nearest definition of its name above it, with no definition as outer as it in between, more than
+ * half of LONGEST_DEFINITION_RESULT lines above the result's end (a doc comment above the signature counts too).
+ */
+function farDownLongDefinition(result: CheckedResult, definitions: readonly DefinitionLine[]): DefinitionLine | undefined {
+  const above = definitions.filter((definition) => definition.line < result.startLine);
+  const own = above.findLast((definition) => definition.name === result.symbol);
+  if (!own) return undefined;
+  const between = above.some((definition) => definition.line > own.line && definition.indent <= own.indent);
+  return !between && result.endLine - own.line + 1 > LONGEST_DEFINITION_RESULT / 2 ? own : undefined;
 }

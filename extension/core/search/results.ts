@@ -1,7 +1,8 @@
 // From ranked chunks to results. A result names one definition (or one statements group, section or window) and
 // its label, range, snippet and the line it opens at all describe that one thing:
 // - the pieces of one code definition (a function split to fit the model's window, a lexical unit) are one result,
-//   from the definition's first line, opening on its signature (or on the matched piece further down);
+//   with the lines of its best piece, from the definition's first line (opening on its signature, or on the piece
+//   further down), except that a piece far down a long definition reports its own lines;
 // - an outline (a class whose big members are chunks of their own) reports its head, the header, docstring and
 //   fields: its line range spans its members' bodies, which are results of their own;
 // - Markdown sections, statements and windows report exactly the lines they hold; a piece that shares lines with a
@@ -35,6 +36,9 @@ export interface ResultExtent {
   openLine: number;
 }
 
+/** The most lines a result on a piece of a definition spans to include the definition's first line. */
+export const LONGEST_DEFINITION_RESULT = 100;
+
 /** Where a result on this chunk starts and ends, and where it opens (see the rules at the top of this file). */
 export function resultExtent(chunk: StoredChunk): ResultExtent {
   const definition = chunk.definition;
@@ -45,8 +49,11 @@ export function resultExtent(chunk: StoredChunk): ResultExtent {
     const holdsHeading = chunk.startLine <= definition.line && definition.line <= chunk.endLine;
     return { startLine: chunk.startLine, endLine: chunk.endLine, openLine: holdsHeading ? definition.line : chunk.startLine };
   }
-  // A piece below the signature opens where it matched; a piece above it (a long doc comment) reaches down to it.
+  // A piece below the signature opens where it matched, and reaches up to the definition's first line unless that
+  // makes the result longer than a screen or two: fastify's 800-line factory function, found by a piece holding
+  // `function addHook`, was reported as lines 93-697. A piece above the signature (a long doc comment) reaches down to it.
   const below = chunk.startLine > definition.line;
+  if (below && chunk.endLine - definition.startLine + 1 > LONGEST_DEFINITION_RESULT) return { startLine: chunk.startLine, endLine: chunk.endLine, openLine: chunk.startLine };
   return { startLine: definition.startLine, endLine: Math.max(chunk.endLine, definition.line), openLine: below ? chunk.startLine : definition.line };
 }
 
@@ -142,6 +149,7 @@ export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
     const key = definitionKey(candidate);
     if (key !== undefined) {
       const survivor = byDefinition.get(key);
+      // Another piece of the definition adds its scores, not its lines: the best piece's lines are what matched.
       if (survivor) absorb(survivor, piece);
       else {
         byDefinition.set(key, piece);
@@ -162,10 +170,8 @@ export function rankedResults(candidates: readonly RankedChunk[]): SearchHit[] {
   return hits;
 }
 
-/** Widens `into` to cover `from`; keeps the best scores of both (the fused score and the open line are `into`'s, the better rank). */
+/** Folds `from` into `into` (another piece of its definition, or the same lines found twice): the best scores of both; the lines, fused score and open line stay `into`'s, the better rank. */
 function absorb(into: SearchHit, from: SearchHit): void {
-  into.startLine = Math.min(into.startLine, from.startLine);
-  into.endLine = Math.max(into.endLine, from.endLine);
   into.scores.dense = maxDefined(into.scores.dense, from.scores.dense);
   into.scores.lexical = maxDefined(into.scores.lexical, from.scores.lexical);
   into.scores.fused = Math.max(into.scores.fused, from.scores.fused);

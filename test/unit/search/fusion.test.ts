@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rankedResults } from '../../../extension/core/search/results.ts';
+import { LONGEST_DEFINITION_RESULT, rankedResults } from '../../../extension/core/search/results.ts';
 import { fuse } from '../../../extension/core/search/search.ts';
 import type { StoredChunk } from '../../../extension/core/store/index-store.ts';
 
@@ -111,14 +111,19 @@ test('different definitions never merge, however their lines overlap', () => {
   assert.equal(rankedResults(fuse(denseOf([statements, functionChunk]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60)).length, 2);
 });
 
-test('the pieces of one definition are one result from its first line, opening on its signature or the matched piece', () => {
+test("the pieces of one definition are one result with its best piece's lines, from the definition's first line unless it is far up", () => {
   const definition = { startLine: 100, line: 102, headEndLine: undefined };
-  const piece = (index: number, start: number, end: number) => chunk('r.py', start, end, { kind: 'method', symbol: 'resolve', scope: ['Mixin'], part: { index, count: 6 }, definition });
-  const deep = rankedResults(fuse(denseOf([piece(4, 160, 180)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
-  assert.deepEqual([deep[0]!.startLine, deep[0]!.endLine, deep[0]!.openLine], [100, 180, 160], 'a piece far down covers the definition from its start and opens where it matched');
-  const both = rankedResults(fuse(denseOf([piece(0, 100, 120), piece(4, 160, 180)]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
-  assert.equal(both.length, 1, 'pieces that do not touch are still one definition');
-  assert.deepEqual([both[0]!.startLine, both[0]!.endLine, both[0]!.openLine, both[0]!.chunkIds.length], [100, 180, 102, 2]);
+  const piece = (index: number, start: number, end: number) => chunk('r.py', start, end, { kind: 'method', symbol: 'resolve', scope: ['Mixin'], part: { index, count: 12 }, definition });
+  const rank = (...pieces: ReturnType<typeof piece>[]) => rankedResults(fuse(denseOf(pieces), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
+  const deep = rank(piece(4, 160, 180));
+  assert.deepEqual([deep[0]!.startLine, deep[0]!.endLine, deep[0]!.openLine], [100, 180, 160], 'a piece down the definition covers it from its start and opens where it matched');
+  const farDown = rank(piece(10, 420, 440));
+  assert.deepEqual([farDown[0]!.startLine, farDown[0]!.endLine, farDown[0]!.openLine], [420, 440, 420], `a piece more than ${LONGEST_DEFINITION_RESULT} lines down reports its own lines`);
+  const headFirst = rank(piece(0, 100, 120), piece(10, 420, 440));
+  assert.equal(headFirst.length, 1, 'pieces that do not touch are still one definition');
+  assert.deepEqual([headFirst[0]!.startLine, headFirst[0]!.endLine, headFirst[0]!.openLine, headFirst[0]!.chunkIds.length], [100, 120, 102, 2], 'another piece does not widen the result');
+  const farFirst = rank(piece(10, 420, 440), piece(0, 100, 120));
+  assert.deepEqual([farFirst[0]!.startLine, farFirst[0]!.endLine, farFirst[0]!.openLine, farFirst[0]!.chunkIds.length], [420, 440, 420, 2]);
   const section = chunk('guide.md', 40, 60, { kind: 'section', symbol: 'Install', part: { index: 2, count: 3 }, definition: { startLine: 1, line: 1, headEndLine: undefined } });
   const prose = rankedResults(fuse(denseOf([section]), [], [], { dense: 1, lexical: 1, symbol: 1 }, 60));
   assert.deepEqual([prose[0]!.startLine, prose[0]!.endLine, prose[0]!.openLine], [40, 60, 40], 'prose reports the lines it holds');
