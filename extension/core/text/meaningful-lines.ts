@@ -63,7 +63,7 @@ const IMPORT_EXPORT_STATEMENTS: readonly RegExp[] = [
   /^\s*export\s+default\s+[\w$]+\s*;?\s*$/gm, // JS, TS: export default cors;
   /^\s*(?:0\s*&&\s*\()?\s*(?:module\.)?exports(?:\.[\w$]+|\[['"][^'"\n]+['"]\])?\s*=\s*(?:[A-Za-z_$][\w$.]*|\{[\w$\s,:]*\})\s*\)?\s*;?\s*$/gm, // CommonJS: exports.cors = cors;
   /^\s*Object\.defineProperty\(\s*exports\s*,[^\n]*\)\s*;?\s*$/gm, // CommonJS: Object.defineProperty(exports, '__esModule', { value: true });
-  /^\s*__all__\s*(?:\+)?=\s*[[(][^\])]*[\])]/gm, // Python: __all__ = ["a", "b"]
+  /^\s*__all__\s*\+?=\s*[[(][^\])]*[\])]/gm, // Python: __all__ = ["a", "b"]
   /^\s*(?:const|let|var)\s+[^=\n]+=\s*require\(\s*['"][^'"\n]+['"]\s*\)(?:\.\w+)*\s*[;,]?/gm, // CommonJS
   /^\s*from\s+[\w.]+\s+import\s+(?:\([^)]*\)|[^\n]*)/gm, // Python: from x import (a, b)
   /^\s*import\s+(?:static\s+)?[\w.*]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*\s*;?\s*$/gm, // Python, Java, Kotlin
