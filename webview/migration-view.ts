@@ -109,9 +109,10 @@ export class MigrationView {
 /** A cell that is a number (a count, share, score or change, or the dash for none): aligned right. */
 const NUMBER = /^(?:[−+±]?[\d,.]+%?|–)$/;
 
-function renderTable(table: ReportTable): HTMLTableElement {
+/** A report table in a box that scrolls sideways: at half the editor's width its last columns were cut off. */
+function renderTable(table: ReportTable): HTMLDivElement {
   const [, ...valueColumns] = table.columns;
-  return element('table', { className: 'report-table' },
+  return element('div', { className: 'report-table-box' }, element('table', { className: 'report-table' },
     element('caption', { text: table.caption }),
     element('thead', {}, element('tr', {}, ...table.columns.map((column) => element('th', { attributes: { scope: 'col' }, text: column })))),
     element('tbody', {}, ...table.rows.map(([name, ...values]) => element('tr', {},
@@ -121,7 +122,7 @@ function renderTable(table: ReportTable): HTMLTableElement {
         return element('td', { className: NUMBER.test(value) ? 'numeric' : '', text: value });
       }),
     ))),
-  );
+  ));
 }
 
 function renderList(list: ReportList): HTMLElement {

@@ -56,6 +56,11 @@ export default defineJourney({
     const text = await report.innerText();
     for (const part of ['code-static', 'glove-100d', 'MRR@10', 'Recall@10']) assert.ok(text.includes(part), `the report shows ${part}`);
     assert.ok((await panel.locator('[data-testid="migration-view"] canvas').count()) >= 3, 'the report has charts');
+    // At half the editor's width a table scrolls inside its box rather than running past the view's edge.
+    // Runs in the webview: its globals are the page's (this file is type-checked without the DOM library).
+    const tablesInView = await report.locator('.report-table-box').evaluateAll((boxes) =>
+      boxes.map((box) => box.getBoundingClientRect().right <= (globalThis as unknown as { innerWidth: number }).innerWidth + 1));
+    assert.ok(tablesInView.length >= 2 && tablesInView.every(Boolean), `every report table stays in the view: ${JSON.stringify(tablesInView)}`);
     await step('migration-report');
 
     await panel.locator('[data-testid="migration-cut-over"]').click();
