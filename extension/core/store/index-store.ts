@@ -309,7 +309,7 @@ export class IndexStore {
     return this.relationStore.callersOf(chunker, name, options);
   }
 
-  /** The definitions of the names a chunk calls, resolved by name alone, the closest ones per name, never the chunk itself. */
+  /** The definitions of the names a chunk calls, resolved by name (a method's own class first), the closest ones per name, never the chunk itself (see `RelationStore.calleesOf`). */
   calleesOf(chunk: Pick<StoredChunk, 'id' | 'path' | 'chunker' | 'scope'>, options: { perName?: number } = {}): CalleeMatch[] {
     return this.relationStore.calleesOf(chunk, options);
   }

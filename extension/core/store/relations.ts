@@ -67,7 +67,7 @@ export class RelationStore extends StoreModule {
     if (definition === undefined) return callers;
     return callers.filter((caller) => {
       if (caller.chunk.scope.length === 0 || sameScope(caller.chunk.scope, definition.scope)) return true;
-      return !this.ownClassDefinitions(caller.chunk, name).some((match) => match.chunk.id !== definition.id);
+      return !inOwnClass(caller.chunk, this.definitionsFrom(caller.chunk, name)).some((match) => match.chunk.id !== definition.id);
     });
   }
 
@@ -82,21 +82,18 @@ export class RelationStore extends StoreModule {
     const perName = options.perName ?? 3;
     const callees: CalleeMatch[] = [];
     for (const name of this.relationsOfChunk(chunk.id).calls) {
-      const ownClass = this.ownClassDefinitions(chunk, name);
-      // A recursive call finds the chunk itself: not a callee.
-      const definitions = ownClass.length > 0 ? ownClass : this.definitionsOf(chunk.chunker, name, { near: chunk.path, limit: 64 }).filter((match) => match.chunk.id !== chunk.id);
-      const closest = definitions.filter((match) => match.proximity === definitions[0]?.proximity);
+      const definitions = this.definitionsFrom(chunk, name);
+      const ownClass = inOwnClass(chunk, definitions);
+      const reached = ownClass.length > 0 ? ownClass : definitions;
+      const closest = reached.filter((match) => match.proximity === reached[0]?.proximity);
       for (const match of closest.slice(0, perName)) callees.push({ ...match, definitions: closest.length });
     }
     return callees;
   }
 
-  /** The definitions of `name` in the class (the scope) of a method `caller`, in its file; none for a chunk outside a class. */
-  private ownClassDefinitions(caller: Pick<StoredChunk, 'id' | 'path' | 'chunker' | 'scope'>, name: string): SymbolMatch[] {
-    if (caller.scope.length === 0) return [];
-    return this.definitionsOf(caller.chunker, name, { near: caller.path, limit: 64 }).filter(
-      (match) => match.chunk.id !== caller.id && match.proximity === 'same-file' && sameScope(match.chunk.scope, caller.scope),
-    );
+  /** The definitions of `name` a call from `caller` may reach, nearest first; a recursive call's own chunk is not one. */
+  private definitionsFrom(caller: Pick<StoredChunk, 'id' | 'path' | 'chunker'>, name: string): SymbolMatch[] {
+    return this.definitionsOf(caller.chunker, name, { near: caller.path, limit: 64 }).filter((match) => match.chunk.id !== caller.id);
   }
 
   /** Whether the database has relations at all (a read-only index of schema 4 or older has not). */
@@ -137,6 +134,12 @@ export class RelationStore extends StoreModule {
       return matches;
     });
   }
+}
+
+/** Of the definitions a method `caller` may reach, those of its own class (its scope, in its file); none outside a class. */
+function inOwnClass(caller: Pick<StoredChunk, 'scope'>, definitions: readonly SymbolMatch[]): SymbolMatch[] {
+  if (caller.scope.length === 0) return [];
+  return definitions.filter((match) => match.proximity === 'same-file' && sameScope(match.chunk.scope, caller.scope));
 }
 
 function sameScope(a: readonly string[], b: readonly string[]): boolean {
